@@ -1,0 +1,40 @@
+// Package o2okit models the business rules of O2O (online-to-offline)
+// selling for a manufacturer of home furnishings and building materials that
+// sells through an online platform (B2C), its own community experience
+// stores (O2O), franchise agents and traditional regional dealers.
+//
+// Every package is pure: no network, no files, no clock, no goroutines of
+// its own, no global mutable state. Callers pass data and time in and get
+// decisions, quotes, postings and explanations out, so the rules embed in an
+// ERP, an order service, a batch job or a durable-workflow engine alike.
+//
+// # Packages
+//
+//   - [github.com/o2okit/o2okit/o2o]: the shared vocabulary — Money, exact
+//     allocation, region codes, channels, parties, products, the catalog and
+//     the order.
+//   - pricing: price books with one price per province, no haggling, the
+//     network-lowest check, clearance, the promotion ladder, and quotes that
+//     explain themselves.
+//   - workflow: the re-engineered decoration process and after-sales as state
+//     machines.
+//   - channel: product segregation, dealer territories, order routing,
+//     channel-conflict detection, lead protection and showcase plans.
+//   - settlement: a cent-exact ledger, sales splits, reversals, budgets and
+//     co-investment; settlement/drainage attributes traffic costs.
+//
+// # A first taste
+//
+// A campaign's traffic cost split over three stores by the traffic each
+// received, to the fen:
+//
+//	cost := o2o.MustParseMoney("1000000.00")
+//	parts, err := o2o.Allocate(cost, []o2o.Share{
+//		{Key: "store-futian", Weight: decimal.NewFromInt(3)},
+//		{Key: "store-nanshan", Weight: decimal.NewFromInt(3)},
+//		{Key: "store-baoan", Weight: decimal.NewFromInt(1)},
+//	})
+//	// parts: 428571.43, 428571.43, 142857.14 — summing to 1000000.00
+//
+// Run the end-to-end scenario with `go run ./examples/tour`.
+package o2okit

@@ -1,0 +1,152 @@
+package o2o
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/o2okit/o2okit/internal/jsonx"
+	"github.com/o2okit/o2okit/internal/validate"
+)
+
+// Sentinel errors. Every error the SDK returns for bad input wraps ErrInvalid
+// (directly or through a more specific sentinel below), so errors.Is(err,
+// ErrInvalid) tells a caller's mistake from anything else.
+var (
+	// ErrInvalid reports input that breaks a rule or a constraint.
+	ErrInvalid = errors.New("invalid")
+	// ErrNotFound reports a lookup of something that is not there.
+	ErrNotFound = errors.New("not found")
+	// ErrCurrencyMismatch reports arithmetic or comparison across currencies.
+	// The SDK never converts between currencies.
+	ErrCurrencyMismatch = fmt.Errorf("%w: currency mismatch", ErrInvalid)
+	// ErrUnknownCurrency reports a currency code that is not a known ISO-4217 code.
+	ErrUnknownCurrency = fmt.Errorf("%w: unknown currency", ErrInvalid)
+	// ErrDuplicate reports a key (a SKU, an id) given twice where it must be unique.
+	ErrDuplicate = fmt.Errorf("%w: duplicate", ErrInvalid)
+)
+
+// FieldError is one field at fault: its path in JSON names, such as
+// "lines[2].quantity", and the reason in plain English.
+type FieldError struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// String returns "path: reason", or the reason alone for the value as a whole.
+func (f FieldError) String() string {
+	if f.Path == "" {
+		return f.Reason
+	}
+	return f.Path + ": " + f.Reason
+}
+
+// ValidationError lists every field of an input that is at fault.
+// It wraps ErrInvalid (errors.Is) and is found with errors.As.
+type ValidationError struct {
+	// Fields holds the faults in the order they were found.
+	Fields []FieldError `json:"fields"`
+	// Err, when set, is a more specific sentinel (such as ErrDuplicate) that
+	// errors.Is also finds. It always wraps ErrInvalid.
+	Err error `json:"-"`
+}
+
+// Error lists the faults: "invalid: lines[0].sku: is required; at: is required".
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.String()
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the specific sentinel when there is one, else ErrInvalid.
+func (e *ValidationError) Unwrap() error {
+	if e.Err != nil {
+		return e.Err
+	}
+	return ErrInvalid
+}
+
+// Invalid returns a *ValidationError for one field.
+func Invalid(path, reason string) error {
+	return &ValidationError{Fields: []FieldError{{Path: path, Reason: reason}}}
+}
+
+// Invalidf is Invalid with a formatted reason.
+func Invalidf(path, format string, args ...any) error {
+	return Invalid(path, fmt.Sprintf(format, args...))
+}
+
+// Validate checks the `validate` struct tags of s (a struct or a pointer to
+// one) and returns a *ValidationError naming each failing field by its JSON
+// path, or nil. It is the one entry to struct-tag validation for every
+// package of the SDK, and is safe for concurrent use.
+func Validate(s any) error {
+	issues := validate.Struct(s)
+	if len(issues) == 0 {
+		return nil
+	}
+	fields := make([]FieldError, len(issues))
+	for i, is := range issues {
+		fields[i] = FieldError{Path: is.Path, Reason: is.Reason}
+	}
+	return &ValidationError{Fields: fields}
+}
+
+// Prefix returns err with every field path of a *ValidationError in it put
+// under prefix ("lines[3]" + "sku" gives "lines[3].sku"). Other errors are
+// wrapped with the prefix as context. It returns nil for a nil err.
+func Prefix(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+	fields := make([]FieldError, len(ve.Fields))
+	for i, f := range ve.Fields {
+		fields[i] = FieldError{Path: joinPath(prefix, f.Path), Reason: f.Reason}
+	}
+	return &ValidationError{Fields: fields, Err: ve.Err}
+}
+
+func joinPath(prefix, path string) string {
+	switch {
+	case path == "":
+		return prefix
+	case prefix == "":
+		return path
+	case strings.HasPrefix(path, "["):
+		return prefix + path
+	}
+	return prefix + "." + path
+}
+
+// DecodeJSON unmarshals data into v strictly: unknown fields and trailing
+// data are errors, reported as a *ValidationError with the JSON path at
+// fault. Errors from a field's own decoding (an unknown currency, a bad region
+// code) keep their sentinel. It is the one JSON entry for rule configs.
+func DecodeJSON(data []byte, v any) error {
+	err := jsonx.Decode(data, v)
+	var pe *jsonx.PathError
+	if errors.As(err, &pe) {
+		return Invalid(pe.Path, pe.Reason)
+	}
+	return err
+}
+
+// EnumError reports text that names no value of an enumeration, such as
+// `unknown channel "x"`. It wraps ErrInvalid.
+type EnumError struct {
+	// Enum is the enumeration's name in lower case ("channel").
+	Enum string
+	// Value is the text that was given.
+	Value string
+}
+
+func (e *EnumError) Error() string { return fmt.Sprintf("unknown %s %q", e.Enum, e.Value) }
+
+// Unwrap returns ErrInvalid.
+func (e *EnumError) Unwrap() error { return ErrInvalid }

@@ -1,0 +1,302 @@
+package o2o
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/internal/enum"
+)
+
+// Money is an exact decimal amount in one ISO-4217 currency. It is an
+// immutable value: every method returns a new Money. The zero value is 0 CNY.
+//
+// Money is never converted between currencies: arithmetic or comparison
+// across currencies returns ErrCurrencyMismatch. Amounts keep the precision
+// they were given (a unit price may have four places); Round brings them to
+// the currency's minor unit where a rule says so.
+//
+// Money reads none of shopspring/decimal's package globals, so a host
+// application that changes them does not move any amount or its text.
+type Money struct {
+	amount   decimal.Decimal
+	currency Currency // "" means CNY
+}
+
+// NewMoney returns amount in CNY.
+func NewMoney(amount decimal.Decimal) Money { return Money{amount: amount} }
+
+// NewMoneyIn returns amount in currency; an unknown currency is an error
+// wrapping ErrUnknownCurrency.
+func NewMoneyIn(amount decimal.Decimal, currency Currency) (Money, error) {
+	if !currency.Valid() {
+		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(currency))
+	}
+	return Money{amount: amount, currency: currency.orDefault()}, nil
+}
+
+// FromMinor returns units minor units (fen for CNY) of currency.
+func FromMinor(units int64, currency Currency) (Money, error) {
+	if !currency.Valid() {
+		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(currency))
+	}
+	c := currency.orDefault()
+	return Money{amount: decimal.New(units, -c.MinorDigits()), currency: c}, nil
+}
+
+// ParseMoney parses "12.34" (CNY) or "12.34 USD": a plain decimal, then
+// optionally one space and a known currency code. It accepts what String
+// returns.
+func ParseMoney(s string) (Money, error) {
+	num, code, hasCode := strings.Cut(s, " ")
+	currency := CNY
+	if hasCode {
+		c, err := ParseCurrency(code)
+		if err != nil {
+			return Money{}, err
+		}
+		currency = c
+	}
+	amount, err := ParseDecimal(num)
+	if err != nil {
+		return Money{}, fmt.Errorf("money %q: %w", s, err)
+	}
+	return Money{amount: amount, currency: currency}, nil
+}
+
+// MustParseMoney is ParseMoney that panics on error. Use it for constants
+// and in tests only.
+func MustParseMoney(s string) Money {
+	m, err := ParseMoney(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// Amount returns the decimal amount.
+func (m Money) Amount() decimal.Decimal { return m.amount }
+
+// Currency returns the currency (CNY for the zero value).
+func (m Money) Currency() Currency { return m.currency.orDefault() }
+
+// IsZero reports whether the amount is zero.
+func (m Money) IsZero() bool { return m.amount.IsZero() }
+
+// Sign returns -1, 0 or +1 as the amount is negative, zero or positive.
+func (m Money) Sign() int { return m.amount.Sign() }
+
+// IsNegative reports whether the amount is below zero.
+func (m Money) IsNegative() bool { return m.amount.Sign() < 0 }
+
+// IsPositive reports whether the amount is above zero.
+func (m Money) IsPositive() bool { return m.amount.Sign() > 0 }
+
+// SameCurrency reports whether m and o are in the same currency.
+func (m Money) SameCurrency(o Money) bool { return m.Currency() == o.Currency() }
+
+func (m Money) mismatch(op string, o Money) error {
+	return fmt.Errorf("%w: %s %s and %s", ErrCurrencyMismatch, op, m.Currency(), o.Currency())
+}
+
+// Add returns m + o, or ErrCurrencyMismatch.
+func (m Money) Add(o Money) (Money, error) {
+	if !m.SameCurrency(o) {
+		return Money{}, m.mismatch("add", o)
+	}
+	return Money{amount: m.amount.Add(o.amount), currency: m.currency}, nil
+}
+
+// Sub returns m - o, or ErrCurrencyMismatch.
+func (m Money) Sub(o Money) (Money, error) {
+	if !m.SameCurrency(o) {
+		return Money{}, m.mismatch("subtract", o)
+	}
+	return Money{amount: m.amount.Sub(o.amount), currency: m.currency}, nil
+}
+
+// Neg returns -m.
+func (m Money) Neg() Money { return Money{amount: m.amount.Neg(), currency: m.currency} }
+
+// Abs returns |m|.
+func (m Money) Abs() Money { return Money{amount: m.amount.Abs(), currency: m.currency} }
+
+// Mul returns m × factor, exactly (no rounding).
+func (m Money) Mul(factor decimal.Decimal) Money {
+	return Money{amount: m.amount.Mul(factor), currency: m.currency}
+}
+
+// Cmp compares m and o: -1 if m < o, 0 if equal, +1 if m > o. Amounts in
+// different currencies do not compare: that is ErrCurrencyMismatch.
+func (m Money) Cmp(o Money) (int, error) {
+	if !m.SameCurrency(o) {
+		return 0, m.mismatch("compare", o)
+	}
+	return m.amount.Cmp(o.amount), nil
+}
+
+// Equal reports whether m and o are the same currency and the same amount
+// (1.5 equals 1.50).
+func (m Money) Equal(o Money) bool {
+	return m.SameCurrency(o) && m.amount.Equal(o.amount)
+}
+
+// RoundingMode says how Round resolves the digits it drops. The zero value
+// is RoundHalfEven, the default. It marshals as its text form.
+type RoundingMode string
+
+// The rounding modes.
+const (
+	// RoundHalfEven rounds to nearest, ties to even (banker's rounding).
+	RoundHalfEven RoundingMode = "half_even"
+	// RoundHalfUp rounds to nearest, ties away from zero.
+	RoundHalfUp RoundingMode = "half_up"
+	// RoundDown rounds toward zero (truncates).
+	RoundDown RoundingMode = "down"
+	// RoundUp rounds away from zero.
+	RoundUp RoundingMode = "up"
+	// RoundFloor rounds toward negative infinity.
+	RoundFloor RoundingMode = "floor"
+	// RoundCeiling rounds toward positive infinity.
+	RoundCeiling RoundingMode = "ceiling"
+)
+
+// RoundingModes returns every rounding mode in a fixed order.
+func RoundingModes() []RoundingMode {
+	return []RoundingMode{RoundHalfEven, RoundHalfUp, RoundDown, RoundUp, RoundFloor, RoundCeiling}
+}
+
+// String returns the mode's text form ("half_even" for the zero value).
+func (r RoundingMode) String() string {
+	if r == "" {
+		return string(RoundHalfEven)
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a rounding mode (the zero value is half-even).
+func (r RoundingMode) Valid() bool { return r == "" || enum.Valid(r, RoundingModes()...) }
+
+// MarshalText returns the text form.
+func (r RoundingMode) MarshalText() ([]byte, error) {
+	return marshalEnum("rounding mode", RoundingMode(r.String()), r.Valid())
+}
+
+// UnmarshalText accepts exactly one of the modes' text forms.
+func (r *RoundingMode) UnmarshalText(text []byte) error {
+	return unmarshalEnum("rounding mode", text, r, RoundingModes())
+}
+
+// round rounds d to places with mode r.
+func (r RoundingMode) round(d decimal.Decimal, places int32) (decimal.Decimal, error) {
+	switch r {
+	case "", RoundHalfEven:
+		return d.RoundBank(places), nil
+	case RoundHalfUp:
+		return d.Round(places), nil
+	case RoundDown:
+		return d.RoundDown(places), nil
+	case RoundUp:
+		return d.RoundUp(places), nil
+	case RoundFloor:
+		return d.RoundFloor(places), nil
+	case RoundCeiling:
+		return d.RoundCeil(places), nil
+	}
+	return d, &EnumError{Enum: "rounding mode", Value: string(r)}
+}
+
+// Round rounds m to its currency's minor unit, half-even.
+func (m Money) Round() Money {
+	r, _ := m.RoundWith(RoundHalfEven)
+	return r
+}
+
+// RoundWith rounds m to its currency's minor unit with mode. An unknown mode
+// is an error wrapping ErrInvalid.
+func (m Money) RoundWith(mode RoundingMode) (Money, error) {
+	return m.RoundTo(m.Currency().MinorDigits(), mode)
+}
+
+// RoundTo rounds m to places decimal places with mode (a unit price may
+// keep four places, say). An unknown mode is an error wrapping ErrInvalid.
+func (m Money) RoundTo(places int32, mode RoundingMode) (Money, error) {
+	d, err := mode.round(m.amount, places)
+	if err != nil {
+		return Money{}, err
+	}
+	return Money{amount: d, currency: m.currency}, nil
+}
+
+// IsWhole reports whether m is a whole number of minor units (no fraction
+// of a fen).
+func (m Money) IsWhole() bool {
+	return m.amount.Equal(m.amount.Truncate(m.Currency().MinorDigits()))
+}
+
+// AmountString formats the amount exactly with at least the currency's
+// minor digits: "12.30", "0.0125", "-5.00".
+func (m Money) AmountString() string {
+	return m.amount.StringFixed(max(m.Currency().MinorDigits(), -m.amount.Exponent()))
+}
+
+// String returns "12.30 CNY"; ParseMoney reads it back.
+func (m Money) String() string { return m.AmountString() + " " + m.Currency().String() }
+
+// moneyJSON is Money's JSON shape. The currency is required in JSON.
+type moneyJSON struct {
+	Amount   *string   `json:"amount"`
+	Currency *Currency `json:"currency"`
+}
+
+// MarshalJSON writes {"amount":"12.34","currency":"CNY"}.
+func (m Money) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"amount":`)
+	b.WriteString(strconv.Quote(m.AmountString()))
+	b.WriteString(`,"currency":`)
+	b.WriteString(strconv.Quote(m.Currency().String()))
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads {"amount":"12.34","currency":"CNY"}. Both fields are
+// required, the amount is a JSON string holding a plain decimal (a number
+// would invite float rounding upstream), unknown fields are refused, and an
+// unknown currency is an error wrapping ErrUnknownCurrency.
+func (m *Money) UnmarshalJSON(data []byte) error {
+	var raw moneyJSON
+	if err := DecodeJSON(data, &raw); err != nil {
+		return err
+	}
+	if raw.Amount == nil {
+		return Invalid("amount", "is required")
+	}
+	if raw.Currency == nil {
+		return Invalid("currency", "is required")
+	}
+	amount, err := ParseDecimal(*raw.Amount)
+	if err != nil {
+		return Prefix("amount", err)
+	}
+	*m = Money{amount: amount, currency: *raw.Currency}
+	return nil
+}
+
+// Sum adds amounts that share one currency. The sum of none is 0 CNY.
+func Sum(amounts ...Money) (Money, error) {
+	if len(amounts) == 0 {
+		return Money{}, nil
+	}
+	total := Money{currency: amounts[0].currency}
+	for _, a := range amounts {
+		var err error
+		if total, err = total.Add(a); err != nil {
+			return Money{}, err
+		}
+	}
+	return total, nil
+}

@@ -1,0 +1,140 @@
+package o2o
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Quantity is an amount of a product in its unit: 12.5 m² of tiles, 2
+// pieces of cabinet. It marshals as {"value":"12.5","unit":"m2"}.
+type Quantity struct {
+	Value Decimal `json:"value"`
+	Unit  Unit    `json:"unit" validate:"required"`
+}
+
+// Qty returns a quantity of value in unit.
+func Qty(value decimal.Decimal, unit Unit) Quantity { return Quantity{Value: Dec(value), Unit: unit} }
+
+// String returns "12.5 m2".
+func (q Quantity) String() string { return q.Value.String() + " " + q.Unit.String() }
+
+// Customer is the buyer of an order.
+type Customer struct {
+	// ID identifies the person or unit buying.
+	ID string `json:"id" validate:"required"`
+	// AccountID is the platform account; a group account's id is what the
+	// designated-account rules look up.
+	AccountID string `json:"accountId,omitempty"`
+	// Segment is the customer's segment.
+	Segment Segment `json:"segment" validate:"required"`
+	// Home is the customer's home region; it may differ from the delivery region.
+	Home RegionCode `json:"home,omitzero"`
+}
+
+// Placement says where an order was placed: online, or in a store (at the
+// counter, or online on the store's own screen, which counts as in store).
+type Placement struct {
+	Venue Venue `json:"venue" validate:"required"`
+	// StoreID names the store for an in-store venue; it is empty online.
+	StoreID string `json:"storeId,omitempty"`
+}
+
+// InStore reports whether the order counts as placed in a store.
+func (p Placement) InStore() bool { return p.Venue.InStore() }
+
+// Serving names who serves an order on the ground: a store, an agent
+// attached to a store, or a reformed dealer acting as a local service point.
+type Serving struct {
+	Kind    PartyKind `json:"kind" validate:"required"`
+	PartyID string    `json:"partyId" validate:"required"`
+	// StoreID is, for an agent, the store the agent is attached to.
+	StoreID string `json:"storeId,omitempty"`
+}
+
+// OrderLine is one SKU and its quantity.
+type OrderLine struct {
+	SKU      string   `json:"sku" validate:"required"`
+	Quantity Quantity `json:"quantity"`
+}
+
+// Order is one customer order, shaped so that pricing, channel and
+// settlement all work from the same value.
+type Order struct {
+	ID      string  `json:"id" validate:"required"`
+	Channel Channel `json:"channel" validate:"required"`
+	// Customer is who buys.
+	Customer Customer `json:"customer"`
+	// Delivery is where goods go and service happens; it may differ from the
+	// customer's home region.
+	Delivery RegionCode `json:"delivery" validate:"required"`
+	// Placed says where the order was placed.
+	Placed Placement `json:"placed"`
+	// ServedBy is who serves the order on the ground; nil until decided.
+	ServedBy *Serving `json:"servedBy,omitempty"`
+	// PaidOnline reports payment online through B2C.
+	PaidOnline bool `json:"paidOnline"`
+	// Lines are the SKUs ordered; at least one.
+	Lines []OrderLine `json:"lines" validate:"min=1,dive"`
+	// At is the instant the order was placed.
+	At time.Time `json:"at" validate:"required"`
+}
+
+// Validate checks the order's fields and their enums, the placement's store,
+// the serving party, and that every quantity is positive. Errors are
+// *ValidationError with JSON paths such as "lines[1].quantity.value".
+func (o Order) Validate() error {
+	if err := Validate(o); err != nil {
+		return err
+	}
+	checks := []struct {
+		ok     bool
+		path   string
+		reason string
+	}{
+		{o.Channel.Valid(), "channel", fmt.Sprintf("unknown channel %q", string(o.Channel))},
+		{o.Customer.Segment.Valid(), "customer.segment", fmt.Sprintf("unknown segment %q", string(o.Customer.Segment))},
+		{o.Placed.Venue.Valid(), "placed.venue", fmt.Sprintf("unknown venue %q", string(o.Placed.Venue))},
+		{!o.Placed.InStore() || o.Placed.StoreID != "", "placed.storeId", "is required for an order placed in a store"},
+		{o.Placed.InStore() || o.Placed.StoreID == "", "placed.storeId", "must be empty for an order placed online"},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return Invalid(c.path, c.reason)
+		}
+	}
+	if err := o.ServedBy.validate(); err != nil {
+		return Prefix("servedBy", err)
+	}
+	for i, l := range o.Lines {
+		if err := l.Quantity.validate(); err != nil {
+			return Prefix(fmt.Sprintf("lines[%d].quantity", i), err)
+		}
+	}
+	return nil
+}
+
+func (s *Serving) validate() error {
+	switch {
+	case s == nil:
+		return nil
+	case s.Kind != PartyStore && s.Kind != PartyAgent && s.Kind != PartyDealer:
+		return Invalidf("kind", "must be store, agent or dealer, got %q", string(s.Kind))
+	case s.Kind == PartyAgent && s.StoreID == "":
+		return Invalid("storeId", "is required for an agent: agents are attached to a store")
+	case s.Kind != PartyAgent && s.StoreID != "":
+		return Invalid("storeId", "only an agent is attached to a store")
+	}
+	return nil
+}
+
+func (q Quantity) validate() error {
+	switch {
+	case !q.Unit.Valid():
+		return Invalidf("unit", "unknown unit %q", string(q.Unit))
+	case q.Value.Sign() <= 0:
+		return Invalidf("value", "must be positive, got %s", q.Value)
+	}
+	return nil
+}
