@@ -4,10 +4,16 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/shopspring/decimal"
 )
+
+// maxExponent bounds the decimal exponents Allocate accepts, far beyond any
+// amount or weight met in practice, so that shifting and multiplying cannot
+// overflow decimal's int32 exponent (which would panic).
+const maxExponent = 1000
 
 // Share is one recipient's claim on an amount being split: a stable key the
 // caller chooses (a party id, an order line) and a non-negative weight.
@@ -67,18 +73,48 @@ func Allocate(total Money, shares []Share) ([]Part, error) {
 		return nil, err
 	}
 	digits := total.Currency().MinorDigits()
+	if e := total.amount.Exponent(); e > maxExponent || e < -maxExponent {
+		return nil, Invalidf("total", "exponent %d is out of range", e)
+	}
 	if !total.IsWhole() {
 		return nil, Invalidf("total", "%s is not a whole number of minor units", total)
 	}
+	if whole, ok := splitUint64(total.amount, digits, shares); ok {
+		return partsOf(total, shares, whole, func(q uint64, sign int64) decimal.Decimal {
+			return decimal.New(sign*int64(q), -digits)
+		})
+	}
 	units := total.amount.Shift(digits).Abs() // an integer, ≥ 0
+	return partsOf(total, shares, splitDecimal(units, shares), func(q decimal.Decimal, sign int64) decimal.Decimal {
+		return q.Mul(decimal.New(sign, 0)).Shift(-digits)
+	})
+}
+
+// partsOf signs and scales each share's whole minor units into a Part. A
+// nil whole means the weights sum to zero.
+func partsOf[Q any](total Money, shares []Share, whole []Q, amount func(q Q, sign int64) decimal.Decimal) ([]Part, error) {
+	if whole == nil {
+		return nil, Invalid("shares", "all weights are zero")
+	}
+	sign := int64(total.Sign())
+	parts := make([]Part, len(shares))
+	for i, s := range shares {
+		parts[i] = Part{Key: s.Key, Amount: Money{amount: amount(whole[i], sign), currency: total.currency}}
+	}
+	return parts, nil
+}
+
+// splitDecimal is the largest-remainder split of units (a non-negative
+// integer) in decimal arithmetic, for any size of amount and weight. It
+// returns nil when the weights sum to zero.
+func splitDecimal(units decimal.Decimal, shares []Share) []decimal.Decimal {
 	weightSum := decimal.Decimal{}
 	for _, s := range shares {
 		weightSum = weightSum.Add(s.Weight)
 	}
 	if weightSum.Sign() == 0 {
-		return nil, Invalid("shares", "all weights are zero")
+		return nil
 	}
-
 	whole := make([]decimal.Decimal, len(shares))
 	remainder := make([]decimal.Decimal, len(shares))
 	left := units
@@ -88,22 +124,97 @@ func Allocate(total Money, shares []Share) ([]Part, error) {
 		whole[i], remainder[i] = units.Mul(s.Weight).QuoRem(weightSum, 0)
 		left = left.Sub(whole[i])
 	}
-	for _, i := range largestRemainders(shares, remainder, int(left.IntPart())) {
+	byRemainder := func(a, b int) int { return remainder[b].Cmp(remainder[a]) }
+	for _, i := range largestRemainders(shares, byRemainder, int(left.IntPart())) {
 		whole[i] = whole[i].Add(decimal.New(1, 0))
 	}
-
-	sign := int64(total.Sign())
-	parts := make([]Part, len(shares))
-	for i, s := range shares {
-		amount := whole[i].Mul(decimal.New(sign, 0)).Shift(-digits)
-		parts[i] = Part{Key: s.Key, Amount: Money{amount: amount, currency: total.currency}}
-	}
-	return parts, nil
+	return whole
 }
 
-// largestRemainders returns the indices of the n shares with the largest
-// remainders, equal remainders ordered by key.
-func largestRemainders(shares []Share, remainder []decimal.Decimal, n int) []int {
+// splitUint64 is splitDecimal in 64-bit integer arithmetic with 128-bit
+// products, for the common case: an amount below 10^19 minor units and
+// weights that, scaled to integers, sum below 2^64. It reports false when
+// the case does not fit, and then computes nothing. It allocates only its
+// three result-sized slices.
+func splitUint64(amount decimal.Decimal, digits int32, shares []Share) ([]uint64, bool) {
+	u, ok := scaledUint64(amount, digits)
+	if !ok {
+		return nil, false
+	}
+	var scale int32
+	for _, s := range shares {
+		scale = max(scale, -s.Weight.Exponent())
+	}
+	weights := make([]uint64, len(shares))
+	var weightSum, carry uint64
+	for i, s := range shares {
+		if weights[i], ok = scaledUint64(s.Weight, scale); !ok {
+			return nil, false
+		}
+		if weightSum, carry = bits.Add64(weightSum, weights[i], 0); carry != 0 {
+			return nil, false
+		}
+	}
+	if weightSum == 0 {
+		return nil, true
+	}
+	whole := make([]uint64, len(shares))
+	remainder := make([]uint64, len(shares))
+	left := u
+	for i, w := range weights {
+		// u × w < 2^64 × Σw, so the high word is below Σw as Div64 requires.
+		hi, lo := bits.Mul64(u, w)
+		whole[i], remainder[i] = bits.Div64(hi, lo, weightSum)
+		left -= whole[i]
+	}
+	byRemainder := func(a, b int) int { return cmp.Compare(remainder[b], remainder[a]) }
+	for _, i := range largestRemainders(shares, byRemainder, int(left)) {
+		whole[i]++
+	}
+	return whole, true
+}
+
+// maxPow10 is the largest n with 10^n below 2^64.
+const maxPow10 = 19
+
+// pow10 returns 10^n for 0 ≤ n ≤ maxPow10.
+func pow10(n int64) uint64 {
+	p := uint64(1)
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+// scaledUint64 returns |d| × 10^shift as a uint64 when that is a whole
+// number that fits, without allocating.
+func scaledUint64(d decimal.Decimal, shift int32) (uint64, bool) {
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	c := d.CoefficientInt64()
+	if c < 0 {
+		c = -c
+	}
+	e := int64(d.Exponent()) + int64(shift)
+	switch {
+	case c == 0:
+		return 0, true
+	case e > maxPow10:
+		return 0, false
+	case e >= 0:
+		hi, lo := bits.Mul64(uint64(c), pow10(e))
+		return lo, hi == 0
+	case -e > maxPow10:
+		return 0, false
+	}
+	q, r := uint64(c)/pow10(-e), uint64(c)%pow10(-e)
+	return q, r == 0
+}
+
+// largestRemainders returns the indices of the n shares that come first by
+// byRemainder (largest remainder first), equal remainders ordered by key.
+func largestRemainders(shares []Share, byRemainder func(a, b int) int, n int) []int {
 	if n == 0 {
 		return nil
 	}
@@ -112,7 +223,7 @@ func largestRemainders(shares []Share, remainder []decimal.Decimal, n int) []int
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		if c := remainder[b].Cmp(remainder[a]); c != 0 {
+		if c := byRemainder(a, b); c != 0 {
 			return c
 		}
 		return cmp.Compare(shares[a].Key, shares[b].Key)
@@ -126,19 +237,21 @@ func checkShares(shares []Share) error {
 	}
 	seen := make(map[string]int, len(shares))
 	for i, s := range shares {
-		path := fmt.Sprintf("shares[%d]", i)
 		if s.Key == "" {
-			return Invalid(path+".key", "is required")
+			return Invalidf(fmt.Sprintf("shares[%d].key", i), "is required")
 		}
 		if first, dup := seen[s.Key]; dup {
 			return &ValidationError{
-				Fields: []FieldError{{Path: path + ".key", Reason: fmt.Sprintf("repeats %q of shares[%d]", s.Key, first)}},
+				Fields: []FieldError{{Path: fmt.Sprintf("shares[%d].key", i), Reason: fmt.Sprintf("repeats %q of shares[%d]", s.Key, first)}},
 				Err:    ErrDuplicate,
 			}
 		}
 		seen[s.Key] = i
 		if s.Weight.Sign() < 0 {
-			return Invalidf(path+".weight", "must not be negative, got %s", FormatDecimal(s.Weight))
+			return Invalidf(fmt.Sprintf("shares[%d].weight", i), "must not be negative, got %s", FormatDecimal(s.Weight))
+		}
+		if e := s.Weight.Exponent(); e > maxExponent || e < -maxExponent {
+			return Invalidf(fmt.Sprintf("shares[%d].weight", i), "exponent %d is out of range", e)
 		}
 	}
 	return nil

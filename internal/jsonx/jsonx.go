@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 )
 
@@ -30,7 +31,7 @@ func Decode(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return explain(err)
+		return explain(err, data, reflect.TypeOf(v))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return &PathError{Reason: "unexpected data after the JSON value"}
@@ -38,7 +39,7 @@ func Decode(data []byte, v any) error {
 	return nil
 }
 
-func explain(err error) error {
+func explain(err error, data []byte, t reflect.Type) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -51,7 +52,11 @@ func explain(err error) error {
 	}
 	msg := err.Error()
 	if field, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &PathError{Path: strings.Trim(field, `"`), Reason: "unknown field"}
+		path := unknownFieldPath(data, t)
+		if path == "" {
+			path = strings.Trim(field, `"`)
+		}
+		return &PathError{Path: path, Reason: "unknown field"}
 	}
 	// Errors returned by a field's own UnmarshalJSON/UnmarshalText pass through
 	// unchanged so that sentinel errors stay visible to errors.Is.

@@ -1,0 +1,70 @@
+package jsonx
+
+import (
+	"errors"
+	"testing"
+)
+
+type inner struct {
+	Name string `json:"name"`
+}
+
+type embedded struct {
+	Shared string `json:"shared"`
+}
+
+type outer struct {
+	embedded
+	Items  []inner          `json:"items"`
+	ByKey  map[string]inner `json:"byKey"`
+	Ptr    *inner           `json:"ptr"`
+	Any    any              `json:"any"`
+	Hidden string           `json:"-"`
+	Plain  string
+	Nested map[string][]inner `json:"nested"`
+}
+
+func TestDecodeUnknownFieldPath(t *testing.T) {
+	tests := []struct{ json, path string }{
+		{`{"items":[{"name":"a"},{"name":"b","extra":1}]}`, "items[1].extra"},
+		{`{"byKey":{"k":{"nope":true}}}`, "byKey.k.nope"},
+		{`{"ptr":{"name":"x","bad":[1,{"a":2}]}}`, "ptr.bad"},
+		{`{"any":{"free":1},"shared":"s","zzz":0}`, "zzz"},
+		{`{"Hidden":"x"}`, "Hidden"},
+		{`{"nested":{"a":[{"name":"n"},{"q":1}]}}`, "nested.a[1].q"},
+		{`{"NAME":1,"top":2}`, "NAME"},
+	}
+	for _, tt := range tests {
+		var v outer
+		err := Decode([]byte(tt.json), &v)
+		var pe *PathError
+		if !errors.As(err, &pe) || pe.Path != tt.path || pe.Reason != "unknown field" {
+			t.Errorf("Decode(%s) = %v, want unknown field at %q", tt.json, err, tt.path)
+		}
+	}
+	var v outer
+	if err := Decode([]byte(`{"plain":"case-insensitive","SHARED":"ok","items":[{"NAME":"x"}]}`), &v); err != nil {
+		t.Errorf("Decode of known fields in other cases = %v", err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct{ json, path, reason string }{
+		{`{"items":"x"}`, "items", "cannot be a JSON string"},
+		{`{"items":[`, "", "truncated JSON"},
+		{`{} {}`, "", "unexpected data after the JSON value"},
+		{``, "", "truncated JSON"},
+	}
+	for _, tt := range tests {
+		var v outer
+		err := Decode([]byte(tt.json), &v)
+		var pe *PathError
+		if !errors.As(err, &pe) || pe.Path != tt.path || pe.Reason != tt.reason {
+			t.Errorf("Decode(%q) = %#v, want %q at %q", tt.json, err, tt.reason, tt.path)
+		}
+	}
+	var v outer
+	if err := Decode([]byte(`{"items":[}`), &v); err == nil {
+		t.Error("malformed JSON decoded")
+	}
+}
