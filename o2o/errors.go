@@ -146,6 +146,7 @@ type EnumError struct {
 	Value string
 }
 
+// Error returns `unknown channel "x"`.
 func (e *EnumError) Error() string { return fmt.Sprintf("unknown %s %q", e.Enum, e.Value) }
 
 // Unwrap returns ErrInvalid.

@@ -18,6 +18,7 @@ type PathError struct {
 	Reason string
 }
 
+// Error returns "path: reason", or the reason alone at the document level.
 func (e *PathError) Error() string {
 	if e.Path == "" {
 		return e.Reason
