@@ -1,0 +1,144 @@
+package pricing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Deviation is a quote that departs from the province price.
+type Deviation struct {
+	StoreID  string    `json:"storeId,omitempty"`
+	Venue    o2o.Venue `json:"venue"`
+	Expected o2o.Money `json:"expected"`
+	Got      o2o.Money `json:"got"`
+	Reason   string    `json:"reason"`
+}
+
+// uniform reports whether a rule changes the price the same way for every
+// store in a province, given the same SKU, instant and observations.
+func uniform(r RuleName, inStore bool) bool {
+	switch r {
+	case RuleListPrice, RuleNetworkLowest, RuleRounding, RuleValueAdded, RuleLadder, RuleVAT, RuleLineTotal:
+		return true
+	case RuleOnlineUplift:
+		return !inStore
+	}
+	return false
+}
+
+// UnifiedPrice audits quotes for one SKU in one province, from many stores
+// and channels (全省一個價), and returns every quote that deviates from the
+// province price, in input order. A quote deviates when its list price is
+// not the book's price for its province and instant, or when its unit price
+// is not the list price moved only by rules that treat every store alike
+// (network lowest, rounding, and the online uplift for online orders).
+// Clearance and negotiated quotes are set aside. Quotes for another SKU or
+// province are an error wrapping o2o.ErrInvalid.
+func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quote) ([]Deviation, error) {
+	var out []Deviation
+	for i, q := range quotes {
+		if q.SKU != sku || q.Region.Province() != province.Province() {
+			return nil, o2o.Invalidf(fmt.Sprintf("quotes[%d]", i), "is for SKU %s in %s, not SKU %s in %s", q.SKU, q.Region.Province(), sku, province.Province())
+		}
+		if q.Flags.Clearance || q.Flags.Negotiated {
+			continue
+		}
+		e, err := p.book.Lookup(sku, province, q.At)
+		if err != nil {
+			return nil, o2o.Prefix(fmt.Sprintf("quotes[%d]", i), err)
+		}
+		d := Deviation{StoreID: q.Placed.StoreID, Venue: q.Placed.Venue, Expected: e.Price, Got: q.ListPrice}
+		if !q.ListPrice.Equal(e.Price) {
+			d.Reason = fmt.Sprintf("list price %s is not the %s price %s (全省一個價)", q.ListPrice, e.ScopeName(), e.Price)
+			out = append(out, d)
+			continue
+		}
+		expected := e.Price
+		for _, s := range q.Steps {
+			if s.Rule == RuleListPrice || s.Rule == RuleLineTotal {
+				continue
+			}
+			if !uniform(s.Rule, q.Placed.InStore()) && !s.Amount.IsZero() {
+				d.Got = q.UnitPrice
+				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount)
+				break
+			}
+			if next, err := expected.Add(s.Amount); err == nil {
+				expected = next
+			}
+		}
+		if d.Reason == "" && !q.UnitPrice.Equal(expected) {
+			d.Expected, d.Got = expected, q.UnitPrice
+			d.Reason = fmt.Sprintf("unit price %s is not explained by its steps (expected %s)", q.UnitPrice, expected)
+		}
+		if d.Reason != "" {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Eligibility is the answer of StoreEligible: whether a product may be sold
+// through the community stores, and why.
+type Eligibility struct {
+	SKU string `json:"sku"`
+	// Eligible is true only when Unified and Lowest both hold.
+	Eligible bool `json:"eligible"`
+	// Unified: a national or provincial price is in force (全國/全省統一價).
+	Unified bool `json:"unified"`
+	// Lowest: the in-store price is the lowest on the network for the brand
+	// and model (同品牌同款產品全網最低).
+	Lowest bool `json:"lowest"`
+	// Price is the in-store unit price quoted, when there is one.
+	Price o2o.Money `json:"price"`
+	// Reasons explain each condition, held or failed.
+	Reasons []string `json:"reasons"`
+}
+
+// StoreEligible reports whether a product may be sold through the community
+// stores of region's province at the instant (seed 001 part 3.4): it needs a
+// unified national or provincial price, and its in-store price (as this
+// policy quotes it, one unit, retail) must be at or below every fresh outside
+// observation of its brand and model. The showcase of hot products (爆款) is
+// chosen from eligible products. A failed condition is an answer, not an
+// error; errors are for bad input (an unknown SKU, a malformed observation).
+func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, observations []Observation) (Eligibility, error) {
+	el := Eligibility{SKU: sku, Price: zeroIn(p.book.Currency())}
+	product, ok := p.book.Catalog().Product(sku)
+	if !ok {
+		return Eligibility{}, fmt.Errorf("store eligibility %s: %w", sku, ErrUnknownSKU)
+	}
+	if product.Line == o2o.LineDealer {
+		el.Reasons = append(el.Reasons, "dealer-line product: the dealer keeps pricing power, so no unified price")
+		return el, nil
+	}
+	q, err := p.Quote(Request{
+		SKU: sku, Quantity: o2o.Qty(oneUnit, product.SaleUnit()), Region: region, Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "eligibility-check"}, Segment: o2o.SegmentRetail,
+		At: at, Observations: observations,
+	})
+	switch {
+	case errorsIsNoPrice(err):
+		el.Reasons = append(el.Reasons, fmt.Sprintf("no unified price: neither province %s nor the nation has a price in force", region.Province()))
+		return el, nil
+	case err != nil:
+		return Eligibility{}, err
+	}
+	el.Unified, el.Price = true, q.UnitPrice
+	el.Reasons = append(el.Reasons, fmt.Sprintf("unified price: %s price %s", q.ListScope, q.ListPrice))
+	low, found := p.lowest(product.BrandModel(), at, observations)
+	switch {
+	case !found:
+		el.Lowest = true
+		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: no fresh outside observation of %s", product.BrandModel()))
+	case !less(low.Price, q.UnitPrice):
+		el.Lowest = true
+		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: %s at or below %s at %s", q.UnitPrice, low.Price, low.Source))
+	default:
+		el.Reasons = append(el.Reasons, fmt.Sprintf("not the lowest on the network: %s is sold for %s at %s, below our %s", product.BrandModel(), low.Price, low.Source, q.UnitPrice))
+	}
+	el.Eligible = el.Unified && el.Lowest
+	return el, nil
+}

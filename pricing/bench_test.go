@@ -1,0 +1,107 @@
+package pricing_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+)
+
+func benchRequest(b *testing.B) pricing.Request {
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
+	obs := make([]pricing.Observation, 20)
+	for i := range obs {
+		obs[i] = pricing.Observation{Source: fmt.Sprintf("shop-%02d", i), Brand: "Mianpeng", Model: "T800",
+			Price: o2o.MustParseMoney(fmt.Sprintf("%d.90", 96+i)), ObservedAt: at.Add(-time.Hour), ValidUntil: at.Add(time.Hour)}
+	}
+	obs[7].Price = o2o.MustParseMoney("97.30")
+	return pricing.Request{
+		SKU: "TILE-800", Quantity: o2o.Qty(decimal.New(1235, -2), o2o.UnitSquareMetre),
+		Region: o2o.MustRegionCode("440305001"), Channel: o2o.ChannelO2O, Placed: o2o.Placement{Venue: o2o.VenueOnline},
+		Segment: o2o.SegmentGroup, AccountID: "G-001", At: at, Observations: obs,
+		Campaign: &pricing.Campaign{ID: "C", Stage: 2, FundingLeft: o2o.MustParseMoney("10000")},
+	}
+}
+
+// BenchmarkQuote runs the full policy: base, uplift, group, network lowest
+// over 20 observations, ladder, rounding, VAT.
+func BenchmarkQuote(b *testing.B) {
+	p := fixturePolicy(b, "")
+	req := benchRequest(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Quote(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteBaseline does the same decimal arithmetic by hand: the
+// price from a map, the uplift and its cap, the lowest of 20 observations
+// against the floor, rounding, the line total, the ladder's cost and the VAT.
+func BenchmarkQuoteBaseline(b *testing.B) {
+	req := benchRequest(b)
+	prices := map[string]decimal.Decimal{"TILE-800|440000": decimal.New(9500, -2)}
+	pct, capAmt := decimal.New(5, -2), decimal.New(100, 0)
+	floor := decimal.New(6600, -2)
+	stageCost := []decimal.Decimal{decimal.New(800, 0), decimal.New(2000, 0)}
+	funding := req.Campaign.FundingLeft.Amount()
+	vat := decimal.New(13, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		price := prices[req.SKU+"|"+req.Region.Province().String()]
+		up := price.Mul(pct)
+		if up.GreaterThan(capAmt) {
+			up = capAmt
+		}
+		price = price.Add(up)
+		low := decimal.Decimal{}
+		for i, o := range req.Observations {
+			if o.Brand != "Mianpeng" || !o.ValidUntil.After(req.At) {
+				continue
+			}
+			if a := o.Price.Amount(); i == 0 || a.LessThan(low) {
+				low = a
+			}
+		}
+		if low.LessThan(price) {
+			price = decimal.Max(low, floor)
+		}
+		unit := price.RoundBank(2)
+		total := unit.Mul(req.Quantity.Value.Decimal).RoundBank(2)
+		cost := stageCost[0].Add(stageCost[1])
+		_ = cost.LessThan(funding)
+		_ = total.Mul(vat).DivRound(vat.Add(decimal.New(100, 0)), 12).RoundBank(2)
+	}
+}
+
+func benchBookQuote(b *testing.B, n int) {
+	book, skus := bigBook(b, n)
+	p, err := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(book)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := pricing.Request{
+		Quantity: o2o.Qty(decimal.New(3, 0), o2o.UnitPiece), Region: o2o.MustRegionCode("510104"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S"}, Segment: o2o.SegmentRetail,
+		At: time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China()),
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		req.SKU = skus[i%len(skus)]
+		i++
+		if _, err := p.Quote(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteBook10 and BenchmarkQuoteBook10000 quote from a 10-SKU and a
+// 10,000-SKU book of 31 provinces each: an indexed lookup costs the same.
+func BenchmarkQuoteBook10(b *testing.B)    { benchBookQuote(b, 10) }
+func BenchmarkQuoteBook10000(b *testing.B) { benchBookQuote(b, 10000) }

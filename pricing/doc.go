@@ -1,0 +1,77 @@
+// Package pricing prices O2O-line products the way seed 001 asks: one price
+// per province, a little higher online, no haggling, the lowest on the
+// network for the same brand and model, clearance of returned goods in the
+// store that holds them, and the promotion ladder of the price war — with
+// every quote explaining how its price came about.
+//
+// # One price per province
+//
+// A [Book] holds at most one price for a SKU in a province at any instant
+// (全省一個價), with a national price as the fallback; validity is half-open,
+// [From, Until). [NewBook] refuses, naming every entry at fault in a
+// [*BookError]: overlapping validities for one SKU and scope
+// ([ErrOverlap]), city, county or township scopes ([ErrLocalPrice]),
+// dealer-line SKUs ([ErrDealerPriced]), mixed currencies and SKUs missing
+// from the catalog ([ErrUnknownSKU]). Lookups go through a map index, so a
+// 10,000-SKU × 31-province book answers as fast as a small one.
+//
+// # A policy is an ordered procedure
+//
+// A [Config] lists the rules in the order they run, like an ERP pricing
+// procedure, and each rule's settings; it is plain JSON ([ParseConfig]).
+// [Config.Build] validates it once against the book, with JSON paths in its
+// errors, and returns a [*Policy]. The default procedure is
+//
+//	list_price → clearance → online_uplift → negotiation → network_lowest
+//	→ rounding → value_added → ladder → vat
+//
+// Price rules come before rounding, which rounds the unit price at a named
+// point (mode half-even by default; increment fen, jiao or yuan) and
+// computes the line total; benefit and disclosure rules come after and
+// never change the unit price.
+//
+// # No haggling, or a negotiated price
+//
+// By default nobody negotiates (不講價, seed 001 part 3.1), designated
+// upstream group accounts included: they get value-added services (增值服務)
+// as benefit lines, price unchanged. A request carrying a lower price gets
+// [ErrNoHaggling]. With [Negotiation] enabled (part 2.3), a designated group
+// account may agree a price (議價) within a band below list and never below
+// the floor (cost plus minimum margin); outside it, [ErrOutOfBand].
+//
+// # Network lowest, clearance and the ladder
+//
+// Observations of the same brand and model, from outside sources and fresh
+// at the instant, are compared with the price (同品牌同款產品全網最低): in
+// match mode the price is lowered to the lowest, never below the floor (the
+// floor's refusal is reported as a [Violation]); in report mode the price
+// stays and the violation is reported. Returned goods are marked down by
+// condition grade, in store only and only in the store that holds them
+// ([ErrClearance]); they stay out of the ladder. The promotion ladder's four
+// stages (free construction; + house payment waived; + products free; +
+// cash paid back) are benefit lines funded by the campaign: a stage applies
+// only if the funding passed in covers it, else the highest affordable lower
+// stage applies and the quote says so.
+//
+// # Explaining a quote
+//
+// A [Quote] carries the list price, every [Step] (rule, reason, base,
+// amount, result), the [Benefit] lines, the violations, the [Flags]
+// (matched, capped, rounded, floored, stage fallback) and the unit price and
+// line total; [Quote.Explain] prints it. Unit price × quantity equals the
+// line total, with a line_total step carrying any rounding difference.
+//
+// # Audits
+//
+// [Policy.UnifiedPrice] reports every quote whose price departs from the
+// province price; [Policy.StoreEligible] says whether a product may be sold
+// through the community stores (a unified price and the network's lowest,
+// seed 001 part 3.4).
+//
+// # Concurrency
+//
+// A [Book] and a [Policy] are immutable once built and safe for concurrent
+// use. A policy keeps no state: funding, observations and the instant come
+// in with each [Request]. Nothing reads a clock or shopspring/decimal's
+// package globals.
+package pricing

@@ -1,0 +1,159 @@
+package pricing_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+)
+
+func exampleBook() *pricing.Book {
+	cat := o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "DLR-1", Brand: "Huashan", Model: "H1", Category: "tiles", Line: o2o.LineDealer, Unit: o2o.UnitSquareMetre},
+	)
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return book
+}
+
+var exampleAt = time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
+
+// Loading a policy from JSON, then quoting an online and an in-store order.
+func Example_loadFromJSON() {
+	cfg, err := pricing.ParseConfig([]byte(`{
+		"uplift": {"percent": "5", "cap": {"amount": "100.00", "currency": "CNY"}},
+		"vat": {"categories": [{"category": "tiles", "percent": "13"}]},
+		"rounding": {"mode": "half_even", "increment": "fen"}
+	}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy, err := cfg.Build(exampleBook())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	req := pricing.Request{
+		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre),
+		Region: o2o.MustRegionCode("440305001"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+	}
+	store, _ := policy.Quote(req)
+	req.Placed = o2o.Placement{Venue: o2o.VenueOnline}
+	online, _ := policy.Quote(req)
+	fmt.Println("in store:", store.UnitPrice, "online:", online.UnitPrice)
+	// Output: in store: 95.00 CNY online: 99.75 CNY
+}
+
+// A quote explains itself step by step.
+func ExampleQuote_Explain() {
+	policy, _ := pricing.Config{
+		NetworkLowest: pricing.Network{Mode: pricing.NetworkMatch, OwnSources: []string{"our-b2c"}},
+		VAT:           pricing.VAT{Categories: []pricing.CategoryRate{{Category: "tiles", Percent: o2o.MustDec("13")}}},
+		Costs:         []pricing.Cost{{SKU: "TILE-800", Cost: o2o.MustParseMoney("60.00")}},
+	}.Build(exampleBook())
+	q, err := policy.Quote(pricing.Request{
+		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("12.5").Decimal, o2o.UnitSquareMetre),
+		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Observations: []pricing.Observation{{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.90"),
+			ObservedAt: exampleAt.Add(-time.Hour), ValidUntil: exampleAt.Add(24 * time.Hour)}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(q.Explain())
+	// Output:
+	// Quote TILE-800 (Mianpeng T800, tiles): 12.5 m2, in store S-SZ-01, region 440300, o2o channel
+	//   1. list_price              0.00        +95.00 =        95.00  province price of 440000: one price per province (全省一個價)
+	//   2. network_lowest         95.00         -5.10 =        89.90  matched the lowest price on the network for Mianpeng T800: 89.90 CNY at jd (同品牌同款產品全網最低)
+	//   3. vat                    89.90         +0.00 =        89.90  price includes VAT at 13% for category tiles: 129.28 CNY
+	// Unit price 89.90 CNY × 12.5 m2 = line total 1123.75 CNY
+	// VAT 13% included: 129.28 CNY (category tiles)
+	// Flags: matched
+}
+
+// No haggling (不講價): a lower price asked for is refused with ErrNoHaggling.
+func ExamplePolicy_Quote_noHaggling() {
+	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
+	ask := o2o.MustParseMoney("90.00")
+	_, err := policy.Quote(pricing.Request{
+		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitSquareMetre),
+		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Negotiated: &ask,
+	})
+	fmt.Println(errors.Is(err, pricing.ErrNoHaggling))
+	fmt.Println(err)
+	// Output:
+	// true
+	// quote TILE-800: negotiation: no haggling (不講價): the price is the same for everyone (seed 001 part 3.1)
+}
+
+// Building a book refuses local prices and names the entry at fault.
+func ExampleNewBook() {
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O})
+	_, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440300"), Price: o2o.MustParseMoney("95.00")},
+	})
+	fmt.Println(errors.Is(err, pricing.ErrLocalPrice))
+	fmt.Println(err)
+	// Output:
+	// true
+	// price book: entries[0] (SKU TILE-800): scope 440300 is a city: O2O-line prices are national or per province (全省一個價)
+}
+
+// The promotion ladder: stage 2 asked, only stage 1 funded.
+func ExamplePolicy_Quote_ladder() {
+	cost := func(s string) o2o.Money { return o2o.MustParseMoney(s) }
+	policy, err := pricing.Config{
+		VAT: pricing.VAT{Default: &o2o.Decimal{}},
+		Ladder: []pricing.Stage{
+			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免費施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
+			{Stage: 2, Adds: []pricing.StageBenefit{{Code: "house_fee_waived", Description: "house payment waived (免房款)", Kind: pricing.BenefitService, Cost: cost("2000")}}},
+		},
+	}.Build(exampleBook())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	q, _ := policy.Quote(pricing.Request{
+		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre),
+		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Campaign: &pricing.Campaign{ID: "C-1", Stage: 2, FundingLeft: cost("1000")},
+	})
+	fmt.Println("stage", q.Stage, "fallback", q.Flags.StageFallback, "unit", q.UnitPrice)
+	for _, b := range q.Benefits {
+		fmt.Println(b.Code, b.Price.AmountString(), b.Cost.AmountString(), b.FundedBy)
+	}
+	// Output:
+	// stage 1 fallback true unit 95.00 CNY
+	// free_construction 0.00 800.00 C-1
+}
+
+// Store eligibility (seed 001 part 3.4): a unified price and the lowest on the network.
+func ExamplePolicy_StoreEligible() {
+	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
+	el, _ := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), exampleAt, []pricing.Observation{
+		{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.90"), ObservedAt: exampleAt.Add(-time.Hour), ValidUntil: exampleAt.Add(time.Hour)},
+	})
+	fmt.Println(el.Eligible)
+	for _, r := range el.Reasons {
+		fmt.Println(r)
+	}
+	// Output:
+	// false
+	// unified price: 440000 price 95.00 CNY
+	// not the lowest on the network: Mianpeng T800 is sold for 89.90 CNY at jd, below our 95.00 CNY
+}

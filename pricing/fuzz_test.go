@@ -1,0 +1,106 @@
+package pricing_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+)
+
+// FuzzParseConfig: the decoder never panics, refuses with ErrInvalid, and
+// anything accepted (and built) round-trips.
+func FuzzParseConfig(f *testing.F) {
+	f.Add(readFile(f, "policy.json"))
+	f.Add(readFile(f, "policy-negotiation.json"))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"procedure":["list_price","rounding"],"rounding":{"increment":"yuan"}}`))
+	f.Add([]byte(`{"uplift":{"percent":"5","cap":{"amount":"1","currency":"CNY"}}}`))
+	book := fixtureBook(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := pricing.ParseConfig(data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		p, err := cfg.Build(book)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("build error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(p.Config())
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := pricing.ParseConfig(out)
+		if err != nil {
+			t.Fatalf("accepted config does not round-trip: %v\n%s", err, out)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(out) {
+			t.Fatalf("round trip changed:\n%s\n%s", out, again)
+		}
+	})
+}
+
+// FuzzQuote: arbitrary requests never panic; errors wrap ErrInvalid; quotes
+// keep their invariants and round-trip through JSON.
+func FuzzQuote(f *testing.F) {
+	sc := loadScenarios(f)
+	for _, s := range sc.Cases {
+		data, _ := json.Marshal(sc.request(f, s))
+		f.Add(data)
+	}
+	f.Add([]byte(`{"sku":"TILE-800"}`))
+	p := fixturePolicy(f, "")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var req pricing.Request
+		if err := json.Unmarshal(data, &req); err != nil {
+			return
+		}
+		q, err := p.Quote(req)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		checkQuote(t, "fuzz", q)
+		out, err := json.Marshal(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back pricing.Quote
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("quote does not round-trip: %v", err)
+		}
+		if back.Explain() != q.Explain() {
+			t.Fatal("explanation changed through JSON")
+		}
+	})
+}
+
+// FuzzParseBookJSON: the book decoder never panics and errors wrap ErrInvalid.
+func FuzzParseBookJSON(f *testing.F) {
+	f.Add(readFile(f, "book.json"))
+	f.Add([]byte(`{"entries":[{"sku":"TILE-800","scope":"440300","price":{"amount":"1","currency":"CNY"}}]}`))
+	cat := testCatalog(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := pricing.ParseBookJSON(cat, data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		out, _ := json.Marshal(b)
+		if _, err := pricing.ParseBookJSON(cat, out); err != nil {
+			t.Fatalf("accepted book does not round-trip: %v", err)
+		}
+	})
+}

@@ -1,0 +1,128 @@
+package pricing
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Policy is a built pricing procedure: an ordered list of rules over a
+// price book, like an ERP pricing procedure. Build it with Config.Build.
+// It keeps no state of its own (usage, funding and observations come in with
+// each Request), is immutable, and is safe for concurrent use.
+type Policy struct {
+	cfg       Config
+	book      *Book
+	procedure []RuleName
+	on        map[RuleName]bool
+	groups    map[string]bool
+	costs     map[string]o2o.Money
+	vat       map[string]decimal.Decimal
+	own       map[string]bool
+	clearance map[string]decimal.Decimal
+}
+
+// Config returns a copy of the config the policy was built from.
+func (p *Policy) Config() Config { return p.cfg.clone() }
+
+// Procedure returns a copy of the rules in the order they run.
+func (p *Policy) Procedure() []RuleName { return slices.Clone(p.procedure) }
+
+// Book returns the policy's price book.
+func (p *Policy) Book() *Book { return p.book }
+
+// Designated reports whether the segment and account make a designated
+// upstream group account.
+func (p *Policy) Designated(segment o2o.Segment, accountID string) bool {
+	return segment == o2o.SegmentGroup && accountID != "" && p.groups[accountID]
+}
+
+// Floor returns the SKU's floor: its cost plus the minimum margin, rounded
+// up to the fen, or, without a configured cost, the given list price.
+func (p *Policy) Floor(sku string, list o2o.Money) o2o.Money {
+	c, ok := p.costs[sku]
+	if !ok {
+		return list
+	}
+	f, _ := c.Mul(hundred.Add(p.cfg.MinMarginPercent.Decimal)).Mul(decimal.New(1, -2)).RoundWith(o2o.RoundCeiling)
+	return f
+}
+
+// state is one quote in the making.
+type state struct {
+	req     *Request
+	product o2o.Product
+	price   o2o.Money
+	floor   o2o.Money
+	q       Quote
+}
+
+func (s *state) step(rule RuleName, next o2o.Money, format string, args ...any) {
+	amount, _ := next.Sub(s.price)
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Reason: fmt.Sprintf(format, args...), Base: s.price, Amount: amount, Result: next})
+	s.price = next
+}
+
+func (s *state) note(rule RuleName, format string, args ...any) {
+	s.step(rule, s.price, format, args...)
+}
+
+// Quote prices one request through the procedure and returns a quote that
+// explains itself. Errors wrap o2o.ErrInvalid: a *o2o.ValidationError for a
+// malformed request; ErrUnknownSKU; ErrDealerPriced for a dealer-line SKU
+// or the dealer channel; ErrNoPrice; and a *RuleError with ErrNoHaggling,
+// ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
+// o2o.ErrCurrencyMismatch reports an input in another currency than the book.
+func (p *Policy) Quote(req Request) (Quote, error) {
+	if err := p.check(&req); err != nil {
+		return Quote{}, err
+	}
+	product, ok := p.book.Catalog().Product(req.SKU)
+	if !ok {
+		return Quote{}, fmt.Errorf("quote %s: %w", req.SKU, ErrUnknownSKU)
+	}
+	if product.Line == o2o.LineDealer {
+		return Quote{}, refuse(RuleListPrice, req.SKU, ErrDealerPriced, "dealer-line product: the dealer keeps pricing power, the O2O policy does not quote it")
+	}
+	if req.Quantity.Unit != product.SaleUnit() {
+		return Quote{}, o2o.Invalidf("quantity.unit", "SKU %s sells by %s, not %s", req.SKU, product.SaleUnit(), req.Quantity.Unit)
+	}
+	if req.Returned != nil && !p.on[RuleClearance] {
+		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
+	}
+	s := &state{req: &req, product: product, price: zeroIn(p.book.Currency())}
+	s.q = Quote{
+		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
+		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
+	}
+	for _, r := range p.procedure {
+		var err error
+		switch r {
+		case RuleListPrice:
+			err = p.listPrice(s)
+		case RuleClearance:
+			err = p.clearanceRule(s)
+		case RuleOnlineUplift:
+			p.uplift(s)
+		case RuleNegotiation:
+			err = p.negotiation(s)
+		case RuleNetworkLowest:
+			err = p.networkLowest(s)
+		case RuleRounding:
+			p.round(s)
+		case RuleValueAdded:
+			p.valueAdded(s)
+		case RuleLadder:
+			err = p.ladder(s)
+		case RuleVAT:
+			p.showVAT(s)
+		}
+		if err != nil {
+			return Quote{}, err
+		}
+	}
+	return s.q, nil
+}

@@ -1,0 +1,255 @@
+package pricing
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Observation is a price seen on the network for a brand and model: where
+// (Source), what, at which price, when it was observed, and until when it
+// stays valid.
+type Observation struct {
+	Source     string    `json:"source"`
+	Brand      string    `json:"brand"`
+	Model      string    `json:"model"`
+	Price      o2o.Money `json:"price"`
+	ObservedAt time.Time `json:"observedAt"`
+	ValidUntil time.Time `json:"validUntil"`
+}
+
+// fresh reports whether the observation is in force at: observed at or
+// before it, and valid until after it.
+func (o Observation) fresh(at time.Time) bool {
+	return !o.ObservedAt.After(at) && at.Before(o.ValidUntil)
+}
+
+// Campaign is the promotion campaign a quote runs under: its id, the ladder
+// stage it has reached, and the funding left to pay for benefits. The
+// caller keeps the funding; the policy only reads it.
+type Campaign struct {
+	ID          string    `json:"id"`
+	Stage       int       `json:"stage"`
+	FundingLeft o2o.Money `json:"fundingLeft"`
+}
+
+// Returned marks returned or exchanged goods sold on clearance: their
+// condition grade and the store that holds them.
+type Returned struct {
+	Grade   string `json:"grade"`
+	StoreID string `json:"storeId"`
+}
+
+// Request asks for the price of one SKU. The policy keeps no state:
+// campaign funding and observations come in with the request.
+type Request struct {
+	SKU      string       `json:"sku"`
+	Quantity o2o.Quantity `json:"quantity"`
+	// Region is the customer's (delivery) region, at any level; its province
+	// selects the price.
+	Region  o2o.RegionCode `json:"region"`
+	Channel o2o.Channel    `json:"channel"`
+	// Placed says where the order is placed; online on a store's own screen
+	// counts as in store (seed 001 part 1).
+	Placed    o2o.Placement `json:"placed"`
+	Segment   o2o.Segment   `json:"segment"`
+	AccountID string        `json:"accountId,omitempty"`
+	At        time.Time     `json:"at"`
+	// Negotiated is a requested lower unit price, if any.
+	Negotiated *o2o.Money `json:"negotiated,omitempty"`
+	// Observations are network prices for the network-lowest rule.
+	Observations []Observation `json:"observations,omitempty"`
+	// Campaign is the promotion campaign, if any.
+	Campaign *Campaign `json:"campaign,omitempty"`
+	// Returned marks clearance goods, if any.
+	Returned *Returned `json:"returned,omitempty"`
+}
+
+// Step is one rule's effect on the price: the price before (Base), the
+// change (Amount, zero for a rule that only decided or noted something) and
+// the price after (Result).
+type Step struct {
+	Rule   RuleName  `json:"rule"`
+	Reason string    `json:"reason"`
+	Base   o2o.Money `json:"base"`
+	Amount o2o.Money `json:"amount"`
+	Result o2o.Money `json:"result"`
+}
+
+// Benefit is a line granted with a quote that does not change the unit
+// price: a value-added service, or a ladder benefit funded by a campaign.
+// Price is what the customer pays for the line — zero, or negative for a
+// payback — and Cost what it costs the funder.
+type Benefit struct {
+	Rule        RuleName    `json:"rule"`
+	Stage       int         `json:"stage,omitempty"`
+	Code        string      `json:"code"`
+	Description string      `json:"description"`
+	Kind        BenefitKind `json:"kind"`
+	Price       o2o.Money   `json:"price"`
+	Cost        o2o.Money   `json:"cost"`
+	FundedBy    string      `json:"fundedBy"`
+}
+
+// Violation is a rule broken but not refused: a lower price on the network
+// that the policy reported rather than matched, or could not match because
+// of the floor.
+type Violation struct {
+	Rule   RuleName  `json:"rule"`
+	Reason string    `json:"reason"`
+	Source string    `json:"source,omitempty"`
+	Lowest o2o.Money `json:"lowest"`
+	Price  o2o.Money `json:"price"`
+}
+
+// Flags report outcomes of a quote, apart from errors.
+type Flags struct {
+	// Matched: the price was lowered to match the network.
+	Matched bool `json:"matched,omitempty"`
+	// Capped: the online uplift hit its cap.
+	Capped bool `json:"capped,omitempty"`
+	// Rounded: the unit price or the line total changed on rounding.
+	Rounded bool `json:"rounded,omitempty"`
+	// Floored: the floor stopped a match.
+	Floored bool `json:"floored,omitempty"`
+	// StageFallback: the ladder stage asked for was not affordable and a
+	// lower one (or none) applied.
+	StageFallback bool `json:"stageFallback,omitempty"`
+	// Negotiated: a negotiated price (議價) applied.
+	Negotiated bool `json:"negotiated,omitempty"`
+	// Clearance: returned goods sold on clearance.
+	Clearance bool `json:"clearance,omitempty"`
+}
+
+// VATShown is the VAT contained in a VAT-inclusive line total.
+type VATShown struct {
+	Category string      `json:"category"`
+	Percent  o2o.Decimal `json:"percent"`
+	Included o2o.Money   `json:"included"`
+}
+
+// Quote is a policy's answer: the list price, each step that changed or
+// decided it, the benefits granted, the violations found, the outcome
+// flags, and the final unit price and line total (unit price × quantity,
+// plus a line_total step when that product has a fraction of a fen).
+// Quote is a plain value; it round-trips through JSON.
+type Quote struct {
+	SKU        string         `json:"sku"`
+	BrandModel o2o.BrandModel `json:"brandModel"`
+	Category   string         `json:"category"`
+	Region     o2o.RegionCode `json:"region"`
+	Channel    o2o.Channel    `json:"channel"`
+	Placed     o2o.Placement  `json:"placed"`
+	Quantity   o2o.Quantity   `json:"quantity"`
+	At         time.Time      `json:"at"`
+	// ListPrice is the book price; ListScope is "national" or the province.
+	ListPrice  o2o.Money   `json:"listPrice"`
+	ListScope  string      `json:"listScope"`
+	Floor      o2o.Money   `json:"floor"`
+	Steps      []Step      `json:"steps"`
+	Benefits   []Benefit   `json:"benefits,omitempty"`
+	Violations []Violation `json:"violations,omitempty"`
+	Flags      Flags       `json:"flags"`
+	// Stage is the ladder stage applied (0 for none).
+	Stage     int       `json:"stage,omitempty"`
+	UnitPrice o2o.Money `json:"unitPrice"`
+	LineTotal o2o.Money `json:"lineTotal"`
+	VAT       *VATShown `json:"vat,omitempty"`
+}
+
+// UnmarshalJSON decodes a quote strictly (unknown fields refused).
+func (q *Quote) UnmarshalJSON(data []byte) error {
+	type plain Quote
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*q = Quote(p)
+	return nil
+}
+
+// UnmarshalJSON decodes a request strictly (unknown fields refused).
+func (r *Request) UnmarshalJSON(data []byte) error {
+	type plain Request
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*r = Request(p)
+	return nil
+}
+
+// MarshalJSON is the default encoding; it exists so that Quote's JSON form
+// is documented next to UnmarshalJSON.
+func (q Quote) MarshalJSON() ([]byte, error) {
+	type plain Quote
+	return json.Marshal(plain(q))
+}
+
+// Explain returns a readable breakdown of the quote: the product and
+// where it was ordered, every step, the line total, the VAT, the benefits,
+// the violations and the flags. The text is deterministic.
+func (q Quote) Explain() string {
+	var b strings.Builder
+	where := "online"
+	if q.Placed.InStore() {
+		where = fmt.Sprintf("in store %s", q.Placed.StoreID)
+		if q.Placed.Venue == o2o.VenueStoreScreen {
+			where += " (on the store's screen)"
+		}
+	}
+	fmt.Fprintf(&b, "Quote %s (%s, %s): %s, %s, region %s, %s channel\n",
+		q.SKU, q.BrandModel, q.Category, q.Quantity, where, q.Region, q.Channel)
+	for i, s := range q.Steps {
+		fmt.Fprintf(&b, "  %d. %-15s %12s %13s = %12s  %s\n", i+1, s.Rule,
+			s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason)
+	}
+	fmt.Fprintf(&b, "Unit price %s × %s = line total %s\n", q.UnitPrice, q.Quantity, q.LineTotal)
+	if q.VAT != nil {
+		fmt.Fprintf(&b, "VAT %s%% included: %s (category %s)\n", q.VAT.Percent, q.VAT.Included, q.VAT.Category)
+	}
+	if len(q.Benefits) > 0 {
+		b.WriteString("Benefits (the unit price is unchanged):\n")
+		for _, g := range q.Benefits {
+			stage := ""
+			if g.Stage > 0 {
+				stage = fmt.Sprintf(" stage %d", g.Stage)
+			}
+			fmt.Fprintf(&b, "  - %s%s: %s; price %s, cost %s, funded by %s\n", g.Code, stage, g.Description,
+				g.Price.AmountString(), g.Cost.AmountString(), g.FundedBy)
+		}
+	}
+	for _, v := range q.Violations {
+		fmt.Fprintf(&b, "Violation (%s): %s\n", v.Rule, v.Reason)
+	}
+	if f := q.Flags.names(); f != "" {
+		fmt.Fprintf(&b, "Flags: %s\n", f)
+	}
+	return b.String()
+}
+
+func signed(m o2o.Money) string {
+	if m.IsNegative() {
+		return m.AmountString()
+	}
+	return "+" + m.AmountString()
+}
+
+func (f Flags) names() string {
+	var out []string
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{
+		{f.Matched, "matched"}, {f.Capped, "capped"}, {f.Rounded, "rounded"}, {f.Floored, "floored"},
+		{f.StageFallback, "stage fallback"}, {f.Negotiated, "negotiated"}, {f.Clearance, "clearance"},
+	} {
+		if x.on {
+			out = append(out, x.name)
+		}
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,214 @@
+package pricing_test
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func fixtureBook(t testing.TB) *pricing.Book {
+	t.Helper()
+	cat, err := o2o.ParseCatalogJSON(readFile(t, "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := pricing.ParseBookJSON(cat, readFile(t, "book.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return book
+}
+
+func fixturePolicy(t testing.TB, name string) *pricing.Policy {
+	t.Helper()
+	if name == "" {
+		name = "policy.json"
+	}
+	cfg, err := pricing.ParseConfig(readFile(t, name))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	p, err := cfg.Build(fixtureBook(t))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return p
+}
+
+var sentinels = map[string]error{
+	"no_haggling":   pricing.ErrNoHaggling,
+	"out_of_band":   pricing.ErrOutOfBand,
+	"dealer_priced": pricing.ErrDealerPriced,
+	"clearance":     pricing.ErrClearance,
+	"ladder":        pricing.ErrLadder,
+	"unknown_sku":   pricing.ErrUnknownSKU,
+	"no_price":      pricing.ErrNoPrice,
+}
+
+type scenarioFile struct {
+	Defaults map[string]any `json:"defaults"`
+	Cases    []scenario     `json:"cases"`
+}
+
+type scenario struct {
+	It      string         `json:"it"`
+	Policy  string         `json:"policy"`
+	Request map[string]any `json:"request"`
+	Want    *want          `json:"want"`
+	Error   string         `json:"error"`
+}
+
+// want is the part of a quote a scenario pins down; nil fields are not checked.
+type want struct {
+	UnitPrice  *string            `json:"unitPrice"`
+	LineTotal  *string            `json:"lineTotal"`
+	VAT        *string            `json:"vat"`
+	ListScope  *string            `json:"listScope"`
+	Rules      []pricing.RuleName `json:"rules"`
+	Flags      *pricing.Flags     `json:"flags"`
+	Stage      *int               `json:"stage"`
+	Benefits   []string           `json:"benefits"`
+	Violations *int               `json:"violations"`
+}
+
+func project(q pricing.Quote, w *want) want {
+	got := want{}
+	str := func(m o2o.Money) *string { s := m.AmountString(); return &s }
+	if w.UnitPrice != nil {
+		got.UnitPrice = str(q.UnitPrice)
+	}
+	if w.LineTotal != nil {
+		got.LineTotal = str(q.LineTotal)
+	}
+	if w.VAT != nil && q.VAT != nil {
+		got.VAT = str(q.VAT.Included)
+	}
+	if w.ListScope != nil {
+		got.ListScope = &q.ListScope
+	}
+	if w.Rules != nil {
+		got.Rules = []pricing.RuleName{}
+		for _, s := range q.Steps {
+			got.Rules = append(got.Rules, s.Rule)
+		}
+	}
+	if w.Flags != nil {
+		f := q.Flags
+		got.Flags = &f
+	}
+	if w.Stage != nil {
+		got.Stage = &q.Stage
+	}
+	if w.Benefits != nil {
+		got.Benefits = []string{}
+		for _, b := range q.Benefits {
+			got.Benefits = append(got.Benefits, b.Code)
+		}
+	}
+	if w.Violations != nil {
+		n := len(q.Violations)
+		got.Violations = &n
+	}
+	return got
+}
+
+func loadScenarios(t testing.TB) scenarioFile {
+	var f scenarioFile
+	if err := json.Unmarshal(readFile(t, "scenarios.json"), &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f scenarioFile) request(t testing.TB, s scenario) pricing.Request {
+	t.Helper()
+	merged := map[string]any{}
+	for k, v := range f.Defaults {
+		merged[k] = v
+	}
+	for k, v := range s.Request {
+		merged[k] = v
+	}
+	data, err := json.Marshal(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req pricing.Request
+	if err := json.Unmarshal(data, &req); err != nil {
+		t.Fatalf("%s: request: %v", s.It, err)
+	}
+	return req
+}
+
+// TestScenarios runs the seed scenarios of testdata/scenarios.json and
+// compares every explanation with testdata/scenarios.golden (-update rewrites it).
+func TestScenarios(t *testing.T) {
+	f := loadScenarios(t)
+	policies := map[string]*pricing.Policy{}
+	var golden strings.Builder
+	for _, s := range f.Cases {
+		p, ok := policies[s.Policy]
+		if !ok {
+			p = fixturePolicy(t, s.Policy)
+			policies[s.Policy] = p
+		}
+		req := f.request(t, s)
+		q, err := p.Quote(req)
+		golden.WriteString("## " + s.It + "\n")
+		if s.Error != "" {
+			sentinel, ok := sentinels[s.Error]
+			if !ok {
+				t.Fatalf("%s: unknown error name %q", s.It, s.Error)
+			}
+			if !errors.Is(err, sentinel) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("%s: error = %v, want %s", s.It, err, s.Error)
+			}
+			if err != nil {
+				golden.WriteString("error: " + err.Error() + "\n\n")
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", s.It, err)
+			continue
+		}
+		if diff := cmp.Diff(*s.Want, project(q, s.Want)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s\n%s", s.It, diff, q.Explain())
+		}
+		golden.WriteString(q.Explain() + "\n")
+	}
+	path := filepath.Join("testdata", "scenarios.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(golden.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	wantGolden, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if diff := cmp.Diff(string(wantGolden), golden.String()); diff != "" {
+		t.Errorf("explanations differ from %s (-want +got):\n%s", path, diff)
+	}
+}
