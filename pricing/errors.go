@@ -53,6 +53,7 @@ type RuleError struct {
 	Err error
 }
 
+// Error returns "quote SKU: rule: reason".
 func (e *RuleError) Error() string {
 	return fmt.Sprintf("quote %s: %s: %s", e.SKU, e.Rule, e.Reason)
 }
@@ -92,6 +93,7 @@ type BookError struct {
 	Faults []EntryFault
 }
 
+// Error lists every fault: "price book: …; …".
 func (e *BookError) Error() string {
 	parts := make([]string, len(e.Faults))
 	for i, f := range e.Faults {
