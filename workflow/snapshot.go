@@ -1,8 +1,8 @@
 package workflow
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -89,27 +89,26 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	var last time.Time
 	for i := range s.History {
 		e := &s.History[i]
-		path := fmt.Sprintf("history[%d]", i)
 		t := def.lookup(e.From, e.Event)
 		switch {
 		case e.Seq != i+1:
-			return nil, corrupt(path+".seq", "is %d, want %d", e.Seq, i+1)
+			return nil, corrupt(historyPath(i)+".seq", "is %d, want %d", e.Seq, i+1)
 		case e.Command == "" || e.Actor == "" || e.At.IsZero():
-			return nil, corrupt(path, "command, actor and at are required")
+			return nil, corrupt(historyPath(i), "command, actor and at are required")
 		case e.From != state:
-			return nil, corrupt(path+".from", "is %q, but the previous step ended in %q", e.From, state)
+			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case t == nil:
-			return nil, corrupt(path+".event", "event %q is not available in state %q", e.Event, e.From)
+			return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
 		case e.To != t.to:
-			return nil, corrupt(path+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
+			return nil, corrupt(historyPath(i)+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
 		case !slices.Contains(t.roles, e.Role):
-			return nil, corrupt(path+".role", "role %q may not fire %q", e.Role, e.Event)
+			return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 		case e.At.Before(last):
-			return nil, corrupt(path+".at", "is before the previous step")
+			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
 		}
 		for j := range i {
 			if s.History[j].Command == e.Command {
-				return nil, corrupt(path+".command", "command %q repeats step %d", e.Command, j+1)
+				return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 			}
 		}
 		state, last = e.To, e.At
@@ -138,17 +137,16 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	}
 	open := 0
 	for i, d := range s.Deadlines {
-		path := fmt.Sprintf("deadlines[%d]", i)
 		if _, ok := def.stateIdx[d.State]; !ok {
-			return nil, corrupt(path+".state", "unknown state %q", d.State)
+			return nil, corrupt(deadlinePath(i)+".state", "unknown state %q", d.State)
 		}
 		if d.Due.IsZero() || d.For == "" {
-			return nil, corrupt(path, "due and for are required")
+			return nil, corrupt(deadlinePath(i), "due and for are required")
 		}
 		if d.Met.IsZero() {
 			open++
 			if d.State != s.State || open > 1 {
-				return nil, corrupt(path, "an open deadline must be the current state's only one")
+				return nil, corrupt(deadlinePath(i), "an open deadline must be the current state's only one")
 			}
 		}
 	}
@@ -164,6 +162,11 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	}
 	return in, nil
 }
+
+// historyPath returns "history[i]" without fmt, as Restore is on the hot path.
+func historyPath(i int) string { return "history[" + strconv.Itoa(i) + "]" }
+
+func deadlinePath(i int) string { return "deadlines[" + strconv.Itoa(i) + "]" }
 
 // lastWritten returns the value the history last recorded for fact k.
 func lastWritten(def *Definition, h []Entry, k string) (string, bool) {

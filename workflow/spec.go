@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"maps"
+
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -168,9 +170,5 @@ func (f Facts) Clone() Facts {
 	if len(f) == 0 {
 		return nil
 	}
-	c := make(Facts, len(f))
-	for k, v := range f {
-		c[k] = v
-	}
-	return c
+	return maps.Clone(f)
 }
