@@ -42,6 +42,8 @@ func decorationJourney() []step {
 	}
 }
 
+func t0Ctx() context.Context { return context.Background() }
+
 func mustDecoration(t testing.TB, opts ...Option) *Definition {
 	t.Helper()
 	d, err := Decoration(opts...)
