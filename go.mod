@@ -5,6 +5,7 @@ go 1.24.0
 require (
 	github.com/go-playground/validator/v10 v10.28.0
 	github.com/google/go-cmp v0.7.0
+	github.com/looplab/fsm v1.0.3
 	github.com/shopspring/decimal v1.6.0
 )
 

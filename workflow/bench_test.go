@@ -1,0 +1,178 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/looplab/fsm"
+)
+
+// bareLoop is the loop flow as a bare looplab/fsm machine: the baseline.
+func bareLoop() *fsm.FSM {
+	return fsm.NewFSM("a", fsm.Events{
+		{Name: "go", Src: []string{"a"}, Dst: "b"},
+		{Name: "back", Src: []string{"b"}, Dst: "a"},
+		{Name: "stop", Src: []string{"a", "b"}, Dst: "end"},
+	}, nil)
+}
+
+// BenchmarkBareEvent is looplab/fsm's Event on a machine in memory.
+func BenchmarkBareEvent(b *testing.B) {
+	f := bareLoop()
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		if err := f.Event(ctx, loopEvent(i)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkNewFSMPerCall rebuilds a looplab machine for every event: what
+// this package avoids.
+func BenchmarkNewFSMPerCall(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		f := bareLoop()
+		if err := f.Event(ctx, "go"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFire is Fire on an instance in memory, with the command id check,
+// role check, history and looplab/fsm step. The history is reset every 32
+// steps (outside the loop's cost only by amortisation) so the id index stays
+// in its usual, short-history regime.
+func BenchmarkFire(b *testing.B) {
+	def := mustLoop(b)
+	cmds := make([]Command, 32)
+	for i, id := range ids(32) {
+		cmds[i] = Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}
+	}
+	ctx := context.Background()
+	in := New(def)
+	in.history = make([]Entry, 0, 32)
+	i := 0
+	for b.Loop() {
+		if i == 32 {
+			i = 0
+			in.history = in.history[:0]
+			in.state = "a"
+		}
+		if _, err := in.Fire(ctx, cmds[i]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// restoreSnapshot is a decoration project 10 steps in: a 10-entry history.
+func restoreSnapshot(b *testing.B) (*Definition, Snapshot, []byte) {
+	def := mustDecoration(b)
+	in := run(b, def, decorationJourney()[:10])
+	s := in.Snapshot()
+	data, err := json.Marshal(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return def, s, data
+}
+
+// BenchmarkRestoreFire restores a decoded snapshot (validated, 10 entries)
+// and fires one event: the cost of serving a request from storage.
+func BenchmarkRestoreFire(b *testing.B) {
+	def, s, _ := restoreSnapshot(b)
+	c := decorationJourney()[10].cmd
+	ctx := context.Background()
+	for b.Loop() {
+		in, err := Restore(def, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := in.Fire(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSnapshotDecode is the JSON decoding left out of BenchmarkRestoreFire.
+func BenchmarkSnapshotDecode(b *testing.B) {
+	_, _, data := restoreSnapshot(b)
+	for b.Loop() {
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBareEventDecoration is looplab's Event on the decoration flow,
+// reset to the same state each time: the baseline for BenchmarkRestoreFire.
+func BenchmarkBareEventDecoration(b *testing.B) {
+	def := mustDecoration(b)
+	f := fsm.NewFSM(def.Initial(), def.fsmEvents, nil)
+	ctx := context.Background()
+	for b.Loop() {
+		f.SetState(StateUnderConstruction)
+		if err := f.Event(ctx, "hand_over"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCan(b *testing.B) {
+	def := mustDecoration(b)
+	for b.Loop() {
+		if !def.Can(StateBooked, "cancel") {
+			b.Fatal("cannot")
+		}
+	}
+}
+
+// BenchmarkCanTable is the baseline: a plain map from (state, event).
+func BenchmarkCanTable(b *testing.B) {
+	def := mustDecoration(b)
+	table := map[[2]string]string{}
+	for _, e := range def.fsmEvents {
+		table[[2]string{e.Src[0], e.Name}] = e.Dst
+	}
+	for b.Loop() {
+		if _, ok := table[[2]string{StateBooked, "cancel"}]; !ok {
+			b.Fatal("cannot")
+		}
+	}
+}
+
+// BenchmarkCanFSM is looplab's Can, which locks two mutexes.
+func BenchmarkCanFSM(b *testing.B) {
+	def := mustDecoration(b)
+	f := fsm.NewFSM(StateBooked, def.fsmEvents, nil)
+	for b.Loop() {
+		if !f.Can("cancel") {
+			b.Fatal("cannot")
+		}
+	}
+}
+
+func BenchmarkAvailable(b *testing.B) {
+	def := mustDecoration(b)
+	for b.Loop() {
+		if len(def.Available(StateBooked)) != 3 {
+			b.Fatal("available")
+		}
+	}
+}
+
+// BenchmarkAvailableFSM is looplab's AvailableTransitions (unsorted).
+func BenchmarkAvailableFSM(b *testing.B) {
+	def := mustDecoration(b)
+	f := fsm.NewFSM(StateBooked, def.fsmEvents, nil)
+	for b.Loop() {
+		if len(f.AvailableTransitions()) != 3 {
+			b.Fatal("available")
+		}
+	}
+}

@@ -1,0 +1,395 @@
+package workflow
+
+import (
+	"fmt"
+	"time"
+)
+
+// Fact names used by the decoration and after-sales flows.
+const (
+	// FactVenue is where the project was applied for: "online" or "store".
+	FactVenue = "venue"
+	// FactFloorPlan identifies the floor plan (戶型尺寸圖) the measurement produced.
+	FactFloorPlan = "floor_plan"
+	// FactDesignMode is "diy" (the owner designs) or "designer" (an online designer).
+	FactDesignMode = "design_mode"
+	// FactDesign identifies the submitted design.
+	FactDesign = "design"
+	// FactProducts identifies the products selected offline.
+	FactProducts = "products"
+	// FactPlatformOrder is the platform order id: ordered through the
+	// platform, the owner only accepts (guarantee 3).
+	FactPlatformOrder = "platform_order"
+	// FactProvincePrice is "true" when the order carries the province-unified
+	// price (全省一個價, guarantee 2).
+	FactProvincePrice = "province_price"
+	// FactCrew identifies the construction crew chosen on the platform.
+	FactCrew = "crew"
+	// FactDrawings identifies the construction drawings (施工圖) agreed.
+	FactDrawings = "drawings"
+	// FactBookedFor is the booked construction date, RFC 3339.
+	FactBookedFor = "booked_for"
+	// FactEcoCertified is "true" when the products' eco certificates are
+	// present at acceptance (guarantee 1).
+	FactEcoCertified = "eco_certified"
+	// FactLiveVideo is "bought" once the owner bought live video of the site.
+	FactLiveVideo = "live_video"
+	// FactLiveStream identifies the live stream; required during
+	// construction when live video was bought (guarantee 4).
+	FactLiveStream = "live_stream"
+	// FactHandedOverAt is the handover instant (交房), RFC 3339.
+	FactHandedOverAt = "handed_over_at"
+	// FactRating is the owner's rating, "1" to "5".
+	FactRating = "rating"
+	// FactReview is the owner's review text (點評).
+	FactReview = "review"
+	// FactCancelReason says why a project was cancelled.
+	FactCancelReason = "cancel_reason"
+	// FactClaimKind is "product" or "construction": which warranty applies.
+	FactClaimKind = "claim_kind"
+	// FactInspection is the service specialist's finding.
+	FactInspection = "inspection"
+	// FactCompensation is the agreed compensation, such as "500.00 CNY".
+	FactCompensation = "compensation"
+	// FactClearance is "available" once returned goods may be sold in the
+	// community store at a markdown (seed 001 part 2.7; pricing's clearance rule).
+	FactClearance = "clearance"
+	// FactClearanceStore is the store holding returned goods.
+	FactClearanceStore = "clearance_store"
+)
+
+// Option adapts a default flow without forking it.
+type Option func(*options)
+
+type options struct {
+	noDIY       bool
+	version     int
+	deadlines   map[string]Duration
+	warranty    Warranty
+	resolutions []string
+}
+
+func buildOptions(opts []Option) options {
+	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]Duration{}}
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	return o
+}
+
+// WithoutDIY drops the DIY design path: an online designer must design.
+func WithoutDIY() Option { return func(o *options) { o.noDIY = true } }
+
+// WithVersion sets the definition's version (default 1).
+func WithVersion(v int) Option { return func(o *options) { o.version = v } }
+
+// WithDeadline sets the time allowed in state; zero removes its deadline.
+// An unknown state makes the flow's constructor fail.
+func WithDeadline(state string, within Duration) Option {
+	return func(o *options) { o.deadlines[state] = within }
+}
+
+// WithWarranty sets the after-sales warranty periods.
+func WithWarranty(w Warranty) Option { return func(o *options) { o.warranty = w } }
+
+// WithResolutions limits the after-sales resolutions to the named events
+// among "repair", "exchange", "return" and "compensate".
+func WithResolutions(events ...string) Option {
+	return func(o *options) { o.resolutions = append([]string(nil), events...) }
+}
+
+// Warranty holds the free after-sales maintenance periods (guarantee 5),
+// counted from handover.
+type Warranty struct {
+	Product      Duration `json:"product"`
+	Construction Duration `json:"construction"`
+}
+
+// DefaultWarranty is one year for products and two for construction.
+func DefaultWarranty() Warranty { return Warranty{Product: Days(365), Construction: Days(730)} }
+
+// Decoration states, in order.
+const (
+	StateNew               = "new"
+	StateApplied           = "applied"
+	StateMeasured          = "measured"
+	StateDesigning         = "designing"
+	StateDesignConfirmed   = "design_confirmed"
+	StateCrewChosen        = "crew_chosen"
+	StateDrawingsAgreed    = "drawings_agreed"
+	StateBooked            = "booked"
+	StateUnderConstruction = "under_construction"
+	StateHandedOver        = "handed_over"
+	StateReviewed          = "reviewed"
+	StateCancelled         = "cancelled"
+)
+
+// DecorationSpec returns the Spec of the re-engineered decoration process
+// of seed 001 part 2.4, adapted by opts. Decoration builds it.
+func DecorationSpec(opts ...Option) Spec {
+	o := buildOptions(opts)
+	modes := []string{"diy", "designer"}
+	if o.noDIY {
+		modes = []string{"designer"}
+	}
+	s := Spec{
+		Name: "decoration", Version: o.version, Initial: StateNew,
+		Terminal: []string{StateReviewed, StateCancelled},
+		States: []StateSpec{
+			{Name: StateNew, Title: "New project"},
+			{Name: StateApplied, Title: "Applied online or in store (申請)",
+				Deadline: &DeadlineSpec{Within: Hours(48), For: "free on-site measurement (量房) within 48h of applying"}},
+			{Name: StateMeasured, Title: "Measured, floor plan produced (量房)"},
+			{Name: StateDesigning, Title: "Plan uploaded, designing (設計)"},
+			{Name: StateDesignConfirmed, Title: "Design confirmed, products selected offline"},
+			{Name: StateCrewChosen, Title: "Crew chosen on the platform",
+				Deadline: &DeadlineSpec{Within: Days(7), For: "construction drawings (施工圖) agreed within 7d of choosing a crew"}},
+			{Name: StateDrawingsAgreed, Title: "Drawings agreed by store and owner"},
+			{Name: StateBooked, Title: "Construction booked (預約施工)",
+				Deadline: &DeadlineSpec{Within: Hours(72), From: FactBookedFor, For: "construction start within 72h of the booked date"}},
+			{Name: StateUnderConstruction, Title: "Products accepted, under construction (驗收, 施工)"},
+			{Name: StateHandedOver, Title: "Handed over (交房)"},
+			{Name: StateReviewed, Title: "Reviewed online (點評)"},
+			{Name: StateCancelled, Title: "Cancelled"},
+		},
+		Guards: []GuardSpec{
+			{Name: "venue", Kind: GuardOneOf, Fact: FactVenue, Values: []string{"online", "store"}, Description: "applied online or in store"},
+			{Name: "floor_plan", Kind: GuardPresent, Fact: FactFloorPlan, Description: "measurement records a floor plan (戶型尺寸圖)"},
+			{Name: "design_mode", Kind: GuardOneOf, Fact: FactDesignMode, Values: modes, Description: "owner designs DIY or hires an online designer"},
+			{Name: "design", Kind: GuardPresent, Fact: FactDesign, Description: "a design was submitted"},
+			{Name: "products", Kind: GuardPresent, Fact: FactProducts, Description: "products selected offline"},
+			{Name: "platform_order", Kind: GuardPresent, Fact: FactPlatformOrder, Description: "guarantee 3: ordered through the platform, the owner only accepts"},
+			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "guarantee 2: province-unified price (全省一個價) on the order"},
+			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
+			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
+			{Name: "booking_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
+			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "guarantee 1: eco certificates present at acceptance (環保)"},
+			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "guarantee 4: live video streaming during construction when bought"},
+			{Name: "handover_date", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant recorded (交房)"},
+			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
+			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (點評)"},
+			{Name: "cancel_reason", Kind: GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
+		},
+		Events: []EventSpec{
+			{Name: "apply", From: []string{StateNew}, To: StateApplied, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"venue"},
+				Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"}}},
+			{Name: "measure", From: []string{StateApplied}, To: StateMeasured, Roles: []Role{RoleStore}, Guards: []string{"floor_plan"},
+				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "floor plan ready; upload it to design"}}},
+			{Name: "upload_plan", From: []string{StateMeasured}, To: StateDesigning, Roles: []Role{RoleOwner, RoleStore}, Guards: []string{"design_mode"}},
+			{Name: "submit_design", From: []string{StateDesigning}, To: StateDesigning, Roles: []Role{RoleOwner, RoleDesigner}, Guards: []string{"design"},
+				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "design submitted; confirm it and select products in store"}}},
+			{Name: "confirm_design", From: []string{StateDesigning}, To: StateDesignConfirmed, Roles: []Role{RoleOwner},
+				Guards: []string{"design", "products", "platform_order", "province_price"}},
+			{Name: "choose_crew", From: []string{StateDesignConfirmed}, To: StateCrewChosen, Roles: []Role{RoleOwner, RolePlatform}, Guards: []string{"crew"},
+				Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "agree the construction drawings with the owner"}}},
+			{Name: "agree_drawings", From: []string{StateCrewChosen}, To: StateDrawingsAgreed, Roles: []Role{RoleStore, RoleOwner}, Guards: []string{"drawings"}},
+			{Name: "book", From: []string{StateDrawingsAgreed}, To: StateBooked, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"booking_date"},
+				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "schedule the crew for the booked date"}}},
+			{Name: "start_construction", From: []string{StateBooked}, To: StateUnderConstruction, Roles: []Role{RoleSpecialist},
+				Guards: []string{"booking_date", "eco_certified", "live_video"}},
+			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date"},
+				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "review products, construction and services online"}}},
+			{Name: "review", From: []string{StateHandedOver}, To: StateReviewed, Roles: []Role{RoleOwner}, Guards: []string{"rating", "review"}},
+			{Name: "cancel", From: []string{StateNew, StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked},
+				To: StateCancelled, Roles: []Role{RoleOwner, RoleStore, RoleHeadquarters}, Guards: []string{"cancel_reason"}},
+		},
+	}
+	// Live video is a recorded fact, not a state: a self-transition from
+	// every state before handover.
+	for _, st := range []string{StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked, StateUnderConstruction} {
+		s.Events = append(s.Events, EventSpec{Name: "buy_live_video", From: []string{st}, To: st, Roles: []Role{RoleOwner},
+			Records: Facts{FactLiveVideo: "bought"},
+			Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "set up live video of the site"}}})
+	}
+	applyDeadlines(&s, o.deadlines)
+	return s
+}
+
+// Decoration builds the default decoration flow of seed 001 part 2.4:
+// new → applied → measured → designing → design_confirmed → crew_chosen →
+// drawings_agreed → booked → under_construction → handed_over → reviewed,
+// with cancel before construction and buy_live_video before handover. See
+// DecorationSpec for the events, roles, guards and deadlines.
+func Decoration(opts ...Option) (*Definition, error) {
+	s := DecorationSpec(opts...)
+	if err := checkDeadlineStates(s, opts); err != nil {
+		return nil, err
+	}
+	return Build(s)
+}
+
+// After-sales states.
+const (
+	ClaimOpened      = "opened"
+	ClaimInspected   = "inspected"
+	ClaimRepaired    = "repaired"
+	ClaimExchanged   = "exchanged"
+	ClaimReturned    = "returned"
+	ClaimCompensated = "compensated"
+	ClaimClosed      = "closed"
+)
+
+// AfterSalesSpec returns the Spec of the after-sales flow (seed 001 parts
+// 2.6–2.7), adapted by opts. AfterSales builds it.
+func AfterSalesSpec(opts ...Option) Spec {
+	o := buildOptions(opts)
+	res := map[string]bool{"repair": true, "exchange": true, "return": true, "compensate": true}
+	if o.resolutions != nil {
+		res = map[string]bool{}
+		for _, r := range o.resolutions {
+			res[r] = true
+		}
+	}
+	s := Spec{
+		Name: "after_sales", Version: o.version, Initial: StateNew, Terminal: []string{ClaimClosed},
+		States: []StateSpec{
+			{Name: StateNew, Title: "New claim"},
+			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服務專員)"}},
+			{Name: ClaimInspected, Title: "Inspected"},
+		},
+		Guards: []GuardSpec{
+			{Name: "claim_kind", Kind: GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
+			{Name: "handed_over", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from"},
+			{Name: "product_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
+				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "guarantee 5: free maintenance within the product warranty"},
+			{Name: "construction_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
+				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "guarantee 5: free maintenance within the construction warranty"},
+			{Name: "inspection", Kind: GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
+			{Name: "compensation", Kind: GuardPresent, Fact: FactCompensation, Description: "compensation under the manufacturer's standard rules"},
+			{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"},
+		},
+		Events: []EventSpec{
+			{Name: "open", From: []string{StateNew}, To: ClaimOpened, Roles: []Role{RoleOwner, RoleStore, RolePlatform},
+				Guards:  []string{"claim_kind", "handed_over", "product_warranty", "construction_warranty"},
+				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "inspect the claim on site"}}},
+			{Name: "inspect", From: []string{ClaimOpened}, To: ClaimInspected, Roles: []Role{RoleSpecialist}, Guards: []string{"inspection"}},
+		},
+	}
+	all := []struct {
+		event, state, title string
+		roles               []Role
+		guards              []string
+		records             Facts
+		intents             []Intent
+	}{
+		{"repair", ClaimRepaired, "Repaired", []Role{RoleSpecialist}, nil, nil, nil},
+		{"exchange", ClaimExchanged, "Exchanged", []Role{RoleSpecialist}, nil, nil, nil},
+		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, []string{"clearance_store"}, Facts{FactClearance: "available"},
+			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低價出售)"}}},
+		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, []string{"compensation"}, nil,
+			[]Intent{{Kind: "pay", Role: RoleHeadquarters, Note: "pay the agreed compensation"}}},
+	}
+	var closeFrom []string
+	for _, r := range all {
+		if !res[r.event] {
+			continue
+		}
+		s.States = append(s.States, StateSpec{Name: r.state, Title: r.title})
+		s.Events = append(s.Events, EventSpec{Name: r.event, From: []string{ClaimInspected}, To: r.state, Roles: r.roles,
+			Guards: r.guards, Records: r.records, Intents: r.intents})
+		closeFrom = append(closeFrom, r.state)
+	}
+	s.States = append(s.States, StateSpec{Name: ClaimClosed, Title: "Closed"})
+	s.Events = append(s.Events, EventSpec{Name: "close", From: closeFrom, To: ClaimClosed, Roles: []Role{RoleSpecialist, RoleStore}})
+	applyDeadlines(&s, o.deadlines)
+	return s
+}
+
+// AfterSales builds the after-sales flow: a claim is opened (refused with
+// the reason outside the warranty), inspected by the service specialist,
+// resolved as repair, exchange, return or compensation, and closed. A return
+// records FactClearance "available" for pricing's clearance rule.
+func AfterSales(opts ...Option) (*Definition, error) {
+	s := AfterSalesSpec(opts...)
+	if err := checkDeadlineStates(s, opts); err != nil {
+		return nil, err
+	}
+	return Build(s)
+}
+
+func applyDeadlines(s *Spec, deadlines map[string]Duration) {
+	for i := range s.States {
+		st := &s.States[i]
+		within, ok := deadlines[st.Name]
+		switch {
+		case !ok:
+		case within == 0:
+			st.Deadline = nil
+		case st.Deadline != nil:
+			dl := *st.Deadline
+			dl.Within = within
+			st.Deadline = &dl
+		default:
+			st.Deadline = &DeadlineSpec{Within: within, For: "leave " + st.Name + " within " + within.String()}
+		}
+	}
+}
+
+func checkDeadlineStates(s Spec, opts []Option) error {
+	o := buildOptions(opts)
+	for name := range o.deadlines {
+		found := false
+		for _, st := range s.States {
+			found = found || st.Name == name
+		}
+		if !found {
+			return fmt.Errorf("%w: deadline for unknown state %q", ErrNotAvailable, name)
+		}
+	}
+	return nil
+}
+
+// Guarantee names one of seed 001's five guarantees (幾大保障).
+type Guarantee string
+
+// The five guarantees.
+const (
+	GuaranteeEco           Guarantee = "eco_products"
+	GuaranteeProvincePrice Guarantee = "province_price"
+	GuaranteePlatformOrder Guarantee = "platform_order"
+	GuaranteeLiveVideo     Guarantee = "live_video"
+	GuaranteeMaintenance   Guarantee = "free_maintenance"
+)
+
+// GuaranteeCheck says whether a guarantee holds on a project, and why.
+type GuaranteeCheck struct {
+	Guarantee Guarantee `json:"guarantee"`
+	Held      bool      `json:"held"`
+	Reason    string    `json:"reason"`
+}
+
+// Guarantees checks the five guarantees of seed 001 as facts recorded on a
+// decoration project, at instant at (free maintenance depends on it), in
+// the seed's order.
+func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
+	f := in.facts
+	check := func(g Guarantee, held bool, yes, no string) GuaranteeCheck {
+		if held {
+			return GuaranteeCheck{g, true, yes}
+		}
+		return GuaranteeCheck{g, false, no}
+	}
+	out := []GuaranteeCheck{
+		check(GuaranteeEco, f[FactEcoCertified] == "true", "eco certificates present (產品環保保障)", "no eco certificates recorded yet"),
+		check(GuaranteeProvincePrice, f[FactProvincePrice] == "true", "province-unified price on the order (價格全省統一)", "no province-unified price recorded"),
+		check(GuaranteePlatformOrder, f[FactPlatformOrder] != "", "ordered through the platform as "+f[FactPlatformOrder], "no platform order recorded"),
+	}
+	switch {
+	case f[FactLiveVideo] != "bought":
+		out = append(out, GuaranteeCheck{GuaranteeLiveVideo, true, "live video not bought; nothing owed"})
+	default:
+		out = append(out, check(GuaranteeLiveVideo, f[FactLiveStream] != "", "live video bought and streaming as "+f[FactLiveStream], "live video bought but no stream recorded"))
+	}
+	h, err := time.Parse(time.RFC3339, f[FactHandedOverAt])
+	switch {
+	case err != nil:
+		out = append(out, GuaranteeCheck{GuaranteeMaintenance, true, "not handed over yet; the warranty has not started"})
+	default:
+		until := h.Add(time.Duration(w.Construction))
+		out = append(out, check(GuaranteeMaintenance, !at.After(until),
+			"free maintenance until "+until.Format(time.RFC3339), "construction warranty ended "+until.Format(time.RFC3339)))
+	}
+	return out
+}

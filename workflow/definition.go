@@ -1,0 +1,402 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/looplab/fsm"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Definition is a validated, immutable workflow: the table of transitions,
+// roles, guards and deadlines built once from a Spec. It is safe for
+// concurrent use; one Definition drives any number of instances.
+//
+// Can and Available answer from the definition's own table. Transitions are
+// executed through looplab/fsm machines kept in a per-definition pool and
+// reused across calls (no fsm.FSM is built per call), with no callbacks
+// registered and a context that cannot be cancelled, so none of looplab's
+// deadlocks or stuck transitions can happen.
+type Definition struct {
+	spec     Spec
+	states   []string
+	stateIdx map[string]int
+	titles   []string
+	initial  int
+	terminal []bool
+	deadline []*DeadlineSpec
+	guards   map[string]*GuardSpec
+	events   map[string]*eventEntry
+	// available holds, per state, its events sorted by name.
+	available [][]string
+	fsmEvents fsm.Events
+	pool      *sync.Pool
+}
+
+type eventEntry struct {
+	name  string
+	trans []transition
+}
+
+type transition struct {
+	event   string
+	from    string
+	fromIdx int
+	to      string
+	toIdx   int
+	roles   []Role
+	guards  []*GuardSpec
+	records []fact
+	intents []Intent
+}
+
+type fact struct{ key, value string }
+
+// Build validates spec and returns its Definition. It rejects unknown state,
+// event and guard names, duplicate states, guards and (state, event) pairs,
+// states unreachable from the initial state, a missing initial or terminal
+// state, terminal states with outgoing events and other states without any.
+// Errors are *o2o.ValidationError (wrapping o2o.ErrInvalid, and
+// o2o.ErrDuplicate for duplicates) naming every fault by its JSON path.
+func Build(spec Spec) (*Definition, error) {
+	if err := o2o.Validate(spec); err != nil {
+		return nil, err
+	}
+	var faults []o2o.FieldError
+	dup := false
+	bad := func(path, format string, args ...any) {
+		faults = append(faults, o2o.FieldError{Path: path, Reason: fmt.Sprintf(format, args...)})
+	}
+	d := &Definition{
+		spec:     cloneSpec(spec),
+		stateIdx: make(map[string]int, len(spec.States)),
+		guards:   make(map[string]*GuardSpec, len(spec.Guards)),
+		events:   make(map[string]*eventEntry, len(spec.Events)),
+	}
+	spec = d.spec
+	for i, s := range spec.States {
+		if _, ok := d.stateIdx[s.Name]; ok {
+			bad(fmt.Sprintf("states[%d].name", i), "duplicate state %q", s.Name)
+			dup = true
+			continue
+		}
+		if s.Deadline != nil && s.Deadline.Within <= 0 {
+			bad(fmt.Sprintf("states[%d].deadline.within", i), "must be positive")
+		}
+		d.stateIdx[s.Name] = len(d.states)
+		d.states = append(d.states, s.Name)
+		d.titles = append(d.titles, s.Title)
+		d.deadline = append(d.deadline, s.Deadline)
+	}
+	n := len(d.states)
+	d.terminal = make([]bool, n)
+	d.available = make([][]string, n)
+	if i, ok := d.stateIdx[spec.Initial]; ok {
+		d.initial = i
+	} else {
+		bad("initial", "unknown state %q", spec.Initial)
+	}
+	for i, t := range spec.Terminal {
+		j, ok := d.stateIdx[t]
+		switch {
+		case !ok:
+			bad(fmt.Sprintf("terminal[%d]", i), "unknown state %q", t)
+		case d.terminal[j]:
+			bad(fmt.Sprintf("terminal[%d]", i), "duplicate terminal state %q", t)
+			dup = true
+		default:
+			d.terminal[j] = true
+		}
+	}
+	for i := range spec.Guards {
+		g := &spec.Guards[i]
+		path := fmt.Sprintf("guards[%d]", i)
+		if _, ok := d.guards[g.Name]; ok {
+			bad(path+".name", "duplicate guard %q", g.Name)
+			dup = true
+			continue
+		}
+		switch {
+		case g.Kind == GuardOneOf && len(g.Values) == 0:
+			bad(path+".values", "a one_of guard needs values")
+		case g.Kind == GuardWithin && g.Within <= 0:
+			bad(path+".within", "a within guard needs a positive period")
+		case g.Kind != GuardOneOf && len(g.Values) > 0:
+			bad(path+".values", "only a one_of guard takes values")
+		}
+		d.guards[g.Name] = g
+	}
+	for i, e := range spec.Events {
+		path := fmt.Sprintf("events[%d]", i)
+		toIdx, toOK := d.stateIdx[e.To]
+		if !toOK {
+			bad(path+".to", "unknown state %q", e.To)
+		}
+		var guards []*GuardSpec
+		for k, g := range e.Guards {
+			gs, ok := d.guards[g]
+			if !ok {
+				bad(fmt.Sprintf("%s.guards[%d]", path, k), "unknown guard %q", g)
+				continue
+			}
+			guards = append(guards, gs)
+		}
+		for k, r := range e.Roles {
+			if !r.Valid() {
+				bad(fmt.Sprintf("%s.roles[%d]", path, k), "unknown role %q", r)
+			}
+		}
+		entry := d.events[e.Name]
+		if entry == nil {
+			entry = &eventEntry{name: e.Name}
+			d.events[e.Name] = entry
+		}
+		records := make([]fact, 0, len(e.Records))
+		for k, v := range e.Records {
+			records = append(records, fact{k, v})
+		}
+		slices.SortFunc(records, func(a, b fact) int { return strings.Compare(a.key, b.key) })
+		for k, src := range e.From {
+			fromIdx, ok := d.stateIdx[src]
+			if !ok {
+				bad(fmt.Sprintf("%s.from[%d]", path, k), "unknown state %q", src)
+				continue
+			}
+			if slices.ContainsFunc(entry.trans, func(t transition) bool { return t.from == src }) {
+				bad(fmt.Sprintf("%s.from[%d]", path, k), "duplicate transition: event %q from state %q", e.Name, src)
+				dup = true
+				continue
+			}
+			if !toOK {
+				continue
+			}
+			entry.trans = append(entry.trans, transition{
+				event: e.Name, from: src, fromIdx: fromIdx, to: e.To, toIdx: toIdx,
+				roles: slices.Clone(e.Roles), guards: guards, records: records, intents: e.Intents,
+			})
+			d.available[fromIdx] = append(d.available[fromIdx], e.Name)
+		}
+	}
+	if len(faults) == 0 {
+		d.checkGraph(bad)
+	}
+	if len(faults) > 0 {
+		ve := &o2o.ValidationError{Fields: faults}
+		if dup {
+			ve.Err = o2o.ErrDuplicate
+		}
+		return nil, ve
+	}
+	for i := range d.available {
+		slices.Sort(d.available[i])
+	}
+	d.buildFSM()
+	return d, nil
+}
+
+// checkGraph rejects unreachable states, terminal states that can be left
+// and non-terminal states that cannot.
+func (d *Definition) checkGraph(bad func(path, format string, args ...any)) {
+	reached := make([]bool, len(d.states))
+	reached[d.initial] = true
+	queue := []int{d.initial}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, t := range d.outgoing(s) {
+			if !reached[t.toIdx] {
+				reached[t.toIdx] = true
+				queue = append(queue, t.toIdx)
+			}
+		}
+	}
+	for i, name := range d.states {
+		path := fmt.Sprintf("states[%d]", i)
+		out := d.outgoing(i)
+		switch {
+		case !reached[i]:
+			bad(path, "state %q is unreachable from the initial state %q", name, d.states[d.initial])
+		case d.terminal[i] && len(out) > 0:
+			bad(path, "terminal state %q has outgoing event %q", name, out[0].event)
+		case !d.terminal[i] && len(out) == 0:
+			bad(path, "state %q has no outgoing event and is not terminal", name)
+		}
+	}
+}
+
+// outgoing returns the transitions leaving state i, by event name.
+func (d *Definition) outgoing(i int) []*transition {
+	var out []*transition
+	for _, name := range d.eventNames() {
+		e := d.events[name]
+		for k := range e.trans {
+			if e.trans[k].fromIdx == i {
+				out = append(out, &e.trans[k])
+			}
+		}
+	}
+	return out
+}
+
+func (d *Definition) eventNames() []string {
+	names := make([]string, 0, len(d.events))
+	for n := range d.events {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (d *Definition) buildFSM() {
+	for _, name := range d.eventNames() {
+		for _, t := range d.events[name].trans {
+			d.fsmEvents = append(d.fsmEvents, fsm.EventDesc{Name: t.event, Src: []string{t.from}, Dst: t.to})
+		}
+	}
+	initial := d.states[d.initial]
+	events := d.fsmEvents
+	d.pool = &sync.Pool{New: func() any {
+		// No callbacks: nothing can re-enter the machine or be misspelt.
+		return fsm.NewFSM(initial, events, nil)
+	}}
+}
+
+// Name returns the flow's name.
+func (d *Definition) Name() string { return d.spec.Name }
+
+// Version returns the flow's version.
+func (d *Definition) Version() int { return d.spec.Version }
+
+// Initial returns the initial state.
+func (d *Definition) Initial() string { return d.states[d.initial] }
+
+// States returns the states in declaration order, as a fresh slice.
+func (d *Definition) States() []string { return slices.Clone(d.states) }
+
+// Events returns the event names, sorted, as a fresh slice.
+func (d *Definition) Events() []string { return d.eventNames() }
+
+// IsTerminal reports whether state is a terminal state of d.
+func (d *Definition) IsTerminal(state string) bool {
+	i, ok := d.stateIdx[state]
+	return ok && d.terminal[i]
+}
+
+// Spec returns a deep copy of the description d was built from.
+func (d *Definition) Spec() Spec { return cloneSpec(d.spec) }
+
+// Can reports whether event may fire from state, by the table alone (roles
+// and guards are not considered). It does not allocate.
+func (d *Definition) Can(state, event string) bool {
+	return d.lookup(state, event) != nil
+}
+
+// Available returns the events that may fire from state, sorted by name, as
+// a fresh slice the caller may keep. It returns nil for an unknown state.
+func (d *Definition) Available(state string) []string {
+	i, ok := d.stateIdx[state]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(d.available[i])
+}
+
+// Roles returns the roles allowed to fire event from state, or nil.
+func (d *Definition) Roles(state, event string) []Role {
+	t := d.lookup(state, event)
+	if t == nil {
+		return nil
+	}
+	return slices.Clone(t.roles)
+}
+
+func (d *Definition) lookup(state, event string) *transition {
+	e := d.events[event]
+	if e == nil {
+		return nil
+	}
+	for i := range e.trans {
+		if e.trans[i].from == state {
+			return &e.trans[i]
+		}
+	}
+	return nil
+}
+
+// step moves from state through event with looplab/fsm, reusing a pooled
+// machine. Its context is never cancellable and it has no callbacks, so it
+// cannot deadlock or get stuck. A self-transition, which looplab reports as
+// NoTransitionError, is normalised to success.
+func (d *Definition) step(from, event string) (string, error) {
+	m := d.pool.Get().(*fsm.FSM)
+	defer d.pool.Put(m)
+	m.SetState(from)
+	err := m.Event(context.Background(), event)
+	if err != nil {
+		if _, ok := err.(fsm.NoTransitionError); !ok {
+			return "", fmt.Errorf("%w: fsm: %v", errInternal, err)
+		}
+	}
+	return m.Current(), nil
+}
+
+// MarshalJSON writes the definition's Spec.
+func (d *Definition) MarshalJSON() ([]byte, error) { return json.Marshal(d.spec) }
+
+// UnmarshalJSON strictly decodes a Spec and builds it into d.
+func (d *Definition) UnmarshalJSON(data []byte) error {
+	var s Spec
+	if err := o2o.DecodeJSON(data, &s); err != nil {
+		return err
+	}
+	built, err := Build(s)
+	if err != nil {
+		return err
+	}
+	*d = *built
+	return nil
+}
+
+// ParseSpec strictly decodes a JSON Spec and builds it.
+func ParseSpec(data []byte) (*Definition, error) {
+	var s Spec
+	if err := o2o.DecodeJSON(data, &s); err != nil {
+		return nil, err
+	}
+	return Build(s)
+}
+
+func cloneSpec(s Spec) Spec {
+	c := s
+	c.Terminal = slices.Clone(s.Terminal)
+	c.States = slices.Clone(s.States)
+	for i := range c.States {
+		if dl := c.States[i].Deadline; dl != nil {
+			cp := *dl
+			c.States[i].Deadline = &cp
+		}
+	}
+	c.Events = slices.Clone(s.Events)
+	for i := range c.Events {
+		e := &c.Events[i]
+		e.From = slices.Clone(e.From)
+		e.Roles = slices.Clone(e.Roles)
+		e.Guards = slices.Clone(e.Guards)
+		e.Records = e.Records.Clone()
+		e.Intents = slices.Clone(e.Intents)
+	}
+	c.Guards = slices.Clone(s.Guards)
+	for i := range c.Guards {
+		g := &c.Guards[i]
+		g.Values = slices.Clone(g.Values)
+		if g.When != nil {
+			cp := *g.When
+			g.When = &cp
+		}
+	}
+	return c
+}

@@ -1,0 +1,258 @@
+package workflow
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// loopSpec is a two-state cycle (a ⇄ b) with a terminal end, for tests and
+// benchmarks that fire many events.
+func loopSpec() Spec {
+	return Spec{
+		Name: "loop", Version: 1, Initial: "a", Terminal: []string{"end"},
+		States: []StateSpec{{Name: "a"}, {Name: "b"}, {Name: "end"}},
+		Events: []EventSpec{
+			{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner}},
+			{Name: "back", From: []string{"b"}, To: "a", Roles: []Role{RoleOwner}},
+			{Name: "stop", From: []string{"a", "b"}, To: "end", Roles: []Role{RoleOwner}},
+		},
+	}
+}
+
+func mustLoop(t testing.TB) *Definition {
+	t.Helper()
+	d, err := Build(loopSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func loopEvent(i int) string {
+	if i%2 == 0 {
+		return "go"
+	}
+	return "back"
+}
+
+func TestBuildRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(s *Spec)
+		dup  bool
+		path string
+		want string
+	}{
+		{"missing initial", func(s *Spec) { s.Initial = "" }, false, "initial", "is required"},
+		{"unknown initial", func(s *Spec) { s.Initial = "zz" }, false, "initial", "unknown state"},
+		{"missing terminal", func(s *Spec) { s.Terminal = nil }, false, "terminal", "at least 1"},
+		{"unknown terminal", func(s *Spec) { s.Terminal = []string{"zz"} }, false, "terminal[0]", "unknown state"},
+		{"duplicate terminal", func(s *Spec) { s.Terminal = []string{"end", "end"} }, true, "terminal[1]", "duplicate"},
+		{"duplicate state", func(s *Spec) { s.States = append(s.States, StateSpec{Name: "a"}) }, true, "states[3].name", "duplicate state"},
+		{"unknown source", func(s *Spec) { s.Events[0].From = []string{"zz"} }, false, "events[0].from[0]", "unknown state"},
+		{"unknown destination", func(s *Spec) { s.Events[0].To = "zz" }, false, "events[0].to", "unknown state"},
+		{"unknown guard", func(s *Spec) { s.Events[0].Guards = []string{"zz"} }, false, "events[0].guards[0]", "unknown guard"},
+		{"unknown role", func(s *Spec) { s.Events[0].Roles = []Role{"boss"} }, false, "events[0].roles[0]", "unknown role"},
+		{"no roles", func(s *Spec) { s.Events[0].Roles = nil }, false, "events[0].roles", "at least 1"},
+		{"duplicate pair in one event", func(s *Spec) { s.Events[2].From = []string{"a", "a"} }, true, "events[2].from[1]", "duplicate transition"},
+		{"duplicate pair across entries", func(s *Spec) {
+			s.Events = append(s.Events, EventSpec{Name: "go", From: []string{"a"}, To: "end", Roles: []Role{RoleOwner}})
+		}, true, "events[3].from[0]", "duplicate transition"},
+		{"unreachable", func(s *Spec) {
+			s.States = append(s.States, StateSpec{Name: "island"})
+			s.Events = append(s.Events, EventSpec{Name: "leave", From: []string{"island"}, To: "end", Roles: []Role{RoleOwner}})
+		}, false, "states[3]", "unreachable"},
+		{"terminal with exit", func(s *Spec) {
+			s.Events = append(s.Events, EventSpec{Name: "revive", From: []string{"end"}, To: "a", Roles: []Role{RoleOwner}})
+		}, false, "states[2]", "terminal state"},
+		{"dead end", func(s *Spec) { s.Events = s.Events[:1] }, false, "states[1]", "no outgoing event"},
+		{"duplicate guard", func(s *Spec) {
+			s.Guards = []GuardSpec{{Name: "g", Kind: GuardPresent, Fact: "f"}, {Name: "g", Kind: GuardPresent, Fact: "f"}}
+		}, true, "guards[1].name", "duplicate guard"},
+		{"one_of without values", func(s *Spec) { s.Guards = []GuardSpec{{Name: "g", Kind: GuardOneOf, Fact: "f"}} }, false, "guards[0].values", "needs values"},
+		{"within without period", func(s *Spec) { s.Guards = []GuardSpec{{Name: "g", Kind: GuardWithin, Fact: "f"}} }, false, "guards[0].within", "positive"},
+		{"zero deadline", func(s *Spec) { s.States[0].Deadline = &DeadlineSpec{For: "x"} }, false, "states[0].deadline.within", "positive"},
+		{"no version", func(s *Spec) { s.Version = 0 }, false, "version", "at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := loopSpec()
+			tt.edit(&s)
+			_, err := Build(s)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("err = %v", err)
+			}
+			if errors.Is(err, o2o.ErrDuplicate) != tt.dup {
+				t.Errorf("ErrDuplicate = %v, want %v (%v)", !tt.dup, tt.dup, err)
+			}
+			if ve.Fields[0].Path != tt.path || !strings.Contains(ve.Fields[0].Reason, tt.want) {
+				t.Errorf("fault = %v, want %s: …%s…", ve.Fields[0], tt.path, tt.want)
+			}
+		})
+	}
+}
+
+func TestCanAvailable(t *testing.T) {
+	def := mustDecoration(t)
+	tests := []struct {
+		state, event string
+		want         bool
+	}{
+		{StateNew, "apply", true},
+		{StateNew, "measure", false},
+		{StateApplied, "measure", true},
+		{StateApplied, "buy_live_video", true},
+		{StateHandedOver, "buy_live_video", false},
+		{StateBooked, "cancel", true},
+		{StateUnderConstruction, "cancel", false},
+		{"zz", "apply", false},
+		{StateNew, "zz", false},
+	}
+	for _, tt := range tests {
+		if got := def.Can(tt.state, tt.event); got != tt.want {
+			t.Errorf("Can(%s, %s) = %v", tt.state, tt.event, got)
+		}
+	}
+	if diff := cmp.Diff([]string{"buy_live_video", "cancel", "measure"}, def.Available(StateApplied)); diff != "" {
+		t.Errorf("Available (-want +got):\n%s", diff)
+	}
+	a := def.Available(StateApplied)
+	a[0] = "mutated"
+	if def.Available(StateApplied)[0] != "buy_live_video" {
+		t.Error("Available aliases the definition")
+	}
+	if def.Available("zz") != nil {
+		t.Error("Available of unknown state")
+	}
+	if n := testing.AllocsPerRun(100, func() { def.Can(StateBooked, "cancel") }); n != 0 {
+		t.Errorf("Can allocates %v", n)
+	}
+}
+
+func TestSpecJSON(t *testing.T) {
+	for _, spec := range []Spec{DecorationSpec(), AfterSalesSpec(), DecorationSpec(WithoutDIY(), WithVersion(2))} {
+		def, err := Build(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseSpec(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(def.Spec(), back.Spec()); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+		var d2 Definition
+		if err := json.Unmarshal(data, &d2); err != nil {
+			t.Fatal(err)
+		}
+		if d2.Mermaid("") != def.Mermaid("") {
+			t.Error("decoded definition renders differently")
+		}
+	}
+	bad := []string{
+		`{"name":"x","version":1,"initial":"a","terminal":["a"],"states":[{"name":"a"}],"events":[],"bogus":1}`,
+		`{"name":"x","version":1,"initial":"a","terminal":["a"],"states":[{"name":"a","deadline":{"within":"soon","for":"x"}}],"events":[]}`,
+		`{"name":"x","version":1,"initial":"a","terminal":["a"],"states":[{"name":"a"}],"events":[{"name":"e","from":["a"],"to":"a","roles":["boss"]}]}`,
+		`{"name":"x"} {}`,
+	}
+	for _, b := range bad {
+		if _, err := ParseSpec([]byte(b)); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("ParseSpec(%s) = %v", b, err)
+		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Duration
+		out  string
+	}{
+		{"7d", Days(7), "7d"},
+		{"48h", Hours(48), "2d"},
+		{"72h", Hours(72), "3d"},
+		{"90m", Duration(90 * 60 * 1e9), "1h30m0s"},
+		{"0d", 0, "0s"},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if err != nil || got != tt.want || got.String() != tt.out {
+			t.Errorf("ParseDuration(%q) = %v (%s), %v", tt.in, got, got, err)
+		}
+	}
+	for _, in := range []string{"", "d", "-1d", "+1d", "1.5d", "soon"} {
+		if _, err := ParseDuration(in); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("ParseDuration(%q) = %v", in, err)
+		}
+	}
+}
+
+func TestRoleText(t *testing.T) {
+	for _, r := range Roles() {
+		b, err := r.MarshalText()
+		var back Role
+		if err != nil || back.UnmarshalText(b) != nil || back != r {
+			t.Errorf("role %s: %v", r, err)
+		}
+	}
+	var r Role
+	var ee *o2o.EnumError
+	if err := r.UnmarshalText([]byte("Owner")); !errors.As(err, &ee) || !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("UnmarshalText(Owner) = %v", err)
+	}
+	if _, err := Role("boss").MarshalText(); err == nil {
+		t.Error("MarshalText(boss) succeeded")
+	}
+}
+
+func TestRender(t *testing.T) {
+	def := mustDecoration(t)
+	m := def.Mermaid("")
+	if !strings.HasPrefix(m, "stateDiagram-v2\n") || !strings.Contains(m, "    [*] --> new\n") {
+		t.Errorf("mermaid does not start from the initial state:\n%s", m)
+	}
+	for _, want := range []string{
+		"    applied --> measured : measure [store] if floor_plan\n",
+		"    booked --> under_construction : start_construction [specialist] if booking_date,eco_certified,live_video\n",
+		"    reviewed --> [*]\n", "    cancelled --> [*]\n",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("mermaid lacks %q", want)
+		}
+	}
+	if strings.Contains(m, "class ") {
+		t.Error("no current state was asked for")
+	}
+	hm := def.Mermaid(StateBooked)
+	if !strings.HasSuffix(hm, "    class booked current\n") || !strings.Contains(hm, "    [*] --> new\n") {
+		t.Errorf("highlighted mermaid:\n%s", hm)
+	}
+	if def.Mermaid("") != mustDecoration(t).Mermaid("") {
+		t.Error("mermaid is not deterministic")
+	}
+	dot := def.DOT(StateBooked)
+	for _, want := range []string{
+		`"__start" -> "new";`,
+		`"applied" -> "measured" [label="measure [store] if floor_plan"];`,
+		`"booked" [label="booked\nConstruction booked (預約施工)", style="rounded,filled"`,
+		`"reviewed" [label="reviewed\nReviewed online (點評)", peripheries=2];`,
+	} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("dot lacks %s:\n%s", want, dot)
+		}
+	}
+	if dot != mustDecoration(t).DOT(StateBooked) {
+		t.Error("dot is not deterministic")
+	}
+}

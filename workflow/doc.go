@@ -1,0 +1,83 @@
+// Package workflow runs the re-engineered decoration process of seed 001
+// (part 2.4) and its after-sales flow (parts 2.6–2.7) as state machines on
+// looplab/fsm, with roles, guards, deadlines, snapshots and an append-only
+// history. It is pure: callers pass every instant in and carry out the
+// intents it hands back.
+//
+// # Definitions
+//
+// A [Spec] describes a flow as data: states, events (sources, destination,
+// roles, guards, facts recorded, intents) and deadlines. [Build] validates it
+// once — unknown names, duplicate (state, event) pairs, unreachable states,
+// a missing initial or terminal state, dead ends — into an immutable
+// [Definition], safe for concurrent use. [Decoration] and [AfterSales] build
+// the two default flows; [Option] values adapt them ([WithoutDIY],
+// [WithDeadline], [WithWarranty], [WithResolutions], [WithVersion]) without
+// forking. A Spec round-trips through JSON, so flows can be stored as data
+// ([ParseSpec]).
+//
+// [Definition.Can] answers from the definition's own table without
+// allocating; [Definition.Available] returns a fresh slice sorted by name.
+//
+// # Instances and commands
+//
+// An [Instance] holds a state, recorded [Facts], deadlines as absolute due
+// times, and its history. [Instance.Fire] applies a [Command] (event, actor,
+// role, instant, facts, and an id the caller chooses): the same id again is
+// reported as AlreadyApplied and not applied twice; the same id with other
+// content is refused with [ErrConflict]. A role not allowed gets a
+// [*ForbiddenError]; a failed guard a [*GuardError] naming the guard and the
+// condition; an event the state does not allow a [*TransitionError]. Every
+// refusal leaves the instance byte-for-byte unchanged. A successful command
+// returns a [Result] with the new state and the [Intent] values ("notify the
+// store", "schedule the crew") for the caller to carry out.
+//
+// # Guards and the five guarantees
+//
+// Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
+// an RFC 3339 time, within a period), optionally conditional on another fact.
+// The decoration flow guards a floor plan before measurement completes, a
+// booking date before construction, and seed 001's five guarantees (幾大保障):
+// eco-certified products at acceptance, the province-unified price
+// (全省一個價) on the order, the order placed through the platform, live
+// video streaming during construction when it was bought, and after-sales
+// within the warranty. [Guarantees] reports all five on a project as facts.
+//
+// # Deadlines
+//
+// A state may carry a deadline: measurement within 48h of applying, drawings
+// within 7 days of choosing a crew, construction start within 72h of the
+// booked date. Due times are computed when the state is entered and stored
+// on the instance, so a restore never resets them; [Instance.Overdue] judges
+// them against an instant the caller passes.
+//
+// # Snapshots
+//
+// [Instance.Snapshot] and [Restore] round-trip through JSON. Restore fires
+// nothing and refuses a snapshot of another definition or version
+// ([*VersionError]) or one whose state, facts, deadlines or history disagree
+// ([ErrCorrupt], naming the field). Running instances stay on the version
+// they were started on.
+//
+// # Rendering
+//
+// [Definition.Mermaid] and [Definition.DOT] draw a definition from its true
+// initial state, with roles and guards on the edges, optionally highlighting
+// a current state. Output is deterministic.
+//
+// # looplab/fsm
+//
+// Transitions execute through looplab/fsm machines pooled per definition and
+// reused, so no fsm.FSM is built per call. Its quirks are normalised: no
+// callbacks are registered (nothing can re-enter the machine or deadlock, and
+// no callback key can be misspelt), the context given to it is never
+// cancellable (a cancelled caller context is checked before anything
+// happens), a self-transition is success rather than NoTransitionError,
+// available events are sorted, and diagrams show the initial state. Users
+// never import fsm or see its errors.
+//
+// # Concurrency
+//
+// A Definition is immutable and safe for concurrent use. An Instance is not:
+// drive each one from one goroutine at a time.
+package workflow

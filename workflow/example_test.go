@@ -1,0 +1,123 @@
+package workflow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+)
+
+func Example() {
+	def, err := workflow.Decoration()
+	if err != nil {
+		panic(err)
+	}
+	project := workflow.New(def)
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
+	r, err := project.Fire(context.Background(), workflow.Command{
+		ID: "cmd-1", Event: "apply", Actor: "owner-1", Role: workflow.RoleOwner, At: t0,
+		Facts: workflow.Facts{workflow.FactVenue: "online"},
+	})
+	fmt.Println(r.From, "->", r.To, err)
+	fmt.Println(r.Intents[0].Role, r.Intents[0].Kind+":", r.Intents[0].Note)
+	fmt.Println(project.Available())
+	for _, d := range project.Overdue(t0.Add(49 * time.Hour)) {
+		fmt.Println("overdue:", d.For)
+	}
+	// Output:
+	// new -> applied <nil>
+	// store notify: schedule the free on-site measurement
+	// [buy_live_video cancel measure]
+	// overdue: free on-site measurement (量房) within 48h of applying
+}
+
+func ExampleInstance_Fire_refusals() {
+	def, _ := workflow.Decoration()
+	project := workflow.New(def)
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
+	ctx := context.Background()
+	_, _ = project.Fire(ctx, workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
+		Facts: workflow.Facts{workflow.FactVenue: "store"}})
+
+	// The owner may not complete the store's measurement.
+	_, err := project.Fire(ctx, workflow.Command{ID: "2", Event: "measure", Actor: "o", Role: workflow.RoleOwner, At: t0})
+	var fe *workflow.ForbiddenError
+	fmt.Println(errors.As(err, &fe), err)
+
+	// The store must record the floor plan.
+	_, err = project.Fire(ctx, workflow.Command{ID: "2", Event: "measure", Actor: "s", Role: workflow.RoleStore, At: t0})
+	var ge *workflow.GuardError
+	fmt.Println(errors.As(err, &ge), ge.Guard)
+	fmt.Println(project.State())
+	// Output:
+	// true role "owner" may not fire "measure" (allowed: store)
+	// true floor_plan
+	// applied
+}
+
+func ExampleRestore() {
+	def, _ := workflow.Decoration()
+	project := workflow.New(def)
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
+	_, _ = project.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
+		Facts: workflow.Facts{workflow.FactVenue: "online"}})
+
+	restored, err := workflow.Restore(def, project.Snapshot())
+	fmt.Println(restored.State(), restored.Seq(), err)
+	fmt.Println(restored.Deadlines()[0].Due.Format(time.RFC3339))
+
+	newer, _ := workflow.Decoration(workflow.WithVersion(2))
+	_, err = workflow.Restore(newer, project.Snapshot())
+	fmt.Println(err)
+	// Output:
+	// applied 1 <nil>
+	// 2025-03-03T09:00:00+08:00
+	// snapshot is for decoration v1, definition is decoration v2
+}
+
+// A flow loaded from JSON, as an ERP would keep it in its database.
+func ExampleParseSpec() {
+	def, err := workflow.ParseSpec([]byte(`{
+	  "name": "sample", "version": 1, "initial": "requested", "terminal": ["done"],
+	  "states": [
+	    {"name": "requested", "deadline": {"within": "2d", "for": "visit the site"}},
+	    {"name": "done"}
+	  ],
+	  "guards": [{"name": "photo", "kind": "present", "fact": "photo"}],
+	  "events": [{"name": "finish", "from": ["requested"], "to": "done", "roles": ["specialist"], "guards": ["photo"]}]
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(def.Can("requested", "finish"), def.Available("requested"))
+	fmt.Print(def.Mermaid("requested"))
+	// Output:
+	// true [finish]
+	// stateDiagram-v2
+	//     [*] --> requested
+	//     requested --> done : finish [specialist] if photo
+	//     done --> [*]
+	//     classDef current fill:#0a0,color:#fff
+	//     class requested current
+}
+
+func ExampleAfterSales() {
+	def, _ := workflow.AfterSales()
+	claim := workflow.New(def)
+	handover := time.Date(2024, 1, 10, 9, 0, 0, 0, o2o.China())
+	_, err := claim.Fire(context.Background(), workflow.Command{
+		ID: "c1", Event: "open", Actor: "owner-1", Role: workflow.RoleOwner, At: handover.AddDate(1, 1, 0),
+		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)},
+	})
+	var ge *workflow.GuardError
+	if errors.As(err, &ge) {
+		fmt.Println(ge.Guard)
+	}
+	fmt.Println(claim.State())
+	// Output:
+	// product_warranty
+	// new
+}

@@ -1,0 +1,108 @@
+package workflow
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// FuzzRestore feeds arbitrary snapshots to Restore: it must never panic,
+// refusals wrap o2o.ErrInvalid, and an accepted snapshot round-trips.
+func FuzzRestore(f *testing.F) {
+	def, err := Decoration()
+	if err != nil {
+		f.Fatal(err)
+	}
+	steps := decorationJourney()
+	for _, n := range []int{0, 1, 3, 10, len(steps)} {
+		in := New(def)
+		for _, s := range steps[:n] {
+			if _, err := in.Fire(t0Ctx(), s.cmd); err != nil {
+				f.Fatal(err)
+			}
+		}
+		b, _ := json.Marshal(in.Snapshot())
+		f.Add(b)
+	}
+	f.Add([]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[]}`))
+	f.Add([]byte(`{"definition":"decoration","version":1,"state":"applied","seq":1,"history":[{"seq":1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			return
+		}
+		in, err := Restore(def, s)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		b, err := json.Marshal(in.Snapshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Snapshot
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Restore(def, back)
+		if err != nil {
+			t.Fatalf("accepted snapshot does not restore after a round trip: %v", err)
+		}
+		if diff := cmp.Diff(in.Snapshot(), again.Snapshot()); diff != "" {
+			t.Fatalf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}
+
+// FuzzParseSpec: never panics; an accepted spec round-trips.
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []Spec{loopSpec(), DecorationSpec(), AfterSalesSpec()} {
+		b, _ := json.Marshal(s)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"name":"x","version":1,"initial":"a","terminal":["a"],"states":[{"name":"a"}],"events":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		def, err := ParseSpec(data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		b, err := json.Marshal(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseSpec(b)
+		if err != nil {
+			t.Fatalf("accepted spec does not parse after a round trip: %v", err)
+		}
+		if diff := cmp.Diff(def.Spec(), back.Spec()); diff != "" {
+			t.Fatalf("round trip (-first +second):\n%s", diff)
+		}
+		_ = def.Mermaid(def.Initial())
+		_ = def.DOT("")
+	})
+}
+
+// FuzzParseDuration: never panics; accepted text round-trips.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"7d", "48h", "1h30m", "0d", "-1d", "99999999999d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseDuration(d.String())
+		if err != nil || back != d {
+			t.Fatalf("%q -> %v -> %q -> %v, %v", s, d, d.String(), back, err)
+		}
+	})
+}

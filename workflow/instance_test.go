@@ -1,0 +1,634 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+func TestDecorationJourney(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	in := run(t, def, steps)
+	h := in.History()
+	if len(h) != len(steps) {
+		t.Fatalf("history has %d entries, want %d", len(h), len(steps))
+	}
+	from := def.Initial()
+	for i, e := range h {
+		want := Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
+			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts}
+		if diff := cmp.Diff(want, e); diff != "" {
+			t.Errorf("entry %d (-want +got):\n%s", i, diff)
+		}
+		from = e.To
+	}
+	if got, _ := in.Fact(FactLiveVideo); got != "bought" {
+		t.Errorf("live video fact = %q, want bought", got)
+	}
+	if od := in.Overdue(at(24 * 60)); len(od) != 0 {
+		t.Errorf("overdue = %v, want none", od)
+	}
+	for _, g := range Guarantees(in, at(24*60), DefaultWarranty()) {
+		if !g.Held {
+			t.Errorf("guarantee %s not held: %s", g.Guarantee, g.Reason)
+		}
+	}
+	if av := in.Available(); len(av) != 0 {
+		t.Errorf("terminal state offers %v", av)
+	}
+}
+
+func TestFireResult(t *testing.T) {
+	def := mustDecoration(t)
+	in := New(def)
+	r, err := in.Fire(context.Background(), decorationJourney()[0].cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{Event: "apply", From: StateNew, To: StateApplied, Seq: 1,
+		Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"}}}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// The returned intents are a copy.
+	r.Intents[0].Note = "changed"
+	r2, _ := in.Fire(context.Background(), decorationJourney()[1].cmd)
+	if len(r2.Intents) != 1 || r2.Intents[0].Kind != "schedule" {
+		t.Errorf("live video intents = %v", r2.Intents)
+	}
+	if def.events["apply"].trans[0].intents[0].Note == "changed" {
+		t.Error("result intents alias the definition")
+	}
+}
+
+func TestCancelJourney(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()[:3]
+	steps = append(steps, step{cmd("x1", "cancel", "owner-1", RoleOwner, 40, Facts{FactCancelReason: "moved"}), StateCancelled})
+	in := run(t, def, steps)
+	if !def.IsTerminal(in.State()) {
+		t.Error("cancelled is not terminal")
+	}
+	// No cancellation once construction started.
+	in = run(t, def, decorationJourney()[:10])
+	_, err := in.Fire(context.Background(), cmd("x2", "cancel", "owner-1", RoleOwner, 24*21, Facts{FactCancelReason: "late"}))
+	var te *TransitionError
+	if !errors.As(err, &te) || !errors.Is(err, ErrNotAvailable) || !errors.Is(err, o2o.ErrInvalid) || te.State != StateUnderConstruction || !te.Known {
+		t.Fatalf("cancel under construction: %v", err)
+	}
+}
+
+func afterSalesReturn() []step {
+	handed := at(0).Format(time.RFC3339)
+	return []step{
+		{cmd("a1", "open", "owner-1", RoleOwner, 24*100, Facts{FactClaimKind: "product", FactHandedOverAt: handed}), ClaimOpened},
+		{cmd("a2", "inspect", "spec-4", RoleSpecialist, 24*101, Facts{FactInspection: "cracked tile"}), ClaimInspected},
+		{cmd("a3", "return", "spec-4", RoleSpecialist, 24*102, Facts{FactClearanceStore: "store-sz-01"}), ClaimReturned},
+		{cmd("a4", "close", "store-sz-01", RoleStore, 24*103, nil), ClaimClosed},
+	}
+}
+
+func TestAfterSalesReturn(t *testing.T) {
+	def := mustAfterSales(t)
+	in := run(t, def, afterSalesReturn())
+	if got, _ := in.Fact(FactClearance); got != "available" {
+		t.Errorf("clearance fact = %q", got)
+	}
+	// The return hands back a clearance intent.
+	in2 := run(t, def, afterSalesReturn()[:2])
+	r, err := in2.Fire(context.Background(), afterSalesReturn()[2].cmd)
+	if err != nil || len(r.Intents) != 1 || r.Intents[0].Kind != "clearance" {
+		t.Fatalf("return: %v %v", r, err)
+	}
+}
+
+func TestAfterSalesWarranty(t *testing.T) {
+	handed := at(0).Format(time.RFC3339)
+	tests := []struct {
+		name      string
+		opts      []Option
+		kind      string
+		days      int
+		wantGuard string
+	}{
+		{"product within a year", nil, "product", 365, ""},
+		{"product after a year", nil, "product", 366, "product_warranty"},
+		{"construction within two years", nil, "construction", 700, ""},
+		{"construction after two years", nil, "construction", 731, "construction_warranty"},
+		{"configured product warranty", []Option{WithWarranty(Warranty{Product: Days(30), Construction: Days(30)})}, "product", 31, "product_warranty"},
+		{"unknown kind", nil, "furniture", 1, "claim_kind"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := New(mustAfterSales(t, tt.opts...))
+			before := snapJSON(t, in)
+			_, err := in.Fire(context.Background(), cmd("a1", "open", "owner-1", RoleOwner, 24*tt.days, Facts{FactClaimKind: tt.kind, FactHandedOverAt: handed}))
+			if tt.wantGuard == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var ge *GuardError
+			if !errors.As(err, &ge) || ge.Guard != tt.wantGuard || !errors.Is(err, ErrGuard) {
+				t.Fatalf("err = %v, want guard %s", err, tt.wantGuard)
+			}
+			if tt.wantGuard != "claim_kind" && !strings.Contains(ge.Reason, "due by") {
+				t.Errorf("reason %q does not say when it was due", ge.Reason)
+			}
+			if after := snapJSON(t, in); after != before {
+				t.Error("refused claim changed the instance")
+			}
+		})
+	}
+}
+
+func TestAfterSalesResolutions(t *testing.T) {
+	def := mustAfterSales(t, WithResolutions("repair", "compensate"))
+	if def.Can(ClaimInspected, "return") || !def.Can(ClaimInspected, "repair") {
+		t.Errorf("available from inspected = %v", def.Available(ClaimInspected))
+	}
+	in := run(t, def, afterSalesReturn()[:2])
+	_, err := in.Fire(context.Background(), cmd("a3", "compensate", "hq", RoleHeadquarters, 24*102, nil))
+	var ge *GuardError
+	if !errors.As(err, &ge) || ge.Guard != "compensation" {
+		t.Fatalf("compensate without amount: %v", err)
+	}
+}
+
+func TestForbiddenRoles(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	for i, s := range steps {
+		in := run(t, def, steps[:i])
+		before := snapJSON(t, in)
+		allowed := def.Roles(in.State(), s.cmd.Event)
+		for _, role := range Roles() {
+			if slices.Contains(allowed, role) {
+				continue
+			}
+			c := s.cmd
+			c.Role = role
+			_, err := in.Fire(context.Background(), c)
+			var fe *ForbiddenError
+			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("%s as %s: err = %v", c.Event, role, err)
+			}
+			if in.Can(c.Event, role) {
+				t.Errorf("Can(%s, %s) = true", c.Event, role)
+			}
+			if after := snapJSON(t, in); after != before {
+				t.Errorf("%s as %s changed the instance", c.Event, role)
+			}
+		}
+	}
+}
+
+func TestFailedGuards(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	checked := 0
+	for i, s := range steps {
+		in := run(t, def, steps[:i])
+		before := snapJSON(t, in)
+		for key := range s.cmd.Facts {
+			c := s.cmd
+			c.Facts = s.cmd.Facts.Clone()
+			c.Facts[key] = ""
+			_, err := in.Fire(context.Background(), c)
+			var ge *GuardError
+			if !errors.As(err, &ge) || ge.Event != c.Event || !errors.Is(err, ErrGuard) {
+				t.Errorf("%s with empty %s: err = %v", c.Event, key, err)
+				continue
+			}
+			if !strings.Contains(ge.Reason, key) {
+				t.Errorf("%s: reason %q does not name fact %s", c.Event, ge.Reason, key)
+			}
+			if after := snapJSON(t, in); after != before {
+				t.Errorf("%s with empty %s changed the instance", c.Event, key)
+			}
+			checked++
+		}
+	}
+	if checked < 15 {
+		t.Errorf("only %d guard failures checked", checked)
+	}
+}
+
+func TestLiveVideoGuard(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	in := run(t, def, steps[:9])
+	c := steps[9].cmd
+	c.Facts = Facts{FactEcoCertified: "true"} // bought live video, no stream
+	_, err := in.Fire(context.Background(), c)
+	var ge *GuardError
+	if !errors.As(err, &ge) || ge.Guard != "live_video" {
+		t.Fatalf("err = %v", err)
+	}
+	// Without live video bought, no stream is needed.
+	noVideo := slices.Delete(slices.Clone(steps[:9]), 1, 2)
+	in = run(t, def, noVideo)
+	if _, err := in.Fire(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	gs := Guarantees(in, at(24*21), DefaultWarranty())
+	if gs[3].Guarantee != GuaranteeLiveVideo || !gs[3].Held {
+		t.Errorf("live video guarantee = %+v", gs[3])
+	}
+}
+
+func TestWithoutDIY(t *testing.T) {
+	def := mustDecoration(t, WithoutDIY())
+	in := run(t, def, decorationJourney()[:3])
+	_, err := in.Fire(context.Background(), cmd("c4", "upload_plan", "owner-1", RoleOwner, 40, Facts{FactDesignMode: "diy"}))
+	var ge *GuardError
+	if !errors.As(err, &ge) || ge.Guard != "design_mode" {
+		t.Fatalf("diy without DIY path: %v", err)
+	}
+}
+
+func TestWithDeadline(t *testing.T) {
+	def := mustDecoration(t, WithDeadline(StateApplied, Hours(24)), WithDeadline(StateCrewChosen, 0), WithDeadline(StateMeasured, Days(3)))
+	in := run(t, def, decorationJourney()[:1])
+	od := in.Overdue(at(25))
+	if len(od) != 1 || !od[0].Due.Equal(at(24)) {
+		t.Fatalf("overdue = %v", od)
+	}
+	if s := def.Spec(); s.States[5].Deadline != nil || s.States[2].Deadline == nil || s.States[2].Deadline.Within != Days(3) {
+		t.Errorf("deadlines not adapted: %+v %+v", s.States[5].Deadline, s.States[2].Deadline)
+	}
+	if _, err := Decoration(WithDeadline("nowhere", Hours(1))); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("unknown state deadline: %v", err)
+	}
+}
+
+func TestIdempotency(t *testing.T) {
+	def := mustDecoration(t)
+	in := New(def)
+	c := decorationJourney()[0].cmd
+	if _, err := in.Fire(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	before := snapJSON(t, in)
+	r, err := in.Fire(context.Background(), c)
+	if err != nil || !r.AlreadyApplied || r.Seq != 1 || r.To != StateApplied {
+		t.Fatalf("repeat: %+v, %v", r, err)
+	}
+	if snapJSON(t, in) != before {
+		t.Error("repeat changed the instance")
+	}
+	c2 := c
+	c2.Facts = Facts{FactVenue: "store"}
+	if _, err := in.Fire(context.Background(), c2); !errors.Is(err, ErrConflict) || !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("same id, other content: %v", err)
+	}
+	// A long history switches to an index and keeps the rule.
+	long := New(mustLoop(t))
+	for i, id := range ids(100) {
+		if _, err := long.Fire(context.Background(), Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := long.Fire(context.Background(), Command{ID: "cmd-3", Event: loopEvent(3), Actor: "a", Role: RoleOwner, At: at(3)}); err != nil || !r.AlreadyApplied {
+		t.Errorf("indexed repeat: %+v %v", r, err)
+	}
+	if _, err := long.Fire(context.Background(), Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: RoleOwner, At: at(3)}); !errors.Is(err, ErrConflict) {
+		t.Errorf("indexed conflict: %v", err)
+	}
+}
+
+func TestFireRefusals(t *testing.T) {
+	def := mustDecoration(t)
+	in := run(t, def, decorationJourney()[:2])
+	before := snapJSON(t, in)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		cmd  Command
+		is   error
+		path string
+	}{
+		{"cancelled context", ctx, decorationJourney()[2].cmd, context.Canceled, ""},
+		{"no id", context.Background(), Command{Event: "measure", Actor: "s", Role: RoleStore, At: at(5)}, o2o.ErrInvalid, "id"},
+		{"bad role", context.Background(), Command{ID: "z", Event: "measure", Actor: "s", Role: "boss", At: at(5)}, o2o.ErrInvalid, "role"},
+		{"no instant", context.Background(), Command{ID: "z", Event: "measure", Actor: "s", Role: RoleStore}, o2o.ErrInvalid, "at"},
+		{"before previous step", context.Background(), cmd("z", "measure", "s", RoleStore, 0, Facts{FactFloorPlan: "p"}), o2o.ErrInvalid, "at"},
+		{"unknown event", context.Background(), cmd("z", "teleport", "s", RoleStore, 5, nil), ErrNotAvailable, ""},
+		{"not from this state", context.Background(), cmd("z", "review", "o", RoleOwner, 5, nil), ErrNotAvailable, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := in.Fire(tt.ctx, tt.cmd)
+			if !errors.Is(err, tt.is) {
+				t.Fatalf("err = %v, want %v", err, tt.is)
+			}
+			if tt.path != "" {
+				var ve *o2o.ValidationError
+				if !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
+					t.Errorf("err = %v, want path %s", err, tt.path)
+				}
+			}
+			if snapJSON(t, in) != before {
+				t.Error("refusal changed the instance")
+			}
+		})
+	}
+	var te *TransitionError
+	_, err := in.Fire(context.Background(), cmd("z", "teleport", "s", RoleStore, 5, nil))
+	if !errors.As(err, &te) || te.Known {
+		t.Errorf("unknown event: %v", err)
+	}
+}
+
+func TestOverdue(t *testing.T) {
+	def := mustDecoration(t)
+	in := run(t, def, decorationJourney()[:1])
+	if od := in.Overdue(at(47)); len(od) != 0 {
+		t.Errorf("overdue at 47h = %v", od)
+	}
+	od := in.Overdue(at(49))
+	want := []Deadline{{State: StateApplied, For: "free on-site measurement (量房) within 48h of applying", Due: at(48)}}
+	if diff := cmp.Diff(want, od); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	// Restoring keeps the due time.
+	r, err := Restore(def, in.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, r.Overdue(at(49))); diff != "" {
+		t.Errorf("after restore (-want +got):\n%s", diff)
+	}
+	// Measured late: met, late, no longer overdue.
+	if _, err := r.Fire(context.Background(), cmd("m", "measure", "s", RoleStore, 50, Facts{FactFloorPlan: "p"})); err != nil {
+		t.Fatal(err)
+	}
+	if od := r.Overdue(at(60)); len(od) != 0 {
+		t.Errorf("overdue after measuring = %v", od)
+	}
+	if d := r.Deadlines()[0]; !d.Late(at(60)) || !d.Met.Equal(at(50)) {
+		t.Errorf("deadline = %+v", d)
+	}
+	// The construction deadline counts from the booked date.
+	in = run(t, def, decorationJourney()[:9])
+	booked := at(24 * 20)
+	if od := in.Overdue(booked.Add(71 * time.Hour)); len(od) != 0 {
+		t.Errorf("overdue before 72h = %v", od)
+	}
+	if od := in.Overdue(booked.Add(73 * time.Hour)); len(od) != 1 || od[0].State != StateBooked || !od[0].Due.Equal(booked.Add(72*time.Hour)) {
+		t.Errorf("overdue after 72h = %v", od)
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	for cut := 0; cut <= len(steps); cut++ {
+		in := run(t, def, steps[:cut])
+		data, err := json.Marshal(in.Snapshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(in.Snapshot(), s); diff != "" {
+			t.Fatalf("cut %d JSON round trip (-want +got):\n%s", cut, diff)
+		}
+		r, err := Restore(def, s)
+		if err != nil {
+			t.Fatalf("cut %d: %v", cut, err)
+		}
+		for _, st := range steps[cut:] {
+			if _, err := r.Fire(context.Background(), st.cmd); err != nil {
+				t.Fatalf("cut %d, %s after restore: %v", cut, st.cmd.Event, err)
+			}
+		}
+		if got, want := snapJSON(t, r), snapJSON(t, run(t, def, steps)); got != want {
+			t.Fatalf("cut %d: restored journey differs:\n%s\n%s", cut, got, want)
+		}
+	}
+}
+
+func TestSnapshotIsACopy(t *testing.T) {
+	def := mustDecoration(t)
+	in := run(t, def, decorationJourney()[:3])
+	s := in.Snapshot()
+	s.History[0].Facts[FactVenue] = "moon"
+	s.Facts[FactVenue] = "moon"
+	if v, _ := in.Fact(FactVenue); v != "online" {
+		t.Error("snapshot aliases the instance")
+	}
+	r, err := Restore(def, in.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := in.Snapshot()
+	s2.History[0].Facts[FactVenue] = "moon"
+	if r.History()[0].Facts[FactVenue] != "online" {
+		t.Error("restore aliases the snapshot")
+	}
+}
+
+func TestRestoreRefusals(t *testing.T) {
+	def := mustDecoration(t)
+	good := run(t, def, decorationJourney()[:6]).Snapshot()
+	tests := []struct {
+		name string
+		edit func(s *Snapshot)
+		is   error
+		path string
+	}{
+		{"other definition", func(s *Snapshot) { s.Definition = "after_sales" }, ErrVersion, ""},
+		{"other version", func(s *Snapshot) { s.Version = 2 }, ErrVersion, ""},
+		{"unknown state", func(s *Snapshot) { s.State = "limbo" }, ErrCorrupt, "state"},
+		{"state not where history ends", func(s *Snapshot) { s.State = StateMeasured }, ErrCorrupt, "state"},
+		{"seq mismatch", func(s *Snapshot) { s.Seq = 3 }, ErrCorrupt, "seq"},
+		{"entry seq", func(s *Snapshot) { s.History[2].Seq = 9 }, ErrCorrupt, "history[2].seq"},
+		{"broken chain", func(s *Snapshot) { s.History[3].From = StateApplied }, ErrCorrupt, "history[3].from"},
+		{"wrong destination", func(s *Snapshot) { s.History[2].To = StateBooked }, ErrCorrupt, "history[2].to"},
+		{"forbidden role", func(s *Snapshot) { s.History[2].Role = RoleOwner }, ErrCorrupt, "history[2].role"},
+		{"time goes back", func(s *Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, ErrCorrupt, "history[4].at"},
+		{"repeated command", func(s *Snapshot) { s.History[4].Command = "c1" }, ErrCorrupt, "history[4].command"},
+		{"missing actor", func(s *Snapshot) { s.History[1].Actor = "" }, ErrCorrupt, "history[1]"},
+		{"fact changed", func(s *Snapshot) { s.Facts[FactFloorPlan] = "forged" }, ErrCorrupt, "facts.floor_plan"},
+		{"fact invented", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, ErrCorrupt, "facts.bonus"},
+		{"fact dropped", func(s *Snapshot) { delete(s.Facts, FactCrew); delete(s.Facts, FactVenue) }, ErrCorrupt, "facts"},
+		{"record dropped", func(s *Snapshot) { delete(s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
+		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0].state"},
+		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = time.Time{} }, ErrCorrupt, "deadlines[0]"},
+		{"open deadline elsewhere", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, ErrCorrupt, "deadlines[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := good
+			s.History = slices.Clone(good.History)
+			s.Facts = good.Facts.Clone()
+			s.Deadlines = slices.Clone(good.Deadlines)
+			tt.edit(&s)
+			_, err := Restore(def, s)
+			if !errors.Is(err, tt.is) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("err = %v, want %v", err, tt.is)
+			}
+			var ve *o2o.ValidationError
+			if tt.path != "" && (!errors.As(err, &ve) || ve.Fields[0].Path != tt.path) {
+				t.Errorf("err = %v, want path %q", err, tt.path)
+			}
+			if tt.is == ErrVersion {
+				var v *VersionError
+				if !errors.As(err, &v) || v.WantName != "decoration" {
+					t.Errorf("err = %v", err)
+				}
+			}
+		})
+	}
+	if _, err := Restore(def, good); err != nil {
+		t.Fatalf("good snapshot: %v", err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal([]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[],"extra":1}`), &s); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("unknown field: %v", err)
+	}
+}
+
+// TestRandomCommands fires random valid and invalid commands and checks
+// after each that refusals change nothing, the history agrees with the
+// state (Restore accepts the snapshot), and replaying the history gives the
+// same instance.
+func TestRandomCommands(t *testing.T) {
+	defs := []*Definition{mustDecoration(t), mustAfterSales(t)}
+	rounds := 300
+	if testing.Short() {
+		rounds = 40
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	values := []string{"", "true", "online", "store", "diy", "designer", "5", "bought", "x", "product", "construction",
+		at(0).Format(time.RFC3339), at(24 * 400).Format(time.RFC3339), "not a time"}
+	keys := []string{FactVenue, FactFloorPlan, FactDesignMode, FactDesign, FactProducts, FactPlatformOrder, FactProvincePrice,
+		FactCrew, FactDrawings, FactBookedFor, FactEcoCertified, FactLiveStream, FactHandedOverAt, FactRating, FactReview,
+		FactCancelReason, FactClaimKind, FactInspection, FactCompensation, FactClearanceStore, FactLiveVideo}
+	for round := range rounds {
+		def := defs[round%2]
+		events := append(def.Events(), "bogus")
+		in := New(def)
+		h := 0
+		for i := range 40 {
+			c := Command{
+				ID:    "id-" + string(rune('a'+rng.IntN(20))),
+				Event: events[rng.IntN(len(events))],
+				Actor: "actor",
+				Role:  Roles()[rng.IntN(len(Roles()))],
+				At:    at(h),
+			}
+			if rng.IntN(4) > 0 {
+				c.Event = pick(rng, def.Available(in.State()), c.Event)
+				c.Role = pick(rng, def.Roles(in.State(), c.Event), c.Role)
+				c.ID = "id-" + string(rune('a'+i))
+			}
+			if rng.IntN(10) > 0 {
+				h += rng.IntN(30)
+			}
+			c.At = at(h)
+			c.Facts = Facts{}
+			for range rng.IntN(6) {
+				c.Facts[keys[rng.IntN(len(keys))]] = values[rng.IntN(len(values))]
+			}
+			before := snapJSON(t, in)
+			r, err := in.Fire(context.Background(), c)
+			after := snapJSON(t, in)
+			if (err != nil || r.AlreadyApplied) && after != before {
+				t.Fatalf("round %d: refused %+v changed the instance: %v", round, c, err)
+			}
+			if err != nil && !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("round %d: %v does not wrap ErrInvalid", round, err)
+			}
+			if _, err := Restore(def, in.Snapshot()); err != nil {
+				t.Fatalf("round %d: history disagrees with state: %v", round, err)
+			}
+		}
+		replay := New(def)
+		for _, e := range in.History() {
+			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
+				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
+			}
+		}
+		if a, b := snapJSON(t, replay), snapJSON(t, in); a != b {
+			t.Fatalf("round %d: replay differs:\n%s\n%s", round, a, b)
+		}
+	}
+}
+
+func pick[T any](rng *rand.Rand, xs []T, fallback T) T {
+	if len(xs) == 0 {
+		return fallback
+	}
+	return xs[rng.IntN(len(xs))]
+}
+
+func TestConcurrentInstances(t *testing.T) {
+	def := mustDecoration(t)
+	want := snapJSON(t, run(t, def, decorationJourney()))
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				in := New(def)
+				for _, s := range decorationJourney() {
+					if _, err := in.Fire(context.Background(), s.cmd); err != nil {
+						errs <- err
+						return
+					}
+					_ = def.Can(in.State(), "cancel")
+					_ = def.Available(in.State())
+				}
+				b, _ := json.Marshal(in.Snapshot())
+				if string(b) != want {
+					errs <- errors.New("concurrent journey differs")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func TestGuarantees(t *testing.T) {
+	def := mustDecoration(t)
+	in := run(t, def, decorationJourney()[:3])
+	got := Guarantees(in, at(10), DefaultWarranty())
+	held := map[Guarantee]bool{}
+	for _, g := range got {
+		held[g.Guarantee] = g.Held
+	}
+	want := map[Guarantee]bool{GuaranteeEco: false, GuaranteeProvincePrice: false, GuaranteePlatformOrder: false,
+		GuaranteeLiveVideo: false, GuaranteeMaintenance: true}
+	if diff := cmp.Diff(want, held); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	done := run(t, def, decorationJourney())
+	last := Guarantees(done, at(24*50).Add(time.Duration(Days(731))), DefaultWarranty())[4]
+	if last.Held || !strings.Contains(last.Reason, "ended") {
+		t.Errorf("after the warranty: %+v", last)
+	}
+}

@@ -1,0 +1,110 @@
+package workflow
+
+import (
+	"strings"
+)
+
+// edges returns every transition in a fixed order: by source state in
+// declaration order, then by event name.
+func (d *Definition) edges() []*transition {
+	var out []*transition
+	for i := range d.states {
+		out = append(out, d.outgoing(i)...)
+	}
+	return out
+}
+
+func (t *transition) label() string {
+	var b strings.Builder
+	b.WriteString(t.event)
+	b.WriteString(" [")
+	for i, r := range t.roles {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(string(r))
+	}
+	b.WriteString("]")
+	if len(t.guards) > 0 {
+		b.WriteString(" if ")
+		for i, g := range t.guards {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(g.Name)
+		}
+	}
+	return b.String()
+}
+
+// Mermaid renders the definition as a Mermaid state diagram. It starts from
+// the true initial state (not a current one), labels each edge with its
+// event, roles and guards, and marks the terminal states. When current names
+// a state it is highlighted; pass "" for none. The output is deterministic.
+func (d *Definition) Mermaid(current string) string {
+	var b strings.Builder
+	b.WriteString("stateDiagram-v2\n")
+	for i, s := range d.states {
+		if d.titles[i] != "" {
+			b.WriteString("    " + s + " : " + mermaidText(d.titles[i]) + "\n")
+		}
+	}
+	b.WriteString("    [*] --> " + d.states[d.initial] + "\n")
+	for _, t := range d.edges() {
+		b.WriteString("    " + t.from + " --> " + t.to + " : " + mermaidText(t.label()) + "\n")
+	}
+	for i, s := range d.states {
+		if d.terminal[i] {
+			b.WriteString("    " + s + " --> [*]\n")
+		}
+	}
+	if _, ok := d.stateIdx[current]; ok {
+		b.WriteString("    classDef current fill:#0a0,color:#fff\n")
+		b.WriteString("    class " + current + " current\n")
+	}
+	return b.String()
+}
+
+// mermaidText keeps labels from breaking Mermaid's syntax.
+func mermaidText(s string) string {
+	return strings.NewReplacer(":", "-", ";", ",", "\n", " ", "#", "").Replace(s)
+}
+
+// DOT renders the definition as Graphviz DOT, with the same content and
+// guarantees as Mermaid: the true initial state, edge labels with roles and
+// guards, terminal states doubled, current (if not "") filled.
+func (d *Definition) DOT(current string) string {
+	var b strings.Builder
+	b.WriteString("digraph " + dotID(d.spec.Name) + " {\n")
+	b.WriteString("    rankdir=LR;\n")
+	b.WriteString("    node [shape=box, style=rounded];\n")
+	b.WriteString("    \"__start\" [shape=point];\n")
+	for i, s := range d.states {
+		attrs := []string{"label=" + dotID(s+titleSuffix(d.titles[i]))}
+		if d.terminal[i] {
+			attrs = append(attrs, "peripheries=2")
+		}
+		if s == current {
+			attrs = append(attrs, "style=\"rounded,filled\"", "fillcolor=\"#00aa00\"", "fontcolor=white")
+		}
+		b.WriteString("    " + dotID(s) + " [" + strings.Join(attrs, ", ") + "];\n")
+	}
+	b.WriteString("    \"__start\" -> " + dotID(d.states[d.initial]) + ";\n")
+	for _, t := range d.edges() {
+		b.WriteString("    " + dotID(t.from) + " -> " + dotID(t.to) + " [label=" + dotID(t.label()) + "];\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func titleSuffix(title string) string {
+	if title == "" {
+		return ""
+	}
+	return "\\n" + title
+}
+
+// dotID quotes s as a DOT string; "\n" escapes already in s are kept.
+func dotID(s string) string {
+	return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\""
+}

@@ -1,0 +1,174 @@
+package workflow
+
+import (
+	"maps"
+
+	"github.com/o2okit/o2okit/internal/enum"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Spec describes a workflow as data: its states, its events with their
+// sources, destination, roles and guards, and the deadline of each state.
+// Build validates a Spec once into an immutable Definition. A Spec
+// round-trips through JSON (decode it with o2o.DecodeJSON or
+// Spec.UnmarshalJSON, which is strict), so a flow can live in a database.
+type Spec struct {
+	// Name names the flow, such as "decoration".
+	Name string `json:"name" validate:"required"`
+	// Version is the flow's version, from 1. Instances stay on the version
+	// they were started on; Migrate moves one to another.
+	Version int `json:"version" validate:"min=1"`
+	// Initial is the state a new instance starts in.
+	Initial string `json:"initial" validate:"required"`
+	// Terminal lists the states where the flow ends; at least one.
+	Terminal []string `json:"terminal" validate:"min=1"`
+	// States lists every state, in the order they are drawn.
+	States []StateSpec `json:"states" validate:"min=1,dive"`
+	// Events lists the transitions. One event name may appear in several
+	// entries (with different sources), but each (source state, event) pair
+	// only once.
+	Events []EventSpec `json:"events" validate:"min=1,dive"`
+	// Guards declares the guards that events name.
+	Guards []GuardSpec `json:"guards,omitempty" validate:"dive"`
+}
+
+// StateSpec is one state and, optionally, the deadline for leaving it.
+type StateSpec struct {
+	// Name is the state's name, such as "applied".
+	Name string `json:"name" validate:"required"`
+	// Title is a human title, such as "Applied (申請)"; optional.
+	Title string `json:"title,omitempty"`
+	// Deadline, when set, is the time allowed to leave the state.
+	Deadline *DeadlineSpec `json:"deadline,omitempty"`
+}
+
+// DeadlineSpec is the time allowed in a state: the state must be left
+// within Within of the instant it was entered, or of the instant recorded
+// in the fact From when From is set (such as a booked date).
+type DeadlineSpec struct {
+	// Within is the time allowed; positive.
+	Within Duration `json:"within"`
+	// From, when set, names a fact holding an RFC 3339 instant the deadline
+	// counts from. The event entering the state must record it.
+	From string `json:"from,omitempty"`
+	// For says what is due, such as "on-site measurement (量房)".
+	For string `json:"for" validate:"required"`
+}
+
+// EventSpec is an event: the states it may fire from, the state it leads
+// to, the roles allowed to fire it, the guards that must hold, the facts it
+// records by itself, and the intents it hands back to the caller.
+type EventSpec struct {
+	// Name is the event's name, such as "measure".
+	Name string `json:"name" validate:"required"`
+	// From lists the source states.
+	From []string `json:"from" validate:"min=1"`
+	// To is the destination. It may equal a source: a self-transition
+	// records facts and history without changing state.
+	To string `json:"to" validate:"required"`
+	// Roles lists the roles allowed to fire the event; at least one.
+	Roles []Role `json:"roles" validate:"min=1"`
+	// Guards names guards declared in Spec.Guards, checked in this order.
+	Guards []string `json:"guards,omitempty"`
+	// Records lists facts the event records by itself when it succeeds
+	// (such as live_video=true), after the command's own facts.
+	Records Facts `json:"records,omitempty"`
+	// Intents are what the caller should carry out after the transition
+	// (notify the store, schedule the crew), handed back as data.
+	Intents []Intent `json:"intents,omitempty" validate:"dive"`
+}
+
+// Intent is a side effect the caller carries out after a transition: the
+// SDK itself does no I/O.
+type Intent struct {
+	// Kind names the action, such as "notify" or "schedule".
+	Kind string `json:"kind" validate:"required"`
+	// Role is who the action is for.
+	Role Role `json:"role" validate:"required"`
+	// Note says what to do, in plain words.
+	Note string `json:"note,omitempty"`
+}
+
+// GuardKind is the test a guard applies to a fact.
+type GuardKind string
+
+// The guard kinds.
+const (
+	// GuardPresent holds when the fact is recorded and not empty.
+	GuardPresent GuardKind = "present"
+	// GuardOneOf holds when the fact is one of Values.
+	GuardOneOf GuardKind = "one_of"
+	// GuardTime holds when the fact is an RFC 3339 instant.
+	GuardTime GuardKind = "time"
+	// GuardWithin holds when the command's instant is no later than the
+	// instant in the fact plus Within (a warranty period, say).
+	GuardWithin GuardKind = "within"
+)
+
+// GuardKinds returns every guard kind in a fixed order.
+func GuardKinds() []GuardKind { return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin} }
+
+// String returns the kind's text form.
+func (k GuardKind) String() string { return string(k) }
+
+// Valid reports whether k is one of the guard kinds.
+func (k GuardKind) Valid() bool { return enum.Valid(k, GuardKinds()...) }
+
+// MarshalText returns the text form; it refuses an invalid kind.
+func (k GuardKind) MarshalText() ([]byte, error) {
+	if !k.Valid() {
+		return nil, &o2o.EnumError{Enum: "guard kind", Value: string(k)}
+	}
+	return []byte(k), nil
+}
+
+// UnmarshalText accepts exactly one of the kinds' text forms.
+func (k *GuardKind) UnmarshalText(text []byte) error {
+	v, ok := enum.Parse(text, GuardKinds()...)
+	if !ok {
+		return &o2o.EnumError{Enum: "guard kind", Value: string(text)}
+	}
+	*k = v
+	return nil
+}
+
+// GuardSpec is a pure predicate over the facts recorded on an instance
+// (plus those the command brings). Guards are data, so a definition loaded
+// from JSON carries them.
+type GuardSpec struct {
+	// Name names the guard, such as "floor_plan".
+	Name string `json:"name" validate:"required"`
+	// Kind is the test applied to Fact.
+	Kind GuardKind `json:"kind" validate:"required"`
+	// Fact is the fact tested.
+	Fact string `json:"fact" validate:"required"`
+	// Values are the accepted values of a one_of guard.
+	Values []string `json:"values,omitempty"`
+	// Within is the period of a within guard.
+	Within Duration `json:"within,omitempty"`
+	// When, when set, makes the guard apply only if that fact has that value
+	// (live video must be streaming only when it was bought).
+	When *Condition `json:"when,omitempty"`
+	// Description says what the guard protects, in plain words; it labels
+	// the edges of the rendered diagram and explains a refusal.
+	Description string `json:"description,omitempty"`
+}
+
+// Condition is "fact Fact equals Equals".
+type Condition struct {
+	Fact   string `json:"fact" validate:"required"`
+	Equals string `json:"equals"`
+}
+
+// Facts are the recorded facts of an instance: names to text values
+// (instants in RFC 3339). encoding/json writes them with sorted keys, so
+// they marshal deterministically.
+type Facts map[string]string
+
+// Clone returns a copy of f (nil for an empty f).
+func (f Facts) Clone() Facts {
+	if len(f) == 0 {
+		return nil
+	}
+	return maps.Clone(f)
+}
