@@ -42,14 +42,16 @@ func StorePayer(id string) Payer {
 	return Payer{Kind: o2o.PartyStore, ID: id, Channel: o2o.ChannelO2O}
 }
 
+// key orders payers: stores by id, then B2C, then headquarters; o2o.Allocate
+// breaks equal remainders by this key.
 func (p Payer) key() string {
 	switch p.Kind {
 	case o2o.PartyStore:
-		return "store:" + p.ID
+		return "1store:" + p.ID
 	case o2o.PartyPlatform:
-		return "b2c"
+		return "2b2c"
 	}
-	return "~headquarters" // sorts last
+	return "3headquarters"
 }
 
 // String returns "store s1", "b2c" or "headquarters".
@@ -111,7 +113,8 @@ type Statement struct {
 //
 // A campaign with no traffic (or, on the conversions basis, no credited
 // conversion) stays whole on headquarters' account. A store with no
-// attributed traffic is charged nothing.
+// attributed traffic is charged nothing. Equal remainders of a cent go to
+// stores first (by id), then B2C, then headquarters.
 //
 // Errors (wrapping o2o.ErrInvalid): a campaign without an id, a repeated id
 // (o2o.ErrDuplicate), a negative spend or one not in whole minor units, or
