@@ -150,7 +150,7 @@ func (c Config) Build() (*Rules, error) {
 			h = *c.HalfLifeDays
 		}
 		if h.Sign() <= 0 || h.Cmp(decimal.New(3650, 0)) > 0 {
-			return nil, o2o.Invalidf("halfLifeDays", "must be above 0 and at most 3650, got %s", h)
+			return nil, o2o.Invalidf("halfLifeDays", "must be above 0 and at most 3650, got %s", h.String())
 		}
 		r.halfLife = h
 		r.halfLifeSeconds = h.Mul(decimal.New(86400, 0)).InexactFloat64()
@@ -200,16 +200,16 @@ func (r *Rules) setPosition(p Position) error {
 		v    o2o.Decimal
 	}{{"first", first}, {"middle", middle}, {"last", last}} {
 		if s.v.Sign() < 0 || s.v.Cmp(hundredPercent) > 0 {
-			return o2o.Invalidf(s.name, "must be 0 to 100 percent, got %s", s.v)
+			return o2o.Invalidf(s.name, "must be 0 to 100 percent, got %s", s.v.String())
 		}
 		units := s.v.Shift(2)
 		if !units.Equal(units.Truncate(0)) {
-			return o2o.Invalidf(s.name, "must have at most two decimal places, got %s", s.v)
+			return o2o.Invalidf(s.name, "must have at most two decimal places, got %s", s.v.String())
 		}
 		*out[i] = uint64(units.IntPart())
 	}
 	if r.first+r.middle+r.last != 10000 {
-		return o2o.Invalidf("", "shares must sum to 100 percent, got %s", o2o.Dec(first.Add(middle.Decimal).Add(last.Decimal)))
+		return o2o.Invalidf("", "shares must sum to 100 percent, got %s", o2o.FormatDecimal(first.Add(middle.Decimal).Add(last.Decimal)))
 	}
 	if r.first+r.last == 0 {
 		return o2o.Invalid("", "first + last must be above 0: a two-touch path drops the middle share")
@@ -291,9 +291,9 @@ func (r *Rules) String() string {
 	switch r.model {
 	case ModelPosition:
 		f, m, l := r.Shares()
-		s += fmt.Sprintf(" %s/%s/%s", f, m, l)
+		s += fmt.Sprintf(" %s/%s/%s", f.String(), m.String(), l.String())
 	case ModelTimeDecay:
-		s += fmt.Sprintf(" half-life %s days", r.halfLife)
+		s += fmt.Sprintf(" half-life %s days", r.halfLife.String())
 	}
 	return s + fmt.Sprintf(", windows %d/%d/%d days, basis %s", r.windows[0], r.windows[1], r.windows[2], r.basis)
 }

@@ -281,7 +281,7 @@ func (r *Rules) allocateCampaign(c Campaign, weights map[string]*payerWeight) ([
 			}
 		} else {
 			ch.Weight = o2o.Dec(decimal.New(w.units, -ScaleDigits))
-			ch.Reason = fmt.Sprintf("%s of %s conversions credited", ch.Weight, o2o.Dec(decimal.New(total, -ScaleDigits)))
+			ch.Reason = fmt.Sprintf("%s of %s conversions credited", ch.Weight.String(), o2o.FormatDecimal(decimal.New(total, -ScaleDigits)))
 		}
 		out[i] = ch
 	}
