@@ -1,0 +1,444 @@
+package drainage
+
+import (
+	"cmp"
+	"fmt"
+	"math/big"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Credit is the conversions and revenue one source earned for conversions
+// of one kind at one store (no store for online payments).
+type Credit struct {
+	Source Source `json:"source"`
+	// Conversion is the kind of conversion credited; its sales mode is
+	// Conversion.Channel().
+	Conversion ConversionKind `json:"conversion"`
+	// StoreID is the store of the conversion (empty for online payment).
+	StoreID string `json:"storeId,omitempty"`
+	// Units is the credit in fixed point: Scale units per conversion.
+	Units int64 `json:"units"`
+	// Value is the share of the conversions' value, cent-exact.
+	Value o2o.Money `json:"value"`
+}
+
+// Conversions returns the credit in conversions, exactly (Units × 10^-9).
+func (c Credit) Conversions() decimal.Decimal { return decimal.New(c.Units, -ScaleDigits) }
+
+// Unattributed is the conversions of one kind at one store that had no
+// touch in their lookback window (Adobe's "None").
+type Unattributed struct {
+	Conversion  ConversionKind `json:"conversion"`
+	StoreID     string         `json:"storeId,omitempty"`
+	Conversions int64          `json:"conversions"`
+	Value       o2o.Money      `json:"value"`
+}
+
+// Traffic is the touches one source delivered to one sales mode and store
+// (all touches given, whether or not a conversion counted them). An O2O
+// touch with no store is traffic that reached no store.
+type Traffic struct {
+	Source  Source      `json:"source"`
+	Channel o2o.Channel `json:"channel"`
+	StoreID string      `json:"storeId,omitempty"`
+	Touches int64       `json:"touches"`
+}
+
+// Result is an attribution run's outcome. Credits sum exactly to
+// Attributed × Scale units; Attributed plus the Unattributed conversions is
+// every conversion. Rows are sorted (source, conversion, store). A Result is
+// plain data, safe to share once built.
+type Result struct {
+	Model ModelName `json:"model"`
+	// Conversions is the number of conversions given.
+	Conversions int64 `json:"conversions"`
+	// Attributed is the number of conversions with at least one eligible touch.
+	Attributed   int64          `json:"attributed"`
+	Credits      []Credit       `json:"credits"`
+	Unattributed []Unattributed `json:"unattributed"`
+	Traffic      []Traffic      `json:"traffic"`
+	// Markov holds the removal effects when the model is Markov.
+	Markov *Markov `json:"markov,omitempty"`
+}
+
+// SourceTotal is one source's credit summed over conversion kinds and stores.
+type SourceTotal struct {
+	Source Source    `json:"source"`
+	Units  int64     `json:"units"`
+	Value  o2o.Money `json:"value"`
+}
+
+// Sources returns the credit per source, sorted by source.
+func (r *Result) Sources() []SourceTotal {
+	var out []SourceTotal
+	for _, c := range r.Credits {
+		if n := len(out); n > 0 && out[n-1].Source == c.Source {
+			out[n-1].Units += c.Units
+			out[n-1].Value, _ = out[n-1].Value.Add(c.Value) // one currency per result
+			continue
+		}
+		out = append(out, SourceTotal{Source: c.Source, Units: c.Units, Value: c.Value})
+	}
+	return out
+}
+
+// run holds one attribution's interned, ordered data.
+type run struct {
+	r        *Rules
+	touches  []Touch
+	conv     []Conversion
+	tOrder   []*Touch // by (customer, at, seq, id)
+	cOrder   []*Conversion
+	srcIdx   []int32 // parallel to tOrder
+	sources  []Source
+	currency o2o.Currency
+}
+
+// Attribute runs the rules over touches and conversions. Each conversion
+// looks back over its customer's touches within the window for its kind:
+// from conversion.At - Window (inclusive: a touch exactly on the edge counts)
+// to conversion.At (inclusive); touches after it are ignored. Windows of
+// several conversions may overlap: a touch can help each of them. A
+// conversion with no eligible touch is Unattributed. Touches are ordered by
+// (At, Seq, ID), never by input order, so shuffling the input changes
+// nothing in the result.
+//
+// Errors (wrapping o2o.ErrInvalid): an invalid touch or conversion (the
+// path names it, e.g. "touches[3].storeId"); a repeated touch or conversion
+// id (o2o.ErrDuplicate); conversion values in different currencies
+// (o2o.ErrCurrencyMismatch). The inputs are not modified.
+func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, error) {
+	rn, err := r.prepare(touches, conversions)
+	if err != nil {
+		return nil, err
+	}
+	var effects []uint64
+	res := &Result{Model: r.model, Conversions: int64(len(conversions))}
+	if r.model == ModelMarkov {
+		m, eff, err := rn.markov()
+		if err != nil {
+			return nil, err
+		}
+		res.Markov, effects = m, eff
+	}
+	return rn.tally(res, effects)
+}
+
+func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
+	ids := make([]string, 0, len(touches))
+	for i := range touches {
+		if err := touches[i].Validate(); err != nil {
+			return nil, o2o.Prefix(indexPath("touches", i), err)
+		}
+		ids = append(ids, touches[i].ID)
+	}
+	if err := noDuplicates("touches", ids); err != nil {
+		return nil, err
+	}
+	ids = ids[:0]
+	currency := o2o.CNY
+	for i := range conversions {
+		c := &conversions[i]
+		if err := c.Validate(); err != nil {
+			return nil, o2o.Prefix(indexPath("conversions", i), err)
+		}
+		if i == 0 {
+			currency = c.Value.Currency()
+		} else if c.Value.Currency() != currency {
+			return nil, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, currency, c.Value.Currency())
+		}
+		if c.Value.Amount().Cmp(maxValue) > 0 {
+			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
+		}
+		ids = append(ids, c.ID)
+	}
+	if err := noDuplicates("conversions", ids); err != nil {
+		return nil, err
+	}
+	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
+	rn.tOrder = make([]*Touch, len(touches))
+	for i := range touches {
+		rn.tOrder[i] = &touches[i]
+	}
+	slices.SortFunc(rn.tOrder, func(a, b *Touch) int {
+		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
+			return c
+		}
+		return compareTouches(a, b)
+	})
+	rn.cOrder = make([]*Conversion, len(conversions))
+	for i := range conversions {
+		rn.cOrder[i] = &conversions[i]
+	}
+	slices.SortFunc(rn.cOrder, func(a, b *Conversion) int {
+		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
+			return c
+		}
+		return compareConversions(a, b)
+	})
+	// Intern sources in sorted order, so indices do not depend on input order.
+	index := map[Source]int32{}
+	for _, t := range rn.tOrder {
+		index[t.Source()] = 0
+	}
+	for s := range index {
+		rn.sources = append(rn.sources, s)
+	}
+	slices.SortFunc(rn.sources, compareSources)
+	for i, s := range rn.sources {
+		index[s] = int32(i)
+	}
+	rn.srcIdx = make([]int32, len(rn.tOrder))
+	for i, t := range rn.tOrder {
+		rn.srcIdx[i] = index[t.Source()]
+	}
+	return rn, nil
+}
+
+// maxValue bounds a conversion's value so fixed-point sums cannot overflow.
+var maxValue = decimal.New(1, 15)
+
+func noDuplicates(name string, ids []string) error {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			first := slices.Index(ids, sorted[i])
+			second := first + 1 + slices.Index(ids[first+1:], sorted[i])
+			return &o2o.ValidationError{
+				Fields: []o2o.FieldError{{Path: indexPath(name, second) + ".id", Reason: fmt.Sprintf("repeats %q of %s", sorted[i], indexPath(name, first))}},
+				Err:    o2o.ErrDuplicate,
+			}
+		}
+	}
+	return nil
+}
+
+// journeyFunc receives one journey: its conversion (nil for a customer's
+// touches that no conversion counted) and the range [lo, hi) of tOrder.
+type journeyFunc func(c *Conversion, lo, hi int)
+
+// journeys calls fn for every conversion (lo == hi when no touch is
+// eligible) and, when withNull, once per customer for the touches no
+// conversion counted (those may not be contiguous: fn then gets them one
+// run at a time through nullRun). Order: customers ascending, conversions by
+// (At, ID).
+func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
+	ti, ci := 0, 0
+	var used []bool
+	var rest []int
+	for ti < len(rn.tOrder) || ci < len(rn.cOrder) {
+		var cust string
+		switch {
+		case ti == len(rn.tOrder):
+			cust = rn.cOrder[ci].Customer
+		case ci == len(rn.cOrder):
+			cust = rn.tOrder[ti].Customer
+		default:
+			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
+		}
+		tEnd := ti
+		for tEnd < len(rn.tOrder) && rn.tOrder[tEnd].Customer == cust {
+			tEnd++
+		}
+		cEnd := ci
+		for cEnd < len(rn.cOrder) && rn.cOrder[cEnd].Customer == cust {
+			cEnd++
+		}
+		ts := rn.tOrder[ti:tEnd]
+		if nullFn != nil {
+			used = grow(used, len(ts))
+			clear(used)
+		}
+		for _, c := range rn.cOrder[ci:cEnd] {
+			from := c.At.Add(-rn.r.Window(c.Kind))
+			lo, _ := slices.BinarySearchFunc(ts, from, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
+			hi, found := slices.BinarySearchFunc(ts, c.At, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
+			for found && hi < len(ts) && ts[hi].At.Equal(c.At) {
+				hi++
+			}
+			fn(c, ti+lo, ti+hi)
+			if nullFn != nil {
+				for i := lo; i < hi; i++ {
+					used[i] = true
+				}
+			}
+		}
+		if nullFn != nil {
+			rest = rest[:0]
+			for i := range ts {
+				if !used[i] {
+					rest = append(rest, ti+i)
+				}
+			}
+			if len(rest) > 0 {
+				nullFn(rest)
+			}
+		}
+		ti, ci = tEnd, cEnd
+	}
+}
+
+type creditKey struct {
+	src   int32
+	kind  int8
+	store string
+}
+
+type creditCell struct {
+	units      int64
+	valHi, val uint64 // Σ value (minor units) × units, 128-bit
+}
+
+type trafficKey struct {
+	src     int32
+	channel o2o.Channel
+	store   string
+}
+
+// tally runs the model over every converting journey and sums credit and
+// value per (source, conversion kind, store), then splits the attributed
+// value cent-exact with o2o.Allocate.
+func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
+	w := &weigher{r: rn.r, effects: effects}
+	cells := map[creditKey]*creditCell{}
+	type unKey struct {
+		kind  ConversionKind
+		store string
+	}
+	unattributed := map[unKey]*Unattributed{}
+	var attributedValue int64
+	digits := rn.currency.MinorDigits()
+	rn.journeys(func(c *Conversion, lo, hi int) {
+		minor := c.Value.Amount().Shift(digits).IntPart()
+		if lo == hi {
+			u := unattributed[unKey{c.Kind, c.StoreID}]
+			if u == nil {
+				u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(rn.currency)}
+				unattributed[unKey{c.Kind, c.StoreID}] = u
+			}
+			u.Conversions++
+			u.Value, _ = u.Value.Add(c.Value)
+			return
+		}
+		res.Attributed++
+		attributedValue += minor
+		w.srcIdx = rn.srcIdx[lo:hi]
+		units := w.weigh(c.At, rn.tOrder[lo:hi])
+		kind := int8(conversionIndex(c.Kind))
+		for i, u := range units {
+			if u == 0 {
+				continue
+			}
+			k := creditKey{src: rn.srcIdx[lo+i], kind: kind, store: c.StoreID}
+			cell := cells[k]
+			if cell == nil {
+				cell = &creditCell{}
+				cells[k] = cell
+			}
+			cell.units += u
+			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
+			var carry uint64
+			cell.val, carry = bits.Add64(cell.val, lo64, 0)
+			cell.valHi += hi64 + carry
+		}
+	}, nil)
+
+	keys := make([]creditKey, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b creditKey) int {
+		if c := cmp.Compare(a.src, b.src); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.kind, b.kind); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.store, b.store)
+	})
+	res.Credits = make([]Credit, len(keys))
+	shares := make([]o2o.Share, 0, len(keys))
+	for i, k := range keys {
+		cell := cells[k]
+		res.Credits[i] = Credit{
+			Source: rn.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: k.store,
+			Units: cell.units, Value: zeroIn(rn.currency),
+		}
+		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
+	}
+	if attributedValue > 0 {
+		total, err := o2o.FromMinor(attributedValue, rn.currency)
+		if err != nil {
+			return nil, err
+		}
+		parts, err := o2o.Allocate(total, shares)
+		if err != nil {
+			return nil, fmt.Errorf("allocate attributed value: %w", err)
+		}
+		for i, p := range parts {
+			res.Credits[i].Value = p.Amount
+		}
+	}
+	for _, u := range unattributed {
+		res.Unattributed = append(res.Unattributed, *u)
+	}
+	slices.SortFunc(res.Unattributed, func(a, b Unattributed) int {
+		if c := cmp.Compare(conversionIndex(a.Conversion), conversionIndex(b.Conversion)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.StoreID, b.StoreID)
+	})
+	res.Traffic = rn.traffic()
+	if res.Credits == nil {
+		res.Credits = []Credit{}
+	}
+	if res.Unattributed == nil {
+		res.Unattributed = []Unattributed{}
+	}
+	return res, nil
+}
+
+func (rn *run) traffic() []Traffic {
+	counts := map[trafficKey]int64{}
+	for i, t := range rn.tOrder {
+		counts[trafficKey{src: rn.srcIdx[i], channel: t.Channel, store: t.StoreID}]++
+	}
+	keys := make([]trafficKey, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b trafficKey) int {
+		if c := cmp.Compare(a.src, b.src); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.channel, b.channel); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.store, b.store)
+	})
+	out := make([]Traffic, len(keys))
+	for i, k := range keys {
+		out[i] = Traffic{Source: rn.sources[k.src], Channel: k.channel, StoreID: k.store, Touches: counts[k]}
+	}
+	return out
+}
+
+func zeroIn(c o2o.Currency) o2o.Money {
+	m, _ := o2o.FromMinor(0, c) // c came from a valid Money
+	return m
+}
+
+func u128(hi, lo uint64) decimal.Decimal {
+	var v big.Int
+	v.SetUint64(hi)
+	v.Lsh(&v, 64)
+	v.Or(&v, new(big.Int).SetUint64(lo))
+	return decimal.NewFromBigInt(&v, 0)
+}

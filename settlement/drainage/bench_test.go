@@ -1,0 +1,152 @@
+package drainage
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// benchJourneys is the benchmark data: journeys of 1 to 8 touches
+// across 20 sources and 3,000 stores, each ending in a conversion.
+// 1,000,000 journeys, or 20,000 under -short.
+type benchSet struct {
+	touches     []Touch
+	ptrs        []*Touch
+	src         []int32
+	conversions []Conversion
+	bounds      []int // journey j is touches[bounds[j]:bounds[j+1]]
+}
+
+var benchOnce = sync.OnceValue(func() *benchSet {
+	n := 1_000_000
+	if testing.Short() {
+		n = 20_000
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	kinds := []TouchKind{KindSearchAd, KindPaidAdReading, KindRoadShow, KindGroundPush, KindStoreCoupon}
+	s := &benchSet{bounds: make([]int, 0, n+1)}
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
+	for j := range n {
+		s.bounds = append(s.bounds, len(s.touches))
+		cust := fmt.Sprintf("u%07d", j)
+		k := 1 + rng.IntN(8)
+		at := base.Add(time.Duration(rng.IntN(24*20)) * time.Hour)
+		store := fmt.Sprintf("s%04d", rng.IntN(3000))
+		for i := range k {
+			src := rng.IntN(20)
+			t := Touch{ID: fmt.Sprintf("t%07d-%d", j, i), Customer: cust, At: at.Add(time.Duration(i) * time.Hour),
+				Channel: o2o.ChannelO2O, Kind: kinds[src%5], Campaign: fmt.Sprintf("c%d", src/5), StoreID: store}
+			s.touches = append(s.touches, t)
+			s.src = append(s.src, int32(src))
+		}
+		kind := ConversionDeal
+		cstore := store
+		if rng.IntN(3) == 0 {
+			kind, cstore = ConversionOnlinePayment, ""
+		}
+		m, _ := o2o.FromMinor(int64(rng.IntN(1_000_000)), o2o.CNY)
+		s.conversions = append(s.conversions, Conversion{ID: fmt.Sprintf("x%07d", j), Customer: cust, At: at.Add(9 * time.Hour), Kind: kind, StoreID: cstore, Value: m})
+	}
+	s.bounds = append(s.bounds, len(s.touches))
+	s.ptrs = make([]*Touch, len(s.touches))
+	for i := range s.touches {
+		s.ptrs[i] = &s.touches[i]
+	}
+	return s
+})
+
+var sink int64
+
+// BenchmarkBareLoop is the baseline: read every touch of every journey once.
+func BenchmarkBareLoop(b *testing.B) {
+	s := benchOnce()
+	b.ResetTimer()
+	for b.Loop() {
+		var acc [20]int64
+		for j := 0; j+1 < len(s.bounds); j++ {
+			at := s.conversions[j].At
+			for i := s.bounds[j]; i < s.bounds[j+1]; i++ {
+				acc[s.src[i]] += int64(at.Sub(s.ptrs[i].At))
+			}
+		}
+		sink += acc[0]
+	}
+	b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+}
+
+// BenchmarkModel runs each heuristic model's weights over every journey,
+// single pass, summing credit per source (memory: per source, not per journey).
+func BenchmarkModel(b *testing.B) {
+	s := benchOnce()
+	for _, cfg := range allConfigs[:8] {
+		name := string(cfg.Model)
+		if cfg.Position != nil {
+			name += "_" + string(cfg.Position.Preset)
+		}
+		b.Run(name, func(b *testing.B) {
+			w := &weigher{r: mustRules(b, cfg)}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				var acc [20]int64
+				for j := 0; j+1 < len(s.bounds); j++ {
+					lo, hi := s.bounds[j], s.bounds[j+1]
+					w.srcIdx = s.src[lo:hi]
+					for i, u := range w.weigh(s.conversions[j].At, s.ptrs[lo:hi]) {
+						acc[s.src[lo+i]] += u
+					}
+				}
+				sink += acc[0]
+			}
+			b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+		})
+	}
+}
+
+// BenchmarkAttribute runs the whole pipeline (validation, ordering,
+// windows, credit and value per source×store, o2o.Allocate of value) for
+// linear and for the exact Markov model, which needs the whole data set.
+func BenchmarkAttribute(b *testing.B) {
+	s := benchOnce()
+	for _, cfg := range []Config{{Model: ModelLinear}, {Model: ModelMarkov}} {
+		b.Run(string(cfg.Model), func(b *testing.B) {
+			r := mustRules(b, cfg)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.Attribute(s.touches, s.conversions); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+		})
+	}
+}
+
+// BenchmarkAllocate allocates 4 campaigns' spend over 3,000 stores and B2C.
+func BenchmarkAllocate(b *testing.B) {
+	s := benchOnce()
+	for _, basis := range Bases() {
+		b.Run(string(basis), func(b *testing.B) {
+			r := mustRules(b, Config{Model: ModelLinear, Basis: basis})
+			res, err := r.Attribute(s.touches, s.conversions)
+			if err != nil {
+				b.Fatal(err)
+			}
+			camps := []Campaign{}
+			for i := range 4 {
+				camps = append(camps, Campaign{ID: fmt.Sprintf("c%d", i), Spend: o2o.MustParseMoney("250000.00")})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := r.Allocate(res, camps); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

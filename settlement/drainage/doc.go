@@ -1,0 +1,66 @@
+// Package drainage attributes conversions to the traffic that brought them
+// and charges each campaign's drainage cost (引流成本) to the sales mode and
+// the store that received the traffic (seed 004; seed 003).
+//
+// Seed 004's problem: when B2C and O2O coexist, nobody can tell which mode
+// a traffic spend of 1,000,000 went to, and stores escape responsibility for
+// traffic costs. This package records every touch with its sales mode and
+// the store it binds the customer to, credits conversions to sources, and
+// allocates every campaign's spend cent-exact.
+//
+// # Touchpoints, conversions and sources
+//
+// A [Touch] is a contact with a customer: a search ad, paid ad-reading
+// (有償讀廣告), a road show (巡迴路演), a ground-push visit (地推), a coupon
+// bound to a store, an online visit or a store visit. A [Conversion] is a
+// store visit, a deal or an online payment. Attribution credits a [Source]:
+// a touch kind × campaign (what attribution tools call a "channel";
+// o2o.Channel keeps its meaning, the sales mode).
+//
+// # Models
+//
+// [Config] picks the model; [Config.Build] validates it into [Rules]:
+// first touch, last touch (direct visits are passed over unless the whole
+// path is direct, as in GA4), linear, position-based (presets U-shaped
+// 40/20/40, J-curve 20/20/60, inverse J 60/20/20; one touch takes all, two
+// touches drop the middle share and renormalise), time decay (2^(-t/h),
+// default half-life 7 days), Shapley (closed form: an even split over the
+// journey's distinct sources) and Markov (removal effects of an absorbing
+// chain solved exactly with rational arithmetic, never simulated; see
+// [Markov]).
+//
+// # Fixed point
+//
+// Every model turns a journey into whole units of [Scale] (10^9 per
+// conversion) that sum exactly to one conversion; units left over go by
+// largest remainder, equal remainders to the earlier touch. Money is touched
+// only at the end, through o2o.Allocate.
+//
+// # Lookback windows
+//
+// Each conversion kind has its own window ([Lookback]). A touch exactly on
+// the window's edge is counted in; touches after the conversion are ignored;
+// touches are ordered by (At, Seq, ID), never by input order. A conversion
+// with no eligible touch is [Unattributed] (Adobe's "None").
+//
+// # Cost allocation
+//
+// [Rules.Allocate] charges each [Campaign]'s spend to stores, to B2C, and —
+// for traffic that reached no store and converted nowhere online — visibly
+// to headquarters, by traffic received (the default: a store that fails to
+// convert its traffic still carries its cost) or by credited conversions.
+// The charges of a campaign sum exactly to its spend.
+//
+// # KPIs
+//
+// [KPIs] reports, per store, campaign, source and sales mode, the
+// store-visit rate (到店率, O2O), the online-payment rate (B2C), cost per
+// visit and per deal, and ROI, with summaries across stores. Ratios are
+// float64; money never is.
+//
+// # Concurrency
+//
+// [Rules] are immutable and safe for concurrent use; each call works on its
+// own scratch data. Results and statements are plain data. Nothing here
+// reads a clock, does I/O or keeps global state.
+package drainage

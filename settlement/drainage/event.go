@@ -1,0 +1,146 @@
+package drainage
+
+import (
+	"cmp"
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Source is what attribution credits: a touch kind × campaign. (Attribution
+// tools call this a "channel"; here o2o.Channel keeps its meaning, the sales
+// mode.) A touch without a campaign is organic; an online visit without a
+// campaign is a direct visit.
+type Source struct {
+	Kind     TouchKind `json:"kind"`
+	Campaign string    `json:"campaign,omitempty"`
+}
+
+// String returns "search_ad/spring-search", or the kind alone for an organic source.
+func (s Source) String() string {
+	if s.Campaign == "" {
+		return string(s.Kind)
+	}
+	return string(s.Kind) + "/" + s.Campaign
+}
+
+// Direct reports whether s is a direct visit: an online visit with no campaign.
+// The last-touch model passes over direct visits unless the whole path is direct.
+func (s Source) Direct() bool { return s.Kind == KindOnlineVisit && s.Campaign == "" }
+
+// compareSources orders sources by kind, then campaign.
+func compareSources(a, b Source) int {
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Campaign, b.Campaign)
+}
+
+// Touch is one contact with a customer: who, when, through which sales mode,
+// of what kind, for which campaign, and the store it binds the customer to.
+// Touches are ordered by (At, Seq, ID), never by input order.
+type Touch struct {
+	// ID identifies the touch; unique in one attribution run.
+	ID string `json:"id" validate:"required"`
+	// Customer identifies the person touched.
+	Customer string `json:"customer" validate:"required"`
+	// At is the instant of the touch.
+	At time.Time `json:"at" validate:"required"`
+	// Seq orders touches at the same instant (a later Seq is later).
+	Seq int64 `json:"seq,omitempty"`
+	// Channel is the sales mode the touch drove to: B2C or O2O.
+	Channel o2o.Channel `json:"channel" validate:"required"`
+	// Kind is what the touch was.
+	Kind TouchKind `json:"kind" validate:"required"`
+	// Campaign is the campaign that paid for the touch; empty for organic traffic.
+	Campaign string `json:"campaign,omitempty"`
+	// StoreID is the store the touch binds the customer to: the store of a
+	// store-bound coupon or a store visit, the store a ground-push lead was
+	// routed to. Only an O2O touch binds a store.
+	StoreID string `json:"storeId,omitempty"`
+}
+
+// Source returns the touch's source: its kind × campaign.
+func (t Touch) Source() Source { return Source{Kind: t.Kind, Campaign: t.Campaign} }
+
+// Validate checks the touch: required fields, known enums, a sales mode of
+// B2C or O2O, and the store binding (required for a store-bound coupon and a
+// store visit; allowed only on an O2O touch). Errors wrap o2o.ErrInvalid.
+func (t Touch) Validate() error {
+	if err := o2o.Validate(t); err != nil {
+		return err
+	}
+	switch {
+	case t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O:
+		return o2o.Invalidf("channel", "must be b2c or o2o, got %q", string(t.Channel))
+	case !t.Kind.Valid():
+		return o2o.Invalidf("kind", "unknown touch kind %q", string(t.Kind))
+	case (t.Kind == KindStoreCoupon || t.Kind == KindStoreVisit) && t.StoreID == "":
+		return o2o.Invalidf("storeId", "is required for a %s: it binds the customer to a store", t.Kind)
+	case t.StoreID != "" && t.Channel != o2o.ChannelO2O:
+		return o2o.Invalid("storeId", "only an O2O touch binds a customer to a store (seed 004: O2O is never mixed with B2C)")
+	}
+	return nil
+}
+
+// compareTouches orders touches by (At, Seq, ID).
+func compareTouches(a, b *Touch) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// Conversion is one outcome a journey leads to: a store visit, a deal or an
+// online payment, with its store and value.
+type Conversion struct {
+	// ID identifies the conversion; unique in one attribution run.
+	ID string `json:"id" validate:"required"`
+	// Customer identifies who converted.
+	Customer string `json:"customer" validate:"required"`
+	// At is the instant of the conversion.
+	At time.Time `json:"at" validate:"required"`
+	// Kind is what the conversion was.
+	Kind ConversionKind `json:"kind" validate:"required"`
+	// StoreID is the store visited or that closed the deal; empty for an
+	// online payment.
+	StoreID string `json:"storeId,omitempty"`
+	// Value is the conversion's revenue; zero for a store visit is usual.
+	Value o2o.Money `json:"value"`
+}
+
+// Validate checks the conversion: required fields, a known kind, a store for
+// a store visit or a deal and none for an online payment, and a value that is
+// not negative and is a whole number of minor units. Errors wrap o2o.ErrInvalid.
+func (c Conversion) Validate() error {
+	if err := o2o.Validate(c); err != nil {
+		return err
+	}
+	switch {
+	case !c.Kind.Valid():
+		return o2o.Invalidf("kind", "unknown conversion kind %q", string(c.Kind))
+	case c.Kind != ConversionOnlinePayment && c.StoreID == "":
+		return o2o.Invalidf("storeId", "is required for a %s", c.Kind)
+	case c.Kind == ConversionOnlinePayment && c.StoreID != "":
+		return o2o.Invalid("storeId", "must be empty for an online payment (B2C)")
+	case c.Value.IsNegative():
+		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
+	case !c.Value.IsWhole():
+		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
+	}
+	return nil
+}
+
+// compareConversions orders conversions by (At, ID).
+func compareConversions(a, b *Conversion) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func indexPath(name string, i int) string { return fmt.Sprintf("%s[%d]", name, i) }

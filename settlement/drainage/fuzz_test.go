@@ -1,0 +1,88 @@
+package drainage
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+func FuzzParseConfig(f *testing.F) {
+	for _, s := range []string{
+		`{"model":"linear"}`, `{"model":"position","position":{"preset":"u_shaped"}}`,
+		`{"model":"position","position":{"first":"33.33","middle":"33.34","last":"33.33"}}`,
+		`{"model":"time_decay","halfLifeDays":"0.5","lookback":{"storeVisit":7,"deal":60,"onlinePayment":90}}`,
+		`{"model":"markov","basis":"conversions"}`, `{"model":"x"}`, `[]`, `{"model":"linear"} 1`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseConfig(data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseConfig(out)
+		if err != nil {
+			t.Fatalf("accepted config does not round-trip: %s: %v", out, err)
+		}
+		if back.String() != r.String() {
+			t.Fatalf("round trip changed %s into %s", r, back)
+		}
+	})
+}
+
+// FuzzModels feeds arbitrary journeys (each byte pair a touch: source,
+// age in hours) to every model: no panic, and weights sum to Scale.
+func FuzzModels(f *testing.F) {
+	f.Add([]byte{0, 1, 1, 2, 2, 200}, uint8(0))
+	f.Add([]byte{5, 0, 5, 0, 5, 0}, uint8(4))
+	f.Add([]byte{}, uint8(8))
+	f.Fuzz(func(t *testing.T, data []byte, model uint8) {
+		cfg := allConfigs[int(model)%len(allConfigs)]
+		r, err := cfg.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ts []Touch
+		for i := 0; i+1 < len(data) && len(ts) < 64; i += 2 {
+			kind := TouchKinds()[int(data[i])%len(TouchKinds())]
+			tt := Touch{ID: string(rune('a' + len(ts))), Customer: string(rune('A' + data[i]%3)), At: day0.Add(-time.Duration(data[i+1]) * time.Hour),
+				Channel: o2o.ChannelO2O, Kind: kind, Campaign: string(rune('p' + data[i]%4)), StoreID: "s"}
+			ts = append(ts, tt)
+		}
+		cs := []Conversion{
+			{ID: "x", Customer: "A", At: day0, Kind: ConversionDeal, StoreID: "s", Value: o2o.MustParseMoney("99.99")},
+			{ID: "y", Customer: "B", At: day0, Kind: ConversionOnlinePayment, Value: o2o.MustParseMoney("0.01")},
+		}
+		res, err := r.Attribute(ts, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkResult(t, res, cs)
+		if cfg.Model != ModelMarkov && len(ts) > 0 {
+			w, err := r.Weigh(day0, ts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum int64
+			for _, x := range w {
+				if x < 0 {
+					t.Fatalf("negative weight %v", w)
+				}
+				sum += x
+			}
+			if sum != Scale {
+				t.Fatalf("weights %v sum to %d", w, sum)
+			}
+		}
+	})
+}

@@ -1,0 +1,227 @@
+package drainage
+
+import (
+	"math/big"
+	"slices"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Markov reports the first-order Markov model fitted on the whole data set.
+//
+// The chain has a start state, one state per source, and two absorbing
+// states: conversion and null. Each converting journey is the path start →
+// its touches' sources in order → conversion; each customer's touches that
+// no conversion counted form one path ending in null. Conversions with no
+// eligible touch are not in the chain (they are Unattributed). Transition
+// probabilities are the observed counts, normalised per state.
+//
+// The probability of conversion from start, and with each source removed
+// (its incoming transitions redirected to null), are solved exactly as
+// absorption probabilities with rational arithmetic — no simulation, so the
+// same data always gives the same result. A source's removal effect is
+// 1 - P(conversion without it) / P(conversion).
+//
+// Two totals come out of it, both summing exactly to the attributed
+// conversions:
+//   - Effects[i].Units, the source totals as ChannelAttribution defines
+//     them: removal-effect share × attributed conversions (largest remainder,
+//     ties by source order);
+//   - Result.Credits, the store-level credit: each journey's conversion is
+//     split over its touches in proportion to their sources' removal effects.
+//
+// They differ per source: the first weighs a source by its effect over the
+// whole data set, the second renormalises within each journey, so a source
+// that appears mostly in short journeys gains there. Cost allocation by
+// conversions uses Result.Credits, because it needs the store.
+type Markov struct {
+	// ConversionProbability is P(conversion) from start, rounded to 12 places.
+	ConversionProbability o2o.Decimal     `json:"conversionProbability"`
+	Effects               []RemovalEffect `json:"effects"`
+}
+
+// RemovalEffect is one source's removal effect and its share of the
+// attributed conversions.
+type RemovalEffect struct {
+	Source Source `json:"source"`
+	// Effect is 1 - P(conv without the source)/P(conv), rounded to 12 places.
+	Effect o2o.Decimal `json:"effect"`
+	// Units is the source's total credit (Scale units per conversion).
+	Units int64 `json:"units"`
+}
+
+// markov fits the chain and returns the report and per-source effects as
+// integers (effect × 2^40, rounded) for the per-journey split.
+func (rn *run) markov() (*Markov, []uint64, error) {
+	k := len(rn.sources)
+	// states: 0..k-1 sources; counts[i][j] for j in 0..k-1, conv at k, null at k+1.
+	counts := make([][]int64, k)
+	for i := range counts {
+		counts[i] = make([]int64, k+2)
+	}
+	start := make([]int64, k)
+	var paths int64
+	addPath := func(idx []int32, end int) {
+		start[idx[0]]++
+		for i := 0; i+1 < len(idx); i++ {
+			counts[idx[i]][idx[i+1]]++
+		}
+		counts[idx[len(idx)-1]][end]++
+	}
+	var buf []int32
+	rn.journeys(func(c *Conversion, lo, hi int) {
+		if lo == hi {
+			return
+		}
+		paths++
+		addPath(rn.srcIdx[lo:hi], k)
+	}, func(rest []int) {
+		buf = buf[:0]
+		for _, i := range rest {
+			buf = append(buf, rn.srcIdx[i])
+		}
+		addPath(buf, k+1)
+	})
+	m := &Markov{Effects: []RemovalEffect{}}
+	effects := make([]uint64, k)
+	if paths == 0 {
+		m.ConversionProbability = o2o.MustDec("0")
+		return m, effects, nil
+	}
+	p := solveChain(counts, start, -1)
+	m.ConversionProbability = ratDecimal(p)
+	res := make([]*big.Rat, k)
+	sum := new(big.Rat)
+	for s := 0; s < k; s++ {
+		ps := solveChain(counts, start, s)
+		re := new(big.Rat).Quo(ps, p)
+		re.Sub(big.NewRat(1, 1), re)
+		res[s] = re
+		sum.Add(sum, re)
+	}
+	units := apportionRat(paths*Scale, res, sum)
+	scale := new(big.Rat).SetInt64(decayUnit)
+	for s := 0; s < k; s++ {
+		m.Effects = append(m.Effects, RemovalEffect{Source: rn.sources[s], Effect: ratDecimal(res[s]), Units: units[s]})
+		v := new(big.Rat).Mul(res[s], scale)
+		effects[s] = roundRat(v)
+	}
+	return m, effects, nil
+}
+
+// solveChain returns P(absorbed in conversion) from start, with source
+// removed (its incoming transitions going to null) when removed ≥ 0. It
+// solves out_i·x_i - Σ_j c_ij·x_j = c_i,conv for the source states by
+// Gaussian elimination over the rationals. The system is non-singular
+// because every path ends in an absorbing state.
+func solveChain(counts [][]int64, start []int64, removed int) *big.Rat {
+	k := len(start)
+	a := make([][]*big.Rat, k)
+	for i := range a {
+		a[i] = make([]*big.Rat, k+1)
+		for j := range a[i] {
+			a[i][j] = new(big.Rat)
+		}
+		if i == removed {
+			a[i][i].SetInt64(1) // x_removed = 0
+			continue
+		}
+		var out int64
+		for _, c := range counts[i] {
+			out += c
+		}
+		a[i][i].SetInt64(out)
+		for j := 0; j < k; j++ {
+			if counts[i][j] != 0 {
+				a[i][j].Sub(a[i][j], new(big.Rat).SetInt64(counts[i][j]))
+			}
+		}
+		a[i][k].SetInt64(counts[i][k])
+	}
+	x := gauss(a)
+	p := new(big.Rat)
+	var total int64
+	for j, c := range start {
+		total += c
+		if c != 0 && j != removed {
+			p.Add(p, new(big.Rat).Mul(new(big.Rat).SetInt64(c), x[j]))
+		}
+	}
+	return p.Quo(p, new(big.Rat).SetInt64(total))
+}
+
+// gauss solves the augmented system a (k rows, k+1 columns) exactly.
+func gauss(a [][]*big.Rat) []*big.Rat {
+	k := len(a)
+	tmp := new(big.Rat)
+	for col := 0; col < k; col++ {
+		piv := col
+		for piv < k && a[piv][col].Sign() == 0 {
+			piv++
+		}
+		if piv == k {
+			continue // a state never visited: its x stays 0
+		}
+		a[col], a[piv] = a[piv], a[col]
+		for r := 0; r < k; r++ {
+			if r == col || a[r][col].Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Quo(a[r][col], a[col][col])
+			for c := col; c <= k; c++ {
+				if a[col][c].Sign() != 0 {
+					a[r][c].Sub(a[r][c], tmp.Mul(f, a[col][c]))
+				}
+			}
+		}
+	}
+	x := make([]*big.Rat, k)
+	for i := range x {
+		x[i] = new(big.Rat)
+		if a[i][i].Sign() != 0 {
+			x[i].Quo(a[i][k], a[i][i])
+		}
+	}
+	return x
+}
+
+// apportionRat splits total over weights/sum by largest remainder, equal
+// remainders to the lower index. A zero sum gives all zeros.
+func apportionRat(total int64, weights []*big.Rat, sum *big.Rat) []int64 {
+	out := make([]int64, len(weights))
+	if sum.Sign() == 0 {
+		return out
+	}
+	rems := make([]*big.Rat, len(weights))
+	left := total
+	for i, w := range weights {
+		q := new(big.Rat).Mul(w, new(big.Rat).SetInt64(total))
+		q.Quo(q, sum)
+		fl := new(big.Int).Quo(q.Num(), q.Denom()) // q ≥ 0: floor
+		out[i] = fl.Int64()
+		rems[i] = q.Sub(q, new(big.Rat).SetInt(fl))
+		left -= out[i]
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for _, i := range order[:left] {
+		out[i]++
+	}
+	return out
+}
+
+func roundRat(v *big.Rat) uint64 {
+	half := new(big.Rat).Add(v, big.NewRat(1, 2))
+	return new(big.Int).Quo(half.Num(), half.Denom()).Uint64()
+}
+
+func ratDecimal(v *big.Rat) o2o.Decimal {
+	d, err := o2o.ParseDecimal(v.FloatString(12))
+	if err != nil {
+		return o2o.Decimal{}
+	}
+	return o2o.Dec(d)
+}
