@@ -1,6 +1,7 @@
 package o2o
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 
@@ -89,6 +90,18 @@ func MustDec(s string) Decimal {
 
 // String formats the value exactly, as FormatDecimal does.
 func (d Decimal) String() string { return FormatDecimal(d.Decimal) }
+
+// Format makes fmt's verbs (%s, %v) print String: without it fmt would
+// use the embedded decimal.Decimal's Format, which reads shopspring's
+// package globals and trims trailing zeros.
+func (d Decimal) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'q':
+		fmt.Fprintf(f, "%q", d.String())
+	default:
+		fmt.Fprint(f, d.String())
+	}
+}
 
 // MarshalText formats the value exactly.
 func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

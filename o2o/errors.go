@@ -73,6 +73,13 @@ func Invalid(path, reason string) error {
 	return &ValidationError{Fields: []FieldError{{Path: path, Reason: reason}}}
 }
 
+// InvalidAs returns a *ValidationError for one field that errors.Is also
+// matches to sentinel, such as ErrDuplicate or a package's own sentinel.
+// The sentinel should wrap ErrInvalid.
+func InvalidAs(sentinel error, path, reason string) error {
+	return &ValidationError{Fields: []FieldError{{Path: path, Reason: reason}}, Err: sentinel}
+}
+
 // Invalidf is Invalid with a formatted reason.
 func Invalidf(path, format string, args ...any) error {
 	return Invalid(path, fmt.Sprintf(format, args...))
@@ -127,14 +134,19 @@ func joinPath(prefix, path string) string {
 // DecodeJSON unmarshals data into v strictly: unknown fields and trailing
 // data are errors, reported as a *ValidationError with the JSON path at
 // fault. Errors from a field's own decoding (an unknown currency, a bad region
-// code) keep their sentinel. It is the one JSON entry for rule configs.
+// code) keep their sentinel; every error wraps ErrInvalid. It is the one JSON
+// entry for rule configs.
 func DecodeJSON(data []byte, v any) error {
 	err := jsonx.Decode(data, v)
 	var pe *jsonx.PathError
-	if errors.As(err, &pe) {
+	switch {
+	case err == nil || errors.Is(err, ErrInvalid):
+		return err
+	case errors.As(err, &pe):
 		return Invalid(pe.Path, pe.Reason)
 	}
-	return err
+	// A standard type's own decoding failed (a malformed time, say).
+	return Invalid("", err.Error())
 }
 
 // EnumError reports text that names no value of an enumeration, such as

@@ -38,6 +38,11 @@ func NewMoneyIn(amount decimal.Decimal, currency Currency) (Money, error) {
 	return Money{amount: amount, currency: currency.orDefault()}, nil
 }
 
+// Zero returns 0 in c (CNY for the zero Currency). It is for a currency
+// already checked at the boundary: an unknown c is kept as it is, and
+// MarshalJSON will write it, so validate outside input with ParseCurrency.
+func (c Currency) Zero() Money { return Money{currency: c.orDefault()} }
+
 // FromMinor returns units minor units (fen for CNY) of currency.
 func FromMinor(units int64, currency Currency) (Money, error) {
 	if !currency.Valid() {
@@ -127,6 +132,11 @@ func (m Money) Abs() Money { return Money{amount: m.amount.Abs(), currency: m.cu
 // Mul returns m × factor, exactly (no rounding).
 func (m Money) Mul(factor decimal.Decimal) Money {
 	return Money{amount: m.amount.Mul(factor), currency: m.currency}
+}
+
+// Percent returns pct percent of m, exactly (m × pct / 100, no rounding).
+func (m Money) Percent(pct decimal.Decimal) Money {
+	return Money{amount: m.amount.Mul(pct).Shift(-2), currency: m.currency}
 }
 
 // Cmp compares m and o: -1 if m < o, 0 if equal, +1 if m > o. Amounts in

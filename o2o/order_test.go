@@ -85,11 +85,15 @@ func TestOrderJSON(t *testing.T) {
 	if err := o2o.DecodeJSON(data, &out); err != nil {
 		t.Fatalf("DecodeJSON(%s): %v", data, err)
 	}
-	if diff := cmp.Diff(in, out, cmp.Comparer(func(a, b o2o.Decimal) bool { return a.Equal(b.Decimal) }), cmp.AllowUnexported(o2o.RegionCode{})); diff != "" {
+	if diff := cmp.Diff(in, out, cmp.Comparer(func(a, b o2o.Decimal) bool { return a.Equal(b.Decimal) })); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	if !out.Placed.InStore() {
 		t.Error("an order on a store's own screen counts as in store")
+	}
+	err = o2o.DecodeJSON([]byte(`{"id":"x","at":"yesterday"}`), &out)
+	if !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("DecodeJSON with a malformed time = %v, want ErrInvalid", err)
 	}
 	err = o2o.DecodeJSON([]byte(`{"id":"x","lines":[{"sku":"a","quantity":{"value":"1","unit":"piece","color":"red"}}]}`), &out)
 	var ve *o2o.ValidationError

@@ -136,6 +136,10 @@ func checkRegionShape(s string) error {
 // String returns the code ("" for the zero RegionCode).
 func (r RegionCode) String() string { return r.code }
 
+// Equal reports whether r and other are the same code. It is r == other,
+// spelled so that go-cmp compares region codes without options.
+func (r RegionCode) Equal(other RegionCode) bool { return r == other }
+
 // IsZero reports whether r is the zero RegionCode (no region).
 func (r RegionCode) IsZero() bool { return r.code == "" }
 
