@@ -198,7 +198,7 @@ func (l Leads) MarshalJSON() ([]byte, error) {
 // holding per customer). Unknown fields are refused. Errors wrap o2o.ErrInvalid.
 func (n *Network) ParseLeads(data []byte) (Leads, error) {
 	var raw leadsJSON
-	if err := o2o.DecodeJSON(data, &raw); err != nil {
+	if err := decodeJSON(data, &raw); err != nil {
 		return Leads{}, err
 	}
 	l := n.Leads()
@@ -212,8 +212,15 @@ func (n *Network) ParseLeads(data []byte) (Leads, error) {
 		l.held[h.Customer] = h
 	}
 	for i, c := range raw.Conflicts {
+		path := fmt.Sprintf("conflicts[%d]", i)
 		if err := n.checkLead(c.Lead); err != nil {
-			return Leads{}, o2o.Prefix(fmt.Sprintf("conflicts[%d].lead", i), err)
+			return Leads{}, o2o.Prefix(path+".lead", err)
+		}
+		if err := n.checkLead(c.Holder); err != nil {
+			return Leads{}, o2o.Prefix(path+".holder", err)
+		}
+		if c.Outcome != OutcomeConflict {
+			return Leads{}, o2o.Invalidf(path+".outcome", "must be %q, got %q", OutcomeConflict, string(c.Outcome))
 		}
 	}
 	if len(raw.Conflicts) > 0 {
