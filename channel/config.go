@@ -1,0 +1,240 @@
+package channel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Default settings used where a Config leaves a setting at zero.
+const (
+	// DefaultProtectionDays is the lead protection window in days.
+	DefaultProtectionDays = 30
+	// DefaultMaxHotProducts is how many hot products (爆款) a showcase may list.
+	DefaultMaxHotProducts = 5
+	// DefaultRefreshDays is how often, in calendar days, a showcase must be refreshed.
+	DefaultRefreshDays = 30
+	// maxSetting bounds day counts and sizes so that outside input stays sane.
+	maxSetting = 3660
+)
+
+// Config is the channel rules as data: the network of stores, agents and
+// dealers with their regions and capabilities, and the rule settings. It is
+// what an ERP stores; Build validates it once into a *Network. Zero settings
+// take the documented defaults.
+type Config struct {
+	// Stores are the directly operated community experience stores (線下社區體驗店).
+	Stores []StoreConfig `json:"stores" validate:"dive"`
+	// Agents are franchise agents (特許代理人) attached to stores.
+	Agents []AgentConfig `json:"agents,omitempty" validate:"dive"`
+	// Dealers are the traditional regional dealers and their territories.
+	Dealers []DealerConfig `json:"dealers,omitempty" validate:"dive"`
+	// Segregation lists SKUs restricted to one online or store channel.
+	Segregation SegregationConfig `json:"segregation"`
+	// Routing holds the routing settings.
+	Routing RoutingConfig `json:"routing"`
+	// Leads holds the lead-protection settings.
+	Leads LeadConfig `json:"leads"`
+	// Showcase holds the showcase-plan settings.
+	Showcase ShowcaseConfig `json:"showcase"`
+}
+
+// StoreConfig is one directly operated community store: the regions it
+// covers (any level) and what it can do.
+type StoreConfig struct {
+	ID   string `json:"id" validate:"required"`
+	Name string `json:"name,omitempty"`
+	// Covers are the regions the store serves; none may lie within another.
+	Covers []o2o.RegionCode `json:"covers" validate:"min=1"`
+	// Capabilities are what the store can do; at least one, no repeats.
+	Capabilities []Capability `json:"capabilities" validate:"min=1"`
+	// Priority orders tied candidates: a lower number wins. Default 0.
+	Priority int `json:"priority,omitempty"`
+}
+
+// AgentConfig is one franchise agent (特許代理人): a contracted person
+// attached to a store, "on line, not on the roll". It serves what its store
+// covers; only a service specialist does on-site work.
+type AgentConfig struct {
+	ID      string `json:"id" validate:"required"`
+	Name    string `json:"name,omitempty"`
+	StoreID string `json:"storeId" validate:"required"`
+	Role    Role   `json:"role" validate:"required"`
+}
+
+// DealerConfig is one traditional dealer: its mode and its territory
+// (regions at any level, exclusive among dealers). A reformed dealer is also
+// a service point with capabilities; a fused or independent one has none.
+type DealerConfig struct {
+	ID        string           `json:"id" validate:"required"`
+	Name      string           `json:"name,omitempty"`
+	Mode      Mode             `json:"mode" validate:"required"`
+	Territory []o2o.RegionCode `json:"territory" validate:"min=1"`
+	// Capabilities, for a reformed dealer only, are what it does as a local
+	// service point.
+	Capabilities []Capability `json:"capabilities,omitempty"`
+	// Priority orders tied candidates, as for stores.
+	Priority int `json:"priority,omitempty"`
+}
+
+// SegregationConfig restricts O2O-line SKUs to one channel. Every other
+// O2O-line SKU may sell through both B2C and O2O; dealer-line SKUs sell only
+// through dealers.
+type SegregationConfig struct {
+	// B2COnly are SKUs differentiated for online sale only (seed 003): the
+	// stores do not sell them.
+	B2COnly []string `json:"b2cOnly,omitempty"`
+	// O2OOnly are SKUs sold only through the O2O system, never paid through B2C.
+	O2OOnly []string `json:"o2oOnly,omitempty"`
+}
+
+// RoutingConfig holds routing settings.
+type RoutingConfig struct {
+	// Ties is the tie rule; empty means TiePreferStore.
+	Ties TieRule `json:"ties,omitempty"`
+}
+
+// LeadConfig holds lead-protection settings.
+type LeadConfig struct {
+	// ProtectionDays is how many calendar days (+08:00) a first valid
+	// registration holds the customer; 0 means DefaultProtectionDays.
+	ProtectionDays int `json:"protectionDays,omitempty"`
+}
+
+// ShowcaseConfig holds showcase-plan settings (seed 001 part 3.4).
+type ShowcaseConfig struct {
+	// MaxHotProducts caps the hot products (爆款) a plan lists; 0 means
+	// DefaultMaxHotProducts.
+	MaxHotProducts int `json:"maxHotProducts,omitempty"`
+	// RefreshDays is the longest a plan may go unrefreshed, in calendar days
+	// (+08:00); 0 means DefaultRefreshDays.
+	RefreshDays int `json:"refreshDays,omitempty"`
+}
+
+// ParseConfig decodes a Config strictly (unknown fields and trailing data are
+// refused) without building it.
+func ParseConfig(data []byte) (Config, error) {
+	var c Config
+	if err := decodeJSON(data, &c); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// UnmarshalJSON decodes strictly, as ParseConfig does.
+func (c *Config) UnmarshalJSON(data []byte) error {
+	type plain Config
+	var p plain
+	if err := decodeJSON(data, &p); err != nil {
+		return err
+	}
+	*c = Config(p)
+	return nil
+}
+
+// Load decodes a Config from JSON and builds it against the catalog.
+func Load(data []byte, catalog *o2o.Catalog) (*Network, error) {
+	c, err := ParseConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	return c.Build(catalog)
+}
+
+// clone returns a deep copy of c.
+func (c Config) clone() Config {
+	out := c
+	out.Stores = slices.Clone(c.Stores)
+	for i := range out.Stores {
+		out.Stores[i].Covers = slices.Clone(out.Stores[i].Covers)
+		out.Stores[i].Capabilities = slices.Clone(out.Stores[i].Capabilities)
+	}
+	out.Agents = slices.Clone(c.Agents)
+	out.Dealers = slices.Clone(c.Dealers)
+	for i := range out.Dealers {
+		out.Dealers[i].Territory = slices.Clone(out.Dealers[i].Territory)
+		out.Dealers[i].Capabilities = slices.Clone(out.Dealers[i].Capabilities)
+	}
+	out.Segregation.B2COnly = slices.Clone(c.Segregation.B2COnly)
+	out.Segregation.O2OOnly = slices.Clone(c.Segregation.O2OOnly)
+	return out
+}
+
+func checkSetting(path string, v int) error {
+	if v < 0 || v > maxSetting {
+		return o2o.Invalidf(path, "must be between 0 and %d, got %d", maxSetting, v)
+	}
+	return nil
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// checkRegions validates a list of regions: none zero, none within another.
+func checkRegions(path string, regions []o2o.RegionCode) error {
+	for i, r := range regions {
+		if r.IsZero() {
+			return o2o.Invalid(fmt.Sprintf("%s[%d]", path, i), "is required")
+		}
+		for j := range i {
+			if regions[j].Contains(r) || r.Contains(regions[j]) {
+				return o2o.Invalidf(fmt.Sprintf("%s[%d]", path, i), "%s overlaps %s of %s[%d]", r, regions[j], path, j)
+			}
+		}
+	}
+	return nil
+}
+
+// checkCapabilities validates a capability list: known values, no repeats.
+func checkCapabilities(path string, caps []Capability) (capSet, error) {
+	var set capSet
+	for i, c := range caps {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if !c.Valid() {
+			return 0, o2o.Invalidf(p, "unknown capability %q", string(c))
+		}
+		if set.has(c) {
+			return 0, o2o.Invalidf(p, "repeats capability %q", string(c))
+		}
+		set = set.with(c)
+	}
+	return set, nil
+}
+
+// capSet is a set of capabilities as a bit mask.
+type capSet uint16
+
+func capBit(c Capability) capSet {
+	i := slices.Index(Capabilities(), c)
+	if i < 0 {
+		return 0
+	}
+	return 1 << i
+}
+
+func (s capSet) has(c Capability) bool    { b := capBit(c); return b != 0 && s&b != 0 }
+func (s capSet) with(c Capability) capSet { return s | capBit(c) }
+
+// MarshalJSON writes the config with its settings as given.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config
+	return json.Marshal(plain(c))
+}
+
+// decodeJSON is o2o.DecodeJSON, with every error wrapping o2o.ErrInvalid:
+// a field's own decoding error (a malformed time) otherwise passes through
+// without it.
+func decodeJSON(data []byte, v any) error {
+	err := o2o.DecodeJSON(data, v)
+	if err == nil || errors.Is(err, o2o.ErrInvalid) {
+		return err
+	}
+	return o2o.Invalid("", err.Error())
+}

@@ -1,0 +1,299 @@
+package channel
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Kind is the kind of a finding on an order.
+type Kind string
+
+// The finding kinds.
+const (
+	// KindSteeredToB2C: an O2O customer (holding a protected lead or a
+	// store-bound coupon) paid online through B2C (seed 004).
+	KindSteeredToB2C Kind = "steered_to_b2c"
+	// KindDealerLineOutsideDealers: a dealer-line product sold through O2O or B2C.
+	KindDealerLineOutsideDealers Kind = "dealer_line_outside_dealers"
+	// KindO2OLineByDealer: an O2O-line product sold, and so priced, by a dealer.
+	KindO2OLineByDealer Kind = "o2o_line_by_dealer"
+	// KindNotSellable: another segregation rule refused a line (an online-only
+	// SKU in a store, an O2O-only SKU paid through B2C, a seller not entitled
+	// to the channel, a dealer outside its territory).
+	KindNotSellable Kind = "not_sellable"
+	// KindCrossCompensation: an O2O-line sale delivered into a fused dealer's
+	// territory entitles the dealer to cross-compensation (交叉補償).
+	KindCrossCompensation Kind = "cross_compensation"
+	// KindLeadServedByOther: the order is served by a party other than the
+	// holder of the customer's protected lead.
+	KindLeadServedByOther Kind = "lead_served_by_other"
+	// KindUnroutedServing: the order is served by a party other than the one
+	// routing picks, and no reason was recorded.
+	KindUnroutedServing Kind = "unrouted_serving"
+)
+
+// More rules, for the order findings.
+const (
+	// RuleNoSteering: the O2O operation is independent and never mixed with
+	// B2C; an O2O customer is not steered to pay through B2C (seed 004).
+	RuleNoSteering Rule = "conflict.no_steering_to_b2c"
+	// RuleCrossCompensation: a fused dealer (融合) is compensated for O2O-line
+	// sales into its territory (交叉補償).
+	RuleCrossCompensation Rule = "conflict.cross_compensation"
+	// RuleLeadHolderServes: the protected lead's holder serves the order.
+	RuleLeadHolderServes Rule = "conflict.lead_holder_serves"
+	// RuleServeAsRouted: an order is served by the party routing picks, or a
+	// reason is recorded.
+	RuleServeAsRouted Rule = "conflict.serve_as_routed"
+)
+
+// Coupon is a store-bound coupon held by a customer: drainage that binds
+// online traffic to a store (seed 003).
+type Coupon struct {
+	Code     string `json:"code"`
+	Customer string `json:"customer"`
+	Store    string `json:"store"`
+}
+
+// Facts are what the caller knows about an order besides the order itself.
+type Facts struct {
+	// Leads is the lead registry at the time of the check. It is not part
+	// of the JSON form; the zero Leads holds nothing.
+	Leads Leads `json:"-"`
+	// Coupons are store-bound coupons; those of the order's customer count.
+	Coupons []Coupon `json:"coupons,omitempty"`
+	// Need is the capability routing checks the serving party against;
+	// empty means CapRetail.
+	Need Capability `json:"need,omitempty"`
+	// ServingReason is the recorded reason for serving the order by a party
+	// other than the one routing picks (a customer's request, a capacity
+	// problem). Empty means none was recorded.
+	ServingReason string `json:"servingReason,omitempty"`
+}
+
+// Entitlement is a fused dealer's claim to cross-compensation (交叉補償) for
+// an O2O-line sale delivered into its territory, as plain data for
+// settlement to price and post.
+type Entitlement struct {
+	Dealer    string          `json:"dealer"`
+	OrderID   string          `json:"orderId"`
+	Channel   o2o.Channel     `json:"channel"`
+	Delivery  o2o.RegionCode  `json:"delivery"`
+	Territory o2o.RegionCode  `json:"territory"`
+	Lines     []o2o.OrderLine `json:"lines"`
+	At        time.Time       `json:"at"`
+	Rule      Rule            `json:"rule"`
+}
+
+// Finding is one conflict (or entitlement) found on an order: its kind, the
+// parties, the evidence, the rule and why.
+type Finding struct {
+	Kind     Kind       `json:"kind"`
+	Rule     Rule       `json:"rule"`
+	Parties  []PartyRef `json:"parties"`
+	SKUs     []string   `json:"skus,omitempty"`
+	Evidence []string   `json:"evidence"`
+	Reason   string     `json:"reason"`
+}
+
+// Report is every finding on an order, in a fixed order of kinds, and the
+// cross-compensation entitlements.
+type Report struct {
+	OrderID      string        `json:"orderId"`
+	Findings     []Finding     `json:"findings"`
+	Entitlements []Entitlement `json:"entitlements"`
+}
+
+// Conflicts returns the findings that are conflicts, leaving out
+// cross-compensation entitlements (which are due, not wrong).
+func (r Report) Conflicts() []Finding {
+	out := []Finding{}
+	for _, f := range r.Findings {
+		if f.Kind != KindCrossCompensation {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// CheckOrder runs the conflict rules on an order:
+//   - every line through MaySell (the one segregation check) for the
+//     order's seller: the platform for B2C, the serving party (else the
+//     platform) for O2O, the serving dealer for the dealer channel;
+//   - an O2O customer (protected lead or store-bound coupon) on a B2C order;
+//   - O2O-line lines delivered into a fused dealer's territory (an
+//     entitlement, also reported as a finding);
+//   - a serving party other than the lead holder, or, with no lead held,
+//     other than the party routing picks and with no recorded reason
+//     (an agent counts as its store, and a store as its agents).
+//
+// Errors: an invalid order wraps o2o.ErrInvalid (a dealer-channel order must
+// name its serving dealer); an unknown SKU or party wraps o2o.ErrNotFound.
+// Routing gaps (ErrNoRoute, ErrTie) are not errors here: the serving check is
+// then skipped and noted in no finding.
+func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
+	if err := order.Validate(); err != nil {
+		return Report{}, fmt.Errorf("check order: %w", err)
+	}
+	need := facts.Need
+	if need == "" {
+		need = CapRetail
+	}
+	if !need.Valid() {
+		return Report{}, &o2o.EnumError{Enum: "capability", Value: string(need)}
+	}
+	seller := Platform("platform")
+	var served PartyRef
+	if order.ServedBy != nil {
+		served = PartyRef{Kind: order.ServedBy.Kind, ID: order.ServedBy.PartyID}
+		if !n.Has(served) {
+			return Report{}, fmt.Errorf("check order %q: serving %s: %w", order.ID, served, o2o.ErrNotFound)
+		}
+		if order.Channel != o2o.ChannelB2C {
+			seller = served
+		}
+	}
+	if order.Channel == o2o.ChannelDealer && seller.Kind != o2o.PartyDealer {
+		return Report{}, o2o.Invalid("servedBy", "a dealer-channel order must name its serving dealer")
+	}
+	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}}
+	var o2oLines []o2o.OrderLine
+	for i, line := range order.Lines {
+		p, err := n.catalog.Lookup(line.SKU)
+		if err != nil {
+			return Report{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
+		}
+		if p.Line == o2o.LineO2O {
+			o2oLines = append(o2oLines, line)
+		}
+		v := n.verdict(Sale{SKU: p.SKU, Channel: order.Channel, Seller: seller, Delivery: order.Delivery}, p)
+		if v.Allowed {
+			continue
+		}
+		kind := KindNotSellable
+		switch v.Rule {
+		case RuleDealerLineDealersOnly:
+			kind = KindDealerLineOutsideDealers
+		case RuleO2OLineNotByDealer:
+			kind = KindO2OLineByDealer
+		}
+		r.Findings = append(r.Findings, Finding{Kind: kind, Rule: v.Rule, Parties: []PartyRef{seller}, SKUs: []string{p.SKU},
+			Evidence: []string{fmt.Sprintf("lines[%d]: %s %s through %s by %s", i, p.SKU, line.Quantity, order.Channel, seller)}, Reason: v.Reason})
+	}
+	holder, held := facts.Leads.Holder(order.Customer.ID, order.At)
+	if order.Channel == o2o.ChannelB2C {
+		if f, ok := n.steered(order, facts, holder, held); ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	if order.Channel != o2o.ChannelDealer && len(o2oLines) > 0 {
+		if d, region, ok := n.TerritoryAt(order.Delivery); ok && d.Mode == ModeFused {
+			e := Entitlement{Dealer: d.ID, OrderID: order.ID, Channel: order.Channel, Delivery: order.Delivery, Territory: region,
+				Lines: o2oLines, At: order.At, Rule: RuleCrossCompensation}
+			r.Entitlements = append(r.Entitlements, e)
+			r.Findings = append(r.Findings, Finding{Kind: KindCrossCompensation, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
+				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", order.Delivery, region, d.ID)},
+				Reason: fmt.Sprintf("an O2O-line %s sale delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
+		}
+	}
+	if order.ServedBy != nil && order.Channel != o2o.ChannelDealer {
+		f, ok, err := n.serving(order, facts, served, need, holder, held)
+		if err != nil {
+			return Report{}, err
+		}
+		if ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	return r, nil
+}
+
+func skus(lines []o2o.OrderLine) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.SKU
+	}
+	return out
+}
+
+func (n *Network) steered(order o2o.Order, facts Facts, holder Lead, held bool) (Finding, bool) {
+	f := Finding{Kind: KindSteeredToB2C, Rule: RuleNoSteering, Parties: []PartyRef{}, Evidence: []string{}}
+	if held {
+		f.Parties = append(f.Parties, holder.Party)
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", holder.Party, holder.Customer, holder.At.In(n.loc).Format("2006-01-02 15:04")))
+	}
+	for _, c := range facts.Coupons {
+		if c.Customer == order.Customer.ID {
+			if p := Store(c.Store); !containsRef(f.Parties, p) {
+				f.Parties = append(f.Parties, p)
+			}
+			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", c.Code, c.Customer, c.Store))
+		}
+	}
+	if len(f.Evidence) == 0 {
+		return Finding{}, false
+	}
+	f.Parties = append(f.Parties, Platform("platform"))
+	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but paid online through B2C; the O2O operation is independent and never mixed with B2C (seed 004)", order.Customer.ID, f.Parties[0])
+	return f, true
+}
+
+func containsRef(refs []PartyRef, p PartyRef) bool {
+	for _, r := range refs {
+		if r == p {
+			return true
+		}
+	}
+	return false
+}
+
+// sameTeam reports whether a and b are the same party, or an agent and the
+// store it is attached to.
+func (n *Network) sameTeam(a, b PartyRef) bool {
+	if a == b {
+		return true
+	}
+	storeOf := func(p PartyRef) PartyRef {
+		if p.Kind == o2o.PartyAgent {
+			if ag, ok := n.agents[p.ID]; ok {
+				return Store(ag.cfg.StoreID)
+			}
+		}
+		return p
+	}
+	if a.Kind == o2o.PartyAgent && b.Kind == o2o.PartyAgent {
+		return false // two agents each hold their own customers
+	}
+	return storeOf(a) == storeOf(b)
+}
+
+func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need Capability, holder Lead, held bool) (Finding, bool, error) {
+	if held {
+		if n.sameTeam(served, holder.Party) {
+			return Finding{}, false, nil
+		}
+		return Finding{Kind: KindLeadServedByOther, Rule: RuleLeadHolderServes, Parties: []PartyRef{holder.Party, served},
+			Evidence: []string{fmt.Sprintf("%s registered customer %q at %s, protected %d days", holder.Party, holder.Customer, holder.At.In(n.loc).Format("2006-01-02 15:04"), n.protectionDays)},
+			Reason:   fmt.Sprintf("%s serves the order but %s holds the protected lead on the customer; the holder serves", served, holder.Party)}, true, nil
+	}
+	if facts.ServingReason != "" {
+		return Finding{}, false, nil
+	}
+	d, err := n.route(order, need)
+	var re *RouteError
+	if errors.As(err, &re) {
+		return Finding{}, false, nil
+	}
+	if err != nil {
+		return Finding{}, false, err
+	}
+	if n.sameTeam(served, d.Serve) {
+		return Finding{}, false, nil
+	}
+	return Finding{Kind: KindUnroutedServing, Rule: RuleServeAsRouted, Parties: []PartyRef{served, d.Serve},
+		Evidence: []string{d.Reason},
+		Reason:   fmt.Sprintf("%s serves the order but routing picks %s for %s in %s, and no reason was recorded", served, d.Serve, need, order.Delivery)}, true, nil
+}

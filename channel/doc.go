@@ -1,0 +1,77 @@
+// Package channel keeps the manufacturer's sales channels from eating each
+// other: product segregation between the O2O and the dealer line, dealer
+// territories, routing of orders to the store that serves them, conflict
+// rules on orders, lead protection and showcase plans (seed 001 parts 1,
+// 2.2 and 3.4; seeds 003 and 004).
+//
+// Everything is built from a [Config] (rules as data, loaded from JSON with
+// [Load] or [ParseConfig]) and an [o2o.Catalog] into a [*Network]. The
+// package does not import pricing: where it needs pricing's answer (a
+// product's store eligibility) it takes it as plain [Eligibility] data.
+//
+// # Segregation (產品區隔)
+//
+// Every SKU belongs to one line. [CheckSegregation] and
+// [Network.Segregation] prove the O2O and dealer lines disjoint: the same
+// brand and model on both is a conflict naming both SKUs, and an online-only
+// SKU of a model the stores sell is a risk (seed 003). [Network.MaySell]
+// answers "may SKU X be sold through channel C by party P?" with the rule
+// and the reason; [Network.Listing] and [Network.CheckOrder] go through the
+// same check, so listing, lookup and checkout never disagree.
+//
+// # Territories and dealer modes
+//
+// A dealer holds regions of any level, exclusive among dealers: Build
+// rejects overlapping territories with an [*OverlapError] naming both
+// dealers. A dealer is [ModeFused] (融合: keeps its line and pricing power,
+// is owed cross-compensation, 交叉補償, for O2O-line sales into its
+// territory), [ModeReformed] (改造: a local service point of the O2O system)
+// or [ModeIndependent] (neither).
+//
+// # Routing
+//
+// [Network.Route] picks who serves an order needing a [Capability]: the
+// store or reformed dealer covering the delivery township, else county, else
+// city, else province, among those able to do it. Candidates are looked up
+// by region, never by scanning the network. Ties follow the [TieRule]:
+// [TiePreferStore] (a store before a reformed dealer, then the lower
+// priority, then the smaller id) or [TieRefuse] (no one, [ErrTie]). The
+// [Decision] lists every candidate passed over and why; no candidate is a
+// [*RouteError] wrapping [ErrNoRoute]. [Network.RouteWithLeads] lets the
+// holder of a protected lead serve, after checking it can.
+//
+// # Conflicts
+//
+// [Network.CheckOrder] reports, each with kind, parties, evidence and rule:
+// an O2O customer (protected lead or store-bound coupon) steered to pay
+// through B2C (seed 004); a dealer-line product sold through O2O or B2C, or
+// an O2O-line product sold by a dealer; an O2O-line sale delivered into a
+// fused dealer's territory, with an [Entitlement] for settlement; and an
+// order served by someone other than the lead holder, or than routing's
+// pick without a recorded reason.
+//
+// # Lead protection
+//
+// [Leads] is an immutable registry the caller keeps and passes back:
+// [Leads.Register] returns a new one. The first valid registration holds the
+// customer for the protection window (calendar days in +08:00); later
+// claims by others are conflicts; expired registrations free the customer.
+//
+// # Showcase plans (爆款)
+//
+// [Network.CheckShowcase] checks a store's plan: a few hot products (at most
+// the configured number), each sellable in the store and store-eligible by
+// pricing's answer, refreshed within the configured number of days.
+//
+// # Errors
+//
+// Bad input wraps [o2o.ErrInvalid] (a [*o2o.ValidationError] with JSON
+// paths, an [*o2o.EnumError], [ErrOverlap], [ErrOutOfOrder]); unknown SKUs
+// and parties wrap [o2o.ErrNotFound]. Routing gaps are [*RouteError] values
+// wrapping [ErrNoRoute], [ErrTie] or [ErrLeadHolderCannotServe].
+//
+// # Concurrency
+//
+// A built [*Network] and every [Leads] value are immutable and safe for
+// concurrent use. Nothing here reads a clock: instants are passed in.
+package channel

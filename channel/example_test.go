@@ -1,0 +1,172 @@
+package channel_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/o2okit/o2okit/channel"
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/shopspring/decimal"
+)
+
+func exampleCatalog() *o2o.Catalog {
+	return o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "TILE-800-WEB", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "DOOR-DX", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineO2O},
+		o2o.Product{SKU: "DOOR-DX-D", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineDealer},
+		o2o.Product{SKU: "FLOOR-D7", Brand: "Mianpeng", Model: "D7", Category: "flooring", Line: o2o.LineDealer},
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	)
+}
+
+const exampleConfig = `{
+  "stores": [
+    {"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail", "measurement", "construction"]},
+    {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail", "measurement"]},
+    {"id": "GD-PROV", "covers": ["440000"], "capabilities": ["retail", "measurement", "construction"]}
+  ],
+  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}],
+  "dealers": [{"id": "DL-HZ", "mode": "fused", "territory": ["330100"]}],
+  "segregation": {"b2cOnly": ["TILE-800-WEB"]},
+  "leads": {"protectionDays": 30},
+  "showcase": {"maxHotProducts": 3, "refreshDays": 30}
+}`
+
+func exampleNetwork() *channel.Network {
+	n, err := channel.Load([]byte(exampleConfig), exampleCatalog())
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+func exampleOrder(id string, ch o2o.Channel, delivery string, skus ...string) o2o.Order {
+	o := o2o.Order{ID: id, Channel: ch, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
+		Delivery: o2o.MustRegionCode(delivery), Placed: o2o.Placement{Venue: o2o.VenueOnline},
+		At: time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())}
+	for _, s := range skus {
+		o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)})
+	}
+	return o
+}
+
+// Load builds the rules from JSON; the segregation report names both SKUs
+// of every conflict.
+func ExampleLoad() {
+	n, err := channel.Load([]byte(exampleConfig), exampleCatalog())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := n.Segregation()
+	fmt.Println("disjoint:", r.Disjoint())
+	for _, f := range r.Conflicts {
+		fmt.Println("conflict:", f.Reason)
+	}
+	for _, f := range r.Risks {
+		fmt.Println("risk:", f.SKU, "vs", f.OtherSKU)
+	}
+	// Output:
+	// disjoint: false
+	// conflict: Mianpeng DX is on the O2O line as DOOR-DX and on the dealer line as DOOR-DX-D; the lines must be disjoint (產品區隔)
+	// risk: TILE-800-WEB vs TILE-800
+}
+
+func ExampleNetwork_MaySell() {
+	n := exampleNetwork()
+	for _, s := range []channel.Sale{
+		{SKU: "SOFA-S3", Channel: o2o.ChannelO2O, Seller: channel.Store("SZ-NT")},
+		{SKU: "FLOOR-D7", Channel: o2o.ChannelB2C, Seller: channel.Platform("tmall")},
+		{SKU: "TILE-800-WEB", Channel: o2o.ChannelO2O, Seller: channel.Agent("AG-WANG")},
+	} {
+		v, err := n.MaySell(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%s via %s by %s: %v (%s)\n", s.SKU, s.Channel, s.Seller, v.Allowed, v.Rule)
+	}
+	// Output:
+	// SOFA-S3 via o2o by store:SZ-NT: true (segregation.allowed)
+	// FLOOR-D7 via b2c by platform:tmall: false (segregation.dealer_line_dealers_only)
+	// TILE-800-WEB via o2o by agent:AG-WANG: false (segregation.b2c_only)
+}
+
+func ExampleNetwork_Route() {
+	n := exampleNetwork()
+	d, err := n.Route(exampleOrder("O-1", o2o.ChannelO2O, "440305002", "SOFA-S3"), channel.CapConstruction)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Reason)
+	for _, p := range d.PassedOver {
+		fmt.Println("passed over", p.Party, "-", p.Reason)
+	}
+	_, err = n.Route(exampleOrder("O-2", o2o.ChannelO2O, "110105001", "SOFA-S3"), channel.CapRetail)
+	fmt.Println(err)
+	// Output:
+	// store:GD-PROV covers the province 440000, the closest level to 440305002 with a candidate able to do construction
+	// passed over store:SZ-NS - covers the county 440305 but cannot do construction
+	// route order "O-2" (retail to 110105001): no candidate can serve the order
+}
+
+func ExampleNetwork_CheckOrder() {
+	n := exampleNetwork()
+	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	o := exampleOrder("O-3", o2o.ChannelB2C, "330106002", "SOFA-S3", "FLOOR-D7")
+	o.PaidOnline = true
+	r, err := n.CheckOrder(o, channel.Facts{Leads: leads})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range r.Findings {
+		fmt.Printf("%s: %s\n", f.Kind, f.Reason)
+	}
+	for _, e := range r.Entitlements {
+		fmt.Println("entitlement:", e.Dealer, e.Territory, len(e.Lines), "line(s)")
+	}
+	// Output:
+	// dealer_line_outside_dealers: FLOOR-D7 is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through b2c (產品區隔)
+	// steered_to_b2c: customer "C-1" is an O2O customer of store:SZ-NT but paid online through B2C; the O2O operation is independent and never mixed with B2C (seed 004)
+	// cross_compensation: an O2O-line b2c sale delivered into the territory of fused dealer DL-HZ entitles it to cross-compensation (交叉補償)
+	// entitlement: DL-HZ 330100 1 line(s)
+}
+
+func ExampleLeads_Register() {
+	n := exampleNetwork()
+	at := func(d int) time.Time { return time.Date(2024, 5, d, 9, 0, 0, 0, o2o.China()) }
+	leads := n.Leads()
+	for _, l := range []channel.Lead{
+		{Customer: "C-1", Party: channel.Store("SZ-NS"), At: at(1)},
+		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(20)},
+		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(31)},
+	} {
+		next, c, err := leads.Register(l)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		leads = next
+		fmt.Println(c.Outcome, "-", c.Holder.Party)
+	}
+	// Output:
+	// held - store:SZ-NS
+	// conflict - store:SZ-NS
+	// held - agent:AG-WANG
+}
+
+func ExampleNetwork_CheckShowcase() {
+	n := exampleNetwork()
+	plan := channel.ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"SOFA-S3", "TILE-800"}, RefreshedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, o2o.China())}
+	answers := []channel.Eligibility{{SKU: "SOFA-S3", Eligible: true}, {SKU: "TILE-800", Eligible: false, Reason: "a lower price for Mianpeng T800 was seen online"}}
+	r, _ := n.CheckShowcase(plan, answers, time.Date(2024, 5, 10, 9, 0, 0, 0, o2o.China()))
+	for _, v := range r.Violations {
+		fmt.Println(v.Rule, "-", v.Reason)
+	}
+	// Output:
+	// showcase.eligible - TILE-800 is not store-eligible (unified price and network lowest, 全省統一價 and 全網最低): a lower price for Mianpeng T800 was seen online
+	// showcase.fresh - last refreshed on 2024-04-01, 39 days before 2024-05-10; hot products are refreshed at least every 30 days
+}

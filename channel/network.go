@@ -1,0 +1,349 @@
+package channel
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// PartyRef names a party of the network by kind and id: a store, an agent,
+// a dealer, or the platform. It marshals as {"kind":"store","id":"SZ-01"}.
+type PartyRef struct {
+	Kind o2o.PartyKind `json:"kind"`
+	ID   string        `json:"id"`
+}
+
+// Store returns a reference to the store with the id.
+func Store(id string) PartyRef { return PartyRef{Kind: o2o.PartyStore, ID: id} }
+
+// Agent returns a reference to the agent with the id.
+func Agent(id string) PartyRef { return PartyRef{Kind: o2o.PartyAgent, ID: id} }
+
+// Dealer returns a reference to the dealer with the id.
+func Dealer(id string) PartyRef { return PartyRef{Kind: o2o.PartyDealer, ID: id} }
+
+// Platform returns a reference to the online platform with the id.
+func Platform(id string) PartyRef { return PartyRef{Kind: o2o.PartyPlatform, ID: id} }
+
+// String returns "kind:id", as "store:SZ-01".
+func (p PartyRef) String() string { return string(p.Kind) + ":" + p.ID }
+
+// IsZero reports whether p names no party.
+func (p PartyRef) IsZero() bool { return p == PartyRef{} }
+
+// point is a service point: a store or a reformed dealer.
+type point struct {
+	ref      PartyRef
+	covers   []o2o.RegionCode
+	caps     capSet
+	priority int
+	store    bool
+}
+
+// tieOrder is the documented tie rule: stores before reformed dealers, then
+// the lower priority number, then the smaller id.
+func tieOrder(a, b *point) int {
+	if a.store != b.store {
+		if a.store {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.priority, b.priority); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ref.ID, b.ref.ID)
+}
+
+// dealer is a built dealer.
+type dealer struct {
+	cfg   DealerConfig
+	point int // index in points for a reformed dealer, else -1
+}
+
+// agent is a built agent.
+type agent struct {
+	cfg   AgentConfig
+	store int // index in points
+}
+
+// Network is the built channel rules: the catalog's segregation, the
+// service points indexed by region, the dealers' territories and the rule
+// settings. Build it with Config.Build or Load. It is immutable and safe for
+// concurrent use.
+type Network struct {
+	cfg     Config // as given, deep-copied
+	catalog *o2o.Catalog
+	seg     segregation
+
+	points     []point
+	byRef      map[PartyRef]int         // stores and reformed dealers → points
+	byCover    map[o2o.RegionCode][]int // region → points covering it, in tie order
+	dealers    []dealer
+	dealerByID map[string]int
+	territory  map[o2o.RegionCode]int // territory region → dealer index
+	agents     map[string]agent
+	// storeAgents lists each store's agents (by point index), sorted by id.
+	storeAgents map[int][]AgentConfig
+
+	ties           TieRule
+	protectionDays int
+	maxHot         int
+	refreshDays    int
+	loc            *time.Location
+}
+
+// Build validates the config against the catalog and returns the network.
+// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by its
+// JSON path ("stores[2].covers[0]"), o2o.ErrDuplicate for a repeated id, or
+// an *OverlapError (ErrOverlap) naming two dealers whose territories
+// overlap. The config and catalog are not modified; the config is copied.
+func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
+	if catalog == nil {
+		return nil, o2o.Invalid("", "a catalog is required")
+	}
+	if err := o2o.Validate(c); err != nil {
+		return nil, err
+	}
+	n := &Network{
+		cfg:         c.clone(),
+		catalog:     catalog,
+		byRef:       make(map[PartyRef]int),
+		byCover:     make(map[o2o.RegionCode][]int),
+		dealerByID:  make(map[string]int),
+		territory:   make(map[o2o.RegionCode]int),
+		agents:      make(map[string]agent),
+		storeAgents: make(map[int][]AgentConfig),
+		loc:         o2o.China(),
+	}
+	if err := n.buildSettings(); err != nil {
+		return nil, err
+	}
+	ids := make(map[string]string) // id → path of its first use
+	claim := func(path, id string) error {
+		if first, ok := ids[id]; ok {
+			return &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats id %q of %s", id, first)}}, Err: o2o.ErrDuplicate}
+		}
+		ids[id] = path
+		return nil
+	}
+	for i, s := range n.cfg.Stores {
+		path := fmt.Sprintf("stores[%d]", i)
+		if err := claim(path+".id", s.ID); err != nil {
+			return nil, err
+		}
+		if err := checkRegions(path+".covers", s.Covers); err != nil {
+			return nil, err
+		}
+		caps, err := checkCapabilities(path+".capabilities", s.Capabilities)
+		if err != nil {
+			return nil, err
+		}
+		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true})
+	}
+	for i, a := range n.cfg.Agents {
+		path := fmt.Sprintf("agents[%d]", i)
+		if err := claim(path+".id", a.ID); err != nil {
+			return nil, err
+		}
+		if !a.Role.Valid() {
+			return nil, o2o.Invalidf(path+".role", "unknown agent role %q", string(a.Role))
+		}
+		si, ok := n.byRef[Store(a.StoreID)]
+		if !ok {
+			return nil, o2o.Invalidf(path+".storeId", "names no store: %q", a.StoreID)
+		}
+		n.agents[a.ID] = agent{cfg: a, store: si}
+		n.storeAgents[si] = append(n.storeAgents[si], a)
+	}
+	for _, list := range n.storeAgents {
+		slices.SortFunc(list, func(a, b AgentConfig) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	if err := n.buildDealers(claim); err != nil {
+		return nil, err
+	}
+	for r, idx := range n.byCover {
+		slices.SortFunc(idx, func(a, b int) int { return tieOrder(&n.points[a], &n.points[b]) })
+		n.byCover[r] = idx
+	}
+	seg, err := buildSegregation(catalog, n.cfg.Segregation)
+	if err != nil {
+		return nil, o2o.Prefix("segregation", err)
+	}
+	n.seg = seg
+	return n, nil
+}
+
+func (n *Network) buildSettings() error {
+	c := n.cfg
+	if c.Routing.Ties != "" && !c.Routing.Ties.Valid() {
+		return o2o.Invalidf("routing.ties", "unknown tie rule %q", string(c.Routing.Ties))
+	}
+	n.ties = cmp.Or(c.Routing.Ties, TiePreferStore)
+	for _, s := range []struct {
+		path string
+		v    int
+	}{
+		{"leads.protectionDays", c.Leads.ProtectionDays},
+		{"showcase.maxHotProducts", c.Showcase.MaxHotProducts},
+		{"showcase.refreshDays", c.Showcase.RefreshDays},
+	} {
+		if err := checkSetting(s.path, s.v); err != nil {
+			return err
+		}
+	}
+	n.protectionDays = orDefault(c.Leads.ProtectionDays, DefaultProtectionDays)
+	n.maxHot = orDefault(c.Showcase.MaxHotProducts, DefaultMaxHotProducts)
+	n.refreshDays = orDefault(c.Showcase.RefreshDays, DefaultRefreshDays)
+	return nil
+}
+
+func (n *Network) addPoint(p point) {
+	i := len(n.points)
+	n.points = append(n.points, p)
+	n.byRef[p.ref] = i
+	for _, r := range p.covers {
+		n.byCover[r] = append(n.byCover[r], i)
+	}
+}
+
+// buildDealers checks modes, capabilities and territories. Territories are
+// exclusive: a region of one dealer may neither equal, contain nor lie within
+// a region of another.
+func (n *Network) buildDealers(claim func(path, id string) error) error {
+	type held struct {
+		dealer int
+		region o2o.RegionCode
+	}
+	below := make(map[o2o.RegionCode]held) // ancestor of a held region → that holding
+	for i, d := range n.cfg.Dealers {
+		path := fmt.Sprintf("dealers[%d]", i)
+		if err := claim(path+".id", d.ID); err != nil {
+			return err
+		}
+		if !d.Mode.Valid() {
+			return o2o.Invalidf(path+".mode", "unknown dealer mode %q", string(d.Mode))
+		}
+		if err := checkRegions(path+".territory", d.Territory); err != nil {
+			return err
+		}
+		caps, err := checkCapabilities(path+".capabilities", d.Capabilities)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Mode == ModeReformed && len(d.Capabilities) == 0:
+			return o2o.Invalid(path+".capabilities", "a reformed dealer (改造) is a service point and needs at least one capability")
+		case d.Mode != ModeReformed && len(d.Capabilities) > 0:
+			return o2o.Invalidf(path+".capabilities", "a %s dealer has no O2O role; only a reformed dealer has capabilities", d.Mode)
+		}
+		for j, r := range d.Territory {
+			overlap := func(other held) error {
+				return &OverlapError{
+					Path:  fmt.Sprintf("%s.territory[%d]", path, j),
+					First: n.dealers[other.dealer].cfg.ID, FirstRegion: other.region,
+					Second: d.ID, SecondRegion: r,
+				}
+			}
+			for _, a := range append([]o2o.RegionCode{r}, r.Ancestors()...) {
+				if k, ok := n.territory[a]; ok {
+					return overlap(held{k, a})
+				}
+			}
+			if h, ok := below[r]; ok {
+				return overlap(h)
+			}
+		}
+		di := len(n.dealers)
+		for _, r := range d.Territory {
+			n.territory[r] = di
+			for _, a := range r.Ancestors() {
+				if _, ok := below[a]; !ok {
+					below[a] = held{di, r}
+				}
+			}
+		}
+		dl := dealer{cfg: d, point: -1}
+		if d.Mode == ModeReformed {
+			dl.point = len(n.points)
+			n.addPoint(point{ref: Dealer(d.ID), covers: d.Territory, caps: caps, priority: d.Priority})
+		}
+		n.dealers = append(n.dealers, dl)
+		n.dealerByID[d.ID] = di
+	}
+	return nil
+}
+
+// Config returns a deep copy of the config the network was built from.
+func (n *Network) Config() Config { return n.cfg.clone() }
+
+// MarshalJSON writes the network's config; Load (or ParseConfig and Build)
+// with the same catalog rebuilds an equal network.
+func (n *Network) MarshalJSON() ([]byte, error) { return n.cfg.MarshalJSON() }
+
+// Catalog returns the catalog the network was built with.
+func (n *Network) Catalog() *o2o.Catalog { return n.catalog }
+
+// ProtectionDays returns the effective lead protection window in days.
+func (n *Network) ProtectionDays() int { return n.protectionDays }
+
+// TieRule returns the effective tie rule.
+func (n *Network) TieRule() TieRule { return n.ties }
+
+// DealerInfo describes one dealer of the network.
+type DealerInfo struct {
+	ID        string           `json:"id"`
+	Name      string           `json:"name,omitempty"`
+	Mode      Mode             `json:"mode"`
+	Territory []o2o.RegionCode `json:"territory"`
+}
+
+// TerritoryAt returns the dealer whose territory contains the region, and
+// the territory region that contains it. Territories are exclusive, so
+// there is at most one. The lookup walks the region's ancestors, not the
+// dealers.
+func (n *Network) TerritoryAt(region o2o.RegionCode) (DealerInfo, o2o.RegionCode, bool) {
+	if region.IsZero() {
+		return DealerInfo{}, o2o.RegionCode{}, false
+	}
+	for _, a := range append([]o2o.RegionCode{region}, region.Ancestors()...) {
+		if k, ok := n.territory[a]; ok {
+			return n.dealerInfo(k), a, true
+		}
+	}
+	return DealerInfo{}, o2o.RegionCode{}, false
+}
+
+func (n *Network) dealerInfo(k int) DealerInfo {
+	d := n.dealers[k].cfg
+	return DealerInfo{ID: d.ID, Name: d.Name, Mode: d.Mode, Territory: slices.Clone(d.Territory)}
+}
+
+// Dealer returns the dealer with the id.
+func (n *Network) Dealer(id string) (DealerInfo, bool) {
+	k, ok := n.dealerByID[id]
+	if !ok {
+		return DealerInfo{}, false
+	}
+	return n.dealerInfo(k), true
+}
+
+// Has reports whether the network knows the party: a store, an agent or a
+// dealer of its config.
+func (n *Network) Has(p PartyRef) bool {
+	switch p.Kind {
+	case o2o.PartyStore:
+		_, ok := n.byRef[p]
+		return ok
+	case o2o.PartyAgent:
+		_, ok := n.agents[p.ID]
+		return ok
+	case o2o.PartyDealer:
+		_, ok := n.dealerByID[p.ID]
+		return ok
+	}
+	return false
+}

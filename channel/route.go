@@ -1,0 +1,223 @@
+package channel
+
+import (
+	"fmt"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// The routing rules.
+const (
+	// RuleRouteClosest: the capable candidate covering the closest region
+	// serves (township, else county, else city, else province).
+	RuleRouteClosest Rule = "routing.closest"
+	// RuleRouteTie: several capable candidates covered the same closest region
+	// and the tie rule picked one.
+	RuleRouteTie Rule = "routing.tie"
+	// RuleRouteLead: the holder of a protected lead serves; routing only
+	// checked that it can.
+	RuleRouteLead Rule = "routing.lead_holder"
+)
+
+// PassedOver is a candidate routing considered and did not choose, and why.
+type PassedOver struct {
+	Party PartyRef `json:"party"`
+	// Covers is the candidate's region that contains the delivery region.
+	Covers o2o.RegionCode  `json:"covers"`
+	Level  o2o.RegionLevel `json:"level"`
+	Reason string          `json:"reason"`
+}
+
+// Decision is who serves an order needing a capability, and why. It lists
+// every candidate passed over with its reason.
+type Decision struct {
+	OrderID  string         `json:"orderId"`
+	Need     Capability     `json:"need"`
+	Delivery o2o.RegionCode `json:"delivery"`
+	// Serve is the chosen store, reformed dealer, or lead-holding agent.
+	Serve PartyRef `json:"serve"`
+	// Store is, when an agent serves, the store it is attached to.
+	Store string `json:"store,omitempty"`
+	// Agents are the chosen store's agents able to do the work, sorted by id.
+	Agents []string `json:"agents,omitempty"`
+	// Covers and Level are the chosen party's region containing the delivery.
+	Covers     o2o.RegionCode  `json:"covers"`
+	Level      o2o.RegionLevel `json:"level"`
+	Rule       Rule            `json:"rule"`
+	Reason     string          `json:"reason"`
+	PassedOver []PassedOver    `json:"passedOver"`
+}
+
+// Route picks who serves an order needing a capability, by the order's
+// delivery region: the store or reformed dealer covering the township, else
+// the county, else the city, else the province, among those able to do it.
+//
+// Ties (several capable candidates covering the same closest region) follow
+// the network's tie rule: TiePreferStore takes a store before a reformed
+// dealer, then the lower priority number, then the smaller id; TieRefuse
+// assigns no one and returns a *RouteError wrapping ErrTie. The result does
+// not depend on the order in which the config listed the candidates.
+//
+// Routing looks candidates up by region (the delivery region and its
+// ancestors), never by scanning the network. Route ignores leads; see
+// RouteWithLeads. Errors: an invalid order or capability wraps
+// o2o.ErrInvalid; no capable candidate is a *RouteError wrapping ErrNoRoute.
+func (n *Network) Route(order o2o.Order, need Capability) (Decision, error) {
+	if err := checkRouteInput(order, need); err != nil {
+		return Decision{}, err
+	}
+	return n.route(order, need)
+}
+
+// RouteWithLeads is Route where a protected lead counts: when the customer
+// is held by a store or agent at the order's instant, the holder serves and
+// routing only checks that it can (its store covers the delivery region and
+// can do the work; an agent does on-site work only as a service
+// specialist). A holder that cannot is a *RouteError wrapping
+// ErrLeadHolderCannotServe — the customer is never passed silently to
+// another party. Without a held lead it routes as Route does.
+func (n *Network) RouteWithLeads(order o2o.Order, need Capability, leads Leads) (Decision, error) {
+	if err := checkRouteInput(order, need); err != nil {
+		return Decision{}, err
+	}
+	lead, ok := leads.Holder(order.Customer.ID, order.At)
+	if !ok {
+		return n.route(order, need)
+	}
+	d := Decision{OrderID: order.ID, Need: need, Delivery: order.Delivery, Serve: lead.Party, Rule: RuleRouteLead, PassedOver: []PassedOver{}}
+	covers, why := n.canServe(lead.Party, order.Delivery, need)
+	if why != "" {
+		return Decision{}, &RouteError{Err: ErrLeadHolderCannotServe, OrderID: order.ID, Delivery: order.Delivery, Need: need,
+			PassedOver: []PassedOver{{Party: lead.Party, Reason: fmt.Sprintf("holds the protected lead on customer %q since %s but %s", lead.Customer, lead.At.In(n.loc).Format("2006-01-02 15:04"), why)}}}
+	}
+	d.Covers, d.Level = covers, covers.Level()
+	if lead.Party.Kind == o2o.PartyAgent {
+		d.Store = n.agents[lead.Party.ID].cfg.StoreID
+	} else {
+		d.Agents = n.agentsFor(n.byRef[lead.Party], need)
+	}
+	d.Reason = fmt.Sprintf("%s holds the protected lead on customer %q (registered %s, protected %d days) and can do %s in %s",
+		lead.Party, lead.Customer, lead.At.In(n.loc).Format("2006-01-02 15:04"), n.protectionDays, need, order.Delivery)
+	return d, nil
+}
+
+func checkRouteInput(order o2o.Order, need Capability) error {
+	if err := order.Validate(); err != nil {
+		return fmt.Errorf("route: %w", err)
+	}
+	if !need.Valid() {
+		return &o2o.EnumError{Enum: "capability", Value: string(need)}
+	}
+	return nil
+}
+
+func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
+	d := Decision{OrderID: order.ID, Need: need, Delivery: order.Delivery, PassedOver: []PassedOver{}}
+	chosen := -1
+	var tied []int
+	regions := append([]o2o.RegionCode{order.Delivery}, order.Delivery.Ancestors()...)
+	for _, r := range regions {
+		idx := n.byCover[r]
+		if chosen >= 0 {
+			for _, i := range idx {
+				d.PassedOver = append(d.PassedOver, PassedOver{Party: n.points[i].ref, Covers: r, Level: r.Level(),
+					Reason: fmt.Sprintf("covers only the %s %s; %s covers the closer %s %s", r.Level(), r, d.Serve, d.Level, d.Covers)})
+			}
+			continue
+		}
+		var capable []int
+		for _, i := range idx {
+			if n.points[i].caps.has(need) {
+				capable = append(capable, i)
+				continue
+			}
+			d.PassedOver = append(d.PassedOver, PassedOver{Party: n.points[i].ref, Covers: r, Level: r.Level(),
+				Reason: fmt.Sprintf("covers the %s %s but cannot do %s", r.Level(), r, need)})
+		}
+		if len(capable) == 0 {
+			continue
+		}
+		if len(capable) > 1 && n.ties == TieRefuse {
+			refs := make([]PartyRef, len(capable))
+			for k, i := range capable {
+				refs[k] = n.points[i].ref
+			}
+			return Decision{}, &RouteError{Err: ErrTie, OrderID: order.ID, Delivery: order.Delivery, Need: need, Tied: refs, PassedOver: d.PassedOver}
+		}
+		chosen, tied = capable[0], capable[1:]
+		p := &n.points[chosen]
+		d.Serve, d.Covers, d.Level = p.ref, r, r.Level()
+		d.Agents = n.agentsFor(chosen, need)
+		for _, i := range tied {
+			d.PassedOver = append(d.PassedOver, PassedOver{Party: n.points[i].ref, Covers: r, Level: r.Level(),
+				Reason: fmt.Sprintf("tied with %s on the %s %s; the tie rule (%s) prefers %s", p.ref, r.Level(), r, n.ties, tieWhy(p, &n.points[i]))})
+		}
+	}
+	if chosen < 0 {
+		return Decision{}, &RouteError{Err: ErrNoRoute, OrderID: order.ID, Delivery: order.Delivery, Need: need, PassedOver: d.PassedOver}
+	}
+	d.Rule = RuleRouteClosest
+	if len(tied) > 0 {
+		d.Rule = RuleRouteTie
+	}
+	d.Reason = fmt.Sprintf("%s covers the %s %s, the closest level to %s with a candidate able to do %s", d.Serve, d.Level, d.Covers, order.Delivery, need)
+	return d, nil
+}
+
+// tieWhy says why a beat b under TiePreferStore.
+func tieWhy(a, b *point) string {
+	switch {
+	case a.store != b.store:
+		return "a directly operated store over a reformed dealer"
+	case a.priority != b.priority:
+		return fmt.Sprintf("priority %d over %d", a.priority, b.priority)
+	}
+	return fmt.Sprintf("the smaller id %q", a.ref.ID)
+}
+
+// agentsFor returns the ids of the agents of point i able to do need.
+func (n *Network) agentsFor(i int, need Capability) []string {
+	if !n.points[i].store {
+		return nil
+	}
+	var out []string
+	for _, a := range n.storeAgents[i] {
+		if !need.OnSite() || a.Role == RoleService {
+			out = append(out, a.ID)
+		}
+	}
+	return out
+}
+
+// canServe checks that a party can serve a delivery region needing a
+// capability. It returns the party's covering region, or why it cannot.
+func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability) (o2o.RegionCode, string) {
+	var pi int
+	switch p.Kind {
+	case o2o.PartyAgent:
+		a, ok := n.agents[p.ID]
+		if !ok {
+			return o2o.RegionCode{}, "is not an agent of the network"
+		}
+		if need.OnSite() && a.cfg.Role != RoleService {
+			return o2o.RegionCode{}, fmt.Sprintf("is a %s agent, and only a service specialist (施工服務專員) does %s", a.cfg.Role, need)
+		}
+		pi = a.store
+	default:
+		i, ok := n.byRef[p]
+		if !ok {
+			return o2o.RegionCode{}, "is not a service point of the network"
+		}
+		pi = i
+	}
+	pt := &n.points[pi]
+	if !pt.caps.has(need) {
+		return o2o.RegionCode{}, fmt.Sprintf("%s cannot do %s", pt.ref, need)
+	}
+	for _, r := range pt.covers {
+		if r.Contains(delivery) {
+			return r, ""
+		}
+	}
+	return o2o.RegionCode{}, fmt.Sprintf("%s does not cover %s", pt.ref, delivery)
+}
