@@ -100,8 +100,8 @@ func (m *model) apply(b Batch) ([]Status, error) {
 var accounts = []string{"hq", "store-1", "store-2", "agent-1", "dealer-1", "investor", "cust-1", "cust-2"}
 
 type gen struct {
-	r    *rand.Rand
-	keys []string // keys used so far, to replay and to reverse
+	r     *rand.Rand
+	keys  []string // keys used so far, to replay and to reverse
 	byKey map[string]Posting
 }
 
