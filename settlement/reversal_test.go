@@ -241,7 +241,7 @@ func TestPartialRefundProperties(t *testing.T) {
 			}
 		}
 	}
-	if !trapHit {
+	if !trapHit && !testing.Short() {
 		t.Errorf("the naive cumulative split never gave a negative refund: the property test lost its teeth")
 	}
 }
