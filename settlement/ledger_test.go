@@ -38,9 +38,6 @@ func TestApplyIdempotency(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("first apply (-want +got):\n%s", d)
 	}
-	head, _ := l.Head()
-	digest := l.Digest()
-
 	// Same key, same content (amount written with another scale): exists.
 	same := post("k1", "cust", "hq", "100.0")
 	got, err = l.Apply(Batch{Postings: []Posting{same, post("k3", "cust", "agent", "1.00")}})
@@ -54,8 +51,8 @@ func TestApplyIdempotency(t *testing.T) {
 
 	// Same key, different content: conflict, whole batch refused.
 	before := balances(l)
-	head, _ = l.Head()
-	digest = l.Digest()
+	head, _ := l.Head()
+	digest := l.Digest()
 	got, err = l.Apply(Batch{Postings: []Posting{post("k4", "cust", "hq", "1.00"), post("k1", "cust", "hq", "100.01")}})
 	var ce *ConflictError
 	if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) || !errors.Is(err, o2o.ErrInvalid) {
