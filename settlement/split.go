@@ -575,7 +575,7 @@ func (s Split) Explain() string {
 	for _, ls := range s.Lines {
 		fmt.Fprintf(&b, "  line %d %s %s: %s by rule %s\n", ls.Index, ls.SKU, ls.Quantity, ls.Amount, ls.Rule)
 		for _, p := range ls.Parts {
-			fmt.Fprintf(&b, "    %-12s %-10s %12s  %s\n", p.Role, p.Party, p.Amount.AmountString(), p.Reason)
+			fmt.Fprintf(&b, "    %-12s %-16s %12s  %s\n", p.Role, p.Party, p.Amount.AmountString(), p.Reason)
 		}
 	}
 	return b.String()

@@ -152,7 +152,7 @@ func sortEntries(es []entry) {
 func (s Statement) String() string {
 	out := fmt.Sprintf("statement %s: opening %s\n", s.Account, s.Opening)
 	for _, ln := range s.Lines {
-		out += fmt.Sprintf("  %s %-18s %-12s %14s  balance %s\n",
+		out += fmt.Sprintf("  %s %-18s %-16s %12s  balance %s\n",
 			ln.Posting.At.In(o2o.China()).Format("2006-01-02"), ln.Posting.Kind, ln.Counterparty, ln.Amount.AmountString(), ln.Balance.AmountString())
 	}
 	out += fmt.Sprintf("  credits %s, debits %s, closing %s", s.Credits.AmountString(), s.Debits.AmountString(), s.Closing)
