@@ -1,0 +1,168 @@
+package settlement
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// benchBatches returns n postings in batches of 100 over 1,000 accounts.
+func benchBatches(n int, prefix string) []Batch {
+	var out []Batch
+	for i := 0; i < n; i += 100 {
+		b := Batch{Postings: make([]Posting, 0, 100)}
+		for j := i; j < min(i+100, n); j++ {
+			b.Postings = append(b.Postings, Posting{Key: fmt.Sprintf("%s%d", prefix, j), Kind: KindSaleRevenue,
+				From: fmt.Sprintf("cust-%d", j%997), To: fmt.Sprintf("store-%d", j%101),
+				Amount: fromUnits(int64(1+j%100_000), o2o.CNY), Order: "o", At: t0.Add(time.Duration(j) * time.Second)})
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func reportRate(b *testing.B, postings int) {
+	b.ReportMetric(float64(postings)*float64(b.N)/b.Elapsed().Seconds(), "postings/s")
+}
+
+const benchN = 100_000 // postings per op; the 1,000,000 runs with -benchtime=10x
+
+// BenchmarkBaselineSum is the bare baseline: summing the same amounts into a
+// map of balances, no validation, no idempotency, no hashing.
+func BenchmarkBaselineSum(b *testing.B) {
+	batches := benchBatches(benchN, "k")
+	b.ReportAllocs()
+	for b.Loop() {
+		bal := map[string]int64{}
+		for _, bt := range batches {
+			for _, p := range bt.Postings {
+				u := p.Amount.Amount().Shift(2).IntPart()
+				bal[p.From] -= u
+				bal[p.To] += u
+			}
+		}
+	}
+	reportRate(b, benchN)
+}
+
+func benchApply(b *testing.B, cfg Config) {
+	batches := benchBatches(benchN, "k")
+	b.ReportAllocs()
+	for b.Loop() {
+		l := MustLedger(cfg)
+		for _, bt := range batches {
+			if _, err := l.Apply(bt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportRate(b, benchN)
+}
+
+func BenchmarkApplyChainOn(b *testing.B)  { benchApply(b, Config{}) }
+func BenchmarkApplyChainOff(b *testing.B) { benchApply(b, Config{DisableChain: true}) }
+
+// benchPartitions builds k partial ledgers of benchN postings in all.
+func benchPartitions(b *testing.B, k int, parallel bool) []*Ledger {
+	parts := make([]*Ledger, k)
+	work := make([][]Batch, k)
+	for i := range k {
+		work[i] = benchBatches(benchN/k, fmt.Sprintf("p%d-", i))
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	build := func(i int) {
+		l := MustLedger(Config{})
+		for _, bt := range work[i] {
+			if _, err := l.Apply(bt); err != nil {
+				panic(err)
+			}
+		}
+		parts[i] = l
+	}
+	for i := range k {
+		if parallel {
+			wg.Add(1)
+			go func() { defer wg.Done(); build(i) }()
+		} else {
+			build(i)
+		}
+	}
+	wg.Wait()
+	return parts
+}
+
+func benchMerge(b *testing.B, k int) {
+	parts := benchPartitions(b, k, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Merge(parts...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b, benchN)
+}
+
+func BenchmarkMerge2(b *testing.B) { benchMerge(b, 2) }
+func BenchmarkMerge8(b *testing.B) { benchMerge(b, 8) }
+
+// BenchmarkBuildAndMerge2Workers builds two partitions on two goroutines and
+// merges them; compare with BenchmarkApplyChainOn (one worker, same postings).
+func BenchmarkBuildAndMerge2Workers(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		work := [2][]Batch{benchBatches(benchN/2, "a"), benchBatches(benchN/2, "b")}
+		b.StartTimer()
+		var parts [2]*Ledger
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				l := MustLedger(Config{})
+				for _, bt := range work[i] {
+					if _, err := l.Apply(bt); err != nil {
+						panic(err)
+					}
+				}
+				parts[i] = l
+			}()
+		}
+		wg.Wait()
+		if _, err := Merge(parts[0], parts[1]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b, benchN)
+}
+
+// BenchmarkSplitLine splits one order line of an O2O sale with every leg.
+func BenchmarkSplitLine(b *testing.B) {
+	s := testSplitter(b)
+	sale := testOrder(o2o.ChannelO2O, "333.33")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Split(sale, Routing{RegionStore: "store-2"}, dealerEnt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSplitLineBaseline is the bare baseline: o2o.Allocate alone on the
+// same four weights.
+func BenchmarkSplitLineBaseline(b *testing.B) {
+	amount := cny("333.33")
+	shares := []o2o.Share{{Key: "a", Weight: cny("26.6664").Amount()}, {Key: "b", Weight: cny("6.6666").Amount()},
+		{Key: "c", Weight: cny("9.9999").Amount()}, {Key: "d", Weight: cny("289.9971").Amount()}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := o2o.Allocate(amount, shares); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,582 @@
+package settlement
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/internal/enum"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Role names who receives a leg of a split.
+type Role string
+
+// The split roles.
+const (
+	// RoleManufacturer is headquarters: the manufacturer's sale revenue.
+	RoleManufacturer Role = "manufacturer"
+	// RoleServing is the store, agent or reformed dealer serving the order:
+	// its commission.
+	RoleServing Role = "serving"
+	// RoleRegionStore is the offline store of the customer's region, credited
+	// by a transfer payment when the sale was made online (線上反哺線下).
+	RoleRegionStore Role = "region_store"
+	// RoleDealer is the fused dealer whose territory the sale went into: its
+	// cross-compensation (交叉補償).
+	RoleDealer Role = "dealer"
+)
+
+// Roles returns every role in a fixed order.
+func Roles() []Role { return []Role{RoleManufacturer, RoleServing, RoleRegionStore, RoleDealer} }
+
+// String returns the role's text form.
+func (r Role) String() string { return string(r) }
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool { return enum.Valid(r, Roles()...) }
+
+// MarshalText returns the text form; it refuses an invalid role.
+func (r Role) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, &o2o.EnumError{Enum: "split role", Value: string(r)}
+	}
+	return []byte(r), nil
+}
+
+// UnmarshalText accepts exactly one of the roles' text forms.
+func (r *Role) UnmarshalText(text []byte) error {
+	v, ok := enum.Parse(text, Roles()...)
+	if !ok {
+		return &o2o.EnumError{Enum: "split role", Value: string(text)}
+	}
+	*r = v
+	return nil
+}
+
+// Leg is one recipient's share of an order line: a percent of the line
+// amount (optionally capped), a fixed amount, or — for the one remaining
+// leg — whatever the other legs leave.
+type Leg struct {
+	Role Role `json:"role"`
+	// Percent of the line amount, 0 to 100.
+	Percent *o2o.Decimal `json:"percent,omitempty"`
+	// Cap bounds a percent leg's amount; a whole number of minor units.
+	Cap *o2o.Money `json:"cap,omitempty"`
+	// Fixed is a fixed amount per line; a whole number of minor units.
+	Fixed *o2o.Money `json:"fixed,omitempty"`
+	// Remaining marks the leg that takes the rest (Formance's "remaining").
+	Remaining bool `json:"remaining,omitempty"`
+}
+
+// Rule says how a line sold through Channel of product Line is split.
+type Rule struct {
+	Channel o2o.Channel `json:"channel"`
+	// Line is the product line; empty matches any line without its own rule.
+	Line o2o.Line `json:"line,omitempty"`
+	Legs []Leg    `json:"legs"`
+}
+
+// SplitConfig is the JSON-friendly description of the split rules; Build
+// validates it into a Splitter.
+type SplitConfig struct {
+	// Currency of every amount (default CNY).
+	Currency o2o.Currency `json:"currency,omitempty"`
+	// Manufacturer is headquarters' account, the manufacturer role's party.
+	Manufacturer string `json:"manufacturer"`
+	// Rules, at most one per channel and line.
+	Rules []Rule `json:"rules"`
+}
+
+// ParseSplitConfig decodes a SplitConfig strictly (unknown fields refused)
+// and builds it.
+func ParseSplitConfig(data []byte) (*Splitter, error) {
+	var cfg SplitConfig
+	if err := o2o.DecodeJSON(data, &cfg); err != nil {
+		return nil, err
+	}
+	return cfg.Build()
+}
+
+// UnmarshalJSON decodes strictly: unknown fields and trailing data are refused.
+func (c *SplitConfig) UnmarshalJSON(data []byte) error {
+	type plain SplitConfig
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*c = SplitConfig(p)
+	return nil
+}
+
+var hundred = decimal.New(100, 0)
+
+// Build validates the config and returns an immutable Splitter. Errors are
+// *o2o.ValidationError with JSON paths ("rules[1].legs[0].percent"):
+// unknown channel, line or role; a role twice in a rule; a leg with none or
+// two of percent, fixed and remaining; a percent outside 0..100; a cap or
+// fixed amount that is negative, not whole or in another currency; two
+// remaining legs; percents that over-allocate (above 100 with a remaining
+// leg, anything but exactly 100 without one — a rule without a remaining leg
+// may hold percent legs only); two rules for one channel and line
+// (o2o.ErrDuplicate).
+func (c SplitConfig) Build() (*Splitter, error) {
+	if !c.Currency.Valid() {
+		return nil, o2o.Prefix("currency", fmt.Errorf("%w %q", o2o.ErrUnknownCurrency, string(c.Currency)))
+	}
+	currency := o2o.Currency(c.Currency.String())
+	if c.Manufacturer == "" {
+		return nil, o2o.Invalid("manufacturer", "is required")
+	}
+	if len(c.Rules) == 0 {
+		return nil, o2o.Invalid("rules", "must have at least one rule")
+	}
+	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]Rule{}}
+	for i, r := range c.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		if err := checkRule(r, currency); err != nil {
+			return nil, o2o.Prefix(path, err)
+		}
+		k := ruleKey{r.Channel, r.Line}
+		if _, dup := s.rules[k]; dup {
+			return nil, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats the rule for channel %q and line %q", r.Channel, r.Line)}}, Err: o2o.ErrDuplicate}
+		}
+		s.rules[k] = cloneRule(r)
+	}
+	s.config = c.clone()
+	s.config.Currency = currency
+	return s, nil
+}
+
+func checkRule(r Rule, currency o2o.Currency) error {
+	if !r.Channel.Valid() {
+		return o2o.Invalidf("channel", "unknown channel %q", string(r.Channel))
+	}
+	if r.Line != "" && !r.Line.Valid() {
+		return o2o.Invalidf("line", "unknown line %q", string(r.Line))
+	}
+	if len(r.Legs) == 0 {
+		return o2o.Invalid("legs", "must have at least one leg")
+	}
+	seen := map[Role]bool{}
+	remaining, fixedOrCapped := 0, false
+	total := decimal.Decimal{}
+	for j, leg := range r.Legs {
+		path := fmt.Sprintf("legs[%d]", j)
+		if !leg.Role.Valid() {
+			return o2o.Invalidf(path+".role", "unknown split role %q", string(leg.Role))
+		}
+		if seen[leg.Role] {
+			return o2o.Invalidf(path+".role", "role %q appears twice in the rule", leg.Role)
+		}
+		seen[leg.Role] = true
+		ways := 0
+		for _, set := range []bool{leg.Percent != nil, leg.Fixed != nil, leg.Remaining} {
+			if set {
+				ways++
+			}
+		}
+		if ways != 1 {
+			return o2o.Invalid(path, "must have exactly one of percent, fixed and remaining")
+		}
+		if leg.Cap != nil && leg.Percent == nil {
+			return o2o.Invalid(path+".cap", "only a percent leg has a cap")
+		}
+		switch {
+		case leg.Remaining:
+			remaining++
+			if remaining > 1 {
+				return o2o.Invalid(path+".remaining", "only one leg may take the remaining amount")
+			}
+		case leg.Percent != nil:
+			p := leg.Percent.Decimal
+			if p.Sign() < 0 || p.Cmp(hundred) > 0 {
+				return o2o.Invalidf(path+".percent", "must be between 0 and 100, got %s", leg.Percent)
+			}
+			total = total.Add(p)
+			if leg.Cap != nil {
+				fixedOrCapped = true
+				if err := checkAmount(*leg.Cap, currency); err != nil {
+					return o2o.Prefix(path+".cap", err)
+				}
+			}
+		default:
+			fixedOrCapped = true
+			if err := checkAmount(*leg.Fixed, currency); err != nil {
+				return o2o.Prefix(path+".fixed", err)
+			}
+		}
+	}
+	switch {
+	case total.Cmp(hundred) > 0:
+		return o2o.Invalidf("legs", "percents sum to %s%%: they over-allocate the line", o2o.FormatDecimal(total))
+	case remaining == 0 && fixedOrCapped:
+		return o2o.Invalid("legs", "fixed or capped legs need a remaining leg to take what they leave")
+	case remaining == 0 && !total.Equal(hundred):
+		return o2o.Invalidf("legs", "percents sum to %s%%, not 100%%, and no leg takes the remaining amount", o2o.FormatDecimal(total))
+	}
+	return nil
+}
+
+func checkAmount(m o2o.Money, currency o2o.Currency) error {
+	switch {
+	case m.Currency() != currency:
+		return fmt.Errorf("%w: %s in a %s split", o2o.ErrCurrencyMismatch, m.Currency(), currency)
+	case m.IsNegative():
+		return o2o.Invalidf("", "must not be negative, got %s", m)
+	case !m.IsWhole():
+		return o2o.Invalidf("", "%s is not a whole number of minor units", m)
+	}
+	return nil
+}
+
+func cloneRule(r Rule) Rule {
+	r.Legs = append([]Leg(nil), r.Legs...)
+	for i, l := range r.Legs {
+		if l.Percent != nil {
+			p := *l.Percent
+			r.Legs[i].Percent = &p
+		}
+		if l.Cap != nil {
+			c := *l.Cap
+			r.Legs[i].Cap = &c
+		}
+		if l.Fixed != nil {
+			f := *l.Fixed
+			r.Legs[i].Fixed = &f
+		}
+	}
+	return r
+}
+
+func (c SplitConfig) clone() SplitConfig {
+	out := c
+	out.Rules = make([]Rule, len(c.Rules))
+	for i, r := range c.Rules {
+		out.Rules[i] = cloneRule(r)
+	}
+	return out
+}
+
+type ruleKey struct {
+	channel o2o.Channel
+	line    o2o.Line
+}
+
+// Splitter splits order lines into postings by its rules. It is immutable
+// and safe for concurrent use.
+type Splitter struct {
+	config       SplitConfig
+	currency     o2o.Currency
+	manufacturer string
+	rules        map[ruleKey]Rule
+}
+
+// Config returns a copy of the config the splitter was built from.
+func (s *Splitter) Config() SplitConfig { return s.config.clone() }
+
+// MarshalJSON writes the splitter's config.
+func (s *Splitter) MarshalJSON() ([]byte, error) { return json.Marshal(s.config) }
+
+// UnmarshalJSON reads a config strictly and builds it.
+func (s *Splitter) UnmarshalJSON(data []byte) error {
+	built, err := ParseSplitConfig(data)
+	if err != nil {
+		return err
+	}
+	*s = *built
+	return nil
+}
+
+// Sale is an order with the amount the customer pays for each line —
+// pricing's answer, passed in as data.
+type Sale struct {
+	Order o2o.Order `json:"order"`
+	// Lines hold, for each order line in order, its product line and amount.
+	Lines []SaleLine `json:"lines"`
+}
+
+// SaleLine is one order line's product line and the amount paid for it (a
+// whole number of minor units, not negative).
+type SaleLine struct {
+	Line   o2o.Line  `json:"line"`
+	Amount o2o.Money `json:"amount"`
+}
+
+// Routing is channel's answer for the order, passed in as data: who serves
+// it and which store covers the customer's region.
+type Routing struct {
+	// Serving is who serves the order; nil means the order's ServedBy.
+	Serving *o2o.Serving `json:"serving,omitempty"`
+	// RegionStore is the store covering the customer's region, credited by
+	// the transfer payment of an online sale. Empty when none covers it.
+	RegionStore string `json:"regionStore,omitempty"`
+}
+
+// Entitlement is channel's answer that a fused dealer is owed
+// cross-compensation (交叉補償) for this order, passed in as data.
+type Entitlement struct {
+	Dealer string `json:"dealer"`
+	// Territory is the dealer's territory; when set it must contain the
+	// order's delivery region.
+	Territory o2o.RegionCode `json:"territory,omitzero"`
+	// Reason is channel's explanation, carried into the split's.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Part is one recipient's cent-exact piece of a line.
+type Part struct {
+	Role   Role      `json:"role"`
+	Party  string    `json:"party,omitempty"`
+	Kind   Kind      `json:"kind,omitempty"`
+	Amount o2o.Money `json:"amount"`
+	// Key is the idempotency key of the posting; empty when no posting was
+	// made (a zero amount, or a leg skipped).
+	Key string `json:"key,omitempty"`
+	// Reason explains the amount, or why the leg was skipped.
+	Reason string `json:"reason"`
+}
+
+// LineSplit explains how one order line was split.
+type LineSplit struct {
+	Index    int          `json:"index"`
+	SKU      string       `json:"sku"`
+	Quantity o2o.Quantity `json:"quantity"`
+	Amount   o2o.Money    `json:"amount"`
+	// Rule names the rule applied: "o2o/o2o", or "b2c/*" for a channel-wide one.
+	Rule  string `json:"rule"`
+	Parts []Part `json:"parts"`
+	// Postings are the line's postings, also in the split's batch.
+	Postings []Posting `json:"postings"`
+}
+
+// Split is a sale split into a balanced batch, with an explanation per line.
+type Split struct {
+	Order string      `json:"order"`
+	Batch Batch       `json:"batch"`
+	Lines []LineSplit `json:"lines"`
+}
+
+// Split splits every line of a sale by the rule for the order's channel and
+// the line's product line. Each line's amount is split with o2o.Allocate
+// (largest remainder, cent-exact, ties by party), so the parts sum exactly
+// to the line. Each posting moves money from the customer's account
+// (order.customer.id) to a recipient, keyed "order/line/role".
+//
+// A leg whose party is missing — no serving party, no region store or an
+// in-store sale (transfer payments are for online sales), no entitled dealer
+// — is skipped and its share falls to the remaining leg; without one, that
+// is ErrMissingParty. Other errors: an invalid order or sale
+// (*o2o.ValidationError); no rule for a line (ErrNoRule); fixed legs above a
+// line's amount; more than one entitlement, or one whose territory does not
+// contain the delivery region. All wrap o2o.ErrInvalid.
+func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
+	o := sale.Order
+	if err := o.Validate(); err != nil {
+		return Split{}, o2o.Prefix("order", err)
+	}
+	if len(sale.Lines) != len(o.Lines) {
+		return Split{}, o2o.Invalidf("lines", "has %d amounts for %d order lines", len(sale.Lines), len(o.Lines))
+	}
+	parties, err := s.parties(o, routing, entitlements)
+	if err != nil {
+		return Split{}, err
+	}
+	out := Split{Order: o.ID, Batch: Batch{ID: o.ID}, Lines: make([]LineSplit, 0, len(o.Lines))}
+	for i, sl := range sale.Lines {
+		ls, err := s.splitLine(o, i, sl, parties)
+		if err != nil {
+			return Split{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
+		}
+		out.Batch.Postings = append(out.Batch.Postings, ls.Postings...)
+		out.Lines = append(out.Lines, ls)
+	}
+	return out, nil
+}
+
+// recipient is who a role pays, or why nobody.
+type recipient struct {
+	party, why string
+	kind       Kind
+}
+
+func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (map[Role]recipient, error) {
+	m := map[Role]recipient{
+		RoleManufacturer: {party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
+	}
+	serving := routing.Serving
+	if serving == nil {
+		serving = o.ServedBy
+	}
+	switch {
+	case serving == nil:
+		m[RoleServing] = recipient{why: "no party serves the order"}
+	case serving.PartyID == "":
+		return nil, o2o.Invalid("routing.serving.partyId", "is required")
+	case serving.Kind == o2o.PartyAgent:
+		m[RoleServing] = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
+	case serving.Kind == o2o.PartyDealer:
+		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
+	default:
+		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the serving store"}
+	}
+	switch {
+	case o.Placed.InStore():
+		m[RoleRegionStore] = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
+	case routing.RegionStore == "":
+		m[RoleRegionStore] = recipient{why: "no store covers the customer's region"}
+	default:
+		m[RoleRegionStore] = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
+	}
+	switch {
+	case len(ents) == 0:
+		m[RoleDealer] = recipient{why: "no dealer is entitled to cross-compensation"}
+	case len(ents) > 1:
+		return nil, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
+	case ents[0].Dealer == "":
+		return nil, o2o.Invalid("entitlements[0].dealer", "is required")
+	case !ents[0].Territory.IsZero() && !ents[0].Territory.Contains(o.Delivery):
+		return nil, o2o.Invalidf("entitlements[0].territory", "%s does not contain the delivery region %s", ents[0].Territory, o.Delivery)
+	default:
+		why := "cross-compensation (交叉補償) for a sale into the fused dealer's territory"
+		if ents[0].Reason != "" {
+			why += ": " + ents[0].Reason
+		}
+		m[RoleDealer] = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
+	}
+	return m, nil
+}
+
+func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (Rule, string, bool) {
+	if r, ok := s.rules[ruleKey{ch, line}]; ok {
+		return r, string(ch) + "/" + string(line), true
+	}
+	if r, ok := s.rules[ruleKey{ch, ""}]; ok {
+		return r, string(ch) + "/*", true
+	}
+	return Rule{}, "", false
+}
+
+func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]recipient) (LineSplit, error) {
+	ol := o.Lines[i]
+	ls := LineSplit{Index: i, SKU: ol.SKU, Quantity: ol.Quantity, Amount: sl.Amount}
+	if !sl.Line.Valid() {
+		return ls, o2o.Invalidf("line", "unknown line %q", string(sl.Line))
+	}
+	if err := checkAmount(sl.Amount, s.currency); err != nil {
+		return ls, o2o.Prefix("amount", err)
+	}
+	if _, err := toUnits(sl.Amount); err != nil {
+		return ls, o2o.Prefix("amount", err)
+	}
+	rule, name, ok := s.rule(o.Channel, sl.Line)
+	if !ok {
+		return ls, fmt.Errorf("%w for channel %q and line %q", ErrNoRule, o.Channel, sl.Line)
+	}
+	ls.Rule = name
+	amount := sl.Amount.Amount()
+	type pick struct {
+		leg    Leg
+		to     recipient
+		exact  decimal.Decimal
+		reason string
+	}
+	picks := make([]pick, 0, len(rule.Legs))
+	used := decimal.Decimal{}
+	for _, leg := range rule.Legs {
+		to := parties[leg.Role]
+		p := pick{leg: leg, to: to}
+		switch {
+		case leg.Remaining:
+			p.reason = "takes the remaining amount: " + to.why
+		case leg.Percent != nil:
+			p.exact = amount.Mul(leg.Percent.Decimal).Shift(-2)
+			p.reason = fmt.Sprintf("%s%% of %s: %s", leg.Percent, sl.Amount.AmountString(), to.why)
+			if leg.Cap != nil && p.exact.Cmp(leg.Cap.Amount()) > 0 {
+				p.exact = leg.Cap.Amount()
+				p.reason = fmt.Sprintf("%s%% of %s capped at %s: %s", leg.Percent, sl.Amount.AmountString(), leg.Cap.AmountString(), to.why)
+			}
+		default:
+			p.exact = leg.Fixed.Amount()
+			p.reason = fmt.Sprintf("fixed %s: %s", leg.Fixed.AmountString(), to.why)
+		}
+		if to.party == "" {
+			if leg.Remaining {
+				return ls, fmt.Errorf("%w: the remaining leg %q has no party: %s", ErrMissingParty, leg.Role, to.why)
+			}
+			if !hasRemaining(rule) {
+				return ls, fmt.Errorf("%w: leg %q: %s, and no leg takes the remaining amount", ErrMissingParty, leg.Role, to.why)
+			}
+			p.reason = "skipped, its share falls to the remaining leg: " + to.why
+			p.exact = decimal.Decimal{}
+		}
+		used = used.Add(p.exact)
+		picks = append(picks, p)
+	}
+	left := amount.Sub(used)
+	if left.Sign() < 0 {
+		return ls, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", sl.Amount, o2o.FormatDecimal(used))
+	}
+	shares := make([]o2o.Share, 0, len(picks))
+	for j := range picks {
+		if picks[j].leg.Remaining {
+			picks[j].exact = left
+		}
+		if picks[j].to.party != "" {
+			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: picks[j].exact})
+		}
+	}
+	var alloc map[string]o2o.Money
+	if sl.Amount.IsPositive() && len(shares) > 0 {
+		parts, err := o2o.Allocate(sl.Amount, shares)
+		if err != nil {
+			return ls, err
+		}
+		alloc = make(map[string]o2o.Money, len(parts))
+		for _, pt := range parts {
+			alloc[pt.Key] = pt.Amount
+		}
+	}
+	for _, p := range picks {
+		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zeroIn(s.currency), Reason: p.reason}
+		if a, ok := alloc[p.to.party+"\x00"+string(p.leg.Role)]; ok {
+			part.Amount = a
+		}
+		if part.Amount.IsPositive() {
+			if p.to.party == o.Customer.ID {
+				return ls, o2o.Invalidf("", "the customer %q cannot also be the %s party", o.Customer.ID, p.leg.Role)
+			}
+			part.Key = fmt.Sprintf("%s/%d/%s", o.ID, i, p.leg.Role)
+			ls.Postings = append(ls.Postings, Posting{Key: part.Key, Kind: p.to.kind, From: o.Customer.ID, To: p.to.party,
+				Amount: part.Amount, Order: o.ID, At: o.At})
+		}
+		ls.Parts = append(ls.Parts, part)
+	}
+	return ls, nil
+}
+
+func hasRemaining(r Rule) bool {
+	for _, l := range r.Legs {
+		if l.Remaining {
+			return true
+		}
+	}
+	return false
+}
+
+func zeroIn(c o2o.Currency) o2o.Money { return fromUnits(0, c) }
+
+// Explain returns the split in plain text, one line per part.
+func (s Split) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "order %s\n", s.Order)
+	for _, ls := range s.Lines {
+		fmt.Fprintf(&b, "  line %d %s %s: %s by rule %s\n", ls.Index, ls.SKU, ls.Quantity, ls.Amount, ls.Rule)
+		for _, p := range ls.Parts {
+			fmt.Fprintf(&b, "    %-12s %-16s %12s  %s\n", p.Role, p.Party, p.Amount.AmountString(), p.Reason)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,319 @@
+package settlement
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+const splitJSON = `{
+  "currency": "CNY",
+  "manufacturer": "hq",
+  "rules": [
+    {"channel": "o2o", "line": "o2o", "legs": [
+      {"role": "serving", "percent": "8", "cap": {"amount": "500.00", "currency": "CNY"}},
+      {"role": "region_store", "percent": "2"},
+      {"role": "dealer", "percent": "3"},
+      {"role": "manufacturer", "remaining": true}]},
+    {"channel": "b2c", "legs": [
+      {"role": "region_store", "percent": "1.5"},
+      {"role": "dealer", "percent": "3"},
+      {"role": "manufacturer", "remaining": true}]},
+    {"channel": "dealer", "line": "dealer", "legs": [
+      {"role": "serving", "percent": "10"},
+      {"role": "manufacturer", "percent": "90"}]}
+  ]
+}`
+
+func testSplitter(t testing.TB) *Splitter {
+	t.Helper()
+	s, err := ParseSplitConfig([]byte(splitJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func testOrder(ch o2o.Channel, amounts ...string) Sale {
+	o := o2o.Order{ID: "SO-1", Channel: ch,
+		Customer: o2o.Customer{ID: "cust-1", Segment: o2o.SegmentRetail},
+		Delivery: o2o.MustRegionCode("440305001"),
+		Placed:   o2o.Placement{Venue: o2o.VenueOnline},
+		ServedBy: &o2o.Serving{Kind: o2o.PartyStore, PartyID: "store-1"},
+		At:       t0}
+	s := Sale{Order: o}
+	for i, a := range amounts {
+		s.Order.Lines = append(s.Order.Lines, o2o.OrderLine{SKU: fmt.Sprintf("SKU-%d", i), Quantity: o2o.Qty(decimal.NewFromInt(2), o2o.UnitPiece)})
+		s.Lines = append(s.Lines, SaleLine{Line: o2o.LineO2O, Amount: cny(a)})
+	}
+	return s
+}
+
+var dealerEnt = []Entitlement{{Dealer: "dealer-1", Territory: o2o.MustRegionCode("440300"), Reason: "fused dealer of Shenzhen"}}
+
+type partRow struct{ Role, Party, Kind, Amount string }
+
+func rows(ls LineSplit) []partRow {
+	var out []partRow
+	for _, p := range ls.Parts {
+		out = append(out, partRow{string(p.Role), p.Party, string(p.Kind), p.Amount.AmountString()})
+	}
+	return out
+}
+
+func TestSplit(t *testing.T) {
+	s := testSplitter(t)
+	tests := []struct {
+		name    string
+		sale    func() Sale
+		routing Routing
+		ents    []Entitlement
+		want    [][]partRow
+	}{
+		{"o2o online, all legs", func() Sale { return testOrder(o2o.ChannelO2O, "1000.00", "333.33") }, Routing{RegionStore: "store-2"}, dealerEnt, [][]partRow{
+			{{"serving", "store-1", "store_commission", "80.00"}, {"region_store", "store-2", "transfer_payment", "20.00"}, {"dealer", "dealer-1", "cross_compensation", "30.00"}, {"manufacturer", "hq", "sale_revenue", "870.00"}},
+			// exact 26.6664, 6.6666, 9.9999, 289.9971: the three leftover fen go
+			// to the largest remainders (.99, .71, .66).
+			{{"serving", "store-1", "store_commission", "26.66"}, {"region_store", "store-2", "transfer_payment", "6.67"}, {"dealer", "dealer-1", "cross_compensation", "10.00"}, {"manufacturer", "hq", "sale_revenue", "290.00"}},
+		}},
+		{"commission capped", func() Sale { return testOrder(o2o.ChannelO2O, "10000.00") }, Routing{RegionStore: "store-2"}, nil, [][]partRow{
+			{{"serving", "store-1", "store_commission", "500.00"}, {"region_store", "store-2", "transfer_payment", "200.00"}, {"dealer", "", "", "0.00"}, {"manufacturer", "hq", "sale_revenue", "9300.00"}},
+		}},
+		{"in store: no transfer payment", func() Sale {
+			s := testOrder(o2o.ChannelO2O, "100.00")
+			s.Order.Placed = o2o.Placement{Venue: o2o.VenueStoreScreen, StoreID: "store-1"}
+			return s
+		}, Routing{RegionStore: "store-2"}, dealerEnt, [][]partRow{
+			{{"serving", "store-1", "store_commission", "8.00"}, {"region_store", "", "", "0.00"}, {"dealer", "dealer-1", "cross_compensation", "3.00"}, {"manufacturer", "hq", "sale_revenue", "89.00"}},
+		}},
+		{"agent serves", func() Sale {
+			s := testOrder(o2o.ChannelO2O, "100.00")
+			s.Order.ServedBy = &o2o.Serving{Kind: o2o.PartyAgent, PartyID: "agent-7", StoreID: "store-1"}
+			return s
+		}, Routing{}, nil, [][]partRow{
+			{{"serving", "agent-7", "agent_commission", "8.00"}, {"region_store", "", "", "0.00"}, {"dealer", "", "", "0.00"}, {"manufacturer", "hq", "sale_revenue", "92.00"}},
+		}},
+		{"b2c channel-wide rule, dealer line", func() Sale {
+			s := testOrder(o2o.ChannelB2C, "0.99")
+			s.Lines[0].Line = o2o.LineDealer
+			return s
+		}, Routing{RegionStore: "store-2"}, dealerEnt, [][]partRow{
+			// exact 1.485, 2.97 and 94.545 fen → 1, 2 and 94 fen, and the two
+			// leftover fen to the largest remainders (.97, then .545).
+			{{"region_store", "store-2", "transfer_payment", "0.01"}, {"dealer", "dealer-1", "cross_compensation", "0.03"}, {"manufacturer", "hq", "sale_revenue", "0.95"}},
+		}},
+		{"zero amount line", func() Sale { return testOrder(o2o.ChannelO2O, "0.00") }, Routing{}, nil, [][]partRow{
+			{{"serving", "store-1", "store_commission", "0.00"}, {"region_store", "", "", "0.00"}, {"dealer", "", "", "0.00"}, {"manufacturer", "hq", "sale_revenue", "0.00"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sale := tt.sale()
+			got, err := s.Split(sale, tt.routing, tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotRows [][]partRow
+			for _, ls := range got.Lines {
+				gotRows = append(gotRows, rows(ls))
+			}
+			if d := cmp.Diff(tt.want, gotRows); d != "" {
+				t.Errorf("parts (-want +got):\n%s\n%s", d, got.Explain())
+			}
+			// The batch conserves every cent and applies to a ledger.
+			total, _ := got.Batch.Total()
+			sum := decimal.Decimal{}
+			for _, l := range sale.Lines {
+				sum = sum.Add(l.Amount.Amount())
+			}
+			if !total.Amount().Equal(sum) {
+				t.Errorf("batch total %s, sale %s", total, o2o.FormatDecimal(sum))
+			}
+			if len(got.Batch.Postings) > 0 {
+				l := MustLedger(Config{})
+				mustApply(t, l, got.Batch.Postings...)
+				if !l.Balance("cust-1").Neg().Equal(o2o.NewMoney(sum)) {
+					t.Errorf("customer paid %s", l.Balance("cust-1"))
+				}
+			}
+		})
+	}
+}
+
+func TestSplitErrors(t *testing.T) {
+	s := testSplitter(t)
+	noRemaining := func() Sale {
+		sale := testOrder(o2o.ChannelDealer, "100.00")
+		sale.Lines[0].Line = o2o.LineDealer
+		sale.Order.ServedBy = nil
+		return sale
+	}
+	tests := []struct {
+		name string
+		sale Sale
+		ents []Entitlement
+		is   error
+	}{
+		{"missing serving without remaining", noRemaining(), nil, ErrMissingParty},
+		{"no rule", func() Sale { x := testOrder(o2o.ChannelO2O, "1.00"); x.Lines[0].Line = o2o.LineDealer; return x }(), nil, ErrNoRule},
+		{"two entitlements", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {Dealer: "b"}}, o2o.ErrInvalid},
+		{"territory misses delivery", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a", Territory: o2o.MustRegionCode("110000")}}, o2o.ErrInvalid},
+		{"amount count", func() Sale { x := testOrder(o2o.ChannelO2O, "1.00"); x.Lines = nil; return x }(), nil, o2o.ErrInvalid},
+		{"fraction of a fen", testOrder(o2o.ChannelO2O, "1.001"), nil, o2o.ErrInvalid},
+		{"negative", testOrder(o2o.ChannelO2O, "-1.00"), nil, o2o.ErrInvalid},
+		{"bad order", func() Sale { x := testOrder(o2o.ChannelO2O, "1.00"); x.Order.ID = ""; return x }(), nil, o2o.ErrInvalid},
+	}
+	for _, tt := range tests {
+		if _, err := s.Split(tt.sale, Routing{}, tt.ents); !errors.Is(err, tt.is) {
+			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.is)
+		}
+	}
+	fixed, err := SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: o2o.ChannelO2O, Legs: []Leg{
+		{Role: RoleServing, Fixed: ptr(cny("50.00"))}, {Role: RoleManufacturer, Remaining: true}}}}}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixed.Split(testOrder(o2o.ChannelO2O, "49.99"), Routing{}, nil); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("fixed above the line: %v", err)
+	}
+	got, err := fixed.Split(testOrder(o2o.ChannelO2O, "80.00"), Routing{}, nil)
+	if err != nil || !got.Lines[0].Parts[0].Amount.Equal(cny("50")) {
+		t.Errorf("fixed leg: %v %v", got.Lines, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestSplitConfigErrors(t *testing.T) {
+	pct := func(s string) *o2o.Decimal { d := o2o.MustDec(s); return &d }
+	rest := Leg{Role: RoleManufacturer, Remaining: true}
+	tests := []struct {
+		name string
+		cfg  SplitConfig
+		path string
+		is   error
+	}{
+		{"over-allocated with remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("60")}, {Role: RoleDealer, Percent: pct("41")}, rest}}}}, "rules[0].legs", o2o.ErrInvalid},
+		{"under 100 without remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("10")}, {Role: RoleManufacturer, Percent: pct("89.99")}}}}}, "rules[0].legs", o2o.ErrInvalid},
+		{"fixed without remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Fixed: ptr(cny("1"))}, {Role: RoleManufacturer, Percent: pct("100")}}}}}, "rules[0].legs", o2o.ErrInvalid},
+		{"two remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Remaining: true}, rest}}}}, "rules[0].legs[1].remaining", o2o.ErrInvalid},
+		{"role twice", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{rest, rest}}}}, "rules[0].legs[1].role", o2o.ErrInvalid},
+		{"percent and fixed", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("1"), Fixed: ptr(cny("1"))}, rest}}}}, "rules[0].legs[0]", o2o.ErrInvalid},
+		{"percent above 100", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("101")}, rest}}}}, "rules[0].legs[0].percent", o2o.ErrInvalid},
+		{"negative percent", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("-1")}, rest}}}}, "rules[0].legs[0].percent", o2o.ErrInvalid},
+		{"cap on fixed", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Fixed: ptr(cny("1")), Cap: ptr(cny("1"))}, rest}}}}, "rules[0].legs[0].cap", o2o.ErrInvalid},
+		{"cap fraction", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("1"), Cap: ptr(cny("0.001"))}, rest}}}}, "rules[0].legs[0].cap", o2o.ErrInvalid},
+		{"unknown role", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: "boss", Remaining: true}}}}}, "rules[0].legs[0].role", o2o.ErrInvalid},
+		{"unknown channel", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "tv", Legs: []Leg{rest}}}}, "rules[0].channel", o2o.ErrInvalid},
+		{"duplicate rule", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{rest}}, {Channel: "o2o", Legs: []Leg{rest}}}}, "rules[1]", o2o.ErrDuplicate},
+		{"no manufacturer", SplitConfig{Rules: []Rule{{Channel: "o2o", Legs: []Leg{rest}}}}, "manufacturer", o2o.ErrInvalid},
+		{"no rules", SplitConfig{Manufacturer: "hq"}, "rules", o2o.ErrInvalid},
+	}
+	for _, tt := range tests {
+		_, err := tt.cfg.Build()
+		var ve *o2o.ValidationError
+		if !errors.Is(err, tt.is) || !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
+			t.Errorf("%s: err = %v, want %v at %q", tt.name, err, tt.is, tt.path)
+		}
+	}
+	if _, err := ParseSplitConfig([]byte(`{"manufacturer":"hq","rules":[],"extra":1}`)); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("unknown field: %v", err)
+	}
+}
+
+func TestSplitJSONRoundTrip(t *testing.T) {
+	s := testSplitter(t)
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Splitter
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(s.Config(), back.Config()); d != "" {
+		t.Errorf("config (-want +got):\n%s", d)
+	}
+	sp, err := s.Split(testOrder(o2o.ChannelO2O, "1000.00", "333.33"), Routing{RegionStore: "store-2"}, dealerEnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = json.Marshal(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Split
+	if err := o2o.DecodeJSON(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(sp, got, cmpTime); d != "" {
+		t.Errorf("split (-want +got):\n%s", d)
+	}
+}
+
+// TestSplitProperties: for random rules and amounts, the parts sum exactly
+// to the line, none is negative, a zero percent gets zero, each percent leg
+// is within one fen of its exact share, and the batch keeps the ledger's
+// balances summing to zero.
+func TestSplitProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 3))
+	roles := []Role{RoleServing, RoleRegionStore, RoleDealer}
+	for c := range cases(20_000) {
+		var legs []Leg
+		left := 10000 // hundredths of a percent
+		for _, role := range roles {
+			if r.IntN(4) == 0 {
+				continue
+			}
+			p := r.IntN(left/2 + 1)
+			if r.IntN(10) == 0 {
+				p = 0
+			}
+			left -= p
+			legs = append(legs, Leg{Role: role, Percent: ptr(o2o.Dec(decimal.New(int64(p), -2)))})
+		}
+		legs = append(legs, Leg{Role: RoleManufacturer, Remaining: true})
+		s, err := SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: o2o.ChannelO2O, Legs: legs}}}.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 1 + r.IntN(4)
+		amounts := make([]string, n)
+		for i := range amounts {
+			amounts[i] = fromUnits(r.Int64N(10_000_000), o2o.CNY).AmountString()
+		}
+		sale := testOrder(o2o.ChannelO2O, amounts...)
+		sp, err := s.Split(sale, Routing{RegionStore: "store-2"}, dealerEnt)
+		if err != nil {
+			t.Fatalf("case %d: %v", c, err)
+		}
+		for i, ls := range sp.Lines {
+			sum := decimal.Decimal{}
+			for j, p := range ls.Parts {
+				sum = sum.Add(p.Amount.Amount())
+				if p.Amount.IsNegative() {
+					t.Fatalf("case %d: negative part %+v", c, p)
+				}
+				if leg := legs[j]; leg.Percent != nil {
+					exact := sale.Lines[i].Amount.Amount().Mul(leg.Percent.Decimal).Shift(-2)
+					if p.Amount.Amount().Sub(exact).Abs().Cmp(decimal.New(1, -2)) >= 0 {
+						t.Fatalf("case %d: part %s is a fen or more from its exact share %s", c, p.Amount, o2o.FormatDecimal(exact))
+					}
+					if leg.Percent.IsZero() && !p.Amount.IsZero() {
+						t.Fatalf("case %d: zero percent got %s", c, p.Amount)
+					}
+				}
+			}
+			if !sum.Equal(sale.Lines[i].Amount.Amount()) {
+				t.Fatalf("case %d line %d: parts sum to %s, line is %s", c, i, o2o.FormatDecimal(sum), sale.Lines[i].Amount)
+			}
+		}
+	}
+}
