@@ -3,6 +3,7 @@ package o2o
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -245,6 +246,20 @@ func (m Money) RoundTo(places int32, mode RoundingMode) (Money, error) {
 // of a fen).
 func (m Money) IsWhole() bool {
 	return m.amount.Equal(m.amount.Truncate(m.Currency().MinorDigits()))
+}
+
+// MinorUnits returns m as a whole number of minor units (fen for CNY) and
+// true, or 0 and false when m has a fraction of a minor unit or does not fit
+// in an int64. It does not allocate for amounts of up to 18 digits.
+func (m Money) MinorUnits() (int64, bool) {
+	units, ok := scaledUint64(m.amount, m.Currency().MinorDigits())
+	if !ok || units > math.MaxInt64 {
+		return 0, false
+	}
+	if m.amount.Sign() < 0 {
+		return -int64(units), true
+	}
+	return int64(units), true
 }
 
 // AmountString formats the amount exactly with at least the currency's
