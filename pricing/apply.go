@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -63,18 +65,19 @@ func (p *Policy) check(r *Request) error {
 		}
 	}
 	for i, o := range r.Observations {
-		path := fmt.Sprintf("observations[%d]", i)
+		// The path is built only for a fault: a clean request formats nothing.
+		path := func() string { return "observations[" + strconv.Itoa(i) + "]" }
 		if o.Price.Currency() != cur {
-			return fmt.Errorf("%s.price in %s, book in %s: %w", path, o.Price.Currency(), cur, o2o.ErrCurrencyMismatch)
+			return fmt.Errorf("%s.price in %s, book in %s: %w", path(), o.Price.Currency(), cur, o2o.ErrCurrencyMismatch)
 		}
 		if o.Source == "" {
-			f.add(path+".source", "is required")
+			f.add(path()+".source", "is required")
 		}
 		if !o.Price.IsPositive() {
-			f.add(path+".price", "must be positive, got %s", o.Price)
+			f.add(path()+".price", "must be positive, got %s", o.Price)
 		}
 		if !o.ValidUntil.After(o.ObservedAt) {
-			f.add(path+".validUntil", "must be after observedAt")
+			f.add(path()+".validUntil", "must be after observedAt")
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -115,9 +118,9 @@ func (p *Policy) listPrice(s *state) error {
 	s.floor = p.Floor(s.req.SKU, e.Price)
 	s.q.Floor = s.floor
 	if e.National() {
-		s.step(RuleListPrice, e.Price, "national price: province %s has no price of its own (全國統一價)", s.req.Region.Province())
+		s.step(RuleListPrice, e.Price, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
 	} else {
-		s.step(RuleListPrice, e.Price, "province price of %s: one price per province (全省一個價)", e.Scope)
+		s.step(RuleListPrice, e.Price, ReasonProvincePrice, Facts{Region: e.Scope})
 	}
 	return nil
 }
@@ -140,27 +143,27 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	s.q.Flags.Clearance = true
 	next, _ := s.price.Sub(percentOf(s.price, pct))
-	s.step(RuleClearance, next, "returned goods of grade %s marked down %s%% in store %s (退換貨就地低價出售)", ret.Grade, o2o.FormatDecimal(pct), ret.StoreID)
+	s.step(RuleClearance, next, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(pct), Party: ret.StoreID})
 	return nil
 }
 
 func (p *Policy) uplift(s *state) {
 	if s.req.Placed.Venue == o2o.VenueStoreScreen {
-		s.note(RuleOnlineUplift, "ordered online on store %s's own screen: counts as in store, no uplift (seed 001 part 1)", s.req.Placed.StoreID)
+		s.note(RuleOnlineUplift, ReasonStoreScreen, Facts{Party: s.req.Placed.StoreID})
 		return
 	}
 	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
 		return
 	}
-	up := percentOf(s.price, p.cfg.Uplift.Percent.Decimal)
-	reason := fmt.Sprintf("ordered online: %s%% above the in-store price (線上價格比線下高一點)", p.cfg.Uplift.Percent)
+	up := s.price.Mul(p.upliftFactor)
+	code, facts := ReasonOnlineUplift, Facts{Percent: p.cfg.Uplift.Percent}
 	if less(p.cfg.Uplift.Cap, up) {
 		up = p.cfg.Uplift.Cap
 		s.q.Flags.Capped = true
-		reason += fmt.Sprintf(", capped at %s", p.cfg.Uplift.Cap)
+		code, facts.Figure = ReasonOnlineUpliftCapped, p.cfg.Uplift.Cap
 	}
 	next, _ := s.price.Add(up)
-	s.step(RuleOnlineUplift, next, "%s", reason)
+	s.stepBy(RuleOnlineUplift, up, next, code, facts)
 }
 
 func (p *Policy) negotiation(s *state) error {
@@ -189,11 +192,11 @@ func (p *Policy) negotiation(s *state) error {
 		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.floor)
 	}
 	if !less(*asked, s.price) {
-		s.note(RuleNegotiation, "requested price %s is not below the current price; unchanged", asked)
+		s.note(RuleNegotiation, ReasonNegotiationNotLower, Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, *asked, "negotiated price (議價) for designated group account %s, within %s%% of list and above the floor %s (seed 001 part 2.3)", s.req.AccountID, p.cfg.Negotiation.BandPercent, s.floor)
+	s.step(RuleNegotiation, *asked, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.floor})
 	return nil
 }
 
@@ -202,17 +205,21 @@ func (p *Policy) negotiation(s *state) error {
 func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (Observation, bool) {
 	var best Observation
 	found := false
-	for _, o := range obs {
-		if o.Brand != bm.Brand || o.Model != bm.Model || p.own[o.Source] || !o.fresh(at) {
+	for i := range obs {
+		o := &obs[i]
+		if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
 			continue
 		}
-		if !found {
-			best, found = o, true
+		if found {
+			if c, _ := o.Price.Cmp(best.Price); c > 0 || (c == 0 && !cmp.Less(o.Source, best.Source)) {
+				continue
+			}
+		}
+		// Our own channels are looked up only for a candidate that would win.
+		if p.own[o.Source] {
 			continue
 		}
-		if c, _ := o.Price.Cmp(best.Price); c < 0 || (c == 0 && cmp.Less(o.Source, best.Source)) {
-			best = o
-		}
+		best, found = *o, true
 	}
 	return best, found
 }
@@ -223,24 +230,24 @@ func (p *Policy) networkLowest(s *state) error {
 		return nil
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleNetworkLowest, "clearance goods are not compared with the network")
+		s.note(RuleNetworkLowest, ReasonNetworkClearance, Facts{})
 		return nil
 	}
 	bm := s.product.BrandModel()
 	low, ok := p.lowest(bm, s.req.At, s.req.Observations)
 	if !ok {
-		s.note(RuleNetworkLowest, "no fresh outside observation of %s: the price stands (全網最低)", bm)
+		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, Facts{Product: bm})
 		return nil
 	}
 	if !less(low.Price, s.price) {
-		s.note(RuleNetworkLowest, "lowest on the network for %s (同品牌同款產品全網最低): lowest observed %s at %s", bm, low.Price, low.Source)
+		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
 	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.price}
 	if mode == NetworkReport {
 		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.price)
 		s.q.Violations = append(s.q.Violations, violation)
-		s.note(RuleNetworkLowest, "not the lowest on the network: %s at %s; reported, price kept", low.Price, low.Source)
+		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
 	target := low.Price
@@ -251,15 +258,15 @@ func (p *Policy) networkLowest(s *state) error {
 		s.q.Violations = append(s.q.Violations, violation)
 	}
 	if !less(target, s.price) {
-		s.note(RuleNetworkLowest, "cannot match %s at %s: the floor %s is not below the price", low.Price, low.Source, s.floor)
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, "matched toward %s at %s but held at the floor %s (全網最低)", low.Price, low.Source, s.floor)
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor})
 		return nil
 	}
-	s.step(RuleNetworkLowest, target, "matched the lowest price on the network for %s: %s at %s (同品牌同款產品全網最低)", bm, low.Price, low.Source)
+	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, Facts{Product: bm, Figure: low.Price, Party: low.Source})
 	return nil
 }
 
@@ -268,10 +275,10 @@ func (p *Policy) round(s *state) {
 	unit, _ := s.price.RoundTo(inc.places(), mode)
 	if less(unit, s.floor) && !less(s.price, s.floor) {
 		unit, _ = s.price.RoundTo(inc.places(), o2o.RoundCeiling)
-		s.step(RuleRounding, unit, "rounded up to the %s to stay at or above the floor %s", inc, s.floor)
+		s.step(RuleRounding, unit, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.floor})
 		s.q.Flags.Rounded = true
 	} else if !unit.Equal(s.price) {
-		s.step(RuleRounding, unit, "unit price rounded to the %s (%s)", inc, mode)
+		s.step(RuleRounding, unit, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
 	s.price, s.q.UnitPrice = unit, unit
@@ -280,8 +287,8 @@ func (p *Policy) round(s *state) {
 	s.q.LineTotal = total
 	if !total.Equal(exact) {
 		diff, _ := total.Sub(exact)
-		s.q.Steps = append(s.q.Steps, Step{Rule: RuleLineTotal, Base: exact, Amount: diff, Result: total,
-			Reason: fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", unit.AmountString(), s.req.Quantity, exact.AmountString(), mode)})
+		s.q.Steps = append(s.q.Steps, Step{Rule: RuleLineTotal, Code: ReasonRoundingDifference, Base: exact, Amount: diff, Result: total,
+			Facts: Facts{Figure: unit, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())}})
 		s.q.Flags.Rounded = true
 	}
 }
@@ -290,32 +297,44 @@ func (p *Policy) valueAdded(s *state) {
 	if len(p.cfg.ValueAdded) == 0 || !p.Designated(s.req.Segment, s.req.AccountID) {
 		return
 	}
+	n := len(p.cfg.ValueAdded)
+	if c := s.req.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) {
+		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
+	}
+	s.q.Benefits = slices.Grow(s.q.Benefits, n)
 	for _, v := range p.cfg.ValueAdded {
 		s.q.Benefits = append(s.q.Benefits, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: zeroIn(v.Cost.Currency()), Cost: v.Cost, FundedBy: "headquarters"})
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
 	}
-	s.note(RuleValueAdded, "designated group account %s receives %d value-added service(s) (增值服務) instead of a discount; price unchanged (seed 001 part 3.1)", s.req.AccountID, len(p.cfg.ValueAdded))
+	s.note(RuleValueAdded, ReasonValueAdded, Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
-// ladderBenefits returns the benefits of stages 1..k and their total cost.
-func (p *Policy) ladderBenefits(k int, campaign string, lineTotal o2o.Money) ([]Benefit, o2o.Money) {
-	var out []Benefit
-	total := zeroIn(lineTotal.Currency())
+// stageCostFor returns what ladder stages 1..k cost for a line total.
+func (p *Policy) stageCostFor(k int, lineTotal o2o.Money) o2o.Money {
+	st := p.stages[k-1]
+	cost := st.fixed
+	for range st.freeRuns {
+		cost, _ = cost.Add(lineTotal)
+	}
+	return cost
+}
+
+// grantLadder appends the benefit lines of stages 1..k.
+func (p *Policy) grantLadder(s *state, k int, campaign string) {
+	s.q.Benefits = slices.Grow(s.q.Benefits, p.stages[k-1].lines)
 	for _, st := range p.cfg.Ladder[:k] {
 		for _, b := range st.Adds {
 			g := Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
-				Price: zeroIn(lineTotal.Currency()), Cost: b.Cost, FundedBy: campaign}
+				Price: p.zero, Cost: b.Cost, FundedBy: campaign}
 			switch b.Kind {
 			case BenefitProductsFree:
-				g.Cost = lineTotal
+				g.Cost = s.q.LineTotal
 			case BenefitPayback:
 				g.Price = b.Cost.Neg()
 			}
-			total, _ = total.Add(g.Cost)
-			out = append(out, g)
+			s.q.Benefits = append(s.q.Benefits, g)
 		}
 	}
-	return out, total
 }
 
 func (p *Policy) ladder(s *state) error {
@@ -327,46 +346,44 @@ func (p *Policy) ladder(s *state) error {
 		return refuse(RuleLadder, s.req.SKU, ErrLadder, "campaign %s is at stage %d, but the ladder has %d stage(s)", c.ID, c.Stage, len(p.cfg.Ladder))
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleLadder, "clearance goods are excluded from the promotion ladder")
+		s.note(RuleLadder, ReasonLadderClearance, Facts{})
 		return nil
 	}
 	for k := c.Stage; k >= 1; k-- {
-		benefits, cost := p.ladderBenefits(k, c.ID, s.q.LineTotal)
+		cost := p.stageCostFor(k, s.q.LineTotal)
 		if less(c.FundingLeft, cost) {
 			continue
 		}
-		s.q.Benefits = append(s.q.Benefits, benefits...)
+		p.grantLadder(s, k, c.ID)
 		s.q.Stage = k
 		if k < c.Stage {
-			_, need := p.ladderBenefits(c.Stage, c.ID, s.q.LineTotal)
 			s.q.Flags.StageFallback = true
-			s.note(RuleLadder, "campaign %s asks for stage %d, which needs %s, but only %s of funding is left: stage %d applies, costing %s (every move backed by the supply chain)", c.ID, c.Stage, need, c.FundingLeft, k, cost)
+			s.note(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Figure: p.stageCostFor(c.Stage, s.q.LineTotal),
+				Limit: c.FundingLeft, Stage: k, Cost: cost})
 		} else {
-			s.note(RuleLadder, "campaign %s stage %d: %d benefit line(s) costing %s, covered by the %s of funding left; the unit price is unchanged", c.ID, k, len(benefits), cost, c.FundingLeft)
+			s.note(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines, Cost: cost, Limit: c.FundingLeft})
 		}
 		return nil
 	}
-	_, need := p.ladderBenefits(1, c.ID, s.q.LineTotal)
 	s.q.Flags.StageFallback = true
-	s.note(RuleLadder, "campaign %s asks for stage %d, but %s of funding left does not cover even stage 1 (%s): no ladder benefits", c.ID, c.Stage, c.FundingLeft, need)
+	s.note(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage, Limit: c.FundingLeft, Figure: p.stageCostFor(1, s.q.LineTotal)})
 	return nil
 }
 
 func (p *Policy) showVAT(s *state) {
-	rate, ok := p.vat[s.product.Category]
+	rate, ok := p.vatRates[s.product.Category]
 	if !ok {
-		if p.cfg.VAT.Default == nil {
+		if p.vatDefault == nil {
 			return
 		}
-		rate = p.cfg.VAT.Default.Decimal
+		rate = *p.vatDefault
 	}
 	// VAT included in a gross amount G at rate r%: G × r / (100 + r).
-	num := s.q.LineTotal.Amount().Mul(rate)
-	vat := num.DivRound(hundred.Add(rate), 12)
+	vat := s.q.LineTotal.Amount().Mul(rate.percent).DivRound(rate.divisor, 12)
 	included, _ := o2o.NewMoneyIn(vat, s.q.LineTotal.Currency())
 	included, _ = included.RoundWith(p.cfg.Rounding.Mode)
-	s.q.VAT = &VATShown{Category: s.product.Category, Percent: o2o.Dec(rate), Included: included}
-	s.note(RuleVAT, "price includes VAT at %s%% for category %s: %s", o2o.FormatDecimal(rate), s.product.Category, included)
+	s.q.VAT = &VATShown{Category: s.product.Category, Percent: o2o.Dec(rate.percent), Included: included}
+	s.note(RuleVAT, ReasonVATIncluded, Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
 }
 
 var oneUnit = decimal.New(1, 0)

@@ -326,7 +326,38 @@ func (c Config) Build(book *Book) (*Policy, error) {
 	for _, r := range proc {
 		p.on[r] = true
 	}
+	p.derive()
 	return p, nil
+}
+
+// derive computes, once, what every quote would otherwise recompute:
+// floors, the uplift factor, VAT divisors and the ladder's stage costs.
+func (p *Policy) derive() {
+	p.zero = zeroIn(p.book.Currency())
+	p.floors = make(map[string]o2o.Money, len(p.costs))
+	for sku, cost := range p.costs {
+		p.floors[sku] = floorOf(cost, p.cfg.MinMarginPercent.Decimal)
+	}
+	p.upliftFactor = p.cfg.Uplift.Percent.Mul(decimal.New(1, -2))
+	p.vatRates = make(map[string]vatRate, len(p.vat))
+	for cat, r := range p.vat {
+		p.vatRates[cat] = vatRate{percent: r, divisor: hundred.Add(r)}
+	}
+	if d := p.cfg.VAT.Default; d != nil {
+		p.vatDefault = &vatRate{percent: d.Decimal, divisor: hundred.Add(d.Decimal)}
+	}
+	acc := stageCost{fixed: p.zero}
+	for _, st := range p.cfg.Ladder {
+		for _, b := range st.Adds {
+			acc.lines++
+			if b.Kind == BenefitProductsFree {
+				acc.freeRuns++
+				continue
+			}
+			acc.fixed, _ = acc.fixed.Add(b.Cost)
+		}
+		p.stages = append(p.stages, acc)
+	}
 }
 
 // clone deep-copies the config's slices.

@@ -55,11 +55,15 @@
 //
 // # Explaining a quote
 //
-// A [Quote] carries the list price, every [Step] (rule, reason, base,
-// amount, result), the [Benefit] lines, the violations, the [Flags]
-// (matched, capped, rounded, floored, stage fallback) and the unit price and
-// line total; [Quote.Explain] prints it. Unit price × quantity equals the
-// line total, with a line_total step carrying any rounding difference.
+// A [Quote] carries the list price, every [Step] (rule, base, amount,
+// result, and why: a [ReasonCode] with the [Facts] it quotes), the
+// [Benefit] lines, the violations, the [Flags] (matched, capped, rounded,
+// floored, stage fallback) and the unit price and line total;
+// [Quote.Explain] prints it. Reasons are formatted only when read
+// ([Step.Reason], [Step.String], [Quote.Explain], JSON), so quoting itself
+// formats no text, and a caller may render its own wording from the code.
+// Unit price × quantity equals the line total, with a line_total step
+// carrying any rounding difference.
 //
 // # Audits
 //

@@ -23,6 +23,27 @@ type Policy struct {
 	vat       map[string]decimal.Decimal
 	own       map[string]bool
 	clearance map[string]decimal.Decimal
+
+	// Derived once at Build so that Quote does the least arithmetic.
+	zero         o2o.Money            // zero in the book's currency
+	floors       map[string]o2o.Money // SKU → cost × (1 + margin), rounded up
+	upliftFactor decimal.Decimal      // uplift percent / 100
+	vatRates     map[string]vatRate   // category → rate
+	vatDefault   *vatRate             // the default rate, if any
+	stages       []stageCost          // ladder stage k at stages[k-1], cumulative
+}
+
+// vatRate is a VAT percent with its divisor 100 + percent.
+type vatRate struct {
+	percent, divisor decimal.Decimal
+}
+
+// stageCost is the cost of ladder stages 1..k: the fixed service and
+// payback costs, and how many times the line total is given away.
+type stageCost struct {
+	fixed    o2o.Money
+	freeRuns int
+	lines    int
 }
 
 // Config returns a copy of the config the policy was built from.
@@ -43,11 +64,15 @@ func (p *Policy) Designated(segment o2o.Segment, accountID string) bool {
 // Floor returns the SKU's floor: its cost plus the minimum margin, rounded
 // up to the fen, or, without a configured cost, the given list price.
 func (p *Policy) Floor(sku string, list o2o.Money) o2o.Money {
-	c, ok := p.costs[sku]
-	if !ok {
-		return list
+	if f, ok := p.floors[sku]; ok {
+		return f
 	}
-	f, _ := c.Mul(hundred.Add(p.cfg.MinMarginPercent.Decimal)).Mul(decimal.New(1, -2)).RoundWith(o2o.RoundCeiling)
+	return list
+}
+
+// floorOf returns cost × (100 + margin) / 100, rounded up to the fen.
+func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
+	f, _ := cost.Mul(hundred.Add(marginPercent)).Mul(decimal.New(1, -2)).RoundWith(o2o.RoundCeiling)
 	return f
 }
 
@@ -57,17 +82,70 @@ type state struct {
 	product o2o.Product
 	price   o2o.Money
 	floor   o2o.Money
+	zero    o2o.Money
 	q       Quote
 }
 
-func (s *state) step(rule RuleName, next o2o.Money, format string, args ...any) {
-	amount, _ := next.Sub(s.price)
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Reason: fmt.Sprintf(format, args...), Base: s.price, Amount: amount, Result: next})
+// step records a rule that moved the price to next. No text is formatted
+// here: the reason is the code and its facts.
+func (s *state) step(rule RuleName, next o2o.Money, code ReasonCode, f Facts) {
+	amount := next
+	if !s.price.IsZero() {
+		amount, _ = next.Sub(s.price)
+	}
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
 	s.price = next
 }
 
-func (s *state) note(rule RuleName, format string, args ...any) {
-	s.step(rule, s.price, format, args...)
+// stepBy records a rule that moved the price by a known amount to next.
+func (s *state) stepBy(rule RuleName, amount, next o2o.Money, code ReasonCode, f Facts) {
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
+	s.price = next
+}
+
+// note records a rule that decided or noted something without moving the price.
+func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: s.zero, Result: s.price, Facts: f})
+}
+
+// maxSteps bounds the steps a request can produce, so that the quote's
+// steps are allocated once and not much larger than needed: every rule
+// adds at most one step (rounding two, with the line total), and a rule
+// whose input is absent adds none.
+func (p *Policy) maxSteps(r *Request) int {
+	n := 0
+	for _, rule := range p.procedure {
+		switch rule {
+		case RuleClearance:
+			if r.Returned == nil {
+				continue
+			}
+		case RuleOnlineUplift:
+			if r.Placed.Venue == o2o.VenueStore {
+				continue
+			}
+		case RuleNegotiation:
+			if r.Negotiated == nil {
+				continue
+			}
+		case RuleNetworkLowest:
+			if len(r.Observations) == 0 {
+				continue
+			}
+		case RuleValueAdded:
+			if !p.Designated(r.Segment, r.AccountID) {
+				continue
+			}
+		case RuleLadder:
+			if r.Campaign == nil {
+				continue
+			}
+		case RuleRounding:
+			n++
+		}
+		n++
+	}
+	return n
 }
 
 // Quote prices one request through the procedure and returns a quote that
@@ -93,10 +171,11 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Returned != nil && !p.on[RuleClearance] {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
-	s := &state{req: &req, product: product, price: zeroIn(p.book.Currency())}
+	s := &state{req: &req, product: product, price: p.zero, zero: p.zero}
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
+		Steps: make([]Step, 0, p.maxSteps(&req)),
 	}
 	for _, r := range p.procedure {
 		var err error

@@ -70,13 +70,48 @@ type Request struct {
 
 // Step is one rule's effect on the price: the price before (Base), the
 // change (Amount, zero for a rule that only decided or noted something) and
-// the price after (Result).
+// the price after (Result). Code and Facts say why; Reason formats them.
+// In JSON a step also carries its formatted "reason", which decoding checks
+// against the code and facts.
 type Step struct {
-	Rule   RuleName  `json:"rule"`
-	Reason string    `json:"reason"`
-	Base   o2o.Money `json:"base"`
-	Amount o2o.Money `json:"amount"`
-	Result o2o.Money `json:"result"`
+	Rule   RuleName   `json:"rule"`
+	Code   ReasonCode `json:"code"`
+	Base   o2o.Money  `json:"base"`
+	Amount o2o.Money  `json:"amount"`
+	Result o2o.Money  `json:"result"`
+	Facts  Facts      `json:"facts"`
+}
+
+type stepJSON struct {
+	Rule   RuleName   `json:"rule"`
+	Code   ReasonCode `json:"code"`
+	Reason string     `json:"reason"`
+	Base   o2o.Money  `json:"base"`
+	Amount o2o.Money  `json:"amount"`
+	Result o2o.Money  `json:"result"`
+	Facts  Facts      `json:"facts"`
+}
+
+// MarshalJSON writes the step with its reason formatted from the code and facts.
+func (s Step) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base,
+		Amount: s.Amount, Result: s.Result, Facts: s.Facts})
+}
+
+// UnmarshalJSON decodes a step strictly. The reason is derived data: it
+// must be exactly what the code and facts format to, or decoding fails
+// with o2o.ErrInvalid.
+func (s *Step) UnmarshalJSON(data []byte) error {
+	var p stepJSON
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	st := Step{Rule: p.Rule, Code: p.Code, Base: p.Base, Amount: p.Amount, Result: p.Result, Facts: p.Facts}
+	if got := st.Reason(); got != p.Reason {
+		return o2o.Invalidf("reason", "does not match code %s and its facts: want %q", p.Code, got)
+	}
+	*s = st
+	return nil
 }
 
 // Benefit is a line granted with a quote that does not change the unit
@@ -205,7 +240,7 @@ func (q Quote) Explain() string {
 		q.SKU, q.BrandModel, q.Category, q.Quantity, where, q.Region, q.Channel)
 	for i, s := range q.Steps {
 		fmt.Fprintf(&b, "  %d. %-15s %12s %13s = %12s  %s\n", i+1, s.Rule,
-			s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason)
+			s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason())
 	}
 	fmt.Fprintf(&b, "Unit price %s × %s = line total %s\n", q.UnitPrice, q.Quantity, q.LineTotal)
 	if q.VAT != nil {

@@ -212,3 +212,61 @@ func TestScenarios(t *testing.T) {
 		t.Errorf("explanations differ from %s (-want +got):\n%s", path, diff)
 	}
 }
+
+// TestScenarioQuotes compares every scenario's full quote — every step
+// with its code and facts, benefits, violations, flags, VAT, totals — with
+// the expected quote kept as data in testdata/scenarios.quotes.json (keyed
+// by the scenario's "it"; -update rewrites it). The hand-written "want" of
+// each scenario in TestScenarios stays as an independent check of the key
+// figures.
+func TestScenarioQuotes(t *testing.T) {
+	f := loadScenarios(t)
+	policies := map[string]*pricing.Policy{}
+	got := map[string]pricing.Quote{}
+	for _, s := range f.Cases {
+		if s.Error != "" {
+			continue
+		}
+		p, ok := policies[s.Policy]
+		if !ok {
+			p = fixturePolicy(t, s.Policy)
+			policies[s.Policy] = p
+		}
+		q, err := p.Quote(f.request(t, s))
+		if err != nil {
+			t.Fatalf("%s: %v", s.It, err)
+		}
+		if _, dup := got[s.It]; dup {
+			t.Fatalf("two scenarios are called %q", s.It)
+		}
+		got[s.It] = q
+	}
+	path := filepath.Join("testdata", "scenarios.quotes.json")
+	if *update {
+		data, err := json.MarshalIndent(got, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	var want map[string]pricing.Quote
+	if err := json.Unmarshal(readFile(t, "scenarios.quotes.json"), &want); err != nil {
+		t.Fatalf("%v (run go test -run TestScenarioQuotes -update)", err)
+	}
+	if len(want) != len(got) {
+		t.Errorf("%s has %d quotes, the scenarios give %d", path, len(want), len(got))
+	}
+	for it, q := range got {
+		w, ok := want[it]
+		if !ok {
+			t.Errorf("%s: no expected quote in %s", it, path)
+			continue
+		}
+		if diff := cmp.Diff(w, q, cmpOpts...); diff != "" {
+			t.Errorf("%s: quote (-want +got):\n%s", it, diff)
+		}
+	}
+}

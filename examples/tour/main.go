@@ -1,6 +1,7 @@
 // Command tour walks through o2okit end to end: a manufacturer's catalog
 // split into the O2O line and the dealer line, the regions its stores serve
-// down to the township, and a campaign's traffic cost allocated to the fen.
+// down to the township, quotes for one order line online and in store in
+// two provinces, and a campaign's traffic cost allocated to the fen.
 //
 //	go run ./examples/tour
 package main
@@ -14,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
 )
 
 func main() {
@@ -29,6 +31,9 @@ func run() error {
 		return err
 	}
 	if err := regionStep(catalog); err != nil {
+		return err
+	}
+	if err := pricingStep(catalog); err != nil {
 		return err
 	}
 	return allocationStep()
@@ -148,10 +153,75 @@ func regionStep(catalog *o2o.Catalog) error {
 	return nil
 }
 
+// pricingStep quotes one order line — 12.5 m² of tile — in store and online
+// in Guangdong (which has a province price) and Zhejiang (which falls back
+// to the national price), and prints the in-store and online explanations
+// for Guangdong: one price per province (全省一個價), a bounded online
+// uplift, VAT shown, nothing negotiated.
+func pricingStep(catalog *o2o.Catalog) error {
+	heading("3. Pricing: one price per province, in store vs online (全省一個價)")
+	book, err := pricing.NewBook(catalog, []pricing.Entry{
+		{SKU: "TILE-YF600", Price: o2o.MustParseMoney("89.00")},
+		{SKU: "TILE-YF600", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("85.00")},
+	})
+	if err != nil {
+		return err
+	}
+	policy, err := pricing.Config{
+		Uplift: pricing.Uplift{Percent: o2o.MustDec("5"), Cap: o2o.MustParseMoney("20.00")},
+		VAT:    pricing.VAT{Categories: []pricing.CategoryRate{{Category: "service", Percent: o2o.MustDec("6")}}, Default: ptr(o2o.MustDec("13"))},
+	}.Build(book)
+	if err != nil {
+		return err
+	}
+	line := o2o.Qty(o2o.MustDec("12.5").Decimal, o2o.UnitSquareMetre)
+	places := []struct {
+		region string
+		placed o2o.Placement
+	}{
+		{"440305001", o2o.Placement{Venue: o2o.VenueStore, StoreID: "store-nanshan"}},
+		{"440305001", o2o.Placement{Venue: o2o.VenueOnline}},
+		{"330106001", o2o.Placement{Venue: o2o.VenueStore, StoreID: "store-xihu"}},
+		{"330106001", o2o.Placement{Venue: o2o.VenueOnline}},
+	}
+	var explained []pricing.Quote
+	for _, pl := range places {
+		q, err := policy.Quote(pricing.Request{
+			SKU: "TILE-YF600", Quantity: line, Region: o2o.MustRegionCode(pl.region), Channel: o2o.ChannelO2O,
+			Placed: pl.placed, Segment: o2o.SegmentRetail, At: orderTime(),
+		})
+		if err != nil {
+			return err
+		}
+		where := "in store " + pl.placed.StoreID
+		if !pl.placed.InStore() {
+			where = "online"
+		}
+		fmt.Printf("  province %s, %-22s unit %s (%s list)  line total %s\n",
+			q.Region.Province(), where, q.UnitPrice, q.ListScope, q.LineTotal)
+		if q.Region.Province() == o2o.MustRegionCode("440000") {
+			explained = append(explained, q)
+		}
+	}
+	for _, q := range explained {
+		fmt.Print("\n", q.Explain())
+	}
+	// Asking for a lower price is refused: no haggling (不講價).
+	asked := o2o.MustParseMoney("80.00")
+	_, err = policy.Quote(pricing.Request{
+		SKU: "TILE-YF600", Quantity: line, Region: o2o.MustRegionCode("440305001"), Channel: o2o.ChannelO2O,
+		Placed: places[0].placed, Segment: o2o.SegmentRetail, At: orderTime(), Negotiated: &asked,
+	})
+	fmt.Println("\nAsking for 80.00 instead:", err)
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // allocationStep splits a campaign's traffic cost over stores by the
 // traffic each received, to the fen (引流成本核算, drainage cost).
 func allocationStep() error {
-	heading("3. A campaign cost of 1,000,000.00 CNY allocated over stores (引流成本)")
+	heading("4. A campaign cost of 1,000,000.00 CNY allocated over stores (引流成本)")
 	cost := o2o.MustParseMoney("1000000.00")
 	visits := []struct {
 		store  string
