@@ -2,7 +2,6 @@ package channel
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -118,7 +117,7 @@ type ShowcaseConfig struct {
 // refused) without building it.
 func ParseConfig(data []byte) (Config, error) {
 	var c Config
-	if err := decodeJSON(data, &c); err != nil {
+	if err := o2o.DecodeJSON(data, &c); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -128,7 +127,7 @@ func ParseConfig(data []byte) (Config, error) {
 func (c *Config) UnmarshalJSON(data []byte) error {
 	type plain Config
 	var p plain
-	if err := decodeJSON(data, &p); err != nil {
+	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
 	*c = Config(p)
@@ -226,15 +225,4 @@ func (s capSet) with(c Capability) capSet { return s | capBit(c) }
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config
 	return json.Marshal(plain(c))
-}
-
-// decodeJSON is o2o.DecodeJSON, with every error wrapping o2o.ErrInvalid:
-// a field's own decoding error (a malformed time) otherwise passes through
-// without it.
-func decodeJSON(data []byte, v any) error {
-	err := o2o.DecodeJSON(data, v)
-	if err == nil || errors.Is(err, o2o.ErrInvalid) {
-		return err
-	}
-	return o2o.Invalid("", err.Error())
 }

@@ -138,14 +138,14 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(cfg, back, regionEq); diff != "" {
+	if diff := cmp.Diff(cfg, back); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	again, _ := json.Marshal(back)
 	if string(again) != string(data) {
 		t.Errorf("second marshal differs")
 	}
-	if diff := cmp.Diff(cfg, n.Config(), regionEq); diff != "" {
+	if diff := cmp.Diff(cfg, n.Config()); diff != "" {
 		t.Errorf("Config() (-want +got):\n%s", diff)
 	}
 }

@@ -97,7 +97,7 @@ func TestCrossCompensationEntitlement(t *testing.T) {
 	}
 	want := []Entitlement{{Dealer: "DL-HZ", OrderID: "O-10", Channel: o2o.ChannelO2O, Delivery: o.Delivery, Territory: o2o.MustRegionCode("330100"),
 		Lines: []o2o.OrderLine{o.Lines[0], o.Lines[2]}, At: o.At, Rule: RuleCrossCompensation}}
-	if diff := cmp.Diff(want, r.Entitlements, regionEq); diff != "" {
+	if diff := cmp.Diff(want, r.Entitlements); diff != "" {
 		t.Errorf("entitlements (-want +got):\n%s", diff)
 	}
 	if len(r.Conflicts()) != 1 || r.Conflicts()[0].Kind != KindDealerLineOutsideDealers {
@@ -112,7 +112,7 @@ func TestCrossCompensationEntitlement(t *testing.T) {
 	if err := o2o.DecodeJSON(data, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(r, back, regionEq); diff != "" {
+	if diff := cmp.Diff(r, back); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }

@@ -198,7 +198,7 @@ func (l Leads) MarshalJSON() ([]byte, error) {
 // holding per customer). Unknown fields are refused. Errors wrap o2o.ErrInvalid.
 func (n *Network) ParseLeads(data []byte) (Leads, error) {
 	var raw leadsJSON
-	if err := decodeJSON(data, &raw); err != nil {
+	if err := o2o.DecodeJSON(data, &raw); err != nil {
 		return Leads{}, err
 	}
 	l := n.Leads()
