@@ -309,7 +309,8 @@ func (n *Network) TerritoryAt(region o2o.RegionCode) (DealerInfo, o2o.RegionCode
 	if region.IsZero() {
 		return DealerInfo{}, o2o.RegionCode{}, false
 	}
-	for _, a := range append([]o2o.RegionCode{region}, region.Ancestors()...) {
+	var buf [4]o2o.RegionCode
+	for _, a := range chain(region, &buf) {
 		if k, ok := n.territory[a]; ok {
 			return n.dealerInfo(k), a, true
 		}
