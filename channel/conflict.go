@@ -158,7 +158,8 @@ func (r Report) Conflicts() []Finding {
 // territory gets a NoteIndependentTerritory note.
 //
 // Errors: an invalid order wraps o2o.ErrInvalid (a dealer-channel order must
-// name its serving dealer), as does a lead registry whose parties are not
+// name its serving dealer; a serving agent must be named with the store it
+// is attached to), as does a lead registry whose parties are not
 // this network's; an unknown SKU or party wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.Validate(); err != nil {
@@ -181,6 +182,10 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		served = PartyRef{Kind: order.ServedBy.Kind, ID: order.ServedBy.PartyID}
 		if !n.Has(served) {
 			return Report{}, fmt.Errorf("check order %q: serving %s: %w", order.ID, served, o2o.ErrNotFound)
+		}
+		if a, ok := n.agents[served.ID]; ok && served.Kind == o2o.PartyAgent && order.ServedBy.StoreID != a.cfg.StoreID {
+			return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Invalidf("servedBy.storeId",
+				"agent %s is attached to store %q, not %q", served.ID, a.cfg.StoreID, order.ServedBy.StoreID))
 		}
 		if order.Channel != o2o.ChannelB2C {
 			seller = served
