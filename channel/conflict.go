@@ -229,7 +229,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		if ok && d.Mode == ModeIndependent {
 			r.Notes = append(r.Notes, Note{Kind: NoteIndependentTerritory, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
 				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of independent dealer %s", order.Delivery, region, d.ID)},
-				Reason: fmt.Sprintf("an O2O-line %s sale delivered into the territory of independent dealer %s: allowed, and no cross-compensation is due (the dealer has no O2O role)", order.Channel, d.ID)})
+				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of independent dealer %s: allowed, and no cross-compensation is due (the dealer has no O2O role)", order.Channel, d.ID)})
 		}
 		if ok && d.Mode == ModeFused {
 			e := Entitlement{Dealer: d.ID, OrderID: order.ID, Channel: order.Channel, Delivery: order.Delivery, Territory: region,
@@ -237,7 +237,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 			r.Entitlements = append(r.Entitlements, e)
 			r.Findings = append(r.Findings, Finding{Kind: KindCrossCompensation, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
 				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", order.Delivery, region, d.ID)},
-				Reason: fmt.Sprintf("an O2O-line %s sale delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
+				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
 		}
 	}
 	if order.ServedBy != nil && order.Channel != o2o.ChannelDealer {

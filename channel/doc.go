@@ -48,7 +48,18 @@
 // an O2O-line product sold by a dealer; an O2O-line sale delivered into a
 // fused dealer's territory, with an [Entitlement] for settlement; and an
 // order served by someone other than the lead holder, or than routing's
-// pick without a recorded reason.
+// pick without a recorded reason. What it cannot decide it does not skip
+// silently: where routing itself finds no one or refuses a tie, the
+// [Report] carries a [NoteServingUnchecked] note; a sale into an
+// independent dealer's territory gets a [NoteIndependentTerritory] note.
+// [Facts] (leads, coupons, the capability needed, a recorded serving
+// reason) round-trip through JSON with their lead registry.
+//
+// # Cost
+//
+// [Network.Route] reads, and checks, only the order's delivery region (and
+// with leads its customer and instant); [Network.CheckOrder] validates the
+// whole order once and routes on the same internal path.
 //
 // # Lead protection
 //
@@ -56,6 +67,8 @@
 // [Leads.Register] returns a new one. The first valid registration holds the
 // customer for the protection window (calendar days in +08:00); later
 // claims by others are conflicts; expired registrations free the customer.
+// Its JSON form carries its window; [Network.ParseLeads] checks a saved
+// registry against the network once.
 //
 // # Showcase plans (爆款)
 //
