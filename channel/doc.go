@@ -17,7 +17,9 @@
 // SKU of a model the stores sell is a risk (seed 003). [Network.MaySell]
 // answers "may SKU X be sold through channel C by party P?" with the rule
 // and the reason; [Network.Listing] and [Network.CheckOrder] go through the
-// same check, so listing, lookup and checkout never disagree.
+// same check, so listing, lookup and checkout never disagree. A store may
+// narrow what it sells with an [Assortment] (include and exclude
+// [Selection]s by SKU, category or brand), applied inside the same check.
 //
 // # Territories and dealer modes
 //
