@@ -2,7 +2,6 @@ package channel
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -53,6 +52,74 @@ type StoreConfig struct {
 	Capabilities []Capability `json:"capabilities" validate:"min=1"`
 	// Priority orders tied candidates: a lower number wins. Default 0.
 	Priority int `json:"priority,omitempty"`
+	// Assortment narrows what the store (and its agents) sell through O2O;
+	// the zero value narrows nothing.
+	Assortment Assortment `json:"assortment,omitzero"`
+}
+
+// Assortment is one store's product selection (in the manner of
+// commercetools' store product selections): when Include is not empty the
+// store sells only what it matches, and never what Exclude matches.
+// Segregation rules still apply first; an assortment only narrows. MaySell
+// applies it, so listings, lookups and checkout agree.
+type Assortment struct {
+	Include Selection `json:"include,omitzero"`
+	Exclude Selection `json:"exclude,omitzero"`
+}
+
+// Selection matches products by SKU, category or brand; a product matches
+// when any list names it. The zero Selection matches nothing.
+type Selection struct {
+	SKUs       []string `json:"skus,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+	Brands     []string `json:"brands,omitempty"`
+}
+
+// IsZero reports whether the selection names nothing.
+func (s Selection) IsZero() bool {
+	return len(s.SKUs) == 0 && len(s.Categories) == 0 && len(s.Brands) == 0
+}
+
+// matches reports whether the selection names the product.
+func (s Selection) matches(p o2o.Product) bool {
+	return slices.Contains(s.SKUs, p.SKU) || slices.Contains(s.Categories, p.Category) || slices.Contains(s.Brands, p.Brand)
+}
+
+// check validates a selection against the catalog: known SKUs, no empty
+// names.
+func (s Selection) check(path string, c *o2o.Catalog) error {
+	for i, sku := range s.SKUs {
+		if _, ok := c.Product(sku); !ok {
+			return o2o.Invalidf(fmt.Sprintf("%s.skus[%d]", path, i), "SKU %q is not in the catalog", sku)
+		}
+	}
+	for _, l := range []struct {
+		name string
+		list []string
+	}{{"categories", s.Categories}, {"brands", s.Brands}} {
+		for i, v := range l.list {
+			if v == "" {
+				return o2o.Invalid(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "is empty")
+			}
+		}
+	}
+	return nil
+}
+
+// why says whether the assortment lets the store sell the product, and if
+// not, why.
+func (a Assortment) why(p o2o.Product) string {
+	switch {
+	case !a.Include.IsZero() && !a.Include.matches(p):
+		return fmt.Sprintf("%s (%s, %s) is not in the store's assortment", p.SKU, p.Category, p.Brand)
+	case a.Exclude.matches(p):
+		return fmt.Sprintf("%s (%s, %s) is excluded from the store's assortment", p.SKU, p.Category, p.Brand)
+	}
+	return ""
+}
+
+func (s Selection) clone() Selection {
+	return Selection{SKUs: slices.Clone(s.SKUs), Categories: slices.Clone(s.Categories), Brands: slices.Clone(s.Brands)}
 }
 
 // AgentConfig is one franchise agent (特許代理人): a contracted person
@@ -118,7 +185,7 @@ type ShowcaseConfig struct {
 // refused) without building it.
 func ParseConfig(data []byte) (Config, error) {
 	var c Config
-	if err := decodeJSON(data, &c); err != nil {
+	if err := o2o.DecodeJSON(data, &c); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -128,7 +195,7 @@ func ParseConfig(data []byte) (Config, error) {
 func (c *Config) UnmarshalJSON(data []byte) error {
 	type plain Config
 	var p plain
-	if err := decodeJSON(data, &p); err != nil {
+	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
 	*c = Config(p)
@@ -151,6 +218,7 @@ func (c Config) clone() Config {
 	for i := range out.Stores {
 		out.Stores[i].Covers = slices.Clone(out.Stores[i].Covers)
 		out.Stores[i].Capabilities = slices.Clone(out.Stores[i].Capabilities)
+		out.Stores[i].Assortment = Assortment{Include: out.Stores[i].Assortment.Include.clone(), Exclude: out.Stores[i].Assortment.Exclude.clone()}
 	}
 	out.Agents = slices.Clone(c.Agents)
 	out.Dealers = slices.Clone(c.Dealers)
@@ -226,15 +294,4 @@ func (s capSet) with(c Capability) capSet { return s | capBit(c) }
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config
 	return json.Marshal(plain(c))
-}
-
-// decodeJSON is o2o.DecodeJSON, with every error wrapping o2o.ErrInvalid:
-// a field's own decoding error (a malformed time) otherwise passes through
-// without it.
-func decodeJSON(data []byte, v any) error {
-	err := o2o.DecodeJSON(data, v)
-	if err == nil || errors.Is(err, o2o.ErrInvalid) {
-		return err
-	}
-	return o2o.Invalid("", err.Error())
 }

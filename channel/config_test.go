@@ -48,6 +48,10 @@ func TestBuildErrors(t *testing.T) {
 		{"fused with capabilities", Config{Dealers: []DealerConfig{{ID: "D", Mode: ModeFused, Territory: []o2o.RegionCode{r("330100")}, Capabilities: []Capability{CapRetail}}}}, o2o.ErrInvalid, "dealers[0].capabilities", "no O2O role"},
 		{"bad tie rule", Config{Routing: RoutingConfig{Ties: "coin"}}, o2o.ErrInvalid, "routing.ties", "unknown tie rule"},
 		{"negative days", Config{Leads: LeadConfig{ProtectionDays: -1}}, o2o.ErrInvalid, "leads.protectionDays", "between 0"},
+		{"assortment names unknown SKU", Config{Stores: []StoreConfig{{ID: "A", Covers: []o2o.RegionCode{r("440305")}, Capabilities: []Capability{CapRetail},
+			Assortment: Assortment{Exclude: Selection{SKUs: []string{"SOFA-S3", "NOPE"}}}}}}, o2o.ErrInvalid, "stores[0].assortment.exclude.skus[1]", `"NOPE" is not in the catalog`},
+		{"assortment empty category", Config{Stores: []StoreConfig{{ID: "A", Covers: []o2o.RegionCode{r("440305")}, Capabilities: []Capability{CapRetail},
+			Assortment: Assortment{Include: Selection{Categories: []string{""}}}}}}, o2o.ErrInvalid, "stores[0].assortment.include.categories[0]", "is empty"},
 		{"huge showcase", Config{Showcase: ShowcaseConfig{MaxHotProducts: 100000}}, o2o.ErrInvalid, "showcase.maxHotProducts", "between 0"},
 		{"b2cOnly unknown SKU", Config{Segregation: SegregationConfig{B2COnly: []string{"NOPE"}}}, o2o.ErrInvalid, "segregation.b2cOnly[0]", "not in the catalog"},
 		{"b2cOnly dealer line", Config{Segregation: SegregationConfig{B2COnly: []string{"FLOOR-D7"}}}, o2o.ErrInvalid, "segregation.b2cOnly[0]", "dealer line"},
@@ -138,14 +142,14 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(cfg, back, regionEq); diff != "" {
+	if diff := cmp.Diff(cfg, back); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	again, _ := json.Marshal(back)
 	if string(again) != string(data) {
 		t.Errorf("second marshal differs")
 	}
-	if diff := cmp.Diff(cfg, n.Config(), regionEq); diff != "" {
+	if diff := cmp.Diff(cfg, n.Config()); diff != "" {
 		t.Errorf("Config() (-want +got):\n%s", diff)
 	}
 }

@@ -60,9 +60,10 @@ type Coupon struct {
 
 // Facts are what the caller knows about an order besides the order itself.
 type Facts struct {
-	// Leads is the lead registry at the time of the check. It is not part
-	// of the JSON form; the zero Leads holds nothing.
-	Leads Leads `json:"-"`
+	// Leads is the lead registry at the time of the check; the zero Leads
+	// holds nothing. In JSON it is the registry's form (see
+	// Leads.MarshalJSON), left out when empty.
+	Leads Leads `json:"leads,omitzero"`
 	// Coupons are store-bound coupons; those of the order's customer count.
 	Coupons []Coupon `json:"coupons,omitempty"`
 	// Need is the capability routing checks the serving party against;
@@ -99,12 +100,32 @@ type Finding struct {
 	Reason   string     `json:"reason"`
 }
 
-// Report is every finding on an order, in a fixed order of kinds, and the
-// cross-compensation entitlements.
+// The notes on an order: facts worth a look that are neither conflicts nor
+// entitlements.
+const (
+	// NoteServingUnchecked: the serving party could not be checked against
+	// routing, because routing itself found no one (ErrNoRoute) or a tie it
+	// refuses to break (ErrTie).
+	NoteServingUnchecked Kind = "serving_unchecked"
+	// NoteIndependentTerritory: an O2O-line sale delivered into an
+	// independent dealer's territory. It is allowed and owes nothing (an
+	// independent dealer gets no cross-compensation); noted for people who
+	// watch channel friction.
+	NoteIndependentTerritory Kind = "independent_territory"
+)
+
+// Note is something CheckOrder could not decide, or a fact worth a look,
+// that is neither a conflict nor an entitlement. Notes use the Finding
+// shape; their kinds are the Note… constants.
+type Note = Finding
+
+// Report is every finding on an order, in a fixed order of kinds, the
+// cross-compensation entitlements, and the notes.
 type Report struct {
 	OrderID      string        `json:"orderId"`
 	Findings     []Finding     `json:"findings"`
 	Entitlements []Entitlement `json:"entitlements"`
+	Notes        []Note        `json:"notes"`
 }
 
 // Conflicts returns the findings that are conflicts, leaving out
@@ -130,13 +151,23 @@ func (r Report) Conflicts() []Finding {
 //     other than the party routing picks and with no recorded reason
 //     (an agent counts as its store, and a store as its agents).
 //
+// The order is validated once, in full; routing then runs on the same
+// internal path as Route. Routing gaps (ErrNoRoute, ErrTie) are not errors
+// here: the serving party cannot be checked, and the report says so in a
+// NoteServingUnchecked note. An O2O-line sale into an independent dealer's
+// territory gets a NoteIndependentTerritory note.
+//
 // Errors: an invalid order wraps o2o.ErrInvalid (a dealer-channel order must
-// name its serving dealer); an unknown SKU or party wraps o2o.ErrNotFound.
-// Routing gaps (ErrNoRoute, ErrTie) are not errors here: the serving check is
-// then skipped and noted in no finding.
+// name its serving dealer; a serving agent must be named with the store it
+// is attached to), as does a lead registry whose parties are not
+// this network's; an unknown SKU or party wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.Validate(); err != nil {
 		return Report{}, fmt.Errorf("check order: %w", err)
+	}
+	leads, err := n.bind(facts.Leads)
+	if err != nil {
+		return Report{}, fmt.Errorf("check order %q: leads: %w", order.ID, err)
 	}
 	need := facts.Need
 	if need == "" {
@@ -152,6 +183,10 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		if !n.Has(served) {
 			return Report{}, fmt.Errorf("check order %q: serving %s: %w", order.ID, served, o2o.ErrNotFound)
 		}
+		if a, ok := n.agents[served.ID]; ok && served.Kind == o2o.PartyAgent && order.ServedBy.StoreID != a.cfg.StoreID {
+			return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Invalidf("servedBy.storeId",
+				"agent %s is attached to store %q, not %q", served.ID, a.cfg.StoreID, order.ServedBy.StoreID))
+		}
 		if order.Channel != o2o.ChannelB2C {
 			seller = served
 		}
@@ -159,7 +194,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if order.Channel == o2o.ChannelDealer && seller.Kind != o2o.PartyDealer {
 		return Report{}, o2o.Invalid("servedBy", "a dealer-channel order must name its serving dealer")
 	}
-	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}}
+	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}, Notes: []Note{}}
 	var o2oLines []o2o.OrderLine
 	for i, line := range order.Lines {
 		p, err := n.catalog.Lookup(line.SKU)
@@ -183,28 +218,37 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		r.Findings = append(r.Findings, Finding{Kind: kind, Rule: v.Rule, Parties: []PartyRef{seller}, SKUs: []string{p.SKU},
 			Evidence: []string{fmt.Sprintf("lines[%d]: %s %s through %s by %s", i, p.SKU, line.Quantity, order.Channel, seller)}, Reason: v.Reason})
 	}
-	holder, held := facts.Leads.Holder(order.Customer.ID, order.At)
+	holder, held := leads.Holder(order.Customer.ID, order.At)
 	if order.Channel == o2o.ChannelB2C {
 		if f, ok := n.steered(order, facts, holder, held); ok {
 			r.Findings = append(r.Findings, f)
 		}
 	}
 	if order.Channel != o2o.ChannelDealer && len(o2oLines) > 0 {
-		if d, region, ok := n.TerritoryAt(order.Delivery); ok && d.Mode == ModeFused {
+		d, region, ok := n.TerritoryAt(order.Delivery)
+		if ok && d.Mode == ModeIndependent {
+			r.Notes = append(r.Notes, Note{Kind: NoteIndependentTerritory, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
+				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of independent dealer %s", order.Delivery, region, d.ID)},
+				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of independent dealer %s: allowed, and no cross-compensation is due (the dealer has no O2O role)", order.Channel, d.ID)})
+		}
+		if ok && d.Mode == ModeFused {
 			e := Entitlement{Dealer: d.ID, OrderID: order.ID, Channel: order.Channel, Delivery: order.Delivery, Territory: region,
 				Lines: o2oLines, At: order.At, Rule: RuleCrossCompensation}
 			r.Entitlements = append(r.Entitlements, e)
 			r.Findings = append(r.Findings, Finding{Kind: KindCrossCompensation, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
 				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", order.Delivery, region, d.ID)},
-				Reason: fmt.Sprintf("an O2O-line %s sale delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
+				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
 		}
 	}
 	if order.ServedBy != nil && order.Channel != o2o.ChannelDealer {
 		f, ok, err := n.serving(order, facts, served, need, holder, held)
-		if err != nil {
+		var re *RouteError
+		switch {
+		case errors.As(err, &re):
+			r.Notes = append(r.Notes, unchecked(served, re))
+		case err != nil:
 			return Report{}, err
-		}
-		if ok {
+		case ok:
 			r.Findings = append(r.Findings, f)
 		}
 	}
@@ -283,10 +327,6 @@ func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need Ca
 		return Finding{}, false, nil
 	}
 	d, err := n.route(order, need)
-	var re *RouteError
-	if errors.As(err, &re) {
-		return Finding{}, false, nil
-	}
 	if err != nil {
 		return Finding{}, false, err
 	}
@@ -296,4 +336,22 @@ func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need Ca
 	return Finding{Kind: KindUnroutedServing, Rule: RuleServeAsRouted, Parties: []PartyRef{served, d.Serve},
 		Evidence: []string{d.Reason},
 		Reason:   fmt.Sprintf("%s serves the order but routing picks %s for %s in %s, and no reason was recorded", served, d.Serve, need, order.Delivery)}, true, nil
+}
+
+// unchecked notes that the serving party could not be checked because
+// routing failed.
+func unchecked(served PartyRef, re *RouteError) Note {
+	parties := []PartyRef{served}
+	for _, p := range re.Tied {
+		if !containsRef(parties, p) {
+			parties = append(parties, p)
+		}
+	}
+	why := fmt.Sprintf("routing finds no candidate able to do %s in %s", re.Need, re.Delivery)
+	if errors.Is(re, ErrTie) {
+		why = fmt.Sprintf("routing refuses a tie among %d candidates for %s in %s", len(re.Tied), re.Need, re.Delivery)
+	}
+	return Note{Kind: NoteServingUnchecked, Rule: RuleServeAsRouted, Parties: parties,
+		Evidence: []string{re.Error()},
+		Reason:   fmt.Sprintf("%s serves the order, but %s, so whether it is the right party is not checked; a person should confirm it", served, why)}
 }

@@ -3,6 +3,7 @@ package channel
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,7 +98,7 @@ func TestCrossCompensationEntitlement(t *testing.T) {
 	}
 	want := []Entitlement{{Dealer: "DL-HZ", OrderID: "O-10", Channel: o2o.ChannelO2O, Delivery: o.Delivery, Territory: o2o.MustRegionCode("330100"),
 		Lines: []o2o.OrderLine{o.Lines[0], o.Lines[2]}, At: o.At, Rule: RuleCrossCompensation}}
-	if diff := cmp.Diff(want, r.Entitlements, regionEq); diff != "" {
+	if diff := cmp.Diff(want, r.Entitlements); diff != "" {
 		t.Errorf("entitlements (-want +got):\n%s", diff)
 	}
 	if len(r.Conflicts()) != 1 || r.Conflicts()[0].Kind != KindDealerLineOutsideDealers {
@@ -112,7 +113,7 @@ func TestCrossCompensationEntitlement(t *testing.T) {
 	if err := o2o.DecodeJSON(data, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(r, back, regionEq); diff != "" {
+	if diff := cmp.Diff(r, back); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 }
@@ -137,6 +138,57 @@ func TestCheckOrderErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := n.CheckOrder(tc.order, tc.facts); !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckOrderNotes(t *testing.T) {
+	n := testNetwork(t)
+	cfg := testConfig(t)
+	cfg.Routing.Ties = TieRefuse
+	strict, err := cfg.Build(testCatalog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		kind    Kind
+		parties []PartyRef
+		reason  string
+	}
+	tests := []struct {
+		name  string
+		net   *Network
+		order o2o.Order
+		facts Facts
+		want  []want
+	}{
+		{"no route: serving unchecked", n, order("O-1", o2o.ChannelO2O, "110105001", served(o2o.PartyStore, "SZ-NT", "")), Facts{},
+			[]want{{NoteServingUnchecked, []PartyRef{Store("SZ-NT")}, "routing finds no candidate able to do retail in 110105001"}}},
+		{"refused tie: serving unchecked", strict, order("O-2", o2o.ChannelO2O, "330106002", served(o2o.PartyStore, "HZ-XH2", "")), Facts{Need: CapMeasurement},
+			[]want{{NoteServingUnchecked, []PartyRef{Store("HZ-XH2"), Store("HZ-XH")}, "routing refuses a tie among 2 candidates"}}},
+		{"recorded reason: nothing to check", n, order("O-3", o2o.ChannelO2O, "110105001", served(o2o.PartyStore, "SZ-NT", "")), Facts{ServingReason: "customer moved"}, nil},
+		{"independent territory", n, order("O-4", o2o.ChannelO2O, "441900003", served(o2o.PartyStore, "GD-PROV", "")), Facts{},
+			[]want{{NoteIndependentTerritory, []PartyRef{Dealer("DL-DG")}, "no cross-compensation is due"}}},
+		{"independent territory, dealer line only", n, order("O-5", o2o.ChannelDealer, "441900003", lines("FLOOR-D7"), served(o2o.PartyDealer, "DL-DG", "")), Facts{}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tc.net.CheckOrder(tc.order, tc.facts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Conflicts()) != 0 {
+				t.Errorf("conflicts = %+v", r.Conflicts())
+			}
+			if len(r.Notes) != len(tc.want) {
+				t.Fatalf("notes = %+v", r.Notes)
+			}
+			for i, w := range tc.want {
+				got := r.Notes[i]
+				if got.Kind != w.kind || !cmp.Equal(got.Parties, w.parties) || !strings.Contains(got.Reason, w.reason) || len(got.Evidence) == 0 {
+					t.Errorf("note %d = %+v, want %+v", i, got, w)
+				}
 			}
 		})
 	}

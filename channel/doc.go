@@ -17,7 +17,9 @@
 // SKU of a model the stores sell is a risk (seed 003). [Network.MaySell]
 // answers "may SKU X be sold through channel C by party P?" with the rule
 // and the reason; [Network.Listing] and [Network.CheckOrder] go through the
-// same check, so listing, lookup and checkout never disagree.
+// same check, so listing, lookup and checkout never disagree. A store may
+// narrow what it sells with an [Assortment] (include and exclude
+// [Selection]s by SKU, category or brand), applied inside the same check.
 //
 // # Territories and dealer modes
 //
@@ -48,7 +50,18 @@
 // an O2O-line product sold by a dealer; an O2O-line sale delivered into a
 // fused dealer's territory, with an [Entitlement] for settlement; and an
 // order served by someone other than the lead holder, or than routing's
-// pick without a recorded reason.
+// pick without a recorded reason. What it cannot decide it does not skip
+// silently: where routing itself finds no one or refuses a tie, the
+// [Report] carries a [NoteServingUnchecked] note; a sale into an
+// independent dealer's territory gets a [NoteIndependentTerritory] note.
+// [Facts] (leads, coupons, the capability needed, a recorded serving
+// reason) round-trip through JSON with their lead registry.
+//
+// # Cost
+//
+// [Network.Route] reads, and checks, only the order's delivery region (and
+// with leads its customer and instant); [Network.CheckOrder] validates the
+// whole order once and routes on the same internal path.
 //
 // # Lead protection
 //
@@ -56,6 +69,8 @@
 // [Leads.Register] returns a new one. The first valid registration holds the
 // customer for the protection window (calendar days in +08:00); later
 // claims by others are conflicts; expired registrations free the customer.
+// Its JSON form carries its window; [Network.ParseLeads] checks a saved
+// registry against the network once.
 //
 // # Showcase plans (爆款)
 //

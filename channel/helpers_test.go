@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"github.com/google/go-cmp/cmp"
 	"os"
 	"testing"
 	"time"
@@ -83,6 +82,3 @@ func order(id string, ch o2o.Channel, delivery string, opts ...orderOpt) o2o.Ord
 	}
 	return o
 }
-
-// regionEq lets cmp compare o2o.RegionCode, whose field is unexported.
-var regionEq = cmp.Comparer(func(a, b o2o.RegionCode) bool { return a == b })

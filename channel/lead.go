@@ -56,26 +56,43 @@ type Claim struct {
 }
 
 // Leads is a lead registry: who holds which customer, and the conflicting
-// claims seen. It is an immutable value: Register returns a new Leads and
-// leaves the receiver unchanged, so the caller keeps the registry and passes
-// it back; instants are always passed in. Get an empty one from
-// Network.Leads. The zero Leads holds nothing and refuses registrations.
-// Leads is safe for concurrent use.
+// claims seen, with its protection window. It is an immutable value:
+// Register returns a new Leads and leaves the receiver unchanged, so the
+// caller keeps the registry and passes it back; instants are always passed
+// in. Get an empty one from Network.Leads.
+//
+// A registry made by Network.Leads, RegisterAll or ParseLeads is bound to its
+// network's parties and window. One decoded with encoding/json (inside Facts,
+// say) is unbound: it answers Holder with the window it was saved with, and
+// CheckOrder and RouteWithLeads check it against their network on each call
+// (decode it with Network.ParseLeads to check it once). The zero Leads holds
+// nothing and refuses registrations. Leads is safe for concurrent use.
 type Leads struct {
 	net       *Network
+	days      int             // protection window in +08:00 calendar days
 	held      map[string]Lead // customer → latest holding (possibly expired)
 	conflicts []Claim
 }
 
 // Leads returns an empty lead registry bound to the network's parties and
 // protection window.
-func (n *Network) Leads() Leads { return Leads{net: n, held: map[string]Lead{}} }
+func (n *Network) Leads() Leads {
+	return Leads{net: n, days: n.protectionDays, held: map[string]Lead{}}
+}
 
 // until returns the end of a lead's protection window: its instant plus the
 // protection days in the +08:00 calendar.
 func (l Leads) until(lead Lead) time.Time {
-	return lead.At.In(l.net.loc).AddDate(0, 0, l.net.protectionDays)
+	return lead.At.In(o2o.China()).AddDate(0, 0, l.days)
 }
+
+// ProtectionDays returns the registry's protection window in +08:00
+// calendar days (0 for the zero Leads).
+func (l Leads) ProtectionDays() int { return l.days }
+
+// IsZero reports whether the registry holds no lead and recorded no
+// conflict. Facts leaves such a registry out of its JSON.
+func (l Leads) IsZero() bool { return len(l.held) == 0 && len(l.conflicts) == 0 }
 
 // Holder returns the lead holding the customer at the instant: registered at
 // or before it, and not yet expired.
@@ -125,19 +142,21 @@ func (l Leads) Register(lead Lead) (Leads, Claim, error) {
 		}
 		c.Outcome, c.Rule = OutcomeConflict, RuleLeadConflict
 		c.Reason = fmt.Sprintf("%s claims customer %q, held by %s since %s until %s: the first valid registration holds", lead.Party, lead.Customer, h.Party, h.At.Format(time.RFC3339), c.Until.Format(time.RFC3339))
-		next := Leads{net: l.net, held: l.held, conflicts: append(slices.Clone(l.conflicts), c)}
+		next := Leads{net: l.net, days: l.days, held: l.held, conflicts: append(slices.Clone(l.conflicts), c)}
 		return next, c, nil
 	}
 	c := Claim{Lead: lead, Outcome: OutcomeHeld, Holder: lead, Until: l.until(lead), Rule: RuleLeadFirst}
-	c.Reason = fmt.Sprintf("%s holds customer %q from %s until %s (%d days)", lead.Party, lead.Customer, lead.At.Format(time.RFC3339), c.Until.Format(time.RFC3339), l.net.protectionDays)
+	c.Reason = fmt.Sprintf("%s holds customer %q from %s until %s (%d days)", lead.Party, lead.Customer, lead.At.Format(time.RFC3339), c.Until.Format(time.RFC3339), l.days)
 	if has {
 		c.Reason += fmt.Sprintf("; the previous holding by %s expired", h.Party)
 	}
 	held := maps.Clone(l.held)
 	held[lead.Customer] = lead
-	return Leads{net: l.net, held: held, conflicts: l.conflicts}, c, nil
+	return Leads{net: l.net, days: l.days, held: held, conflicts: l.conflicts}, c, nil
 }
 
+// checkLead checks a registration's shape and, with a network, that its
+// party belongs to it.
 func (n *Network) checkLead(lead Lead) error {
 	switch {
 	case lead.Customer == "":
@@ -146,7 +165,9 @@ func (n *Network) checkLead(lead Lead) error {
 		return o2o.Invalid("at", "is required")
 	case lead.Party.Kind != o2o.PartyStore && lead.Party.Kind != o2o.PartyAgent:
 		return o2o.Invalidf("party.kind", "only stores and agents register leads, not %q", string(lead.Party.Kind))
-	case !n.Has(lead.Party):
+	case lead.Party.ID == "":
+		return o2o.Invalid("party.id", "is required")
+	case n != nil && !n.Has(lead.Party):
 		return o2o.Invalidf("party.id", "%s is not in the network", lead.Party)
 	}
 	return nil
@@ -175,11 +196,13 @@ func (n *Network) RegisterAll(leads []Lead) (Leads, []Claim, error) {
 
 // leadsJSON is the registry's JSON shape.
 type leadsJSON struct {
-	Held      []Lead  `json:"held"`
-	Conflicts []Claim `json:"conflicts"`
+	ProtectionDays int     `json:"protectionDays"`
+	Held           []Lead  `json:"held"`
+	Conflicts      []Claim `json:"conflicts"`
 }
 
-// MarshalJSON writes {"held":[…],"conflicts":[…]}, holdings sorted by customer.
+// MarshalJSON writes {"protectionDays":30,"held":[…],"conflicts":[…]},
+// holdings sorted by customer.
 func (l Leads) MarshalJSON() ([]byte, error) {
 	held := slices.Collect(maps.Values(l.held))
 	slices.SortFunc(held, func(a, b Lead) int { return cmp.Compare(a.Customer, b.Customer) })
@@ -190,24 +213,56 @@ func (l Leads) MarshalJSON() ([]byte, error) {
 	if conflicts == nil {
 		conflicts = []Claim{}
 	}
-	return json.Marshal(leadsJSON{Held: held, Conflicts: conflicts})
+	return json.Marshal(leadsJSON{ProtectionDays: l.days, Held: held, Conflicts: conflicts})
 }
 
-// ParseLeads rebuilds a registry from its JSON form, checking every holding
-// against the network (known store or agent, customer and instant set, one
-// holding per customer). Unknown fields are refused. Errors wrap o2o.ErrInvalid.
+// UnmarshalJSON decodes a registry strictly into an unbound Leads, checking
+// its shape (customer, instant and a store or agent on every registration,
+// one holding per customer, a window of 1 to 3660 days when anything is
+// held) but not its parties. Errors wrap o2o.ErrInvalid.
+func (l *Leads) UnmarshalJSON(data []byte) error {
+	var raw leadsJSON
+	if err := o2o.DecodeJSON(data, &raw); err != nil {
+		return err
+	}
+	got, err := raw.build(nil)
+	if err != nil {
+		return err
+	}
+	*l = got
+	return nil
+}
+
+// ParseLeads rebuilds a registry from its JSON form and binds it to the
+// network: every registration is checked as UnmarshalJSON does, and its
+// party must be a store or agent of the network. The network's protection
+// window replaces the saved one. Unknown fields are refused. Errors wrap
+// o2o.ErrInvalid.
 func (n *Network) ParseLeads(data []byte) (Leads, error) {
 	var raw leadsJSON
-	if err := decodeJSON(data, &raw); err != nil {
+	if err := o2o.DecodeJSON(data, &raw); err != nil {
 		return Leads{}, err
 	}
-	l := n.Leads()
+	return raw.build(n)
+}
+
+// build checks the decoded registry, against the network when there is one.
+func (raw leadsJSON) build(n *Network) (Leads, error) {
+	if err := checkSetting("protectionDays", raw.ProtectionDays); err != nil {
+		return Leads{}, err
+	}
+	l := Leads{net: n, days: raw.ProtectionDays, held: make(map[string]Lead, len(raw.Held))}
+	if n != nil {
+		l.days = n.protectionDays
+	} else if l.days == 0 && (len(raw.Held) > 0 || len(raw.Conflicts) > 0) {
+		return Leads{}, o2o.Invalid("protectionDays", "is required when leads are held")
+	}
 	for i, h := range raw.Held {
 		if err := n.checkLead(h); err != nil {
 			return Leads{}, o2o.Prefix(fmt.Sprintf("held[%d]", i), err)
 		}
 		if _, dup := l.held[h.Customer]; dup {
-			return Leads{}, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: fmt.Sprintf("held[%d].customer", i), Reason: fmt.Sprintf("repeats customer %q", h.Customer)}}, Err: o2o.ErrDuplicate}
+			return Leads{}, o2o.InvalidAs(o2o.ErrDuplicate, fmt.Sprintf("held[%d].customer", i), fmt.Sprintf("repeats customer %q", h.Customer))
 		}
 		l.held[h.Customer] = h
 	}
@@ -227,4 +282,30 @@ func (n *Network) ParseLeads(data []byte) (Leads, error) {
 		l.conflicts = raw.Conflicts
 	}
 	return l, nil
+}
+
+// bind returns the registry bound to the network: as it is when already
+// bound to n, else checked against n's parties and given n's window.
+// Errors wrap o2o.ErrInvalid.
+func (n *Network) bind(l Leads) (Leads, error) {
+	if l.net == n {
+		return l, nil
+	}
+	if l.IsZero() {
+		return n.Leads(), nil
+	}
+	customers := slices.Sorted(maps.Keys(l.held))
+	for _, c := range customers {
+		if err := n.checkLead(l.held[c]); err != nil {
+			return Leads{}, o2o.Prefix(fmt.Sprintf("held[%q]", c), err)
+		}
+	}
+	for i, c := range l.conflicts {
+		for _, lead := range []Lead{c.Lead, c.Holder} {
+			if err := n.checkLead(lead); err != nil {
+				return Leads{}, o2o.Prefix(fmt.Sprintf("conflicts[%d]", i), err)
+			}
+		}
+	}
+	return Leads{net: n, days: n.protectionDays, held: l.held, conflicts: l.conflicts}, nil
 }

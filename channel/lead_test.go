@@ -3,6 +3,7 @@ package channel
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,119 @@ func TestRegisterAllAndJSON(t *testing.T) {
 	}
 	if _, _, err := n.RegisterAll([]Lead{{Customer: "C", Party: Store("XX"), At: day(1)}}); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("RegisterAll bad: %v", err)
+	}
+}
+
+func TestLeadsJSONUnbound(t *testing.T) {
+	n := testNetwork(t)
+	l, _, err := n.RegisterAll([]Lead{
+		{Customer: "C-1", Party: Store("SZ-NT"), At: day(2)},
+		{Customer: "C-1", Party: Store("SZ-NS"), At: day(3)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"protectionDays":30`) {
+		t.Errorf("window not saved: %s", data)
+	}
+	// encoding/json gives an unbound registry that keeps its window.
+	var u Leads
+	if err := json.Unmarshal(data, &u); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := u.Holder("C-1", day(20)); !ok || h.Party != Store("SZ-NT") {
+		t.Errorf("unbound holder = %+v %v", h, ok)
+	}
+	if _, ok := u.Holder("C-1", day(2).AddDate(0, 0, 30)); ok {
+		t.Error("unbound registry ignores its window")
+	}
+	if again, _ := json.Marshal(u); string(again) != string(data) {
+		t.Errorf("round trip:\n%s\n%s", data, again)
+	}
+	if _, _, err := u.Register(Lead{Customer: "C-2", Party: Store("SZ-NT"), At: day(4)}); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("unbound Register: %v", err)
+	}
+	// The zero registry round-trips too.
+	var z Leads
+	data, _ = json.Marshal(Leads{})
+	if err := json.Unmarshal(data, &z); err != nil || !z.IsZero() {
+		t.Errorf("zero round trip: %v %+v", err, z)
+	}
+	for _, bad := range []string{
+		`{"protectionDays":0,"held":[{"customer":"C","party":{"kind":"store","id":"SZ-NT"},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}`,
+		`{"protectionDays":-1,"held":[],"conflicts":[]}`,
+		`{"protectionDays":30,"held":[{"customer":"C","party":{"kind":"dealer","id":"DL-HZ"},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}`,
+		`{"protectionDays":30,"held":[{"customer":"C","party":{"kind":"store","id":""},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}`,
+		`{"protectionDays":30,"held":[],"conflicts":[],"x":1}`,
+	} {
+		var l Leads
+		if err := json.Unmarshal([]byte(bad), &l); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("Unmarshal(%s) = %v", bad, err)
+		}
+	}
+}
+
+// TestFactsJSON checks that Facts round-trip with their lead registry and
+// that a decoded (unbound) registry gives the same report as the original.
+func TestFactsJSON(t *testing.T) {
+	n := testNetwork(t)
+	leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store("HZ-XH"), At: day(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := Facts{Leads: leads, Coupons: []Coupon{{Code: "CPN-9", Customer: "C-1", Store: "SZ-NT"}}, Need: CapMeasurement, ServingReason: "asked"}
+	data, err := json.Marshal(facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Facts
+	if err := o2o.DecodeJSON(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := json.Marshal(back); string(again) != string(data) {
+		t.Errorf("round trip:\n%s\n%s", data, again)
+	}
+	o := order("O-1", o2o.ChannelB2C, "440305001")
+	want, err := n.CheckOrder(o, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := n.CheckOrder(o, back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("report from decoded facts (-want +got):\n%s", diff)
+	}
+	if len(got.Findings) == 0 || got.Findings[0].Kind != KindSteeredToB2C {
+		t.Errorf("findings = %+v", got.Findings)
+	}
+	// Empty facts leave the registry out.
+	if data, _ := json.Marshal(Facts{}); string(data) != `{}` {
+		t.Errorf("empty facts = %s", data)
+	}
+	// A decoded registry naming a party this network lacks is refused.
+	var foreign Facts
+	if err := json.Unmarshal([]byte(`{"leads":{"protectionDays":30,"held":[{"customer":"C-1","party":{"kind":"store","id":"XX"},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}}`), &foreign); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.CheckOrder(o, foreign); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("foreign leads in CheckOrder: %v", err)
+	}
+	if _, err := n.RouteWithLeads(o, CapRetail, foreign.Leads); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("foreign leads in RouteWithLeads: %v", err)
+	}
+	// A registry saved with another window takes the network's.
+	var other Leads
+	if err := json.Unmarshal([]byte(`{"protectionDays":3,"held":[{"customer":"C-1","party":{"kind":"store","id":"SZ-NT"},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}`), &other); err != nil {
+		t.Fatal(err)
+	}
+	d, err := n.RouteWithLeads(order("O-2", o2o.ChannelO2O, "440305001", at(day(10))), CapRetail, other)
+	if err != nil || d.Rule != RuleRouteLead || d.Serve != Store("SZ-NT") {
+		t.Errorf("network window not applied: %+v %v", d, err)
 	}
 }

@@ -41,6 +41,8 @@ type point struct {
 	caps     capSet
 	priority int
 	store    bool
+	// assortment narrows what a store sells; zero for reformed dealers.
+	assortment Assortment
 }
 
 // tieOrder is the documented tie rule: stores before reformed dealers, then
@@ -142,7 +144,15 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true})
+		for _, sel := range []struct {
+			name string
+			s    Selection
+		}{{"include", s.Assortment.Include}, {"exclude", s.Assortment.Exclude}} {
+			if err := sel.s.check(path+".assortment."+sel.name, catalog); err != nil {
+				return nil, err
+			}
+		}
+		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment})
 	}
 	for i, a := range n.cfg.Agents {
 		path := fmt.Sprintf("agents[%d]", i)
@@ -309,7 +319,8 @@ func (n *Network) TerritoryAt(region o2o.RegionCode) (DealerInfo, o2o.RegionCode
 	if region.IsZero() {
 		return DealerInfo{}, o2o.RegionCode{}, false
 	}
-	for _, a := range append([]o2o.RegionCode{region}, region.Ancestors()...) {
+	var buf [4]o2o.RegionCode
+	for _, a := range chain(region, &buf) {
 		if k, ok := n.territory[a]; ok {
 			return n.dealerInfo(k), a, true
 		}

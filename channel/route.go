@@ -60,10 +60,16 @@ type Decision struct {
 //
 // Routing looks candidates up by region (the delivery region and its
 // ancestors), never by scanning the network. Route ignores leads; see
-// RouteWithLeads. Errors: an invalid order or capability wraps
-// o2o.ErrInvalid; no capable candidate is a *RouteError wrapping ErrNoRoute.
+// RouteWithLeads.
+//
+// Route reads only the order's id and delivery region, and checks only
+// those: it is a hot path, and the rest of the order (lines, channel,
+// placement) does not bear on who serves. CheckOrder validates the whole
+// order once and routes on the same path. Errors: a missing delivery region
+// or an unknown capability wraps o2o.ErrInvalid; no capable candidate is a
+// *RouteError wrapping ErrNoRoute.
 func (n *Network) Route(order o2o.Order, need Capability) (Decision, error) {
-	if err := checkRouteInput(order, need); err != nil {
+	if err := checkRouteInput(order, need, false); err != nil {
 		return Decision{}, err
 	}
 	return n.route(order, need)
@@ -76,10 +82,22 @@ func (n *Network) Route(order o2o.Order, need Capability) (Decision, error) {
 // specialist). A holder that cannot is a *RouteError wrapping
 // ErrLeadHolderCannotServe — the customer is never passed silently to
 // another party. Without a held lead it routes as Route does.
+//
+// Besides what Route checks, it needs the order's customer id and instant.
+// A registry decoded with encoding/json, or built by another network, is
+// first checked against this network and takes its window.
 func (n *Network) RouteWithLeads(order o2o.Order, need Capability, leads Leads) (Decision, error) {
-	if err := checkRouteInput(order, need); err != nil {
+	if err := checkRouteInput(order, need, true); err != nil {
 		return Decision{}, err
 	}
+	leads, err := n.bind(leads)
+	if err != nil {
+		return Decision{}, fmt.Errorf("route %q: leads: %w", order.ID, err)
+	}
+	return n.routeWithLeads(order, need, leads)
+}
+
+func (n *Network) routeWithLeads(order o2o.Order, need Capability, leads Leads) (Decision, error) {
 	lead, ok := leads.Holder(order.Customer.ID, order.At)
 	if !ok {
 		return n.route(order, need)
@@ -101,9 +119,16 @@ func (n *Network) RouteWithLeads(order o2o.Order, need Capability, leads Leads) 
 	return d, nil
 }
 
-func checkRouteInput(order o2o.Order, need Capability) error {
-	if err := order.Validate(); err != nil {
-		return fmt.Errorf("route: %w", err)
+// checkRouteInput checks what routing reads: the delivery region and the
+// capability, and with leads the customer and the instant.
+func checkRouteInput(order o2o.Order, need Capability, leads bool) error {
+	switch {
+	case order.Delivery.IsZero():
+		return fmt.Errorf("route %q: %w", order.ID, o2o.Invalid("delivery", "is required"))
+	case leads && order.Customer.ID == "":
+		return fmt.Errorf("route %q: %w", order.ID, o2o.Invalid("customer.id", "is required"))
+	case leads && order.At.IsZero():
+		return fmt.Errorf("route %q: %w", order.ID, o2o.Invalid("at", "is required"))
 	}
 	if !need.Valid() {
 		return &o2o.EnumError{Enum: "capability", Value: string(need)}
@@ -115,8 +140,8 @@ func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
 	d := Decision{OrderID: order.ID, Need: need, Delivery: order.Delivery, PassedOver: []PassedOver{}}
 	chosen := -1
 	var tied []int
-	regions := append([]o2o.RegionCode{order.Delivery}, order.Delivery.Ancestors()...)
-	for _, r := range regions {
+	var buf [4]o2o.RegionCode
+	for _, r := range chain(order.Delivery, &buf) {
 		idx := n.byCover[r]
 		if chosen >= 0 {
 			for _, i := range idx {
@@ -220,4 +245,13 @@ func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability)
 		}
 	}
 	return o2o.RegionCode{}, fmt.Sprintf("%s does not cover %s", pt.ref, delivery)
+}
+
+// chain returns the region and its ancestors, nearest first, in buf.
+func chain(r o2o.RegionCode, buf *[4]o2o.RegionCode) []o2o.RegionCode {
+	out := buf[:0]
+	for ok := !r.IsZero(); ok && len(out) < len(buf); r, ok = r.Parent() {
+		out = append(out, r)
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/o2okit/o2okit/o2o"
@@ -124,10 +125,28 @@ func TestRouteErrors(t *testing.T) {
 	if !strings.Contains(err.Error(), "store:HZ-SC: covers the township 330102001 but cannot do construction") {
 		t.Errorf("message %q", err)
 	}
-	bad := order("O-4", o2o.ChannelO2O, "440305001")
-	bad.Lines = nil
-	if _, err := n.Route(bad, CapRetail); !errors.Is(err, o2o.ErrInvalid) {
-		t.Errorf("invalid order: %v", err)
+	// Route checks what it reads: the delivery region (and, with leads, the
+	// customer and the instant). Lines do not bear on who serves.
+	noDelivery := order("O-4", o2o.ChannelO2O, "440305001")
+	noDelivery.Delivery = o2o.RegionCode{}
+	if _, err := n.Route(noDelivery, CapRetail); !errors.Is(err, o2o.ErrInvalid) || !strings.Contains(err.Error(), "delivery") {
+		t.Errorf("no delivery: %v", err)
+	}
+	noLines := order("O-4", o2o.ChannelO2O, "440305001")
+	noLines.Lines = nil
+	if d, err := n.Route(noLines, CapRetail); err != nil || d.Serve != Store("SZ-NT") {
+		t.Errorf("no lines: %+v %v", d, err)
+	}
+	for name, mutate := range map[string]func(*o2o.Order){
+		"customer.id": func(o *o2o.Order) { o.Customer.ID = "" },
+		"at":          func(o *o2o.Order) { o.At = time.Time{} },
+		"delivery":    func(o *o2o.Order) { o.Delivery = o2o.RegionCode{} },
+	} {
+		o := order("O-4", o2o.ChannelO2O, "440305001")
+		mutate(&o)
+		if _, err := n.RouteWithLeads(o, CapRetail, n.Leads()); !errors.Is(err, o2o.ErrInvalid) || !strings.Contains(err.Error(), name) {
+			t.Errorf("RouteWithLeads without %s: %v", name, err)
+		}
 	}
 	var ee *o2o.EnumError
 	if _, err := n.Route(order("O-5", o2o.ChannelO2O, "440305001"), "fly"); !errors.As(err, &ee) {
@@ -223,7 +242,7 @@ func TestRouteIndependentOfListingOrder(t *testing.T) {
 			need := Capabilities()[rng.IntN(len(Capabilities()))]
 			d1, err1 := base.Route(o, need)
 			d2, err2 := shuffled.Route(o, need)
-			if diff := cmp.Diff(d1, d2, regionEq); diff != "" || (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
+			if diff := cmp.Diff(d1, d2); diff != "" || (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
 				t.Fatalf("%s %s: decisions differ: %s\n%v\n%v", o.Delivery, need, diff, err1, err2)
 			}
 		}

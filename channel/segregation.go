@@ -35,6 +35,9 @@ const (
 	// RuleTerritory: a dealer sells its line only within its own territory
 	// (地域代理制).
 	RuleTerritory Rule = "territory.exclusive"
+	// RuleAssortment: a store sells through O2O only what its assortment
+	// (product selection) includes and does not exclude.
+	RuleAssortment Rule = "segregation.store_assortment"
 	// RuleAllowed: every rule passed.
 	RuleAllowed Rule = "segregation.allowed"
 )
@@ -201,8 +204,8 @@ type Verdict struct {
 // The rules, in order: a dealer-line product sells only through the dealer
 // channel, and an O2O-line one never does; a brand and model on both lines is
 // refused; online-only and O2O-only SKUs keep to their channel; B2C is sold
-// by the platform; O2O by a store, an agent, a reformed dealer or the
-// platform on a store's behalf; the dealer channel by a fused or independent
+// by the platform; O2O by a store or an agent within the store's assortment,
+// a reformed dealer, or the platform on a store's behalf; the dealer channel by a fused or independent
 // dealer within its own territory.
 //
 // Errors: an unknown SKU or party wraps o2o.ErrNotFound; an unknown channel
@@ -263,7 +266,11 @@ func (n *Network) verdict(s Sale, p o2o.Product) Verdict {
 		}
 	case o2o.ChannelO2O:
 		switch k {
-		case o2o.PartyStore, o2o.PartyAgent, o2o.PartyPlatform:
+		case o2o.PartyStore, o2o.PartyAgent:
+			if why := n.storeOf(s.Seller).assortment.why(p); why != "" {
+				return deny(RuleAssortment, "%s; %s sells through O2O only its own selection", why, s.Seller)
+			}
+		case o2o.PartyPlatform:
 		case o2o.PartyDealer:
 			if m := n.dealers[n.dealerByID[s.Seller.ID]].cfg.Mode; m != ModeReformed {
 				return deny(RuleSeller, "dealer %s is %s and has no O2O role; only a reformed dealer (改造) sells the O2O line", s.Seller.ID, m)
@@ -305,4 +312,13 @@ func (n *Network) Listing(ch o2o.Channel, seller PartyRef) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// storeOf returns the service point of a store, or of an agent's store. The
+// party must be known to the network.
+func (n *Network) storeOf(p PartyRef) *point {
+	if p.Kind == o2o.PartyAgent {
+		return &n.points[n.agents[p.ID].store]
+	}
+	return &n.points[n.byRef[p]]
 }

@@ -141,8 +141,24 @@ func TestListing(t *testing.T) {
 // checkout give the same answer for every SKU, channel and seller: no path
 // shows or sells what another refuses (productdevbook/tezgah#132).
 func TestSegregationPathsAgree(t *testing.T) {
-	n := testNetwork(t)
-	sellers := []PartyRef{Store("SZ-NT"), Store("HZ-XH"), Agent("AG-LI"), Dealer("DL-HZ"), Dealer("DL-DG"), Dealer("DL-CD"), Platform("platform")}
+	for _, file := range []string{"network.json", "network_assortment.json"} {
+		t.Run(file, func(t *testing.T) {
+			cfg, err := ParseConfig(readFile(t, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := cfg.Build(testCatalog(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			segregationPathsAgree(t, n)
+		})
+	}
+}
+
+func segregationPathsAgree(t *testing.T, n *Network) {
+	sellers := []PartyRef{Store("SZ-NT"), Store("SZ-NS"), Store("HZ-XH"), Agent("AG-LI"), Agent("AG-WANG"), Dealer("DL-HZ"), Dealer("DL-DG"), Dealer("DL-CD"), Platform("platform")}
+	agentStore := map[string]string{"AG-LI": "SZ-NS", "AG-WANG": "SZ-NT"}
 	deliveries := []string{"330106001", "441900003", "510107", "440305001"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	rounds := 300
@@ -179,7 +195,7 @@ func TestSegregationPathsAgree(t *testing.T) {
 		if seller.Kind != o2o.PartyPlatform {
 			o.ServedBy = &o2o.Serving{Kind: seller.Kind, PartyID: seller.ID}
 			if seller.Kind == o2o.PartyAgent {
-				o.ServedBy.StoreID = "SZ-NS"
+				o.ServedBy.StoreID = agentStore[seller.ID]
 			}
 		}
 		rep, err := n.CheckOrder(o, Facts{ServingReason: "test"})

@@ -110,10 +110,19 @@ func main() {
 	coupon := newOrder("O-7", o2o.ChannelB2C, "440305002", "SOFA-S3")
 	coupon.Customer.ID = "C-3"
 	coupon.PaidOnline = true
+	// Notes, not conflicts: routing finds no one in Beijing, so the serving
+	// store cannot be checked; a sale into an independent dealer's territory
+	// owes nothing.
+	uncovered := newOrder("O-8", o2o.ChannelO2O, "110105001", "SOFA-S3")
+	uncovered.Customer.ID = "C-5"
+	uncovered.ServedBy = &o2o.Serving{Kind: o2o.PartyStore, PartyID: "GD-PROV"}
+	independent := newOrder("O-9", o2o.ChannelO2O, "441900003", "SOFA-S3")
+	independent.Customer.ID = "C-5"
+	independent.ServedBy = &o2o.Serving{Kind: o2o.PartyStore, PartyID: "GD-PROV"}
 
 	facts := channel.Facts{Leads: leads, Need: channel.CapConstruction,
 		Coupons: []channel.Coupon{{Code: "CPN-88", Customer: "C-3", Store: "SZ-NS"}}}
-	for _, o := range []o2o.Order{steered, coupon, dealerLine, byDealer, crossComp, otherThanHolder, unrouted} {
+	for _, o := range []o2o.Order{steered, coupon, dealerLine, byDealer, crossComp, otherThanHolder, unrouted, uncovered, independent} {
 		r, err := net.CheckOrder(o, facts)
 		if err != nil {
 			log.Fatal(err)
@@ -127,6 +136,9 @@ func main() {
 		}
 		for _, e := range r.Entitlements {
 			fmt.Printf("  entitlement for settlement: dealer %s, territory %s, %d O2O line(s)\n", e.Dealer, e.Territory, len(e.Lines))
+		}
+		for _, n := range r.Notes {
+			fmt.Printf("  note [%s] %s\n", n.Kind, n.Reason)
 		}
 	}
 }
