@@ -36,18 +36,27 @@ func run() error {
 	if err := pricingStep(catalog); err != nil {
 		return err
 	}
-	return allocationStep()
+	for _, step := range []func() error{channelStep, allocationStep} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
+// stepNumber numbers the tour's headings in the order they print.
+var stepNumber int
+
 func heading(title string) {
-	fmt.Printf("\n== %s ==\n", title)
+	stepNumber++
+	fmt.Printf("\n== %d. %s ==\n", stepNumber, title)
 }
 
 // catalogStep builds the catalog: the O2O line, priced by the manufacturer
 // one price per province, and the dealer line, where dealers keep their
 // pricing power (產品區隔, segregation).
 func catalogStep() (*o2o.Catalog, error) {
-	heading("1. The catalog: O2O line and dealer line (產品區隔)")
+	heading("The catalog: O2O line and dealer line (產品區隔)")
 	catalog, err := o2o.NewCatalog([]o2o.Product{
 		{SKU: "TILE-YF600", Name: "Porcelain tile 600×600", Brand: "Dongpeng", Model: "YF600", Category: "tile", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
 		{SKU: "CAB-K1-O2O", Name: "Kitchen cabinet K1", Brand: "Oppein", Model: "K1", Category: "cabinet", Line: o2o.LineO2O, Unit: o2o.UnitPiece},
@@ -86,7 +95,7 @@ func catalogStep() (*o2o.Catalog, error) {
 // regionStep shows the two provinces the stores serve, and containment from
 // province down to township — what routing and territories are built on.
 func regionStep(catalog *o2o.Catalog) error {
-	heading("2. Regions: two provinces, down to the township")
+	heading("Regions: two provinces, down to the township")
 	stores := []struct {
 		name   string
 		region string
@@ -159,7 +168,7 @@ func regionStep(catalog *o2o.Catalog) error {
 // for Guangdong: one price per province (全省一個價), a bounded online
 // uplift, VAT shown, nothing negotiated.
 func pricingStep(catalog *o2o.Catalog) error {
-	heading("3. Pricing: one price per province, in store vs online (全省一個價)")
+	heading("Pricing: one price per province, in store vs online (全省一個價)")
 	book, err := pricing.NewBook(catalog, []pricing.Entry{
 		{SKU: "TILE-YF600", Price: o2o.MustParseMoney("89.00")},
 		{SKU: "TILE-YF600", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("85.00")},
@@ -221,7 +230,7 @@ func ptr[T any](v T) *T { return &v }
 // allocationStep splits a campaign's traffic cost over stores by the
 // traffic each received, to the fen (引流成本核算, drainage cost).
 func allocationStep() error {
-	heading("4. A campaign cost of 1,000,000.00 CNY allocated over stores (引流成本)")
+	heading("A campaign cost of 1,000,000.00 CNY allocated over stores (引流成本)")
 	cost := o2o.MustParseMoney("1000000.00")
 	visits := []struct {
 		store  string
