@@ -29,7 +29,6 @@ const channelNetworkJSON = `{
 // disjoint, an order routed to the store covering its township with the
 // candidates passed over, and an O2O sale into a fused dealer's territory
 // that entitles the dealer to cross-compensation (交叉補償).
-//
 func channelStep() error {
 	heading("Channel: segregation, routing and conflicts (渠道衝突)")
 	catalog, err := o2o.NewCatalog([]o2o.Product{
