@@ -134,7 +134,7 @@ func ExampleInstance_Migrate() {
 
 	err := project.Migrate(v2, nil, t0.Add(time.Hour))
 	fmt.Println(err, project.State(), "v", project.Definition().Version(), "steps", project.Seq())
-	fmt.Println(project.Overdue(t0.Add(49*time.Hour))[0].For)
+	fmt.Println(project.Overdue(t0.Add(49 * time.Hour))[0].For)
 	err = project.Migrate(v1, nil, t0.Add(2*time.Hour))
 	fmt.Println(errors.Is(err, workflow.ErrVersion))
 	// Output:
