@@ -111,7 +111,8 @@ func cloneMigrations(ms []Migration) []Migration {
 //     the events' own records;
 //   - Deadlines are exactly what the history gives: each due time is
 //     recomputed from the step that opened it, so a forged or reset due
-//     time is refused, and a restore never resets one.
+//     time is refused, and a restore never resets one. Changing a
+//     deadline is therefore a new version of the flow (see Migrate).
 //
 // The work is linear in the size of the snapshot. Restore keeps no
 // reference to the snapshot: later changes to it do not reach the instance.
