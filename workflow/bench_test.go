@@ -54,12 +54,14 @@ func BenchmarkFire(b *testing.B) {
 	}
 	ctx := context.Background()
 	in := New(def)
-	in.history = make([]Entry, 0, 32)
+	in.history = make([]record, 0, 32)
+	in.hfacts = make([]fact, 0, 32)
 	i := 0
 	for b.Loop() {
 		if i == 32 {
 			i = 0
 			in.history = in.history[:0]
+			in.hfacts = in.hfacts[:0]
 			in.state = "a"
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {

@@ -3,6 +3,8 @@ package workflow
 import (
 	"fmt"
 	"time"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // Fact names used by the decoration and after-sales flows.
@@ -64,13 +66,13 @@ type Option func(*options)
 type options struct {
 	noDIY       bool
 	version     int
-	deadlines   map[string]Duration
+	deadlines   map[string]o2o.Duration
 	warranty    Warranty
 	resolutions []string
 }
 
 func buildOptions(opts []Option) options {
-	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]Duration{}}
+	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}}
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -87,7 +89,7 @@ func WithVersion(v int) Option { return func(o *options) { o.version = v } }
 
 // WithDeadline sets the time allowed in state; zero removes its deadline.
 // An unknown state makes the flow's constructor fail.
-func WithDeadline(state string, within Duration) Option {
+func WithDeadline(state string, within o2o.Duration) Option {
 	return func(o *options) { o.deadlines[state] = within }
 }
 
@@ -103,8 +105,8 @@ func WithResolutions(events ...string) Option {
 // Warranty holds the free after-sales maintenance periods (guarantee 5),
 // counted from handover.
 type Warranty struct {
-	Product      Duration `json:"product"`
-	Construction Duration `json:"construction"`
+	Product      o2o.Duration `json:"product"`
+	Construction o2o.Duration `json:"construction"`
 }
 
 // DefaultWarranty is one year for products and two for construction.
@@ -309,7 +311,7 @@ func AfterSales(opts ...Option) (*Definition, error) {
 	return Build(s)
 }
 
-func applyDeadlines(s *Spec, deadlines map[string]Duration) {
+func applyDeadlines(s *Spec, deadlines map[string]o2o.Duration) {
 	for i := range s.States {
 		st := &s.States[i]
 		within, ok := deadlines[st.Name]
@@ -364,7 +366,7 @@ type GuaranteeCheck struct {
 // decoration project, at instant at (free maintenance depends on it), in
 // the seed's order.
 func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
-	f := in.facts
+	f := func(name string) string { v, _ := in.Fact(name); return v }
 	check := func(g Guarantee, held bool, yes, no string) GuaranteeCheck {
 		if held {
 			return GuaranteeCheck{g, true, yes}
@@ -372,17 +374,17 @@ func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
 		return GuaranteeCheck{g, false, no}
 	}
 	out := []GuaranteeCheck{
-		check(GuaranteeEco, f[FactEcoCertified] == "true", "eco certificates present (產品環保保障)", "no eco certificates recorded yet"),
-		check(GuaranteeProvincePrice, f[FactProvincePrice] == "true", "province-unified price on the order (價格全省統一)", "no province-unified price recorded"),
-		check(GuaranteePlatformOrder, f[FactPlatformOrder] != "", "ordered through the platform as "+f[FactPlatformOrder], "no platform order recorded"),
+		check(GuaranteeEco, f(FactEcoCertified) == "true", "eco certificates present (產品環保保障)", "no eco certificates recorded yet"),
+		check(GuaranteeProvincePrice, f(FactProvincePrice) == "true", "province-unified price on the order (價格全省統一)", "no province-unified price recorded"),
+		check(GuaranteePlatformOrder, f(FactPlatformOrder) != "", "ordered through the platform as "+f(FactPlatformOrder), "no platform order recorded"),
 	}
 	switch {
-	case f[FactLiveVideo] != "bought":
+	case f(FactLiveVideo) != "bought":
 		out = append(out, GuaranteeCheck{GuaranteeLiveVideo, true, "live video not bought; nothing owed"})
 	default:
-		out = append(out, check(GuaranteeLiveVideo, f[FactLiveStream] != "", "live video bought and streaming as "+f[FactLiveStream], "live video bought but no stream recorded"))
+		out = append(out, check(GuaranteeLiveVideo, f(FactLiveStream) != "", "live video bought and streaming as "+f(FactLiveStream), "live video bought but no stream recorded"))
 	}
-	h, err := time.Parse(time.RFC3339, f[FactHandedOverAt])
+	h, err := time.Parse(time.RFC3339, f(FactHandedOverAt))
 	switch {
 	case err != nil:
 		out = append(out, GuaranteeCheck{GuaranteeMaintenance, true, "not handed over yet; the warranty has not started"})

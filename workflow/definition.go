@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -29,7 +30,7 @@ type Definition struct {
 	initial  int
 	terminal []bool
 	deadline []*DeadlineSpec
-	guards   map[string]*GuardSpec
+	guards   map[string]guardRef
 	events   map[string]*eventEntry
 	// available holds, per state, its events sorted by name.
 	available [][]string
@@ -49,12 +50,10 @@ type transition struct {
 	to      string
 	toIdx   int
 	roles   []Role
-	guards  []*GuardSpec
+	guards  []guardRef
 	records []fact
 	intents []Intent
 }
-
-type fact struct{ key, value string }
 
 // Build validates spec and returns its Definition. It rejects unknown state,
 // event and guard names, duplicate states, guards and (state, event) pairs,
@@ -74,7 +73,7 @@ func Build(spec Spec) (*Definition, error) {
 	d := &Definition{
 		spec:     cloneSpec(spec),
 		stateIdx: make(map[string]int, len(spec.States)),
-		guards:   make(map[string]*GuardSpec, len(spec.Guards)),
+		guards:   make(map[string]guardRef, len(spec.Guards)),
 		events:   make(map[string]*eventEntry, len(spec.Events)),
 	}
 	spec = d.spec
@@ -120,6 +119,7 @@ func Build(spec Spec) (*Definition, error) {
 			dup = true
 			continue
 		}
+		ref := guardRef{spec: g}
 		switch {
 		case g.Kind == GuardOneOf && len(g.Values) == 0:
 			bad(path+".values", "a one_of guard needs values")
@@ -127,8 +127,16 @@ func Build(spec Spec) (*Definition, error) {
 			bad(path+".within", "a within guard needs a positive period")
 		case g.Kind != GuardOneOf && len(g.Values) > 0:
 			bad(path+".values", "only a one_of guard takes values")
+		case g.Kind != GuardCustom && g.Func != "":
+			bad(path+".func", "only a func guard names a Go function")
+		case g.Kind == GuardCustom && g.Func == "":
+			bad(path+".func", "a func guard names a Go function registered in Spec.Funcs")
+		case g.Kind == GuardCustom:
+			if ref.fn = spec.Funcs[g.Func]; ref.fn == nil {
+				bad(path+".func", "no Go function %q is registered in Spec.Funcs", g.Func)
+			}
 		}
-		d.guards[g.Name] = g
+		d.guards[g.Name] = ref
 	}
 	for i, e := range spec.Events {
 		path := fmt.Sprintf("events[%d]", i)
@@ -136,7 +144,7 @@ func Build(spec Spec) (*Definition, error) {
 		if !toOK {
 			bad(path+".to", "unknown state %q", e.To)
 		}
-		var guards []*GuardSpec
+		var guards []guardRef
 		for k, g := range e.Guards {
 			gs, ok := d.guards[g]
 			if !ok {
@@ -389,6 +397,7 @@ func cloneSpec(s Spec) Spec {
 		e.Records = e.Records.Clone()
 		e.Intents = slices.Clone(e.Intents)
 	}
+	c.Funcs = maps.Clone(s.Funcs)
 	c.Guards = slices.Clone(s.Guards)
 	for i := range c.Guards {
 		g := &c.Guards[i]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/o2okit/o2okit/o2o"
@@ -173,28 +174,42 @@ func TestSpecJSON(t *testing.T) {
 	}
 }
 
-func TestDuration(t *testing.T) {
+// TestDurationJSON: deadlines and warranty periods are o2o.Duration; the
+// texts specs were written with before ("48h", "7d") read the same, and
+// the decoration flow still writes whole days.
+func TestDurationJSON(t *testing.T) {
 	tests := []struct {
 		in   string
-		want Duration
+		want o2o.Duration
 		out  string
 	}{
 		{"7d", Days(7), "7d"},
 		{"48h", Hours(48), "2d"},
 		{"72h", Hours(72), "3d"},
-		{"90m", Duration(90 * 60 * 1e9), "1h30m0s"},
-		{"0d", 0, "0s"},
+		{"365d", Days(365), "365d"},
+		{"90m", o2o.Duration(90 * time.Minute), "1h30m0s"},
 	}
 	for _, tt := range tests {
-		got, err := ParseDuration(tt.in)
-		if err != nil || got != tt.want || got.String() != tt.out {
-			t.Errorf("ParseDuration(%q) = %v (%s), %v", tt.in, got, got, err)
+		var g GuardSpec
+		if err := json.Unmarshal([]byte(`{"name":"w","kind":"within","fact":"f","within":"`+tt.in+`"}`), &g); err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if g.Within != tt.want || g.Within.String() != tt.out {
+			t.Errorf("within %q = %v (%s), want %v (%s)", tt.in, time.Duration(g.Within), g.Within, time.Duration(tt.want), tt.out)
 		}
 	}
-	for _, in := range []string{"", "d", "-1d", "+1d", "1.5d", "soon"} {
-		if _, err := ParseDuration(in); !errors.Is(err, o2o.ErrInvalid) {
-			t.Errorf("ParseDuration(%q) = %v", in, err)
+	b, err := json.Marshal(DecorationSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"within":"2d"`, `"within":"7d"`, `"within":"3d"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("decoration spec lacks %s", want)
 		}
+	}
+	var g GuardSpec
+	if err := json.Unmarshal([]byte(`{"name":"w","kind":"within","fact":"f","within":"-1d"}`), &g); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("negative period: %v", err)
 	}
 }
 

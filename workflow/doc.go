@@ -43,21 +43,39 @@
 // video streaming during construction when it was bought, and after-sales
 // within the warranty. [Guarantees] reports all five on a project as facts.
 //
+// A rule the data guards cannot say is written in Go: a [GuardFunc]
+// registered by name in [Spec.Funcs] (a code-only hook, tagged json:"-")
+// and named by a guard of kind [GuardCustom]. It sees the command and the
+// facts as they would be through a [GuardInput]; the error it returns
+// becomes the Err of the [*GuardError], so errors.Is reaches it. A spec
+// loaded from JSON gets its functions set in code before [Build].
+//
 // # Deadlines
 //
 // A state may carry a deadline: measurement within 48h of applying, drawings
 // within 7 days of choosing a crew, construction start within 72h of the
 // booked date. Due times are computed when the state is entered and stored
 // on the instance, so a restore never resets them; [Instance.Overdue] judges
-// them against an instant the caller passes.
+// them against an instant the caller passes. Restore recomputes every due
+// time from the history and refuses a snapshot whose stored ones differ.
 //
 // # Snapshots
 //
 // [Instance.Snapshot] and [Restore] round-trip through JSON. Restore fires
 // nothing and refuses a snapshot of another definition or version
 // ([*VersionError]) or one whose state, facts, deadlines or history disagree
-// ([ErrCorrupt], naming the field). Running instances stay on the version
-// they were started on.
+// ([ErrCorrupt], naming the field). Its work is linear in the snapshot's
+// size: the facts of the whole history are kept flat, in one slice, and
+// checked against the snapshot's facts once.
+//
+// # Versions and migration
+//
+// Running instances stay on the version they were started on. To move one
+// to a newer version, restore it with its own definition and call
+// [Instance.Migrate] with a map from old state names to new ones. Facts,
+// history and due times carry over; the move is recorded as a [Migration],
+// the checkpoint from which later steps are validated against the new
+// version. A refused migration leaves the instance unchanged.
 //
 // # Rendering
 //

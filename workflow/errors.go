@@ -60,6 +60,9 @@ type GuardError struct {
 	Guard string
 	// Reason says which condition failed, in plain English.
 	Reason string
+	// Err is the error a GuardCustom guard's function returned; nil for a
+	// data guard.
+	Err error
 }
 
 // Error names the event, the guard that failed and why.
@@ -67,8 +70,13 @@ func (e *GuardError) Error() string {
 	return fmt.Sprintf("event %q refused by guard %q: %s", e.Event, e.Guard, e.Reason)
 }
 
-// Unwrap returns ErrGuard.
-func (e *GuardError) Unwrap() error { return ErrGuard }
+// Unwrap returns ErrGuard and, for a guard function, the error it returned.
+func (e *GuardError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrGuard}
+	}
+	return []error{ErrGuard, e.Err}
+}
 
 // TransitionError reports an event the current state does not allow, or one
 // the definition does not know (Known false). It wraps ErrNotAvailable.

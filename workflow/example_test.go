@@ -121,3 +121,24 @@ func ExampleAfterSales() {
 	// product_warranty
 	// new
 }
+
+// ExampleInstance_Migrate moves a running project to version 2 of the flow,
+// where an online designer is required, keeping its facts and history.
+func ExampleInstance_Migrate() {
+	v1, _ := workflow.Decoration()
+	v2, _ := workflow.Decoration(workflow.WithVersion(2), workflow.WithoutDIY())
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
+	project := workflow.New(v1)
+	_, _ = project.Fire(context.Background(), workflow.Command{ID: "c1", Event: "apply", Actor: "owner Li",
+		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}})
+
+	err := project.Migrate(v2, nil, t0.Add(time.Hour))
+	fmt.Println(err, project.State(), "v", project.Definition().Version(), "steps", project.Seq())
+	fmt.Println(project.Overdue(t0.Add(49 * time.Hour))[0].For)
+	err = project.Migrate(v1, nil, t0.Add(2*time.Hour))
+	fmt.Println(errors.Is(err, workflow.ErrVersion))
+	// Output:
+	// <nil> applied v 2 steps 1
+	// free on-site measurement (量房) within 48h of applying
+	// true
+}

@@ -10,7 +10,7 @@ import (
 // view reads facts as they would be after a command: the event's own
 // records win over the command's facts, which win over the instance's.
 type view struct {
-	inst Facts
+	inst []fact
 	cmd  Facts
 	rec  []fact
 }
@@ -24,43 +24,97 @@ func (v view) get(key string) (string, bool) {
 	if s, ok := v.cmd[key]; ok {
 		return s, true
 	}
-	s, ok := v.inst[key]
-	return s, ok
+	return getFact(v.inst, key)
 }
 
-// check applies the guard; it returns "" when the guard holds, else the
-// reason it failed. It never panics and never allocates when it holds.
-func (g *GuardSpec) check(v view, at time.Time) string {
-	if g.When != nil {
-		if s, _ := v.get(g.When.Fact); s != g.When.Equals {
-			return ""
+// GuardFunc is a guard written in Go, for a rule that the data guards
+// cannot express (a check against the caller's own data passed in the
+// command's facts, a computation over several facts). It returns nil when
+// the guard holds, or an error saying why not: Fire refuses the command
+// with a *GuardError whose Err is that error, so errors.Is and errors.As
+// reach it. A GuardFunc must be pure and safe for concurrent use (one
+// Definition serves many goroutines), and must not keep its GuardInput.
+//
+// Guard functions are code-only hooks: a Spec carries them in Spec.Funcs,
+// tagged json:"-", and a guard of kind GuardCustom names one in
+// GuardSpec.Func. A Spec loaded from JSON gets its functions set in code
+// before Build.
+type GuardFunc func(in GuardInput) error
+
+// GuardInput is what a GuardFunc sees: the command and the facts as they
+// would be if it succeeded (the event's records, then the command's facts,
+// then the instance's).
+type GuardInput struct {
+	// Event is the event asked for; From and To are its states.
+	Event, From, To string
+	// Actor and Role are who fires it.
+	Actor string
+	Role  Role
+	// At is the command's instant.
+	At time.Time
+	v  view
+}
+
+// Fact returns a fact as it would be after the command.
+func (g GuardInput) Fact(name string) (string, bool) { return g.v.get(name) }
+
+// guardRef is a guard as a transition uses it: its spec and, for a
+// GuardCustom guard, the function registered under GuardSpec.Func.
+type guardRef struct {
+	spec *GuardSpec
+	fn   GuardFunc
+}
+
+// check applies the guard; it returns nil when the guard holds, else a
+// *GuardError naming it and saying which condition failed. It never panics
+// (a GuardFunc's own panic aside) and does not allocate when it holds.
+func (g guardRef) check(v view, t *transition, cmd Command) error {
+	s := g.spec
+	if s.When != nil {
+		if val, _ := v.get(s.When.Fact); val != s.When.Equals {
+			return nil
 		}
 	}
+	if g.fn != nil {
+		err := g.fn(GuardInput{Event: t.event, From: t.from, To: t.to, Actor: cmd.Actor, Role: cmd.Role, At: cmd.At, v: v})
+		if err == nil {
+			return nil
+		}
+		return &GuardError{Event: t.event, Guard: s.Name, Reason: s.explain(err.Error()), Err: err}
+	}
+	if reason := s.test(v, cmd.At); reason != "" {
+		return &GuardError{Event: t.event, Guard: s.Name, Reason: s.explain(reason)}
+	}
+	return nil
+}
+
+// test applies a data guard; it returns "" when it holds, else the reason.
+func (g *GuardSpec) test(v view, at time.Time) string {
 	s, _ := v.get(g.Fact)
 	switch g.Kind {
 	case GuardPresent:
 		if s == "" {
-			return g.explain(fmt.Sprintf("fact %q is not recorded", g.Fact))
+			return fmt.Sprintf("fact %q is not recorded", g.Fact)
 		}
 	case GuardOneOf:
 		if !slices.Contains(g.Values, s) {
-			return g.explain(fmt.Sprintf("fact %q is %q, want one of [%s]", g.Fact, s, strings.Join(g.Values, ", ")))
+			return fmt.Sprintf("fact %q is %q, want one of [%s]", g.Fact, s, strings.Join(g.Values, ", "))
 		}
 	case GuardTime:
 		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return g.explain(fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s))
+			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
 		}
 	case GuardWithin:
 		from, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return g.explain(fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s))
+			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
 		}
 		if due := from.Add(time.Duration(g.Within)); at.After(due) {
-			return g.explain(fmt.Sprintf("%s is more than %s after %s %s (due by %s)",
-				at.Format(time.RFC3339), g.Within, g.Fact, from.Format(time.RFC3339), due.Format(time.RFC3339)))
+			return fmt.Sprintf("%s is more than %s after %s %s (due by %s)",
+				at.Format(time.RFC3339), g.Within, g.Fact, from.Format(time.RFC3339), due.Format(time.RFC3339))
 		}
 	default:
-		return g.explain(fmt.Sprintf("unknown guard kind %q", g.Kind))
+		return fmt.Sprintf("guard kind %q has no function", g.Kind)
 	}
 	return ""
 }

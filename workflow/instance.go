@@ -3,7 +3,6 @@ package workflow
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -86,13 +85,29 @@ func (d Deadline) Late(at time.Time) bool {
 // concurrent use; its Definition is. A refused command leaves it exactly as
 // it was.
 type Instance struct {
-	def       *Definition
-	state     string
-	facts     Facts
+	def   *Definition
+	state string
+	// facts are the recorded facts, sorted by key.
+	facts     []fact
 	deadlines []Deadline
-	history   []Entry
+	history   []record
+	// hfacts holds the facts each step wrote, flat and in order: step i's
+	// command brought hfacts[lo:mid], its event recorded hfacts[mid:hi].
+	hfacts []fact
+	// migrations lists the moves to newer versions, oldest first. The last
+	// one is the checkpoint the live history is validated from.
+	migrations []Migration
 	// index maps command ids to history positions once the history is long.
 	index map[string]int
+}
+
+// record is one history step, stored flat.
+type record struct {
+	command, event, actor string
+	role                  Role
+	from, to              string
+	at                    time.Time
+	lo, mid, hi           int32
 }
 
 // indexFrom is the history length above which command ids are indexed in a
@@ -114,25 +129,31 @@ func (in *Instance) State() string { return in.state }
 func (in *Instance) Seq() int { return len(in.history) }
 
 // Fact returns a recorded fact.
-func (in *Instance) Fact(name string) (string, bool) {
-	v, ok := in.facts[name]
-	return v, ok
-}
+func (in *Instance) Fact(name string) (string, bool) { return getFact(in.facts, name) }
 
 // Facts returns a copy of the recorded facts.
-func (in *Instance) Facts() Facts { return in.facts.Clone() }
+func (in *Instance) Facts() Facts { return factMap(in.facts) }
 
 // History returns a copy of the history, oldest first.
 func (in *Instance) History() []Entry {
-	h := slices.Clone(in.history)
-	for i := range h {
-		h[i].Facts = h[i].Facts.Clone()
+	h := make([]Entry, len(in.history))
+	for i := range in.history {
+		h[i] = in.entry(i)
 	}
 	return h
 }
 
+func (in *Instance) entry(i int) Entry {
+	r := &in.history[i]
+	return Entry{Seq: i + 1, Command: r.command, Event: r.event, Actor: r.actor, Role: r.role,
+		From: r.from, To: r.to, At: r.at, Facts: factMap(in.hfacts[r.lo:r.mid])}
+}
+
 // Deadlines returns a copy of every deadline, met or open.
 func (in *Instance) Deadlines() []Deadline { return slices.Clone(in.deadlines) }
+
+// Migrations returns a copy of the instance's migrations, oldest first.
+func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrations) }
 
 // Can reports whether role may fire event now by the table and roles
 // (guards are not checked). It does not allocate.
@@ -160,11 +181,12 @@ func (in *Instance) Overdue(at time.Time) []Deadline {
 // the command id (an id already applied with the same content gives
 // AlreadyApplied; with other content, ErrConflict), the instant, the
 // transition (*TransitionError), the role (*ForbiddenError) and the guards
-// (*GuardError); then it moves through looplab/fsm, records the facts,
-// closes and opens deadlines, and appends to the history. Every refusal
-// leaves the instance unchanged. ctx is only checked before anything
-// happens; it is never handed to looplab/fsm, so a cancelled context can
-// never leave a transition half done.
+// (*GuardError), data guards and Go guard functions alike; then it moves
+// through looplab/fsm, records the facts, closes and opens deadlines, and
+// appends to the history. Every refusal leaves the instance unchanged. ctx
+// is only checked before anything happens; it is never handed to
+// looplab/fsm, so a cancelled context can never leave a transition half
+// done.
 func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("fire %q: %w", cmd.Event, err)
@@ -174,14 +196,14 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	if i := in.find(cmd.ID); i >= 0 {
 		e := &in.history[i]
-		if !sameCommand(e, cmd) {
-			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, e.Seq, e.Event, ErrConflict)
+		if !in.sameCommand(i, cmd) {
+			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.event, ErrConflict)
 		}
-		return Result{Event: e.Event, From: e.From, To: e.To, Seq: e.Seq, AlreadyApplied: true}, nil
+		return Result{Event: e.event, From: e.from, To: e.to, Seq: i + 1, AlreadyApplied: true}, nil
 	}
-	if n := len(in.history); n > 0 && cmd.At.Before(in.history[n-1].At) {
+	if last := in.lastAt(); cmd.At.Before(last) {
 		return Result{}, o2o.Invalidf("at", "%s is before the previous step at %s",
-			cmd.At.Format(time.RFC3339), in.history[n-1].At.Format(time.RFC3339))
+			cmd.At.Format(time.RFC3339), last.Format(time.RFC3339))
 	}
 	t := in.def.lookup(in.state, cmd.Event)
 	if t == nil {
@@ -193,16 +215,16 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
 	for _, g := range t.guards {
-		if reason := g.check(v, cmd.At); reason != "" {
-			return Result{}, &GuardError{Event: cmd.Event, Guard: g.Name, Reason: reason}
+		if err := g.check(v, t, cmd); err != nil {
+			return Result{}, err
 		}
 	}
 	var next *Deadline
 	if t.toIdx != t.fromIdx {
 		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			due, err := dueTime(spec, v, cmd.At)
+			due, err := dueTime(spec, v.get, cmd.At)
 			if err != nil {
-				return Result{}, err
+				return Result{}, o2o.Prefix("facts", err)
 			}
 			next = &Deadline{State: t.to, For: spec.For, Due: due}
 		}
@@ -215,32 +237,24 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		return Result{}, fmt.Errorf("%w: fsm moved %q to %q, table says %q", errInternal, cmd.Event, dst, t.to)
 	}
 	// Commit: nothing below can fail.
-	if len(cmd.Facts) > 0 || len(t.records) > 0 {
-		if in.facts == nil {
-			in.facts = make(Facts, len(cmd.Facts)+len(t.records))
-		}
-		for k, val := range cmd.Facts {
-			in.facts[k] = val
-		}
-		for _, f := range t.records {
-			in.facts[f.key] = f.value
-		}
+	lo := int32(len(in.hfacts))
+	for k, val := range cmd.Facts {
+		in.hfacts = append(in.hfacts, fact{k, val})
+		in.facts = setFact(in.facts, k, val)
+	}
+	mid := int32(len(in.hfacts))
+	in.hfacts = append(in.hfacts, t.records...)
+	for _, f := range t.records {
+		in.facts = setFact(in.facts, f.key, f.value)
 	}
 	if t.toIdx != t.fromIdx {
-		for i := range in.deadlines {
-			if d := &in.deadlines[i]; d.Met.IsZero() && d.State == t.from {
-				d.Met = cmd.At
-			}
-		}
-		if next != nil {
-			in.deadlines = append(in.deadlines, *next)
-		}
+		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	seq := len(in.history) + 1
-	in.history = append(in.history, Entry{
-		Seq: seq, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor, Role: cmd.Role,
-		From: t.from, To: t.to, At: cmd.At, Facts: cmd.Facts.Clone(),
+	in.history = append(in.history, record{
+		command: cmd.ID, event: cmd.Event, actor: cmd.Actor, role: cmd.Role,
+		from: t.from, to: t.to, at: cmd.At, lo: lo, mid: mid, hi: int32(len(in.hfacts)),
 	})
+	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
 	}
@@ -250,6 +264,32 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		r.Intents = slices.Clone(t.intents)
 	}
 	return r, nil
+}
+
+// moveDeadlines closes the open deadline of the state left at at and opens
+// next, if any.
+func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []Deadline {
+	for i := range ds {
+		if d := &ds[i]; d.Met.IsZero() && d.State == left {
+			d.Met = at
+		}
+	}
+	if next != nil {
+		ds = append(ds, *next)
+	}
+	return ds
+}
+
+// lastAt is the instant of the last step or migration (zero for none).
+func (in *Instance) lastAt() time.Time {
+	var last time.Time
+	if n := len(in.history); n > 0 {
+		last = in.history[n-1].at
+	}
+	if n := len(in.migrations); n > 0 && in.migrations[n-1].At.After(last) {
+		last = in.migrations[n-1].At
+	}
+	return last
 }
 
 func checkCommand(c Command) error {
@@ -275,9 +315,10 @@ func checkCommand(c Command) error {
 	return nil
 }
 
-func sameCommand(e *Entry, c Command) bool {
-	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
-		maps.Equal(e.Facts, c.Facts)
+func (in *Instance) sameCommand(i int, c Command) bool {
+	e := &in.history[i]
+	return e.event == c.Event && e.actor == c.Actor && e.role == c.Role && e.at.Equal(c.At) &&
+		sameFacts(in.hfacts[e.lo:e.mid], c.Facts)
 }
 
 // find returns the history position of command id, or -1.
@@ -285,7 +326,7 @@ func (in *Instance) find(id string) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
-			in.index[in.history[i].Command] = i
+			in.index[in.history[i].command] = i
 		}
 	}
 	if in.index != nil {
@@ -295,20 +336,22 @@ func (in *Instance) find(id string) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if in.history[i].Command == id {
+		if in.history[i].command == id {
 			return i
 		}
 	}
 	return -1
 }
 
-func dueTime(spec *DeadlineSpec, v view, at time.Time) (time.Time, error) {
+// dueTime is when a deadline entered at at falls due, reading the fact it
+// counts from (if any) through get.
+func dueTime(spec *DeadlineSpec, get func(string) (string, bool), at time.Time) (time.Time, error) {
 	from := at
 	if spec.From != "" {
-		s, _ := v.get(spec.From)
+		s, _ := get(spec.From)
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return time.Time{}, o2o.Invalidf("facts."+spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
+			return time.Time{}, o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
 		}
 		from = t
 	}

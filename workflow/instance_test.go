@@ -469,7 +469,18 @@ func TestRestoreRefusals(t *testing.T) {
 		{"fact invented", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, ErrCorrupt, "facts.bonus"},
 		{"fact dropped", func(s *Snapshot) { delete(s.Facts, FactCrew); delete(s.Facts, FactVenue) }, ErrCorrupt, "facts"},
 		{"record dropped", func(s *Snapshot) { delete(s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
-		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0].state"},
+		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0]"},
+		{"deadline due forged", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
+		{"deadline met forged", func(s *Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
+		{"deadline dropped", func(s *Snapshot) { s.Deadlines = nil }, ErrCorrupt, "deadlines"},
+		{"deadline invented", func(s *Snapshot) {
+			s.Deadlines = append(s.Deadlines, Deadline{State: StateDesignConfirmed, For: "x", Due: at(500)})
+		}, ErrCorrupt, "deadlines"},
+		{"missing from", func(s *Snapshot) { s.History[0].From = "" }, ErrCorrupt, "history[0]"},
+		{"unknown event", func(s *Snapshot) { s.History[5].Event = "fly" }, ErrCorrupt, "history[5].event"},
+		{"migration for a never migrated version", func(s *Snapshot) {
+			s.Migrations = []Migration{{Seq: 2, FromVersion: 1, ToVersion: 1, From: StateMeasured, To: StateMeasured, At: at(35)}}
+		}, ErrCorrupt, "migrations[0]"},
 		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = time.Time{} }, ErrCorrupt, "deadlines[0]"},
 		{"open deadline elsewhere", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, ErrCorrupt, "deadlines[0]"},
 	}

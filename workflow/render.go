@@ -31,7 +31,7 @@ func (t *transition) label() string {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			b.WriteString(g.Name)
+			b.WriteString(g.spec.Name)
 		}
 	}
 	return b.String()

@@ -1,9 +1,6 @@
 package workflow
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/o2okit/o2okit/internal/enum"
@@ -60,52 +57,8 @@ func (r *Role) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// Duration is a span of time that marshals as text: whole days as "7d",
-// anything else in Go's form ("48h", "90m"). It parses both forms.
-type Duration time.Duration
+// Hours returns a duration of n hours, for deadlines and warranty periods.
+func Hours(n int) o2o.Duration { return o2o.Duration(time.Duration(n) * time.Hour) }
 
-// Hours returns a Duration of n hours.
-func Hours(n int) Duration { return Duration(time.Duration(n) * time.Hour) }
-
-// Days returns a Duration of n days of 24 hours.
-func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
-
-// String returns "7d" for whole days, else the time.Duration form.
-func (d Duration) String() string {
-	const day = 24 * time.Hour
-	td := time.Duration(d)
-	if td != 0 && td%day == 0 {
-		return strconv.FormatInt(int64(td/day), 10) + "d"
-	}
-	return td.String()
-}
-
-// MarshalText returns the String form.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText accepts "7d" (whole days) or a Go duration such as "48h".
-func (d *Duration) UnmarshalText(text []byte) error {
-	v, err := ParseDuration(string(text))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
-// ParseDuration reads "7d" or a Go duration ("48h", "1h30m"). Errors wrap
-// o2o.ErrInvalid.
-func ParseDuration(s string) (Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.ParseInt(n, 10, 32)
-		if err != nil || days < 0 || strings.HasPrefix(n, "+") {
-			return 0, fmt.Errorf("%w: duration %q: want whole days such as \"7d\"", o2o.ErrInvalid, s)
-		}
-		return Days(int(days)), nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%w: duration %q: %v", o2o.ErrInvalid, s, err)
-	}
-	return Duration(v), nil
-}
+// Days returns a duration of n days of 24 hours.
+func Days(n int) o2o.Duration { return o2o.Duration(time.Duration(n) * o2o.Day) }

@@ -30,6 +30,10 @@ type Spec struct {
 	Events []EventSpec `json:"events" validate:"min=1,dive"`
 	// Guards declares the guards that events name.
 	Guards []GuardSpec `json:"guards,omitempty" validate:"dive"`
+	// Funcs registers the Go guard functions that GuardCustom guards name in
+	// GuardSpec.Func. It is a code-only hook: it is not marshalled (json:"-"),
+	// so a Spec loaded from JSON gets its functions set in code before Build.
+	Funcs map[string]GuardFunc `json:"-"`
 }
 
 // StateSpec is one state and, optionally, the deadline for leaving it.
@@ -46,8 +50,8 @@ type StateSpec struct {
 // within Within of the instant it was entered, or of the instant recorded
 // in the fact From when From is set (such as a booked date).
 type DeadlineSpec struct {
-	// Within is the time allowed; positive.
-	Within Duration `json:"within"`
+	// Within is the time allowed, written "48h" or "7d"; positive.
+	Within o2o.Duration `json:"within"`
 	// From, when set, names a fact holding an RFC 3339 instant the deadline
 	// counts from. The event entering the state must record it.
 	From string `json:"from,omitempty"`
@@ -103,10 +107,15 @@ const (
 	// GuardWithin holds when the command's instant is no later than the
 	// instant in the fact plus Within (a warranty period, say).
 	GuardWithin GuardKind = "within"
+	// GuardCustom holds when the Go function registered in Spec.Funcs under
+	// the guard's Func returns nil.
+	GuardCustom GuardKind = "func"
 )
 
 // GuardKinds returns every guard kind in a fixed order.
-func GuardKinds() []GuardKind { return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin} }
+func GuardKinds() []GuardKind {
+	return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin, GuardCustom}
+}
 
 // String returns the kind's text form.
 func (k GuardKind) String() string { return string(k) }
@@ -140,12 +149,15 @@ type GuardSpec struct {
 	Name string `json:"name" validate:"required"`
 	// Kind is the test applied to Fact.
 	Kind GuardKind `json:"kind" validate:"required"`
-	// Fact is the fact tested.
-	Fact string `json:"fact" validate:"required"`
+	// Fact is the fact tested; a GuardCustom guard reads what it needs
+	// through its GuardInput instead.
+	Fact string `json:"fact,omitempty" validate:"required_unless=Kind func"`
 	// Values are the accepted values of a one_of guard.
 	Values []string `json:"values,omitempty"`
-	// Within is the period of a within guard.
-	Within Duration `json:"within,omitempty"`
+	// Within is the period of a within guard, written "365d" or "48h".
+	Within o2o.Duration `json:"within,omitempty"`
+	// Func names the Go function of a GuardCustom guard in Spec.Funcs.
+	Func string `json:"func,omitempty"`
 	// When, when set, makes the guard apply only if that fact has that value
 	// (live video must be streaming only when it was bought).
 	When *Condition `json:"when,omitempty"`
@@ -156,7 +168,9 @@ type GuardSpec struct {
 
 // Condition is "fact Fact equals Equals".
 type Condition struct {
-	Fact   string `json:"fact" validate:"required"`
+	// Fact is the fact read.
+	Fact string `json:"fact" validate:"required"`
+	// Equals is the value it must have for the condition to hold.
 	Equals string `json:"equals"`
 }
 

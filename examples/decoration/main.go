@@ -1,6 +1,9 @@
-// Command workflow walks one decoration project through every step of seed
-// 001's re-engineered process, showing a forbidden action, a failed guard,
-// an overdue step, an after-sales return and the Mermaid diagram.
+// Command decoration walks one decoration project through every step of
+// seed 001's re-engineered process, printing each transition with its actor
+// and instant, and shows a forbidden action, a failed guard, an overdue
+// step, an after-sales return and the Mermaid diagram.
+//
+//	go run ./examples/decoration
 package main
 
 import (

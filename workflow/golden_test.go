@@ -1,0 +1,50 @@
+package workflow
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestRenderGolden compares the rendered diagrams of the default flows with
+// testdata/*.golden. Run `go test ./workflow -run RenderGolden -update` to
+// rewrite them after a deliberate change, and review the diff.
+func TestRenderGolden(t *testing.T) {
+	dec, after := mustDecoration(t), mustAfterSales(t)
+	tests := []struct {
+		file string
+		got  string
+	}{
+		{"decoration.mmd.golden", dec.Mermaid("")},
+		{"decoration-booked.mmd.golden", dec.Mermaid(StateBooked)},
+		{"decoration.dot.golden", dec.DOT("")},
+		{"decoration-booked.dot.golden", dec.DOT(StateBooked)},
+		{"after_sales.mmd.golden", after.Mermaid("")},
+		{"after_sales.dot.golden", after.DOT(ClaimInspected)},
+		{"decoration-nodiy.mmd.golden", mustDecoration(t, WithoutDIY(), WithDeadline(StateApplied, Hours(24))).Mermaid("")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", tt.file)
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(tt.got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if string(want) != tt.got {
+				t.Errorf("%s differs from the golden file; got:\n%s", path, tt.got)
+			}
+		})
+	}
+}
