@@ -111,8 +111,9 @@ type Rules struct {
 	first, middle, last uint64 // position shares in 1/10000
 	preset              Preset
 	halfLife            o2o.Decimal
-	halfLifeSeconds     float64
-	windows             [3]int // days, indexed by conversionIndex
+	halfLifeNanos       float64
+	exp2                *[exp2Steps + 1]float64 // time decay: 2^(-j/256)
+	windows             [3]int                  // days, indexed by conversionIndex
 	basis               Basis
 }
 
@@ -153,7 +154,8 @@ func (c Config) Build() (*Rules, error) {
 			return nil, o2o.Invalidf("halfLifeDays", "must be above 0 and at most 3650, got %s", h.String())
 		}
 		r.halfLife = h
-		r.halfLifeSeconds = h.Mul(decimal.New(86400, 0)).InexactFloat64()
+		r.halfLifeNanos = h.Mul(decimal.New(86400e9, 0)).InexactFloat64()
+		r.exp2 = exp2Table()
 	}
 	days := []struct {
 		path string
