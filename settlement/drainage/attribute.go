@@ -440,10 +440,8 @@ func (rn *run) traffic(rs *reachSet) []Traffic {
 	return out
 }
 
-func zeroIn(c o2o.Currency) o2o.Money {
-	m, _ := o2o.FromMinor(0, c) // c came from a valid Money
-	return m
-}
+// zeroIn is 0 in c, a currency taken from a validated Money.
+func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
 
 func u128(hi, lo uint64) decimal.Decimal {
 	var v big.Int
