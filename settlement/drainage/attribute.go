@@ -63,6 +63,9 @@ type Result struct {
 	Credits      []Credit       `json:"credits"`
 	Unattributed []Unattributed `json:"unattributed"`
 	Traffic      []Traffic      `json:"traffic"`
+	// Reach counts distinct customers per store, campaign, source and
+	// sales mode: reached, and converted with a touch of the group.
+	Reach []Reach `json:"reach"`
 	// Markov holds the removal effects when the model is Markov.
 	Markov *Markov `json:"markov,omitempty"`
 }
@@ -307,6 +310,7 @@ type trafficKey struct {
 // value cent-exact with o2o.Allocate.
 func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 	w := &weigher{r: rn.r, effects: effects}
+	rs := newReachSet(rn.sources)
 	cells := map[creditKey]*creditCell{}
 	type unKey struct {
 		kind  ConversionKind
@@ -332,6 +336,10 @@ func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 		w.srcIdx = rn.srcIdx[lo:hi]
 		units := w.weigh(c.At, rn.tOrder[lo:hi])
 		kind := int8(conversionIndex(c.Kind))
+		for i := lo; i < hi; i++ {
+			t := rn.tOrder[i]
+			rs.touch(1+int(kind), t, rn.srcIdx[i], c.Kind == ConversionOnlinePayment || t.StoreID == c.StoreID)
+		}
 		for i, u := range units {
 			if u == 0 {
 				continue
@@ -395,7 +403,8 @@ func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 		}
 		return cmp.Compare(a.StoreID, b.StoreID)
 	})
-	res.Traffic = rn.traffic()
+	res.Traffic = rn.traffic(rs)
+	res.Reach = rs.rows(rn.sources)
 	if res.Credits == nil {
 		res.Credits = []Credit{}
 	}
@@ -405,9 +414,10 @@ func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 	return res, nil
 }
 
-func (rn *run) traffic() []Traffic {
+func (rn *run) traffic(rs *reachSet) []Traffic {
 	counts := map[trafficKey]int64{}
 	for i, t := range rn.tOrder {
+		rs.touch(0, t, rn.srcIdx[i], true)
 		counts[trafficKey{src: rn.srcIdx[i], channel: t.Channel, store: t.StoreID}]++
 	}
 	keys := make([]trafficKey, 0, len(counts))
@@ -430,10 +440,8 @@ func (rn *run) traffic() []Traffic {
 	return out
 }
 
-func zeroIn(c o2o.Currency) o2o.Money {
-	m, _ := o2o.FromMinor(0, c) // c came from a valid Money
-	return m
-}
+// zeroIn is 0 in c, a currency taken from a validated Money.
+func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
 
 func u128(hi, lo uint64) decimal.Decimal {
 	var v big.Int

@@ -102,6 +102,11 @@ type Config struct {
 	Lookback Lookback `json:"lookback,omitzero"`
 	// Basis is the cost-allocation basis; empty means BasisTraffic.
 	Basis Basis `json:"basis,omitempty"`
+	// BasisKinds restricts BasisConversions to these conversion kinds, for
+	// example ["deal","online_payment"] so a store visit and the deal it
+	// led to are not both counted; empty means every kind. Refused with
+	// the traffic basis.
+	BasisKinds []ConversionKind `json:"basisKinds,omitempty"`
 }
 
 // Rules are built, validated attribution rules. A Rules value is immutable
@@ -111,9 +116,12 @@ type Rules struct {
 	first, middle, last uint64 // position shares in 1/10000
 	preset              Preset
 	halfLife            o2o.Decimal
-	halfLifeSeconds     float64
-	windows             [3]int // days, indexed by conversionIndex
+	halfLifeNanos       float64
+	exp2                *[exp2Steps + 1]float64 // time decay: 2^(-j/256)
+	windows             [3]int                  // days, indexed by conversionIndex
 	basis               Basis
+	basisKinds          [3]bool // by conversionIndex; all true unless restricted
+	restricted          bool
 }
 
 var hundredPercent = decimal.New(100, 0)
@@ -130,6 +138,23 @@ func (c Config) Build() (*Rules, error) {
 	}
 	if !r.basis.Valid() {
 		return nil, o2o.Invalidf("basis", "unknown basis %q", string(c.Basis))
+	}
+	r.basisKinds = [3]bool{true, true, true}
+	if len(c.BasisKinds) > 0 {
+		if r.basis != BasisConversions {
+			return nil, o2o.Invalid("basisKinds", "applies only to the conversions basis")
+		}
+		r.basisKinds, r.restricted = [3]bool{}, true
+		for i, k := range c.BasisKinds {
+			path := indexPath("basisKinds", i)
+			if !k.Valid() {
+				return nil, o2o.Invalidf(path, "unknown conversion kind %q", string(k))
+			}
+			if r.basisKinds[conversionIndex(k)] {
+				return nil, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats %q", string(k))}}, Err: o2o.ErrDuplicate}
+			}
+			r.basisKinds[conversionIndex(k)] = true
+		}
 	}
 	switch {
 	case c.Model == ModelPosition && c.Position == nil:
@@ -153,7 +178,8 @@ func (c Config) Build() (*Rules, error) {
 			return nil, o2o.Invalidf("halfLifeDays", "must be above 0 and at most 3650, got %s", h.String())
 		}
 		r.halfLife = h
-		r.halfLifeSeconds = h.Mul(decimal.New(86400, 0)).InexactFloat64()
+		r.halfLifeNanos = h.Mul(decimal.New(86400e9, 0)).InexactFloat64()
+		r.exp2 = exp2Table()
 	}
 	days := []struct {
 		path string
@@ -223,6 +249,21 @@ func (r *Rules) Model() ModelName { return r.model }
 // Basis returns the cost-allocation basis.
 func (r *Rules) Basis() Basis { return r.basis }
 
+// BasisKinds returns the conversion kinds the conversions basis counts,
+// in ConversionKinds order; nil when every kind counts.
+func (r *Rules) BasisKinds() []ConversionKind {
+	if !r.restricted {
+		return nil
+	}
+	var out []ConversionKind
+	for i, k := range ConversionKinds() {
+		if r.basisKinds[i] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // Window returns the lookback window for conversions of kind k. A touch
 // exactly Window before the conversion is counted in; a touch after the
 // conversion is ignored (one at the same instant counts).
@@ -238,7 +279,8 @@ func (r *Rules) Config() Config {
 		Lookback: Lookback{
 			StoreVisit: r.windows[0], Deal: r.windows[1], OnlinePayment: r.windows[2],
 		},
-		Basis: r.basis,
+		Basis:      r.basis,
+		BasisKinds: r.BasisKinds(),
 	}
 	if r.model == ModelPosition {
 		if r.preset != "" {
@@ -295,7 +337,11 @@ func (r *Rules) String() string {
 	case ModelTimeDecay:
 		s += fmt.Sprintf(" half-life %s days", r.halfLife.String())
 	}
-	return s + fmt.Sprintf(", windows %d/%d/%d days, basis %s", r.windows[0], r.windows[1], r.windows[2], r.basis)
+	s += fmt.Sprintf(", windows %d/%d/%d days, basis %s", r.windows[0], r.windows[1], r.windows[2], r.basis)
+	if k := r.BasisKinds(); k != nil {
+		s += fmt.Sprintf(" %v", k)
+	}
+	return s
 }
 
 func conversionIndex(k ConversionKind) int {

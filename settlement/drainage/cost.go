@@ -90,7 +90,10 @@ type StoreStatement struct {
 // sorted by campaign then payer (stores, then B2C, then headquarters), and
 // a statement per payer. Spend = B2C + Stores + Unattributed, exactly.
 type Statement struct {
-	Basis        Basis            `json:"basis"`
+	Basis Basis `json:"basis"`
+	// BasisKinds lists the conversion kinds the conversions basis counted;
+	// empty means every kind.
+	BasisKinds   []ConversionKind `json:"basisKinds,omitempty"`
 	Spend        o2o.Money        `json:"spend"`
 	Charges      []Charge         `json:"charges"`
 	Payers       []StoreStatement `json:"payers"`
@@ -147,7 +150,7 @@ func (r *Rules) Allocate(res *Result, campaigns []Campaign) (*Statement, error) 
 	weights := r.weights(res)
 	ordered := slices.Clone(campaigns)
 	slices.SortFunc(ordered, func(a, b Campaign) int { return cmp.Compare(a.ID, b.ID) })
-	st := &Statement{Basis: r.basis, Spend: zeroIn(currency), B2C: zeroIn(currency), Stores: zeroIn(currency), Unattributed: zeroIn(currency), Charges: []Charge{}, Payers: []StoreStatement{}}
+	st := &Statement{Basis: r.basis, BasisKinds: r.BasisKinds(), Spend: zeroIn(currency), B2C: zeroIn(currency), Stores: zeroIn(currency), Unattributed: zeroIn(currency), Charges: []Charge{}, Payers: []StoreStatement{}}
 	payerTotals := map[string]*StoreStatement{}
 	payerLines := map[string][]string{}
 	for _, c := range ordered {
@@ -236,6 +239,9 @@ func (r *Rules) weights(res *Result) map[string]map[string]*payerWeight {
 		return out
 	}
 	for _, c := range res.Credits {
+		if !r.basisKinds[conversionIndex(c.Conversion)] {
+			continue
+		}
 		if c.Conversion == ConversionOnlinePayment {
 			add(c.Source.Campaign, PayerB2C, c.Units)
 		} else {
@@ -286,4 +292,10 @@ func (r *Rules) allocateCampaign(c Campaign, weights map[string]*payerWeight) ([
 		out[i] = ch
 	}
 	return out, nil
+}
+
+// counts reports whether the statement's conversions basis counted
+// conversions of kind k.
+func (st *Statement) counts(k ConversionKind) bool {
+	return len(st.BasisKinds) == 0 || slices.Contains(st.BasisKinds, k)
 }

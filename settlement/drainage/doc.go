@@ -36,6 +36,11 @@
 // largest remainder, equal remainders to the earlier touch. Money is touched
 // only at the end, through o2o.Allocate.
 //
+// Time decay weighs a touch round(2^(-t/h) × 2^40) before apportioning; the
+// power of two is computed from a 2^(-j/256) table and a short series with
+// every float operation rounded explicitly (no fused multiply-add), so the
+// weights are the same bit for bit on every platform.
+//
 // # Lookback windows
 //
 // Each conversion kind has its own window ([Lookback]). A touch exactly on
@@ -49,14 +54,28 @@
 // for traffic that reached no store and converted nowhere online — visibly
 // to headquarters, by traffic received (the default: a store that fails to
 // convert its traffic still carries its cost) or by credited conversions.
-// The charges of a campaign sum exactly to its spend.
+// The charges of a campaign sum exactly to its spend. [Config.BasisKinds]
+// restricts the conversions basis to some kinds (for example deals and
+// online payments, so a store visit and the deal it led to do not both
+// weigh).
 //
 // # KPIs
 //
 // [KPIs] reports, per store, campaign, source and sales mode, the
 // store-visit rate (到店率, O2O), the online-payment rate (B2C), cost per
 // visit and per deal, and ROI, with summaries across stores. Ratios are
-// float64; money never is.
+// float64; money never is. The rates count distinct customers ([Reach]):
+// of the customers a group's touches reached, the share who then came into
+// a store (or paid online) with a touch of the group in that conversion's
+// window. A source's cost is its campaign's spend split over the
+// campaign's sources on the same basis.
+//
+// # Rules and expected results as data
+//
+// testdata/scenarios/*.json hold small scenarios — rules, touches,
+// conversions, campaigns — with "it" cases naming the credits, charges and
+// KPIs expected; go test checks them, and the full outputs are golden
+// files under testdata/golden, rewritten by go test -update.
 //
 // # Concurrency
 //

@@ -295,6 +295,9 @@ func TestConfig(t *testing.T) {
 		{"only middle", `{"model":"position","position":{"first":"0","middle":"100","last":"0"}}`, "position"},
 		{"window too long", `{"model":"linear","lookback":{"deal":400}}`, "lookback.deal"},
 		{"unknown basis", `{"model":"linear","basis":"revenue"}`, "basis"},
+		{"basis kinds on traffic", `{"model":"linear","basisKinds":["deal"]}`, "basisKinds"},
+		{"unknown basis kind", `{"model":"linear","basis":"conversions","basisKinds":["deal","refund"]}`, "basisKinds[1]"},
+		{"repeated basis kind", `{"model":"linear","basis":"conversions","basisKinds":["deal","deal"]}`, "basisKinds[1]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,6 +323,7 @@ func TestConfig(t *testing.T) {
 		`{"model":"position","position":{"first":"33.33","middle":"33.34","last":"33.33"}}`,
 		`{"model":"time_decay","halfLifeDays":"3.5"}`,
 		`{"model":"markov"}`,
+		`{"model":"linear","basis":"conversions","basisKinds":["online_payment","deal"]}`,
 	} {
 		r, err := ParseConfig([]byte(in))
 		if err != nil {

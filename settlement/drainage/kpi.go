@@ -2,6 +2,7 @@ package drainage
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -11,12 +12,21 @@ import (
 )
 
 // KPI is one row of drainage KPIs, for a store, a campaign, a source or a
-// sales mode. Counts of conversions are attributed credit, exact in
-// conversions; ratios are float64 (money never is). A ratio whose
-// denominator is zero is omitted (nil).
+// sales mode. Visits, Deals and Payments are attributed credit, exact in
+// conversions; Customers, Visitors, Buyers and Payers count distinct
+// customers (see Reach); ratios are float64 (money never is). A ratio
+// whose denominator is zero is omitted (nil).
 type KPI struct {
 	Key     string `json:"key"`
 	Touches int64  `json:"touches"`
+	// Customers is the distinct customers the group's touches reached;
+	// Visitors, Buyers and Payers those of them who then made a store
+	// visit, closed a deal or paid online with a touch of the group in the
+	// conversion's window.
+	Customers    int64 `json:"customers"`
+	Visitors     int64 `json:"visitors"`
+	Buyers       int64 `json:"buyers"`
+	OnlinePayers int64 `json:"onlinePayers"`
 	// Visits, Deals and Payments are the credited store visits, deals and
 	// online payments, in conversions.
 	Visits   o2o.Decimal `json:"visits"`
@@ -24,12 +34,16 @@ type KPI struct {
 	Payments o2o.Decimal `json:"payments"`
 	// Value is the credited revenue.
 	Value o2o.Money `json:"value"`
-	// Cost is the drainage cost charged (zero for a source: charges are per
-	// campaign).
+	// Cost is the drainage cost charged: to a store or a sales mode, its
+	// charges; to a campaign, its spend; to a source, its campaign's spend
+	// split over the campaign's sources on the statement's basis (touches,
+	// or credited conversions), cent-exact with o2o.Allocate.
 	Cost o2o.Money `json:"cost"`
-	// StoreVisitRate (到店率, the O2O KPI) is credited store visits per touch.
+	// StoreVisitRate (到店率, the O2O KPI) is Visitors / Customers: the share
+	// of the distinct customers reached who came into a store.
 	StoreVisitRate *float64 `json:"storeVisitRate,omitempty"`
-	// OnlinePaymentRate (the B2C KPI) is credited online payments per touch.
+	// OnlinePaymentRate (the B2C KPI, online-payment conversion) is
+	// OnlinePayers / Customers.
 	OnlinePaymentRate *float64 `json:"onlinePaymentRate,omitempty"`
 	// CostPerVisit and CostPerDeal are Cost divided by the credited visits
 	// or deals, rounded half-even to the minor unit.
@@ -63,6 +77,7 @@ type Report struct {
 
 type kpiAcc struct {
 	touches                int64
+	reach                  Reach
 	visits, deals, payment int64
 	value, cost            o2o.Money
 }
@@ -95,6 +110,11 @@ func KPIs(res *Result, st *Statement) *Report {
 		}
 		get(2, t.Source.String()).touches += t.Touches
 		get(3, string(t.Channel)).touches += t.Touches
+	}
+	for _, r := range res.Reach {
+		if g := groupRank(r.By); g >= 0 {
+			get(g, r.Key).reach = r
+		}
 	}
 	for _, c := range res.Credits {
 		accs := []*kpiAcc{get(2, c.Source.String()), get(3, string(c.Conversion.Channel()))}
@@ -131,6 +151,10 @@ func KPIs(res *Result, st *Statement) *Report {
 				c.cost, _ = c.cost.Add(ch.Amount)
 			}
 		}
+		for src, cost := range sourceCosts(res, st) {
+			a := get(2, src)
+			a.cost, _ = a.cost.Add(cost)
+		}
 	}
 	rep := &Report{}
 	outs := []*[]KPI{&rep.Stores, &rep.Campaigns, &rep.Sources, &rep.Channels}
@@ -149,13 +173,14 @@ func KPIs(res *Result, st *Statement) *Report {
 func (a *kpiAcc) kpi(key string) KPI {
 	k := KPI{
 		Key: key, Touches: a.touches, Value: a.value, Cost: a.cost,
+		Customers: a.reach.Customers, Visitors: a.reach.Visitors, Buyers: a.reach.Buyers, OnlinePayers: a.reach.Payers,
 		Visits:   o2o.Dec(decimal.New(a.visits, -ScaleDigits)),
 		Deals:    o2o.Dec(decimal.New(a.deals, -ScaleDigits)),
 		Payments: o2o.Dec(decimal.New(a.payment, -ScaleDigits)),
 	}
-	if a.touches > 0 {
-		v := float64(a.visits) / float64(Scale) / float64(a.touches)
-		p := float64(a.payment) / float64(Scale) / float64(a.touches)
+	if n := a.reach.Customers; n > 0 {
+		v := float64(a.reach.Visitors) / float64(n)
+		p := float64(a.reach.Payers) / float64(n)
 		k.StoreVisitRate, k.OnlinePaymentRate = &v, &p
 	}
 	per := func(units int64) *o2o.Money {
@@ -217,4 +242,74 @@ func deref(p *float64) (float64, bool) {
 		return 0, false
 	}
 	return *p, true
+}
+
+// sourceCosts splits each campaign's spend over the campaign's sources, in
+// proportion to their touches (traffic basis) or their credited units
+// (conversions basis, falling back to touches for a campaign no conversion
+// was credited to), cent-exact with o2o.Allocate; equal remainders go to
+// the earlier source (kind, then campaign). A campaign that delivered no
+// touch has no source to carry its spend: it stays out of the source rows.
+func sourceCosts(res *Result, st *Statement) map[string]o2o.Money {
+	spend := map[string]o2o.Money{}
+	for _, ch := range st.Charges {
+		s, ok := spend[ch.Campaign]
+		if !ok {
+			s = zeroIn(ch.Amount.Currency())
+		}
+		spend[ch.Campaign], _ = s.Add(ch.Amount)
+	}
+	touches := map[string]map[Source]int64{}
+	credits := map[string]map[Source]int64{}
+	add := func(m map[string]map[Source]int64, s Source, n int64) {
+		if s.Campaign == "" || n == 0 {
+			return
+		}
+		if m[s.Campaign] == nil {
+			m[s.Campaign] = map[Source]int64{}
+		}
+		m[s.Campaign][s] += n
+	}
+	for _, t := range res.Traffic {
+		add(touches, t.Source, t.Touches)
+	}
+	if st.Basis == BasisConversions {
+		for _, c := range res.Credits {
+			if st.counts(c.Conversion) {
+				add(credits, c.Source, c.Units)
+			}
+		}
+	}
+	out := map[string]o2o.Money{}
+	campaigns := make([]string, 0, len(spend))
+	for c := range spend {
+		campaigns = append(campaigns, c)
+	}
+	slices.Sort(campaigns)
+	for _, c := range campaigns {
+		weights := credits[c]
+		if len(weights) == 0 {
+			weights = touches[c]
+		}
+		if len(weights) == 0 {
+			continue
+		}
+		srcs := make([]Source, 0, len(weights))
+		for s := range weights {
+			srcs = append(srcs, s)
+		}
+		slices.SortFunc(srcs, compareSources)
+		shares := make([]o2o.Share, len(srcs))
+		for i, s := range srcs {
+			shares[i] = o2o.Share{Key: fmt.Sprintf("%08d", i), Weight: decimal.New(weights[s], 0)}
+		}
+		parts, err := o2o.Allocate(spend[c], shares)
+		if err != nil { // cannot happen: positive weights, one currency
+			continue
+		}
+		for i, p := range parts {
+			out[srcs[i].String()] = p.Amount
+		}
+	}
+	return out
 }

@@ -41,9 +41,11 @@ type weigher struct {
 	effects []uint64
 	seen    []int32
 	units   []int64
-	// Shapley's scratch.
-	srcUnits, part []int64
-	idx            []int
+	// Shapley's scratch: per touch its source's rank and occurrence; per
+	// source its touch count and (units per touch, remainder).
+	rank, occ []int32
+	cnt       []int32
+	per       []int64
 }
 
 // Weigh returns the fixed-point weights of a journey's touches for a
@@ -132,13 +134,12 @@ func (w *weigher) weigh(at time.Time, ts []*Touch) []int64 {
 	w.nums = nums
 	switch w.r.model {
 	case ModelLinear:
-		for i := range nums {
-			nums[i] = 1
-		}
+		spread(w.units, Scale)
+		return w.units
 	case ModelPosition:
 		w.position(nums)
 	case ModelTimeDecay:
-		w.decay(at, ts, nums)
+		w.decay(ts, nums)
 	case ModelShapley:
 		w.shapley(n)
 		return w.units
@@ -174,47 +175,131 @@ func (w *weigher) position(nums []uint64) {
 	nums[0], nums[n-1] = w.r.first*k, w.r.last*k
 }
 
-// decay fills time-decay numerators: round(2^(-(t_i - t_min)/h) × 2^40),
-// t_i the touch's age at the conversion, so the most recent touch gets
-// exactly 2^40 and the ratios are those of 2^(-t/h).
-func (w *weigher) decay(at time.Time, ts []*Touch, nums []uint64) {
-	newest := at.Sub(ts[len(ts)-1].At).Seconds()
+// decay fills time-decay numerators: round(2^(-Δt/h) × 2^40), Δt the
+// touch's age relative to the newest touch of the journey (an exact integer
+// count of nanoseconds), h the half-life, so the newest touch gets exactly
+// 2^40 and the ratios are those of 2^(-t/h), t the age at the conversion.
+// Touches at the same instant as the one before reuse its weight.
+func (w *weigher) decay(ts []*Touch, nums []uint64) {
+	newest := ts[len(ts)-1].At
+	h, tab := w.r.halfLifeNanos, w.r.exp2
+	prev, prevW := time.Duration(-1), uint64(0)
 	for i, t := range ts {
-		age := at.Sub(t.At).Seconds() - newest
-		nums[i] = uint64(math.Round(math.Exp2(-age/w.r.halfLifeSeconds) * decayUnit))
+		d := newest.Sub(t.At)
+		if d != prev {
+			prev, prevW = d, decayWeight(d, h, tab)
+		}
+		nums[i] = prevW
 	}
 }
 
-// shapley splits Scale evenly over the distinct sources (in order of first
-// appearance), then each source's units evenly over its touches.
-func (w *weigher) shapley(n int) {
-	w.seen = w.seen[:0]
-	for _, s := range w.srcIdx[:n] {
-		if !slices.Contains(w.seen, s) {
-			w.seen = append(w.seen, s)
+// exp2Steps is the number of entries of the time-decay table: 2^(-j/256).
+const exp2Steps = 256
+
+// exp2Table returns 2^(-j/256) for j in [0, 256], built once per Rules
+// (time decay only).
+func exp2Table() *[exp2Steps + 1]float64 {
+	var t [exp2Steps + 1]float64
+	for j := range t {
+		t[j] = math.Exp2(-float64(j) / exp2Steps)
+	}
+	return &t
+}
+
+// decayWeight returns round(2^(-d/h) × 2^40) for an age d ≥ 0 and a
+// half-life h in nanoseconds (half away from zero).
+func decayWeight(d time.Duration, h float64, tab *[exp2Steps + 1]float64) uint64 {
+	if d <= 0 {
+		return decayUnit
+	}
+	return uint64(math.Round(decayReal(float64(d)/h, tab)))
+}
+
+// decayReal returns 2^(40-x) for x > 0 halvings, 0 from 42 halvings on. x
+// is split exactly into whole halvings q, 256ths j and a rest g < 1/256:
+// 2^(-x) = 2^(-q) × tab[j] × e^(-g·ln 2), the last by its Taylor series to
+// y^5 (y < 0.0028, so the first term left out is below 10^-18), and the
+// scaling by 2^(40-q) is exact. The explicit float64 conversions forbid
+// fused multiply-adds, so every IEEE-754 platform computes the same
+// weights, bit for bit.
+func decayReal(x float64, tab *[exp2Steps + 1]float64) float64 {
+	q := math.Floor(x)
+	if q > 41 { // below 2^-2 units: rounds to 0
+		return 0
+	}
+	f := float64(x-q) * exp2Steps // exact: a fraction scaled by a power of 2
+	j := math.Floor(f)
+	y := float64(float64(f-j)/exp2Steps) * math.Ln2
+	// e^(-y) = 1 - y(1 - y/2(1 - y/3(1 - y/4(1 - y/5)))), by Horner.
+	p := float64(1 - float64(y*(1.0/5)))
+	p = float64(1 - float64(float64(y*(1.0/4))*p))
+	p = float64(1 - float64(float64(y*(1.0/3))*p))
+	p = float64(1 - float64(float64(y*(1.0/2))*p))
+	p = float64(1 - float64(y*p))
+	r := float64(tab[int(j)] * p)
+	if q == 41 {
+		return r * 0.5
+	}
+	return r * float64(uint64(1)<<(40-int(q)))
+}
+
+// spread splits total evenly over dst: every slot gets total/n and the
+// first total%n slots one unit more, which is largest remainder with equal
+// remainders to the lower index.
+func spread(dst []int64, total int64) {
+	n := int64(len(dst))
+	q, left := total/n, total%n
+	for i := range dst {
+		dst[i] = q
+		if int64(i) < left {
+			dst[i]++
 		}
 	}
-	k := len(w.seen)
-	w.srcUnits = grow(w.srcUnits, k)
-	ones := grow(w.nums, max(n, k))
-	w.nums = ones
-	for i := range ones {
-		ones[i] = 1
-	}
-	w.apportion(w.srcUnits, uint64(Scale), ones[:k])
-	for si, s := range w.seen {
-		idx := w.idx[:0]
-		for i := 0; i < n; i++ {
-			if w.srcIdx[i] == s {
-				idx = append(idx, i)
+}
+
+// shapley splits Scale evenly over the distinct sources (ranked by first
+// appearance), then each source's units evenly over its touches (earlier
+// touches first): one pass to rank, one to write, an integer division per
+// source, no sorting.
+func (w *weigher) shapley(n int) {
+	src := w.srcIdx[:n]
+	w.rank = grow(w.rank, n)
+	w.occ = grow(w.occ, n)
+	w.seen = w.seen[:0]
+	w.cnt = w.cnt[:0]
+	for i, s := range src {
+		r := -1
+		for j, x := range w.seen {
+			if x == s {
+				r = j
+				break
 			}
 		}
-		w.idx = idx
-		w.part = grow(w.part, len(idx))
-		w.apportion(w.part, uint64(w.srcUnits[si]), ones[:len(idx)])
-		for j, i := range idx {
-			w.units[i] = w.part[j]
+		if r < 0 {
+			r = len(w.seen)
+			w.seen = append(w.seen, s)
+			w.cnt = append(w.cnt, 0)
 		}
+		w.rank[i], w.occ[i] = int32(r), w.cnt[r]
+		w.cnt[r]++
+	}
+	k := int64(len(w.seen))
+	base, extra := Scale/k, Scale%k
+	w.per = grow(w.per, 2*int(k))
+	for r, c := range w.cnt {
+		su := base
+		if int64(r) < extra {
+			su++
+		}
+		w.per[2*r], w.per[2*r+1] = su/int64(c), su%int64(c)
+	}
+	for i := range src {
+		r := w.rank[i]
+		u := w.per[2*r]
+		if int64(w.occ[i]) < w.per[2*r+1] {
+			u++
+		}
+		w.units[i] = u
 	}
 }
 
@@ -238,8 +323,31 @@ func (w *weigher) apportion(dst []int64, total uint64, nums []uint64) {
 	if left == 0 {
 		return
 	}
+	if len(nums) > 64 {
+		w.apportionSorted(dst, left)
+		return
+	}
+	// left < len(nums): pick the largest remainder left times, the lower
+	// index on ties; a picked remainder is zeroed (more than left are
+	// non-zero, so a zero is never picked).
+	for ; left > 0; left-- {
+		best := 0
+		for i := 1; i < len(rem); i++ {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		dst[best]++
+		rem[best] = 0
+	}
+}
+
+// apportionSorted hands left units to the largest remainders in w.rem by a
+// stable sort (long journeys).
+func (w *weigher) apportionSorted(dst []int64, left uint64) {
+	rem := w.rem
 	order := w.order[:0]
-	for i := range nums {
+	for i := range rem {
 		order = append(order, i)
 	}
 	slices.SortStableFunc(order, func(a, b int) int {

@@ -20,6 +20,7 @@ var allConfigs = []Config{
 	{Model: ModelPosition, Position: &Position{Preset: PresetInverseJ}},
 	{Model: ModelTimeDecay}, {Model: ModelShapley}, {Model: ModelMarkov},
 	{Model: ModelLinear, Basis: BasisConversions},
+	{Model: ModelTimeDecay, Basis: BasisConversions, BasisKinds: []ConversionKind{ConversionDeal, ConversionOnlinePayment}},
 }
 
 // gen makes a random data set: customers with 0..maxTouches touches over
@@ -110,6 +111,7 @@ func TestPropertyConservationAndShuffle(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkStatement(t, st, res, campaigns, r.Basis())
+			checkKPIs(t, res, st, ts)
 		}
 	}
 }
@@ -324,4 +326,43 @@ func newOf(v any) any {
 		return &Statement{}
 	}
 	return nil
+}
+
+// checkKPIs: every converter count is at most the customers reached, the
+// customers reached by a group are at most the distinct customers touched,
+// and each campaign with traffic has its spend split exactly over its
+// source rows.
+func checkKPIs(t *testing.T, res *Result, st *Statement, ts []Touch) {
+	t.Helper()
+	customers := map[string]bool{}
+	for _, tc := range ts {
+		customers[tc.Customer] = true
+	}
+	for _, r := range res.Reach {
+		if r.Visitors > r.Customers || r.Buyers > r.Customers || r.Payers > r.Customers || r.Customers > int64(len(customers)) {
+			t.Fatalf("reach %+v (of %d customers)", r, len(customers))
+		}
+	}
+	rep := KPIs(res, st)
+	bySource := map[string]o2o.Money{}
+	for _, k := range rep.Sources {
+		if k.Cost.IsNegative() {
+			t.Fatalf("negative source cost %+v", k)
+		}
+		for _, tr := range res.Traffic {
+			if tr.Source.String() == k.Key && tr.Source.Campaign != "" {
+				bySource[tr.Source.Campaign], _ = bySource[tr.Source.Campaign].Add(k.Cost)
+				break
+			}
+		}
+	}
+	spend := map[string]o2o.Money{}
+	for _, ch := range st.Charges {
+		spend[ch.Campaign], _ = spend[ch.Campaign].Add(ch.Amount)
+	}
+	for c, got := range bySource {
+		if !got.Equal(spend[c]) {
+			t.Fatalf("campaign %s: source costs %s, spend %s", c, got, spend[c])
+		}
+	}
 }

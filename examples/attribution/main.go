@@ -1,4 +1,4 @@
-// Command drainage walks through drainage-cost attribution (引流成本核算):
+// Command attribution walks through drainage-cost attribution (引流成本核算):
 // one month of a 1,000,000.00 CNY campaign budget over search ads, paid
 // ad-reading, road shows and ground-push teams, for 2 provinces and 6
 // stores. It prints the attribution under three models side by side, the
@@ -72,10 +72,11 @@ func main() {
 	fmt.Printf("  stores %s + B2C %s + unattributed %s = %s\n\n", st.Stores, st.B2C, st.Unattributed, st.Spend)
 
 	fmt.Println("Store KPIs (u-shaped credit, traffic basis):")
-	fmt.Printf("  %-8s %8s %8s %8s %12s %14s %8s\n", "store", "touches", "visits", "deals", "visit rate", "cost/visit", "ROI")
+	fmt.Println("  (reached and came in count distinct customers; visits and deals are credited conversions)")
+	fmt.Printf("  %-10s %8s %8s %8s %8s %8s %12s %14s %14s %8s\n", "store", "touches", "reached", "came in", "visits", "deals", "visit rate", "cost/visit", "cost/deal", "ROI")
 	for _, k := range drainage.KPIs(results[1], st).Stores {
-		fmt.Printf("  %-8s %8d %8s %8s %12.3f %14s %8.2f\n", k.Key, k.Touches, k.Visits.StringFixed(2), k.Deals.StringFixed(2),
-			val(k.StoreVisitRate), money(k.CostPerVisit), val(k.ROI))
+		fmt.Printf("  %-10s %8d %8d %8d %8s %8s %12.3f %14s %14s %8.2f\n", k.Key, k.Touches, k.Customers, k.Visitors, k.Visits.StringFixed(2), k.Deals.StringFixed(2),
+			val(k.StoreVisitRate), money(k.CostPerVisit), money(k.CostPerDeal), val(k.ROI))
 	}
 	for _, s := range drainage.KPIs(results[1], st).Summaries {
 		fmt.Printf("  across stores, %s: mean %.3f, sd %.3f, median %.3f\n", s.Metric, s.Mean, s.StdDev, s.Median)
