@@ -10,7 +10,6 @@ import (
 
 // Until main.go calls drainageStep (the lead engineer wires the step into
 // run), this keeps staticcheck from reporting it unused; delete it then.
-var _ = drainageStep
 
 // drainageStep attributes a few customer journeys to the campaigns that
 // brought them, under two models side by side, then charges each
