@@ -13,15 +13,18 @@
 //   - [github.com/o2okit/o2okit/o2o]: the shared vocabulary — Money, exact
 //     allocation, region codes, channels, parties, products, the catalog and
 //     the order.
-//   - pricing: price books with one price per province, no haggling, the
-//     network-lowest check, clearance, the promotion ladder, and quotes that
-//     explain themselves.
-//   - workflow: the re-engineered decoration process and after-sales as state
-//     machines.
-//   - channel: product segregation, dealer territories, order routing,
-//     channel-conflict detection, lead protection and showcase plans.
-//   - settlement: a cent-exact ledger, sales splits, reversals, budgets and
-//     co-investment; settlement/drainage attributes traffic costs.
+//   - [github.com/o2okit/o2okit/pricing]: price books with one price per
+//     province, no haggling, the network-lowest check, clearance, the
+//     promotion ladder, and quotes that explain themselves.
+//   - [github.com/o2okit/o2okit/workflow]: the re-engineered decoration
+//     process and after-sales as state machines on looplab/fsm.
+//   - [github.com/o2okit/o2okit/channel]: product segregation, dealer
+//     territories, order routing, channel-conflict detection, lead
+//     protection and showcase plans.
+//   - [github.com/o2okit/o2okit/settlement]: a cent-exact ledger, sales
+//     splits, reversals, budgets and co-investment.
+//   - [github.com/o2okit/o2okit/settlement/drainage]: drainage (traffic-cost)
+//     attribution, cost allocation to sales mode and store, and KPIs.
 //
 // # A first taste
 //
@@ -35,6 +38,8 @@
 //		{Key: "store-baoan", Weight: decimal.NewFromInt(1)},
 //	})
 //	// parts: 428571.43, 428571.43, 142857.14 — summing to 1000000.00
+//
+// (The package example runs exactly this.)
 //
 // Run the end-to-end scenario with `go run ./examples/tour`.
 package o2okit

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 
@@ -35,11 +36,20 @@ func (s Share) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes; unknown fields are refused.
 func (s *Share) UnmarshalJSON(data []byte) error {
-	var raw shareJSON
+	var raw struct {
+		Key    *string  `json:"key"`
+		Weight *Decimal `json:"weight"`
+	}
 	if err := DecodeJSON(data, &raw); err != nil {
 		return err
 	}
-	*s = Share{Key: raw.Key, Weight: raw.Weight.Decimal}
+	switch {
+	case raw.Key == nil:
+		return Invalid("key", "is required")
+	case raw.Weight == nil:
+		return Invalid("weight", "is required")
+	}
+	*s = Share{Key: *raw.Key, Weight: raw.Weight.Decimal}
 	return nil
 }
 
@@ -66,11 +76,15 @@ type Part struct {
 // shares. Parts come back in the order of shares.
 //
 // Errors (all wrap ErrInvalid): no shares; an empty or repeated key
-// (ErrDuplicate); a negative weight; weights that are all zero; a total that
-// is not a whole number of minor units.
+// (ErrDuplicate); a negative weight; weights that are all zero; a total in
+// an unknown currency or not a whole number of minor units; a total or
+// weight whose decimal exponent lies outside ±1000.
 func Allocate(total Money, shares []Share) ([]Part, error) {
 	if err := checkShares(shares); err != nil {
 		return nil, err
+	}
+	if !total.Currency().Valid() {
+		return nil, Invalidf("total", "unknown currency %q", total.Currency().String())
 	}
 	digits := total.Currency().MinorDigits()
 	if e := total.amount.Exponent(); e > maxExponent || e < -maxExponent {
@@ -132,13 +146,13 @@ func splitDecimal(units decimal.Decimal, shares []Share) []decimal.Decimal {
 }
 
 // splitUint64 is splitDecimal in 64-bit integer arithmetic with 128-bit
-// products, for the common case: an amount below 10^19 minor units and
+// products, for the common case: an amount below 2^63 minor units and
 // weights that, scaled to integers, sum below 2^64. It reports false when
 // the case does not fit, and then computes nothing. It allocates only its
 // three result-sized slices.
 func splitUint64(amount decimal.Decimal, digits int32, shares []Share) ([]uint64, bool) {
 	u, ok := scaledUint64(amount, digits)
-	if !ok {
+	if !ok || u > math.MaxInt64 { // parts are built as int64 minor units
 		return nil, false
 	}
 	var scale int32

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -59,6 +60,16 @@ func TestAllocate(t *testing.T) {
 			map[string]string{"a": "34 JPY", "b": "33 JPY", "c": "33 JPY"}},
 		{"a total at the 10^15 bound", "1000000000000000.00", shares("a", "1", "b", "2"),
 			map[string]string{"a": "333333333333333.33 CNY", "b": "666666666666666.67 CNY"}},
+		{"MaxInt64 fen in one part", "92233720368547758.07", shares("a", "1", "b", "0"),
+			map[string]string{"a": "92233720368547758.07 CNY", "b": "0.00 CNY"}},
+		{"one fen past MaxInt64 takes the decimal path", "92233720368547758.08", shares("a", "1", "b", "0"),
+			map[string]string{"a": "92233720368547758.08 CNY", "b": "0.00 CNY"}},
+		{"beyond 2^63 fen, split", "99999999999999999.00", shares("a", "1", "b", "1"),
+			map[string]string{"a": "49999999999999999.50 CNY", "b": "49999999999999999.50 CNY"}},
+		{"beyond 2^63 fen in KWD", "9620000000000000.000 KWD", shares("a", "1"),
+			map[string]string{"a": "9620000000000000.000 KWD"}},
+		{"refund beyond 2^63 fen", "-99999999999999999.99", shares("a", "1", "b", "0"),
+			map[string]string{"a": "-99999999999999999.99 CNY", "b": "0.00 CNY"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +103,15 @@ func TestAllocateErrors(t *testing.T) {
 		{"empty key", "1.00", shares("", "1"), o2o.ErrInvalid, "shares[0].key"},
 		{"repeated key", "1.00", shares("a", "1", "a", "2"), o2o.ErrDuplicate, "shares[1].key"},
 		{"fraction of a fen", "1.005", shares("a", "1"), o2o.ErrInvalid, "total"},
+		{"weight exponent at the int32 limit", "1.00", []o2o.Share{{Key: "a", Weight: decimal.New(1, math.MaxInt32)}}, o2o.ErrInvalid, "shares[0].weight"},
+		{"weight exponent beyond -1000", "1.00", []o2o.Share{{Key: "a", Weight: decimal.New(1, -1001)}}, o2o.ErrInvalid, "shares[0].weight"},
+	}
+	huge := o2o.NewMoney(decimal.New(1, math.MaxInt32))
+	if _, err := o2o.Allocate(huge, shares("a", "1")); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Allocate of a total with an int32-limit exponent = %v, want ErrInvalid", err)
+	}
+	if _, err := o2o.Allocate(o2o.Currency("XYZ").Zero(), shares("a", "1")); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Allocate in an unknown currency = %v, want ErrInvalid", err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,19 +159,25 @@ func TestAllocateProperties(t *testing.T) {
 }
 
 func genAllocation(rng *rand.Rand) (o2o.Money, []o2o.Share) {
-	var units int64
-	switch rng.IntN(4) {
+	currency := []o2o.Currency{o2o.CNY, o2o.CNY, "JPY", "KWD"}[rng.IntN(4)]
+	var units decimal.Decimal
+	switch rng.IntN(5) {
 	case 0: // small totals, where remainders matter most
-		units = rng.Int64N(100)
+		units = decimal.New(rng.Int64N(100), 0)
 	case 1:
-		units = rng.Int64N(100_000_000)
+		units = decimal.New(rng.Int64N(100_000_000), 0)
+	case 2: // near and beyond 2^63 minor units: the 64-bit path's edge
+		units = decimal.New(math.MaxInt64-1000+rng.Int64N(2000), 0)
+		if rng.IntN(2) == 0 {
+			units = units.Mul(decimal.New(1+rng.Int64N(100), 0))
+		}
 	default: // up to 10^15 CNY = 10^17 fen
-		units = rng.Int64N(100_000_000_000_000_000)
+		units = decimal.New(rng.Int64N(100_000_000_000_000_000), 0)
 	}
 	if rng.IntN(3) == 0 {
-		units = -units
+		units = units.Neg()
 	}
-	total, _ := o2o.FromMinor(units, o2o.CNY)
+	total, _ := o2o.NewMoneyIn(units.Shift(-currency.MinorDigits()), currency)
 	n := 1 + rng.IntN(12)
 	in := make([]o2o.Share, n)
 	positive := false
@@ -183,12 +209,12 @@ func checkAllocation(total o2o.Money, in []o2o.Share, parts []o2o.Part) error {
 	if len(parts) != len(in) {
 		return fmt.Errorf("%d parts for %d shares", len(parts), len(in))
 	}
-	sum := o2o.Money{}
+	sum := total.Currency().Zero()
 	weights := decimal.Decimal{}
 	for _, s := range in {
 		weights = weights.Add(s.Weight)
 	}
-	oneUnit := decimal.New(1, -2)
+	oneUnit := decimal.New(1, -total.Currency().MinorDigits())
 	for i, p := range parts {
 		var err error
 		if sum, err = sum.Add(p.Amount); err != nil {
@@ -231,9 +257,11 @@ func TestShareJSON(t *testing.T) {
 	if diff := cmp.Diff(in, out); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	var s o2o.Share
-	if err := s.UnmarshalJSON([]byte(`{"key":"a","weight":"1","extra":1}`)); !errors.Is(err, o2o.ErrInvalid) {
-		t.Errorf("unknown field = %v, want ErrInvalid", err)
+	for _, bad := range []string{`{"key":"a","weight":"1","extra":1}`, `{}`, `{"key":"a"}`, `{"weight":"1"}`} {
+		var s o2o.Share
+		if err := s.UnmarshalJSON([]byte(bad)); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("UnmarshalJSON(%s) = %v, want ErrInvalid", bad, err)
+		}
 	}
 }
 

@@ -80,9 +80,10 @@ func (c *Catalog) Lookup(sku string) (Product, error) {
 	return p, nil
 }
 
-// Products returns a copy of every product, sorted by SKU.
+// Products returns a copy of every product, sorted by SKU (nil when the
+// catalog is empty).
 func (c *Catalog) Products() []Product {
-	if c == nil {
+	if c.Len() == 0 {
 		return nil
 	}
 	return slices.Clone(c.products)
@@ -93,9 +94,14 @@ type catalogJSON struct {
 	Products []Product `json:"products"`
 }
 
-// MarshalJSON writes {"products":[…]} sorted by SKU.
-func (c *Catalog) MarshalJSON() ([]byte, error) {
-	return json.Marshal(catalogJSON{Products: c.Products()})
+// MarshalJSON writes {"products":[…]} sorted by SKU. It has a value
+// receiver so that a Catalog held by value in a config marshals too.
+func (c Catalog) MarshalJSON() ([]byte, error) {
+	products := c.Products()
+	if products == nil {
+		products = []Product{}
+	}
+	return json.Marshal(catalogJSON{Products: products})
 }
 
 // UnmarshalJSON builds the catalog from {"products":[…]} with the checks of

@@ -103,6 +103,16 @@ func TestCatalogJSON(t *testing.T) {
 	if string(data) != want {
 		t.Errorf("Marshal =\n%s\nwant\n%s", data, want)
 	}
+	type holder struct {
+		Catalog o2o.Catalog `json:"catalog"`
+	}
+	byValue, err := json.Marshal(holder{Catalog: *c})
+	if err != nil || string(byValue) != `{"catalog":`+want+`}` {
+		t.Errorf("a Catalog held by value marshals as %s, %v", byValue, err)
+	}
+	if empty, _ := json.Marshal(o2o.Catalog{}); string(empty) != `{"products":[]}` {
+		t.Errorf("the zero Catalog marshals as %s", empty)
+	}
 	back, err := o2o.ParseCatalogJSON(data)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +127,9 @@ func TestCatalogJSON(t *testing.T) {
 	}{
 		{"unknown top field", `{"products":[],"version":2}`, "version"},
 		{"unknown product field", `{"products":[{"sku":"A","brand":"b","model":"m","category":"c","line":"o2o","price":"1"}]}`, "products[0].price"},
-		{"unknown line", `{"products":[{"sku":"A","brand":"b","model":"m","category":"c","line":"B2C"}]}`, ""},
+		{"unknown line", `{"products":[{"sku":"A","brand":"b","model":"m","category":"c","line":"B2C"}]}`, "products[0].line"},
+		{"repeated key", `{"products":[{"sku":"A","sku":"B","brand":"b","model":"m","category":"c","line":"o2o"}]}`, "products[0].sku"},
+		{"wrong case", `{"Products":[]}`, "Products"},
 		{"duplicate", `{"products":[{"sku":"A","brand":"b","model":"m","category":"c","line":"o2o"},{"sku":"A","brand":"b","model":"n","category":"c","line":"o2o"}]}`, "products[1].sku"},
 		{"wrong type", `{"products":{}}`, "products"},
 		{"trailing data", `{"products":[]}]`, ""},

@@ -16,9 +16,9 @@ const CNY Currency = "CNY"
 func minorDigits(c Currency) (int32, bool) {
 	switch c {
 	case CNY, "HKD", "MOP", "TWD", "USD", "EUR", "GBP", "AUD", "CAD", "SGD", "CHF",
-		"NZD", "MYR", "THB", "PHP", "INR", "RUB", "AED", "SAR", "SEK", "NOK", "DKK":
+		"NZD", "MYR", "THB", "PHP", "INR", "RUB", "AED", "SAR", "SEK", "NOK", "DKK", "IDR":
 		return 2, true
-	case "JPY", "KRW", "VND", "IDR", "CLP":
+	case "JPY", "KRW", "VND", "CLP":
 		return 0, true
 	case "KWD", "BHD", "OMR", "JOD", "TND":
 		return 3, true

@@ -1,6 +1,7 @@
 package o2o
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -18,12 +19,15 @@ const maxDecimalDigits = 40
 // decimal.NewFromString it reads none of shopspring/decimal's package globals,
 // and it keeps the scale written ("1.50" has two places).
 func ParseDecimal(s string) (decimal.Decimal, error) {
+	if len(s) > maxDecimalDigits+2 { // sign and point
+		return decimal.Decimal{}, Invalidf("", "decimal %q has more than %d digits", clip(s), maxDecimalDigits)
+	}
 	digits, scale, neg, ok := scanDecimal(s)
 	if !ok {
-		return decimal.Decimal{}, Invalidf("", "malformed decimal %q", s)
+		return decimal.Decimal{}, Invalidf("", "malformed decimal %q", clip(s))
 	}
 	if len(digits) > maxDecimalDigits {
-		return decimal.Decimal{}, Invalidf("", "decimal %q has more than %d digits", s, maxDecimalDigits)
+		return decimal.Decimal{}, Invalidf("", "decimal %q has more than %d digits", clip(s), maxDecimalDigits)
 	}
 	var v big.Int
 	v.SetString(digits, 10) // digits are ASCII digits, checked by scanDecimal
@@ -31,6 +35,15 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 		v.Neg(&v)
 	}
 	return decimal.NewFromBigInt(&v, -int32(scale)), nil
+}
+
+// clip shortens outside input echoed in an error message.
+func clip(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	return s[:limit] + "…"
 }
 
 // scanDecimal splits s into its digits (point removed), the number of
@@ -95,12 +108,29 @@ func (d Decimal) String() string { return FormatDecimal(d.Decimal) }
 // use the embedded decimal.Decimal's Format, which reads shopspring's
 // package globals and trims trailing zeros.
 func (d Decimal) Format(f fmt.State, verb rune) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", d.String())
-	default:
-		fmt.Fprint(f, d.String())
+	if verb != 'q' {
+		verb = 's'
 	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), d.String())
+}
+
+// Value stores the exact text in a database (database/sql's driver.Valuer).
+// Without it the embedded decimal's Value would read shopspring's globals.
+func (d Decimal) Value() (driver.Value, error) { return d.String(), nil }
+
+// Scan reads a decimal from a database column holding its text, or an
+// integer (database/sql's Scanner).
+func (d *Decimal) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		return d.UnmarshalText([]byte(v))
+	case []byte:
+		return d.UnmarshalText(v)
+	case int64:
+		d.Decimal = decimal.New(v, 0)
+		return nil
+	}
+	return Invalidf("", "cannot scan %T into a decimal", src)
 }
 
 // MarshalText formats the value exactly.

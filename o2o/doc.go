@@ -53,6 +53,8 @@
 //
 // # Concurrency
 //
-// Every value here is immutable once built (a [Catalog] included) and safe
-// for concurrent use.
+// [Money], [RegionCode], [Decimal] and the enums are immutable values, and a
+// built [Catalog] is immutable; all are safe for concurrent use. [Order],
+// [Product], [Party] and [Share] are plain structs: copy them before sharing
+// them between goroutines that write.
 package o2o

@@ -46,8 +46,9 @@ func (f FieldError) String() string {
 type ValidationError struct {
 	// Fields holds the faults in the order they were found.
 	Fields []FieldError `json:"fields"`
-	// Err, when set, is a more specific sentinel (such as ErrDuplicate) that
-	// errors.Is also finds. It always wraps ErrInvalid.
+	// Err, when set, is a more specific error (a sentinel such as
+	// ErrDuplicate, or a typed error such as *EnumError) that errors.Is and
+	// errors.As also find.
 	Err error `json:"-"`
 }
 
@@ -60,12 +61,13 @@ func (e *ValidationError) Error() string {
 	return "invalid: " + strings.Join(parts, "; ")
 }
 
-// Unwrap returns the specific sentinel when there is one, else ErrInvalid.
-func (e *ValidationError) Unwrap() error {
+// Unwrap returns ErrInvalid, and the more specific error when there is one,
+// so errors.Is(err, ErrInvalid) holds for every ValidationError.
+func (e *ValidationError) Unwrap() []error {
 	if e.Err != nil {
-		return e.Err
+		return []error{e.Err, ErrInvalid}
 	}
-	return ErrInvalid
+	return []error{ErrInvalid}
 }
 
 // Invalid returns a *ValidationError for one field.
@@ -131,22 +133,33 @@ func joinPath(prefix, path string) string {
 	return prefix + "." + path
 }
 
-// DecodeJSON unmarshals data into v strictly: unknown fields and trailing
-// data are errors, reported as a *ValidationError with the JSON path at
-// fault. Errors from a field's own decoding (an unknown currency, a bad region
-// code) keep their sentinel; every error wraps ErrInvalid. It is the one JSON
-// entry for rule configs.
+// DecodeJSON unmarshals data into v strictly: every key must name a field
+// exactly (case included), no key may repeat in one object, and nothing may
+// follow the value. Every error wraps ErrInvalid and is a *ValidationError
+// naming the JSON path at fault with indices ("products[3].line"); a value
+// that refuses itself (an unknown currency, a bad region code, an unknown
+// enum) keeps its own sentinel or typed error for errors.Is and errors.As.
+// It is the one JSON entry for rule configs.
 func DecodeJSON(data []byte, v any) error {
 	err := jsonx.Decode(data, v)
 	var pe *jsonx.PathError
+	var ve *jsonx.ValueError
+	var inner *ValidationError
 	switch {
-	case err == nil || errors.Is(err, ErrInvalid):
-		return err
+	case err == nil:
+		return nil
 	case errors.As(err, &pe):
 		return Invalid(pe.Path, pe.Reason)
+	case !errors.As(err, &ve):
+		return Invalid("", err.Error())
+	case errors.As(ve.Err, &inner):
+		return Prefix(ve.Path, inner)
+	case errors.Is(ve.Err, ErrInvalid):
+		reason := strings.TrimPrefix(ve.Err.Error(), ErrInvalid.Error()+": ")
+		return &ValidationError{Fields: []FieldError{{Path: ve.Path, Reason: reason}}, Err: ve.Err}
 	}
 	// A standard type's own decoding failed (a malformed time, say).
-	return Invalid("", err.Error())
+	return Invalid(ve.Path, ve.Err.Error())
 }
 
 // EnumError reports text that names no value of an enumeration, such as

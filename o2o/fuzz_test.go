@@ -82,7 +82,10 @@ func FuzzMoneyJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var m o2o.Money
-		if err := json.Unmarshal(data, &m); err != nil {
+		if err := m.UnmarshalJSON(data); err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("UnmarshalJSON(%q) = %v, not ErrInvalid", data, err)
+			}
 			return
 		}
 		checkMoneyJSON(t, m)
@@ -116,6 +119,9 @@ func FuzzCatalogJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := o2o.ParseCatalogJSON(data)
 		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("ParseCatalogJSON(%q) = %v, not ErrInvalid", data, err)
+			}
 			return
 		}
 		out, err := json.Marshal(c)

@@ -27,14 +27,21 @@ type Money struct {
 	currency Currency // "" means CNY
 }
 
-// NewMoney returns amount in CNY.
+// NewMoney returns amount in CNY. The amount should come from ParseDecimal
+// or a literal: a decimal with an exponent beyond ±1000 makes arithmetic
+// slow, and one near the int32 limit makes shopspring/decimal panic in Mul.
+// Use NewMoneyIn for amounts from elsewhere; it checks.
 func NewMoney(amount decimal.Decimal) Money { return Money{amount: amount} }
 
-// NewMoneyIn returns amount in currency; an unknown currency is an error
-// wrapping ErrUnknownCurrency.
+// NewMoneyIn returns amount in currency. An unknown currency is an error
+// wrapping ErrUnknownCurrency; an amount whose decimal exponent lies outside
+// ±1000 (no real amount does) is an error wrapping ErrInvalid.
 func NewMoneyIn(amount decimal.Decimal, currency Currency) (Money, error) {
 	if !currency.Valid() {
 		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(currency))
+	}
+	if e := amount.Exponent(); e > maxExponent || e < -maxExponent {
+		return Money{}, Invalidf("amount", "exponent %d is out of range ±%d", e, maxExponent)
 	}
 	return Money{amount: amount, currency: currency.orDefault()}, nil
 }
@@ -250,16 +257,26 @@ func (m Money) IsWhole() bool {
 
 // MinorUnits returns m as a whole number of minor units (fen for CNY) and
 // true, or 0 and false when m has a fraction of a minor unit or does not fit
-// in an int64. It does not allocate for amounts of up to 18 digits.
+// in an int64. It does not allocate when the amount's coefficient has at
+// most 18 digits.
 func (m Money) MinorUnits() (int64, bool) {
-	units, ok := scaledUint64(m.amount, m.Currency().MinorDigits())
-	if !ok || units > math.MaxInt64 {
+	digits := m.Currency().MinorDigits()
+	if units, ok := scaledUint64(m.amount, digits); ok && units <= math.MaxInt64 {
+		if m.amount.Sign() < 0 {
+			return -int64(units), true
+		}
+		return int64(units), true
+	}
+	// More than 18 digits of coefficient (1.0000000000000000000, say):
+	// the exact but allocating path.
+	if !m.IsWhole() || m.amount.Exponent() > 20 {
 		return 0, false
 	}
-	if m.amount.Sign() < 0 {
-		return -int64(units), true
+	v := m.amount.Shift(digits).BigInt()
+	if !v.IsInt64() {
+		return 0, false
 	}
-	return int64(units), true
+	return v.Int64(), true
 }
 
 // AmountString formats the amount exactly with at least the currency's
@@ -277,8 +294,13 @@ type moneyJSON struct {
 	Currency *Currency `json:"currency"`
 }
 
-// MarshalJSON writes {"amount":"12.34","currency":"CNY"}.
+// MarshalJSON writes {"amount":"12.34","currency":"CNY"}. A Money in an
+// unknown currency (built with Currency.Zero from an unchecked code) is an
+// error wrapping ErrUnknownCurrency: it would not read back.
 func (m Money) MarshalJSON() ([]byte, error) {
+	if !m.Currency().Valid() {
+		return nil, fmt.Errorf("%w %q", ErrUnknownCurrency, string(m.currency))
+	}
 	var b bytes.Buffer
 	b.WriteString(`{"amount":`)
 	b.WriteString(strconv.Quote(m.AmountString()))

@@ -3,6 +3,9 @@ package o2o_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -254,6 +257,9 @@ func TestMoneyJSON(t *testing.T) {
 }
 
 func TestCurrency(t *testing.T) {
+	if o2o.Currency("IDR").MinorDigits() != 2 {
+		t.Error("IDR has 2 minor digits (ISO 4217)")
+	}
 	for _, code := range []string{"CNY", "USD", "JPY", "HKD", "MOP", "TWD", "KWD"} {
 		c, err := o2o.ParseCurrency(code)
 		if err != nil || c.String() != code {
@@ -293,7 +299,17 @@ func TestDecimalGlobalsDoNotMoveOutput(t *testing.T) {
 		pj, _ := json.Marshal(parts)
 		d, _ := json.Marshal(o2o.MustDec("100.50"))
 		big := o2o.MustParseMoney("123456789012345678.90")
-		return m.String() + string(js) + string(pj) + string(d) + big.String() + o2o.FormatDecimal(dec("0.000001"))
+		// Weights with 22 places take Allocate's decimal path.
+		slow, err := o2o.Allocate(o2o.MustParseMoney("100.00"), []o2o.Share{
+			{Key: "a", Weight: dec("0.0000000000000000000001")}, {Key: "b", Weight: dec("0.0000000000000000000002")},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sj, _ := json.Marshal(slow)
+		value, _ := o2o.MustDec("1.50").Value()
+		return m.String() + string(js) + string(pj) + string(d) + big.String() + o2o.FormatDecimal(dec("0.000001")) +
+			string(sj) + m.Percent(dec("13")).String() + fmt.Sprint(o2o.MustDec("1.50")) + value.(string)
 	}
 	before := render()
 
@@ -341,5 +357,121 @@ func TestDecimal(t *testing.T) {
 		if err := d.UnmarshalJSON([]byte(bad)); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("UnmarshalJSON(%s) = %v, want ErrInvalid", bad, err)
 		}
+	}
+}
+
+func TestMinorUnits(t *testing.T) {
+	for in, want := range map[string]int64{
+		"12.34": 1234, "-0.5": -50, "1.2300": 123, "0": 0, "1000 JPY": 1000,
+		"10000000000000000.00":  1_000_000_000_000_000_000,
+		"92233720368547758.07":  math.MaxInt64,
+		"-92233720368547758.08": math.MinInt64,
+		"1.0000000000000000000": 100,
+	} {
+		if got, ok := o2o.MustParseMoney(in).MinorUnits(); !ok || got != want {
+			t.Errorf("MinorUnits(%s) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"0.001", "100000000000000000000.00", "92233720368547758.08", "1.0000000000000000001"} {
+		if got, ok := o2o.MustParseMoney(in).MinorUnits(); ok {
+			t.Errorf("MinorUnits(%s) = %d, true; want false", in, got)
+		}
+	}
+}
+
+func TestMoneyExponentBounds(t *testing.T) {
+	for _, e := range []int32{math.MaxInt32, math.MinInt32, 1001, -1001} {
+		if _, err := o2o.NewMoneyIn(decimal.New(1, e), o2o.CNY); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("NewMoneyIn(1e%d) = %v, want ErrInvalid", e, err)
+		}
+	}
+	if _, err := json.Marshal(o2o.Currency("XYZ").Zero()); !errors.Is(err, o2o.ErrUnknownCurrency) {
+		t.Errorf("Marshal of a Money in an unknown currency = %v, want ErrUnknownCurrency", err)
+	}
+}
+
+func TestDecimalDatabaseAndFormat(t *testing.T) {
+	d := o2o.MustDec("1.50")
+	if v, err := d.Value(); err != nil || v != "1.50" {
+		t.Errorf("Value = %v, %v", v, err)
+	}
+	var back o2o.Decimal
+	for _, src := range []any{"2.250", []byte("2.250")} {
+		if err := back.Scan(src); err != nil || back.String() != "2.250" {
+			t.Errorf("Scan(%T) = %v, %v", src, back, err)
+		}
+	}
+	if err := back.Scan(int64(7)); err != nil || back.String() != "7" {
+		t.Errorf("Scan(int64) = %v, %v", back, err)
+	}
+	if err := back.Scan(1.5); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Scan(float64) = %v, want ErrInvalid", err)
+	}
+	if got := fmt.Sprintf("[%6v][%-6s]", d, d); got != "[  1.50][1.50  ]" {
+		t.Errorf("widths = %s", got)
+	}
+}
+
+// TestValidateConcurrently shares the one validator instance between
+// goroutines; run under -race it shows the instance is safe to share.
+func TestValidateConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				o := sampleOrder()
+				if (g+i)%2 == 0 {
+					o.Lines[0].SKU = ""
+				}
+				err := o.Validate()
+				if ((g+i)%2 == 0) != (err != nil) {
+					t.Errorf("goroutine %d, order %d: Validate = %v", g, i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestDecodeJSONPaths(t *testing.T) {
+	type line struct {
+		SKU   string      `json:"sku"`
+		Price o2o.Money   `json:"price"`
+		Kind  o2o.Channel `json:"channel"`
+	}
+	type doc struct {
+		Region o2o.RegionCode `json:"region"`
+		Lines  []line         `json:"lines"`
+	}
+	tests := []struct {
+		json string
+		path string
+		want error
+	}{
+		{`{"lines":[{"sku":"a"},{"sku":"b","price":{"amount":"1.00"}}]}`, "lines[1].price.currency", o2o.ErrInvalid},
+		{`{"lines":[{"price":{"amount":"1.00","currency":"CNY","note":1}}]}`, "lines[0].price.note", o2o.ErrInvalid},
+		{`{"lines":[{"price":{"amount":"1.00","currency":"XYZ"}}]}`, "lines[0].price.currency", o2o.ErrUnknownCurrency},
+		{`{"region":"990000"}`, "region", o2o.ErrInvalid},
+		{`{"lines":[{},{},{"channel":"B2C"}]}`, "lines[2].channel", o2o.ErrInvalid},
+		{`{"lines":[{"sku":1}]}`, "lines[0].sku", o2o.ErrInvalid},
+		{`{"lines":[{"price":{"amount":"1.00","currency":"CNY","Amount":"999.00"}}]}`, "lines[0].price.Amount", o2o.ErrInvalid},
+		{`{"lines":[],"lines":[]}`, "lines", o2o.ErrInvalid},
+		{`{"LINES":[]}`, "LINES", o2o.ErrInvalid},
+	}
+	for _, tt := range tests {
+		var d doc
+		err := o2o.DecodeJSON([]byte(tt.json), &d)
+		var ve *o2o.ValidationError
+		if !errors.Is(err, tt.want) || !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
+			t.Errorf("DecodeJSON(%s) = %v, want %v at %q", tt.json, err, tt.want, tt.path)
+		}
+	}
+	var d doc
+	err := o2o.DecodeJSON([]byte(`{"lines":[{"channel":"B2C"}]}`), &d)
+	var ee *o2o.EnumError
+	if !errors.As(err, &ee) || ee.Value != "B2C" {
+		t.Errorf("an unknown enum inside a document = %v, want its *EnumError", err)
 	}
 }

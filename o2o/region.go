@@ -97,7 +97,7 @@ func isProvincePart(p string) bool {
 // check that the division exists. Errors wrap ErrInvalid.
 func ParseRegionCode(s string) (RegionCode, error) {
 	if err := checkRegionShape(s); err != nil {
-		return RegionCode{}, fmt.Errorf("region code %q: %w", s, err)
+		return RegionCode{}, fmt.Errorf("region code %q: %w", clip(s), err)
 	}
 	return RegionCode{code: s}, nil
 }
@@ -179,6 +179,8 @@ func (r RegionCode) City() RegionCode {
 // County returns the county-level code of r: r itself for a county, the
 // first six digits for a township (which may be a city code acting as its own
 // county level, as 441900 does), and the zero code for a province or city.
+// So County is not idempotent for such townships: County of 441900003 is
+// 441900, whose own County is the zero code, since its shape reads as a city.
 func (r RegionCode) County() RegionCode {
 	switch r.Level() {
 	case LevelCounty:

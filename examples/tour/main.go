@@ -83,12 +83,13 @@ func catalogStep() (*o2o.Catalog, error) {
 		}
 	}
 
-	// The catalog refuses what would break segregation at its root: one SKU twice.
+	// The catalog refuses a SKU given twice; the same brand and model on both
+	// lines under two SKUs is channel's segregation check (step 4).
 	_, err = o2o.NewCatalog([]o2o.Product{
 		{SKU: "X-1", Brand: "b", Model: "m", Category: "tile", Line: o2o.LineO2O},
 		{SKU: "X-1", Brand: "b", Model: "m", Category: "tile", Line: o2o.LineDealer},
 	})
-	fmt.Println("A SKU on two lines is refused:", err)
+	fmt.Println("A SKU given twice is refused:", err)
 	return catalog, nil
 }
 

@@ -1,5 +1,9 @@
-// Package jsonx decodes JSON strictly: unknown fields and trailing data are
-// errors, and a decoding error is reported with the JSON path at fault.
+// Package jsonx decodes JSON strictly and says where it went wrong.
+//
+// Strict means: every object key names a field of the target exactly (case
+// included: encoding/json alone would match "Amount" to "amount"), no key
+// appears twice in one object, and nothing follows the value. Every error
+// carries the JSON path at fault, indices included ("lines[2].sku").
 package jsonx
 
 import (
@@ -9,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 )
 
 // PathError is a decoding failure at a JSON path ("" for the document itself).
@@ -26,13 +29,32 @@ func (e *PathError) Error() string {
 	return e.Path + ": " + e.Reason
 }
 
-// Decode unmarshals data into v, rejecting unknown fields and trailing data.
-// Errors are *PathError values.
+// ValueError is an error returned by a value's own UnmarshalJSON or
+// UnmarshalText (an unknown enum, a bad region code), with the JSON path of
+// that value. Unwrap gives the value's own error, so its sentinel stays
+// visible to errors.Is.
+type ValueError struct {
+	Path string
+	Err  error
+}
+
+// Error returns "path: error".
+func (e *ValueError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the value's own error.
+func (e *ValueError) Unwrap() error { return e.Err }
+
+// Decode unmarshals data into v strictly. Errors are a *PathError (the
+// document's shape is at fault) or a *ValueError (a value refused itself).
 func Decode(data []byte, v any) error {
+	t := reflect.TypeOf(v)
+	if pe := checkShape(data, t); pe != nil {
+		return pe
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return explain(err, data, reflect.TypeOf(v))
+		return explain(err, data, t)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return &PathError{Reason: "unexpected data after the JSON value"}
@@ -45,21 +67,14 @@ func explain(err error, data []byte, t reflect.Type) error {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
-		return &PathError{Path: typeErr.Field, Reason: fmt.Sprintf("cannot be a JSON %s", typeErr.Value)}
+		return &PathError{Path: pathAt(data, typeErr.Offset, typeErr.Field), Reason: fmt.Sprintf("cannot be a JSON %s", typeErr.Value)}
 	case errors.As(err, &syntaxErr):
 		return &PathError{Reason: fmt.Sprintf("malformed JSON at offset %d: %s", syntaxErr.Offset, syntaxErr.Error())}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &PathError{Reason: "truncated JSON"}
 	}
-	msg := err.Error()
-	if field, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		path := unknownFieldPath(data, t)
-		if path == "" {
-			path = strings.Trim(field, `"`)
-		}
-		return &PathError{Path: path, Reason: "unknown field"}
+	if ve := locateValueError(data, t); ve != nil {
+		return ve
 	}
-	// Errors returned by a field's own UnmarshalJSON/UnmarshalText pass through
-	// unchanged so that sentinel errors stay visible to errors.Is.
-	return err
+	return &ValueError{Err: err}
 }

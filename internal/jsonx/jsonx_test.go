@@ -43,8 +43,29 @@ func TestDecodeUnknownFieldPath(t *testing.T) {
 		}
 	}
 	var v outer
-	if err := Decode([]byte(`{"plain":"case-insensitive","SHARED":"ok","items":[{"NAME":"x"}]}`), &v); err != nil {
-		t.Errorf("Decode of known fields in other cases = %v", err)
+	if err := Decode([]byte(`{"any":{"free":{"deep":[1,{"x":1}]}},"items":[]}`), &v); err != nil {
+		t.Errorf("Decode into an interface field = %v", err)
+	}
+	if err := Decode([]byte(`{"Plain":"exact","shared":"ok","items":[{"name":"x"}]}`), &v); err != nil {
+		t.Errorf("Decode of known fields = %v", err)
+	}
+}
+
+func TestDecodeIsStrict(t *testing.T) {
+	tests := []struct{ json, path, reason string }{
+		{`{"plain":"wrong case"}`, "plain", "unknown field"},
+		{`{"items":[{"NAME":"x"}]}`, "items[0].NAME", "unknown field"},
+		{`{"Plain":"a","Plain":"b"}`, "Plain", "repeats a key of the same object"},
+		{`{"byKey":{"k":{},"k":{}}}`, "byKey.k", "repeats a key of the same object"},
+		{`{"items":[{"name":"a"},{"name":"b","name":"c"}]}`, "items[1].name", "repeats a key of the same object"},
+	}
+	for _, tt := range tests {
+		var v outer
+		err := Decode([]byte(tt.json), &v)
+		var pe *PathError
+		if !errors.As(err, &pe) || pe.Path != tt.path || pe.Reason != tt.reason {
+			t.Errorf("Decode(%s) = %v, want %q at %q", tt.json, err, tt.reason, tt.path)
+		}
 	}
 }
 

@@ -9,97 +9,108 @@ import (
 	"strings"
 )
 
-// unknownFieldPath walks data against the Go type t and returns the JSON
-// path of the first object key that names no field, as "lines[2].price".
-// encoding/json reports only the key, which is not enough to find it in a
-// large config. It returns "" when it finds none.
-func unknownFieldPath(data []byte, t reflect.Type) string {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	path, _ := walk(dec, t, "")
-	return path
+// checkShape walks data against the Go type t before decoding and reports
+// the first key that names no field exactly, the first key repeated in one
+// object, or malformed JSON. Values whose type decodes itself are skipped:
+// they check their own shape.
+func checkShape(data []byte, t reflect.Type) *PathError {
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
+	w.dec.UseNumber()
+	w.shape(t, "")
+	return w.fault
 }
 
-// walk reads one JSON value of type t. It returns the path of an unknown
-// field inside it, or "" and whether the walk may go on.
-func walk(dec *json.Decoder, t reflect.Type, path string) (string, bool) {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil || decodesItself(t) {
-		return "", skip(dec)
-	}
-	tok, err := dec.Token()
+// walker reads JSON tokens in step with a Go type.
+type walker struct {
+	dec   *json.Decoder
+	fault *PathError
+	// broken is set on malformed JSON: the decoder proper reports it.
+	broken bool
+}
+
+func (w *walker) stopped() bool { return w.fault != nil || w.broken }
+
+func (w *walker) token() (json.Token, bool) {
+	tok, err := w.dec.Token()
 	if err != nil {
-		return "", false
+		w.broken = true
+		return nil, false
+	}
+	return tok, true
+}
+
+// shape reads one value of type t (nil: any type).
+func (w *walker) shape(t reflect.Type, path string) {
+	t = deref(t)
+	if t != nil && decodesItself(t) {
+		w.skip()
+		return
+	}
+	tok, ok := w.token()
+	if !ok {
+		return
 	}
 	switch tok {
 	case json.Delim('{'):
-		return walkObject(dec, t, path)
+		w.object(t, path)
 	case json.Delim('['):
-		return walkArray(dec, t, path)
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; w.dec.More() && !w.stopped(); i++ {
+			w.shape(elem, path+"["+strconv.Itoa(i)+"]")
+		}
+		if !w.stopped() {
+			w.token() // ']'
+		}
 	}
-	return "", true
 }
 
-func walkObject(dec *json.Decoder, t reflect.Type, path string) (string, bool) {
+func (w *walker) object(t reflect.Type, path string) {
 	var fields map[string]reflect.Type
-	if t.Kind() == reflect.Struct {
+	if t != nil && t.Kind() == reflect.Struct {
 		fields = fieldsOf(t)
 	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", false
+	seen := make(map[string]bool)
+	for w.dec.More() && !w.stopped() {
+		tok, ok := w.token()
+		if !ok {
+			return
 		}
 		key, _ := tok.(string)
+		at := join(path, key)
+		if seen[key] {
+			w.fault = &PathError{Path: at, Reason: "repeats a key of the same object"}
+			return
+		}
+		seen[key] = true
 		var child reflect.Type
-		switch t.Kind() {
-		case reflect.Struct:
-			ft, ok := fields[strings.ToLower(key)]
-			if !ok {
-				return join(path, key), false
+		switch {
+		case fields != nil:
+			ft, known := fields[key]
+			if !known {
+				w.fault = &PathError{Path: at, Reason: "unknown field"}
+				return
 			}
 			child = ft
-		case reflect.Map:
+		case t != nil && t.Kind() == reflect.Map:
 			child = t.Elem()
 		}
-		if found, ok := walk(dec, child, join(path, key)); found != "" || !ok {
-			return found, ok
-		}
+		w.shape(child, at)
 	}
-	_, err := dec.Token() // '}'
-	return "", err == nil
-}
-
-func walkArray(dec *json.Decoder, t reflect.Type, path string) (string, bool) {
-	var elem reflect.Type
-	if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
-		elem = t.Elem()
+	if !w.stopped() {
+		w.token() // '}'
 	}
-	for i := 0; dec.More(); i++ {
-		if found, ok := walk(dec, elem, path+"["+strconv.Itoa(i)+"]"); found != "" || !ok {
-			return found, ok
-		}
-	}
-	_, err := dec.Token() // ']'
-	return "", err == nil
-}
-
-// decodesItself reports whether *t has its own UnmarshalJSON or
-// UnmarshalText, whose errors name their own fields.
-func decodesItself(t reflect.Type) bool {
-	p := reflect.PointerTo(t)
-	return p.Implements(reflect.TypeFor[json.Unmarshaler]()) || p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
 }
 
 // skip consumes one JSON value.
-func skip(dec *json.Decoder) bool {
+func (w *walker) skip() {
 	depth := 0
 	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
+		tok, ok := w.token()
+		if !ok {
+			return
 		}
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
@@ -108,29 +119,169 @@ func skip(dec *json.Decoder) bool {
 			depth--
 		}
 		if depth == 0 {
-			return true
+			return
 		}
 	}
 }
 
-// fieldsOf maps the lower-cased JSON names of t's fields, embedded structs'
-// fields included, to their types: encoding/json matches keys to names
-// case-insensitively.
+// pathAt returns the JSON path of the value that ends at byte offset of
+// data, with indices; fallback is used when the walk cannot tell.
+func pathAt(data []byte, offset int64, fallback string) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var stack []string // path parts: keys and [i]
+	type frame struct {
+		array bool
+		index int
+	}
+	var frames []frame
+	path := func() string {
+		var b strings.Builder
+		for _, p := range stack {
+			if b.Len() > 0 && !strings.HasPrefix(p, "[") {
+				b.WriteByte('.')
+			}
+			b.WriteString(p)
+		}
+		return b.String()
+	}
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return fallback
+		}
+		if dec.InputOffset() >= offset {
+			return path()
+		}
+		switch tok {
+		case json.Delim('{'):
+			frames = append(frames, frame{})
+			expectKey = true
+			continue
+		case json.Delim('['):
+			frames = append(frames, frame{array: true})
+			stack = append(stack, "[0]")
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			if frames[len(frames)-1].array {
+				stack = stack[:len(stack)-1] // the closed array's "[i]"
+			}
+			frames = frames[:len(frames)-1]
+		default:
+			if expectKey {
+				stack = append(stack, tok.(string))
+				expectKey = false
+				continue
+			}
+		}
+		// A value ended: step to the next key or index.
+		if len(frames) == 0 {
+			return fallback
+		}
+		top := &frames[len(frames)-1]
+		if top.array {
+			top.index++
+			stack[len(stack)-1] = "[" + strconv.Itoa(top.index) + "]"
+		} else {
+			stack = stack[:len(stack)-1]
+			expectKey = true
+		}
+	}
+}
+
+// locateValueError walks data against t and decodes each value whose type
+// decodes itself on its own; it returns the first that refuses, with its path.
+func locateValueError(data []byte, t reflect.Type) *ValueError {
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
+	w.dec.UseNumber()
+	return w.values(t, "")
+}
+
+func (w *walker) values(t reflect.Type, path string) *ValueError {
+	t = deref(t)
+	if t != nil && decodesItself(t) {
+		var raw json.RawMessage
+		if err := w.dec.Decode(&raw); err != nil {
+			w.broken = true
+			return nil
+		}
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			return &ValueError{Path: path, Err: err}
+		}
+		return nil
+	}
+	if t == nil {
+		w.skip()
+		return nil
+	}
+	tok, ok := w.token()
+	if !ok {
+		return nil
+	}
+	switch tok {
+	case json.Delim('{'):
+		fields := fieldsOf(t)
+		for w.dec.More() && !w.broken {
+			kt, ok := w.token()
+			if !ok {
+				return nil
+			}
+			key, _ := kt.(string)
+			child := fields[key]
+			if t.Kind() == reflect.Map {
+				child = t.Elem()
+			}
+			if ve := w.values(child, join(path, key)); ve != nil {
+				return ve
+			}
+		}
+		w.token()
+	case json.Delim('['):
+		var elem reflect.Type
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			elem = t.Elem()
+		}
+		for i := 0; w.dec.More() && !w.broken; i++ {
+			if ve := w.values(elem, path+"["+strconv.Itoa(i)+"]"); ve != nil {
+				return ve
+			}
+		}
+		w.token()
+	}
+	return nil
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// decodesItself reports whether *t has its own UnmarshalJSON or
+// UnmarshalText, which check their own input.
+func decodesItself(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return p.Implements(reflect.TypeFor[json.Unmarshaler]()) || p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+}
+
+// fieldsOf maps the JSON names of t's fields, embedded structs' fields
+// included, to their types. A non-struct type has no fields.
 func fieldsOf(t reflect.Type) map[string]reflect.Type {
 	fields := make(map[string]reflect.Type)
+	if t.Kind() != reflect.Struct {
+		return fields
+	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
 		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" && tag == "-" {
+		if tag == "-" {
 			continue
 		}
-		ft := f.Type
 		if f.Anonymous && name == "" {
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
+			if ft := deref(f.Type); ft.Kind() == reflect.Struct {
 				for k, v := range fieldsOf(ft) {
 					if _, taken := fields[k]; !taken {
 						fields[k] = v
@@ -145,7 +296,7 @@ func fieldsOf(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		fields[strings.ToLower(name)] = ft
+		fields[name] = f.Type
 	}
 	return fields
 }

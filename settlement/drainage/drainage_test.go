@@ -283,7 +283,7 @@ func TestConfig(t *testing.T) {
 	tests := []struct {
 		name, json, wantPath string
 	}{
-		{"unknown model", `{"model":"magic"}`, ""},
+		{"unknown model", `{"model":"magic"}`, "model"},
 		{"unknown field", `{"model":"linear","extra":1}`, "extra"},
 		{"position without shares", `{"model":"position"}`, "position"},
 		{"position on linear", `{"model":"linear","position":{"preset":"u_shaped"}}`, "position"},
