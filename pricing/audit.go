@@ -105,7 +105,7 @@ type Eligibility struct {
 // chosen from eligible products. A failed condition is an answer, not an
 // error; errors are for bad input (an unknown SKU, a malformed observation).
 func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, observations []Observation) (Eligibility, error) {
-	el := Eligibility{SKU: sku, Price: zeroIn(p.book.Currency())}
+	el := Eligibility{SKU: sku, Price: p.zero}
 	product, ok := p.book.Catalog().Product(sku)
 	if !ok {
 		return Eligibility{}, fmt.Errorf("store eligibility %s: %w", sku, ErrUnknownSKU)
@@ -128,12 +128,16 @@ func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, 
 	}
 	el.Unified, el.Price = true, q.UnitPrice
 	el.Reasons = append(el.Reasons, fmt.Sprintf("unified price: %s price %s", q.ListScope, q.ListPrice))
-	low, found := p.lowest(product.BrandModel(), at, observations)
+	i, lowN := p.lowest(product.BrandModel(), at, observations)
+	var low Observation
+	if i >= 0 {
+		low = observations[i]
+	}
 	switch {
-	case !found:
+	case i < 0:
 		el.Lowest = true
 		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: no fresh outside observation of %s", product.BrandModel()))
-	case !less(low.Price, q.UnitPrice):
+	case !lowN.less(numOfMoney(q.UnitPrice)):
 		el.Lowest = true
 		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: %s at or below %s at %s", q.UnitPrice, low.Price, low.Source))
 	default:

@@ -24,24 +24,42 @@ type Policy struct {
 	own       map[string]bool
 	clearance map[string]decimal.Decimal
 
-	// Derived once at Build so that Quote does the least arithmetic.
-	zero         o2o.Money            // zero in the book's currency
-	floors       map[string]o2o.Money // SKU → cost × (1 + margin), rounded up
-	upliftFactor decimal.Decimal      // uplift percent / 100
-	vatRates     map[string]vatRate   // category → rate
-	vatDefault   *vatRate             // the default rate, if any
-	stages       []stageCost          // ladder stage k at stages[k-1], cumulative
+	// Derived once at Build so that Quote does the least arithmetic: the
+	// figures every quote needs, already as nums.
+	zero         o2o.Money          // zero in the book's currency
+	floors       map[string]figure  // SKU → cost × (1 + margin), rounded up
+	upliftFactor num                // uplift percent / 100
+	upliftCap    num                // the uplift's cap
+	bandFactor   num                // (100 − negotiation band) / 100
+	markdowns    map[string]num     // clearance grade → percent
+	vatRates     map[string]vatRate // category → rate
+	vatDefault   *vatRate           // the default rate, if any
+	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
+	paybacks     [][]o2o.Money      // ladder[i].Adds[j]'s price: −cost for a payback
+	places       int32              // the rounding increment's places
+	minor        int32              // the currency's minor digits
+
+	// wide makes Quote compute in decimal.Decimal only: the reference path
+	// the int64 path is tested against. Set only by tests.
+	wide bool
+}
+
+// figure is an amount both as Money (to show) and as num (to compute with).
+type figure struct {
+	m o2o.Money
+	n num
 }
 
 // vatRate is a VAT percent with its divisor 100 + percent.
 type vatRate struct {
-	percent, divisor decimal.Decimal
+	percent          decimal.Decimal
+	percentN, divisN num
 }
 
 // stageCost is the cost of ladder stages 1..k: the fixed service and
 // payback costs, and how many times the line total is given away.
 type stageCost struct {
-	fixed    o2o.Money
+	fixed    num
 	freeRuns int
 	lines    int
 }
@@ -65,7 +83,7 @@ func (p *Policy) Designated(segment o2o.Segment, accountID string) bool {
 // up to the fen, or, without a configured cost, the given list price.
 func (p *Policy) Floor(sku string, list o2o.Money) o2o.Money {
 	if f, ok := p.floors[sku]; ok {
-		return f
+		return f.m
 	}
 	return list
 }
@@ -76,36 +94,72 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 	return f
 }
 
-// state is one quote in the making.
+// state is one quote in the making. The price and the floor are kept both
+// as nums (to compute with) and as Money (to show); a num becomes Money only
+// when a step, benefit or total shows it, and an amount that is an input
+// (the list price, an observed price, the floor) is shown as given.
 type state struct {
 	req     *Request
 	product o2o.Product
-	price   o2o.Money
-	floor   o2o.Money
+	cur     o2o.Currency
+	wide    bool
+	price   figure
+	floor   figure
+	total   figure // the line total, once rounding has run
 	zero    o2o.Money
 	q       Quote
 }
 
+// in returns m's amount as a num (always wide on the decimal path).
+func (s *state) in(m o2o.Money) num {
+	if s.wide {
+		return wideNum(m.Amount())
+	}
+	return numOfMoney(m)
+}
+
+// dec returns d as a num (always wide on the decimal path).
+func (s *state) dec(d decimal.Decimal) num {
+	if s.wide {
+		return wideNum(d)
+	}
+	return numOf(d)
+}
+
+// k returns a precomputed num (made wide on the decimal path).
+func (s *state) k(n num) num {
+	if s.wide && !n.wide {
+		return wideNum(n.dec())
+	}
+	return n
+}
+
+// out returns n as Money in the book's currency.
+func (s *state) out(n num) o2o.Money { return n.money(s.cur) }
+
+// fig returns m as a figure.
+func (s *state) fig(m o2o.Money) figure { return figure{m: m, n: s.in(m)} }
+
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
-func (s *state) step(rule RuleName, next o2o.Money, code ReasonCode, f Facts) {
-	amount := next
-	if !s.price.IsZero() {
-		amount, _ = next.Sub(s.price)
+func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
+	amount := next.m
+	if s.price.n.sign() != 0 {
+		amount = s.out(next.n.sub(s.price.n))
 	}
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: amount, Result: next.m, Facts: f})
 	s.price = next
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
-func (s *state) stepBy(rule RuleName, amount, next o2o.Money, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
+func (s *state) stepBy(rule RuleName, amount o2o.Money, next figure, code ReasonCode, f Facts) {
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: amount, Result: next.m, Facts: f})
 	s.price = next
 }
 
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: s.zero, Result: s.price, Facts: f})
+	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: s.zero, Result: s.price.m, Facts: f})
 }
 
 // maxSteps bounds the steps a request can produce, so that the quote's
@@ -171,7 +225,8 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Returned != nil && !p.on[RuleClearance] {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
-	s := &state{req: &req, product: product, price: p.zero, zero: p.zero}
+	s := &state{req: &req, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	s.price = figure{m: p.zero, n: s.in(p.zero)}
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,

@@ -259,6 +259,15 @@ func TestScenarioQuotes(t *testing.T) {
 	if len(want) != len(got) {
 		t.Errorf("%s has %d quotes, the scenarios give %d", path, len(want), len(got))
 	}
+	// Byte for byte too: Money compares by value (1.5 equals 1.50), but the
+	// quote's JSON shows each amount's places, which are part of the contract.
+	data, err := json.MarshalIndent(got, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantData := readFile(t, "scenarios.quotes.json"); string(append(data, '\n')) != string(wantData) {
+		t.Errorf("%s: the quotes' JSON is not byte-identical to the file", path)
+	}
 	for it, q := range got {
 		w, ok := want[it]
 		if !ok {
