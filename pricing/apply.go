@@ -104,11 +104,11 @@ func (p *Policy) listPrice(s *state) error {
 	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
 	if f, ok := p.floors[s.req.SKU]; ok {
-		s.floor = figure{m: f.m, n: s.k(f.n)}
+		s.floor = figure{m: f.m, n: s.k(f.n), known: true}
 	} else {
 		s.floor = list
 	}
-	s.q.Floor = s.floor.m
+	s.q.Floor = s.show(s.floor)
 	if e.National() {
 		s.step(RuleListPrice, list, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
 	} else {
@@ -135,7 +135,7 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	s.q.Flags.Clearance = true
 	next := s.price.n.sub(s.price.n.mul(s.k(markdown)))
-	s.step(RuleClearance, figure{m: s.out(next), n: next}, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
+	s.step(RuleClearance, figure{n: next}, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
 	return nil
 }
 
@@ -149,16 +149,12 @@ func (p *Policy) uplift(s *state) {
 	}
 	up := s.price.n.mul(s.k(p.upliftFactor))
 	code, facts := ReasonOnlineUplift, Facts{Percent: p.cfg.Uplift.Percent}
-	var upM o2o.Money
 	if capN := s.k(p.upliftCap); capN.less(up) {
-		up, upM = capN, p.cfg.Uplift.Cap
+		up = capN
 		s.q.Flags.Capped = true
 		code, facts.Figure = ReasonOnlineUpliftCapped, p.cfg.Uplift.Cap
-	} else {
-		upM = s.out(up)
 	}
-	next := s.price.n.add(up)
-	s.stepBy(RuleOnlineUplift, upM, figure{m: s.out(next), n: next}, code, facts)
+	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, facts)
 }
 
 func (p *Policy) negotiation(s *state) error {
@@ -184,14 +180,14 @@ func (p *Policy) negotiation(s *state) error {
 		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is more than %s%% below the list price %s (lowest allowed %s)", asked, p.cfg.Negotiation.BandPercent, s.q.ListPrice, s.out(band))
 	}
 	if ask.n.less(s.floor.n) {
-		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.floor.m)
+		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(s.floor))
 	}
 	if !ask.n.less(s.price.n) {
 		s.note(RuleNegotiation, ReasonNegotiationNotLower, Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, ask, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.floor.m})
+	s.step(RuleNegotiation, ask, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
 	return nil
 }
 
@@ -243,27 +239,27 @@ func (p *Policy) networkLowest(s *state) error {
 		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.price.m}
+	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
 	if mode == NetworkReport {
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.price.m)
+		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.show(s.price))
 		s.q.Violations = append(s.q.Violations, violation)
 		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	target := figure{m: low.Price, n: lowN}
+	target := figure{m: low.Price, n: lowN, known: true}
 	if lowN.less(s.floor.n) {
 		target = s.floor
 		s.q.Flags.Floored = true
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.floor.m)
+		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
 		s.q.Violations = append(s.q.Violations, violation)
 	}
 	if !target.n.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor.m})
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor.m})
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, Facts{Product: bm, Figure: low.Price, Party: low.Source})
@@ -275,26 +271,27 @@ func (p *Policy) round(s *state) {
 	unit := s.price.n.roundTo(p.places, mode)
 	if unit.less(s.floor.n) && !s.price.n.less(s.floor.n) {
 		unit = s.price.n.roundTo(p.places, o2o.RoundCeiling)
-		s.step(RuleRounding, figure{m: s.out(unit), n: unit}, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.floor.m})
+		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
 		s.q.Flags.Rounded = true
 	} else if !unit.equal(s.price.n) {
-		s.step(RuleRounding, figure{m: s.out(unit), n: unit}, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
+		s.step(RuleRounding, figure{n: unit}, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	} else if !unit.same(s.price.n) {
 		// The same value with fewer places (99.7500 is 99.75): shown rounded.
-		s.price = figure{m: s.out(unit), n: unit}
+		s.price = figure{n: unit}
 	}
-	s.q.UnitPrice = s.price.m
+	s.q.UnitPrice = s.show(s.price)
+	s.price = figure{m: s.q.UnitPrice, n: s.price.n, known: true}
 	exact := unit.mul(s.dec(s.req.Quantity.Value.Decimal))
 	total := exact.roundTo(p.minor, mode)
 	totalM := s.out(total)
 	s.q.LineTotal = totalM
 	if !total.equal(exact) {
-		s.q.Steps = append(s.q.Steps, Step{Rule: RuleLineTotal, Code: ReasonRoundingDifference, Base: s.out(exact), Amount: s.out(total.sub(exact)), Result: totalM,
-			Facts: Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())}})
+		s.push(RuleLineTotal, ReasonRoundingDifference, exact, total.sub(exact), total,
+			Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
-	s.total = figure{m: totalM, n: total}
+	s.total = figure{m: totalM, n: total, known: true}
 }
 
 func (p *Policy) valueAdded(s *state) {

@@ -44,10 +44,12 @@ type Policy struct {
 	wide bool
 }
 
-// figure is an amount both as Money (to show) and as num (to compute with).
+// figure is an amount as a num (to compute with) and, when it came in as
+// Money (known), as that Money too, so that showing it costs nothing.
 type figure struct {
-	m o2o.Money
-	n num
+	m     o2o.Money
+	n     num
+	known bool
 }
 
 // vatRate is a VAT percent with its divisor 100 + percent.
@@ -107,6 +109,7 @@ type state struct {
 	floor   figure
 	total   figure // the line total, once rounding has run
 	zero    o2o.Money
+	zeroN   num
 	q       Quote
 }
 
@@ -138,28 +141,53 @@ func (s *state) k(n num) num {
 func (s *state) out(n num) o2o.Money { return n.money(s.cur) }
 
 // fig returns m as a figure.
-func (s *state) fig(m o2o.Money) figure { return figure{m: m, n: s.in(m)} }
+func (s *state) fig(m o2o.Money) figure { return figure{m: m, n: s.in(m), known: true} }
+
+// show returns f as Money.
+func (s *state) show(f figure) o2o.Money {
+	if f.known {
+		return f.m
+	}
+	return s.out(f.n)
+}
+
+// push appends a step. Its amounts stay nums (no Money is built); the
+// facts' figures are read from f.
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f Facts) {
+	n := [slots]num{base, amount, result}
+	uses := code.facts()
+	if uses&factFigure != 0 {
+		n[slotFigure] = s.in(f.Figure)
+	}
+	if uses&factLimit != 0 {
+		n[slotLimit] = s.in(f.Limit)
+	}
+	if uses&factCost != 0 {
+		n[slotCost] = s.in(f.Cost)
+	}
+	s.q.Steps = append(s.q.Steps, makeStep(rule, code, s.cur, n, f))
+}
 
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
 func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
-	amount := next.m
+	amount := next.n
 	if s.price.n.sign() != 0 {
-		amount = s.out(next.n.sub(s.price.n))
+		amount = next.n.sub(s.price.n)
 	}
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: amount, Result: next.m, Facts: f})
+	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
-func (s *state) stepBy(rule RuleName, amount o2o.Money, next figure, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: amount, Result: next.m, Facts: f})
+func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f Facts) {
+	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price.m, Amount: s.zero, Result: s.price.m, Facts: f})
+	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
 }
 
 // maxSteps bounds the steps a request can produce, so that the quote's
@@ -226,7 +254,8 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	s := &state{req: &req, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
-	s.price = figure{m: p.zero, n: s.in(p.zero)}
+	s.price = s.fig(p.zero)
+	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,

@@ -125,7 +125,7 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 	exact := q.UnitPrice.Mul(q.Quantity.Value.Decimal)
 	for _, s := range q.Steps {
 		if s.Rule == pricing.RuleLineTotal {
-			exact = must(exact.Add(s.Amount))
+			exact = must(exact.Add(s.Amount()))
 		}
 	}
 	if !exact.Equal(q.LineTotal) || !q.LineTotal.IsWhole() {
@@ -138,10 +138,10 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 		if s.Rule == pricing.RuleLineTotal {
 			continue
 		}
-		if !s.Base.Equal(price) || !must(s.Base.Add(s.Amount)).Equal(s.Result) {
+		if !s.Base().Equal(price) || !must(s.Base().Add(s.Amount())).Equal(s.Result()) {
 			t.Fatalf("%s: step %s does not chain", label, s.Rule)
 		}
-		price = s.Result
+		price = s.Result()
 	}
 	if !price.Equal(q.UnitPrice) {
 		t.Fatalf("%s: steps end at %s, unit price %s", label, price, q.UnitPrice)
