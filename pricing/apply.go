@@ -357,15 +357,15 @@ func (p *Policy) ladder(s *state) error {
 		s.q.Stage = k
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
-			s.note(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Figure: s.out(p.stageCostFor(s, c.Stage)),
-				Limit: c.FundingLeft, Stage: k, Cost: s.out(cost)})
+			s.noteFigures(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Stage: k},
+				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.note(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines, Cost: s.out(cost), Limit: c.FundingLeft})
+			s.noteFigures(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.note(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage, Limit: c.FundingLeft, Figure: s.out(p.stageCostFor(s, 1))})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
 	return nil
 }
 

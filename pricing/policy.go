@@ -101,7 +101,7 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 // when a step, benefit or total shows it, and an amount that is an input
 // (the list price, an observed price, the floor) is shown as given.
 type state struct {
-	req     *Request
+	req     Request
 	product o2o.Product
 	cur     o2o.Currency
 	wide    bool
@@ -185,6 +185,13 @@ func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, 
 	s.price = next
 }
 
+// noteFigures is note with the facts' figure, limit and cost given as nums
+// (those of f are ignored), so that computed figures need no Money.
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f Facts, figure, limit, cost num) {
+	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
+	s.q.Steps = append(s.q.Steps, makeStep(rule, code, s.cur, n, f))
+}
+
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
 	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
@@ -253,7 +260,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Returned != nil && !p.on[RuleClearance] {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
-	s := &state{req: &req, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	s := &state{req: req, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{
