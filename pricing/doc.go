@@ -65,6 +65,17 @@
 // Unit price × quantity equals the line total, with a line_total step
 // carrying any rounding difference.
 //
+// The steps form two chains, never mixed. The unit-price chain is every
+// step but line_total: each starts (Base) where the previous one ended
+// (Result), from zero to the unit price; the notes after rounding
+// (value_added, ladder, vat) keep the unit price, since benefits and VAT
+// never change it. The line_total step is line-level: it starts from unit
+// price × quantity and ends at the line total. It is not folded into the
+// unit chain because the two are different quantities (one unit, the whole
+// line): a note after it taking the line total as its Base would make the
+// notes' Base jump between unit and line depending on whether a rounding
+// difference happened to exist.
+//
 // # Audits
 //
 // [Policy.UnifiedPrice] reports every quote whose price departs from the

@@ -125,6 +125,10 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 	exact := q.UnitPrice.Mul(q.Quantity.Value.Decimal)
 	for _, s := range q.Steps {
 		if s.Rule == pricing.RuleLineTotal {
+			// The line-level step: from unit × quantity to the line total.
+			if !s.Base().Equal(exact) || !s.Result().Equal(q.LineTotal) {
+				t.Fatalf("%s: line_total step %s, want from %s to %s", label, s, exact, q.LineTotal)
+			}
 			exact = must(exact.Add(s.Amount()))
 		}
 	}

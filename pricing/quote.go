@@ -386,6 +386,10 @@ type VATShown struct {
 // decided it, the benefits granted, the violations found, the outcome
 // flags, and the final unit price and line total (unit price × quantity,
 // plus a line_total step when that product has a fraction of a fen).
+// Every step but line_total chains on the unit price (each Base is the
+// previous Result, from zero to UnitPrice); the line_total step goes from
+// UnitPrice × Quantity to LineTotal, and the step after it starts from the
+// unit price again (see the package doc, "Explaining a quote").
 // Quote is a plain value; it round-trips through JSON.
 type Quote struct {
 	SKU        string         `json:"sku"`

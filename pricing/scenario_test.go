@@ -279,3 +279,34 @@ func TestScenarioQuotes(t *testing.T) {
 		}
 	}
 }
+
+// TestLineTotalStepChain pins how a line_total step sits among the others:
+// it goes from unit × quantity to the line total, and the next step (a
+// note after rounding) starts again from the unit price, as documented on
+// Quote. A change that made the next step start from the line total, or
+// that moved the line_total step out of place, fails here.
+func TestLineTotalStepChain(t *testing.T) {
+	p := fixturePolicy(t, "")
+	req := benchRequest(t) // 12.35 m² at 96.90: 1196.715 rounds to 1196.72
+	q, err := p.Quote(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Rule, Base, Result string }
+	var got []row
+	for _, s := range q.Steps {
+		got = append(got, row{string(s.Rule), s.Base().AmountString(), s.Result().AmountString()})
+	}
+	want := []row{
+		{"list_price", "0.00", "95.00"},
+		{"online_uplift", "95.00", "99.7500"},
+		{"network_lowest", "99.7500", "96.90"},
+		{"line_total", "1196.7150", "1196.72"},
+		{"value_added", "96.90", "96.90"},
+		{"ladder", "96.90", "96.90"},
+		{"vat", "96.90", "96.90"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+}
