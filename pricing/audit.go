@@ -30,14 +30,25 @@ func uniform(r RuleName, inStore bool) bool {
 
 // UnifiedPrice audits quotes for one SKU in one province, from many stores
 // and channels (全省一個價), and returns every quote that deviates from the
-// province price, in input order. A quote deviates when its list price is
+// province price. A quote deviates when its list price is
 // not the book's price for its province and instant, or when its unit price
 // is not the list price moved only by rules that treat every store alike
 // (network lowest, rounding, and the online uplift for online orders).
 // Clearance and negotiated quotes are set aside. Quotes for another SKU or
 // province are an error wrapping o2o.ErrInvalid.
+//
+// Every quote can be explained by its own steps and still break the rule:
+// two stores given different network observations match different prices.
+// So the in-store quotes that pass the first check are also compared with
+// each other, instant by instant: the unit price most of them share (the
+// lowest among equally common ones) is the province's in-store price at
+// that instant, and every store quoting another is reported. Online quotes
+// are compared the same way among themselves. Deviations found by the
+// first check come first, in input order; then those found by comparison,
+// group by group in order of first appearance.
 func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quote) ([]Deviation, error) {
 	var out []Deviation
+	var passed []int
 	for i, q := range quotes {
 		if q.SKU != sku || q.Region.Province() != province.Province() {
 			return nil, o2o.Invalidf(fmt.Sprintf("quotes[%d]", i), "is for SKU %s in %s, not SKU %s in %s", q.SKU, q.Region.Province(), sku, province.Province())
@@ -75,9 +86,69 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 		}
 		if d.Reason != "" {
 			out = append(out, d)
+			continue
+		}
+		passed = append(passed, i)
+	}
+	return append(out, crossStore(quotes, passed)...), nil
+}
+
+// crossStore compares the unit prices of the quotes at idx that share a
+// venue kind (in store or online) and an instant, and reports each quote
+// whose unit price is not the one most of them share.
+func crossStore(quotes []Quote, idx []int) []Deviation {
+	type group struct {
+		inStore bool
+		at      time.Time
+		members []int
+	}
+	var groups []*group
+	for _, i := range idx {
+		q := quotes[i]
+		var g *group
+		for _, h := range groups {
+			if h.inStore == q.Placed.InStore() && h.at.Equal(q.At) {
+				g = h
+				break
+			}
+		}
+		if g == nil {
+			g = &group{inStore: q.Placed.InStore(), at: q.At}
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, i)
+	}
+	var out []Deviation
+	for _, g := range groups {
+		// The most common unit price; the lowest among equally common ones.
+		var want o2o.Money
+		best := 0
+		for _, i := range g.members {
+			n := 0
+			for _, j := range g.members {
+				if quotes[j].UnitPrice.Equal(quotes[i].UnitPrice) {
+					n++
+				}
+			}
+			if c, _ := quotes[i].UnitPrice.Cmp(want); n > best || (n == best && c < 0) {
+				want, best = quotes[i].UnitPrice, n
+			}
+		}
+		where := "online"
+		if g.inStore {
+			where = "in-store"
+		}
+		for _, i := range g.members {
+			q := quotes[i]
+			if q.UnitPrice.Equal(want) {
+				continue
+			}
+			out = append(out, Deviation{StoreID: q.Placed.StoreID, Venue: q.Placed.Venue, Expected: want, Got: q.UnitPrice,
+				Reason: fmt.Sprintf("%s unit price %s differs from the %s that %d of %d %s quotes at the same instant share (全省一個價): its steps differ (different network observations?)",
+					where, q.UnitPrice, want, best, len(g.members), where)})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Eligibility is the answer of StoreEligible: whether a product may be sold
