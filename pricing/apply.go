@@ -163,7 +163,7 @@ func (p *Policy) negotiation(s *state) error {
 		return nil
 	}
 	sku := s.req.SKU
-	designated := p.Designated(s.req.Segment, s.req.AccountID)
+	designated := s.designated
 	switch {
 	case s.q.Flags.Clearance:
 		return refuse(RuleNegotiation, sku, ErrNoHaggling, "clearance goods are sold at their grade's markdown, not negotiated")
@@ -295,18 +295,14 @@ func (p *Policy) round(s *state) {
 }
 
 func (p *Policy) valueAdded(s *state) {
-	if len(p.cfg.ValueAdded) == 0 || !p.Designated(s.req.Segment, s.req.AccountID) {
+	if len(p.services) == 0 || !s.designated {
 		return
 	}
-	n := len(p.cfg.ValueAdded)
+	n := len(p.services)
 	if c := s.req.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) {
 		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
 	}
-	s.q.Benefits = slices.Grow(s.q.Benefits, n)
-	for _, v := range p.cfg.ValueAdded {
-		s.q.Benefits = append(s.q.Benefits, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
-	}
+	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
 	s.note(RuleValueAdded, ReasonValueAdded, Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
@@ -323,14 +319,15 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 // grantLadder appends the benefit lines of stages 1..k.
 func (p *Policy) grantLadder(s *state, k int, campaign string) {
 	s.q.Benefits = slices.Grow(s.q.Benefits, p.stages[k-1].lines)
-	for i, st := range p.cfg.Ladder[:k] {
-		for j, b := range st.Adds {
-			g := Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
-				Price: p.paybacks[i][j], Cost: b.Cost, FundedBy: campaign}
-			if b.Kind == BenefitProductsFree {
+	for _, lines := range p.ladderLines[:k] {
+		n := len(s.q.Benefits)
+		s.q.Benefits = append(s.q.Benefits, lines...)
+		for i := n; i < len(s.q.Benefits); i++ {
+			g := &s.q.Benefits[i]
+			g.FundedBy = campaign
+			if g.Kind == BenefitProductsFree {
 				g.Cost = s.q.LineTotal
 			}
-			s.q.Benefits = append(s.q.Benefits, g)
 		}
 	}
 }

@@ -357,23 +357,30 @@ func (p *Policy) derive() {
 		r := newVATRate(d.Decimal)
 		p.vatDefault = &r
 	}
+	for _, v := range p.cfg.ValueAdded {
+		p.services = append(p.services, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
+	}
 	acc := stageCost{fixed: numOfMoney(p.zero)}
 	for _, st := range p.cfg.Ladder {
-		prices := make([]o2o.Money, len(st.Adds))
+		lines := make([]Benefit, len(st.Adds))
 		for j, b := range st.Adds {
 			acc.lines++
-			prices[j] = p.zero
+			// FundedBy (the campaign) and a products_free line's cost (the
+			// line total) are filled in by each quote.
+			lines[j] = Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+				Price: p.zero, Cost: b.Cost}
 			switch b.Kind {
 			case BenefitProductsFree:
 				acc.freeRuns++
 				continue
 			case BenefitPayback:
-				prices[j] = b.Cost.Neg()
+				lines[j].Price = b.Cost.Neg()
 			}
 			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}
 		p.stages = append(p.stages, acc)
-		p.paybacks = append(p.paybacks, prices)
+		p.ladderLines = append(p.ladderLines, lines)
 	}
 }
 

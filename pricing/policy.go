@@ -35,7 +35,8 @@ type Policy struct {
 	vatRates     map[string]vatRate // category → rate
 	vatDefault   *vatRate           // the default rate, if any
 	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
-	paybacks     [][]o2o.Money      // ladder[i].Adds[j]'s price: −cost for a payback
+	services     []Benefit          // the value-added benefit lines
+	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
 	places       int32              // the rounding increment's places
 	minor        int32              // the currency's minor digits
 
@@ -105,7 +106,9 @@ type state struct {
 	product o2o.Product
 	cur     o2o.Currency
 	wide    bool
-	price   figure
+	// designated: the request comes from a designated group account.
+	designated bool
+	price      figure
 	floor   figure
 	total   figure // the line total, once rounding has run
 	zero    o2o.Money
@@ -165,7 +168,13 @@ func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f
 	if uses&factCost != 0 {
 		n[slotCost] = s.in(f.Cost)
 	}
-	s.q.Steps = append(s.q.Steps, makeStep(rule, code, s.cur, n, f))
+	s.add().set(rule, code, uses, s.cur, &n, &f)
+}
+
+// add appends a zero step and returns it, to be filled in place.
+func (s *state) add() *Step {
+	s.q.Steps = append(s.q.Steps, Step{})
+	return &s.q.Steps[len(s.q.Steps)-1]
 }
 
 // step records a rule that moved the price to next. No text is formatted
@@ -189,7 +198,7 @@ func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, 
 // (those of f are ignored), so that computed figures need no Money.
 func (s *state) noteFigures(rule RuleName, code ReasonCode, f Facts, figure, limit, cost num) {
 	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	s.q.Steps = append(s.q.Steps, makeStep(rule, code, s.cur, n, f))
+	s.add().set(rule, code, code.facts(), s.cur, &n, &f)
 }
 
 // note records a rule that decided or noted something without moving the price.
@@ -201,7 +210,7 @@ func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
 // steps are allocated once and not much larger than needed: every rule
 // adds at most one step (rounding two, with the line total), and a rule
 // whose input is absent adds none.
-func (p *Policy) maxSteps(r *Request) int {
+func (p *Policy) maxSteps(r *Request, designated bool) int {
 	n := 0
 	for _, rule := range p.procedure {
 		switch rule {
@@ -222,7 +231,7 @@ func (p *Policy) maxSteps(r *Request) int {
 				continue
 			}
 		case RuleValueAdded:
-			if !p.Designated(r.Segment, r.AccountID) {
+			if !designated {
 				continue
 			}
 		case RuleLadder:
@@ -260,13 +269,14 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Returned != nil && !p.on[RuleClearance] {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
-	s := &state{req: req, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	designated := p.Designated(req.Segment, req.AccountID)
+	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
-		Steps: make([]Step, 0, p.maxSteps(&req)),
+		Steps: make([]Step, 0, p.maxSteps(&req, designated)),
 	}
 	for _, r := range p.procedure {
 		var err error

@@ -142,17 +142,21 @@ func NewStep(rule RuleName, code ReasonCode, base, amount, result o2o.Money, f F
 	for i, m := range amounts {
 		n[i] = numOfMoney(m)
 	}
-	return makeStep(rule, code, cur, n, f), nil
+	var st Step
+	st.set(rule, code, uses, cur, &n, &f)
+	return st, nil
 }
 
-// makeStep packs a step from its amounts as nums and its facts (amounts of
-// f are ignored: they come in n).
-func makeStep(rule RuleName, code ReasonCode, cur o2o.Currency, n [slots]num, f Facts) Step {
-	s := Step{Rule: rule, Code: code, cur: cur}
-	for i, x := range n {
+// set packs the step from its amounts as nums and its facts (the amounts
+// of f are ignored: they come in n); uses is code.facts(). s must be the
+// zero Step.
+func (s *Step) set(rule RuleName, code ReasonCode, uses factField, cur o2o.Currency, n *[slots]num, f *Facts) {
+	s.Rule, s.Code, s.cur = rule, code, cur
+	for i := range n {
+		x := &n[i]
 		if x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
 			s.wide = new([slots]o2o.Money)
-			for j, y := range n {
+			for j, y := range *n {
 				s.wide[j] = y.money(cur)
 			}
 			s.coef, s.exp = [slots]int64{}, [slots]int8{}
@@ -160,7 +164,9 @@ func makeStep(rule RuleName, code ReasonCode, cur o2o.Currency, n [slots]num, f 
 		}
 		s.coef[i], s.exp[i] = x.c, int8(x.e)
 	}
-	uses := code.facts()
+	if uses == 0 {
+		return
+	}
 	if uses&factParty != 0 {
 		s.str[0] = f.Party
 	}
@@ -185,7 +191,6 @@ func makeStep(rule RuleName, code ReasonCode, cur o2o.Currency, n [slots]num, f 
 		s.dec = f.Percent
 	}
 	s.ints = [3]int32{int32(f.Stage), int32(f.Asked), int32(f.Count)}
-	return s
 }
 
 // money returns amount slot i as Money.
