@@ -109,11 +109,11 @@ type state struct {
 	// designated: the request comes from a designated group account.
 	designated bool
 	price      figure
-	floor   figure
-	total   figure // the line total, once rounding has run
-	zero    o2o.Money
-	zeroN   num
-	q       Quote
+	floor      figure
+	total      figure // the line total, once rounding has run
+	zero       o2o.Money
+	zeroN      num
+	q          Quote
 }
 
 // in returns m's amount as a num (always wide on the decimal path).
