@@ -62,6 +62,10 @@
 // [Quote.Explain] prints it. Reasons are formatted only when read
 // ([Step.Reason], [Step.String], [Quote.Explain], JSON), so quoting itself
 // formats no text, and a caller may render its own wording from the code.
+// Quoting computes in exact int64 (falling back to decimal for amounts that
+// do not fit, with the same value and places either way), and a Step keeps
+// its amounts that way: [Step.Base], [Step.Amount], [Step.Result] and
+// [Step.Facts] rebuild Money on demand, and [NewStep] builds a step.
 // Unit price × quantity equals the line total, with a line_total step
 // carrying any rounding difference.
 //
