@@ -13,19 +13,6 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 )
 
-func zeroIn(c o2o.Currency) o2o.Money {
-	m, _ := o2o.FromMinor(0, c)
-	return m
-}
-
-// percentOf returns m × pct / 100, exactly.
-func percentOf(m o2o.Money, pct decimal.Decimal) o2o.Money {
-	return m.Mul(pct).Mul(decimal.New(1, -2))
-}
-
-// less reports a < b for amounts known to share a currency.
-func less(a, b o2o.Money) bool { c, _ := a.Cmp(b); return c < 0 }
-
 // check validates the request's shape and currencies.
 func (p *Policy) check(r *Request) error {
 	var f faults
@@ -114,13 +101,18 @@ func (p *Policy) listPrice(s *state) error {
 	if err != nil {
 		return fmt.Errorf("quote %s: %w", s.req.SKU, err)
 	}
+	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
-	s.floor = p.Floor(s.req.SKU, e.Price)
-	s.q.Floor = s.floor
-	if e.National() {
-		s.step(RuleListPrice, e.Price, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
+	if f, ok := p.floors[s.req.SKU]; ok {
+		s.floor = figure{m: f.m, n: s.k(f.n), known: true}
 	} else {
-		s.step(RuleListPrice, e.Price, ReasonProvincePrice, Facts{Region: e.Scope})
+		s.floor = list
+	}
+	s.q.Floor = s.show(s.floor)
+	if e.National() {
+		s.step(RuleListPrice, list, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
+	} else {
+		s.step(RuleListPrice, list, ReasonProvincePrice, Facts{Region: e.Scope})
 	}
 	return nil
 }
@@ -137,13 +129,13 @@ func (p *Policy) clearanceRule(s *state) error {
 	if s.req.Placed.StoreID != ret.StoreID {
 		return refuse(RuleClearance, sku, ErrClearance, "returned goods are held by store %s, not %s", ret.StoreID, s.req.Placed.StoreID)
 	}
-	pct, ok := p.clearance[ret.Grade]
+	markdown, ok := p.markdowns[ret.Grade]
 	if !ok {
 		return refuse(RuleClearance, sku, ErrClearance, "unknown condition grade %q", ret.Grade)
 	}
 	s.q.Flags.Clearance = true
-	next, _ := s.price.Sub(percentOf(s.price, pct))
-	s.step(RuleClearance, next, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(pct), Party: ret.StoreID})
+	next := s.price.n.sub(s.price.n.mul(s.k(markdown)))
+	s.step(RuleClearance, figure{n: next}, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
 	return nil
 }
 
@@ -155,15 +147,14 @@ func (p *Policy) uplift(s *state) {
 	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
 		return
 	}
-	up := s.price.Mul(p.upliftFactor)
+	up := s.price.n.mul(s.k(p.upliftFactor))
 	code, facts := ReasonOnlineUplift, Facts{Percent: p.cfg.Uplift.Percent}
-	if less(p.cfg.Uplift.Cap, up) {
-		up = p.cfg.Uplift.Cap
+	if capN := s.k(p.upliftCap); capN.less(up) {
+		up = capN
 		s.q.Flags.Capped = true
 		code, facts.Figure = ReasonOnlineUpliftCapped, p.cfg.Uplift.Cap
 	}
-	next, _ := s.price.Add(up)
-	s.stepBy(RuleOnlineUplift, up, next, code, facts)
+	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, facts)
 }
 
 func (p *Policy) negotiation(s *state) error {
@@ -172,7 +163,7 @@ func (p *Policy) negotiation(s *state) error {
 		return nil
 	}
 	sku := s.req.SKU
-	designated := p.Designated(s.req.Segment, s.req.AccountID)
+	designated := s.designated
 	switch {
 	case s.q.Flags.Clearance:
 		return refuse(RuleNegotiation, sku, ErrNoHaggling, "clearance goods are sold at their grade's markdown, not negotiated")
@@ -183,35 +174,39 @@ func (p *Policy) negotiation(s *state) error {
 	case !designated:
 		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): a negotiated price (議價) is open only to designated group accounts (seed 001 part 2.3)")
 	}
-	band := percentOf(s.q.ListPrice, hundred.Sub(p.cfg.Negotiation.BandPercent.Decimal))
-	band, _ = band.RoundWith(o2o.RoundCeiling)
-	if less(*asked, band) {
-		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is more than %s%% below the list price %s (lowest allowed %s)", asked, p.cfg.Negotiation.BandPercent, s.q.ListPrice, band)
+	ask := s.fig(*asked)
+	band := s.in(s.q.ListPrice).mul(s.k(p.bandFactor)).roundTo(p.minor, o2o.RoundCeiling)
+	if ask.n.less(band) {
+		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is more than %s%% below the list price %s (lowest allowed %s)", asked, p.cfg.Negotiation.BandPercent, s.q.ListPrice, s.out(band))
 	}
-	if less(*asked, s.floor) {
-		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.floor)
+	if ask.n.less(s.floor.n) {
+		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(s.floor))
 	}
-	if !less(*asked, s.price) {
+	if !ask.n.less(s.price.n) {
 		s.note(RuleNegotiation, ReasonNegotiationNotLower, Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, *asked, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.floor})
+	s.step(RuleNegotiation, ask, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
 	return nil
 }
 
-// lowest returns the lowest fresh outside observation of the product's
-// brand and model, ties by source, and whether there is one.
-func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (Observation, bool) {
-	var best Observation
-	found := false
+// lowest returns the index of the lowest fresh outside observation of the
+// product's brand and model, ties by source, with its price as a num, or
+// -1 when there is none.
+func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int, num) {
+	best, bestN := -1, num{}
 	for i := range obs {
 		o := &obs[i]
 		if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
 			continue
 		}
-		if found {
-			if c, _ := o.Price.Cmp(best.Price); c > 0 || (c == 0 && !cmp.Less(o.Source, best.Source)) {
+		n := numOfMoney(o.Price)
+		if p.wide {
+			n = wideNum(o.Price.Amount())
+		}
+		if best >= 0 {
+			if c := n.cmp(bestN); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[best].Source)) {
 				continue
 			}
 		}
@@ -219,9 +214,9 @@ func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (Obs
 		if p.own[o.Source] {
 			continue
 		}
-		best, found = *o, true
+		best, bestN = i, n
 	}
-	return best, found
+	return best, bestN
 }
 
 func (p *Policy) networkLowest(s *state) error {
@@ -234,36 +229,37 @@ func (p *Policy) networkLowest(s *state) error {
 		return nil
 	}
 	bm := s.product.BrandModel()
-	low, ok := p.lowest(bm, s.req.At, s.req.Observations)
-	if !ok {
+	i, lowN := p.lowest(bm, s.req.At, s.req.Observations)
+	if i < 0 {
 		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, Facts{Product: bm})
 		return nil
 	}
-	if !less(low.Price, s.price) {
+	low := s.req.Observations[i]
+	if !lowN.less(s.price.n) {
 		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.price}
+	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
 	if mode == NetworkReport {
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.price)
+		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.show(s.price))
 		s.q.Violations = append(s.q.Violations, violation)
 		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	target := low.Price
-	if less(low.Price, s.floor) {
+	target := figure{m: low.Price, n: lowN, known: true}
+	if lowN.less(s.floor.n) {
 		target = s.floor
 		s.q.Flags.Floored = true
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.floor)
+		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
 		s.q.Violations = append(s.q.Violations, violation)
 	}
-	if !less(target, s.price) {
-		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor})
+	if !target.n.less(s.price.n) {
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.floor})
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, Facts{Product: bm, Figure: low.Price, Party: low.Source})
@@ -272,49 +268,50 @@ func (p *Policy) networkLowest(s *state) error {
 
 func (p *Policy) round(s *state) {
 	mode, inc := p.cfg.Rounding.Mode, p.cfg.Rounding.Increment
-	unit, _ := s.price.RoundTo(inc.places(), mode)
-	if less(unit, s.floor) && !less(s.price, s.floor) {
-		unit, _ = s.price.RoundTo(inc.places(), o2o.RoundCeiling)
-		s.step(RuleRounding, unit, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.floor})
+	unit := s.price.n.roundTo(p.places, mode)
+	if unit.less(s.floor.n) && !s.price.n.less(s.floor.n) {
+		unit = s.price.n.roundTo(p.places, o2o.RoundCeiling)
+		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
 		s.q.Flags.Rounded = true
-	} else if !unit.Equal(s.price) {
-		s.step(RuleRounding, unit, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
+	} else if !unit.equal(s.price.n) {
+		s.step(RuleRounding, figure{n: unit}, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
+		s.q.Flags.Rounded = true
+	} else if !unit.same(s.price.n) {
+		// The same value with fewer places (99.7500 is 99.75): shown rounded.
+		s.price = figure{n: unit}
+	}
+	s.q.UnitPrice = s.show(s.price)
+	s.price = figure{m: s.q.UnitPrice, n: s.price.n, known: true}
+	exact := unit.mul(s.dec(s.req.Quantity.Value.Decimal))
+	total := exact.roundTo(p.minor, mode)
+	totalM := s.out(total)
+	s.q.LineTotal = totalM
+	if !total.equal(exact) {
+		s.push(RuleLineTotal, ReasonRoundingDifference, exact, total.sub(exact), total,
+			Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
-	s.price, s.q.UnitPrice = unit, unit
-	exact := unit.Mul(s.req.Quantity.Value.Decimal)
-	total, _ := exact.RoundWith(mode)
-	s.q.LineTotal = total
-	if !total.Equal(exact) {
-		diff, _ := total.Sub(exact)
-		s.q.Steps = append(s.q.Steps, Step{Rule: RuleLineTotal, Code: ReasonRoundingDifference, Base: exact, Amount: diff, Result: total,
-			Facts: Facts{Figure: unit, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())}})
-		s.q.Flags.Rounded = true
-	}
+	s.total = figure{m: totalM, n: total, known: true}
 }
 
 func (p *Policy) valueAdded(s *state) {
-	if len(p.cfg.ValueAdded) == 0 || !p.Designated(s.req.Segment, s.req.AccountID) {
+	if len(p.services) == 0 || !s.designated {
 		return
 	}
-	n := len(p.cfg.ValueAdded)
+	n := len(p.services)
 	if c := s.req.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) {
 		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
 	}
-	s.q.Benefits = slices.Grow(s.q.Benefits, n)
-	for _, v := range p.cfg.ValueAdded {
-		s.q.Benefits = append(s.q.Benefits, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
-	}
+	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
 	s.note(RuleValueAdded, ReasonValueAdded, Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
-// stageCostFor returns what ladder stages 1..k cost for a line total.
-func (p *Policy) stageCostFor(k int, lineTotal o2o.Money) o2o.Money {
+// stageCostFor returns what ladder stages 1..k cost for the line total.
+func (p *Policy) stageCostFor(s *state, k int) num {
 	st := p.stages[k-1]
-	cost := st.fixed
+	cost := s.k(st.fixed)
 	for range st.freeRuns {
-		cost, _ = cost.Add(lineTotal)
+		cost = cost.add(s.total.n)
 	}
 	return cost
 }
@@ -322,17 +319,15 @@ func (p *Policy) stageCostFor(k int, lineTotal o2o.Money) o2o.Money {
 // grantLadder appends the benefit lines of stages 1..k.
 func (p *Policy) grantLadder(s *state, k int, campaign string) {
 	s.q.Benefits = slices.Grow(s.q.Benefits, p.stages[k-1].lines)
-	for _, st := range p.cfg.Ladder[:k] {
-		for _, b := range st.Adds {
-			g := Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
-				Price: p.zero, Cost: b.Cost, FundedBy: campaign}
-			switch b.Kind {
-			case BenefitProductsFree:
+	for _, lines := range p.ladderLines[:k] {
+		n := len(s.q.Benefits)
+		s.q.Benefits = append(s.q.Benefits, lines...)
+		for i := n; i < len(s.q.Benefits); i++ {
+			g := &s.q.Benefits[i]
+			g.FundedBy = campaign
+			if g.Kind == BenefitProductsFree {
 				g.Cost = s.q.LineTotal
-			case BenefitPayback:
-				g.Price = b.Cost.Neg()
 			}
-			s.q.Benefits = append(s.q.Benefits, g)
 		}
 	}
 }
@@ -349,24 +344,25 @@ func (p *Policy) ladder(s *state) error {
 		s.note(RuleLadder, ReasonLadderClearance, Facts{})
 		return nil
 	}
+	funding := s.in(c.FundingLeft)
 	for k := c.Stage; k >= 1; k-- {
-		cost := p.stageCostFor(k, s.q.LineTotal)
-		if less(c.FundingLeft, cost) {
+		cost := p.stageCostFor(s, k)
+		if funding.less(cost) {
 			continue
 		}
 		p.grantLadder(s, k, c.ID)
 		s.q.Stage = k
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
-			s.note(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Figure: p.stageCostFor(c.Stage, s.q.LineTotal),
-				Limit: c.FundingLeft, Stage: k, Cost: cost})
+			s.noteFigures(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Stage: k},
+				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.note(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines, Cost: cost, Limit: c.FundingLeft})
+			s.noteFigures(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.note(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage, Limit: c.FundingLeft, Figure: p.stageCostFor(1, s.q.LineTotal)})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
 	return nil
 }
 
@@ -378,10 +374,10 @@ func (p *Policy) showVAT(s *state) {
 		}
 		rate = *p.vatDefault
 	}
-	// VAT included in a gross amount G at rate r%: G × r / (100 + r).
-	vat := s.q.LineTotal.Amount().Mul(rate.percent).DivRound(rate.divisor, 12)
-	included, _ := o2o.NewMoneyIn(vat, s.q.LineTotal.Currency())
-	included, _ = included.RoundWith(p.cfg.Rounding.Mode)
+	// VAT included in a gross amount G at rate r%: G × r / (100 + r),
+	// to 12 places, then rounded to the minor unit.
+	vat := s.total.n.mul(s.k(rate.percentN)).divRound(s.k(rate.divisN), 12).roundTo(p.minor, p.cfg.Rounding.Mode)
+	included := s.out(vat)
 	s.q.VAT = &VATShown{Category: s.product.Category, Percent: o2o.Dec(rate.percent), Included: included}
 	s.note(RuleVAT, ReasonVATIncluded, Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
 }

@@ -30,14 +30,25 @@ func uniform(r RuleName, inStore bool) bool {
 
 // UnifiedPrice audits quotes for one SKU in one province, from many stores
 // and channels (全省一個價), and returns every quote that deviates from the
-// province price, in input order. A quote deviates when its list price is
+// province price. A quote deviates when its list price is
 // not the book's price for its province and instant, or when its unit price
 // is not the list price moved only by rules that treat every store alike
 // (network lowest, rounding, and the online uplift for online orders).
 // Clearance and negotiated quotes are set aside. Quotes for another SKU or
 // province are an error wrapping o2o.ErrInvalid.
+//
+// Every quote can be explained by its own steps and still break the rule:
+// two stores given different network observations match different prices.
+// So the in-store quotes that pass the first check are also compared with
+// each other, instant by instant: the unit price most of them share (the
+// lowest among equally common ones) is the province's in-store price at
+// that instant, and every store quoting another is reported. Online quotes
+// are compared the same way among themselves. Deviations found by the
+// first check come first, in input order; then those found by comparison,
+// group by group in order of first appearance.
 func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quote) ([]Deviation, error) {
 	var out []Deviation
+	var passed []int
 	for i, q := range quotes {
 		if q.SKU != sku || q.Region.Province() != province.Province() {
 			return nil, o2o.Invalidf(fmt.Sprintf("quotes[%d]", i), "is for SKU %s in %s, not SKU %s in %s", q.SKU, q.Region.Province(), sku, province.Province())
@@ -60,12 +71,12 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 			if s.Rule == RuleListPrice || s.Rule == RuleLineTotal {
 				continue
 			}
-			if !uniform(s.Rule, q.Placed.InStore()) && !s.Amount.IsZero() {
+			if !uniform(s.Rule, q.Placed.InStore()) && s.amountSign() != 0 {
 				d.Got = q.UnitPrice
-				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount)
+				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount())
 				break
 			}
-			if next, err := expected.Add(s.Amount); err == nil {
+			if next, err := expected.Add(s.Amount()); err == nil {
 				expected = next
 			}
 		}
@@ -75,9 +86,69 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 		}
 		if d.Reason != "" {
 			out = append(out, d)
+			continue
+		}
+		passed = append(passed, i)
+	}
+	return append(out, crossStore(quotes, passed)...), nil
+}
+
+// crossStore compares the unit prices of the quotes at idx that share a
+// venue kind (in store or online) and an instant, and reports each quote
+// whose unit price is not the one most of them share.
+func crossStore(quotes []Quote, idx []int) []Deviation {
+	type group struct {
+		inStore bool
+		at      time.Time
+		members []int
+	}
+	var groups []*group
+	for _, i := range idx {
+		q := quotes[i]
+		var g *group
+		for _, h := range groups {
+			if h.inStore == q.Placed.InStore() && h.at.Equal(q.At) {
+				g = h
+				break
+			}
+		}
+		if g == nil {
+			g = &group{inStore: q.Placed.InStore(), at: q.At}
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, i)
+	}
+	var out []Deviation
+	for _, g := range groups {
+		// The most common unit price; the lowest among equally common ones.
+		var want o2o.Money
+		best := 0
+		for _, i := range g.members {
+			n := 0
+			for _, j := range g.members {
+				if quotes[j].UnitPrice.Equal(quotes[i].UnitPrice) {
+					n++
+				}
+			}
+			if c, _ := quotes[i].UnitPrice.Cmp(want); n > best || (n == best && c < 0) {
+				want, best = quotes[i].UnitPrice, n
+			}
+		}
+		where := "online"
+		if g.inStore {
+			where = "in-store"
+		}
+		for _, i := range g.members {
+			q := quotes[i]
+			if q.UnitPrice.Equal(want) {
+				continue
+			}
+			out = append(out, Deviation{StoreID: q.Placed.StoreID, Venue: q.Placed.Venue, Expected: want, Got: q.UnitPrice,
+				Reason: fmt.Sprintf("%s unit price %s differs from the %s that %d of %d %s quotes at the same instant share (全省一個價): its steps differ (different network observations?)",
+					where, q.UnitPrice, want, best, len(g.members), where)})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Eligibility is the answer of StoreEligible: whether a product may be sold
@@ -105,7 +176,7 @@ type Eligibility struct {
 // chosen from eligible products. A failed condition is an answer, not an
 // error; errors are for bad input (an unknown SKU, a malformed observation).
 func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, observations []Observation) (Eligibility, error) {
-	el := Eligibility{SKU: sku, Price: zeroIn(p.book.Currency())}
+	el := Eligibility{SKU: sku, Price: p.zero}
 	product, ok := p.book.Catalog().Product(sku)
 	if !ok {
 		return Eligibility{}, fmt.Errorf("store eligibility %s: %w", sku, ErrUnknownSKU)
@@ -128,12 +199,16 @@ func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, 
 	}
 	el.Unified, el.Price = true, q.UnitPrice
 	el.Reasons = append(el.Reasons, fmt.Sprintf("unified price: %s price %s", q.ListScope, q.ListPrice))
-	low, found := p.lowest(product.BrandModel(), at, observations)
+	i, lowN := p.lowest(product.BrandModel(), at, observations)
+	var low Observation
+	if i >= 0 {
+		low = observations[i]
+	}
 	switch {
-	case !found:
+	case i < 0:
 		el.Lowest = true
 		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: no fresh outside observation of %s", product.BrandModel()))
-	case !less(low.Price, q.UnitPrice):
+	case !lowN.less(numOfMoney(q.UnitPrice)):
 		el.Lowest = true
 		el.Reasons = append(el.Reasons, fmt.Sprintf("lowest on the network: %s at or below %s at %s", q.UnitPrice, low.Price, low.Source))
 	default:

@@ -36,7 +36,12 @@ func TestUnifiedPrice(t *testing.T) {
 	wrongList.Placed.StoreID, wrongList.ListPrice = "S-4", o2o.MustParseMoney("99.00")
 	uplifted := quotes[0]
 	uplifted.Placed.StoreID = "S-5"
-	uplifted.Steps = append(uplifted.Steps[:1:1], pricing.Step{Rule: pricing.RuleOnlineUplift, Amount: o2o.MustParseMoney("2.00")})
+	up, err := pricing.NewStep(pricing.RuleOnlineUplift, pricing.ReasonOnlineUplift, uplifted.Steps[0].Result(),
+		o2o.MustParseMoney("2.00"), must(uplifted.Steps[0].Result().Add(o2o.MustParseMoney("2.00"))), pricing.Facts{Percent: o2o.MustDec("2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uplifted.Steps = append(uplifted.Steps[:1:1], up)
 	devs, err = p.UnifiedPrice("TILE-800", gd, append(quotes, cheap, wrongList, uplifted))
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +52,24 @@ func TestUnifiedPrice(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"S-3", "S-4", "S-5"}, stores); diff != "" {
 		t.Errorf("deviating stores (-want +got):\n%s", diff)
+	}
+	// S-6 was given a cheaper network observation than the others: its
+	// quote explains itself, yet its in-store price is not the province's.
+	undercut := req
+	undercut.Placed = o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-6"}
+	undercut.Observations = []pricing.Observation{{Source: "jd", Brand: "Mianpeng", Model: "T800",
+		Price: o2o.MustParseMoney("90.00"), ObservedAt: req.At.Add(-1), ValidUntil: req.At.Add(1)}}
+	matched, err := p.Quote(undercut)
+	if err != nil || !matched.Flags.Matched {
+		t.Fatalf("undercut quote: %v %+v", err, matched.Flags)
+	}
+	devs, err = p.UnifiedPrice("TILE-800", gd, append(quotes[:3:3], matched))
+	if err != nil || len(devs) != 1 || devs[0].StoreID != "S-6" || !devs[0].Expected.Equal(quotes[0].UnitPrice) || !devs[0].Got.Equal(o2o.MustParseMoney("90.00")) {
+		t.Fatalf("store given other observations: %+v %v", devs, err)
+	}
+	// The online quote is compared with online quotes only: its uplift is no deviation.
+	if devs[0].Venue != o2o.VenueStore {
+		t.Errorf("deviation venue %s", devs[0].Venue)
 	}
 	other := quotes[0]
 	other.SKU = "CAB-01"

@@ -11,7 +11,7 @@ import (
 	"github.com/o2okit/o2okit/pricing"
 )
 
-func benchRequest(b *testing.B) pricing.Request {
+func benchRequest(b testing.TB) pricing.Request {
 	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
 	obs := make([]pricing.Observation, 20)
 	for i := range obs {

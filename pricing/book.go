@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -32,11 +33,6 @@ func (e Entry) ScopeName() string {
 	return e.Scope.String()
 }
 
-// covers reports whether at lies in [From, Until).
-func (e Entry) covers(at time.Time) bool {
-	return (e.From.IsZero() || !at.Before(e.From)) && (e.Until.IsZero() || at.Before(e.Until))
-}
-
 // overlaps reports whether the validities of e and o share an instant.
 func (e Entry) overlaps(o Entry) bool {
 	// [a,b) and [c,d) overlap iff a < d and c < b, with zero bounds open.
@@ -56,6 +52,7 @@ func (e Entry) validity() string {
 	return "[" + from + ", " + until + ")"
 }
 
+// bookKey is a SKU and scope, for the overlap check.
 type bookKey struct {
 	sku   string
 	scope o2o.RegionCode
@@ -64,11 +61,61 @@ type bookKey struct {
 // Book is a price book for O2O-line products: at most one price for a SKU in
 // a province at any instant, with a national price as the fallback (全省一個價).
 // It is built once by NewBook, is immutable, and is safe for concurrent use.
+//
+// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, so it
+// keeps them in a form the garbage collector need not scan: one
+// pointer-free row per entry (the SKU as a position, the scope as a
+// province number, the validity as Unix seconds and nanoseconds, the price
+// as an index into the book's distinct prices), and rebuilds an Entry when
+// one is asked for. Only the SKU names, the distinct prices and the time
+// locations hold pointers.
 type Book struct {
 	catalog  *o2o.Catalog
 	currency o2o.Currency
-	entries  []Entry             // as given
-	index    map[bookKey][]Entry // sorted by From
+	rows     []row            // one per entry, in the order given
+	sorted   []int32          // row indexes by SKU position, scope, from
+	spans    []int32          // SKU position p's rows are sorted[spans[p]:spans[p+1]]
+	skus     map[string]int32 // SKU → position
+	names    []string         // position → SKU
+	prices   []o2o.Money      // distinct prices
+	locs     []*time.Location // distinct locations of From and Until
+	scopes   [100]o2o.RegionCode
+}
+
+// row is one entry without pointers.
+type row struct {
+	from, until instant
+	sku         int32
+	price       int32
+	scope       uint8 // the province's two-digit number; 0 for national
+}
+
+// instant is a time.Time without pointers: Unix seconds and nanoseconds
+// and an index into Book.locs; loc −1 is the zero time (an open bound).
+type instant struct {
+	sec  int64
+	nsec int32
+	loc  int32
+}
+
+// before reports whether i is strictly before t (neither zero).
+func (i instant) before(sec int64, nsec int32) bool {
+	return i.sec < sec || (i.sec == sec && i.nsec < nsec)
+}
+
+// after reports whether i is strictly after (sec, nsec) (i not zero).
+func (i instant) after(sec int64, nsec int32) bool {
+	return i.sec > sec || (i.sec == sec && i.nsec > nsec)
+}
+
+// provinceNumber returns the two-digit province number of a region code
+// (0 for the zero code), without building a string.
+func provinceNumber(r o2o.RegionCode) uint8 {
+	s := r.String()
+	if len(s) < 2 {
+		return 0
+	}
+	return (s[0]-'0')*10 + (s[1] - '0')
 }
 
 // NewBook checks every entry against the catalog and builds the book. It
@@ -137,16 +184,107 @@ func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 	if len(faults) > 0 {
 		return nil, &BookError{Faults: faults}
 	}
-	b := &Book{catalog: catalog, currency: currency, entries: entries, index: make(map[bookKey][]Entry, len(index))}
-	for k, idx := range index {
-		list := make([]Entry, len(idx))
-		for n, i := range idx {
-			list[n] = entries[i]
-		}
-		slices.SortFunc(list, func(a, b Entry) int { return a.From.Compare(b.From) })
-		b.index[k] = list
+	return pack(catalog, currency, entries), nil
+}
+
+// pack builds the pointer-free rows of checked entries.
+func pack(catalog *o2o.Catalog, currency o2o.Currency, entries []Entry) *Book {
+	b := &Book{catalog: catalog, currency: currency, rows: make([]row, len(entries)), skus: map[string]int32{}}
+	type priceKey struct {
+		coef int64
+		exp  int32
 	}
-	return b, nil
+	priceIdx := map[priceKey]int32{}
+	wideIdx := map[string]int32{} // prices beyond int64, by text
+	locIdx := map[*time.Location]int32{}
+	at := func(t time.Time) instant {
+		if t.IsZero() {
+			return instant{loc: -1}
+		}
+		l := t.Location()
+		i, ok := locIdx[l]
+		if !ok {
+			i = int32(len(b.locs))
+			locIdx[l] = i
+			b.locs = append(b.locs, l)
+		}
+		return instant{sec: t.Unix(), nsec: int32(t.Nanosecond()), loc: i}
+	}
+	for n, e := range entries {
+		pos, ok := b.skus[e.SKU]
+		if !ok {
+			pos = int32(len(b.names))
+			b.skus[e.SKU] = pos
+			b.names = append(b.names, e.SKU)
+		}
+		var price int32
+		if v := numOfMoney(e.Price); !v.wide {
+			k := priceKey{v.c, v.e}
+			if price, ok = priceIdx[k]; !ok {
+				price = int32(len(b.prices))
+				priceIdx[k] = price
+				b.prices = append(b.prices, e.Price)
+			}
+		} else {
+			k := e.Price.AmountString()
+			if price, ok = wideIdx[k]; !ok {
+				price = int32(len(b.prices))
+				wideIdx[k] = price
+				b.prices = append(b.prices, e.Price)
+			}
+		}
+		scope := provinceNumber(e.Scope)
+		b.scopes[scope] = e.Scope
+		b.rows[n] = row{from: at(e.From), until: at(e.Until), sku: pos, price: price, scope: scope}
+	}
+	b.sorted = make([]int32, len(entries))
+	for i := range b.sorted {
+		b.sorted[i] = int32(i)
+	}
+	slices.SortFunc(b.sorted, func(x, y int32) int {
+		a, c := &b.rows[x], &b.rows[y]
+		if a.sku != c.sku {
+			return cmp.Compare(a.sku, c.sku)
+		}
+		if a.scope != c.scope {
+			return cmp.Compare(a.scope, c.scope)
+		}
+		// Open starts first; entries of one scope do not overlap.
+		switch {
+		case a.from.loc < 0 && c.from.loc < 0:
+			return 0
+		case a.from.loc < 0:
+			return -1
+		case c.from.loc < 0:
+			return 1
+		case a.from.before(c.from.sec, c.from.nsec):
+			return -1
+		case c.from.before(a.from.sec, a.from.nsec):
+			return 1
+		}
+		return 0
+	})
+	b.spans = make([]int32, len(b.names)+1)
+	for _, i := range b.sorted {
+		b.spans[b.rows[i].sku+1]++
+	}
+	for p := 1; p < len(b.spans); p++ {
+		b.spans[p] += b.spans[p-1]
+	}
+	return b
+}
+
+// entry rebuilds the entry of row i. It does not allocate.
+func (b *Book) entry(i int32) Entry {
+	r := &b.rows[i]
+	return Entry{SKU: b.names[r.sku], Scope: b.scopes[r.scope], Price: b.prices[r.price], From: b.time(r.from), Until: b.time(r.until)}
+}
+
+func (b *Book) time(i instant) time.Time {
+	if i.loc < 0 {
+		return time.Time{}
+	}
+	return time.Unix(i.sec, int64(i.nsec)).In(b.locs[i.loc])
 }
 
 // Catalog returns the catalog the book was checked against.
@@ -156,7 +294,13 @@ func (b *Book) Catalog() *o2o.Catalog { return b.catalog }
 func (b *Book) Currency() o2o.Currency { return b.currency }
 
 // Entries returns a copy of the entries in the order given.
-func (b *Book) Entries() []Entry { return slices.Clone(b.entries) }
+func (b *Book) Entries() []Entry {
+	out := make([]Entry, len(b.rows))
+	for i := range b.rows {
+		out[i] = b.entry(int32(i))
+	}
+	return out
+}
 
 // Lookup returns the price in force for sku in region's province at the
 // instant: the province price when there is one, else the national price.
@@ -164,13 +308,8 @@ func (b *Book) Entries() []Entry { return slices.Clone(b.entries) }
 // zero region asks for the national price. A SKU with no price in force is
 // an error wrapping ErrNoPrice.
 func (b *Book) Lookup(sku string, region o2o.RegionCode, at time.Time) (Entry, error) {
-	if !region.IsZero() {
-		if e, ok := find(b.index[bookKey{sku, region.Province()}], at); ok {
-			return e, nil
-		}
-	}
-	if e, ok := find(b.index[bookKey{sku: sku}], at); ok {
-		return e, nil
+	if i, ok := b.find(sku, provinceNumber(region), at); ok {
+		return b.entry(i), nil
 	}
 	where := "nationally"
 	if !region.IsZero() {
@@ -179,22 +318,46 @@ func (b *Book) Lookup(sku string, region o2o.RegionCode, at time.Time) (Entry, e
 	return Entry{}, fmt.Errorf("SKU %q %s at %s: %w", sku, where, at.Format(time.RFC3339), ErrNoPrice)
 }
 
-// find returns the entry of list (sorted by From, not overlapping) in force at.
-func find(list []Entry, at time.Time) (Entry, bool) {
-	// The last entry starting at or before at is the only candidate.
-	i, _ := slices.BinarySearchFunc(list, at, func(e Entry, t time.Time) int {
-		if e.From.IsZero() || !e.From.After(t) {
-			return -1
+// find returns the row in force for sku at the instant: in the province
+// first (unless province is 0), then nationally.
+func (b *Book) find(sku string, province uint8, at time.Time) (int32, bool) {
+	pos, ok := b.skus[sku]
+	if !ok {
+		return 0, false
+	}
+	rows := b.sorted[b.spans[pos]:b.spans[pos+1]]
+	sec, nsec := at.Unix(), int32(at.Nanosecond())
+	if province != 0 {
+		if i, ok := b.findScope(rows, province, sec, nsec); ok {
+			return i, true
 		}
-		return 1
-	})
-	if i == 0 {
-		return Entry{}, false
 	}
-	if e := list[i-1]; e.covers(at) {
-		return e, true
+	return b.findScope(rows, 0, sec, nsec)
+}
+
+// findScope returns the row of scope in force at (sec, nsec) among rows
+// (sorted by scope, then from, not overlapping within a scope).
+func (b *Book) findScope(rows []int32, scope uint8, sec int64, nsec int32) (int32, bool) {
+	lo, _ := slices.BinarySearchFunc(rows, scope, func(i int32, s uint8) int { return cmp.Compare(b.rows[i].scope, s) })
+	// The last row of the scope starting at or before the instant is the
+	// only candidate.
+	hi := lo
+	for hi < len(rows) && b.rows[rows[hi]].scope == scope && !b.startsAfter(rows[hi], sec, nsec) {
+		hi++
 	}
-	return Entry{}, false
+	if hi == lo {
+		return 0, false
+	}
+	i := rows[hi-1]
+	if u := b.rows[i].until; u.loc >= 0 && !u.after(sec, nsec) {
+		return 0, false // ended at or before the instant
+	}
+	return i, true
+}
+
+func (b *Book) startsAfter(i int32, sec int64, nsec int32) bool {
+	f := b.rows[i].from
+	return f.loc >= 0 && f.after(sec, nsec)
 }
 
 type bookJSON struct {
@@ -203,7 +366,7 @@ type bookJSON struct {
 
 // MarshalJSON writes {"entries":[…]} in the order given.
 func (b *Book) MarshalJSON() ([]byte, error) {
-	return json.Marshal(bookJSON{Entries: b.entries})
+	return json.Marshal(bookJSON{Entries: b.Entries()})
 }
 
 // ParseBookJSON builds a book from {"entries":[…]} (strict JSON) with the

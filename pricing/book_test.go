@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -220,6 +221,105 @@ func TestBookIndexedLookup(t *testing.T) {
 		}
 		if e.Scope.String() != prov {
 			t.Fatalf("%s in %s: got scope %s", sku, prov, e.ScopeName())
+		}
+	}
+}
+
+// TestBookLookupMatchesScan checks the packed index against a plain scan
+// of the entries over many generated books: same entry (SKU, scope, price
+// with its places, validity) or the same absence, at many instants —
+// including the bounds of each validity, open bounds, and instants in
+// other locations.
+func TestBookLookupMatchesScan(t *testing.T) {
+	cat, err := o2o.ParseCatalogJSON(readFile(t, "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	skus := []string{"TILE-800", "CAB-01", "SVC-CONS", "DOOR-9"}
+	scopes := []string{"", "440000", "510000", "110000"}
+	utc8 := o2o.China()
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, utc8)
+	r := rand.New(rand.NewPCG(9, 9))
+	books := 120
+	if testing.Short() {
+		books = 50
+	}
+	for bi := range books {
+		var entries []pricing.Entry
+		var probes []time.Time
+		for _, sku := range skus {
+			for _, sc := range scopes {
+				// Consecutive, non-overlapping windows, the first or last maybe open.
+				t0 := base.Add(time.Duration(r.IntN(100)) * time.Hour)
+				for k := range r.IntN(4) {
+					from := t0
+					until := from.Add(time.Duration(1+r.IntN(500)) * time.Minute)
+					e := pricing.Entry{SKU: sku, Price: o2o.MustParseMoney(genAmount(r)), From: from, Until: until}
+					if k == 0 && r.IntN(3) == 0 {
+						e.From = time.Time{}
+					}
+					if r.IntN(4) == 0 {
+						e.Until = time.Time{}
+					}
+					if sc != "" {
+						e.Scope = o2o.MustRegionCode(sc)
+					}
+					entries = append(entries, e)
+					probes = append(probes, from, until, until.Add(-time.Nanosecond), from.Add(-time.Nanosecond))
+					if e.Until.IsZero() {
+						break
+					}
+					t0 = until.Add(time.Duration(r.IntN(3)) * time.Minute) // a gap, or none
+				}
+			}
+		}
+		book, err := pricing.NewBook(cat, entries)
+		if err != nil {
+			t.Fatalf("book %d: %v", bi, err)
+		}
+		if diff := cmp.Diff(entries, book.Entries(), cmpOpts...); diff != "" {
+			t.Fatalf("book %d: entries (-given +kept):\n%s", bi, diff)
+		}
+		scan := func(sku string, scope o2o.RegionCode, at time.Time) (pricing.Entry, bool) {
+			for _, e := range entries {
+				if e.SKU == sku && e.Scope == scope && (e.From.IsZero() || !at.Before(e.From)) && (e.Until.IsZero() || at.Before(e.Until)) {
+					return e, true
+				}
+			}
+			return pricing.Entry{}, false
+		}
+		for _, at := range probes {
+			if r.IntN(2) == 0 {
+				at = at.UTC() // the same instant read in another location
+			}
+			for _, sku := range skus {
+				for _, region := range []string{"", "440305001", "510104", "330106"} {
+					var rc o2o.RegionCode
+					if region != "" {
+						rc = o2o.MustRegionCode(region)
+					}
+					want, ok := scan(sku, rc.Province(), at)
+					if !ok || rc.IsZero() {
+						want, ok = scan(sku, o2o.RegionCode{}, at)
+						if p, pok := scan(sku, rc.Province(), at); pok && !rc.IsZero() {
+							want, ok = p, true
+						}
+					}
+					got, err := book.Lookup(sku, rc, at)
+					if !ok {
+						if !errors.Is(err, pricing.ErrNoPrice) {
+							t.Fatalf("book %d: %s in %q at %s: got %+v, %v; want no price", bi, sku, region, at, got, err)
+						}
+						continue
+					}
+					if err != nil || got.Price.AmountString() != want.Price.AmountString() {
+						t.Fatalf("book %d: %s in %q at %s: got %+v, %v; want %+v", bi, sku, region, at, got, err, want)
+					}
+					if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+						t.Fatalf("book %d: %s in %q at %s (-want +got):\n%s", bi, sku, region, at, diff)
+					}
+				}
+			}
 		}
 	}
 }

@@ -333,31 +333,59 @@ func (c Config) Build(book *Book) (*Policy, error) {
 // derive computes, once, what every quote would otherwise recompute:
 // floors, the uplift factor, VAT divisors and the ladder's stage costs.
 func (p *Policy) derive() {
-	p.zero = zeroIn(p.book.Currency())
-	p.floors = make(map[string]o2o.Money, len(p.costs))
+	cur := p.book.Currency()
+	p.zero = cur.Zero()
+	p.minor = cur.MinorDigits()
+	p.places = p.cfg.Rounding.Increment.places()
+	p.floors = make(map[string]figure, len(p.costs))
 	for sku, cost := range p.costs {
-		p.floors[sku] = floorOf(cost, p.cfg.MinMarginPercent.Decimal)
+		f := floorOf(cost, p.cfg.MinMarginPercent.Decimal)
+		p.floors[sku] = figure{m: f, n: numOfMoney(f)}
 	}
-	p.upliftFactor = p.cfg.Uplift.Percent.Mul(decimal.New(1, -2))
+	p.upliftFactor = numOf(p.cfg.Uplift.Percent.Mul(decimal.New(1, -2)))
+	p.upliftCap = numOfMoney(p.cfg.Uplift.Cap)
+	p.bandFactor = numOf(hundred.Sub(p.cfg.Negotiation.BandPercent.Decimal).Mul(decimal.New(1, -2)))
+	p.markdowns = make(map[string]num, len(p.clearance))
+	for grade, pct := range p.clearance {
+		p.markdowns[grade] = numOf(pct.Mul(decimal.New(1, -2)))
+	}
 	p.vatRates = make(map[string]vatRate, len(p.vat))
 	for cat, r := range p.vat {
-		p.vatRates[cat] = vatRate{percent: r, divisor: hundred.Add(r)}
+		p.vatRates[cat] = newVATRate(r)
 	}
 	if d := p.cfg.VAT.Default; d != nil {
-		p.vatDefault = &vatRate{percent: d.Decimal, divisor: hundred.Add(d.Decimal)}
+		r := newVATRate(d.Decimal)
+		p.vatDefault = &r
 	}
-	acc := stageCost{fixed: p.zero}
+	for _, v := range p.cfg.ValueAdded {
+		p.services = append(p.services, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
+	}
+	acc := stageCost{fixed: numOfMoney(p.zero)}
 	for _, st := range p.cfg.Ladder {
-		for _, b := range st.Adds {
+		lines := make([]Benefit, len(st.Adds))
+		for j, b := range st.Adds {
 			acc.lines++
-			if b.Kind == BenefitProductsFree {
+			// FundedBy (the campaign) and a products_free line's cost (the
+			// line total) are filled in by each quote.
+			lines[j] = Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+				Price: p.zero, Cost: b.Cost}
+			switch b.Kind {
+			case BenefitProductsFree:
 				acc.freeRuns++
 				continue
+			case BenefitPayback:
+				lines[j].Price = b.Cost.Neg()
 			}
-			acc.fixed, _ = acc.fixed.Add(b.Cost)
+			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}
 		p.stages = append(p.stages, acc)
+		p.ladderLines = append(p.ladderLines, lines)
 	}
+}
+
+func newVATRate(pct decimal.Decimal) vatRate {
+	return vatRate{percent: pct, percentN: numOf(pct), divisN: numOf(hundred.Add(pct))}
 }
 
 // clone deep-copies the config's slices.

@@ -62,8 +62,23 @@
 // [Quote.Explain] prints it. Reasons are formatted only when read
 // ([Step.Reason], [Step.String], [Quote.Explain], JSON), so quoting itself
 // formats no text, and a caller may render its own wording from the code.
+// Quoting computes in exact int64 (falling back to decimal for amounts that
+// do not fit, with the same value and places either way), and a Step keeps
+// its amounts that way: [Step.Base], [Step.Amount], [Step.Result] and
+// [Step.Facts] rebuild Money on demand, and [NewStep] builds a step.
 // Unit price × quantity equals the line total, with a line_total step
 // carrying any rounding difference.
+//
+// The steps form two chains, never mixed. The unit-price chain is every
+// step but line_total: each starts (Base) where the previous one ended
+// (Result), from zero to the unit price; the notes after rounding
+// (value_added, ladder, vat) keep the unit price, since benefits and VAT
+// never change it. The line_total step is line-level: it starts from unit
+// price × quantity and ends at the line total. It is not folded into the
+// unit chain because the two are different quantities (one unit, the whole
+// line): a note after it taking the line total as its Base would make the
+// notes' Base jump between unit and line depending on whether a rounding
+// difference happened to exist.
 //
 // # Audits
 //

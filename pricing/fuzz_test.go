@@ -104,3 +104,43 @@ func FuzzParseBookJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStepJSON: decoding a step (the compact form built by NewStep) never
+// panics, refuses with ErrInvalid, and anything accepted marshals back to
+// the same step and re-decodes to identical bytes.
+func FuzzStepJSON(f *testing.F) {
+	p := fixturePolicy(f, "")
+	q, err := p.Quote(benchRequest(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range q.Steps {
+		data, err := json.Marshal(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"rule":"list_price","code":"national_price","reason":"x","base":{"amount":"1e3","currency":"CNY"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s pricing.Step
+		if err := o2o.DecodeJSON(data, &s); err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("accepted step does not marshal: %v", err)
+		}
+		var back pricing.Step
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("round trip refused: %v\n%s", err, out)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(out) || !back.Equal(s) {
+			t.Fatalf("round trip changed the step:\n%s\n%s", out, again)
+		}
+	})
+}

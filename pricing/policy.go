@@ -24,24 +24,45 @@ type Policy struct {
 	own       map[string]bool
 	clearance map[string]decimal.Decimal
 
-	// Derived once at Build so that Quote does the least arithmetic.
-	zero         o2o.Money            // zero in the book's currency
-	floors       map[string]o2o.Money // SKU → cost × (1 + margin), rounded up
-	upliftFactor decimal.Decimal      // uplift percent / 100
-	vatRates     map[string]vatRate   // category → rate
-	vatDefault   *vatRate             // the default rate, if any
-	stages       []stageCost          // ladder stage k at stages[k-1], cumulative
+	// Derived once at Build so that Quote does the least arithmetic: the
+	// figures every quote needs, already as nums.
+	zero         o2o.Money          // zero in the book's currency
+	floors       map[string]figure  // SKU → cost × (1 + margin), rounded up
+	upliftFactor num                // uplift percent / 100
+	upliftCap    num                // the uplift's cap
+	bandFactor   num                // (100 − negotiation band) / 100
+	markdowns    map[string]num     // clearance grade → percent
+	vatRates     map[string]vatRate // category → rate
+	vatDefault   *vatRate           // the default rate, if any
+	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
+	services     []Benefit          // the value-added benefit lines
+	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
+	places       int32              // the rounding increment's places
+	minor        int32              // the currency's minor digits
+
+	// wide makes Quote compute in decimal.Decimal only: the reference path
+	// the int64 path is tested against. Set only by tests.
+	wide bool
+}
+
+// figure is an amount as a num (to compute with) and, when it came in as
+// Money (known), as that Money too, so that showing it costs nothing.
+type figure struct {
+	m     o2o.Money
+	n     num
+	known bool
 }
 
 // vatRate is a VAT percent with its divisor 100 + percent.
 type vatRate struct {
-	percent, divisor decimal.Decimal
+	percent          decimal.Decimal
+	percentN, divisN num
 }
 
 // stageCost is the cost of ladder stages 1..k: the fixed service and
 // payback costs, and how many times the line total is given away.
 type stageCost struct {
-	fixed    o2o.Money
+	fixed    num
 	freeRuns int
 	lines    int
 }
@@ -65,7 +86,7 @@ func (p *Policy) Designated(segment o2o.Segment, accountID string) bool {
 // up to the fen, or, without a configured cost, the given list price.
 func (p *Policy) Floor(sku string, list o2o.Money) o2o.Money {
 	if f, ok := p.floors[sku]; ok {
-		return f
+		return f.m
 	}
 	return list
 }
@@ -76,43 +97,120 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 	return f
 }
 
-// state is one quote in the making.
+// state is one quote in the making. The price and the floor are kept both
+// as nums (to compute with) and as Money (to show); a num becomes Money only
+// when a step, benefit or total shows it, and an amount that is an input
+// (the list price, an observed price, the floor) is shown as given.
 type state struct {
-	req     *Request
+	req     Request
 	product o2o.Product
-	price   o2o.Money
-	floor   o2o.Money
-	zero    o2o.Money
-	q       Quote
+	cur     o2o.Currency
+	wide    bool
+	// designated: the request comes from a designated group account.
+	designated bool
+	price      figure
+	floor      figure
+	total      figure // the line total, once rounding has run
+	zero       o2o.Money
+	zeroN      num
+	q          Quote
+}
+
+// in returns m's amount as a num (always wide on the decimal path).
+func (s *state) in(m o2o.Money) num {
+	if s.wide {
+		return wideNum(m.Amount())
+	}
+	return numOfMoney(m)
+}
+
+// dec returns d as a num (always wide on the decimal path).
+func (s *state) dec(d decimal.Decimal) num {
+	if s.wide {
+		return wideNum(d)
+	}
+	return numOf(d)
+}
+
+// k returns a precomputed num (made wide on the decimal path).
+func (s *state) k(n num) num {
+	if s.wide && !n.wide {
+		return wideNum(n.dec())
+	}
+	return n
+}
+
+// out returns n as Money in the book's currency.
+func (s *state) out(n num) o2o.Money { return n.money(s.cur) }
+
+// fig returns m as a figure.
+func (s *state) fig(m o2o.Money) figure { return figure{m: m, n: s.in(m), known: true} }
+
+// show returns f as Money.
+func (s *state) show(f figure) o2o.Money {
+	if f.known {
+		return f.m
+	}
+	return s.out(f.n)
+}
+
+// push appends a step. Its amounts stay nums (no Money is built); the
+// facts' figures are read from f.
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f Facts) {
+	n := [slots]num{base, amount, result}
+	uses := code.facts()
+	if uses&factFigure != 0 {
+		n[slotFigure] = s.in(f.Figure)
+	}
+	if uses&factLimit != 0 {
+		n[slotLimit] = s.in(f.Limit)
+	}
+	if uses&factCost != 0 {
+		n[slotCost] = s.in(f.Cost)
+	}
+	s.add().set(rule, code, uses, s.cur, &n, &f)
+}
+
+// add appends a zero step and returns it, to be filled in place.
+func (s *state) add() *Step {
+	s.q.Steps = append(s.q.Steps, Step{})
+	return &s.q.Steps[len(s.q.Steps)-1]
 }
 
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
-func (s *state) step(rule RuleName, next o2o.Money, code ReasonCode, f Facts) {
-	amount := next
-	if !s.price.IsZero() {
-		amount, _ = next.Sub(s.price)
+func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
+	amount := next.n
+	if s.price.n.sign() != 0 {
+		amount = next.n.sub(s.price.n)
 	}
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
+	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
-func (s *state) stepBy(rule RuleName, amount, next o2o.Money, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: amount, Result: next, Facts: f})
+func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f Facts) {
+	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
+}
+
+// noteFigures is note with the facts' figure, limit and cost given as nums
+// (those of f are ignored), so that computed figures need no Money.
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f Facts, figure, limit, cost num) {
+	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
+	s.add().set(rule, code, code.facts(), s.cur, &n, &f)
 }
 
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
-	s.q.Steps = append(s.q.Steps, Step{Rule: rule, Code: code, Base: s.price, Amount: s.zero, Result: s.price, Facts: f})
+	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
 }
 
 // maxSteps bounds the steps a request can produce, so that the quote's
 // steps are allocated once and not much larger than needed: every rule
 // adds at most one step (rounding two, with the line total), and a rule
 // whose input is absent adds none.
-func (p *Policy) maxSteps(r *Request) int {
+func (p *Policy) maxSteps(r *Request, designated bool) int {
 	n := 0
 	for _, rule := range p.procedure {
 		switch rule {
@@ -133,7 +231,7 @@ func (p *Policy) maxSteps(r *Request) int {
 				continue
 			}
 		case RuleValueAdded:
-			if !p.Designated(r.Segment, r.AccountID) {
+			if !designated {
 				continue
 			}
 		case RuleLadder:
@@ -171,11 +269,14 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Returned != nil && !p.on[RuleClearance] {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
-	s := &state{req: &req, product: product, price: p.zero, zero: p.zero}
+	designated := p.Designated(req.Segment, req.AccountID)
+	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	s.price = s.fig(p.zero)
+	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
-		Steps: make([]Step, 0, p.maxSteps(&req)),
+		Steps: make([]Step, 0, p.maxSteps(&req, designated)),
 	}
 	for _, r := range p.procedure {
 		var err error

@@ -125,7 +125,11 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 	exact := q.UnitPrice.Mul(q.Quantity.Value.Decimal)
 	for _, s := range q.Steps {
 		if s.Rule == pricing.RuleLineTotal {
-			exact = must(exact.Add(s.Amount))
+			// The line-level step: from unit × quantity to the line total.
+			if !s.Base().Equal(exact) || !s.Result().Equal(q.LineTotal) {
+				t.Fatalf("%s: line_total step %s, want from %s to %s", label, s, exact, q.LineTotal)
+			}
+			exact = must(exact.Add(s.Amount()))
 		}
 	}
 	if !exact.Equal(q.LineTotal) || !q.LineTotal.IsWhole() {
@@ -138,10 +142,10 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 		if s.Rule == pricing.RuleLineTotal {
 			continue
 		}
-		if !s.Base.Equal(price) || !must(s.Base.Add(s.Amount)).Equal(s.Result) {
+		if !s.Base().Equal(price) || !must(s.Base().Add(s.Amount())).Equal(s.Result()) {
 			t.Fatalf("%s: step %s does not chain", label, s.Rule)
 		}
-		price = s.Result
+		price = s.Result()
 	}
 	if !price.Equal(q.UnitPrice) {
 		t.Fatalf("%s: steps end at %s, unit price %s", label, price, q.UnitPrice)

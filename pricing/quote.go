@@ -3,8 +3,11 @@ package pricing
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -73,13 +76,217 @@ type Request struct {
 // the price after (Result). Code and Facts say why; Reason formats them.
 // In JSON a step also carries its formatted "reason", which decoding checks
 // against the code and facts.
+//
+// A step is compact, so that a quote is cheap to make: its amounts are kept
+// as exact int64 coefficients in one currency and its facts as the few
+// names and figures its code uses; Base, Amount, Result and Facts rebuild
+// them as o2o.Money and Facts on demand, with the same value and places.
+// Build a step with NewStep. A step is a plain value, safe to copy and to
+// share between goroutines.
 type Step struct {
-	Rule   RuleName   `json:"rule"`
-	Code   ReasonCode `json:"code"`
-	Base   o2o.Money  `json:"base"`
-	Amount o2o.Money  `json:"amount"`
-	Result o2o.Money  `json:"result"`
-	Facts  Facts      `json:"facts"`
+	Rule RuleName
+	Code ReasonCode
+	cur  o2o.Currency
+	// Amounts: base, amount, result, then the facts' figure, limit and cost.
+	coef [slots]int64
+	exp  [slots]int8
+	// wide holds all the amounts as Money when one of them does not fit in
+	// an int64 (nil otherwise).
+	wide *[slots]o2o.Money
+	// The facts the code uses (see ReasonCode.facts): Party; Label, Region,
+	// Brand or Mode; Model, Increment or the quantity's unit.
+	str  [3]string
+	dec  o2o.Decimal // Percent, or the quantity's value
+	ints [3]int32    // Stage, Asked, Count
+}
+
+// The amount slots of a step.
+const (
+	slotBase = iota
+	slotAmount
+	slotResult
+	slotFigure
+	slotLimit
+	slotCost
+	slots
+)
+
+// NewStep returns the step of rule with reason code: the price went from
+// base by amount to result, for the reasons f gives. Facts the code does not
+// use (see each ReasonCode) are not kept. Every amount, facts included,
+// must be in base's currency, or the error wraps o2o.ErrCurrencyMismatch;
+// an unknown code is an error wrapping o2o.ErrInvalid.
+func NewStep(rule RuleName, code ReasonCode, base, amount, result o2o.Money, f Facts) (Step, error) {
+	if !code.Valid() {
+		return Step{}, &o2o.EnumError{Enum: "reason code", Value: string(code)}
+	}
+	cur := base.Currency()
+	uses := code.facts()
+	amounts := [slots]o2o.Money{base, amount, result}
+	for i, x := range []struct {
+		use factField
+		m   o2o.Money
+	}{{factFigure, f.Figure}, {factLimit, f.Limit}, {factCost, f.Cost}} {
+		if uses&x.use != 0 {
+			amounts[slotFigure+i] = x.m
+		}
+	}
+	for i, m := range amounts {
+		if i < slotFigure || uses&(factFigure<<(i-slotFigure)) != 0 {
+			if m.Currency() != cur {
+				return Step{}, fmt.Errorf("step %s: amount in %s, base in %s: %w", rule, m.Currency(), cur, o2o.ErrCurrencyMismatch)
+			}
+		}
+	}
+	var n [slots]num
+	for i, m := range amounts {
+		n[i] = numOfMoney(m)
+	}
+	var st Step
+	st.set(rule, code, uses, cur, &n, &f)
+	return st, nil
+}
+
+// set packs the step from its amounts as nums and its facts (the amounts
+// of f are ignored: they come in n); uses is code.facts(). s must be the
+// zero Step.
+func (s *Step) set(rule RuleName, code ReasonCode, uses factField, cur o2o.Currency, n *[slots]num, f *Facts) {
+	s.Rule, s.Code, s.cur = rule, code, cur
+	for i := range n {
+		x := &n[i]
+		if x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
+			s.wide = new([slots]o2o.Money)
+			for j, y := range *n {
+				s.wide[j] = y.money(cur)
+			}
+			s.coef, s.exp = [slots]int64{}, [slots]int8{}
+			break
+		}
+		s.coef[i], s.exp[i] = x.c, int8(x.e)
+	}
+	if uses == 0 {
+		return
+	}
+	if uses&factParty != 0 {
+		s.str[0] = f.Party
+	}
+	switch {
+	case uses&factLabel != 0:
+		s.str[1] = f.Label
+	case uses&factRegion != 0:
+		s.str[1] = f.Region.String()
+	case uses&factProduct != 0:
+		s.str[1], s.str[2] = f.Product.Brand, f.Product.Model
+	}
+	if uses&factMode != 0 {
+		s.str[1] = string(f.Mode)
+	}
+	if uses&factIncrement != 0 {
+		s.str[2] = string(f.Increment)
+	}
+	if uses&factQuantity != 0 {
+		s.dec, s.str[2] = f.Quantity.Value, string(f.Quantity.Unit)
+	}
+	if uses&factPercent != 0 {
+		s.dec = f.Percent
+	}
+	s.ints = [3]int32{int32(f.Stage), int32(f.Asked), int32(f.Count)}
+}
+
+// money returns amount slot i as Money.
+func (s Step) money(i int) o2o.Money {
+	if s.wide != nil {
+		return s.wide[i]
+	}
+	m, _ := o2o.NewMoneyIn(decimal.New(s.coef[i], int32(s.exp[i])), s.cur)
+	return m
+}
+
+// Base returns the price before the step.
+func (s Step) Base() o2o.Money { return s.money(slotBase) }
+
+// Amount returns the change the step made (zero for a note).
+func (s Step) Amount() o2o.Money { return s.money(slotAmount) }
+
+// Result returns the price after the step.
+func (s Step) Result() o2o.Money { return s.money(slotResult) }
+
+// amountSign returns the sign of the step's amount without building Money.
+func (s Step) amountSign() int {
+	if s.wide != nil {
+		return s.wide[slotAmount].Sign()
+	}
+	switch c := s.coef[slotAmount]; {
+	case c < 0:
+		return -1
+	case c > 0:
+		return 1
+	}
+	return 0
+}
+
+// Facts returns the names and figures the step's reason quotes: the fields
+// its code uses; the others are zero.
+func (s Step) Facts() Facts {
+	uses := s.Code.facts()
+	var f Facts
+	if uses&factParty != 0 {
+		f.Party = s.str[0]
+	}
+	if uses&factLabel != 0 {
+		f.Label = s.str[1]
+	}
+	if uses&factRegion != 0 && s.str[1] != "" {
+		f.Region, _ = o2o.ParseRegionCode(s.str[1])
+	}
+	if uses&factProduct != 0 {
+		f.Product = o2o.BrandModel{Brand: s.str[1], Model: s.str[2]}
+	}
+	if uses&factPercent != 0 {
+		f.Percent = s.dec
+	}
+	if uses&factFigure != 0 {
+		f.Figure = s.money(slotFigure)
+	}
+	if uses&factLimit != 0 {
+		f.Limit = s.money(slotLimit)
+	}
+	if uses&factCost != 0 {
+		f.Cost = s.money(slotCost)
+	}
+	if uses&factQuantity != 0 {
+		f.Quantity = o2o.Quantity{Value: s.dec, Unit: o2o.Unit(s.str[2])}
+	}
+	if uses&factMode != 0 {
+		f.Mode = o2o.RoundingMode(s.str[1])
+	}
+	if uses&factIncrement != 0 {
+		f.Increment = Increment(s.str[2])
+	}
+	if uses&factStage != 0 {
+		f.Stage = int(s.ints[0])
+	}
+	if uses&factAsked != 0 {
+		f.Asked = int(s.ints[1])
+	}
+	if uses&factCount != 0 {
+		f.Count = int(s.ints[2])
+	}
+	return f
+}
+
+// Equal reports whether s and o are the same step: rule, code, amounts (by
+// value, as o2o.Money.Equal) and facts. go-cmp uses it.
+func (s Step) Equal(o Step) bool {
+	if s.Rule != o.Rule || s.Code != o.Code {
+		return false
+	}
+	for i := range slots {
+		if !s.money(i).Equal(o.money(i)) {
+			return false
+		}
+	}
+	return s.str == o.str && s.ints == o.ints && s.dec.Equal(o.dec.Decimal)
 }
 
 type stepJSON struct {
@@ -94,24 +301,38 @@ type stepJSON struct {
 
 // MarshalJSON writes the step with its reason formatted from the code and facts.
 func (s Step) MarshalJSON() ([]byte, error) {
-	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base,
-		Amount: s.Amount, Result: s.Result, Facts: s.Facts})
+	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base(),
+		Amount: s.Amount(), Result: s.Result(), Facts: s.Facts()})
 }
 
 // UnmarshalJSON decodes a step strictly. The reason is derived data: it
-// must be exactly what the code and facts format to, or decoding fails
-// with o2o.ErrInvalid.
+// must be exactly what the code and facts format to, and the facts must be
+// those the code uses; otherwise decoding fails with o2o.ErrInvalid.
 func (s *Step) UnmarshalJSON(data []byte) error {
 	var p stepJSON
 	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
-	st := Step{Rule: p.Rule, Code: p.Code, Base: p.Base, Amount: p.Amount, Result: p.Result, Facts: p.Facts}
+	st, err := NewStep(p.Rule, p.Code, p.Base, p.Amount, p.Result, p.Facts)
+	if err != nil {
+		return err
+	}
+	if !factsEqual(st.Facts(), p.Facts) {
+		return o2o.Invalidf("facts", "carries facts that code %s does not use", p.Code)
+	}
 	if got := st.Reason(); got != p.Reason {
 		return o2o.Invalidf("reason", "does not match code %s and its facts: want %q", p.Code, got)
 	}
 	*s = st
 	return nil
+}
+
+// factsEqual reports whether a and b hold the same facts.
+func factsEqual(a, b Facts) bool {
+	return a.Party == b.Party && a.Label == b.Label && a.Region == b.Region && a.Product == b.Product &&
+		a.Percent.Equal(b.Percent.Decimal) && a.Figure.Equal(b.Figure) && a.Limit.Equal(b.Limit) && a.Cost.Equal(b.Cost) &&
+		a.Quantity.Unit == b.Quantity.Unit && a.Quantity.Value.Equal(b.Quantity.Value.Decimal) &&
+		a.Mode == b.Mode && a.Increment == b.Increment && a.Stage == b.Stage && a.Asked == b.Asked && a.Count == b.Count
 }
 
 // Benefit is a line granted with a quote that does not change the unit
@@ -170,6 +391,10 @@ type VATShown struct {
 // decided it, the benefits granted, the violations found, the outcome
 // flags, and the final unit price and line total (unit price × quantity,
 // plus a line_total step when that product has a fraction of a fen).
+// Every step but line_total chains on the unit price (each Base is the
+// previous Result, from zero to UnitPrice); the line_total step goes from
+// UnitPrice × Quantity to LineTotal, and the step after it starts from the
+// unit price again (see the package doc, "Explaining a quote").
 // Quote is a plain value; it round-trips through JSON.
 type Quote struct {
 	SKU        string         `json:"sku"`
@@ -240,7 +465,7 @@ func (q Quote) Explain() string {
 		q.SKU, q.BrandModel, q.Category, q.Quantity, where, q.Region, q.Channel)
 	for i, s := range q.Steps {
 		fmt.Fprintf(&b, "  %d. %-15s %12s %13s = %12s  %s\n", i+1, s.Rule,
-			s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason())
+			s.Base().AmountString(), signed(s.Amount()), s.Result().AmountString(), s.Reason())
 	}
 	fmt.Fprintf(&b, "Unit price %s × %s = line total %s\n", q.UnitPrice, q.Quantity, q.LineTotal)
 	if q.VAT != nil {

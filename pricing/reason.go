@@ -118,6 +118,72 @@ func (c *ReasonCode) UnmarshalText(text []byte) error {
 	return nil
 }
 
+// factField names a field of Facts.
+type factField uint16
+
+const (
+	factParty factField = 1 << iota
+	factLabel
+	factRegion
+	factProduct
+	factPercent
+	factFigure // factLimit and factCost must follow, in this order
+	factLimit
+	factCost
+	factQuantity
+	factMode
+	factIncrement
+	factStage
+	factAsked
+	factCount
+)
+
+// facts returns the fields of Facts the code's reason uses (as each code's
+// comment lists them); a step keeps only those.
+func (c ReasonCode) facts() factField {
+	switch c {
+	case ReasonProvincePrice, ReasonNationalPrice:
+		return factRegion
+	case ReasonClearance:
+		return factLabel | factPercent | factParty
+	case ReasonStoreScreen:
+		return factParty
+	case ReasonOnlineUplift:
+		return factPercent
+	case ReasonOnlineUpliftCapped:
+		return factPercent | factFigure
+	case ReasonNegotiationNotLower:
+		return factFigure
+	case ReasonNegotiated:
+		return factParty | factPercent | factLimit
+	case ReasonNetworkNoObservation:
+		return factProduct
+	case ReasonNetworkLowest, ReasonNetworkMatched:
+		return factProduct | factFigure | factParty
+	case ReasonNetworkReported:
+		return factFigure | factParty
+	case ReasonNetworkFloorBlocks, ReasonNetworkMatchedFloor:
+		return factFigure | factParty | factLimit
+	case ReasonRoundedUpToFloor:
+		return factIncrement | factLimit
+	case ReasonRounded:
+		return factIncrement | factMode
+	case ReasonRoundingDifference:
+		return factFigure | factQuantity | factMode
+	case ReasonValueAdded:
+		return factParty | factCount
+	case ReasonLadderStage:
+		return factParty | factStage | factCount | factCost | factLimit
+	case ReasonLadderFallback:
+		return factParty | factAsked | factFigure | factLimit | factStage | factCost
+	case ReasonLadderUnaffordable:
+		return factParty | factAsked | factLimit | factFigure
+	case ReasonVATIncluded:
+		return factPercent | factLabel | factFigure
+	}
+	return 0
+}
+
 // Facts are the names and figures a step's reason quotes. Which fields a
 // step fills depends on its ReasonCode (see each code); the others are
 // zero and left out of JSON.
@@ -154,7 +220,7 @@ type Facts struct {
 // Reason returns the step's readable reason, formatted from its code and
 // facts, with the seed's Chinese term in parentheses where it helps.
 func (s Step) Reason() string {
-	f := &s.Facts
+	f := s.Facts()
 	switch s.Code {
 	case ReasonProvincePrice:
 		return fmt.Sprintf("province price of %s: one price per province (全省一個價)", f.Region)
@@ -191,7 +257,7 @@ func (s Step) Reason() string {
 	case ReasonRounded:
 		return fmt.Sprintf("unit price rounded to the %s (%s)", f.Increment, f.Mode)
 	case ReasonRoundingDifference:
-		return fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", f.Figure.AmountString(), f.Quantity, s.Base.AmountString(), f.Mode)
+		return fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", f.Figure.AmountString(), f.Quantity, s.Base().AmountString(), f.Mode)
 	case ReasonValueAdded:
 		return fmt.Sprintf("designated group account %s receives %d value-added service(s) (增值服務) instead of a discount; price unchanged (seed 001 part 3.1)", f.Party, f.Count)
 	case ReasonLadderClearance:
@@ -210,5 +276,5 @@ func (s Step) Reason() string {
 
 // String returns the step on one line: rule, base, amount, result and reason.
 func (s Step) String() string {
-	return fmt.Sprintf("%s %s %s = %s: %s", s.Rule, s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason())
+	return fmt.Sprintf("%s %s %s = %s: %s", s.Rule, s.Base().AmountString(), signed(s.Amount()), s.Result().AmountString(), s.Reason())
 }

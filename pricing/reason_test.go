@@ -45,9 +45,12 @@ func TestReasonCodesRender(t *testing.T) {
 // formatted reason next to its code and facts, and that decoding refuses a
 // reason that does not match them.
 func TestStepJSONCarriesReason(t *testing.T) {
-	step := pricing.Step{Rule: pricing.RuleOnlineUplift, Code: pricing.ReasonOnlineUpliftCapped,
-		Base: o2o.MustParseMoney("3999.00"), Amount: o2o.MustParseMoney("100.00"), Result: o2o.MustParseMoney("4099.00"),
-		Facts: pricing.Facts{Percent: o2o.MustDec("5"), Figure: o2o.MustParseMoney("100.00")}}
+	step, err := pricing.NewStep(pricing.RuleOnlineUplift, pricing.ReasonOnlineUpliftCapped,
+		o2o.MustParseMoney("3999.00"), o2o.MustParseMoney("100.00"), o2o.MustParseMoney("4099.00"),
+		pricing.Facts{Percent: o2o.MustDec("5"), Figure: o2o.MustParseMoney("100.00")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	data, err := json.Marshal(step)
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,10 @@ const (
 	RuleVAT RuleName = "vat"
 	// RuleLineTotal is the step that carries a rounding difference between
 	// unit × quantity and the line total. It is not listed in a procedure.
+	// It is a line-level step on its own: its Base is unit price × quantity
+	// (exact) and its Result the line total, so it does not chain with the
+	// unit-price steps around it; the step after it starts again from the
+	// unit price (see Quote).
 	RuleLineTotal RuleName = "line_total"
 )
 

@@ -259,6 +259,15 @@ func TestScenarioQuotes(t *testing.T) {
 	if len(want) != len(got) {
 		t.Errorf("%s has %d quotes, the scenarios give %d", path, len(want), len(got))
 	}
+	// Byte for byte too: Money compares by value (1.5 equals 1.50), but the
+	// quote's JSON shows each amount's places, which are part of the contract.
+	data, err := json.MarshalIndent(got, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantData := readFile(t, "scenarios.quotes.json"); string(append(data, '\n')) != string(wantData) {
+		t.Errorf("%s: the quotes' JSON is not byte-identical to the file", path)
+	}
 	for it, q := range got {
 		w, ok := want[it]
 		if !ok {
@@ -268,5 +277,36 @@ func TestScenarioQuotes(t *testing.T) {
 		if diff := cmp.Diff(w, q, cmpOpts...); diff != "" {
 			t.Errorf("%s: quote (-want +got):\n%s", it, diff)
 		}
+	}
+}
+
+// TestLineTotalStepChain pins how a line_total step sits among the others:
+// it goes from unit × quantity to the line total, and the next step (a
+// note after rounding) starts again from the unit price, as documented on
+// Quote. A change that made the next step start from the line total, or
+// that moved the line_total step out of place, fails here.
+func TestLineTotalStepChain(t *testing.T) {
+	p := fixturePolicy(t, "")
+	req := benchRequest(t) // 12.35 m² at 96.90: 1196.715 rounds to 1196.72
+	q, err := p.Quote(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Rule, Base, Result string }
+	var got []row
+	for _, s := range q.Steps {
+		got = append(got, row{string(s.Rule), s.Base().AmountString(), s.Result().AmountString()})
+	}
+	want := []row{
+		{"list_price", "0.00", "95.00"},
+		{"online_uplift", "95.00", "99.7500"},
+		{"network_lowest", "99.7500", "96.90"},
+		{"line_total", "1196.7150", "1196.72"},
+		{"value_added", "96.90", "96.90"},
+		{"ladder", "96.90", "96.90"},
+		{"vat", "96.90", "96.90"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
 	}
 }
