@@ -32,12 +32,10 @@ type Config struct {
 	DisableChain bool `json:"disableChain,omitempty"`
 }
 
-// entry is one applied posting with its amount in minor units and its leaf
-// hash.
+// entry is one applied posting with its amount in minor units.
 type entry struct {
 	p     Posting
 	units int64
-	leaf  Hash
 }
 
 // Ledger is a double-entry ledger in one currency: balances per account,
@@ -53,13 +51,14 @@ type Ledger struct {
 	config     Config
 	currency   o2o.Currency
 	limits     map[string]int64 // account → overdraft in minor units (≥ 0)
-	entries    []entry          // applied order (concatenation order after Merge)
-	byKey      map[string]int   // key → index in entries
+	log        entryLog         // applied order (concatenation order after Merge)
+	byKey      map[string]int   // key → index in log
 	balances   map[string]int64 // account → balance in minor units
 	reversed   map[string]int64 // original key → minor units reversed so far
 	head       Hash
 	sum        digest
 	sequential bool
+	scratch    scratch
 }
 
 // NewLedger returns an empty ledger. The config is validated: a known
@@ -123,11 +122,22 @@ func (l *Ledger) Config() Config {
 // Currency returns the ledger's currency.
 func (l *Ledger) Currency() o2o.Currency { return l.currency }
 
-// pending is the state a batch would reach, kept apart from the ledger
-// until the batch is known to be good.
-type pending struct {
-	balances map[string]int64
-	reversed map[string]int64
+// undo records one change Apply made to a map, so that a refused batch can
+// be rolled back: the account's previous value, or that it had none.
+type undo struct {
+	m       map[string]int64
+	account string
+	prev    int64
+	existed bool
+}
+
+// scratch is Apply's working memory, kept between calls (under the write
+// lock) so that a batch allocates only its results.
+type scratch struct {
+	index  []int // batch index of each fresh posting
+	leaves []Hash
+	undo   []undo
+	buf    []byte
 }
 
 // Apply applies a batch all or nothing and returns one result per posting:
@@ -144,98 +154,112 @@ type pending struct {
 // posting, does not mirror its parties or would reverse more than it moved
 // (*ReversalError, ErrOverReversal); or a balance would leave the int64
 // range (ErrOverflow).
+//
+// Cost: one map look-up per posting for its key, two for its accounts, one
+// SHA-256 of its canonical encoding (and one more for the chain); the only
+// memory a batch allocates is its results and the log's growth.
 func (l *Ledger) Apply(b Batch) (Applied, error) {
 	if len(b.Postings) == 0 {
 		return Applied{}, o2o.Invalid("postings", "must have at least one posting")
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	applied, err := l.apply(b.Postings)
+	s := &l.scratch
+	clear(s.undo) // drop references to account names
+	s.undo, s.leaves, s.index = s.undo[:0], s.leaves[:0], s.index[:0]
+	return applied, err
+}
 
-	// 1. Validate and classify; nothing is touched yet.
-	fresh := make([]entry, 0, len(b.Postings))
-	freshIdx := make([]int, 0, len(b.Postings)) // batch index of each fresh entry
-	results := make([]Result, len(b.Postings))
-	batchKeys := make(map[string]int, len(b.Postings)) // key → index in fresh
+func (l *Ledger) apply(postings []Posting) (Applied, error) {
+	// 1. Validate, classify and append the fresh postings to the log
+	// tentatively (and their keys to the index); a refusal truncates them.
+	s := &l.scratch
+	start := l.log.len()
+	results := make([]Result, len(postings))
 	var conflict *ConflictError
-	var buf []byte
-	for i, p := range b.Postings {
+	for i := range postings {
+		p := &postings[i]
 		u, err := p.units(l.currency)
 		if err != nil {
+			l.rollback(start)
 			return Applied{}, o2o.Prefix(fmt.Sprintf("postings[%d]", i), err)
 		}
 		results[i].Key = p.Key
-		existing, found := l.lookup(p.Key, fresh, batchKeys)
-		switch {
-		case found && existing.SameContent(p):
-			results[i].Status = StatusExists
-			continue
-		case found:
+		if at, found := l.byKey[p.Key]; found {
+			existing := &l.log.at(at).p
+			if existing.SameContent(*p) {
+				results[i].Status = StatusExists
+				continue
+			}
 			results[i].Status = StatusConflict
 			if conflict == nil {
-				conflict = &ConflictError{Key: p.Key, Index: i, Existing: existing}
+				conflict = &ConflictError{Key: p.Key, Index: i, Existing: *existing}
 			}
 			continue
 		}
 		results[i].Status = StatusCreated
-		buf = appendCanonical(buf[:0], p, u)
-		batchKeys[p.Key] = len(fresh)
-		fresh = append(fresh, entry{p: p, units: u, leaf: sha256Sum(buf)})
-		freshIdx = append(freshIdx, i)
+		l.byKey[p.Key] = l.log.len()
+		l.log.append(entry{p: *p, units: u})
+		s.index = append(s.index, i)
+		s.buf = appendCanonical(s.buf[:0], p, u)
+		s.leaves = append(s.leaves, sha256Sum(s.buf))
 	}
 	if conflict != nil {
+		l.rollback(start)
 		return Applied{Results: results}, conflict
 	}
 
-	// 2. Simulate: balances, limits after every posting, reversals.
-	pend := pending{balances: make(map[string]int64, 2*len(fresh)), reversed: map[string]int64{}}
-	for j := range fresh {
-		if err := l.simulate(&pend, j, freshIdx[j], fresh, batchKeys); err != nil {
+	// 2. Post in place, checking limits after every posting and reversals;
+	// every change is recorded so that a refusal can undo it.
+	for j := start; j < l.log.len(); j++ {
+		if err := l.post(j, s.index[j-start]); err != nil {
+			l.rollback(start)
 			return Applied{}, err
 		}
 	}
 
 	// 3. Commit: nothing below can fail.
-	for k, v := range pend.balances {
-		l.balances[k] = v
-	}
-	for k, v := range pend.reversed {
-		l.reversed[k] = v
-	}
-	for _, e := range fresh {
-		l.byKey[e.p.Key] = len(l.entries)
-		l.entries = append(l.entries, e)
-		l.sum.add(e.leaf)
+	for _, leaf := range s.leaves {
+		l.sum.add(leaf)
 		if !l.config.DisableChain {
-			l.head = chainNext(l.head, e.leaf)
+			l.head = chainNext(l.head, leaf)
 		}
 	}
-	return Applied{Results: results, Created: len(fresh), Exists: len(b.Postings) - len(fresh)}, nil
+	created := l.log.len() - start
+	return Applied{Results: results, Created: created, Exists: len(postings) - created}, nil
 }
 
-// lookup finds key in the ledger, then among the batch's fresh postings.
-func (l *Ledger) lookup(key string, fresh []entry, batchKeys map[string]int) (Posting, bool) {
-	if i, ok := l.byKey[key]; ok {
-		return l.entries[i].p, true
+// rollback undoes a refused batch: the log back to start, the keys it added
+// out of the index, every balance and reversal total back to its value.
+func (l *Ledger) rollback(start int) {
+	s := &l.scratch
+	for i := len(s.undo) - 1; i >= 0; i-- {
+		u := s.undo[i]
+		if u.existed {
+			u.m[u.account] = u.prev
+		} else {
+			delete(u.m, u.account)
+		}
 	}
-	if i, ok := batchKeys[key]; ok {
-		return fresh[i].p, true
+	for i := start; i < l.log.len(); i++ {
+		delete(l.byKey, l.log.at(i).p.Key)
 	}
-	return Posting{}, false
+	l.log.truncate(start)
 }
 
-// balanceOf reads an account's balance as the batch has left it so far.
-func (l *Ledger) balanceOf(pend *pending, account string) int64 {
-	if v, ok := pend.balances[account]; ok {
-		return v
-	}
-	return l.balances[account]
+// set changes m[account] to v, recording the old value for rollback.
+func (l *Ledger) set(m map[string]int64, account string, prev int64, existed bool, v int64) {
+	l.scratch.undo = append(l.scratch.undo, undo{m: m, account: account, prev: prev, existed: existed})
+	m[account] = v
 }
 
-func (l *Ledger) simulate(pend *pending, j, index int, fresh []entry, batchKeys map[string]int) error {
-	e := fresh[j]
-	p := e.p
-	from := l.balanceOf(pend, p.From)
-	to := l.balanceOf(pend, p.To)
+// post applies the j-th log entry to the balances.
+func (l *Ledger) post(j, index int) error {
+	e := l.log.at(j)
+	p := &e.p
+	from, fromOK := l.balances[p.From]
+	to, toOK := l.balances[p.To]
 	if from < math.MinInt64+e.units || to > math.MaxInt64-e.units {
 		return fmt.Errorf("postings[%d] %q: %w: a balance would leave the int64 range", index, p.Key, ErrOverflow)
 	}
@@ -244,36 +268,32 @@ func (l *Ledger) simulate(pend *pending, j, index int, fresh []entry, batchKeys 
 			Needed: fromUnits(e.units, l.currency), Available: fromUnits(from+over, l.currency)}
 	}
 	if p.Kind == KindReversal {
-		if err := l.checkReversal(pend, j, fresh, batchKeys); err != nil {
+		if err := l.checkReversal(j); err != nil {
 			return o2o.Prefix(fmt.Sprintf("postings[%d]", index), err)
 		}
 	}
-	pend.balances[p.From] = from - e.units
-	pend.balances[p.To] = to + e.units
+	l.set(l.balances, p.From, from, fromOK, from-e.units)
+	l.set(l.balances, p.To, to, toOK, to+e.units)
 	return nil
 }
 
-func (l *Ledger) checkReversal(pend *pending, j int, fresh []entry, batchKeys map[string]int) error {
-	e := fresh[j]
-	p := e.p
-	var orig entry
-	if i, ok := l.byKey[p.Ref]; ok {
-		orig = l.entries[i]
-	} else if i, ok := batchKeys[p.Ref]; ok && i < j {
-		orig = fresh[i]
-	} else {
+// checkReversal checks the reversal at log index j against the posting it
+// refers to, which must come before it, and records the amount reversed.
+func (l *Ledger) checkReversal(j int) error {
+	e := l.log.at(j)
+	p := &e.p
+	i, ok := l.byKey[p.Ref]
+	if !ok || i >= j {
 		return &ReversalError{Ref: p.Ref, Reason: "refers to no posting before it", Err: ErrOverReversal}
 	}
+	orig := l.log.at(i)
 	switch {
 	case orig.p.Kind == KindReversal:
 		return &ReversalError{Ref: p.Ref, Reason: "a reversal is not reversed; post the original again", Err: ErrOverReversal}
 	case orig.p.From != p.To || orig.p.To != p.From:
 		return &ReversalError{Ref: p.Ref, Reason: fmt.Sprintf("must mirror the original (%s→%s), got %s→%s", orig.p.From, orig.p.To, p.From, p.To), Err: ErrOverReversal}
 	}
-	done, ok := pend.reversed[p.Ref]
-	if !ok {
-		done = l.reversed[p.Ref]
-	}
+	done, existed := l.reversed[p.Ref]
 	if done == orig.units {
 		return &ReversalError{Ref: p.Ref, Reason: "is already reversed in full", Err: ErrAlreadyReversed}
 	}
@@ -281,7 +301,7 @@ func (l *Ledger) checkReversal(pend *pending, j int, fresh []entry, batchKeys ma
 		return &ReversalError{Ref: p.Ref, Reason: fmt.Sprintf("would reverse %s in all, more than the %s it moved",
 			fromUnits(done+e.units, l.currency), orig.p.Amount), Err: ErrOverReversal}
 	}
-	pend.reversed[p.Ref] = done + e.units
+	l.set(l.reversed, p.Ref, done, existed, done+e.units)
 	return nil
 }
 
@@ -314,7 +334,7 @@ func (l *Ledger) Balances() []AccountBalance {
 func (l *Ledger) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return len(l.entries)
+	return l.log.len()
 }
 
 // Posting returns the posting an idempotency key names; the error wraps
@@ -326,7 +346,7 @@ func (l *Ledger) Posting(key string) (Posting, error) {
 	if !ok {
 		return Posting{}, fmt.Errorf("posting %q: %w", key, o2o.ErrNotFound)
 	}
-	return l.entries[i].p, nil
+	return l.log.at(i).p, nil
 }
 
 // Reversed returns how much of the posting named by key has been reversed.
@@ -342,8 +362,8 @@ func (l *Ledger) Reversed(key string) o2o.Money {
 func (l *Ledger) Log() []Posting {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	out := make([]Posting, len(l.entries))
-	for i, e := range l.entries {
+	out := make([]Posting, l.log.len())
+	for i, e := range l.log.all {
 		out[i] = e.p
 	}
 	return out
@@ -422,7 +442,7 @@ func (l *Ledger) Clone() *Ledger {
 		config:     l.Config(),
 		currency:   l.currency,
 		limits:     cloneMap(l.limits),
-		entries:    slices.Clone(l.entries),
+		log:        l.log.clone(),
 		byKey:      cloneMap(l.byKey),
 		balances:   cloneMap(l.balances),
 		reversed:   cloneMap(l.reversed),
@@ -470,13 +490,12 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		if !sameLimits(p.limits, first.limits) {
 			return nil, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "has other overdraft limits than parts[0]")
 		}
-		n += len(p.entries)
+		n += p.log.len()
 	}
 	out := &Ledger{
 		config:   first.config,
 		currency: first.currency,
 		limits:   cloneMap(first.limits),
-		entries:  make([]entry, 0, n),
 		byKey:    make(map[string]int, n),
 		balances: map[string]int64{},
 		reversed: map[string]int64{},
@@ -487,12 +506,12 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		out.head = first.head
 	}
 	for i, p := range parts {
-		for _, e := range p.entries {
+		for _, e := range p.log.all {
 			if _, dup := out.byKey[e.p.Key]; dup {
 				return nil, fmt.Errorf("parts[%d]: %w: key %q is in two partitions", i, ErrOverlap, e.p.Key)
 			}
-			out.byKey[e.p.Key] = len(out.entries)
-			out.entries = append(out.entries, e)
+			out.byKey[e.p.Key] = out.log.len()
+			out.log.append(*e)
 		}
 		for a, v := range p.balances {
 			s := out.balances[a]
