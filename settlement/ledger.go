@@ -52,7 +52,7 @@ type Ledger struct {
 	currency   o2o.Currency
 	limits     map[string]int64 // account → overdraft in minor units (≥ 0)
 	log        entryLog         // applied order (concatenation order after Merge)
-	byKey      map[string]int   // key → index in log
+	byKey      map[string]int   // key → index in log; nil until needed after Merge
 	balances   map[string]int64 // account → balance in minor units
 	reversed   map[string]int64 // original key → minor units reversed so far
 	head       Hash
@@ -164,6 +164,7 @@ func (l *Ledger) Apply(b Batch) (Applied, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.ensureIndex()
 	applied, err := l.apply(b.Postings)
 	s := &l.scratch
 	clear(s.undo) // drop references to account names
@@ -341,6 +342,13 @@ func (l *Ledger) Len() int {
 // o2o.ErrNotFound.
 func (l *Ledger) Posting(key string) (Posting, error) {
 	l.mu.RLock()
+	if l.byKey == nil {
+		l.mu.RUnlock()
+		l.mu.Lock()
+		l.ensureIndex()
+		l.mu.Unlock()
+		l.mu.RLock()
+	}
 	defer l.mu.RUnlock()
 	i, ok := l.byKey[key]
 	if !ok {
@@ -443,7 +451,7 @@ func (l *Ledger) Clone() *Ledger {
 		currency:   l.currency,
 		limits:     cloneMap(l.limits),
 		log:        l.log.clone(),
-		byKey:      cloneMap(l.byKey),
+		byKey:      cloneIndex(l.byKey),
 		balances:   cloneMap(l.balances),
 		reversed:   cloneMap(l.reversed),
 		head:       l.head,
@@ -456,13 +464,22 @@ func (l *Ledger) Clone() *Ledger {
 // built on each of several disjoint partitions of the postings merges into
 // exactly the ledger built from all of them — the same balances, postings,
 // statements and digest — in any merge order and grouping. An empty ledger
-// is the identity. The parts are not changed.
+// is the identity. The parts are not changed, and may go on applying
+// batches: the merged ledger does not see them.
 //
 // What a merge cannot check, because it depends on order: overdraft limits
 // (each part checked its own; the merged balances may be checked with
 // LimitBreaches) and the hash chain (a merged ledger has none; use Digest).
 // Partition so that a reversal lives with the posting it reverses (by order
 // id, say): each part checks its own reversals.
+//
+// Cost: the merged ledger shares the parts' applied postings (they never
+// change) rather than copying them. Overlapping keys are found by looking
+// each key of a part up in the key indexes of the parts before it; with
+// more than four parts, or parts that are themselves merges, Merge builds
+// the merged ledger's key index instead. Otherwise that index is built on
+// first need (the first Apply or Posting on the merged ledger): reading
+// balances, statements and the digest never needs it.
 //
 // Errors: no parts, or parts with different currencies or limits (wrapping
 // o2o.ErrInvalid); a key in two parts (ErrOverlap, naming the key).
@@ -483,6 +500,7 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 	}
 	first := parts[0]
 	n := 0
+	lookups := len(parts) <= 4 // check overlaps by look-ups into the parts' indexes
 	for i, p := range parts {
 		if p.currency != first.currency {
 			return nil, fmt.Errorf("parts[%d]: %w: %s and %s", i, o2o.ErrCurrencyMismatch, first.currency, p.currency)
@@ -490,13 +508,26 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		if !sameLimits(p.limits, first.limits) {
 			return nil, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "has other overdraft limits than parts[0]")
 		}
+		if i < len(parts)-1 && p.byKey == nil {
+			lookups = false
+		}
 		n += p.log.len()
+	}
+	if lookups {
+		for i, p := range parts[1:] {
+			for _, e := range p.log.all {
+				for _, q := range parts[:i+1] {
+					if _, dup := q.byKey[e.p.Key]; dup {
+						return nil, overlap(i+1, e.p.Key)
+					}
+				}
+			}
+		}
 	}
 	out := &Ledger{
 		config:   first.config,
 		currency: first.currency,
 		limits:   cloneMap(first.limits),
-		byKey:    make(map[string]int, n),
 		balances: map[string]int64{},
 		reversed: map[string]int64{},
 	}
@@ -505,14 +536,19 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 	if out.sequential {
 		out.head = first.head
 	}
+	if !lookups {
+		out.byKey = make(map[string]int, n)
+	}
 	for i, p := range parts {
-		for _, e := range p.log.all {
-			if _, dup := out.byKey[e.p.Key]; dup {
-				return nil, fmt.Errorf("parts[%d]: %w: key %q is in two partitions", i, ErrOverlap, e.p.Key)
+		if out.byKey != nil {
+			for _, e := range p.log.all {
+				if _, dup := out.byKey[e.p.Key]; dup {
+					return nil, overlap(i, e.p.Key)
+				}
+				out.byKey[e.p.Key] = len(out.byKey)
 			}
-			out.byKey[e.p.Key] = out.log.len()
-			out.log.append(*e)
 		}
+		out.log.share(&p.log)
 		for a, v := range p.balances {
 			s := out.balances[a]
 			if (v > 0 && s > math.MaxInt64-v) || (v < 0 && s < math.MinInt64-v) {
@@ -526,6 +562,30 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		out.sum.addDigest(p.sum)
 	}
 	return out, nil
+}
+
+func overlap(part int, key string) error {
+	return fmt.Errorf("parts[%d]: %w: key %q is in two partitions", part, ErrOverlap, key)
+}
+
+// ensureIndex builds the key index of a merged ledger; the write lock must
+// be held.
+func (l *Ledger) ensureIndex() {
+	if l.byKey != nil {
+		return
+	}
+	l.byKey = make(map[string]int, l.log.len())
+	for i, e := range l.log.all {
+		l.byKey[e.p.Key] = i
+	}
+}
+
+// cloneIndex copies a key index, keeping nil (not built yet) as nil.
+func cloneIndex(m map[string]int) map[string]int {
+	if m == nil {
+		return nil
+	}
+	return cloneMap(m)
 }
 
 // LimitBreaches returns the accounts whose balance is below their overdraft

@@ -1,57 +1,114 @@
 package settlement
 
+import "sort"
+
 // chunkBits sets the size of the log's chunks: 1<<chunkBits entries each.
 const chunkBits = 10
 
 const chunkSize = 1 << chunkBits
 
-// entryLog is the ledger's append-only log of entries, kept in fixed-size
-// chunks: appending never copies what is already there (a plain slice
-// would copy the whole log each time it doubles) and memory grows by one
-// chunk at a time.
+// entryLog is the ledger's append-only log of entries, kept in chunks.
+// Appending never copies what is already there (a plain slice would copy
+// the whole log each time it doubles), and Merge shares the parts' chunks
+// instead of copying them: applied entries never change, and a chunk the
+// log does not own is kept with its capacity clipped to its length, so the
+// log never writes into it (an append starts a chunk of its own).
+//
+// While every chunk but the last holds exactly chunkSize entries (any log
+// built by Apply alone) an index is found by arithmetic; after a merge, by a
+// binary search over the chunks' starts.
 type entryLog struct {
 	chunks [][]entry
+	starts []int // starts[c] is the log index of chunks[c][0]
 	n      int
+	// irregular is set when some chunk but the last is not full.
+	irregular bool
 }
 
 func (g *entryLog) len() int { return g.n }
 
 // at returns the i-th entry; i must be below len.
-func (g *entryLog) at(i int) *entry { return &g.chunks[i>>chunkBits][i&(chunkSize-1)] }
+func (g *entryLog) at(i int) *entry {
+	if !g.irregular {
+		return &g.chunks[i>>chunkBits][i&(chunkSize-1)]
+	}
+	c := len(g.chunks) - 1
+	if i < g.starts[c] {
+		c = sort.Search(len(g.starts), func(k int) bool { return g.starts[k] > i }) - 1
+	}
+	return &g.chunks[c][i-g.starts[c]]
+}
 
 func (g *entryLog) append(e entry) {
-	c := g.n >> chunkBits
-	if c == len(g.chunks) {
-		g.chunks = append(g.chunks, make([]entry, chunkSize))
+	last := len(g.chunks) - 1
+	if last < 0 || len(g.chunks[last]) == cap(g.chunks[last]) {
+		g.addChunk(make([]entry, 0, chunkSize))
+		last++
 	}
-	g.chunks[c][g.n&(chunkSize-1)] = e
+	g.chunks[last] = append(g.chunks[last], e)
 	g.n++
 }
 
-// truncate drops the entries from n on, zeroing them so that the log keeps
-// no reference to a refused batch's postings.
-func (g *entryLog) truncate(n int) {
-	for i := n; i < g.n; i++ {
-		*g.at(i) = entry{}
+// addChunk appends a chunk (empty and owned, or shared and clipped).
+func (g *entryLog) addChunk(c []entry) {
+	if k := len(g.chunks); k > 0 && len(g.chunks[k-1]) != chunkSize {
+		g.irregular = true
 	}
-	g.n = n
+	g.chunks = append(g.chunks, c)
+	g.starts = append(g.starts, g.n)
 }
 
-// all calls yield with each entry in order until it returns false.
-func (g *entryLog) all(yield func(int, *entry) bool) {
-	for i := range g.n {
-		if !yield(i, g.at(i)) {
-			return
+// share appends the entries of o by reference: o's chunks, clipped.
+func (g *entryLog) share(o *entryLog) {
+	for _, c := range o.chunks {
+		if len(c) == 0 {
+			continue
+		}
+		g.addChunk(c[:len(c):len(c)])
+		g.n += len(c)
+	}
+}
+
+// truncate drops the entries from n on, zeroing them so that the log keeps
+// no reference to a refused batch's postings. Only entries appended since n
+// are dropped, and those live in chunks the log owns.
+func (g *entryLog) truncate(n int) {
+	for len(g.chunks) > 0 && g.n > n {
+		last := len(g.chunks) - 1
+		c := g.chunks[last]
+		keep := max(0, n-g.starts[last])
+		clear(c[keep:])
+		g.chunks[last] = c[:keep]
+		g.n = g.starts[last] + keep
+		if keep == 0 {
+			g.chunks[last] = nil
+			g.chunks, g.starts = g.chunks[:last], g.starts[:last]
+		}
+	}
+	g.irregular = false
+	for c := 0; c+1 < len(g.chunks); c++ {
+		if len(g.chunks[c]) != chunkSize {
+			g.irregular = true
 		}
 	}
 }
 
-// clone returns a deep copy.
+// all calls yield with each entry in order until it returns false.
+func (g *entryLog) all(yield func(int, *entry) bool) {
+	for c, chunk := range g.chunks {
+		for k := range chunk {
+			if !yield(g.starts[c]+k, &chunk[k]) {
+				return
+			}
+		}
+	}
+}
+
+// clone returns a deep copy with chunks of its own.
 func (g *entryLog) clone() entryLog {
-	out := entryLog{chunks: make([][]entry, len(g.chunks)), n: g.n}
-	for i, c := range g.chunks {
-		out.chunks[i] = make([]entry, chunkSize)
-		copy(out.chunks[i], c)
+	var out entryLog
+	for _, e := range g.all {
+		out.append(*e)
 	}
 	return out
 }
