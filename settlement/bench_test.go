@@ -166,3 +166,16 @@ func BenchmarkSplitLineBaseline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSplitLineValidated is BenchmarkSplitLine for an order validated
+// once upstream (SplitValidated).
+func BenchmarkSplitLineValidated(b *testing.B) {
+	s := testSplitter(b)
+	sale := testOrder(o2o.ChannelO2O, "333.33")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.SplitValidated(sale, Routing{RegionStore: "store-2"}, dealerEnt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package settlement
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -133,7 +134,7 @@ func (c SplitConfig) Build() (*Splitter, error) {
 	if len(c.Rules) == 0 {
 		return nil, o2o.Invalid("rules", "must have at least one rule")
 	}
-	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]Rule{}}
+	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]*compiledRule{}}
 	for i, r := range c.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
 		if err := checkRule(r, currency); err != nil {
@@ -143,7 +144,7 @@ func (c SplitConfig) Build() (*Splitter, error) {
 		if _, dup := s.rules[k]; dup {
 			return nil, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats the rule for channel %q and line %q", r.Channel, r.Line)}}, Err: o2o.ErrDuplicate}
 		}
-		s.rules[k] = cloneRule(r)
+		s.rules[k] = compile(cloneRule(r))
 	}
 	s.config = c.clone()
 	s.config.Currency = currency
@@ -271,7 +272,39 @@ type Splitter struct {
 	config       SplitConfig
 	currency     o2o.Currency
 	manufacturer string
-	rules        map[ruleKey]Rule
+	rules        map[ruleKey]*compiledRule
+}
+
+// compiledRule is a rule with the texts of its explanations formatted once,
+// when built, rather than for every line split.
+type compiledRule struct {
+	rule  Rule
+	name  string // "o2o/o2o", or "b2c/*" for a channel-wide rule
+	texts []legText
+}
+
+// legText holds a leg's numbers as text: its percent, cap and fixed amount.
+type legText struct {
+	percent, cap, fixed string
+}
+
+func compile(r Rule) *compiledRule {
+	c := &compiledRule{rule: r, name: string(r.Channel) + "/" + string(r.Line), texts: make([]legText, len(r.Legs))}
+	if r.Line == "" {
+		c.name = string(r.Channel) + "/*"
+	}
+	for i, leg := range r.Legs {
+		if leg.Percent != nil {
+			c.texts[i].percent = leg.Percent.String()
+		}
+		if leg.Cap != nil {
+			c.texts[i].cap = leg.Cap.AmountString()
+		}
+		if leg.Fixed != nil {
+			c.texts[i].fixed = leg.Fixed.AmountString()
+		}
+	}
+	return c
 }
 
 // Config returns a copy of the config the splitter was built from.
@@ -373,10 +406,39 @@ type Split struct {
 // line's amount; more than one entitlement, or one whose territory does not
 // contain the delivery region. All wrap o2o.ErrInvalid.
 func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
-	o := sale.Order
-	if err := o.Validate(); err != nil {
+	if err := sale.Order.Validate(); err != nil {
 		return Split{}, o2o.Prefix("order", err)
 	}
+	return s.split(&sale, routing, entitlements)
+}
+
+// SplitValidated is Split for an order the caller has already validated
+// (o2o.Order.Validate, or decoding through o2o.DecodeJSON and validating
+// once where it entered the system): it skips the order's full validation,
+// which costs more than the split itself, and checks only, cheaply, the
+// fields the split reads — the order id, the customer id, the channel, the
+// venue and the instant. The result and every other error are Split's. An
+// order that was not valid may give a split of an invalid order, never a
+// panic or an unbalanced batch.
+func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
+	o := &sale.Order
+	switch {
+	case o.ID == "":
+		return Split{}, o2o.Invalid("order.id", "is required")
+	case o.Customer.ID == "":
+		return Split{}, o2o.Invalid("order.customer.id", "is required")
+	case !o.Channel.Valid():
+		return Split{}, o2o.Invalidf("order.channel", "unknown channel %q", string(o.Channel))
+	case !o.Placed.Venue.Valid():
+		return Split{}, o2o.Invalidf("order.placed.venue", "unknown venue %q", string(o.Placed.Venue))
+	case o.At.IsZero():
+		return Split{}, o2o.Invalid("order.at", "is required")
+	}
+	return s.split(&sale, routing, entitlements)
+}
+
+func (s *Splitter) split(sale *Sale, routing Routing, entitlements []Entitlement) (Split, error) {
+	o := &sale.Order
 	if len(sale.Lines) != len(o.Lines) {
 		return Split{}, o2o.Invalidf("lines", "has %d amounts for %d order lines", len(sale.Lines), len(o.Lines))
 	}
@@ -384,7 +446,7 @@ func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement)
 	if err != nil {
 		return Split{}, err
 	}
-	out := Split{Order: o.ID, Batch: Batch{ID: o.ID}, Lines: make([]LineSplit, 0, len(o.Lines))}
+	out := Split{Order: o.ID, Batch: Batch{ID: o.ID, Postings: make([]Posting, 0, 4*len(o.Lines))}, Lines: make([]LineSplit, 0, len(o.Lines))}
 	for i, sl := range sale.Lines {
 		ls, err := s.splitLine(o, i, sl, parties)
 		if err != nil {
@@ -402,9 +464,29 @@ type recipient struct {
 	kind       Kind
 }
 
-func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (map[Role]recipient, error) {
-	m := map[Role]recipient{
-		RoleManufacturer: {party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
+// recipients holds who each role pays for one order.
+type recipients struct {
+	manufacturer, serving, regionStore, dealer recipient
+}
+
+// of returns the recipient of a role (a rule's roles are valid: Build
+// checked them).
+func (r *recipients) of(role Role) recipient {
+	switch role {
+	case RoleManufacturer:
+		return r.manufacturer
+	case RoleServing:
+		return r.serving
+	case RoleRegionStore:
+		return r.regionStore
+	default:
+		return r.dealer
+	}
+}
+
+func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (*recipients, error) {
+	m := &recipients{
+		manufacturer: recipient{party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
 	}
 	serving := routing.Serving
 	if serving == nil {
@@ -412,27 +494,27 @@ func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (ma
 	}
 	switch {
 	case serving == nil:
-		m[RoleServing] = recipient{why: "no party serves the order"}
+		m.serving = recipient{why: "no party serves the order"}
 	case serving.PartyID == "":
 		return nil, o2o.Invalid("routing.serving.partyId", "is required")
 	case serving.Kind == o2o.PartyAgent:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
+		m.serving = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
 	case serving.Kind == o2o.PartyDealer:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
+		m.serving = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
 	default:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the serving store"}
+		m.serving = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the serving store"}
 	}
 	switch {
 	case o.Placed.InStore():
-		m[RoleRegionStore] = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
+		m.regionStore = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
 	case routing.RegionStore == "":
-		m[RoleRegionStore] = recipient{why: "no store covers the customer's region"}
+		m.regionStore = recipient{why: "no store covers the customer's region"}
 	default:
-		m[RoleRegionStore] = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
+		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
 	}
 	switch {
 	case len(ents) == 0:
-		m[RoleDealer] = recipient{why: "no dealer is entitled to cross-compensation"}
+		m.dealer = recipient{why: "no dealer is entitled to cross-compensation"}
 	case len(ents) > 1:
 		return nil, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
 	case ents[0].Dealer == "":
@@ -444,22 +526,20 @@ func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (ma
 		if ents[0].Reason != "" {
 			why += ": " + ents[0].Reason
 		}
-		m[RoleDealer] = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
+		m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
 	}
 	return m, nil
 }
 
-func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (Rule, string, bool) {
+func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (*compiledRule, bool) {
 	if r, ok := s.rules[ruleKey{ch, line}]; ok {
-		return r, string(ch) + "/" + string(line), true
+		return r, true
 	}
-	if r, ok := s.rules[ruleKey{ch, ""}]; ok {
-		return r, string(ch) + "/*", true
-	}
-	return Rule{}, "", false
+	r, ok := s.rules[ruleKey{ch, ""}]
+	return r, ok
 }
 
-func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]recipient) (LineSplit, error) {
+func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipients) (LineSplit, error) {
 	ol := o.Lines[i]
 	ls := LineSplit{Index: i, SKU: ol.SKU, Quantity: ol.Quantity, Amount: sl.Amount}
 	if !sl.Line.Valid() {
@@ -471,11 +551,13 @@ func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]r
 	if _, err := toUnits(sl.Amount); err != nil {
 		return ls, o2o.Prefix("amount", err)
 	}
-	rule, name, ok := s.rule(o.Channel, sl.Line)
+	compiled, ok := s.rule(o.Channel, sl.Line)
 	if !ok {
 		return ls, fmt.Errorf("%w for channel %q and line %q", ErrNoRule, o.Channel, sl.Line)
 	}
-	ls.Rule = name
+	rule := compiled.rule
+	ls.Rule = compiled.name
+	amountText := sl.Amount.AmountString()
 	amount := sl.Amount.Amount()
 	type pick struct {
 		leg    Leg
@@ -485,22 +567,23 @@ func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]r
 	}
 	picks := make([]pick, 0, len(rule.Legs))
 	used := decimal.Decimal{}
-	for _, leg := range rule.Legs {
-		to := parties[leg.Role]
+	for j, leg := range rule.Legs {
+		to := parties.of(leg.Role)
 		p := pick{leg: leg, to: to}
+		text := compiled.texts[j]
 		switch {
 		case leg.Remaining:
 			p.reason = "takes the remaining amount: " + to.why
 		case leg.Percent != nil:
 			p.exact = amount.Mul(leg.Percent.Decimal).Shift(-2)
-			p.reason = fmt.Sprintf("%s%% of %s: %s", leg.Percent, sl.Amount.AmountString(), to.why)
+			p.reason = text.percent + "% of " + amountText + ": " + to.why
 			if leg.Cap != nil && p.exact.Cmp(leg.Cap.Amount()) > 0 {
 				p.exact = leg.Cap.Amount()
-				p.reason = fmt.Sprintf("%s%% of %s capped at %s: %s", leg.Percent, sl.Amount.AmountString(), leg.Cap.AmountString(), to.why)
+				p.reason = text.percent + "% of " + amountText + " capped at " + text.cap + ": " + to.why
 			}
 		default:
 			p.exact = leg.Fixed.Amount()
-			p.reason = fmt.Sprintf("fixed %s: %s", leg.Fixed.AmountString(), to.why)
+			p.reason = "fixed " + text.fixed + ": " + to.why
 		}
 		if to.party == "" {
 			if leg.Remaining {
@@ -520,35 +603,41 @@ func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]r
 		return ls, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", sl.Amount, o2o.FormatDecimal(used))
 	}
 	shares := make([]o2o.Share, 0, len(picks))
+	share := make([]int, len(picks)) // index in shares of each pick, or -1
 	for j := range picks {
+		share[j] = -1
 		if picks[j].leg.Remaining {
 			picks[j].exact = left
 		}
 		if picks[j].to.party != "" {
+			share[j] = len(shares)
+			// Ties go by party: the key starts with it.
 			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: picks[j].exact})
 		}
 	}
-	var alloc map[string]o2o.Money
+	var alloc []o2o.Part // in the order of shares
 	if sl.Amount.IsPositive() && len(shares) > 0 {
-		parts, err := o2o.Allocate(sl.Amount, shares)
-		if err != nil {
+		var err error
+		if alloc, err = o2o.Allocate(sl.Amount, shares); err != nil {
 			return ls, err
 		}
-		alloc = make(map[string]o2o.Money, len(parts))
-		for _, pt := range parts {
-			alloc[pt.Key] = pt.Amount
-		}
 	}
-	for _, p := range picks {
-		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zeroIn(s.currency), Reason: p.reason}
-		if a, ok := alloc[p.to.party+"\x00"+string(p.leg.Role)]; ok {
-			part.Amount = a
+	prefix := o.ID + "/" + strconv.Itoa(i) + "/"
+	ls.Parts = make([]Part, 0, len(picks))
+	if alloc != nil {
+		ls.Postings = make([]Posting, 0, len(shares))
+	}
+	zero := s.currency.Zero()
+	for j, p := range picks {
+		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zero, Reason: p.reason}
+		if alloc != nil && share[j] >= 0 {
+			part.Amount = alloc[share[j]].Amount
 		}
 		if part.Amount.IsPositive() {
 			if p.to.party == o.Customer.ID {
 				return ls, o2o.Invalidf("", "the customer %q cannot also be the %s party", o.Customer.ID, p.leg.Role)
 			}
-			part.Key = fmt.Sprintf("%s/%d/%s", o.ID, i, p.leg.Role)
+			part.Key = prefix + string(p.leg.Role)
 			ls.Postings = append(ls.Postings, Posting{Key: part.Key, Kind: p.to.kind, From: o.Customer.ID, To: p.to.party,
 				Amount: part.Amount, Order: o.ID, At: o.At})
 		}
@@ -565,8 +654,6 @@ func hasRemaining(r Rule) bool {
 	}
 	return false
 }
-
-func zeroIn(c o2o.Currency) o2o.Money { return fromUnits(0, c) }
 
 // Explain returns the split in plain text, one line per part.
 func (s Split) Explain() string {

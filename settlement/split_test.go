@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -119,6 +120,13 @@ func TestSplit(t *testing.T) {
 			got, err := s.Split(sale, tt.routing, tt.ents)
 			if err != nil {
 				t.Fatal(err)
+			}
+			fast, err := s.SplitValidated(sale, tt.routing, tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(got, fast, cmpRegion); d != "" {
+				t.Errorf("SplitValidated differs from Split (-split +validated):\n%s", d)
 			}
 			var gotRows [][]partRow
 			for _, ls := range got.Lines {
@@ -294,6 +302,12 @@ func TestSplitProperties(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", c, err)
 		}
+		if c%10 == 0 {
+			fast, err := s.SplitValidated(sale, Routing{RegionStore: "store-2"}, dealerEnt)
+			if err != nil || !cmp.Equal(sp, fast, cmpRegion) {
+				t.Fatalf("case %d: SplitValidated differs from Split: %v\n%s", c, err, cmp.Diff(sp, fast, cmpRegion))
+			}
+		}
 		for i, ls := range sp.Lines {
 			sum := decimal.Decimal{}
 			for j, p := range ls.Parts {
@@ -315,5 +329,45 @@ func TestSplitProperties(t *testing.T) {
 				t.Fatalf("case %d line %d: parts sum to %s, line is %s", c, i, o2o.FormatDecimal(sum), sale.Lines[i].Amount)
 			}
 		}
+	}
+}
+
+// TestSplitValidatedChecks: SplitValidated skips the order's full
+// validation but still refuses, with a path, every field the split reads.
+func TestSplitValidatedChecks(t *testing.T) {
+	s := testSplitter(t)
+	tests := []struct {
+		name   string
+		mutate func(*o2o.Order)
+		path   string
+	}{
+		{"no id", func(o *o2o.Order) { o.ID = "" }, "order.id"},
+		{"no customer", func(o *o2o.Order) { o.Customer.ID = "" }, "order.customer.id"},
+		{"bad channel", func(o *o2o.Order) { o.Channel = "mail" }, "order.channel"},
+		{"bad venue", func(o *o2o.Order) { o.Placed.Venue = "" }, "order.placed.venue"},
+		{"no instant", func(o *o2o.Order) { o.At = time.Time{} }, "order.at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sale := testOrder(o2o.ChannelO2O, "10.00")
+			tt.mutate(&sale.Order)
+			_, err := s.SplitValidated(sale, Routing{}, nil)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) || ve.Fields[0].Path != tt.path {
+				t.Fatalf("err = %v, want a validation error at %s", err, tt.path)
+			}
+			if _, err := s.Split(sale, Routing{}, nil); !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("Split accepted it: %v", err)
+			}
+		})
+	}
+	// What only full validation sees: SplitValidated trusts the caller.
+	sale := testOrder(o2o.ChannelO2O, "10.00")
+	sale.Order.Customer.Segment = "nobody"
+	if _, err := s.Split(sale, Routing{}, nil); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Split accepted an unknown segment: %v", err)
+	}
+	if _, err := s.SplitValidated(sale, Routing{}, nil); err != nil {
+		t.Errorf("SplitValidated re-validated the whole order: %v", err)
 	}
 }
