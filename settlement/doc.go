@@ -35,6 +35,13 @@
 // ledger also keeps an order-independent [Ledger.Digest] (the sum of the
 // leaf hashes mod 2²⁵⁶), equal for equal sets of postings.
 //
+// A Ledger marshals to a JSON snapshot (config, postings in log order, chain
+// head, digest); [ParseLedger] restores it by applying the postings again
+// with every check, then refuses it unless the recomputed head and digest
+// equal the recorded ones — so an altered, dropped, added or reordered
+// posting is caught. Compare the head with one you kept to prove it is the
+// ledger you audited.
+//
 // # Mergeable partials
 //
 // [Merge] joins ledgers built on disjoint partitions into exactly the ledger
