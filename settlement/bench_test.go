@@ -30,6 +30,19 @@ func reportRate(b *testing.B, postings int) {
 	b.ReportMetric(float64(postings)*float64(b.N)/b.Elapsed().Seconds(), "postings/s")
 }
 
+// cpuMeter reports, besides wall-clock rates, the postings per second of
+// CPU time the process spent (all threads, GC included): on a machine
+// shared with other work that figure moves much less than the wall clock.
+type cpuMeter struct{ start int64 }
+
+func startCPU() cpuMeter { return cpuMeter{processCPU()} }
+
+func (m cpuMeter) report(b *testing.B, postings int) {
+	if ns := processCPU() - m.start; ns > 0 && m.start > 0 {
+		b.ReportMetric(float64(postings)*float64(b.N)/(float64(ns)/1e9), "postings/cpu-s")
+	}
+}
+
 // benchN is the postings per op: the 1,000,000, in batches of 100
 // (run with -benchtime=1x or 3x). -short runs 100,000.
 var benchN = 1_000_000
@@ -63,6 +76,7 @@ func benchApply(b *testing.B, cfg Config) {
 	benchScale()
 	batches := benchBatches(benchN, "k")
 	b.ReportAllocs()
+	cpu := startCPU()
 	for b.Loop() {
 		l := MustLedger(cfg)
 		for _, bt := range batches {
@@ -72,6 +86,7 @@ func benchApply(b *testing.B, cfg Config) {
 		}
 	}
 	reportRate(b, benchN)
+	cpu.report(b, benchN)
 }
 
 func BenchmarkApplyChainOn(b *testing.B)  { benchApply(b, Config{}) }

@@ -53,7 +53,7 @@ type Ledger struct {
 	limits     map[string]int64 // account → overdraft in minor units (≥ 0)
 	log        entryLog         // applied order (concatenation order after Merge)
 	byKey      map[string]int   // key → index in log; nil until needed after Merge
-	balances   map[string]int64 // account → balance in minor units
+	accounts   map[string]*account
 	reversed   map[string]int64 // original key → minor units reversed so far
 	head       Hash
 	sum        digest
@@ -97,7 +97,7 @@ func NewLedger(cfg Config) (*Ledger, error) {
 		currency:   currency,
 		limits:     limits,
 		byKey:      map[string]int{},
-		balances:   map[string]int64{},
+		accounts:   map[string]*account{},
 		reversed:   map[string]int64{},
 		sequential: true,
 	}, nil
@@ -122,11 +122,22 @@ func (l *Ledger) Config() Config {
 // Currency returns the ledger's currency.
 func (l *Ledger) Currency() o2o.Currency { return l.currency }
 
-// undo records one change Apply made to a map, so that a refused batch can
-// be rolled back: the account's previous value, or that it had none.
+// account is one account's balance in minor units and its overdraft limit.
+// The ledger's map holds pointers, so that a posting looks each account up
+// once and updates it in place.
+type account struct {
+	balance   int64
+	overdraft int64 // ≥ 0; meaningful when limited
+	limited   bool
+}
+
+// undo records one change Apply made, so that a refused batch can be rolled
+// back: an account's previous balance (acc set, existed), an account
+// created (acc set, !existed), or a reversal total's previous value (m set).
 type undo struct {
+	acc     *account
 	m       map[string]int64
-	account string
+	key     string
 	prev    int64
 	existed bool
 }
@@ -236,11 +247,15 @@ func (l *Ledger) apply(postings []Posting) (Applied, error) {
 func (l *Ledger) rollback(start int) {
 	s := &l.scratch
 	for i := len(s.undo) - 1; i >= 0; i-- {
-		u := s.undo[i]
-		if u.existed {
-			u.m[u.account] = u.prev
-		} else {
-			delete(u.m, u.account)
+		switch u := s.undo[i]; {
+		case u.acc != nil && u.existed:
+			u.acc.balance = u.prev
+		case u.acc != nil:
+			delete(l.accounts, u.key)
+		case u.existed:
+			u.m[u.key] = u.prev
+		default:
+			delete(u.m, u.key)
 		}
 	}
 	for i := start; i < l.log.len(); i++ {
@@ -249,32 +264,50 @@ func (l *Ledger) rollback(start int) {
 	l.log.truncate(start)
 }
 
-// set changes m[account] to v, recording the old value for rollback.
-func (l *Ledger) set(m map[string]int64, account string, prev int64, existed bool, v int64) {
-	l.scratch.undo = append(l.scratch.undo, undo{m: m, account: account, prev: prev, existed: existed})
-	m[account] = v
+// account returns the named account, creating it (recorded for rollback)
+// on its first posting.
+func (l *Ledger) account(name string) *account {
+	if a, ok := l.accounts[name]; ok {
+		return a
+	}
+	over, limited := l.limits[name]
+	a := &account{overdraft: over, limited: limited}
+	l.accounts[name] = a
+	l.scratch.undo = append(l.scratch.undo, undo{acc: a, key: name})
+	return a
+}
+
+// setBalance changes an account's balance, recording the old one.
+func (l *Ledger) setBalance(a *account, v int64) {
+	l.scratch.undo = append(l.scratch.undo, undo{acc: a, prev: a.balance, existed: true})
+	a.balance = v
+}
+
+// setReversed changes a reversal total, recording the old value.
+func (l *Ledger) setReversed(key string, prev int64, existed bool, v int64) {
+	l.scratch.undo = append(l.scratch.undo, undo{m: l.reversed, key: key, prev: prev, existed: existed})
+	l.reversed[key] = v
 }
 
 // post applies the j-th log entry to the balances.
 func (l *Ledger) post(j, index int) error {
 	e := l.log.at(j)
 	p := &e.p
-	from, fromOK := l.balances[p.From]
-	to, toOK := l.balances[p.To]
-	if from < math.MinInt64+e.units || to > math.MaxInt64-e.units {
+	from, to := l.account(p.From), l.account(p.To)
+	if from.balance < math.MinInt64+e.units || to.balance > math.MaxInt64-e.units {
 		return fmt.Errorf("postings[%d] %q: %w: a balance would leave the int64 range", index, p.Key, ErrOverflow)
 	}
-	if over, limited := l.limits[p.From]; limited && from-e.units < -over {
+	if from.limited && from.balance-e.units < -from.overdraft {
 		return &LimitError{Account: p.From, Key: p.Key, Index: index,
-			Needed: fromUnits(e.units, l.currency), Available: fromUnits(from+over, l.currency)}
+			Needed: fromUnits(e.units, l.currency), Available: fromUnits(from.balance+from.overdraft, l.currency)}
 	}
 	if p.Kind == KindReversal {
 		if err := l.checkReversal(j); err != nil {
 			return o2o.Prefix(fmt.Sprintf("postings[%d]", index), err)
 		}
 	}
-	l.set(l.balances, p.From, from, fromOK, from-e.units)
-	l.set(l.balances, p.To, to, toOK, to+e.units)
+	l.setBalance(from, from.balance-e.units)
+	l.setBalance(to, to.balance+e.units)
 	return nil
 }
 
@@ -302,7 +335,7 @@ func (l *Ledger) checkReversal(j int) error {
 		return &ReversalError{Ref: p.Ref, Reason: fmt.Sprintf("would reverse %s in all, more than the %s it moved",
 			fromUnits(done+e.units, l.currency), orig.p.Amount), Err: ErrOverReversal}
 	}
-	l.set(l.reversed, p.Ref, done, existed, done+e.units)
+	l.setReversed(p.Ref, done, existed, done+e.units)
 	return nil
 }
 
@@ -311,7 +344,11 @@ func (l *Ledger) checkReversal(j int) error {
 func (l *Ledger) Balance(account string) o2o.Money {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return fromUnits(l.balances[account], l.currency)
+	var units int64
+	if a, ok := l.accounts[account]; ok {
+		units = a.balance
+	}
+	return fromUnits(units, l.currency)
 }
 
 // AccountBalance is one account's balance.
@@ -324,9 +361,9 @@ type AccountBalance struct {
 func (l *Ledger) Balances() []AccountBalance {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	out := make([]AccountBalance, 0, len(l.balances))
-	for _, a := range sortedKeys(l.balances) {
-		out = append(out, AccountBalance{Account: a, Balance: fromUnits(l.balances[a], l.currency)})
+	out := make([]AccountBalance, 0, len(l.accounts))
+	for _, a := range sortedKeys(l.accounts) {
+		out = append(out, AccountBalance{Account: a, Balance: fromUnits(l.accounts[a].balance, l.currency)})
 	}
 	return out
 }
@@ -452,7 +489,7 @@ func (l *Ledger) Clone() *Ledger {
 		limits:     cloneMap(l.limits),
 		log:        l.log.clone(),
 		byKey:      cloneIndex(l.byKey),
-		balances:   cloneMap(l.balances),
+		accounts:   cloneAccounts(l.accounts),
 		reversed:   cloneMap(l.reversed),
 		head:       l.head,
 		sum:        l.sum,
@@ -528,7 +565,7 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		config:   first.config,
 		currency: first.currency,
 		limits:   cloneMap(first.limits),
-		balances: map[string]int64{},
+		accounts: map[string]*account{},
 		reversed: map[string]int64{},
 	}
 	out.config.Limits = slices.Clone(first.config.Limits)
@@ -549,12 +586,17 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 			}
 		}
 		out.log.share(&p.log)
-		for a, v := range p.balances {
-			s := out.balances[a]
-			if (v > 0 && s > math.MaxInt64-v) || (v < 0 && s < math.MinInt64-v) {
-				return nil, fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, a)
+		for name, pa := range p.accounts {
+			a, ok := out.accounts[name]
+			if !ok {
+				a = &account{overdraft: pa.overdraft, limited: pa.limited}
+				out.accounts[name] = a
 			}
-			out.balances[a] = s + v
+			v := pa.balance
+			if (v > 0 && a.balance > math.MaxInt64-v) || (v < 0 && a.balance < math.MinInt64-v) {
+				return nil, fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, name)
+			}
+			a.balance += v
 		}
 		for k, v := range p.reversed {
 			out.reversed[k] += v
@@ -596,8 +638,8 @@ func (l *Ledger) LimitBreaches() []AccountBalance {
 	defer l.mu.RUnlock()
 	var out []AccountBalance
 	for _, a := range sortedKeys(l.limits) {
-		if b := l.balances[a]; b < -l.limits[a] {
-			out = append(out, AccountBalance{Account: a, Balance: fromUnits(b, l.currency)})
+		if acc, ok := l.accounts[a]; ok && acc.balance < -l.limits[a] {
+			out = append(out, AccountBalance{Account: a, Balance: fromUnits(acc.balance, l.currency)})
 		}
 	}
 	return out
@@ -622,6 +664,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// cloneAccounts copies the accounts, not their pointers.
+func cloneAccounts(m map[string]*account) map[string]*account {
+	out := make(map[string]*account, len(m))
+	for k, a := range m {
+		c := *a
+		out[k] = &c
+	}
+	return out
+}
+
+// setLimits replaces the ledger's limits, on its accounts too.
+func (l *Ledger) setLimits(limits map[string]int64) {
+	l.limits = limits
+	for name, a := range l.accounts {
+		a.overdraft, a.limited = limits[name]
+	}
 }
 
 func cloneMap[V any](m map[string]V) map[string]V {

@@ -92,7 +92,8 @@ func ParseLedger(data []byte) (*Ledger, error) {
 		if err != nil {
 			return nil, o2o.Prefix("config", err)
 		}
-		l.config, l.limits = full.config, full.limits
+		l.config = full.config
+		l.setLimits(full.limits)
 		l.sequential, l.head = false, Hash{}
 	}
 	return l, nil
@@ -108,7 +109,7 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.config, l.currency, l.limits = r.config, r.currency, r.limits
-	l.log, l.byKey, l.balances, l.reversed = r.log, r.byKey, r.balances, r.reversed
+	l.log, l.byKey, l.accounts, l.reversed = r.log, r.byKey, r.accounts, r.reversed
 	l.head, l.sum, l.sequential = r.head, r.sum, r.sequential
 	l.scratch = scratch{}
 	return nil
