@@ -448,7 +448,7 @@ func (s *Splitter) split(sale *Sale, routing Routing, entitlements []Entitlement
 	}
 	out := Split{Order: o.ID, Batch: Batch{ID: o.ID, Postings: make([]Posting, 0, 4*len(o.Lines))}, Lines: make([]LineSplit, 0, len(o.Lines))}
 	for i, sl := range sale.Lines {
-		ls, err := s.splitLine(o, i, sl, parties)
+		ls, err := s.splitLine(o, i, sl, &parties)
 		if err != nil {
 			return Split{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
 		}
@@ -484,8 +484,8 @@ func (r *recipients) of(role Role) recipient {
 	}
 }
 
-func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (*recipients, error) {
-	m := &recipients{
+func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (recipients, error) {
+	m := recipients{
 		manufacturer: recipient{party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
 	}
 	serving := routing.Serving
@@ -496,7 +496,7 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (*
 	case serving == nil:
 		m.serving = recipient{why: "no party serves the order"}
 	case serving.PartyID == "":
-		return nil, o2o.Invalid("routing.serving.partyId", "is required")
+		return m, o2o.Invalid("routing.serving.partyId", "is required")
 	case serving.Kind == o2o.PartyAgent:
 		m.serving = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
 	case serving.Kind == o2o.PartyDealer:
@@ -516,11 +516,11 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (*
 	case len(ents) == 0:
 		m.dealer = recipient{why: "no dealer is entitled to cross-compensation"}
 	case len(ents) > 1:
-		return nil, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
+		return m, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
 	case ents[0].Dealer == "":
-		return nil, o2o.Invalid("entitlements[0].dealer", "is required")
+		return m, o2o.Invalid("entitlements[0].dealer", "is required")
 	case !ents[0].Territory.IsZero() && !ents[0].Territory.Contains(o.Delivery):
-		return nil, o2o.Invalidf("entitlements[0].territory", "%s does not contain the delivery region %s", ents[0].Territory, o.Delivery)
+		return m, o2o.Invalidf("entitlements[0].territory", "%s does not contain the delivery region %s", ents[0].Territory, o.Delivery)
 	default:
 		why := "cross-compensation (交叉補償) for a sale into the fused dealer's territory"
 		if ents[0].Reason != "" {
@@ -565,7 +565,8 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		exact  decimal.Decimal
 		reason string
 	}
-	picks := make([]pick, 0, len(rule.Legs))
+	var picksBuf [4]pick // one leg per role; append grows past it if need be
+	picks := picksBuf[:0]
 	used := decimal.Decimal{}
 	for j, leg := range rule.Legs {
 		to := parties.of(leg.Role)
@@ -602,10 +603,12 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 	if left.Sign() < 0 {
 		return ls, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", sl.Amount, o2o.FormatDecimal(used))
 	}
-	shares := make([]o2o.Share, 0, len(picks))
-	share := make([]int, len(picks)) // index in shares of each pick, or -1
+	var sharesBuf [4]o2o.Share
+	var shareBuf [4]int
+	shares := sharesBuf[:0]
+	share := shareBuf[:0] // index in shares of each pick, or -1
 	for j := range picks {
-		share[j] = -1
+		share = append(share, -1)
 		if picks[j].leg.Remaining {
 			picks[j].exact = left
 		}
