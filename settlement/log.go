@@ -8,11 +8,12 @@ const chunkBits = 10
 const chunkSize = 1 << chunkBits
 
 // entryLog is the ledger's append-only log of entries, kept in chunks.
-// Appending never copies what is already there (a plain slice would copy
-// the whole log each time it doubles), and Merge shares the parts' chunks
-// instead of copying them: applied entries never change, and a chunk the
-// log does not own is kept with its capacity clipped to its length, so the
-// log never writes into it (an append starts a chunk of its own).
+// Appending copies at most the last chunk (a plain slice would copy the
+// whole log each time it doubles): the first chunk starts small and grows to
+// chunkSize, later chunks are whole. Merge shares the parts' chunks instead
+// of copying them: applied entries never change, and a chunk the log does
+// not own is kept with its capacity clipped to its length, so the log never
+// writes into it (an append grows it into a new array, or starts a chunk).
 //
 // While every chunk but the last holds exactly chunkSize entries (any log
 // built by Apply alone) an index is found by arithmetic; after a merge, by a
@@ -39,11 +40,27 @@ func (g *entryLog) at(i int) *entry {
 	return &g.chunks[c][i-g.starts[c]]
 }
 
+// firstChunk is the capacity a new log starts with: a small ledger (one
+// order's, a test's) does not pay for a whole chunk.
+const firstChunk = 16
+
 func (g *entryLog) append(e entry) {
 	last := len(g.chunks) - 1
-	if last < 0 || len(g.chunks[last]) == cap(g.chunks[last]) {
-		g.addChunk(make([]entry, 0, chunkSize))
+	switch {
+	case last < 0 || len(g.chunks[last]) >= chunkSize:
+		size := chunkSize
+		if g.n < chunkSize {
+			size = firstChunk
+		}
+		g.addChunk(make([]entry, 0, size))
 		last++
+	case len(g.chunks[last]) == cap(g.chunks[last]):
+		// Grow the last chunk by copying, up to a whole chunk: a new array,
+		// so a chunk shared with another ledger is never written into.
+		c := g.chunks[last]
+		grown := make([]entry, len(c), min(2*cap(c)+firstChunk, chunkSize))
+		copy(grown, c)
+		g.chunks[last] = grown
 	}
 	g.chunks[last] = append(g.chunks[last], e)
 	g.n++
