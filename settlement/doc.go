@@ -77,8 +77,8 @@
 // the manufacturer's revenue, the serving store's or agent's commission
 // (percent, fixed or capped), the transfer payment by which an online sale
 // credits the store of the customer's region (轉移支付, 線上反哺線下), the
-// fused dealer's cross-compensation (交叉補償), and a remaining leg that takes
-// the rest. Percents that over-allocate, or that do not make 100% without a
+// fused dealer's cross-compensation (交叉補償) — shared by weight when
+// several dealers are entitled — and a remaining leg that takes the rest. Percents that over-allocate, or that do not make 100% without a
 // remaining leg, are refused when built. [Splitter.Split] splits each line
 // with o2o.Allocate — largest remainder, cent-exact, ties by party — into a
 // balanced batch and explains every part. [Splitter.SplitValidated] is the

@@ -349,7 +349,9 @@ type Routing struct {
 }
 
 // Entitlement is channel's answer that a fused dealer is owed
-// cross-compensation (交叉補償) for this order, passed in as data.
+// cross-compensation (交叉補償) for this order, passed in as data. When
+// several dealers are entitled (territories that overlap, say), the dealer
+// leg is shared among them in proportion to their weights.
 type Entitlement struct {
 	Dealer string `json:"dealer"`
 	// Territory is the dealer's territory; when set it must contain the
@@ -357,6 +359,10 @@ type Entitlement struct {
 	Territory o2o.RegionCode `json:"territory,omitzero"`
 	// Reason is channel's explanation, carried into the split's.
 	Reason string `json:"reason,omitempty"`
+	// Weight is the dealer's share of the dealer leg when several dealers
+	// are entitled: positive; absent means 1 (equal shares). Ignored for a
+	// single dealer.
+	Weight *o2o.Decimal `json:"weight,omitempty"`
 }
 
 // Part is one recipient's cent-exact piece of a line.
@@ -398,13 +404,19 @@ type Split struct {
 // to the line. Each posting moves money from the customer's account
 // (order.customer.id) to a recipient, keyed "order/line/role".
 //
+// When several dealers are entitled, the dealer leg is shared among them by
+// their weights within the same allocation (so still cent-exact, each
+// dealer within a fen of its exact share), one posting per dealer keyed
+// "order/line/dealer/<dealer>".
+//
 // A leg whose party is missing — no serving party, no region store or an
 // in-store sale (transfer payments are for online sales), no entitled dealer
 // — is skipped and its share falls to the remaining leg; without one, that
 // is ErrMissingParty. Other errors: an invalid order or sale
 // (*o2o.ValidationError); no rule for a line (ErrNoRule); fixed legs above a
-// line's amount; more than one entitlement, or one whose territory does not
-// contain the delivery region. All wrap o2o.ErrInvalid.
+// line's amount; an entitlement without a dealer, naming a dealer twice
+// (o2o.ErrDuplicate), with a weight not positive, or whose territory does
+// not contain the delivery region. All wrap o2o.ErrInvalid.
 func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
 	if err := sale.Order.Validate(); err != nil {
 		return Split{}, o2o.Prefix("order", err)
@@ -467,6 +479,11 @@ type recipient struct {
 // recipients holds who each role pays for one order.
 type recipients struct {
 	manufacturer, serving, regionStore, dealer recipient
+	// dealers, with their weights and the weights' total, when several
+	// dealers share the dealer leg; dealer then stands for all of them.
+	dealers       []recipient
+	dealerWeights []decimal.Decimal
+	dealerTotal   decimal.Decimal
 }
 
 // of returns the recipient of a role (a rule's roles are valid: Build
@@ -512,21 +529,47 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 	default:
 		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
 	}
-	switch {
-	case len(ents) == 0:
+	if len(ents) == 0 {
 		m.dealer = recipient{why: "no dealer is entitled to cross-compensation"}
-	case len(ents) > 1:
-		return m, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
-	case ents[0].Dealer == "":
-		return m, o2o.Invalid("entitlements[0].dealer", "is required")
-	case !ents[0].Territory.IsZero() && !ents[0].Territory.Contains(o.Delivery):
-		return m, o2o.Invalidf("entitlements[0].territory", "%s does not contain the delivery region %s", ents[0].Territory, o.Delivery)
-	default:
+		return m, nil
+	}
+	for k, e := range ents {
+		switch {
+		case e.Dealer == "":
+			return m, o2o.Invalid(fmt.Sprintf("entitlements[%d].dealer", k), "is required")
+		case !e.Territory.IsZero() && !e.Territory.Contains(o.Delivery):
+			return m, o2o.Invalidf(fmt.Sprintf("entitlements[%d].territory", k), "%s does not contain the delivery region %s", e.Territory, o.Delivery)
+		case len(ents) > 1 && e.Weight != nil && e.Weight.Sign() <= 0:
+			return m, o2o.Invalidf(fmt.Sprintf("entitlements[%d].weight", k), "must be positive, got %s", e.Weight)
+		}
+		for _, prev := range ents[:k] {
+			if prev.Dealer == e.Dealer {
+				return m, o2o.InvalidAs(o2o.ErrDuplicate, fmt.Sprintf("entitlements[%d].dealer", k), fmt.Sprintf("repeats dealer %q", e.Dealer))
+			}
+		}
+	}
+	if len(ents) == 1 {
 		why := "cross-compensation (交叉補償) for a sale into the fused dealer's territory"
 		if ents[0].Reason != "" {
 			why += ": " + ents[0].Reason
 		}
 		m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
+		return m, nil
+	}
+	m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation,
+		why: "cross-compensation (交叉補償) for a sale into a territory " + strconv.Itoa(len(ents)) + " fused dealers share"}
+	for _, e := range ents {
+		w := decimal.New(1, 0)
+		if e.Weight != nil {
+			w = e.Weight.Decimal
+		}
+		why := e.Dealer + "'s share"
+		if e.Reason != "" {
+			why += " (" + e.Reason + ")"
+		}
+		m.dealers = append(m.dealers, recipient{party: e.Dealer, kind: KindCrossCompensation, why: why})
+		m.dealerWeights = append(m.dealerWeights, w)
+		m.dealerTotal = m.dealerTotal.Add(w)
 	}
 	return m, nil
 }
@@ -564,6 +607,10 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		to     recipient
 		exact  decimal.Decimal
 		reason string
+		// share is, when several dealers share the leg, this dealer's
+		// weight (its part of exact is exact × share / dealerTotal).
+		share decimal.Decimal
+		multi bool
 	}
 	var picksBuf [4]pick // one leg per role; append grows past it if need be
 	picks := picksBuf[:0]
@@ -572,19 +619,32 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		to := parties.of(leg.Role)
 		p := pick{leg: leg, to: to}
 		text := compiled.texts[j]
+		var head string // the reason, but for who
 		switch {
 		case leg.Remaining:
-			p.reason = "takes the remaining amount: " + to.why
+			head = "takes the remaining amount: "
 		case leg.Percent != nil:
 			p.exact = amount.Mul(leg.Percent.Decimal).Shift(-2)
-			p.reason = text.percent + "% of " + amountText + ": " + to.why
+			head = text.percent + "% of " + amountText + ": "
 			if leg.Cap != nil && p.exact.Cmp(leg.Cap.Amount()) > 0 {
 				p.exact = leg.Cap.Amount()
-				p.reason = text.percent + "% of " + amountText + " capped at " + text.cap + ": " + to.why
+				head = text.percent + "% of " + amountText + " capped at " + text.cap + ": "
 			}
 		default:
 			p.exact = leg.Fixed.Amount()
-			p.reason = "fixed " + text.fixed + ": " + to.why
+			head = "fixed " + text.fixed + ": "
+		}
+		p.reason = head + to.why
+		if leg.Role == RoleDealer && len(parties.dealers) > 1 {
+			used = used.Add(p.exact)
+			total := o2o.FormatDecimal(parties.dealerTotal)
+			for k, d := range parties.dealers {
+				q := p
+				q.to, q.share, q.multi = d, parties.dealerWeights[k], true
+				q.reason = p.reason + "; " + d.why + ", weight " + o2o.FormatDecimal(q.share) + " of " + total
+				picks = append(picks, q)
+			}
+			continue
 		}
 		if to.party == "" {
 			if leg.Remaining {
@@ -614,8 +674,15 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		}
 		if picks[j].to.party != "" {
 			share[j] = len(shares)
+			weight := picks[j].exact
+			switch {
+			case picks[j].multi: // exact × share / total, scaled by total like the rest
+				weight = weight.Mul(picks[j].share)
+			case len(parties.dealers) > 1:
+				weight = weight.Mul(parties.dealerTotal)
+			}
 			// Ties go by party: the key starts with it.
-			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: picks[j].exact})
+			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: weight})
 		}
 	}
 	var alloc []o2o.Part // in the order of shares
@@ -641,6 +708,9 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 				return ls, o2o.Invalidf("", "the customer %q cannot also be the %s party", o.Customer.ID, p.leg.Role)
 			}
 			part.Key = prefix + string(p.leg.Role)
+			if p.multi {
+				part.Key += "/" + p.to.party
+			}
 			ls.Postings = append(ls.Postings, Posting{Key: part.Key, Kind: p.to.kind, From: o.Customer.ID, To: p.to.party,
 				Amount: part.Amount, Order: o.ID, At: o.At})
 		}
