@@ -145,9 +145,13 @@ func BenchmarkMerge8(b *testing.B) { benchMerge(b, 8) }
 func BenchmarkBuildAndMerge2Workers(b *testing.B) {
 	benchScale()
 	b.ReportAllocs()
+	cpu := startCPU()
+	var setup int64 // CPU time spent making the batches, taken out
 	for b.Loop() {
 		b.StopTimer()
+		c0 := processCPU()
 		work := [2][]Batch{benchBatches(benchN/2, "a"), benchBatches(benchN/2, "b")}
+		setup += processCPU() - c0
 		b.StartTimer()
 		var parts [2]*Ledger
 		var wg sync.WaitGroup
@@ -170,6 +174,8 @@ func BenchmarkBuildAndMerge2Workers(b *testing.B) {
 		}
 	}
 	reportRate(b, benchN)
+	cpu.start += setup
+	cpu.report(b, benchN)
 }
 
 // BenchmarkSplitLine splits one order line of an O2O sale with every leg.
