@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -28,11 +30,35 @@ func reportRate(b *testing.B, postings int) {
 	b.ReportMetric(float64(postings)*float64(b.N)/b.Elapsed().Seconds(), "postings/s")
 }
 
-const benchN = 100_000 // postings per op; the 1,000,000 runs with -benchtime=10x
+// cpuMeter reports, besides wall-clock rates, the postings per second of
+// CPU time the process spent (all threads, GC included): on a machine
+// shared with other work that figure moves much less than the wall clock.
+type cpuMeter struct{ start int64 }
+
+func startCPU() cpuMeter { return cpuMeter{processCPU()} }
+
+func (m cpuMeter) report(b *testing.B, postings int) { m.reportAs(b, postings, "postings/cpu-s") }
+
+func (m cpuMeter) reportAs(b *testing.B, n int, unit string) {
+	if ns := processCPU() - m.start; ns > 0 && m.start > 0 {
+		b.ReportMetric(float64(n)*float64(b.N)/(float64(ns)/1e9), unit)
+	}
+}
+
+// benchN is the postings per op: the 1,000,000, in batches of 100
+// (run with -benchtime=1x or 3x). -short runs 100,000.
+var benchN = 1_000_000
+
+func benchScale() {
+	if testing.Short() {
+		benchN = 100_000
+	}
+}
 
 // BenchmarkBaselineSum is the bare baseline: summing the same amounts into a
 // map of balances, no validation, no idempotency, no hashing.
 func BenchmarkBaselineSum(b *testing.B) {
+	benchScale()
 	batches := benchBatches(benchN, "k")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,8 +75,10 @@ func BenchmarkBaselineSum(b *testing.B) {
 }
 
 func benchApply(b *testing.B, cfg Config) {
+	benchScale()
 	batches := benchBatches(benchN, "k")
 	b.ReportAllocs()
+	cpu := startCPU()
 	for b.Loop() {
 		l := MustLedger(cfg)
 		for _, bt := range batches {
@@ -60,6 +88,7 @@ func benchApply(b *testing.B, cfg Config) {
 		}
 	}
 	reportRate(b, benchN)
+	cpu.report(b, benchN)
 }
 
 func BenchmarkApplyChainOn(b *testing.B)  { benchApply(b, Config{}) }
@@ -96,6 +125,7 @@ func benchPartitions(b *testing.B, k int, parallel bool) []*Ledger {
 }
 
 func benchMerge(b *testing.B, k int) {
+	benchScale()
 	parts := benchPartitions(b, k, false)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -113,10 +143,15 @@ func BenchmarkMerge8(b *testing.B) { benchMerge(b, 8) }
 // BenchmarkBuildAndMerge2Workers builds two partitions on two goroutines and
 // merges them; compare with BenchmarkApplyChainOn (one worker, same postings).
 func BenchmarkBuildAndMerge2Workers(b *testing.B) {
+	benchScale()
 	b.ReportAllocs()
+	cpu := startCPU()
+	var setup int64 // CPU time spent making the batches, taken out
 	for b.Loop() {
 		b.StopTimer()
+		c0 := processCPU()
 		work := [2][]Batch{benchBatches(benchN/2, "a"), benchBatches(benchN/2, "b")}
+		setup += processCPU() - c0
 		b.StartTimer()
 		var parts [2]*Ledger
 		var wg sync.WaitGroup
@@ -139,6 +174,8 @@ func BenchmarkBuildAndMerge2Workers(b *testing.B) {
 		}
 	}
 	reportRate(b, benchN)
+	cpu.start += setup
+	cpu.report(b, benchN)
 }
 
 // BenchmarkSplitLine splits one order line of an O2O sale with every leg.
@@ -165,4 +202,80 @@ func BenchmarkSplitLineBaseline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSplitLineValidated is BenchmarkSplitLine for an order validated
+// once upstream (SplitValidated).
+func BenchmarkSplitLineValidated(b *testing.B) {
+	s := testSplitter(b)
+	sale := testOrder(o2o.ChannelO2O, "333.33")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.SplitValidated(sale, Routing{RegionStore: "store-2"}, dealerEnt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchSales returns n order lines: orders of ten lines each, online, with
+// every leg of the rule paid.
+func benchSales(n int) []Sale {
+	sales := make([]Sale, 0, n/10)
+	for i := 0; i < n; i += 10 {
+		amounts := make([]string, min(10, n-i))
+		for j := range amounts {
+			amounts[j] = fromUnits(int64(1+(i+j)*7919%1_000_000), o2o.CNY).AmountString()
+		}
+		s := testOrder(o2o.ChannelO2O, amounts...)
+		s.Order.ID = fmt.Sprintf("SO-%d", i/10)
+		sales = append(sales, s)
+	}
+	return sales
+}
+
+// BenchmarkSplit1MLines splits 1,000,000 order lines (100,000 orders of ten
+// lines; 100,000 lines under -short) with SplitValidated; lines/s reported.
+// Compare with BenchmarkSplit1MLinesBaseline, o2o.Allocate alone on the
+// same lines and weights.
+func BenchmarkSplit1MLines(b *testing.B) {
+	benchScale()
+	s := testSplitter(b)
+	sales := benchSales(benchN)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := startCPU()
+	for b.Loop() {
+		for _, sale := range sales {
+			if _, err := s.SplitValidated(sale, Routing{RegionStore: "store-2"}, dealerEnt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	cpu.reportAs(b, benchN, "lines/cpu-s")
+}
+
+// BenchmarkSplit1MLinesBaseline is the bare baseline for
+// BenchmarkSplit1MLines: o2o.Allocate on each line with the rule's four
+// weights (8%, 2%, 3%, the rest), no rules, parties, postings or reasons.
+func BenchmarkSplit1MLinesBaseline(b *testing.B) {
+	benchScale()
+	sales := benchSales(benchN)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := startCPU()
+	for b.Loop() {
+		for _, sale := range sales {
+			for _, ln := range sale.Lines {
+				a := ln.Amount.Amount()
+				shares := []o2o.Share{{Key: "a", Weight: a.Mul(decimal.New(8, -2))}, {Key: "b", Weight: a.Mul(decimal.New(2, -2))},
+					{Key: "c", Weight: a.Mul(decimal.New(3, -2))}, {Key: "d", Weight: a.Mul(decimal.New(87, -2))}}
+				if _, err := o2o.Allocate(ln.Amount, shares); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+	cpu.reportAs(b, benchN, "lines/cpu-s")
 }

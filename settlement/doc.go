@@ -35,6 +35,13 @@
 // ledger also keeps an order-independent [Ledger.Digest] (the sum of the
 // leaf hashes mod 2²⁵⁶), equal for equal sets of postings.
 //
+// A Ledger marshals to a JSON snapshot (config, postings in log order, chain
+// head, digest); [ParseLedger] restores it by applying the postings again
+// with every check, then refuses it unless the recomputed head and digest
+// equal the recorded ones — so an altered, dropped, added or reordered
+// posting is caught. Compare the head with one you kept to prove it is the
+// ledger you audited.
+//
 // # Mergeable partials
 //
 // [Merge] joins ledgers built on disjoint partitions into exactly the ledger
@@ -46,6 +53,23 @@
 // [Ledger.LimitBreaches]), reversal checks (partition by order so a reversal
 // lives with its original) and the hash chain (a merged ledger has none).
 //
+// A merge shares the parts' applied postings instead of copying them (they
+// never change, and the parts may go on applying: the merged ledger does
+// not see it). Up to four parts, overlaps are found by looking keys up in
+// the parts' own indexes and the merged ledger builds its key index only
+// when first needed (Apply or Posting on it); reading balances, statements
+// and the digest never needs it. So building partitions on two workers and
+// merging them beats one worker applying everything (see the benchmarks).
+//
+// # Cost
+//
+// Apply costs, per posting, one key look-up, two balance updates and one
+// SHA-256 of the posting's canonical encoding (plus one of 64 bytes for the
+// chain); it posts in place, keeping an undo record so that a refusal rolls
+// back, and allocates nothing per posting but the log's growth (in fixed
+// chunks: nothing already applied is copied). Amounts are handled as int64
+// minor units internally (o2o.Money.MinorUnits).
+//
 // # Sales splits
 //
 // A [SplitConfig] (JSON, built once with [SplitConfig.Build] into an
@@ -53,11 +77,14 @@
 // the manufacturer's revenue, the serving store's or agent's commission
 // (percent, fixed or capped), the transfer payment by which an online sale
 // credits the store of the customer's region (轉移支付, 線上反哺線下), the
-// fused dealer's cross-compensation (交叉補償), and a remaining leg that takes
-// the rest. Percents that over-allocate, or that do not make 100% without a
+// fused dealer's cross-compensation (交叉補償) — shared by weight when
+// several dealers are entitled — and a remaining leg that takes the rest. Percents that over-allocate, or that do not make 100% without a
 // remaining leg, are refused when built. [Splitter.Split] splits each line
 // with o2o.Allocate — largest remainder, cent-exact, ties by party — into a
-// balanced batch and explains every part.
+// balanced batch and explains every part. [Splitter.SplitValidated] is the
+// same for orders already validated upstream: it skips the order's full
+// validation, which costs more than the split, and re-checks only the
+// fields the split reads.
 //
 // # Reversals
 //

@@ -1,6 +1,9 @@
 package settlement_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -145,4 +148,34 @@ func ExampleRepay() {
 	// Output:
 	// drew 20000.00 (60% of the revenue share 40000.00, bounded by the installment 20000.00): 15000.00 to the manufacturer's advances first, 5000.00 to the investor's capital
 	// 95000.00 CNY
+}
+
+// A ledger snapshots to JSON and restores with every check applied again;
+// an altered snapshot is refused because its hash chain no longer matches.
+func ExampleParseLedger() {
+	l := settlement.MustLedger(settlement.Config{})
+	_, err := l.Apply(settlement.Batch{Postings: []settlement.Posting{
+		{Key: "SO-1/0/manufacturer", Kind: settlement.KindSaleRevenue, From: "cust-1", To: "hq", Amount: o2o.MustParseMoney("870.00"), Order: "SO-1", At: at},
+		{Key: "SO-1/0/serving", Kind: settlement.KindStoreCommission, From: "cust-1", To: "store-1", Amount: o2o.MustParseMoney("130.00"), Order: "SO-1", At: at},
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	data, _ := json.Marshal(l)
+	restored, err := settlement.ParseLedger(data)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h1, _ := l.Head()
+	h2, _ := restored.Head()
+	fmt.Println("restored:", restored.Len(), "postings, same head:", h1 == h2, "hq:", restored.Balance("hq"))
+
+	altered := bytes.Replace(data, []byte(`"130.00"`), []byte(`"131.00"`), 1)
+	_, err = settlement.ParseLedger(altered)
+	fmt.Println("altered refused:", errors.Is(err, o2o.ErrInvalid))
+	// Output:
+	// restored: 2 postings, same head: true hq: 870.00 CNY
+	// altered refused: true
 }

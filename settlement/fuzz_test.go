@@ -124,3 +124,38 @@ func FuzzAuthorityConfig(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseLedger feeds arbitrary snapshots to ParseLedger: it must never
+// panic, and whatever it accepts must snapshot to the same bytes again.
+func FuzzParseLedger(f *testing.F) {
+	l := MustLedger(Config{Limits: []Limit{{Account: "store-9", Overdraft: cny("5.00")}}})
+	mustApply(f, l, post("a", "cust", "hq", "12.30"), post("b", "hq", "store-9", "2.00"))
+	mustApply(f, l, Posting{Key: "r", Kind: KindReversal, From: "store-9", To: "hq", Amount: cny("1.00"), Ref: "b", At: t0})
+	seed, _ := json.Marshal(l)
+	f.Add(seed)
+	m, _ := Merge(l, MustLedger(l.Config()))
+	merged, _ := json.Marshal(m)
+	f.Add(merged)
+	f.Add([]byte(`{"config":{},"sequential":true,"head":"0000000000000000000000000000000000000000000000000000000000000000","digest":"0000000000000000000000000000000000000000000000000000000000000000","postings":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := ParseLedger(data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		again, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseLedger(again)
+		if err != nil {
+			t.Fatalf("re-parse: %v\n%s", err, again)
+		}
+		third, _ := json.Marshal(back)
+		if string(third) != string(again) {
+			t.Fatalf("snapshot not stable:\n%s\n%s", again, third)
+		}
+	})
+}

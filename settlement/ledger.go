@@ -32,12 +32,10 @@ type Config struct {
 	DisableChain bool `json:"disableChain,omitempty"`
 }
 
-// entry is one applied posting with its amount in minor units and its leaf
-// hash.
+// entry is one applied posting with its amount in minor units.
 type entry struct {
 	p     Posting
 	units int64
-	leaf  Hash
 }
 
 // Ledger is a double-entry ledger in one currency: balances per account,
@@ -53,13 +51,14 @@ type Ledger struct {
 	config     Config
 	currency   o2o.Currency
 	limits     map[string]int64 // account → overdraft in minor units (≥ 0)
-	entries    []entry          // applied order (concatenation order after Merge)
-	byKey      map[string]int   // key → index in entries
-	balances   map[string]int64 // account → balance in minor units
+	log        entryLog         // applied order (concatenation order after Merge)
+	byKey      map[string]int   // key → index in log; nil until needed after Merge
+	accounts   map[string]*account
 	reversed   map[string]int64 // original key → minor units reversed so far
 	head       Hash
 	sum        digest
 	sequential bool
+	scratch    scratch
 }
 
 // NewLedger returns an empty ledger. The config is validated: a known
@@ -98,7 +97,7 @@ func NewLedger(cfg Config) (*Ledger, error) {
 		currency:   currency,
 		limits:     limits,
 		byKey:      map[string]int{},
-		balances:   map[string]int64{},
+		accounts:   map[string]*account{},
 		reversed:   map[string]int64{},
 		sequential: true,
 	}, nil
@@ -123,11 +122,33 @@ func (l *Ledger) Config() Config {
 // Currency returns the ledger's currency.
 func (l *Ledger) Currency() o2o.Currency { return l.currency }
 
-// pending is the state a batch would reach, kept apart from the ledger
-// until the batch is known to be good.
-type pending struct {
-	balances map[string]int64
-	reversed map[string]int64
+// account is one account's balance in minor units and its overdraft limit.
+// The ledger's map holds pointers, so that a posting looks each account up
+// once and updates it in place.
+type account struct {
+	balance   int64
+	overdraft int64 // ≥ 0; meaningful when limited
+	limited   bool
+}
+
+// undo records one change Apply made, so that a refused batch can be rolled
+// back: an account's previous balance (acc set, existed), an account
+// created (acc set, !existed), or a reversal total's previous value (m set).
+type undo struct {
+	acc     *account
+	m       map[string]int64
+	key     string
+	prev    int64
+	existed bool
+}
+
+// scratch is Apply's working memory, kept between calls (under the write
+// lock) so that a batch allocates only its results.
+type scratch struct {
+	index  []int // batch index of each fresh posting
+	leaves []Hash
+	undo   []undo
+	buf    []byte
 }
 
 // Apply applies a batch all or nothing and returns one result per posting:
@@ -144,136 +165,169 @@ type pending struct {
 // posting, does not mirror its parties or would reverse more than it moved
 // (*ReversalError, ErrOverReversal); or a balance would leave the int64
 // range (ErrOverflow).
+//
+// Cost: one map look-up per posting for its key, two for its accounts, one
+// SHA-256 of its canonical encoding (and one more for the chain); the only
+// memory a batch allocates is its results and the log's growth.
 func (l *Ledger) Apply(b Batch) (Applied, error) {
 	if len(b.Postings) == 0 {
 		return Applied{}, o2o.Invalid("postings", "must have at least one posting")
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.ensureIndex()
+	applied, err := l.apply(b.Postings)
+	s := &l.scratch
+	clear(s.undo) // drop references to account names
+	s.undo, s.leaves, s.index = s.undo[:0], s.leaves[:0], s.index[:0]
+	return applied, err
+}
 
-	// 1. Validate and classify; nothing is touched yet.
-	fresh := make([]entry, 0, len(b.Postings))
-	freshIdx := make([]int, 0, len(b.Postings)) // batch index of each fresh entry
-	results := make([]Result, len(b.Postings))
-	batchKeys := make(map[string]int, len(b.Postings)) // key → index in fresh
+func (l *Ledger) apply(postings []Posting) (Applied, error) {
+	// 1. Validate, classify and append the fresh postings to the log
+	// tentatively (and their keys to the index); a refusal truncates them.
+	s := &l.scratch
+	start := l.log.len()
+	results := make([]Result, len(postings))
 	var conflict *ConflictError
-	var buf []byte
-	for i, p := range b.Postings {
+	for i := range postings {
+		p := &postings[i]
 		u, err := p.units(l.currency)
 		if err != nil {
+			l.rollback(start)
 			return Applied{}, o2o.Prefix(fmt.Sprintf("postings[%d]", i), err)
 		}
 		results[i].Key = p.Key
-		existing, found := l.lookup(p.Key, fresh, batchKeys)
-		switch {
-		case found && existing.SameContent(p):
-			results[i].Status = StatusExists
-			continue
-		case found:
+		if at, found := l.byKey[p.Key]; found {
+			existing := &l.log.at(at).p
+			if existing.SameContent(*p) {
+				results[i].Status = StatusExists
+				continue
+			}
 			results[i].Status = StatusConflict
 			if conflict == nil {
-				conflict = &ConflictError{Key: p.Key, Index: i, Existing: existing}
+				conflict = &ConflictError{Key: p.Key, Index: i, Existing: *existing}
 			}
 			continue
 		}
 		results[i].Status = StatusCreated
-		buf = appendCanonical(buf[:0], p, u)
-		batchKeys[p.Key] = len(fresh)
-		fresh = append(fresh, entry{p: p, units: u, leaf: sha256Sum(buf)})
-		freshIdx = append(freshIdx, i)
+		l.byKey[p.Key] = l.log.len()
+		l.log.append(entry{p: *p, units: u})
+		s.index = append(s.index, i)
+		s.buf = appendCanonical(s.buf[:0], p, u)
+		s.leaves = append(s.leaves, sha256Sum(s.buf))
 	}
 	if conflict != nil {
+		l.rollback(start)
 		return Applied{Results: results}, conflict
 	}
 
-	// 2. Simulate: balances, limits after every posting, reversals.
-	pend := pending{balances: make(map[string]int64, 2*len(fresh)), reversed: map[string]int64{}}
-	for j := range fresh {
-		if err := l.simulate(&pend, j, freshIdx[j], fresh, batchKeys); err != nil {
+	// 2. Post in place, checking limits after every posting and reversals;
+	// every change is recorded so that a refusal can undo it.
+	for j := start; j < l.log.len(); j++ {
+		if err := l.post(j, s.index[j-start]); err != nil {
+			l.rollback(start)
 			return Applied{}, err
 		}
 	}
 
 	// 3. Commit: nothing below can fail.
-	for k, v := range pend.balances {
-		l.balances[k] = v
-	}
-	for k, v := range pend.reversed {
-		l.reversed[k] = v
-	}
-	for _, e := range fresh {
-		l.byKey[e.p.Key] = len(l.entries)
-		l.entries = append(l.entries, e)
-		l.sum.add(e.leaf)
+	for _, leaf := range s.leaves {
+		l.sum.add(leaf)
 		if !l.config.DisableChain {
-			l.head = chainNext(l.head, e.leaf)
+			l.head = chainNext(l.head, leaf)
 		}
 	}
-	return Applied{Results: results, Created: len(fresh), Exists: len(b.Postings) - len(fresh)}, nil
+	created := l.log.len() - start
+	return Applied{Results: results, Created: created, Exists: len(postings) - created}, nil
 }
 
-// lookup finds key in the ledger, then among the batch's fresh postings.
-func (l *Ledger) lookup(key string, fresh []entry, batchKeys map[string]int) (Posting, bool) {
-	if i, ok := l.byKey[key]; ok {
-		return l.entries[i].p, true
+// rollback undoes a refused batch: the log back to start, the keys it added
+// out of the index, every balance and reversal total back to its value.
+func (l *Ledger) rollback(start int) {
+	s := &l.scratch
+	for i := len(s.undo) - 1; i >= 0; i-- {
+		switch u := s.undo[i]; {
+		case u.acc != nil && u.existed:
+			u.acc.balance = u.prev
+		case u.acc != nil:
+			delete(l.accounts, u.key)
+		case u.existed:
+			u.m[u.key] = u.prev
+		default:
+			delete(u.m, u.key)
+		}
 	}
-	if i, ok := batchKeys[key]; ok {
-		return fresh[i].p, true
+	for i := start; i < l.log.len(); i++ {
+		delete(l.byKey, l.log.at(i).p.Key)
 	}
-	return Posting{}, false
+	l.log.truncate(start)
 }
 
-// balanceOf reads an account's balance as the batch has left it so far.
-func (l *Ledger) balanceOf(pend *pending, account string) int64 {
-	if v, ok := pend.balances[account]; ok {
-		return v
+// account returns the named account, creating it (recorded for rollback)
+// on its first posting.
+func (l *Ledger) account(name string) *account {
+	if a, ok := l.accounts[name]; ok {
+		return a
 	}
-	return l.balances[account]
+	over, limited := l.limits[name]
+	a := &account{overdraft: over, limited: limited}
+	l.accounts[name] = a
+	l.scratch.undo = append(l.scratch.undo, undo{acc: a, key: name})
+	return a
 }
 
-func (l *Ledger) simulate(pend *pending, j, index int, fresh []entry, batchKeys map[string]int) error {
-	e := fresh[j]
-	p := e.p
-	from := l.balanceOf(pend, p.From)
-	to := l.balanceOf(pend, p.To)
-	if from < math.MinInt64+e.units || to > math.MaxInt64-e.units {
+// setBalance changes an account's balance, recording the old one.
+func (l *Ledger) setBalance(a *account, v int64) {
+	l.scratch.undo = append(l.scratch.undo, undo{acc: a, prev: a.balance, existed: true})
+	a.balance = v
+}
+
+// setReversed changes a reversal total, recording the old value.
+func (l *Ledger) setReversed(key string, prev int64, existed bool, v int64) {
+	l.scratch.undo = append(l.scratch.undo, undo{m: l.reversed, key: key, prev: prev, existed: existed})
+	l.reversed[key] = v
+}
+
+// post applies the j-th log entry to the balances.
+func (l *Ledger) post(j, index int) error {
+	e := l.log.at(j)
+	p := &e.p
+	from, to := l.account(p.From), l.account(p.To)
+	if from.balance < math.MinInt64+e.units || to.balance > math.MaxInt64-e.units {
 		return fmt.Errorf("postings[%d] %q: %w: a balance would leave the int64 range", index, p.Key, ErrOverflow)
 	}
-	if over, limited := l.limits[p.From]; limited && from-e.units < -over {
+	if from.limited && from.balance-e.units < -from.overdraft {
 		return &LimitError{Account: p.From, Key: p.Key, Index: index,
-			Needed: fromUnits(e.units, l.currency), Available: fromUnits(from+over, l.currency)}
+			Needed: fromUnits(e.units, l.currency), Available: fromUnits(from.balance+from.overdraft, l.currency)}
 	}
 	if p.Kind == KindReversal {
-		if err := l.checkReversal(pend, j, fresh, batchKeys); err != nil {
+		if err := l.checkReversal(j); err != nil {
 			return o2o.Prefix(fmt.Sprintf("postings[%d]", index), err)
 		}
 	}
-	pend.balances[p.From] = from - e.units
-	pend.balances[p.To] = to + e.units
+	l.setBalance(from, from.balance-e.units)
+	l.setBalance(to, to.balance+e.units)
 	return nil
 }
 
-func (l *Ledger) checkReversal(pend *pending, j int, fresh []entry, batchKeys map[string]int) error {
-	e := fresh[j]
-	p := e.p
-	var orig entry
-	if i, ok := l.byKey[p.Ref]; ok {
-		orig = l.entries[i]
-	} else if i, ok := batchKeys[p.Ref]; ok && i < j {
-		orig = fresh[i]
-	} else {
+// checkReversal checks the reversal at log index j against the posting it
+// refers to, which must come before it, and records the amount reversed.
+func (l *Ledger) checkReversal(j int) error {
+	e := l.log.at(j)
+	p := &e.p
+	i, ok := l.byKey[p.Ref]
+	if !ok || i >= j {
 		return &ReversalError{Ref: p.Ref, Reason: "refers to no posting before it", Err: ErrOverReversal}
 	}
+	orig := l.log.at(i)
 	switch {
 	case orig.p.Kind == KindReversal:
 		return &ReversalError{Ref: p.Ref, Reason: "a reversal is not reversed; post the original again", Err: ErrOverReversal}
 	case orig.p.From != p.To || orig.p.To != p.From:
 		return &ReversalError{Ref: p.Ref, Reason: fmt.Sprintf("must mirror the original (%s→%s), got %s→%s", orig.p.From, orig.p.To, p.From, p.To), Err: ErrOverReversal}
 	}
-	done, ok := pend.reversed[p.Ref]
-	if !ok {
-		done = l.reversed[p.Ref]
-	}
+	done, existed := l.reversed[p.Ref]
 	if done == orig.units {
 		return &ReversalError{Ref: p.Ref, Reason: "is already reversed in full", Err: ErrAlreadyReversed}
 	}
@@ -281,7 +335,7 @@ func (l *Ledger) checkReversal(pend *pending, j int, fresh []entry, batchKeys ma
 		return &ReversalError{Ref: p.Ref, Reason: fmt.Sprintf("would reverse %s in all, more than the %s it moved",
 			fromUnits(done+e.units, l.currency), orig.p.Amount), Err: ErrOverReversal}
 	}
-	pend.reversed[p.Ref] = done + e.units
+	l.setReversed(p.Ref, done, existed, done+e.units)
 	return nil
 }
 
@@ -290,7 +344,11 @@ func (l *Ledger) checkReversal(pend *pending, j int, fresh []entry, batchKeys ma
 func (l *Ledger) Balance(account string) o2o.Money {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return fromUnits(l.balances[account], l.currency)
+	var units int64
+	if a, ok := l.accounts[account]; ok {
+		units = a.balance
+	}
+	return fromUnits(units, l.currency)
 }
 
 // AccountBalance is one account's balance.
@@ -303,9 +361,9 @@ type AccountBalance struct {
 func (l *Ledger) Balances() []AccountBalance {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	out := make([]AccountBalance, 0, len(l.balances))
-	for _, a := range sortedKeys(l.balances) {
-		out = append(out, AccountBalance{Account: a, Balance: fromUnits(l.balances[a], l.currency)})
+	out := make([]AccountBalance, 0, len(l.accounts))
+	for _, a := range sortedKeys(l.accounts) {
+		out = append(out, AccountBalance{Account: a, Balance: fromUnits(l.accounts[a].balance, l.currency)})
 	}
 	return out
 }
@@ -314,19 +372,26 @@ func (l *Ledger) Balances() []AccountBalance {
 func (l *Ledger) Len() int {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	return len(l.entries)
+	return l.log.len()
 }
 
 // Posting returns the posting an idempotency key names; the error wraps
 // o2o.ErrNotFound.
 func (l *Ledger) Posting(key string) (Posting, error) {
 	l.mu.RLock()
+	if l.byKey == nil {
+		l.mu.RUnlock()
+		l.mu.Lock()
+		l.ensureIndex()
+		l.mu.Unlock()
+		l.mu.RLock()
+	}
 	defer l.mu.RUnlock()
 	i, ok := l.byKey[key]
 	if !ok {
 		return Posting{}, fmt.Errorf("posting %q: %w", key, o2o.ErrNotFound)
 	}
-	return l.entries[i].p, nil
+	return l.log.at(i).p, nil
 }
 
 // Reversed returns how much of the posting named by key has been reversed.
@@ -342,8 +407,8 @@ func (l *Ledger) Reversed(key string) o2o.Money {
 func (l *Ledger) Log() []Posting {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	out := make([]Posting, len(l.entries))
-	for i, e := range l.entries {
+	out := make([]Posting, l.log.len())
+	for i, e := range l.log.all {
 		out[i] = e.p
 	}
 	return out
@@ -422,9 +487,9 @@ func (l *Ledger) Clone() *Ledger {
 		config:     l.Config(),
 		currency:   l.currency,
 		limits:     cloneMap(l.limits),
-		entries:    slices.Clone(l.entries),
-		byKey:      cloneMap(l.byKey),
-		balances:   cloneMap(l.balances),
+		log:        l.log.clone(),
+		byKey:      cloneIndex(l.byKey),
+		accounts:   cloneAccounts(l.accounts),
 		reversed:   cloneMap(l.reversed),
 		head:       l.head,
 		sum:        l.sum,
@@ -436,13 +501,22 @@ func (l *Ledger) Clone() *Ledger {
 // built on each of several disjoint partitions of the postings merges into
 // exactly the ledger built from all of them — the same balances, postings,
 // statements and digest — in any merge order and grouping. An empty ledger
-// is the identity. The parts are not changed.
+// is the identity. The parts are not changed, and may go on applying
+// batches: the merged ledger does not see them.
 //
 // What a merge cannot check, because it depends on order: overdraft limits
 // (each part checked its own; the merged balances may be checked with
 // LimitBreaches) and the hash chain (a merged ledger has none; use Digest).
 // Partition so that a reversal lives with the posting it reverses (by order
 // id, say): each part checks its own reversals.
+//
+// Cost: the merged ledger shares the parts' applied postings (they never
+// change) rather than copying them. Overlapping keys are found by looking
+// each key of a part up in the key indexes of the parts before it; with
+// more than four parts, or parts that are themselves merges, Merge builds
+// the merged ledger's key index instead. Otherwise that index is built on
+// first need (the first Apply or Posting on the merged ledger): reading
+// balances, statements and the digest never needs it.
 //
 // Errors: no parts, or parts with different currencies or limits (wrapping
 // o2o.ErrInvalid); a key in two parts (ErrOverlap, naming the key).
@@ -463,6 +537,7 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 	}
 	first := parts[0]
 	n := 0
+	lookups := len(parts) <= 4 // check overlaps by look-ups into the parts' indexes
 	for i, p := range parts {
 		if p.currency != first.currency {
 			return nil, fmt.Errorf("parts[%d]: %w: %s and %s", i, o2o.ErrCurrencyMismatch, first.currency, p.currency)
@@ -470,15 +545,27 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		if !sameLimits(p.limits, first.limits) {
 			return nil, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "has other overdraft limits than parts[0]")
 		}
-		n += len(p.entries)
+		if i < len(parts)-1 && p.byKey == nil {
+			lookups = false
+		}
+		n += p.log.len()
+	}
+	if lookups {
+		for i, p := range parts[1:] {
+			for _, e := range p.log.all {
+				for _, q := range parts[:i+1] {
+					if _, dup := q.byKey[e.p.Key]; dup {
+						return nil, overlap(i+1, e.p.Key)
+					}
+				}
+			}
+		}
 	}
 	out := &Ledger{
 		config:   first.config,
 		currency: first.currency,
 		limits:   cloneMap(first.limits),
-		entries:  make([]entry, 0, n),
-		byKey:    make(map[string]int, n),
-		balances: map[string]int64{},
+		accounts: map[string]*account{},
 		reversed: map[string]int64{},
 	}
 	out.config.Limits = slices.Clone(first.config.Limits)
@@ -486,20 +573,30 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 	if out.sequential {
 		out.head = first.head
 	}
+	if !lookups {
+		out.byKey = make(map[string]int, n)
+	}
 	for i, p := range parts {
-		for _, e := range p.entries {
-			if _, dup := out.byKey[e.p.Key]; dup {
-				return nil, fmt.Errorf("parts[%d]: %w: key %q is in two partitions", i, ErrOverlap, e.p.Key)
+		if out.byKey != nil {
+			for _, e := range p.log.all {
+				if _, dup := out.byKey[e.p.Key]; dup {
+					return nil, overlap(i, e.p.Key)
+				}
+				out.byKey[e.p.Key] = len(out.byKey)
 			}
-			out.byKey[e.p.Key] = len(out.entries)
-			out.entries = append(out.entries, e)
 		}
-		for a, v := range p.balances {
-			s := out.balances[a]
-			if (v > 0 && s > math.MaxInt64-v) || (v < 0 && s < math.MinInt64-v) {
-				return nil, fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, a)
+		out.log.share(&p.log)
+		for name, pa := range p.accounts {
+			a, ok := out.accounts[name]
+			if !ok {
+				a = &account{overdraft: pa.overdraft, limited: pa.limited}
+				out.accounts[name] = a
 			}
-			out.balances[a] = s + v
+			v := pa.balance
+			if (v > 0 && a.balance > math.MaxInt64-v) || (v < 0 && a.balance < math.MinInt64-v) {
+				return nil, fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, name)
+			}
+			a.balance += v
 		}
 		for k, v := range p.reversed {
 			out.reversed[k] += v
@@ -507,6 +604,30 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 		out.sum.addDigest(p.sum)
 	}
 	return out, nil
+}
+
+func overlap(part int, key string) error {
+	return fmt.Errorf("parts[%d]: %w: key %q is in two partitions", part, ErrOverlap, key)
+}
+
+// ensureIndex builds the key index of a merged ledger; the write lock must
+// be held.
+func (l *Ledger) ensureIndex() {
+	if l.byKey != nil {
+		return
+	}
+	l.byKey = make(map[string]int, l.log.len())
+	for i, e := range l.log.all {
+		l.byKey[e.p.Key] = i
+	}
+}
+
+// cloneIndex copies a key index, keeping nil (not built yet) as nil.
+func cloneIndex(m map[string]int) map[string]int {
+	if m == nil {
+		return nil
+	}
+	return cloneMap(m)
 }
 
 // LimitBreaches returns the accounts whose balance is below their overdraft
@@ -517,8 +638,8 @@ func (l *Ledger) LimitBreaches() []AccountBalance {
 	defer l.mu.RUnlock()
 	var out []AccountBalance
 	for _, a := range sortedKeys(l.limits) {
-		if b := l.balances[a]; b < -l.limits[a] {
-			out = append(out, AccountBalance{Account: a, Balance: fromUnits(b, l.currency)})
+		if acc, ok := l.accounts[a]; ok && acc.balance < -l.limits[a] {
+			out = append(out, AccountBalance{Account: a, Balance: fromUnits(acc.balance, l.currency)})
 		}
 	}
 	return out
@@ -543,6 +664,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// cloneAccounts copies the accounts, not their pointers.
+func cloneAccounts(m map[string]*account) map[string]*account {
+	out := make(map[string]*account, len(m))
+	for k, a := range m {
+		c := *a
+		out[k] = &c
+	}
+	return out
+}
+
+// setLimits replaces the ledger's limits, on its accounts too.
+func (l *Ledger) setLimits(limits map[string]int64) {
+	l.limits = limits
+	for name, a := range l.accounts {
+		a.overdraft, a.limited = limits[name]
+	}
 }
 
 func cloneMap[V any](m map[string]V) map[string]V {

@@ -119,6 +119,9 @@ func (p Posting) check() error {
 
 // toUnits returns m in minor units; m must be whole and within MaxPostingUnits.
 func toUnits(m o2o.Money) (int64, error) {
+	if u, ok := m.MinorUnits(); ok && u >= -MaxPostingUnits && u <= MaxPostingUnits {
+		return u, nil // the fast path: no allocation
+	}
 	if !m.IsWhole() {
 		return 0, o2o.Invalidf("", "%s is not a whole number of minor units", m)
 	}
@@ -164,7 +167,7 @@ func (h *Hash) UnmarshalText(text []byte) error {
 // minor units: each text field length-prefixed, the amount as a signed
 // 64-bit integer with its currency, the instant as Unix seconds and
 // nanoseconds. Equal content gives equal bytes.
-func appendCanonical(b []byte, p Posting, units int64) []byte {
+func appendCanonical(b []byte, p *Posting, units int64) []byte {
 	for _, s := range [...]string{p.Key, string(p.Kind), p.From, p.To, p.Amount.Currency().String(), p.Order, p.Ref} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -183,7 +186,7 @@ func LeafHash(p Posting) (Hash, error) {
 	if err != nil {
 		return Hash{}, err
 	}
-	return sha256.Sum256(appendCanonical(nil, p, u)), nil
+	return sha256.Sum256(appendCanonical(nil, &p, u)), nil
 }
 
 // chainNext returns SHA-256(prev ‖ leaf).

@@ -245,3 +245,66 @@ func TestPartialRefundProperties(t *testing.T) {
 		t.Errorf("the naive cumulative split never gave a negative refund: the property test lost its teeth")
 	}
 }
+
+// TestFullReversalRestoresBalances: over random sales split by the rules
+// (random amounts, channels, venues, routing, dealers) on top of a ledger
+// with other traffic, a full reversal of the split brings every balance
+// back to what it was before the sale, and a second full reversal is
+// refused by the ledger and changes nothing.
+func TestFullReversalRestoresBalances(t *testing.T) {
+	s := testSplitter(t)
+	r := rand.New(rand.NewPCG(9, 10))
+	var l *Ledger
+	for c := range cases(100_000) {
+		if c%256 == 0 { // a fresh ledger now and then keeps the test fast
+			l = MustLedger(Config{})
+			mustApply(t, l, post("bg-1", "cust-1", "store-1", "12.34"), post("bg-2", "hq", "store-2", "1000.00"))
+		}
+		amounts := make([]string, 1+r.IntN(3))
+		for i := range amounts {
+			amounts[i] = fromUnits(r.Int64N(5_000_000), o2o.CNY).AmountString()
+		}
+		sale := testOrder([]o2o.Channel{o2o.ChannelO2O, o2o.ChannelB2C}[r.IntN(2)], amounts...)
+		sale.Order.ID = fmt.Sprintf("SO-%d", c)
+		if r.IntN(3) == 0 {
+			sale.Order.Placed = o2o.Placement{Venue: o2o.VenueStore, StoreID: "store-1"}
+		}
+		routing := Routing{}
+		if r.IntN(4) != 0 {
+			routing.RegionStore = "store-2"
+		}
+		var ents []Entitlement
+		if r.IntN(2) == 0 {
+			ents = dealerEnt
+		}
+		sp, err := s.SplitValidated(sale, routing, ents)
+		if err != nil {
+			t.Fatalf("case %d: %v", c, err)
+		}
+		if len(sp.Batch.Postings) == 0 {
+			continue
+		}
+		before := balances(l)
+		mustApply(t, l, sp.Batch.Postings...)
+		rv, err := NewReversible(sp.Batch, o2o.Quantity{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, _, err := rv.Full("RET-"+sale.Order.ID, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustApply(t, l, full.Postings...)
+		after := balances(l)
+		for a, v := range after {
+			if w, ok := before[a]; (ok && w != v) || (!ok && v != "0.00") {
+				t.Fatalf("case %d: %s at %s after the full reversal, %s before", c, a, v, w)
+			}
+		}
+		again, _, _ := rv.Full("RET2-"+sale.Order.ID, t0.Add(2*time.Hour)) // from the stale value
+		n := l.Len()
+		if _, err := l.Apply(again); !errors.Is(err, ErrAlreadyReversed) || l.Len() != n {
+			t.Fatalf("case %d: second full reversal: %v", c, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package settlement
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -133,7 +134,7 @@ func (c SplitConfig) Build() (*Splitter, error) {
 	if len(c.Rules) == 0 {
 		return nil, o2o.Invalid("rules", "must have at least one rule")
 	}
-	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]Rule{}}
+	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]*compiledRule{}}
 	for i, r := range c.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
 		if err := checkRule(r, currency); err != nil {
@@ -143,7 +144,7 @@ func (c SplitConfig) Build() (*Splitter, error) {
 		if _, dup := s.rules[k]; dup {
 			return nil, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats the rule for channel %q and line %q", r.Channel, r.Line)}}, Err: o2o.ErrDuplicate}
 		}
-		s.rules[k] = cloneRule(r)
+		s.rules[k] = compile(cloneRule(r))
 	}
 	s.config = c.clone()
 	s.config.Currency = currency
@@ -271,7 +272,39 @@ type Splitter struct {
 	config       SplitConfig
 	currency     o2o.Currency
 	manufacturer string
-	rules        map[ruleKey]Rule
+	rules        map[ruleKey]*compiledRule
+}
+
+// compiledRule is a rule with the texts of its explanations formatted once,
+// when built, rather than for every line split.
+type compiledRule struct {
+	rule  Rule
+	name  string // "o2o/o2o", or "b2c/*" for a channel-wide rule
+	texts []legText
+}
+
+// legText holds a leg's numbers as text: its percent, cap and fixed amount.
+type legText struct {
+	percent, cap, fixed string
+}
+
+func compile(r Rule) *compiledRule {
+	c := &compiledRule{rule: r, name: string(r.Channel) + "/" + string(r.Line), texts: make([]legText, len(r.Legs))}
+	if r.Line == "" {
+		c.name = string(r.Channel) + "/*"
+	}
+	for i, leg := range r.Legs {
+		if leg.Percent != nil {
+			c.texts[i].percent = leg.Percent.String()
+		}
+		if leg.Cap != nil {
+			c.texts[i].cap = leg.Cap.AmountString()
+		}
+		if leg.Fixed != nil {
+			c.texts[i].fixed = leg.Fixed.AmountString()
+		}
+	}
+	return c
 }
 
 // Config returns a copy of the config the splitter was built from.
@@ -316,7 +349,9 @@ type Routing struct {
 }
 
 // Entitlement is channel's answer that a fused dealer is owed
-// cross-compensation (交叉補償) for this order, passed in as data.
+// cross-compensation (交叉補償) for this order, passed in as data. When
+// several dealers are entitled (territories that overlap, say), the dealer
+// leg is shared among them in proportion to their weights.
 type Entitlement struct {
 	Dealer string `json:"dealer"`
 	// Territory is the dealer's territory; when set it must contain the
@@ -324,6 +359,10 @@ type Entitlement struct {
 	Territory o2o.RegionCode `json:"territory,omitzero"`
 	// Reason is channel's explanation, carried into the split's.
 	Reason string `json:"reason,omitempty"`
+	// Weight is the dealer's share of the dealer leg when several dealers
+	// are entitled: positive; absent means 1 (equal shares). Ignored for a
+	// single dealer.
+	Weight *o2o.Decimal `json:"weight,omitempty"`
 }
 
 // Part is one recipient's cent-exact piece of a line.
@@ -365,18 +404,53 @@ type Split struct {
 // to the line. Each posting moves money from the customer's account
 // (order.customer.id) to a recipient, keyed "order/line/role".
 //
+// When several dealers are entitled, the dealer leg is shared among them by
+// their weights within the same allocation (so still cent-exact, each
+// dealer within a fen of its exact share), one posting per dealer keyed
+// "order/line/dealer/<dealer>".
+//
 // A leg whose party is missing — no serving party, no region store or an
 // in-store sale (transfer payments are for online sales), no entitled dealer
 // — is skipped and its share falls to the remaining leg; without one, that
 // is ErrMissingParty. Other errors: an invalid order or sale
 // (*o2o.ValidationError); no rule for a line (ErrNoRule); fixed legs above a
-// line's amount; more than one entitlement, or one whose territory does not
-// contain the delivery region. All wrap o2o.ErrInvalid.
+// line's amount; an entitlement without a dealer, naming a dealer twice
+// (o2o.ErrDuplicate), with a weight not positive, or whose territory does
+// not contain the delivery region. All wrap o2o.ErrInvalid.
 func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
-	o := sale.Order
-	if err := o.Validate(); err != nil {
+	if err := sale.Order.Validate(); err != nil {
 		return Split{}, o2o.Prefix("order", err)
 	}
+	return s.split(&sale, routing, entitlements)
+}
+
+// SplitValidated is Split for an order the caller has already validated
+// (o2o.Order.Validate, or decoding through o2o.DecodeJSON and validating
+// once where it entered the system): it skips the order's full validation,
+// which costs more than the split itself, and checks only, cheaply, the
+// fields the split reads — the order id, the customer id, the channel, the
+// venue and the instant. The result and every other error are Split's. An
+// order that was not valid may give a split of an invalid order, never a
+// panic or an unbalanced batch.
+func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
+	o := &sale.Order
+	switch {
+	case o.ID == "":
+		return Split{}, o2o.Invalid("order.id", "is required")
+	case o.Customer.ID == "":
+		return Split{}, o2o.Invalid("order.customer.id", "is required")
+	case !o.Channel.Valid():
+		return Split{}, o2o.Invalidf("order.channel", "unknown channel %q", string(o.Channel))
+	case !o.Placed.Venue.Valid():
+		return Split{}, o2o.Invalidf("order.placed.venue", "unknown venue %q", string(o.Placed.Venue))
+	case o.At.IsZero():
+		return Split{}, o2o.Invalid("order.at", "is required")
+	}
+	return s.split(&sale, routing, entitlements)
+}
+
+func (s *Splitter) split(sale *Sale, routing Routing, entitlements []Entitlement) (Split, error) {
+	o := &sale.Order
 	if len(sale.Lines) != len(o.Lines) {
 		return Split{}, o2o.Invalidf("lines", "has %d amounts for %d order lines", len(sale.Lines), len(o.Lines))
 	}
@@ -384,9 +458,9 @@ func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement)
 	if err != nil {
 		return Split{}, err
 	}
-	out := Split{Order: o.ID, Batch: Batch{ID: o.ID}, Lines: make([]LineSplit, 0, len(o.Lines))}
+	out := Split{Order: o.ID, Batch: Batch{ID: o.ID, Postings: make([]Posting, 0, 4*len(o.Lines))}, Lines: make([]LineSplit, 0, len(o.Lines))}
 	for i, sl := range sale.Lines {
-		ls, err := s.splitLine(o, i, sl, parties)
+		ls, err := s.splitLine(o, i, sl, &parties)
 		if err != nil {
 			return Split{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
 		}
@@ -402,9 +476,34 @@ type recipient struct {
 	kind       Kind
 }
 
-func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (map[Role]recipient, error) {
-	m := map[Role]recipient{
-		RoleManufacturer: {party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
+// recipients holds who each role pays for one order.
+type recipients struct {
+	manufacturer, serving, regionStore, dealer recipient
+	// dealers, with their weights and the weights' total, when several
+	// dealers share the dealer leg; dealer then stands for all of them.
+	dealers       []recipient
+	dealerWeights []decimal.Decimal
+	dealerTotal   decimal.Decimal
+}
+
+// of returns the recipient of a role (a rule's roles are valid: Build
+// checked them).
+func (r *recipients) of(role Role) recipient {
+	switch role {
+	case RoleManufacturer:
+		return r.manufacturer
+	case RoleServing:
+		return r.serving
+	case RoleRegionStore:
+		return r.regionStore
+	default:
+		return r.dealer
+	}
+}
+
+func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (recipients, error) {
+	m := recipients{
+		manufacturer: recipient{party: s.manufacturer, kind: KindSaleRevenue, why: "manufacturer's sale revenue"},
 	}
 	serving := routing.Serving
 	if serving == nil {
@@ -412,54 +511,78 @@ func (s *Splitter) parties(o o2o.Order, routing Routing, ents []Entitlement) (ma
 	}
 	switch {
 	case serving == nil:
-		m[RoleServing] = recipient{why: "no party serves the order"}
+		m.serving = recipient{why: "no party serves the order"}
 	case serving.PartyID == "":
-		return nil, o2o.Invalid("routing.serving.partyId", "is required")
+		return m, o2o.Invalid("routing.serving.partyId", "is required")
 	case serving.Kind == o2o.PartyAgent:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
+		m.serving = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
 	case serving.Kind == o2o.PartyDealer:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
+		m.serving = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
 	default:
-		m[RoleServing] = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the serving store"}
+		m.serving = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the serving store"}
 	}
 	switch {
 	case o.Placed.InStore():
-		m[RoleRegionStore] = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
+		m.regionStore = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
 	case routing.RegionStore == "":
-		m[RoleRegionStore] = recipient{why: "no store covers the customer's region"}
+		m.regionStore = recipient{why: "no store covers the customer's region"}
 	default:
-		m[RoleRegionStore] = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
+		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
 	}
-	switch {
-	case len(ents) == 0:
-		m[RoleDealer] = recipient{why: "no dealer is entitled to cross-compensation"}
-	case len(ents) > 1:
-		return nil, o2o.Invalidf("entitlements", "has %d dealers; at most one territory covers a delivery", len(ents))
-	case ents[0].Dealer == "":
-		return nil, o2o.Invalid("entitlements[0].dealer", "is required")
-	case !ents[0].Territory.IsZero() && !ents[0].Territory.Contains(o.Delivery):
-		return nil, o2o.Invalidf("entitlements[0].territory", "%s does not contain the delivery region %s", ents[0].Territory, o.Delivery)
-	default:
+	if len(ents) == 0 {
+		m.dealer = recipient{why: "no dealer is entitled to cross-compensation"}
+		return m, nil
+	}
+	for k, e := range ents {
+		switch {
+		case e.Dealer == "":
+			return m, o2o.Invalid(fmt.Sprintf("entitlements[%d].dealer", k), "is required")
+		case !e.Territory.IsZero() && !e.Territory.Contains(o.Delivery):
+			return m, o2o.Invalidf(fmt.Sprintf("entitlements[%d].territory", k), "%s does not contain the delivery region %s", e.Territory, o.Delivery)
+		case len(ents) > 1 && e.Weight != nil && e.Weight.Sign() <= 0:
+			return m, o2o.Invalidf(fmt.Sprintf("entitlements[%d].weight", k), "must be positive, got %s", e.Weight)
+		}
+		for _, prev := range ents[:k] {
+			if prev.Dealer == e.Dealer {
+				return m, o2o.InvalidAs(o2o.ErrDuplicate, fmt.Sprintf("entitlements[%d].dealer", k), fmt.Sprintf("repeats dealer %q", e.Dealer))
+			}
+		}
+	}
+	if len(ents) == 1 {
 		why := "cross-compensation (交叉補償) for a sale into the fused dealer's territory"
 		if ents[0].Reason != "" {
 			why += ": " + ents[0].Reason
 		}
-		m[RoleDealer] = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
+		m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation, why: why}
+		return m, nil
+	}
+	m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation,
+		why: "cross-compensation (交叉補償) for a sale into a territory " + strconv.Itoa(len(ents)) + " fused dealers share"}
+	for _, e := range ents {
+		w := decimal.New(1, 0)
+		if e.Weight != nil {
+			w = e.Weight.Decimal
+		}
+		why := e.Dealer + "'s share"
+		if e.Reason != "" {
+			why += " (" + e.Reason + ")"
+		}
+		m.dealers = append(m.dealers, recipient{party: e.Dealer, kind: KindCrossCompensation, why: why})
+		m.dealerWeights = append(m.dealerWeights, w)
+		m.dealerTotal = m.dealerTotal.Add(w)
 	}
 	return m, nil
 }
 
-func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (Rule, string, bool) {
+func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (*compiledRule, bool) {
 	if r, ok := s.rules[ruleKey{ch, line}]; ok {
-		return r, string(ch) + "/" + string(line), true
+		return r, true
 	}
-	if r, ok := s.rules[ruleKey{ch, ""}]; ok {
-		return r, string(ch) + "/*", true
-	}
-	return Rule{}, "", false
+	r, ok := s.rules[ruleKey{ch, ""}]
+	return r, ok
 }
 
-func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]recipient) (LineSplit, error) {
+func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipients) (LineSplit, error) {
 	ol := o.Lines[i]
 	ls := LineSplit{Index: i, SKU: ol.SKU, Quantity: ol.Quantity, Amount: sl.Amount}
 	if !sl.Line.Valid() {
@@ -471,36 +594,57 @@ func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]r
 	if _, err := toUnits(sl.Amount); err != nil {
 		return ls, o2o.Prefix("amount", err)
 	}
-	rule, name, ok := s.rule(o.Channel, sl.Line)
+	compiled, ok := s.rule(o.Channel, sl.Line)
 	if !ok {
 		return ls, fmt.Errorf("%w for channel %q and line %q", ErrNoRule, o.Channel, sl.Line)
 	}
-	ls.Rule = name
+	rule := compiled.rule
+	ls.Rule = compiled.name
+	amountText := sl.Amount.AmountString()
 	amount := sl.Amount.Amount()
 	type pick struct {
 		leg    Leg
 		to     recipient
 		exact  decimal.Decimal
 		reason string
+		// share is, when several dealers share the leg, this dealer's
+		// weight (its part of exact is exact × share / dealerTotal).
+		share decimal.Decimal
+		multi bool
 	}
-	picks := make([]pick, 0, len(rule.Legs))
+	var picksBuf [4]pick // one leg per role; append grows past it if need be
+	picks := picksBuf[:0]
 	used := decimal.Decimal{}
-	for _, leg := range rule.Legs {
-		to := parties[leg.Role]
+	for j, leg := range rule.Legs {
+		to := parties.of(leg.Role)
 		p := pick{leg: leg, to: to}
+		text := compiled.texts[j]
+		var head string // the reason, but for who
 		switch {
 		case leg.Remaining:
-			p.reason = "takes the remaining amount: " + to.why
+			head = "takes the remaining amount: "
 		case leg.Percent != nil:
 			p.exact = amount.Mul(leg.Percent.Decimal).Shift(-2)
-			p.reason = fmt.Sprintf("%s%% of %s: %s", leg.Percent, sl.Amount.AmountString(), to.why)
+			head = text.percent + "% of " + amountText + ": "
 			if leg.Cap != nil && p.exact.Cmp(leg.Cap.Amount()) > 0 {
 				p.exact = leg.Cap.Amount()
-				p.reason = fmt.Sprintf("%s%% of %s capped at %s: %s", leg.Percent, sl.Amount.AmountString(), leg.Cap.AmountString(), to.why)
+				head = text.percent + "% of " + amountText + " capped at " + text.cap + ": "
 			}
 		default:
 			p.exact = leg.Fixed.Amount()
-			p.reason = fmt.Sprintf("fixed %s: %s", leg.Fixed.AmountString(), to.why)
+			head = "fixed " + text.fixed + ": "
+		}
+		p.reason = head + to.why
+		if leg.Role == RoleDealer && len(parties.dealers) > 1 {
+			used = used.Add(p.exact)
+			total := o2o.FormatDecimal(parties.dealerTotal)
+			for k, d := range parties.dealers {
+				q := p
+				q.to, q.share, q.multi = d, parties.dealerWeights[k], true
+				q.reason = p.reason + "; " + d.why + ", weight " + o2o.FormatDecimal(q.share) + " of " + total
+				picks = append(picks, q)
+			}
+			continue
 		}
 		if to.party == "" {
 			if leg.Remaining {
@@ -519,36 +663,54 @@ func (s *Splitter) splitLine(o o2o.Order, i int, sl SaleLine, parties map[Role]r
 	if left.Sign() < 0 {
 		return ls, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", sl.Amount, o2o.FormatDecimal(used))
 	}
-	shares := make([]o2o.Share, 0, len(picks))
+	var sharesBuf [4]o2o.Share
+	var shareBuf [4]int
+	shares := sharesBuf[:0]
+	share := shareBuf[:0] // index in shares of each pick, or -1
 	for j := range picks {
+		share = append(share, -1)
 		if picks[j].leg.Remaining {
 			picks[j].exact = left
 		}
 		if picks[j].to.party != "" {
-			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: picks[j].exact})
+			share[j] = len(shares)
+			weight := picks[j].exact
+			switch {
+			case picks[j].multi: // exact × share / total, scaled by total like the rest
+				weight = weight.Mul(picks[j].share)
+			case len(parties.dealers) > 1:
+				weight = weight.Mul(parties.dealerTotal)
+			}
+			// Ties go by party: the key starts with it.
+			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: weight})
 		}
 	}
-	var alloc map[string]o2o.Money
+	var alloc []o2o.Part // in the order of shares
 	if sl.Amount.IsPositive() && len(shares) > 0 {
-		parts, err := o2o.Allocate(sl.Amount, shares)
-		if err != nil {
+		var err error
+		if alloc, err = o2o.Allocate(sl.Amount, shares); err != nil {
 			return ls, err
 		}
-		alloc = make(map[string]o2o.Money, len(parts))
-		for _, pt := range parts {
-			alloc[pt.Key] = pt.Amount
-		}
 	}
-	for _, p := range picks {
-		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zeroIn(s.currency), Reason: p.reason}
-		if a, ok := alloc[p.to.party+"\x00"+string(p.leg.Role)]; ok {
-			part.Amount = a
+	prefix := o.ID + "/" + strconv.Itoa(i) + "/"
+	ls.Parts = make([]Part, 0, len(picks))
+	if alloc != nil {
+		ls.Postings = make([]Posting, 0, len(shares))
+	}
+	zero := s.currency.Zero()
+	for j, p := range picks {
+		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zero, Reason: p.reason}
+		if alloc != nil && share[j] >= 0 {
+			part.Amount = alloc[share[j]].Amount
 		}
 		if part.Amount.IsPositive() {
 			if p.to.party == o.Customer.ID {
 				return ls, o2o.Invalidf("", "the customer %q cannot also be the %s party", o.Customer.ID, p.leg.Role)
 			}
-			part.Key = fmt.Sprintf("%s/%d/%s", o.ID, i, p.leg.Role)
+			part.Key = prefix + string(p.leg.Role)
+			if p.multi {
+				part.Key += "/" + p.to.party
+			}
 			ls.Postings = append(ls.Postings, Posting{Key: part.Key, Kind: p.to.kind, From: o.Customer.ID, To: p.to.party,
 				Amount: part.Amount, Order: o.ID, At: o.At})
 		}
@@ -565,8 +727,6 @@ func hasRemaining(r Rule) bool {
 	}
 	return false
 }
-
-func zeroIn(c o2o.Currency) o2o.Money { return fromUnits(0, c) }
 
 // Explain returns the split in plain text, one line per part.
 func (s Split) Explain() string {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -120,6 +122,13 @@ func TestSplit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			fast, err := s.SplitValidated(sale, tt.routing, tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(got, fast, cmpRegion); d != "" {
+				t.Errorf("SplitValidated differs from Split (-split +validated):\n%s", d)
+			}
 			var gotRows [][]partRow
 			for _, ls := range got.Lines {
 				gotRows = append(gotRows, rows(ls))
@@ -163,7 +172,10 @@ func TestSplitErrors(t *testing.T) {
 	}{
 		{"missing serving without remaining", noRemaining(), nil, ErrMissingParty},
 		{"no rule", func() Sale { x := testOrder(o2o.ChannelO2O, "1.00"); x.Lines[0].Line = o2o.LineDealer; return x }(), nil, ErrNoRule},
-		{"two entitlements", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {Dealer: "b"}}, o2o.ErrInvalid},
+		{"a dealer twice", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {Dealer: "a"}}, o2o.ErrDuplicate},
+		{"zero weight", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {Dealer: "b", Weight: ptr(o2o.MustDec("0"))}}, o2o.ErrInvalid},
+		{"second dealer without id", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {}}, o2o.ErrInvalid},
+		{"second territory misses delivery", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a"}, {Dealer: "b", Territory: o2o.MustRegionCode("110000")}}, o2o.ErrInvalid},
 		{"territory misses delivery", testOrder(o2o.ChannelO2O, "1.00"), []Entitlement{{Dealer: "a", Territory: o2o.MustRegionCode("110000")}}, o2o.ErrInvalid},
 		{"amount count", func() Sale { x := testOrder(o2o.ChannelO2O, "1.00"); x.Lines = nil; return x }(), nil, o2o.ErrInvalid},
 		{"fraction of a fen", testOrder(o2o.ChannelO2O, "1.001"), nil, o2o.ErrInvalid},
@@ -290,21 +302,61 @@ func TestSplitProperties(t *testing.T) {
 			amounts[i] = fromUnits(r.Int64N(10_000_000), o2o.CNY).AmountString()
 		}
 		sale := testOrder(o2o.ChannelO2O, amounts...)
-		sp, err := s.Split(sale, Routing{RegionStore: "store-2"}, dealerEnt)
+		// One to three dealers; several share the dealer leg by weight.
+		ents := slices.Clone(dealerEnt)
+		weights := map[string]int64{"dealer-1": 1}
+		if nd := 1 + r.IntN(3); nd > 1 {
+			ents = nil
+			for k := range nd {
+				w := 1 + r.Int64N(5)
+				if r.IntN(4) == 0 {
+					w = 1 // absent: counts as 1
+				}
+				e := Entitlement{Dealer: fmt.Sprintf("dealer-%d", k+1)}
+				if w != 1 || r.IntN(2) == 0 {
+					e.Weight = ptr(o2o.Dec(decimal.New(w, 0)))
+				}
+				ents = append(ents, e)
+				weights[e.Dealer] = w
+			}
+		}
+		var total int64
+		for _, w := range weights {
+			total += w
+		}
+		if len(ents) == 1 {
+			total = 1
+		}
+		legOf := map[Role]Leg{}
+		for _, leg := range legs {
+			legOf[leg.Role] = leg
+		}
+		sp, err := s.Split(sale, Routing{RegionStore: "store-2"}, ents)
 		if err != nil {
 			t.Fatalf("case %d: %v", c, err)
 		}
+		if c%10 == 0 {
+			fast, err := s.SplitValidated(sale, Routing{RegionStore: "store-2"}, ents)
+			if err != nil || !cmp.Equal(sp, fast, cmpRegion) {
+				t.Fatalf("case %d: SplitValidated differs from Split: %v\n%s", c, err, cmp.Diff(sp, fast, cmpRegion))
+			}
+		}
 		for i, ls := range sp.Lines {
 			sum := decimal.Decimal{}
-			for j, p := range ls.Parts {
+			for _, p := range ls.Parts {
 				sum = sum.Add(p.Amount.Amount())
 				if p.Amount.IsNegative() {
 					t.Fatalf("case %d: negative part %+v", c, p)
 				}
-				if leg := legs[j]; leg.Percent != nil {
-					exact := sale.Lines[i].Amount.Amount().Mul(leg.Percent.Decimal).Shift(-2)
-					if p.Amount.Amount().Sub(exact).Abs().Cmp(decimal.New(1, -2)) >= 0 {
-						t.Fatalf("case %d: part %s is a fen or more from its exact share %s", c, p.Amount, o2o.FormatDecimal(exact))
+				if leg := legOf[p.Role]; leg.Percent != nil {
+					// |part − line × pct × w/W| < 1 fen, multiplied through by W.
+					w, tot := int64(1), int64(1)
+					if p.Role == RoleDealer && len(ents) > 1 {
+						w, tot = weights[p.Party], total
+					}
+					exact := sale.Lines[i].Amount.Amount().Mul(leg.Percent.Decimal).Shift(-2).Mul(decimal.New(w, 0))
+					if p.Amount.Amount().Mul(decimal.New(tot, 0)).Sub(exact).Abs().Cmp(decimal.New(tot, -2)) >= 0 {
+						t.Fatalf("case %d: %s part %s is a fen or more from its exact share %s/%d", c, p.Party, p.Amount, o2o.FormatDecimal(exact), tot)
 					}
 					if leg.Percent.IsZero() && !p.Amount.IsZero() {
 						t.Fatalf("case %d: zero percent got %s", c, p.Amount)
@@ -315,5 +367,130 @@ func TestSplitProperties(t *testing.T) {
 				t.Fatalf("case %d line %d: parts sum to %s, line is %s", c, i, o2o.FormatDecimal(sum), sale.Lines[i].Amount)
 			}
 		}
+	}
+}
+
+// TestSplitValidatedChecks: SplitValidated skips the order's full
+// validation but still refuses, with a path, every field the split reads.
+func TestSplitValidatedChecks(t *testing.T) {
+	s := testSplitter(t)
+	tests := []struct {
+		name   string
+		mutate func(*o2o.Order)
+		path   string
+	}{
+		{"no id", func(o *o2o.Order) { o.ID = "" }, "order.id"},
+		{"no customer", func(o *o2o.Order) { o.Customer.ID = "" }, "order.customer.id"},
+		{"bad channel", func(o *o2o.Order) { o.Channel = "mail" }, "order.channel"},
+		{"bad venue", func(o *o2o.Order) { o.Placed.Venue = "" }, "order.placed.venue"},
+		{"no instant", func(o *o2o.Order) { o.At = time.Time{} }, "order.at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sale := testOrder(o2o.ChannelO2O, "10.00")
+			tt.mutate(&sale.Order)
+			_, err := s.SplitValidated(sale, Routing{}, nil)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) || ve.Fields[0].Path != tt.path {
+				t.Fatalf("err = %v, want a validation error at %s", err, tt.path)
+			}
+			if _, err := s.Split(sale, Routing{}, nil); !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("Split accepted it: %v", err)
+			}
+		})
+	}
+	// What only full validation sees: SplitValidated trusts the caller.
+	sale := testOrder(o2o.ChannelO2O, "10.00")
+	sale.Order.Customer.Segment = "nobody"
+	if _, err := s.Split(sale, Routing{}, nil); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Split accepted an unknown segment: %v", err)
+	}
+	if _, err := s.SplitValidated(sale, Routing{}, nil); err != nil {
+		t.Errorf("SplitValidated re-validated the whole order: %v", err)
+	}
+}
+
+// TestSplitSeveralDealers: when several dealers are entitled, the dealer leg
+// is shared among them by weight in the same cent-exact allocation; each
+// gets its own posting, keyed by dealer.
+func TestSplitSeveralDealers(t *testing.T) {
+	s := testSplitter(t)
+	d := func(id string, w string) Entitlement {
+		e := Entitlement{Dealer: id, Territory: o2o.MustRegionCode("440300")}
+		if w != "" {
+			e.Weight = ptr(o2o.MustDec(w))
+		}
+		return e
+	}
+	tests := []struct {
+		name   string
+		amount string
+		ents   []Entitlement
+		want   []partRow
+		keys   []string
+	}{
+		{"two equal", "1000.00", []Entitlement{d("dealer-a", ""), d("dealer-b", "")}, []partRow{
+			{"serving", "store-1", "store_commission", "80.00"}, {"region_store", "store-2", "transfer_payment", "20.00"},
+			{"dealer", "dealer-a", "cross_compensation", "15.00"}, {"dealer", "dealer-b", "cross_compensation", "15.00"},
+			{"manufacturer", "hq", "sale_revenue", "870.00"}},
+			[]string{"SO-1/0/serving", "SO-1/0/region_store", "SO-1/0/dealer/dealer-a", "SO-1/0/dealer/dealer-b", "SO-1/0/manufacturer"}},
+		{"weights 2 and 1", "1000.00", []Entitlement{d("dealer-a", "2"), d("dealer-b", "")}, []partRow{
+			{"serving", "store-1", "store_commission", "80.00"}, {"region_store", "store-2", "transfer_payment", "20.00"},
+			{"dealer", "dealer-a", "cross_compensation", "20.00"}, {"dealer", "dealer-b", "cross_compensation", "10.00"},
+			{"manufacturer", "hq", "sale_revenue", "870.00"}}, nil},
+		// 333.33: the dealer leg is 9.9999, a third each is 3.3333; the three
+		// fen left over go to the largest remainders (manufacturer .71,
+		// region store .66, serving .64), not to the dealers (.33 each).
+		{"three equal, odd amount", "333.33", []Entitlement{d("dealer-a", ""), d("dealer-b", ""), d("dealer-c", "")}, []partRow{
+			{"serving", "store-1", "store_commission", "26.67"}, {"region_store", "store-2", "transfer_payment", "6.67"},
+			{"dealer", "dealer-a", "cross_compensation", "3.33"}, {"dealer", "dealer-b", "cross_compensation", "3.33"},
+			{"dealer", "dealer-c", "cross_compensation", "3.33"}, {"manufacturer", "hq", "sale_revenue", "290.00"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Split(testOrder(o2o.ChannelO2O, tt.amount), Routing{RegionStore: "store-2"}, tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, rows(got.Lines[0])); d != "" {
+				t.Errorf("parts (-want +got):\n%s\n%s", d, got.Explain())
+			}
+			if tt.keys != nil {
+				var keys []string
+				for _, p := range got.Batch.Postings {
+					keys = append(keys, p.Key)
+				}
+				if d := cmp.Diff(tt.keys, keys); d != "" {
+					t.Errorf("keys (-want +got):\n%s", d)
+				}
+			}
+			data, err := json.Marshal(tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back []Entitlement
+			if err := o2o.DecodeJSON(data, &back); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.ents, back); d != "" {
+				t.Errorf("entitlements JSON round trip (-want +got):\n%s", d)
+			}
+			l := MustLedger(Config{})
+			mustApply(t, l, got.Batch.Postings...)
+			rv, err := ReversibleLine(got.Order, got.Lines[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, _, err := rv.Full("RET", t0.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustApply(t, l, full.Postings...)
+			for _, b := range l.Balances() {
+				if !b.Balance.IsZero() {
+					t.Errorf("%s at %s after a full return", b.Account, b.Balance)
+				}
+			}
+		})
 	}
 }

@@ -86,9 +86,9 @@ func (l *Ledger) Statement(account string, period Period) (Statement, error) {
 	}
 	l.mu.RLock()
 	var mine []entry
-	for _, e := range l.entries {
+	for _, e := range l.log.all {
 		if e.p.From == account || e.p.To == account {
-			mine = append(mine, e)
+			mine = append(mine, *e)
 		}
 	}
 	l.mu.RUnlock()
@@ -132,9 +132,9 @@ func (l *Ledger) Statements(period Period) ([]Statement, error) {
 	}
 	l.mu.RLock()
 	byAccount := map[string][]entry{}
-	for _, e := range l.entries {
-		byAccount[e.p.From] = append(byAccount[e.p.From], e)
-		byAccount[e.p.To] = append(byAccount[e.p.To], e)
+	for _, e := range l.log.all {
+		byAccount[e.p.From] = append(byAccount[e.p.From], *e)
+		byAccount[e.p.To] = append(byAccount[e.p.To], *e)
 	}
 	l.mu.RUnlock()
 	out := make([]Statement, 0, len(byAccount))

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log"
 	"time"
@@ -136,6 +137,15 @@ func main() {
 	if !sum.IsZero() {
 		log.Fatal("the ledger does not balance")
 	}
+
+	// Month-end: snapshot the ledger and restore it, as an auditor would;
+	// every posting is applied again and the chain must end at the same head.
+	snap, err := json.Marshal(ledger)
+	check(err)
+	restored, err := settlement.ParseLedger(snap)
+	check(err)
+	again, _ := restored.Head()
+	fmt.Printf("snapshot of %d bytes restored: same head %v, hq balance %s\n", len(snap), again == head, restored.Balance("hq"))
 }
 
 func apply(l *settlement.Ledger, b settlement.Batch) {

@@ -1,0 +1,179 @@
+package settlement
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// bigPostings returns n postings keyed prefix0…, over a few accounts, each
+// order holding two postings.
+func bigPostings(prefix string, n int, r *rand.Rand) []Posting {
+	out := make([]Posting, n)
+	for i := range out {
+		out[i] = Posting{Key: fmt.Sprintf("%s%d", prefix, i), Kind: KindSaleRevenue,
+			From: accounts[r.IntN(4)], To: accounts[4+r.IntN(4)], Amount: fromUnits(1+r.Int64N(100_000), o2o.CNY),
+			Order: fmt.Sprintf("%s-o%d", prefix, i/2), At: t0.Add(time.Duration(i) * time.Minute)}
+	}
+	return out
+}
+
+// applyInBatches applies ps in batches of size, each followed now and then by
+// a refused batch (a limit breach at its end) that straddles the next chunk
+// boundary, which must leave no trace.
+func applyInBatches(t *testing.T, l *Ledger, ps []Posting, size int, r *rand.Rand) {
+	t.Helper()
+	for i := 0; i < len(ps); i += size {
+		mustApply(t, l, ps[i:min(i+size, len(ps))]...)
+		if r.IntN(3) == 0 {
+			before := l.Len()
+			bad := bigPostings(fmt.Sprintf("bad%d-", i), 1+r.IntN(3*chunkSize/2), r)
+			bad = append(bad, Posting{Key: fmt.Sprintf("bad%d-last", i), Kind: KindReversal, From: "x", To: "y",
+				Amount: cny("1.00"), Ref: "nowhere", At: t0})
+			if _, err := l.Apply(Batch{Postings: bad}); !errors.Is(err, ErrOverReversal) {
+				t.Fatalf("bad batch: %v", err)
+			}
+			if l.Len() != before {
+				t.Fatalf("refused batch left %d postings", l.Len()-before)
+			}
+		}
+	}
+}
+
+// TestChunkedLogAndSharedMerge crosses many chunk boundaries: partial
+// ledgers refused batches straddling a boundary, merged (sharing their
+// chunks, in trees of merges), then both the merged ledger and its parts go
+// on applying, and everything is compared with ledgers built sequentially.
+func TestChunkedLogAndSharedMerge(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	rounds := 2
+	if testing.Short() {
+		rounds = 1
+	}
+	for round := range rounds {
+		k := 2 + round%4
+		parts := make([]*Ledger, k)
+		var all []Posting
+		for i := range parts {
+			ps := bigPostings(fmt.Sprintf("r%dp%d-", round, i), r.IntN(3*chunkSize), r)
+			parts[i] = MustLedger(Config{})
+			applyInBatches(t, parts[i], ps, 1+r.IntN(300), r)
+			all = append(all, ps...)
+		}
+		seq := MustLedger(Config{})
+		applyInBatches(t, seq, all, 97, r)
+
+		var merged *Ledger
+		var err error
+		if round%2 == 0 {
+			merged, err = Merge(parts...)
+		} else { // a tree: merges of merges have no key index yet
+			left, _ := Merge(parts[:k/2]...)
+			right, _ := Merge(parts[k/2:]...)
+			merged, err = Merge(left, right)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameLedger(t, seq, merged)
+		snapshot := merged.Clone()
+
+		// The parts go on: the merged ledger must not see it.
+		for i, p := range parts {
+			mustApply(t, p, bigPostings(fmt.Sprintf("after%d-", i), 1+r.IntN(chunkSize), r)...)
+		}
+		assertSameLedger(t, snapshot, merged)
+		partSnapshots := make([]*Ledger, k)
+		for i, p := range parts {
+			partSnapshots[i] = p.Clone()
+		}
+
+		// The merged ledger goes on: new postings, a replay, a conflict, a
+		// reversal of a part's posting, a refused batch.
+		extra := bigPostings(fmt.Sprintf("r%dextra-", round), 2*chunkSize+7, r)
+		orig := all[r.IntN(len(all))]
+		rev := Posting{Key: "rev-" + orig.Key, Kind: KindReversal, From: orig.To, To: orig.From, Amount: orig.Amount, Order: orig.Order, Ref: orig.Key, At: orig.At.Add(time.Hour)}
+		extra = append(extra, rev)
+		for _, l := range []*Ledger{seq, merged} {
+			applyInBatches(t, l, extra, 1+r.IntN(500), r)
+			res, err := l.Apply(Batch{Postings: all[:3]})
+			if err != nil || res.Exists != 3 {
+				t.Fatalf("replay on %p: %+v, %v", l, res, err)
+			}
+			changed := all[1]
+			changed.Amount = cny("0.01")
+			if changed.SameContent(all[1]) {
+				changed.Amount = cny("0.02")
+			}
+			if _, err := l.Apply(Batch{Postings: []Posting{changed}}); !errors.Is(err, ErrConflict) {
+				t.Fatalf("conflict on merged: %v", err)
+			}
+			if _, err := l.Apply(Batch{Postings: []Posting{rev}}); err != nil {
+				t.Fatalf("replaying the reversal: %v", err)
+			}
+			again := rev
+			again.Key += "-again"
+			if _, err := l.Apply(Batch{Postings: []Posting{again}}); !errors.Is(err, ErrAlreadyReversed) {
+				t.Fatalf("second full reversal: %v", err)
+			}
+			got, err := l.Posting(orig.Key)
+			if err != nil || !got.SameContent(orig) {
+				t.Fatalf("Posting(%q) = %v, %v", orig.Key, got, err)
+			}
+		}
+		assertSameLedger(t, seq, merged)
+		for i, p := range parts { // the merged ledger wrote nothing into them
+			assertSameState(t, partSnapshots[i], p)
+		}
+		if t.Failed() {
+			t.Fatalf("round %d", round)
+		}
+	}
+}
+
+// TestMergeWhilePartsApply runs under -race: parts keep applying while the
+// ledger merged from them is read and applied to.
+func TestMergeWhilePartsApply(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	a, b := MustLedger(Config{}), MustLedger(Config{})
+	mustApply(t, a, bigPostings("a", chunkSize+10, r)...)
+	mustApply(t, b, bigPostings("b", 10, r)...)
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.Clone()
+	moreA, moreB := bigPostings("a2-", 3*chunkSize, r), bigPostings("b2-", chunkSize, r)
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < len(moreA); i += 100 {
+			if _, err := a.Apply(Batch{Postings: moreA[i:min(i+100, len(moreA))]}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < len(moreB); i += 50 {
+			if _, err := b.Apply(Batch{Postings: moreB[i:min(i+50, len(moreB))]}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range 5 {
+			_ = m.Postings()
+			_, _ = m.Statements(Period{})
+		}
+	}()
+	wg.Wait()
+	assertSameLedger(t, want, m)
+}
