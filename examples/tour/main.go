@@ -36,7 +36,7 @@ func run() error {
 	if err := pricingStep(catalog); err != nil {
 		return err
 	}
-	for _, step := range []func() error{channelStep, workflowStep, allocationStep, drainageStep} {
+	for _, step := range []func() error{channelStep, workflowStep, settlementStep, allocationStep, drainageStep} {
 		if err := step(); err != nil {
 			return err
 		}
