@@ -62,7 +62,7 @@ func BenchmarkFire(b *testing.B) {
 			i = 0
 			in.history = in.history[:0]
 			in.hfacts = in.hfacts[:0]
-			in.state = "a"
+			in.state, in.si = "a", def.initial
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {
 			b.Fatal(err)

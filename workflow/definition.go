@@ -34,6 +34,8 @@ type Definition struct {
 	events   map[string]*eventEntry
 	// available holds, per state, its events sorted by name.
 	available [][]string
+	// out holds, per state, its transitions by event name.
+	out       [][]*transition
 	fsmEvents fsm.Events
 	pool      *sync.Pool
 }
@@ -50,6 +52,7 @@ type transition struct {
 	to      string
 	toIdx   int
 	roles   []Role
+	mask    uint8 // roles as bits by roleIndex
 	guards  []guardRef
 	records []fact
 	intents []Intent
@@ -184,7 +187,7 @@ func Build(spec Spec) (*Definition, error) {
 			}
 			entry.trans = append(entry.trans, transition{
 				event: e.Name, from: src, fromIdx: fromIdx, to: e.To, toIdx: toIdx,
-				roles: slices.Clone(e.Roles), guards: guards, records: records, intents: e.Intents,
+				roles: slices.Clone(e.Roles), mask: roleMask(e.Roles), guards: guards, records: records, intents: e.Intents,
 			})
 			d.available[fromIdx] = append(d.available[fromIdx], e.Name)
 		}
@@ -199,8 +202,10 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		return nil, ve
 	}
+	d.out = make([][]*transition, n)
 	for i := range d.available {
 		slices.Sort(d.available[i])
+		d.out[i] = d.outgoing(i)
 	}
 	d.buildFSM()
 	return d, nil
@@ -320,6 +325,17 @@ func (d *Definition) Roles(state, event string) []Role {
 		return nil
 	}
 	return slices.Clone(t.roles)
+}
+
+// from returns the transition for event out of state index si, or nil. It
+// compares names instead of hashing: a state has a few events only.
+func (d *Definition) from(si int, event string) *transition {
+	for _, t := range d.out[si] {
+		if t.event == event {
+			return t
+		}
+	}
+	return nil
 }
 
 func (d *Definition) lookup(state, event string) *transition {

@@ -87,12 +87,15 @@ func (d Deadline) Late(at time.Time) bool {
 type Instance struct {
 	def   *Definition
 	state string
-	// facts are the recorded facts, sorted by key.
+	// si is the index of state in def.
+	si int
+	// facts are the recorded facts, in the order each was first written.
 	facts     []fact
 	deadlines []Deadline
 	history   []record
 	// hfacts holds the facts each step wrote, flat and in order: step i's
-	// command brought hfacts[lo:mid], its event recorded hfacts[mid:hi].
+	// command brought hfacts[lo:mid], its event recorded the transition's
+	// records, hfacts[mid:mid+len(t.records)].
 	hfacts []fact
 	// migrations lists the moves to newer versions, oldest first. The last
 	// one is the checkpoint the live history is validated from.
@@ -101,13 +104,34 @@ type Instance struct {
 	index map[string]int
 }
 
-// record is one history step, stored flat.
+// record is one history step, stored compactly: the event and its states
+// are the transition's (a step restored from before a migration gets a
+// transition of its own holding just those names).
 type record struct {
-	command, event, actor string
-	role                  Role
-	from, to              string
-	at                    time.Time
-	lo, mid, hi           int32
+	command, actor string
+	at             time.Time
+	t              *transition
+	lo, mid        int32
+	// idh is idHash(command), to skip most string comparisons in scans.
+	idh  uint32
+	role uint8 // by roleIndex
+}
+
+// idHash is a cheap fingerprint of a command id: its length and last
+// bytes, where ids in a sequence usually differ.
+func idHash(id string) uint32 {
+	n := len(id)
+	h := uint32(n) << 24
+	if n > 0 {
+		h ^= uint32(id[n-1])
+	}
+	if n > 1 {
+		h ^= uint32(id[n-2]) << 8
+	}
+	if n > 2 {
+		h ^= uint32(id[n-3]) << 16
+	}
+	return h
 }
 
 // indexFrom is the history length above which command ids are indexed in a
@@ -116,7 +140,7 @@ const indexFrom = 32
 
 // New returns an instance of def in its initial state.
 func New(def *Definition) *Instance {
-	return &Instance{def: def, state: def.Initial()}
+	return &Instance{def: def, state: def.Initial(), si: def.initial}
 }
 
 // Definition returns the definition the instance runs on.
@@ -145,12 +169,20 @@ func (in *Instance) History() []Entry {
 
 func (in *Instance) entry(i int) Entry {
 	r := &in.history[i]
-	return Entry{Seq: i + 1, Command: r.command, Event: r.event, Actor: r.actor, Role: r.role,
-		From: r.from, To: r.to, At: r.at, Facts: factMap(in.hfacts[r.lo:r.mid])}
+	return Entry{Seq: i + 1, Command: r.command, Event: r.t.event, Actor: r.actor, Role: roleOf(r.role),
+		From: r.t.from, To: r.t.to, At: r.at, Facts: factMap(in.hfacts[r.lo:r.mid])}
 }
 
 // Deadlines returns a copy of every deadline, met or open.
-func (in *Instance) Deadlines() []Deadline { return slices.Clone(in.deadlines) }
+func (in *Instance) Deadlines() []Deadline { return cloneDeadlines(in.deadlines) }
+
+// cloneDeadlines copies ds, nil when empty.
+func cloneDeadlines(ds []Deadline) []Deadline {
+	if len(ds) == 0 {
+		return nil
+	}
+	return slices.Clone(ds)
+}
 
 // Migrations returns a copy of the instance's migrations, oldest first.
 func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrations) }
@@ -158,8 +190,9 @@ func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrati
 // Can reports whether role may fire event now by the table and roles
 // (guards are not checked). It does not allocate.
 func (in *Instance) Can(event string, role Role) bool {
-	t := in.def.lookup(in.state, event)
-	return t != nil && slices.Contains(t.roles, role)
+	t := in.def.from(in.si, event)
+	ri, ok := roleIndex(role)
+	return t != nil && ok && t.mask&(1<<ri) != 0
 }
 
 // Available returns the events that may fire from the current state, sorted.
@@ -194,23 +227,25 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if err := checkCommand(cmd); err != nil {
 		return Result{}, err
 	}
-	if i := in.find(cmd.ID); i >= 0 {
+	h := idHash(cmd.ID)
+	if i := in.find(cmd.ID, h); i >= 0 {
 		e := &in.history[i]
 		if !in.sameCommand(i, cmd) {
-			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.event, ErrConflict)
+			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.t.event, ErrConflict)
 		}
-		return Result{Event: e.event, From: e.from, To: e.to, Seq: i + 1, AlreadyApplied: true}, nil
+		return Result{Event: e.t.event, From: e.t.from, To: e.t.to, Seq: i + 1, AlreadyApplied: true}, nil
 	}
 	if last := in.lastAt(); cmd.At.Before(last) {
 		return Result{}, o2o.Invalidf("at", "%s is before the previous step at %s",
 			cmd.At.Format(time.RFC3339), last.Format(time.RFC3339))
 	}
-	t := in.def.lookup(in.state, cmd.Event)
+	t := in.def.from(in.si, cmd.Event)
 	if t == nil {
 		_, known := in.def.events[cmd.Event]
 		return Result{}, &TransitionError{Event: cmd.Event, State: in.state, Known: known}
 	}
-	if !slices.Contains(t.roles, cmd.Role) {
+	ri, _ := roleIndex(cmd.Role) // checkCommand checked the role
+	if t.mask&(1<<ri) == 0 {
 		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
@@ -222,7 +257,11 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	var next *Deadline
 	if t.toIdx != t.fromIdx {
 		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			due, err := dueTime(spec, v.get, cmd.At)
+			var from string
+			if spec.From != "" {
+				from, _ = v.get(spec.From)
+			}
+			due, err := dueTime(spec, from, cmd.At)
 			if err != nil {
 				return Result{}, o2o.Prefix("facts", err)
 			}
@@ -238,27 +277,28 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	// Commit: nothing below can fail.
 	lo := int32(len(in.hfacts))
-	for k, val := range cmd.Facts {
-		in.hfacts = append(in.hfacts, fact{k, val})
-		in.facts = setFact(in.facts, k, val)
+	if len(cmd.Facts) > 0 {
+		for k, val := range cmd.Facts {
+			in.hfacts = append(in.hfacts, fact{k, val})
+			in.facts = setFact(in.facts, k, val)
+		}
 	}
 	mid := int32(len(in.hfacts))
-	in.hfacts = append(in.hfacts, t.records...)
-	for _, f := range t.records {
-		in.facts = setFact(in.facts, f.key, f.value)
+	if len(t.records) > 0 {
+		in.hfacts = append(in.hfacts, t.records...)
+		in.facts = fold(in.facts, t.records)
 	}
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
 	in.history = append(in.history, record{
-		command: cmd.ID, event: cmd.Event, actor: cmd.Actor, role: cmd.Role,
-		from: t.from, to: t.to, at: cmd.At, lo: lo, mid: mid, hi: int32(len(in.hfacts)),
+		command: cmd.ID, actor: cmd.Actor, at: cmd.At, t: t, lo: lo, mid: mid, idh: h, role: ri,
 	})
 	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
 	}
-	in.state = t.to
+	in.state, in.si = t.to, t.toIdx
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
 	if len(t.intents) > 0 {
 		r.Intents = slices.Clone(t.intents)
@@ -317,12 +357,12 @@ func checkCommand(c Command) error {
 
 func (in *Instance) sameCommand(i int, c Command) bool {
 	e := &in.history[i]
-	return e.event == c.Event && e.actor == c.Actor && e.role == c.Role && e.at.Equal(c.At) &&
+	return e.t.event == c.Event && e.actor == c.Actor && roleOf(e.role) == c.Role && e.at.Equal(c.At) &&
 		sameFacts(in.hfacts[e.lo:e.mid], c.Facts)
 }
 
 // find returns the history position of command id, or -1.
-func (in *Instance) find(id string) int {
+func (in *Instance) find(id string, h uint32) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
@@ -336,19 +376,18 @@ func (in *Instance) find(id string) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if in.history[i].command == id {
+		if r := &in.history[i]; r.idh == h && r.command == id {
 			return i
 		}
 	}
 	return -1
 }
 
-// dueTime is when a deadline entered at at falls due, reading the fact it
-// counts from (if any) through get.
-func dueTime(spec *DeadlineSpec, get func(string) (string, bool), at time.Time) (time.Time, error) {
+// dueTime is when a deadline entered at at falls due; s is the value of
+// the fact it counts from, if it names one.
+func dueTime(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
 	from := at
 	if spec.From != "" {
-		s, _ := get(spec.From)
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			return time.Time{}, o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)

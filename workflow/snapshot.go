@@ -83,7 +83,7 @@ func (in *Instance) Snapshot() Snapshot {
 		State:      in.state,
 		Seq:        len(in.history),
 		Facts:      factMap(in.facts),
-		Deadlines:  slices.Clone(in.deadlines),
+		Deadlines:  cloneDeadlines(in.deadlines),
 		History:    in.History(),
 		Migrations: cloneMigrations(in.migrations),
 	}
@@ -134,36 +134,28 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if total > math.MaxInt32/2 {
 		return nil, corrupt("history", "is too long")
 	}
-	in := &Instance{
-		def:     def,
-		history: make([]record, n, n+2),
-		hfacts:  make([]fact, 0, total+8),
-	}
+	in := newRestored(n, total, len(s.Facts), len(s.Deadlines))
+	in.def = def
+	dc := deadlineCheck{snap: s.Deadlines, open: -1}
 	// The checkpoint the live history starts from: the initial state, or
 	// the last migration. Before it, steps are checked for shape only.
-	state, live := def.Initial(), 0
-	var base []fact
-	var dls []Deadline
+	si, live := def.initial, 0
+	state := def.states[si]
+	var past []transition
 	if len(s.Migrations) > 0 {
 		if err := checkMigrations(def, s); err != nil {
 			return nil, err
 		}
 		m := &s.Migrations[len(s.Migrations)-1]
 		state, live = "", m.Seq
-		base = sortedFacts(m.Facts)
-		dls = append(make([]Deadline, 0, len(s.Deadlines)+1), m.Deadlines...)
+		past = make([]transition, live)
+		in.facts = fold(in.facts, sortedFacts(m.Facts))
+		dc.checkpoint(m.Deadlines)
 		in.migrations = cloneMigrations(s.Migrations)
-	} else if len(s.Deadlines) > 0 {
-		dls = make([]Deadline, 0, len(s.Deadlines)+1)
 	}
-	// The live history's writes are hfacts[liveLo:], after base.
+	// The live history's writes are hfacts[liveLo:], after the checkpoint's
+	// facts in in.facts.
 	liveLo := 0
-	get := func(k string) (string, bool) {
-		if v, ok := lastWrite(in.hfacts[liveLo:], k); ok {
-			return v, true
-		}
-		return getFact(base, k)
-	}
 	if n > indexFrom {
 		in.index = make(map[string]int, n)
 	}
@@ -177,6 +169,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 				return nil, err
 			}
 			state, last = m.To, m.At
+			si = def.stateIdx[m.To] // only the last migration's To is a state of def
 		}
 		switch {
 		case e.Seq != i+1:
@@ -188,47 +181,58 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
 		}
-		if j := in.seen(e.Command, i); j >= 0 {
+		ri, ok := roleIndex(e.Role)
+		if !ok {
+			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
+		}
+		h := idHash(e.Command)
+		if j := in.seen(e.Command, h, i); j >= 0 {
 			return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 		}
 		var t *transition
-		if i == live {
-			liveLo = len(in.hfacts)
-		}
 		if i >= live {
-			t = def.lookup(e.From, e.Event)
+			if i == live {
+				liveLo = len(in.hfacts)
+			}
+			t = def.from(si, e.Event)
 			switch {
 			case t == nil:
 				return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
 			case e.To != t.to:
 				return nil, corrupt(historyPath(i)+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
-			case !slices.Contains(t.roles, e.Role):
+			case t.mask&(1<<ri) == 0:
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
+			si = t.toIdx
+		} else {
+			t = &past[i]
+			t.event, t.from, t.to = e.Event, e.From, e.To
 		}
 		lo := int32(len(in.hfacts))
 		for k, v := range e.Facts {
 			in.hfacts = append(in.hfacts, fact{k, v})
 		}
 		mid := int32(len(in.hfacts))
-		if t != nil {
+		if len(t.records) > 0 {
 			in.hfacts = append(in.hfacts, t.records...)
-			if t.toIdx != t.fromIdx {
-				var next *Deadline
-				if spec := def.deadline[t.toIdx]; spec != nil {
-					due, err := dueTime(spec, get, e.At)
-					if err != nil {
-						return nil, corrupt(historyPath(i), "%v", err)
-					}
-					next = &Deadline{State: t.to, For: spec.For, Due: due}
+		}
+		if i >= live && t.toIdx != t.fromIdx {
+			dc.leave(t.from, e.At)
+			if spec := def.deadline[t.toIdx]; spec != nil {
+				var from string
+				if spec.From != "" {
+					from = in.restoredFact(liveLo, spec.From)
 				}
-				dls = moveDeadlines(dls, t.from, e.At, next)
+				due, err := dueTime(spec, from, e.At)
+				if err != nil {
+					return nil, corrupt(historyPath(i), "%v", err)
+				}
+				dc.enter(t.to, spec.For, due)
 			}
 		}
-		in.history[i] = record{
-			command: e.Command, event: e.Event, actor: e.Actor, role: e.Role,
-			from: e.From, to: e.To, at: e.At, lo: lo, mid: mid, hi: int32(len(in.hfacts)),
-		}
+		in.history = append(in.history, record{
+			command: e.Command, actor: e.Actor, at: e.At, t: t, lo: lo, mid: mid, idh: h, role: ri,
+		})
 		state, last = e.To, e.At
 	}
 	for ; mi < len(s.Migrations); mi++ {
@@ -237,6 +241,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, err
 		}
 		state, last = m.To, m.At
+		si = def.stateIdx[m.To]
 	}
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
@@ -244,26 +249,76 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if n == live {
 		liveLo = len(in.hfacts)
 	}
-	if base != nil {
-		in.facts = settle(append(base, in.hfacts[liveLo:]...))
-	} else {
-		in.facts = settle(in.hfacts[liveLo:])
-	}
+	in.facts = fold(in.facts, in.hfacts[liveLo:])
 	if !sameFacts(in.facts, s.Facts) {
 		return nil, factsFault(in.facts, s.Facts)
 	}
-	if err := sameDeadlines(dls, s.Deadlines); err != nil {
+	if err := dc.finish(state); err != nil {
 		return nil, err
 	}
-	// Keep the persisted due times exactly as they were written.
-	copy(dls, s.Deadlines)
-	in.state, in.deadlines = s.State, dls
+	// The deadlines are exactly what the history gives (due times compared
+	// with Equal): keep them as they were written.
+	in.deadlines = append(in.deadlines, s.Deadlines...)
+	in.state, in.si = s.State, si
 	return in, nil
 }
 
-// seen returns the position of an earlier step with command id, or -1, and
-// indexes id at position i when the history is long.
-func (in *Instance) seen(id string, i int) int {
+// restoredFact reads key during a restore: the last write of the live
+// history so far, else the checkpoint's facts.
+func (in *Instance) restoredFact(liveLo int, key string) string {
+	if v, ok := lastWrite(in.hfacts[liveLo:], key); ok {
+		return v
+	}
+	v, _ := getFact(in.facts, key)
+	return v
+}
+
+// A restored instance whose snapshot fits one of two sizes gets its
+// instance, history, facts and deadlines in one allocation, with room for
+// a couple more steps: arenaS for a project restored mid-way, arenaM for
+// longer histories.
+type arenaS struct {
+	in    Instance
+	recs  [12]record
+	hf    [24]fact
+	facts [16]fact
+	dls   [4]Deadline
+}
+
+type arenaM struct {
+	in    Instance
+	recs  [24]record
+	hf    [48]fact
+	facts [32]fact
+	dls   [8]Deadline
+}
+
+// newRestored returns an empty instance with room for n steps, writes
+// command facts, facts facts and deadlines deadlines (and a little more):
+// one allocation when they fit an arena.
+func newRestored(n, writes, facts, deadlines int) *Instance {
+	n, writes, facts, deadlines = n+2, writes+8, facts+2, deadlines+1
+	switch {
+	case n <= 12 && writes <= 24 && facts <= 16 && deadlines <= 4:
+		a := new(arenaS)
+		a.in.history, a.in.hfacts, a.in.facts, a.in.deadlines = a.recs[:0], a.hf[:0], a.facts[:0], a.dls[:0]
+		return &a.in
+	case n <= 24 && writes <= 48 && facts <= 32 && deadlines <= 8:
+		a := new(arenaM)
+		a.in.history, a.in.hfacts, a.in.facts, a.in.deadlines = a.recs[:0], a.hf[:0], a.facts[:0], a.dls[:0]
+		return &a.in
+	}
+	return &Instance{
+		history:   make([]record, 0, n),
+		hfacts:    make([]fact, 0, writes),
+		facts:     make([]fact, 0, facts),
+		deadlines: make([]Deadline, 0, deadlines),
+	}
+}
+
+// seen returns the position of an earlier step with command id (idHash
+// h), or -1, and indexes id at position i when the history is long.
+func (in *Instance) seen(id string, h uint32, i int) int {
 	if in.index != nil {
 		if j, ok := in.index[id]; ok {
 			return j
@@ -272,7 +327,7 @@ func (in *Instance) seen(id string, i int) int {
 		return -1
 	}
 	for j := range in.history[:i] {
-		if in.history[j].command == id {
+		if r := &in.history[j]; r.idh == h && r.command == id {
 			return j
 		}
 	}
@@ -354,17 +409,79 @@ func factsFault(got []fact, want Facts) error {
 	return corrupt("facts", "differ from the history")
 }
 
-// sameDeadlines compares the snapshot's deadlines with those the history
-// gives.
-func sameDeadlines(got, snap []Deadline) error {
-	for i := range min(len(got), len(snap)) {
-		g, s := &got[i], &snap[i]
-		if g.State != s.State || g.For != s.For || !g.Due.Equal(s.Due) || !g.Met.Equal(s.Met) {
-			return corrupt(deadlinePath(i), "is %s, but the history gives %s", s, g)
+// deadlineCheck compares a snapshot's deadlines with those its history
+// gives, as the history is replayed, without building them. In the live
+// history at most one deadline is open, the current state's. The first
+// fault is kept and reported by finish, after the history's own faults.
+type deadlineCheck struct {
+	snap []Deadline
+	// k is how many deadlines the history has opened so far; open is the
+	// index of the open one, or -1.
+	k, open int
+	err     error
+}
+
+func (c *deadlineCheck) fault(i int, format string, args ...any) {
+	if c.err == nil {
+		c.err = corrupt(deadlinePath(i), format, args...)
+	}
+}
+
+// checkpoint starts from a migration's deadlines, which the snapshot's must
+// begin with (the open one may have been met since).
+func (c *deadlineCheck) checkpoint(ds []Deadline) {
+	for i, d := range ds {
+		if i >= len(c.snap) {
+			c.err = corrupt("deadlines", "has %d entries, but the last migration has %d", len(c.snap), len(ds))
+			break
+		}
+		s := &c.snap[i]
+		if s.State != d.State || s.For != d.For || !s.Due.Equal(d.Due) || (!d.Met.IsZero() && !s.Met.Equal(d.Met)) {
+			c.fault(i, "is %s, but the last migration has %s", s, d)
+		}
+		if d.Met.IsZero() {
+			c.open = i
 		}
 	}
-	if len(got) != len(snap) {
-		return corrupt("deadlines", "has %d entries, but the history gives %d", len(snap), len(got))
+	c.k = len(ds)
+}
+
+// leave meets the open deadline, if any, at at: the state it was for is
+// being left.
+func (c *deadlineCheck) leave(state string, at time.Time) {
+	if c.open < 0 || c.open >= len(c.snap) {
+		c.open = -1
+		return
+	}
+	if s := &c.snap[c.open]; !s.Met.Equal(at) {
+		c.fault(c.open, "is %s, but the history left %q at %s", s, state, at.Format(time.RFC3339))
+	}
+	c.open = -1
+}
+
+// enter opens the next deadline: state must be left for what by due.
+func (c *deadlineCheck) enter(state, what string, due time.Time) {
+	// Beyond the snapshot's deadlines, finish reports the count.
+	if c.k < len(c.snap) {
+		if s := &c.snap[c.k]; s.State != state || s.For != what || !s.Due.Equal(due) {
+			c.fault(c.k, "is %s, but the history opens %q (%s) due %s", s, state, what, due.Format(time.RFC3339))
+		}
+	}
+	c.open = c.k
+	c.k++
+}
+
+// finish reports the first fault, or deadlines the history never opened,
+// or the open deadline (the current state's) marked met.
+func (c *deadlineCheck) finish(state string) error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.k != len(c.snap) {
+		return corrupt("deadlines", "has %d entries, but the history gives %d", len(c.snap), c.k)
+	}
+	if c.open >= 0 && c.open < len(c.snap) && !c.snap[c.open].Met.IsZero() {
+		return corrupt(deadlinePath(c.open), "is %s, but the instance is still in %q", &c.snap[c.open], state)
 	}
 	return nil
 }
