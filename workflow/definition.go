@@ -54,7 +54,7 @@ type transition struct {
 	roles   []Role
 	mask    uint8 // roles as bits by roleIndex
 	guards  []guardRef
-	records []fact
+	records []Fact
 	intents []Intent
 }
 
@@ -166,11 +166,11 @@ func Build(spec Spec) (*Definition, error) {
 			entry = &eventEntry{name: e.Name}
 			d.events[e.Name] = entry
 		}
-		records := make([]fact, 0, len(e.Records))
+		records := make([]Fact, 0, len(e.Records))
 		for k, v := range e.Records {
-			records = append(records, fact{k, v})
+			records = append(records, Fact{k, v})
 		}
-		slices.SortFunc(records, func(a, b fact) int { return strings.Compare(a.key, b.key) })
+		slices.SortFunc(records, func(a, b Fact) int { return strings.Compare(a.Name, b.Name) })
 		for k, src := range e.From {
 			fromIdx, ok := d.stateIdx[src]
 			if !ok {

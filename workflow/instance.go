@@ -53,9 +53,9 @@ type Entry struct {
 	From    string    `json:"from"`
 	To      string    `json:"to"`
 	At      time.Time `json:"at"`
-	// Facts are the facts the command brought (the event's own records are
-	// in the definition).
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the facts the command brought, sorted by name (the event's
+	// own records are in the definition).
+	Facts FactList `json:"facts,omitempty"`
 }
 
 // Deadline is the due time for leaving a state, as an absolute instant, so
@@ -90,13 +90,14 @@ type Instance struct {
 	// si is the index of state in def.
 	si int
 	// facts are the recorded facts, in the order each was first written.
-	facts     []fact
+	facts     []Fact
 	deadlines []Deadline
 	history   []record
-	// hfacts holds the facts each step wrote, flat and in order: step i's
-	// command brought hfacts[lo:mid], its event recorded the transition's
-	// records, hfacts[mid:mid+len(t.records)].
-	hfacts []fact
+	// steps and hfacts are the free room of the chunks that the entries of
+	// new steps, and their facts, are stored in. Records point into them;
+	// a full chunk is left to its records and a new one started.
+	steps  []Entry
+	hfacts []Fact
 	// migrations lists the moves to newer versions, oldest first. The last
 	// one is the checkpoint the live history is validated from.
 	migrations []Migration
@@ -104,17 +105,15 @@ type Instance struct {
 	index map[string]int
 }
 
-// record is one history step, stored compactly: the event and its states
-// are the transition's (a step restored from before a migration gets a
-// transition of its own holding just those names).
+// record is one history step: its entry, never changed once written (it
+// lives in a chunk of the instance or, after RestoreOwned, in the
+// snapshot handed over), and the transition it took (nil for a step
+// restored from before a migration).
 type record struct {
-	command, actor string
-	at             time.Time
-	t              *transition
-	lo, mid        int32
-	// idh is idHash(command), to skip most string comparisons in scans.
-	idh  uint32
-	role uint8 // by roleIndex
+	e *Entry
+	t *transition
+	// idh is idHash(e.Command), to skip most string comparisons in scans.
+	idh uint32
 }
 
 // idHash is a cheap fingerprint of a command id: its length and last
@@ -168,9 +167,9 @@ func (in *Instance) History() []Entry {
 }
 
 func (in *Instance) entry(i int) Entry {
-	r := &in.history[i]
-	return Entry{Seq: i + 1, Command: r.command, Event: r.t.event, Actor: r.actor, Role: roleOf(r.role),
-		From: r.t.from, To: r.t.to, At: r.at, Facts: factMap(in.hfacts[r.lo:r.mid])}
+	e := *in.history[i].e
+	e.Facts = sortedList(e.Facts)
+	return e
 }
 
 // Deadlines returns a copy of every deadline, met or open.
@@ -229,11 +228,11 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	h := idHash(cmd.ID)
 	if i := in.find(cmd.ID, h); i >= 0 {
-		e := &in.history[i]
-		if !in.sameCommand(i, cmd) {
-			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.t.event, ErrConflict)
+		e := in.history[i].e
+		if !sameCommand(e, cmd) {
+			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
 		}
-		return Result{Event: e.t.event, From: e.t.from, To: e.t.to, Seq: i + 1, AlreadyApplied: true}, nil
+		return Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true}, nil
 	}
 	if last := in.lastAt(); cmd.At.Before(last) {
 		return Result{}, o2o.Invalidf("at", "%s is before the previous step at %s",
@@ -244,8 +243,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		_, known := in.def.events[cmd.Event]
 		return Result{}, &TransitionError{Event: cmd.Event, State: in.state, Known: known}
 	}
-	ri, _ := roleIndex(cmd.Role) // checkCommand checked the role
-	if t.mask&(1<<ri) == 0 {
+	if ri, _ := roleIndex(cmd.Role); t.mask&(1<<ri) == 0 { // checkCommand checked the role
 		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
@@ -276,24 +274,30 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		return Result{}, fmt.Errorf("%w: fsm moved %q to %q, table says %q", errInternal, cmd.Event, dst, t.to)
 	}
 	// Commit: nothing below can fail.
-	lo := int32(len(in.hfacts))
-	if len(cmd.Facts) > 0 {
+	var written FactList
+	if n := len(cmd.Facts); n > 0 {
+		if cap(in.hfacts)-len(in.hfacts) < n {
+			in.hfacts = make([]Fact, 0, max(n, min(2*cap(in.hfacts), 64)))
+		}
+		lo := len(in.hfacts)
 		for k, val := range cmd.Facts {
-			in.hfacts = append(in.hfacts, fact{k, val})
+			in.hfacts = append(in.hfacts, Fact{k, val})
 			in.facts = setFact(in.facts, k, val)
 		}
+		written = in.hfacts[lo:len(in.hfacts):len(in.hfacts)]
 	}
-	mid := int32(len(in.hfacts))
 	if len(t.records) > 0 {
-		in.hfacts = append(in.hfacts, t.records...)
 		in.facts = fold(in.facts, t.records)
 	}
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	in.history = append(in.history, record{
-		command: cmd.ID, actor: cmd.Actor, at: cmd.At, t: t, lo: lo, mid: mid, idh: h, role: ri,
-	})
+	if len(in.steps) == cap(in.steps) {
+		in.steps = make([]Entry, 0, max(1, min(2*cap(in.steps), 16)))
+	}
+	in.steps = append(in.steps, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
+	in.history = append(in.history, record{e: &in.steps[len(in.steps)-1], t: t, idh: h})
 	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
@@ -324,7 +328,7 @@ func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []D
 func (in *Instance) lastAt() time.Time {
 	var last time.Time
 	if n := len(in.history); n > 0 {
-		last = in.history[n-1].at
+		last = in.history[n-1].e.At
 	}
 	if n := len(in.migrations); n > 0 && in.migrations[n-1].At.After(last) {
 		last = in.migrations[n-1].At
@@ -355,10 +359,9 @@ func checkCommand(c Command) error {
 	return nil
 }
 
-func (in *Instance) sameCommand(i int, c Command) bool {
-	e := &in.history[i]
-	return e.t.event == c.Event && e.actor == c.Actor && roleOf(e.role) == c.Role && e.at.Equal(c.At) &&
-		sameFacts(in.hfacts[e.lo:e.mid], c.Facts)
+func sameCommand(e *Entry, c Command) bool {
+	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
+		sameFacts(e.Facts, c.Facts)
 }
 
 // find returns the history position of command id, or -1.
@@ -366,7 +369,7 @@ func (in *Instance) find(id string, h uint32) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
-			in.index[in.history[i].command] = i
+			in.index[in.history[i].e.Command] = i
 		}
 	}
 	if in.index != nil {
@@ -376,7 +379,7 @@ func (in *Instance) find(id string, h uint32) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if r := &in.history[i]; r.idh == h && r.command == id {
+		if r := &in.history[i]; r.idh == h && r.e.Command == id {
 			return i
 		}
 	}

@@ -26,7 +26,7 @@ func TestDecorationJourney(t *testing.T) {
 	from := def.Initial()
 	for i, e := range h {
 		want := Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
-			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts}
+			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts.List()}
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Errorf("entry %d (-want +got):\n%s", i, diff)
 		}
@@ -428,9 +428,9 @@ func TestSnapshotIsACopy(t *testing.T) {
 	def := mustDecoration(t)
 	in := run(t, def, decorationJourney()[:3])
 	s := in.Snapshot()
-	s.History[0].Facts[FactVenue] = "moon"
-	s.Facts[FactVenue] = "moon"
-	if v, _ := in.Fact(FactVenue); v != "online" {
+	s.History[0].Facts[0].Value = "moon"
+	s.Facts[slices.IndexFunc(s.Facts, func(f Fact) bool { return f.Name == FactVenue })].Value = "moon"
+	if v, _ := in.Fact(FactVenue); v != "online" || in.History()[0].Facts[0].Value != "online" {
 		t.Error("snapshot aliases the instance")
 	}
 	r, err := Restore(def, in.Snapshot())
@@ -438,8 +438,8 @@ func TestSnapshotIsACopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2 := in.Snapshot()
-	s2.History[0].Facts[FactVenue] = "moon"
-	if r.History()[0].Facts[FactVenue] != "online" {
+	s2.History[0].Facts[0].Value = "moon"
+	if v, _ := r.History()[0].Facts.Get(FactVenue); v != "online" {
 		t.Error("restore aliases the snapshot")
 	}
 }
@@ -465,10 +465,10 @@ func TestRestoreRefusals(t *testing.T) {
 		{"time goes back", func(s *Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, ErrCorrupt, "history[4].at"},
 		{"repeated command", func(s *Snapshot) { s.History[4].Command = "c1" }, ErrCorrupt, "history[4].command"},
 		{"missing actor", func(s *Snapshot) { s.History[1].Actor = "" }, ErrCorrupt, "history[1]"},
-		{"fact changed", func(s *Snapshot) { s.Facts[FactFloorPlan] = "forged" }, ErrCorrupt, "facts.floor_plan"},
-		{"fact invented", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, ErrCorrupt, "facts.bonus"},
-		{"fact dropped", func(s *Snapshot) { delete(s.Facts, FactCrew); delete(s.Facts, FactVenue) }, ErrCorrupt, "facts"},
-		{"record dropped", func(s *Snapshot) { delete(s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
+		{"fact changed", func(s *Snapshot) { setList(&s.Facts, FactFloorPlan, "forged") }, ErrCorrupt, "facts.floor_plan"},
+		{"fact invented", func(s *Snapshot) { setList(&s.Facts, "bonus", "yes") }, ErrCorrupt, "facts.bonus"},
+		{"fact dropped", func(s *Snapshot) { delList(&s.Facts, FactCrew, FactVenue) }, ErrCorrupt, "facts"},
+		{"record dropped", func(s *Snapshot) { delList(&s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
 		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0]"},
 		{"deadline due forged", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
 		{"deadline met forged", func(s *Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
@@ -489,6 +489,9 @@ func TestRestoreRefusals(t *testing.T) {
 			s := good
 			s.History = slices.Clone(good.History)
 			s.Facts = good.Facts.Clone()
+			for i := range s.History {
+				s.History[i].Facts = s.History[i].Facts.Clone()
+			}
 			s.Deadlines = slices.Clone(good.Deadlines)
 			tt.edit(&s)
 			_, err := Restore(def, s)
@@ -573,7 +576,7 @@ func TestRandomCommands(t *testing.T) {
 		}
 		replay := New(def)
 		for _, e := range in.History() {
-			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
+			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts.Map()}); err != nil {
 				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
 			}
 		}

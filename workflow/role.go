@@ -52,24 +52,6 @@ func roleIndex(r Role) (uint8, bool) {
 	return 0, false
 }
 
-// roleOf is the inverse of roleIndex.
-func roleOf(i uint8) Role {
-	switch i {
-	case 0:
-		return RoleOwner
-	case 1:
-		return RoleStore
-	case 2:
-		return RoleDesigner
-	case 3:
-		return RoleSpecialist
-	case 4:
-		return RolePlatform
-	default:
-		return RoleHeadquarters
-	}
-}
-
 // roleMask is the set of roles rs as bits by roleIndex.
 func roleMask(rs []Role) uint8 {
 	var m uint8

@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -19,8 +18,8 @@ type Snapshot struct {
 	State string `json:"state"`
 	// Seq is the number of steps taken: the length of History.
 	Seq int `json:"seq"`
-	// Facts are the recorded facts.
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the recorded facts, sorted by name.
+	Facts FactList `json:"facts,omitempty"`
 	// Deadlines are the due times, absolute, met or open.
 	Deadlines []Deadline `json:"deadlines,omitempty"`
 	// History is the append-only list of steps, oldest first.
@@ -46,8 +45,9 @@ type Migration struct {
 	To   string `json:"to"`
 	// At is the instant of the move.
 	At time.Time `json:"at"`
-	// Facts are the recorded facts at the move (they carry over unchanged).
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the recorded facts at the move, sorted by name (they carry
+	// over unchanged).
+	Facts FactList `json:"facts,omitempty"`
 	// Deadlines are the deadlines right after the move: the open one, if
 	// any, moved to To with its due time unchanged.
 	Deadlines []Deadline `json:"deadlines,omitempty"`
@@ -82,7 +82,7 @@ func (in *Instance) Snapshot() Snapshot {
 		Version:    in.def.Version(),
 		State:      in.state,
 		Seq:        len(in.history),
-		Facts:      factMap(in.facts),
+		Facts:      withRoom(sortedList(in.facts)),
 		Deadlines:  cloneDeadlines(in.deadlines),
 		History:    in.History(),
 		Migrations: cloneMigrations(in.migrations),
@@ -92,7 +92,7 @@ func (in *Instance) Snapshot() Snapshot {
 func cloneMigrations(ms []Migration) []Migration {
 	ms = slices.Clone(ms)
 	for i := range ms {
-		ms[i].Facts = ms[i].Facts.Clone()
+		ms[i].Facts = slices.Clone(ms[i].Facts)
 		ms[i].Deadlines = slices.Clone(ms[i].Deadlines)
 	}
 	return ms
@@ -114,9 +114,22 @@ func cloneMigrations(ms []Migration) []Migration {
 //     time is refused, and a restore never resets one. Changing a
 //     deadline is therefore a new version of the flow (see Migrate).
 //
-// The work is linear in the size of the snapshot. Restore keeps no
-// reference to the snapshot: later changes to it do not reach the instance.
-func Restore(def *Definition, s Snapshot) (*Instance, error) {
+// The work is linear in the size of the snapshot, and a snapshot of a
+// typical project is restored with one allocation. Restore keeps no
+// reference to the snapshot: later changes to it do not reach the
+// instance. RestoreOwned does the same checks without copying.
+func Restore(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, false) }
+
+// RestoreOwned is Restore for a snapshot the caller hands over, typically
+// one just decoded from storage to serve one request: the instance takes
+// over the snapshot's slices (facts, deadlines, the entries' facts,
+// migrations) instead of copying them, which makes it about twice as
+// cheap. The caller must not use s, or anything reachable from it, after
+// the call, whether it succeeds or not (a refusal changes nothing in s). It
+// checks exactly what Restore checks.
+func RestoreOwned(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, true) }
+
+func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if s.Definition != def.Name() || s.Version != def.Version() {
 		return nil, &VersionError{WantName: def.Name(), WantVersion: def.Version(), GotName: s.Definition, GotVersion: s.Version}
 	}
@@ -127,35 +140,25 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if s.Seq != n {
 		return nil, corrupt("seq", "is %d, but the history has %d steps", s.Seq, n)
 	}
-	total := 0
-	for i := range s.History {
-		total += len(s.History[i].Facts)
+	if !owned {
+		s = cloneSnapshot(s)
 	}
-	if total > math.MaxInt32/2 {
-		return nil, corrupt("history", "is too long")
-	}
-	in := newRestored(n, total, len(s.Facts), len(s.Deadlines))
+	in := newRestored(n)
 	in.def = def
 	dc := deadlineCheck{snap: s.Deadlines, open: -1}
 	// The checkpoint the live history starts from: the initial state, or
 	// the last migration. Before it, steps are checked for shape only.
 	si, live := def.initial, 0
 	state := def.states[si]
-	var past []transition
+	var base FactList
 	if len(s.Migrations) > 0 {
 		if err := checkMigrations(def, s); err != nil {
 			return nil, err
 		}
 		m := &s.Migrations[len(s.Migrations)-1]
-		state, live = "", m.Seq
-		past = make([]transition, live)
-		in.facts = fold(in.facts, sortedFacts(m.Facts))
+		state, live, base = "", m.Seq, m.Facts
 		dc.checkpoint(m.Deadlines)
-		in.migrations = cloneMigrations(s.Migrations)
 	}
-	// The live history's writes are hfacts[liveLo:], after the checkpoint's
-	// facts in in.facts.
-	liveLo := 0
 	if n > indexFrom {
 		in.index = make(map[string]int, n)
 	}
@@ -180,6 +183,8 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
+		case !e.Facts.distinct():
+			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
 		ri, ok := roleIndex(e.Role)
 		if !ok {
@@ -191,9 +196,6 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		}
 		var t *transition
 		if i >= live {
-			if i == live {
-				liveLo = len(in.hfacts)
-			}
 			t = def.from(si, e.Event)
 			switch {
 			case t == nil:
@@ -204,24 +206,14 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
 			si = t.toIdx
-		} else {
-			t = &past[i]
-			t.event, t.from, t.to = e.Event, e.From, e.To
 		}
-		lo := int32(len(in.hfacts))
-		for k, v := range e.Facts {
-			in.hfacts = append(in.hfacts, fact{k, v})
-		}
-		mid := int32(len(in.hfacts))
-		if len(t.records) > 0 {
-			in.hfacts = append(in.hfacts, t.records...)
-		}
-		if i >= live && t.toIdx != t.fromIdx {
+		in.history = append(in.history, record{e: e, t: t, idh: h})
+		if t != nil && t.toIdx != t.fromIdx {
 			dc.leave(t.from, e.At)
 			if spec := def.deadline[t.toIdx]; spec != nil {
 				var from string
 				if spec.From != "" {
-					from = in.restoredFact(liveLo, spec.From)
+					from = factAt(in.history[live:], base, spec.From)
 				}
 				due, err := dueTime(spec, from, e.At)
 				if err != nil {
@@ -230,9 +222,6 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 				dc.enter(t.to, spec.For, due)
 			}
 		}
-		in.history = append(in.history, record{
-			command: e.Command, actor: e.Actor, at: e.At, t: t, lo: lo, mid: mid, idh: h, role: ri,
-		})
 		state, last = e.To, e.At
 	}
 	for ; mi < len(s.Migrations); mi++ {
@@ -246,74 +235,130 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
 	}
-	if n == live {
-		liveLo = len(in.hfacts)
-	}
-	in.facts = fold(in.facts, in.hfacts[liveLo:])
-	if !sameFacts(in.facts, s.Facts) {
-		return nil, factsFault(in.facts, s.Facts)
+	if err := checkFacts(in.history[live:], base, s.Facts); err != nil {
+		return nil, err
 	}
 	if err := dc.finish(state); err != nil {
 		return nil, err
 	}
-	// The deadlines are exactly what the history gives (due times compared
-	// with Equal): keep them as they were written.
-	in.deadlines = append(in.deadlines, s.Deadlines...)
+	// Facts and deadlines are exactly what the history gives (due times
+	// compared with Equal): keep them as they were written.
+	in.facts, in.deadlines, in.migrations = s.Facts, s.Deadlines, s.Migrations
 	in.state, in.si = s.State, si
 	return in, nil
 }
 
-// restoredFact reads key during a restore: the last write of the live
-// history so far, else the checkpoint's facts.
-func (in *Instance) restoredFact(liveLo int, key string) string {
-	if v, ok := lastWrite(in.hfacts[liveLo:], key); ok {
-		return v
+// cloneSnapshot deep-copies s in a few allocations, with room for the
+// instance to grow its facts and deadlines.
+func cloneSnapshot(s Snapshot) Snapshot {
+	writes := 0
+	for i := range s.History {
+		writes += len(s.History[i].Facts)
 	}
-	v, _ := getFact(in.facts, key)
+	c := s
+	c.History = slices.Clone(s.History)
+	chunk := make([]Fact, 0, writes)
+	for i := range c.History {
+		if f := c.History[i].Facts; len(f) > 0 {
+			lo := len(chunk)
+			chunk = append(chunk, f...)
+			c.History[i].Facts = chunk[lo:len(chunk):len(chunk)]
+		}
+	}
+	c.Facts = append(make(FactList, 0, len(s.Facts)+4), s.Facts...)
+	c.Deadlines = append(make([]Deadline, 0, len(s.Deadlines)+1), s.Deadlines...)
+	c.Migrations = cloneMigrations(s.Migrations)
+	return c
+}
+
+// checkFacts checks that want holds exactly the facts that base and then
+// the steps recs wrote: every name written, with the value of its last
+// write. It walks the writes from the last and ticks off want's facts in a
+// bitmask, so it neither allocates nor sorts.
+func checkFacts(recs []record, base, want FactList) error {
+	if len(want) > 64 {
+		if got := foldAll(recs, base); !sameList(got, want) {
+			return factsFault(got, want)
+		}
+		return nil
+	}
+	var seen uint64
+	count := 0
+	ok := true
+	tick := func(f Fact) {
+		for j := range want {
+			if want[j].Name == f.Name {
+				if seen&(1<<j) == 0 {
+					seen |= 1 << j
+					count++
+					ok = ok && want[j].Value == f.Value
+				}
+				return
+			}
+		}
+		ok = false
+	}
+	for i := len(recs) - 1; i >= 0 && ok; i-- {
+		r := &recs[i]
+		for _, f := range r.t.records {
+			tick(f)
+		}
+		for _, f := range r.e.Facts {
+			tick(f)
+		}
+	}
+	for _, f := range base {
+		tick(f)
+	}
+	if !ok || count != len(want) {
+		return factsFault(foldAll(recs, base), want)
+	}
+	return nil
+}
+
+// foldAll returns the facts base and then recs wrote, the last write of a
+// name winning.
+func foldAll(recs []record, base FactList) []Fact {
+	fs := fold(nil, base)
+	for i := range recs {
+		fs = fold(fold(fs, recs[i].e.Facts), recs[i].t.records)
+	}
+	return fs
+}
+
+// factAt is the value of fact key after the last of recs, which follow
+// the checkpoint facts base.
+func factAt(recs []record, base FactList, key string) string {
+	for i := len(recs) - 1; i >= 0; i-- {
+		if v, ok := lastWrite(recs[i].t.records, key); ok {
+			return v
+		}
+		if v, ok := getFact(recs[i].e.Facts, key); ok {
+			return v
+		}
+	}
+	v, _ := getFact(base, key)
 	return v
 }
 
-// A restored instance whose snapshot fits one of two sizes gets its
-// instance, history, facts and deadlines in one allocation, with room for
-// a couple more steps: arenaS for a project restored mid-way, arenaM for
-// longer histories.
-type arenaS struct {
-	in    Instance
-	recs  [12]record
-	hf    [24]fact
-	facts [16]fact
-	dls   [4]Deadline
+// arenaSteps is the history length (plus room for two more steps) up to
+// which a restored instance and its history are one allocation.
+const arenaSteps = 16
+
+type arena struct {
+	in   Instance
+	recs [arenaSteps]record
 }
 
-type arenaM struct {
-	in    Instance
-	recs  [24]record
-	hf    [48]fact
-	facts [32]fact
-	dls   [8]Deadline
-}
-
-// newRestored returns an empty instance with room for n steps, writes
-// command facts, facts facts and deadlines deadlines (and a little more):
-// one allocation when they fit an arena.
-func newRestored(n, writes, facts, deadlines int) *Instance {
-	n, writes, facts, deadlines = n+2, writes+8, facts+2, deadlines+1
-	switch {
-	case n <= 12 && writes <= 24 && facts <= 16 && deadlines <= 4:
-		a := new(arenaS)
-		a.in.history, a.in.hfacts, a.in.facts, a.in.deadlines = a.recs[:0], a.hf[:0], a.facts[:0], a.dls[:0]
-		return &a.in
-	case n <= 24 && writes <= 48 && facts <= 32 && deadlines <= 8:
-		a := new(arenaM)
-		a.in.history, a.in.hfacts, a.in.facts, a.in.deadlines = a.recs[:0], a.hf[:0], a.facts[:0], a.dls[:0]
+// newRestored returns an empty instance with room for n steps, and a
+// couple more.
+func newRestored(n int) *Instance {
+	if n+2 <= arenaSteps {
+		a := new(arena)
+		a.in.history = a.recs[:0]
 		return &a.in
 	}
-	return &Instance{
-		history:   make([]record, 0, n),
-		hfacts:    make([]fact, 0, writes),
-		facts:     make([]fact, 0, facts),
-		deadlines: make([]Deadline, 0, deadlines),
-	}
+	return &Instance{history: make([]record, 0, n+2)}
 }
 
 // seen returns the position of an earlier step with command id (idHash
@@ -327,7 +372,7 @@ func (in *Instance) seen(id string, h uint32, i int) int {
 		return -1
 	}
 	for j := range in.history[:i] {
-		if r := &in.history[j]; r.idh == h && r.command == id {
+		if r := &in.history[j]; r.idh == h && r.e.Command == id {
 			return j
 		}
 	}
@@ -350,6 +395,8 @@ func checkMigrations(def *Definition, s Snapshot) error {
 			return corrupt(path+".fromVersion", "is %d, but the previous migration moved to %d", m.FromVersion, prevVersion)
 		case m.From == "" || m.To == "" || m.At.IsZero():
 			return corrupt(path, "from, to and at are required")
+		case !m.Facts.distinct():
+			return corrupt(path+".facts", "names a fact twice")
 		}
 		prevSeq, prevVersion = m.Seq, m.ToVersion
 	}
@@ -391,19 +438,19 @@ func checkMove(m *Migration, i int, state string, last time.Time) error {
 
 // factsFault names the first fact, by name, where the snapshot's facts and
 // the history's differ.
-func factsFault(got []fact, want Facts) error {
-	for _, f := range sortedFacts(want) {
-		v, ok := getFact(got, f.key)
+func factsFault(got []Fact, want FactList) error {
+	for _, f := range sortedList(want) {
+		v, ok := getFact(got, f.Name)
 		if !ok {
-			return corrupt("facts."+f.key, "was recorded by no step")
+			return corrupt("facts."+f.Name, "was recorded by no step")
 		}
-		if v != f.value {
-			return corrupt("facts."+f.key, "is %q, but the history recorded %q", f.value, v)
+		if v != f.Value {
+			return corrupt("facts."+f.Name, "is %q, but the history recorded %q", f.Value, v)
 		}
 	}
 	for _, f := range got {
-		if _, ok := want[f.key]; !ok {
-			return corrupt("facts", "fact %q recorded by the history is missing", f.key)
+		if _, ok := want.Get(f.Name); !ok {
+			return corrupt("facts", "fact %q recorded by the history is missing", f.Name)
 		}
 	}
 	return corrupt("facts", "differ from the history")
