@@ -89,6 +89,8 @@ type Instance struct {
 	state string
 	// si is the index of state in def.
 	si int
+	// last is the instant of the last step or migration.
+	last time.Time
 	// facts are the recorded facts, in the order each was first written.
 	facts     []Fact
 	deadlines []Deadline
@@ -266,12 +268,8 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 			next = &Deadline{State: t.to, For: spec.For, Due: due}
 		}
 	}
-	dst, err := in.def.step(in.state, cmd.Event)
-	if err != nil {
+	if err := in.def.step(t); err != nil {
 		return Result{}, err
-	}
-	if dst != t.to {
-		return Result{}, fmt.Errorf("%w: fsm moved %q to %q, table says %q", errInternal, cmd.Event, dst, t.to)
 	}
 	// Commit: nothing below can fail.
 	var written FactList
@@ -302,7 +300,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
 	}
-	in.state, in.si = t.to, t.toIdx
+	in.state, in.si, in.last = t.to, t.toIdx, cmd.At
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
 	if len(t.intents) > 0 {
 		r.Intents = slices.Clone(t.intents)
@@ -325,16 +323,7 @@ func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []D
 }
 
 // lastAt is the instant of the last step or migration (zero for none).
-func (in *Instance) lastAt() time.Time {
-	var last time.Time
-	if n := len(in.history); n > 0 {
-		last = in.history[n-1].e.At
-	}
-	if n := len(in.migrations); n > 0 && in.migrations[n-1].At.After(last) {
-		last = in.migrations[n-1].At
-	}
-	return last
-}
+func (in *Instance) lastAt() time.Time { return in.last }
 
 func checkCommand(c Command) error {
 	var f []o2o.FieldError

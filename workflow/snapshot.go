@@ -244,7 +244,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	// Facts and deadlines are exactly what the history gives (due times
 	// compared with Equal): keep them as they were written.
 	in.facts, in.deadlines, in.migrations = s.Facts, s.Deadlines, s.Migrations
-	in.state, in.si = s.State, si
+	in.state, in.si, in.last = s.State, si, last
 	return in, nil
 }
 
