@@ -56,13 +56,13 @@ func BenchmarkFire(b *testing.B) {
 	ctx := context.Background()
 	in := New(def)
 	in.history = make([]record, 0, 32)
-	in.steps = make([]Entry, 0, 32)
+	in.more = make([]Entry, 0, 32)
 	i := 0
 	for b.Loop() {
 		if i == 32 {
 			i = 0
 			in.history = in.history[:0]
-			in.steps = in.steps[:0]
+			in.more = in.more[:0]
 			in.state, in.si, in.last = "a", def.initial, time.Time{}
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {

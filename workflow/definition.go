@@ -35,7 +35,9 @@ type Definition struct {
 	// available holds, per state, its events sorted by name.
 	available [][]string
 	// out holds, per state, its transitions by event name.
-	out       [][]*transition
+	out [][]*transition
+	// all holds every transition, by transition.id.
+	all       []*transition
 	fsmEvents fsm.Events
 	pool      *sync.Pool
 }
@@ -46,6 +48,7 @@ type eventEntry struct {
 }
 
 type transition struct {
+	id      int32 // index in Definition.all
 	event   string
 	from    string
 	fromIdx int
@@ -201,6 +204,13 @@ func Build(spec Spec) (*Definition, error) {
 			ve.Err = o2o.ErrDuplicate
 		}
 		return nil, ve
+	}
+	for _, name := range d.eventNames() {
+		e := d.events[name]
+		for k := range e.trans {
+			e.trans[k].id = int32(len(d.all))
+			d.all = append(d.all, &e.trans[k])
+		}
 	}
 	d.out = make([][]*transition, n)
 	for i := range d.available {

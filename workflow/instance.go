@@ -95,10 +95,12 @@ type Instance struct {
 	facts     []Fact
 	deadlines []Deadline
 	history   []record
-	// steps and hfacts are the free room of the chunks that the entries of
-	// new steps, and their facts, are stored in. Records point into them;
-	// a full chunk is left to its records and a new one started.
-	steps  []Entry
+	// The history's entries: past holds those restored (the snapshot's
+	// own after RestoreOwned), more those fired since. Entries are never
+	// changed once written.
+	past, more []Entry
+	// hfacts is the free room of the chunk the facts of new steps are
+	// stored in; each entry keeps a capped slice of it.
 	hfacts []Fact
 	// migrations lists the moves to newer versions, oldest first. The last
 	// one is the checkpoint the live history is validated from.
@@ -107,15 +109,23 @@ type Instance struct {
 	index map[string]int
 }
 
-// record is one history step: its entry, never changed once written (it
-// lives in a chunk of the instance or, after RestoreOwned, in the
-// snapshot handed over), and the transition it took (nil for a step
-// restored from before a migration).
+// record indexes one history step. It holds no pointers, so building a
+// history costs no GC write barriers.
 type record struct {
-	e *Entry
-	t *transition
-	// idh is idHash(e.Command), to skip most string comparisons in scans.
+	// idh is idHash of the step's command id, to skip most string
+	// comparisons in scans.
 	idh uint32
+	// t is the transition taken, by Definition.all; -1 for a step restored
+	// from before a migration.
+	t int32
+}
+
+// entry returns step i's entry.
+func (in *Instance) entry(i int) *Entry {
+	if i < len(in.past) {
+		return &in.past[i]
+	}
+	return &in.more[i-len(in.past)]
 }
 
 // idHash is a cheap fingerprint of a command id: its length and last
@@ -163,15 +173,10 @@ func (in *Instance) Facts() Facts { return factMap(in.facts) }
 func (in *Instance) History() []Entry {
 	h := make([]Entry, len(in.history))
 	for i := range in.history {
-		h[i] = in.entry(i)
+		h[i] = *in.entry(i)
+		h[i].Facts = sortedList(h[i].Facts)
 	}
 	return h
-}
-
-func (in *Instance) entry(i int) Entry {
-	e := *in.history[i].e
-	e.Facts = sortedList(e.Facts)
-	return e
 }
 
 // Deadlines returns a copy of every deadline, met or open.
@@ -230,7 +235,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	h := idHash(cmd.ID)
 	if i := in.find(cmd.ID, h); i >= 0 {
-		e := in.history[i].e
+		e := in.entry(i)
 		if !sameCommand(e, cmd) {
 			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
 		}
@@ -290,12 +295,9 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	if len(in.steps) == cap(in.steps) {
-		in.steps = make([]Entry, 0, max(1, min(2*cap(in.steps), 16)))
-	}
-	in.steps = append(in.steps, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+	in.more = append(in.more, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
 		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
-	in.history = append(in.history, record{e: &in.steps[len(in.steps)-1], t: t, idh: h})
+	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
@@ -358,7 +360,7 @@ func (in *Instance) find(id string, h uint32) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
-			in.index[in.history[i].e.Command] = i
+			in.index[in.entry(i).Command] = i
 		}
 	}
 	if in.index != nil {
@@ -368,7 +370,7 @@ func (in *Instance) find(id string, h uint32) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if r := &in.history[i]; r.idh == h && r.e.Command == id {
+		if in.history[i].idh == h && in.entry(i).Command == id {
 			return i
 		}
 	}

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"time"
@@ -144,7 +145,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 		s = cloneSnapshot(s)
 	}
 	in := newRestored(n)
-	in.def = def
+	in.def, in.past = def, s.History
 	dc := deadlineCheck{snap: s.Deadlines, open: -1}
 	// The checkpoint the live history starts from: the initial state, or
 	// the last migration. Before it, steps are checked for shape only.
@@ -186,15 +187,12 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 		case !e.Facts.distinct():
 			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
-		ri, ok := roleIndex(e.Role)
-		if !ok {
-			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
-		}
 		h := idHash(e.Command)
 		if j := in.seen(e.Command, h, i); j >= 0 {
 			return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 		}
 		var t *transition
+		tid := int32(-1)
 		if i >= live {
 			t = def.from(si, e.Event)
 			switch {
@@ -202,18 +200,20 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 				return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
 			case e.To != t.to:
 				return nil, corrupt(historyPath(i)+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
-			case t.mask&(1<<ri) == 0:
+			case !slices.Contains(t.roles, e.Role):
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
-			si = t.toIdx
+			si, tid = t.toIdx, t.id
+		} else if !e.Role.Valid() {
+			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
 		}
-		in.history = append(in.history, record{e: e, t: t, idh: h})
+		in.history = append(in.history, record{idh: h, t: tid})
 		if t != nil && t.toIdx != t.fromIdx {
 			dc.leave(t.from, e.At)
 			if spec := def.deadline[t.toIdx]; spec != nil {
 				var from string
 				if spec.From != "" {
-					from = factAt(in.history[live:], base, spec.From)
+					from = in.factAt(live, base, spec.From)
 				}
 				due, err := dueTime(spec, from, e.At)
 				if err != nil {
@@ -235,7 +235,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
 	}
-	if err := checkFacts(in.history[live:], base, s.Facts); err != nil {
+	if err := in.checkFacts(live, base, s.Facts); err != nil {
 		return nil, err
 	}
 	if err := dc.finish(state); err != nil {
@@ -272,25 +272,29 @@ func cloneSnapshot(s Snapshot) Snapshot {
 }
 
 // checkFacts checks that want holds exactly the facts that base and then
-// the steps recs wrote: every name written, with the value of its last
-// write. It walks the writes from the last and ticks off want's facts in a
-// bitmask, so it neither allocates nor sorts.
-func checkFacts(recs []record, base, want FactList) error {
+// the restored steps from live on wrote: every name written, with the
+// value of its last write. It walks the writes from the last and ticks off
+// want's facts in a bitmask, finding each by a mask of the names of its
+// length, so it neither allocates nor sorts.
+func (in *Instance) checkFacts(live int, base, want FactList) error {
 	if len(want) > 64 {
-		if got := foldAll(recs, base); !sameList(got, want) {
+		if got := in.foldAll(live, base); !sameList(got, want) {
 			return factsFault(got, want)
 		}
 		return nil
 	}
+	var byLen [32]uint64
+	for j := range want {
+		byLen[len(want[j].Name)&31] |= 1 << j
+	}
 	var seen uint64
-	count := 0
 	ok := true
 	tick := func(f Fact) {
-		for j := range want {
+		for m := byLen[len(f.Name)&31]; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros64(m)
 			if want[j].Name == f.Name {
 				if seen&(1<<j) == 0 {
 					seen |= 1 << j
-					count++
 					ok = ok && want[j].Value == f.Value
 				}
 				return
@@ -298,42 +302,41 @@ func checkFacts(recs []record, base, want FactList) error {
 		}
 		ok = false
 	}
-	for i := len(recs) - 1; i >= 0 && ok; i-- {
-		r := &recs[i]
-		for _, f := range r.t.records {
+	for i := len(in.history) - 1; i >= live && ok; i-- {
+		for _, f := range in.def.all[in.history[i].t].records {
 			tick(f)
 		}
-		for _, f := range r.e.Facts {
+		for _, f := range in.past[i].Facts {
 			tick(f)
 		}
 	}
 	for _, f := range base {
 		tick(f)
 	}
-	if !ok || count != len(want) {
-		return factsFault(foldAll(recs, base), want)
+	if !ok || bits.OnesCount64(seen) != len(want) {
+		return factsFault(in.foldAll(live, base), want)
 	}
 	return nil
 }
 
-// foldAll returns the facts base and then recs wrote, the last write of a
-// name winning.
-func foldAll(recs []record, base FactList) []Fact {
+// foldAll returns the facts base and then the restored steps from live on
+// wrote, the last write of a name winning.
+func (in *Instance) foldAll(live int, base FactList) []Fact {
 	fs := fold(nil, base)
-	for i := range recs {
-		fs = fold(fold(fs, recs[i].e.Facts), recs[i].t.records)
+	for i := live; i < len(in.history); i++ {
+		fs = fold(fold(fs, in.past[i].Facts), in.def.all[in.history[i].t].records)
 	}
 	return fs
 }
 
-// factAt is the value of fact key after the last of recs, which follow
-// the checkpoint facts base.
-func factAt(recs []record, base FactList, key string) string {
-	for i := len(recs) - 1; i >= 0; i-- {
-		if v, ok := lastWrite(recs[i].t.records, key); ok {
+// factAt is the value of fact key after the restored steps so far, from
+// live on, which follow the checkpoint facts base.
+func (in *Instance) factAt(live int, base FactList, key string) string {
+	for i := len(in.history) - 1; i >= live; i-- {
+		if v, ok := lastWrite(in.def.all[in.history[i].t].records, key); ok {
 			return v
 		}
-		if v, ok := getFact(recs[i].e.Facts, key); ok {
+		if v, ok := getFact(in.past[i].Facts, key); ok {
 			return v
 		}
 	}
@@ -372,7 +375,7 @@ func (in *Instance) seen(id string, h uint32, i int) int {
 		return -1
 	}
 	for j := range in.history[:i] {
-		if r := &in.history[j]; r.idh == h && r.e.Command == id {
+		if in.history[j].idh == h && in.past[j].Command == id {
 			return j
 		}
 	}
