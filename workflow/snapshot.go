@@ -115,17 +115,18 @@ func cloneMigrations(ms []Migration) []Migration {
 //     time is refused, and a restore never resets one. Changing a
 //     deadline is therefore a new version of the flow (see Migrate).
 //
-// The work is linear in the size of the snapshot, and a snapshot of a
-// typical project is restored with one allocation. Restore keeps no
-// reference to the snapshot: later changes to it do not reach the
-// instance. RestoreOwned does the same checks without copying.
+// The work is linear in the size of the snapshot, with no sorting. Restore
+// keeps no reference to the snapshot: it copies it first (a handful of
+// allocations), so later changes to it do not reach the instance.
+// RestoreOwned does the same checks without copying, in one allocation for
+// a typical project.
 func Restore(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, false) }
 
 // RestoreOwned is Restore for a snapshot the caller hands over, typically
 // one just decoded from storage to serve one request: the instance takes
 // over the snapshot's slices (facts, deadlines, the entries' facts,
-// migrations) instead of copying them, which makes it about twice as
-// cheap. The caller must not use s, or anything reachable from it, after
+// migrations) instead of copying them, which makes it two to three times
+// as cheap. The caller must not use s, or anything reachable from it, after
 // the call, whether it succeeds or not (a refusal changes nothing in s). It
 // checks exactly what Restore checks.
 func RestoreOwned(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, true) }
