@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/looplab/fsm"
 )
@@ -55,14 +56,14 @@ func BenchmarkFire(b *testing.B) {
 	ctx := context.Background()
 	in := New(def)
 	in.history = make([]record, 0, 32)
-	in.hfacts = make([]fact, 0, 32)
+	in.more = make([]Entry, 0, 32)
 	i := 0
 	for b.Loop() {
 		if i == 32 {
 			i = 0
 			in.history = in.history[:0]
-			in.hfacts = in.hfacts[:0]
-			in.state = "a"
+			in.more = in.more[:0]
+			in.state, in.si, in.last = "a", def.initial, time.Time{}
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {
 			b.Fatal(err)
@@ -91,6 +92,30 @@ func BenchmarkRestoreFire(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		in, err := Restore(def, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := in.Fire(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRestoreOwnedFire is BenchmarkRestoreFire with RestoreOwned: the
+// instance takes over the snapshot, as when it was just decoded for this
+// request. The only part of it a restored instance writes to is the
+// deadlines, so each round hands over a fresh copy of them (copied inside
+// the timed loop, to the benchmark's cost).
+func BenchmarkRestoreOwnedFire(b *testing.B) {
+	def, s, _ := restoreSnapshot(b)
+	c := decorationJourney()[10].cmd
+	ctx := context.Background()
+	dls := make([]Deadline, len(s.Deadlines))
+	for b.Loop() {
+		own := s
+		copy(dls, s.Deadlines)
+		own.Deadlines = dls[:len(dls):len(dls)]
+		in, err := RestoreOwned(def, own)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -175,6 +200,49 @@ func BenchmarkAvailableFSM(b *testing.B) {
 	for b.Loop() {
 		if len(f.AvailableTransitions()) != 3 {
 			b.Fatal("available")
+		}
+	}
+}
+
+// BenchmarkRestore is the validated restore of BenchmarkRestoreFire alone.
+func BenchmarkRestore(b *testing.B) {
+	def, s, _ := restoreSnapshot(b)
+	for b.Loop() {
+		if _, err := Restore(def, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRangeFactMaps ranges over the same facts held in one map per
+// entry, as Entry.Facts was before it became a FactList: that alone costs
+// more than a looplab/fsm Event, which ruled maps out of snapshots.
+func BenchmarkRangeFactMaps(b *testing.B) {
+	_, s, _ := restoreSnapshot(b)
+	maps := make([]Facts, len(s.History))
+	for i := range s.History {
+		maps[i] = s.History[i].Facts.Map()
+	}
+	n := 0
+	for b.Loop() {
+		for _, m := range maps {
+			for k := range m {
+				n += len(k)
+			}
+		}
+	}
+	if n == 0 {
+		b.Fatal("no facts")
+	}
+}
+
+// BenchmarkRestoreOwned is the validated restore of BenchmarkRestoreOwnedFire
+// alone (a restore without a step writes nothing, so s is reused).
+func BenchmarkRestoreOwned(b *testing.B) {
+	def, s, _ := restoreSnapshot(b)
+	for b.Loop() {
+		if _, err := RestoreOwned(def, s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

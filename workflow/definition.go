@@ -34,6 +34,10 @@ type Definition struct {
 	events   map[string]*eventEntry
 	// available holds, per state, its events sorted by name.
 	available [][]string
+	// out holds, per state, its transitions by event name.
+	out [][]*transition
+	// all holds every transition, by transition.id.
+	all       []*transition
 	fsmEvents fsm.Events
 	pool      *sync.Pool
 }
@@ -44,14 +48,16 @@ type eventEntry struct {
 }
 
 type transition struct {
+	id      int32 // index in Definition.all
 	event   string
 	from    string
 	fromIdx int
 	to      string
 	toIdx   int
 	roles   []Role
+	mask    uint8 // roles as bits by roleIndex
 	guards  []guardRef
-	records []fact
+	records []Fact
 	intents []Intent
 }
 
@@ -163,11 +169,11 @@ func Build(spec Spec) (*Definition, error) {
 			entry = &eventEntry{name: e.Name}
 			d.events[e.Name] = entry
 		}
-		records := make([]fact, 0, len(e.Records))
+		records := make([]Fact, 0, len(e.Records))
 		for k, v := range e.Records {
-			records = append(records, fact{k, v})
+			records = append(records, Fact{k, v})
 		}
-		slices.SortFunc(records, func(a, b fact) int { return strings.Compare(a.key, b.key) })
+		slices.SortFunc(records, func(a, b Fact) int { return strings.Compare(a.Name, b.Name) })
 		for k, src := range e.From {
 			fromIdx, ok := d.stateIdx[src]
 			if !ok {
@@ -184,7 +190,7 @@ func Build(spec Spec) (*Definition, error) {
 			}
 			entry.trans = append(entry.trans, transition{
 				event: e.Name, from: src, fromIdx: fromIdx, to: e.To, toIdx: toIdx,
-				roles: slices.Clone(e.Roles), guards: guards, records: records, intents: e.Intents,
+				roles: slices.Clone(e.Roles), mask: roleMask(e.Roles), guards: guards, records: records, intents: e.Intents,
 			})
 			d.available[fromIdx] = append(d.available[fromIdx], e.Name)
 		}
@@ -199,8 +205,17 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		return nil, ve
 	}
+	for _, name := range d.eventNames() {
+		e := d.events[name]
+		for k := range e.trans {
+			e.trans[k].id = int32(len(d.all))
+			d.all = append(d.all, &e.trans[k])
+		}
+	}
+	d.out = make([][]*transition, n)
 	for i := range d.available {
 		slices.Sort(d.available[i])
+		d.out[i] = d.outgoing(i)
 	}
 	d.buildFSM()
 	return d, nil
@@ -322,6 +337,17 @@ func (d *Definition) Roles(state, event string) []Role {
 	return slices.Clone(t.roles)
 }
 
+// from returns the transition for event out of state index si, or nil. It
+// compares names instead of hashing: a state has a few events only.
+func (d *Definition) from(si int, event string) *transition {
+	for _, t := range d.out[si] {
+		if t.event == event {
+			return t
+		}
+	}
+	return nil
+}
+
 func (d *Definition) lookup(state, event string) *transition {
 	e := d.events[event]
 	if e == nil {
@@ -335,21 +361,26 @@ func (d *Definition) lookup(state, event string) *transition {
 	return nil
 }
 
-// step moves from state through event with looplab/fsm, reusing a pooled
-// machine. Its context is never cancellable and it has no callbacks, so it
-// cannot deadlock or get stuck. A self-transition, which looplab reports as
-// NoTransitionError, is normalised to success.
-func (d *Definition) step(from, event string) (string, error) {
+// step takes t with looplab/fsm, reusing a pooled machine set to t.from.
+// The machines are built from the same table as t, so where Event succeeds
+// it lands in t.to (the state is not read back: that would take one more
+// lock). Its context is never cancellable and it has no callbacks, so it
+// cannot deadlock or get stuck. A self-transition, which looplab reports
+// as NoTransitionError, is normalised to success.
+//
+// Pools per state, handing a machine on to the pool of t.to to save the
+// SetState, were tried and dropped: flows run one way, so the pools of
+// early states run dry and every step then builds a new machine.
+func (d *Definition) step(t *transition) error {
 	m := d.pool.Get().(*fsm.FSM)
 	defer d.pool.Put(m)
-	m.SetState(from)
-	err := m.Event(context.Background(), event)
-	if err != nil {
+	m.SetState(t.from)
+	if err := m.Event(context.Background(), t.event); err != nil {
 		if _, ok := err.(fsm.NoTransitionError); !ok {
-			return "", fmt.Errorf("%w: fsm: %v", errInternal, err)
+			return fmt.Errorf("%w: fsm: %v", errInternal, err)
 		}
 	}
-	return m.Current(), nil
+	return nil
 }
 
 // MarshalJSON writes the definition's Spec.

@@ -65,8 +65,17 @@
 // nothing and refuses a snapshot of another definition or version
 // ([*VersionError]) or one whose state, facts, deadlines or history disagree
 // ([ErrCorrupt], naming the field). Its work is linear in the snapshot's
-// size: the facts of the whole history are kept flat, in one slice, and
-// checked against the snapshot's facts once.
+// size, with no sorting and, for a typical project, one allocation. Facts
+// travel as a [FactList] (a JSON object, as a map would be, but a slice in
+// memory), because ranging over one map per history entry alone would cost
+// more than a looplab Event.
+//
+// Restore copies the snapshot. [RestoreOwned] runs the same checks but
+// takes the snapshot over instead, for the usual request that decodes a
+// snapshot, restores it, fires one command and stores the new snapshot:
+// the caller must not touch the snapshot afterwards. Restoring a 10-step
+// project that way and firing one command costs about four looplab Events
+// (see BenchmarkRestoreOwnedFire); Fire alone costs about 1.3.
 //
 // # Versions and migration
 //

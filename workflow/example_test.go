@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -76,6 +77,37 @@ func ExampleRestore() {
 	// applied 1 <nil>
 	// 2025-03-03T09:00:00+08:00
 	// snapshot is for decoration v1, definition is decoration v2
+}
+
+// Serving one request: decode the stored snapshot, hand it over to
+// RestoreOwned (it is not used again), fire the command, store the new
+// snapshot.
+func ExampleRestoreOwned() {
+	def, _ := workflow.Decoration()
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
+	stored := []byte(`{"definition":"decoration","version":1,"state":"applied","seq":1,` +
+		`"facts":{"venue":"online"},` +
+		`"deadlines":[{"state":"applied","for":"free on-site measurement (量房) within 48h of applying","due":"2025-03-03T09:00:00+08:00"}],` +
+		`"history":[{"seq":1,"command":"1","event":"apply","actor":"o","role":"owner","from":"new","to":"applied","at":"2025-03-01T09:00:00+08:00","facts":{"venue":"online"}}]}`)
+
+	var s workflow.Snapshot
+	if err := json.Unmarshal(stored, &s); err != nil {
+		fmt.Println(err)
+		return
+	}
+	project, err := workflow.RestoreOwned(def, s)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := project.Fire(context.Background(), workflow.Command{ID: "2", Event: "measure", Actor: "store-1",
+		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}})
+	fmt.Println(r.From, "->", r.To, err)
+	next, _ := json.Marshal(project.Snapshot())
+	fmt.Println(len(next) > len(stored), project.Deadlines()[0].Late(t0.Add(30*time.Hour)))
+	// Output:
+	// applied -> measured <nil>
+	// true false
 }
 
 // A flow loaded from JSON, as an ERP would keep it in its database.

@@ -1,113 +1,210 @@
 package workflow
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
-// fact is one recorded fact. Instances keep their facts flat, as sorted
-// slices of fact, rather than as maps: a restore then costs one allocation
-// for every fact of the history instead of one map per step.
-type fact struct{ key, value string }
-
-func compareKey(f fact, key string) int { return strings.Compare(f.key, key) }
-
-// getFact looks key up in fs, sorted by key.
-func getFact(fs []fact, key string) (string, bool) {
-	i, ok := slices.BinarySearchFunc(fs, key, compareKey)
-	if !ok {
-		return "", false
-	}
-	return fs[i].value, true
+// Fact is one recorded fact: a name and its text value.
+type Fact struct {
+	Name  string
+	Value string
 }
 
-// setFact records key=value in fs, sorted by key, and returns fs.
-func setFact(fs []fact, key, value string) []fact {
-	i, ok := slices.BinarySearchFunc(fs, key, compareKey)
-	if ok {
-		fs[i].value = value
+// FactList is a list of facts with distinct names, as a history entry and a
+// snapshot carry them. Its JSON form is an object, {"name": "value", ...},
+// written with names sorted, exactly as a Facts map is; decoding sorts by
+// name. A list rather than a map keeps restoring a snapshot cheap: reading
+// a list costs next to nothing, ranging over a map several times more than
+// a looplab/fsm Event (see BenchmarkRangeFacts).
+//
+// Instances keep their facts the same way, flat, in the order each name was
+// first written: a flow's few dozen facts are found faster by a linear scan
+// (most names differ in length, which is compared first) than by hashing.
+type FactList []Fact
+
+// List returns f as a FactList sorted by name (nil when empty).
+func (f Facts) List() FactList {
+	if len(f) == 0 {
+		return nil
+	}
+	return FactList(sortedFacts(f))
+}
+
+// Get returns the value of the fact name.
+func (l FactList) Get(name string) (string, bool) { return getFact(l, name) }
+
+// Map returns l as a Facts map (nil when empty).
+func (l FactList) Map() Facts { return factMap(l) }
+
+// Clone returns a copy of l.
+func (l FactList) Clone() FactList { return slices.Clone(l) }
+
+// MarshalJSON writes l as a JSON object with names sorted.
+func (l FactList) MarshalJSON() ([]byte, error) { return json.Marshal(factMap(l)) }
+
+// UnmarshalJSON reads a JSON object of text values, strictly, sorted by
+// name.
+func (l *FactList) UnmarshalJSON(data []byte) error {
+	var m Facts
+	if err := o2o.DecodeJSON(data, &m); err != nil {
+		return err
+	}
+	*l = withRoom(m.List())
+	return nil
+}
+
+// distinct reports whether the names of l are distinct.
+func (l FactList) distinct() bool {
+	if len(l) <= 8 {
+		for i := 1; i < len(l); i++ {
+			for j := range i {
+				if l[i].Name == l[j].Name {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	seen := make(map[string]struct{}, len(l))
+	for _, f := range l {
+		if _, dup := seen[f.Name]; dup {
+			return false
+		}
+		seen[f.Name] = struct{}{}
+	}
+	return true
+}
+
+// getFact looks key up in fs.
+func getFact(fs []Fact, key string) (string, bool) {
+	for i := range fs {
+		if fs[i].Name == key {
+			return fs[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// setFact records key=value in fs and returns fs.
+func setFact(fs []Fact, key, value string) []Fact {
+	for i := range fs {
+		if fs[i].Name == key {
+			fs[i].Value = value
+			return fs
+		}
+	}
+	return append(fs, Fact{key, value})
+}
+
+// fold records every write of log in fs, in order (the last write of a key
+// wins), and returns fs. Beyond foldLinear facts it indexes the keys in a
+// map, so that a huge (forged) snapshot costs linear time, not quadratic.
+func fold(fs []Fact, log []Fact) []Fact {
+	if len(fs)+len(log) <= foldLinear {
+		for _, f := range log {
+			fs = setFact(fs, f.Name, f.Value)
+		}
 		return fs
 	}
-	return slices.Insert(fs, i, fact{key, value})
+	idx := make(map[string]int, len(fs)+len(log))
+	for i, f := range fs {
+		idx[f.Name] = i
+	}
+	for _, f := range log {
+		if i, ok := idx[f.Name]; ok {
+			fs[i].Value = f.Value
+			continue
+		}
+		idx[f.Name] = len(fs)
+		fs = append(fs, f)
+	}
+	return fs
 }
 
+// foldLinear is the number of facts up to which fold scans instead of
+// hashing.
+const foldLinear = 64
+
 // factMap returns fs as Facts (nil when empty).
-func factMap(fs []fact) Facts {
+func factMap(fs []Fact) Facts {
 	if len(fs) == 0 {
 		return nil
 	}
 	m := make(Facts, len(fs))
 	for _, f := range fs {
-		m[f.key] = f.value
+		m[f.Name] = f.Value
 	}
 	return m
 }
 
-// sortedFacts returns m as a sorted slice.
-func sortedFacts(m Facts) []fact {
-	fs := make([]fact, 0, len(m))
+// sortedFacts returns m as a slice sorted by key.
+func sortedFacts(m Facts) []Fact {
+	fs := make([]Fact, 0, len(m))
 	for k, v := range m {
-		fs = append(fs, fact{k, v})
+		fs = append(fs, Fact{k, v})
 	}
-	slices.SortFunc(fs, func(a, b fact) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(fs, func(a, b Fact) int { return strings.Compare(a.Name, b.Name) })
 	return fs
 }
 
-// sameFacts reports whether the flat facts fs hold exactly m.
-func sameFacts(fs []fact, m Facts) bool {
-	if len(fs) != len(m) {
+// sortedList returns a copy of fs sorted by name, nil when empty.
+func sortedList(fs []Fact) FactList {
+	if len(fs) == 0 {
+		return nil
+	}
+	l := slices.Clone(fs)
+	slices.SortFunc(l, func(a, b Fact) int { return strings.Compare(a.Name, b.Name) })
+	return l
+}
+
+// withRoom returns l with room for a few more facts: an instance restored
+// by RestoreOwned records its next facts in place.
+func withRoom(l FactList) FactList {
+	if len(l) == 0 {
+		return l
+	}
+	return append(make(FactList, 0, len(l)+4), l...)
+}
+
+// sameList reports whether fs and l, each with distinct names, hold the
+// same facts: as many, and each of fs in l with the same value.
+func sameList(fs []Fact, l FactList) bool {
+	if len(fs) != len(l) {
 		return false
 	}
+	if len(l) > foldLinear {
+		return sameFacts(fs, l.Map())
+	}
 	for _, f := range fs {
-		if v, ok := m[f.key]; !ok || v != f.value {
+		if v, ok := getFact(l, f.Name); !ok || v != f.Value {
 			return false
 		}
 	}
 	return true
 }
 
-// settle turns log, facts in the order they were written, into the facts
-// as they stand: sorted by key, the last write of each key winning. It
-// sorts positions rather than facts (no pointers move while sorting) and
-// returns a fresh slice with room for a few more facts.
-func settle(log []fact) []fact {
-	var buf [64]uint16
-	pos := buf[:0]
-	if len(log) > len(buf) {
-		pos = make([]uint16, 0, len(log))
+// sameFacts reports whether fs, with distinct keys, holds exactly m.
+func sameFacts(fs []Fact, m Facts) bool {
+	if len(fs) != len(m) {
+		return false
 	}
-	if len(log) > 1<<16 {
-		// Far beyond any real flow; fall back to inserting one by one.
-		out := make([]fact, 0, len(log))
-		for _, f := range log {
-			out = setFact(out, f.key, f.value)
+	for _, f := range fs {
+		if v, ok := m[f.Name]; !ok || v != f.Value {
+			return false
 		}
-		return out
 	}
-	for i := range log {
-		pos = append(pos, uint16(i))
-	}
-	slices.SortFunc(pos, func(a, b uint16) int {
-		if c := strings.Compare(log[a].key, log[b].key); c != 0 {
-			return c
-		}
-		return int(a) - int(b)
-	})
-	out := make([]fact, 0, len(log)+4)
-	for i, p := range pos {
-		if i+1 < len(pos) && log[pos[i+1]].key == log[p].key {
-			continue
-		}
-		out = append(out, log[p])
-	}
-	return out
+	return true
 }
 
 // lastWrite returns the last value written for key in log.
-func lastWrite(log []fact, key string) (string, bool) {
+func lastWrite(log []Fact, key string) (string, bool) {
 	for i := len(log) - 1; i >= 0; i-- {
-		if log[i].key == key {
-			return log[i].value, true
+		if log[i].Name == key {
+			return log[i].Value, true
 		}
 	}
 	return "", false

@@ -10,7 +10,8 @@ import (
 )
 
 // FuzzRestore feeds arbitrary snapshots to Restore: it must never panic,
-// refusals wrap o2o.ErrInvalid, and an accepted snapshot round-trips.
+// refusals wrap o2o.ErrInvalid, an accepted snapshot round-trips, and
+// RestoreOwned decides exactly as Restore does.
 func FuzzRestore(f *testing.F) {
 	def, err := Decoration()
 	if err != nil {
@@ -35,11 +36,18 @@ func FuzzRestore(f *testing.F) {
 			return
 		}
 		in, err := Restore(def, s)
+		owned, oerr := RestoreOwned(def, deepSnapshot(s))
+		if (err == nil) != (oerr == nil) || (err != nil && err.Error() != oerr.Error()) {
+			t.Fatalf("Restore: %v; RestoreOwned: %v", err, oerr)
+		}
 		if err != nil {
 			if !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("error does not wrap ErrInvalid: %v", err)
 			}
 			return
+		}
+		if diff := cmp.Diff(in.Snapshot(), owned.Snapshot()); diff != "" {
+			t.Fatalf("Restore and RestoreOwned differ (-copy +owned):\n%s", diff)
 		}
 		b, err := json.Marshal(in.Snapshot())
 		if err != nil {

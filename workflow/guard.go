@@ -10,15 +10,15 @@ import (
 // view reads facts as they would be after a command: the event's own
 // records win over the command's facts, which win over the instance's.
 type view struct {
-	inst []fact
+	inst []Fact
 	cmd  Facts
-	rec  []fact
+	rec  []Fact
 }
 
 func (v view) get(key string) (string, bool) {
 	for _, f := range v.rec {
-		if f.key == key {
-			return f.value, true
+		if f.Name == key {
+			return f.Value, true
 		}
 	}
 	if s, ok := v.cmd[key]; ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -93,4 +94,20 @@ func ids(n int) []string {
 		out[i] = fmt.Sprintf("cmd-%d", i)
 	}
 	return out
+}
+
+// setList sets name to value in l.
+func setList(l *FactList, name, value string) {
+	for i := range *l {
+		if (*l)[i].Name == name {
+			(*l)[i].Value = value
+			return
+		}
+	}
+	*l = append(*l, Fact{name, value})
+}
+
+// delList removes names from l.
+func delList(l *FactList, names ...string) {
+	*l = slices.DeleteFunc(*l, func(f Fact) bool { return slices.Contains(names, f.Name) })
 }

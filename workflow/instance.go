@@ -53,9 +53,9 @@ type Entry struct {
 	From    string    `json:"from"`
 	To      string    `json:"to"`
 	At      time.Time `json:"at"`
-	// Facts are the facts the command brought (the event's own records are
-	// in the definition).
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the facts the command brought, sorted by name (the event's
+	// own records are in the definition).
+	Facts FactList `json:"facts,omitempty"`
 }
 
 // Deadline is the due time for leaving a state, as an absolute instant, so
@@ -87,13 +87,21 @@ func (d Deadline) Late(at time.Time) bool {
 type Instance struct {
 	def   *Definition
 	state string
-	// facts are the recorded facts, sorted by key.
-	facts     []fact
+	// si is the index of state in def.
+	si int
+	// last is the instant of the last step or migration.
+	last time.Time
+	// facts are the recorded facts, in the order each was first written.
+	facts     []Fact
 	deadlines []Deadline
 	history   []record
-	// hfacts holds the facts each step wrote, flat and in order: step i's
-	// command brought hfacts[lo:mid], its event recorded hfacts[mid:hi].
-	hfacts []fact
+	// The history's entries: past holds those restored (the snapshot's
+	// own after RestoreOwned), more those fired since. Entries are never
+	// changed once written.
+	past, more []Entry
+	// hfacts is the free room of the chunk the facts of new steps are
+	// stored in; each entry keeps a capped slice of it.
+	hfacts []Fact
 	// migrations lists the moves to newer versions, oldest first. The last
 	// one is the checkpoint the live history is validated from.
 	migrations []Migration
@@ -101,13 +109,40 @@ type Instance struct {
 	index map[string]int
 }
 
-// record is one history step, stored flat.
+// record indexes one history step. It holds no pointers, so building a
+// history costs no GC write barriers.
 type record struct {
-	command, event, actor string
-	role                  Role
-	from, to              string
-	at                    time.Time
-	lo, mid, hi           int32
+	// idh is idHash of the step's command id, to skip most string
+	// comparisons in scans.
+	idh uint32
+	// t is the transition taken, by Definition.all; -1 for a step restored
+	// from before a migration.
+	t int32
+}
+
+// entry returns step i's entry.
+func (in *Instance) entry(i int) *Entry {
+	if i < len(in.past) {
+		return &in.past[i]
+	}
+	return &in.more[i-len(in.past)]
+}
+
+// idHash is a cheap fingerprint of a command id: its length and last
+// bytes, where ids in a sequence usually differ.
+func idHash(id string) uint32 {
+	n := len(id)
+	h := uint32(n) << 24
+	if n > 0 {
+		h ^= uint32(id[n-1])
+	}
+	if n > 1 {
+		h ^= uint32(id[n-2]) << 8
+	}
+	if n > 2 {
+		h ^= uint32(id[n-3]) << 16
+	}
+	return h
 }
 
 // indexFrom is the history length above which command ids are indexed in a
@@ -116,7 +151,7 @@ const indexFrom = 32
 
 // New returns an instance of def in its initial state.
 func New(def *Definition) *Instance {
-	return &Instance{def: def, state: def.Initial()}
+	return &Instance{def: def, state: def.Initial(), si: def.initial}
 }
 
 // Definition returns the definition the instance runs on.
@@ -138,19 +173,22 @@ func (in *Instance) Facts() Facts { return factMap(in.facts) }
 func (in *Instance) History() []Entry {
 	h := make([]Entry, len(in.history))
 	for i := range in.history {
-		h[i] = in.entry(i)
+		h[i] = *in.entry(i)
+		h[i].Facts = sortedList(h[i].Facts)
 	}
 	return h
 }
 
-func (in *Instance) entry(i int) Entry {
-	r := &in.history[i]
-	return Entry{Seq: i + 1, Command: r.command, Event: r.event, Actor: r.actor, Role: r.role,
-		From: r.from, To: r.to, At: r.at, Facts: factMap(in.hfacts[r.lo:r.mid])}
-}
-
 // Deadlines returns a copy of every deadline, met or open.
-func (in *Instance) Deadlines() []Deadline { return slices.Clone(in.deadlines) }
+func (in *Instance) Deadlines() []Deadline { return cloneDeadlines(in.deadlines) }
+
+// cloneDeadlines copies ds, nil when empty.
+func cloneDeadlines(ds []Deadline) []Deadline {
+	if len(ds) == 0 {
+		return nil
+	}
+	return slices.Clone(ds)
+}
 
 // Migrations returns a copy of the instance's migrations, oldest first.
 func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrations) }
@@ -158,8 +196,9 @@ func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrati
 // Can reports whether role may fire event now by the table and roles
 // (guards are not checked). It does not allocate.
 func (in *Instance) Can(event string, role Role) bool {
-	t := in.def.lookup(in.state, event)
-	return t != nil && slices.Contains(t.roles, role)
+	t := in.def.from(in.si, event)
+	ri, ok := roleIndex(role)
+	return t != nil && ok && t.mask&(1<<ri) != 0
 }
 
 // Available returns the events that may fire from the current state, sorted.
@@ -194,23 +233,24 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if err := checkCommand(cmd); err != nil {
 		return Result{}, err
 	}
-	if i := in.find(cmd.ID); i >= 0 {
-		e := &in.history[i]
-		if !in.sameCommand(i, cmd) {
-			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.event, ErrConflict)
+	h := idHash(cmd.ID)
+	if i := in.find(cmd.ID, h); i >= 0 {
+		e := in.entry(i)
+		if !sameCommand(e, cmd) {
+			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
 		}
-		return Result{Event: e.event, From: e.from, To: e.to, Seq: i + 1, AlreadyApplied: true}, nil
+		return Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true}, nil
 	}
 	if last := in.lastAt(); cmd.At.Before(last) {
 		return Result{}, o2o.Invalidf("at", "%s is before the previous step at %s",
 			cmd.At.Format(time.RFC3339), last.Format(time.RFC3339))
 	}
-	t := in.def.lookup(in.state, cmd.Event)
+	t := in.def.from(in.si, cmd.Event)
 	if t == nil {
 		_, known := in.def.events[cmd.Event]
 		return Result{}, &TransitionError{Event: cmd.Event, State: in.state, Known: known}
 	}
-	if !slices.Contains(t.roles, cmd.Role) {
+	if ri, _ := roleIndex(cmd.Role); t.mask&(1<<ri) == 0 { // checkCommand checked the role
 		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
@@ -222,43 +262,47 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	var next *Deadline
 	if t.toIdx != t.fromIdx {
 		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			due, err := dueTime(spec, v.get, cmd.At)
+			var from string
+			if spec.From != "" {
+				from, _ = v.get(spec.From)
+			}
+			due, err := dueTime(spec, from, cmd.At)
 			if err != nil {
 				return Result{}, o2o.Prefix("facts", err)
 			}
 			next = &Deadline{State: t.to, For: spec.For, Due: due}
 		}
 	}
-	dst, err := in.def.step(in.state, cmd.Event)
-	if err != nil {
+	if err := in.def.step(t); err != nil {
 		return Result{}, err
 	}
-	if dst != t.to {
-		return Result{}, fmt.Errorf("%w: fsm moved %q to %q, table says %q", errInternal, cmd.Event, dst, t.to)
-	}
 	// Commit: nothing below can fail.
-	lo := int32(len(in.hfacts))
-	for k, val := range cmd.Facts {
-		in.hfacts = append(in.hfacts, fact{k, val})
-		in.facts = setFact(in.facts, k, val)
+	var written FactList
+	if n := len(cmd.Facts); n > 0 {
+		if cap(in.hfacts)-len(in.hfacts) < n {
+			in.hfacts = make([]Fact, 0, max(n, min(2*cap(in.hfacts), 64)))
+		}
+		lo := len(in.hfacts)
+		for k, val := range cmd.Facts {
+			in.hfacts = append(in.hfacts, Fact{k, val})
+			in.facts = setFact(in.facts, k, val)
+		}
+		written = in.hfacts[lo:len(in.hfacts):len(in.hfacts)]
 	}
-	mid := int32(len(in.hfacts))
-	in.hfacts = append(in.hfacts, t.records...)
-	for _, f := range t.records {
-		in.facts = setFact(in.facts, f.key, f.value)
+	if len(t.records) > 0 {
+		in.facts = fold(in.facts, t.records)
 	}
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	in.history = append(in.history, record{
-		command: cmd.ID, event: cmd.Event, actor: cmd.Actor, role: cmd.Role,
-		from: t.from, to: t.to, at: cmd.At, lo: lo, mid: mid, hi: int32(len(in.hfacts)),
-	})
+	in.more = append(in.more, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
+	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
 	}
-	in.state = t.to
+	in.state, in.si, in.last = t.to, t.toIdx, cmd.At
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
 	if len(t.intents) > 0 {
 		r.Intents = slices.Clone(t.intents)
@@ -281,16 +325,7 @@ func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []D
 }
 
 // lastAt is the instant of the last step or migration (zero for none).
-func (in *Instance) lastAt() time.Time {
-	var last time.Time
-	if n := len(in.history); n > 0 {
-		last = in.history[n-1].at
-	}
-	if n := len(in.migrations); n > 0 && in.migrations[n-1].At.After(last) {
-		last = in.migrations[n-1].At
-	}
-	return last
-}
+func (in *Instance) lastAt() time.Time { return in.last }
 
 func checkCommand(c Command) error {
 	var f []o2o.FieldError
@@ -315,18 +350,17 @@ func checkCommand(c Command) error {
 	return nil
 }
 
-func (in *Instance) sameCommand(i int, c Command) bool {
-	e := &in.history[i]
-	return e.event == c.Event && e.actor == c.Actor && e.role == c.Role && e.at.Equal(c.At) &&
-		sameFacts(in.hfacts[e.lo:e.mid], c.Facts)
+func sameCommand(e *Entry, c Command) bool {
+	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
+		sameFacts(e.Facts, c.Facts)
 }
 
 // find returns the history position of command id, or -1.
-func (in *Instance) find(id string) int {
+func (in *Instance) find(id string, h uint32) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
-			in.index[in.history[i].command] = i
+			in.index[in.entry(i).Command] = i
 		}
 	}
 	if in.index != nil {
@@ -336,19 +370,18 @@ func (in *Instance) find(id string) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if in.history[i].command == id {
+		if in.history[i].idh == h && in.entry(i).Command == id {
 			return i
 		}
 	}
 	return -1
 }
 
-// dueTime is when a deadline entered at at falls due, reading the fact it
-// counts from (if any) through get.
-func dueTime(spec *DeadlineSpec, get func(string) (string, bool), at time.Time) (time.Time, error) {
+// dueTime is when a deadline entered at at falls due; s is the value of
+// the fact it counts from, if it names one.
+func dueTime(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
 	from := at
 	if spec.From != "" {
-		s, _ := get(spec.From)
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			return time.Time{}, o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)

@@ -26,7 +26,7 @@ func TestDecorationJourney(t *testing.T) {
 	from := def.Initial()
 	for i, e := range h {
 		want := Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
-			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts}
+			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts.List()}
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Errorf("entry %d (-want +got):\n%s", i, diff)
 		}
@@ -428,9 +428,9 @@ func TestSnapshotIsACopy(t *testing.T) {
 	def := mustDecoration(t)
 	in := run(t, def, decorationJourney()[:3])
 	s := in.Snapshot()
-	s.History[0].Facts[FactVenue] = "moon"
-	s.Facts[FactVenue] = "moon"
-	if v, _ := in.Fact(FactVenue); v != "online" {
+	s.History[0].Facts[0].Value = "moon"
+	s.Facts[slices.IndexFunc(s.Facts, func(f Fact) bool { return f.Name == FactVenue })].Value = "moon"
+	if v, _ := in.Fact(FactVenue); v != "online" || in.History()[0].Facts[0].Value != "online" {
 		t.Error("snapshot aliases the instance")
 	}
 	r, err := Restore(def, in.Snapshot())
@@ -438,8 +438,8 @@ func TestSnapshotIsACopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	s2 := in.Snapshot()
-	s2.History[0].Facts[FactVenue] = "moon"
-	if r.History()[0].Facts[FactVenue] != "online" {
+	s2.History[0].Facts[0].Value = "moon"
+	if v, _ := r.History()[0].Facts.Get(FactVenue); v != "online" {
 		t.Error("restore aliases the snapshot")
 	}
 }
@@ -465,10 +465,10 @@ func TestRestoreRefusals(t *testing.T) {
 		{"time goes back", func(s *Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, ErrCorrupt, "history[4].at"},
 		{"repeated command", func(s *Snapshot) { s.History[4].Command = "c1" }, ErrCorrupt, "history[4].command"},
 		{"missing actor", func(s *Snapshot) { s.History[1].Actor = "" }, ErrCorrupt, "history[1]"},
-		{"fact changed", func(s *Snapshot) { s.Facts[FactFloorPlan] = "forged" }, ErrCorrupt, "facts.floor_plan"},
-		{"fact invented", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, ErrCorrupt, "facts.bonus"},
-		{"fact dropped", func(s *Snapshot) { delete(s.Facts, FactCrew); delete(s.Facts, FactVenue) }, ErrCorrupt, "facts"},
-		{"record dropped", func(s *Snapshot) { delete(s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
+		{"fact changed", func(s *Snapshot) { setList(&s.Facts, FactFloorPlan, "forged") }, ErrCorrupt, "facts.floor_plan"},
+		{"fact invented", func(s *Snapshot) { setList(&s.Facts, "bonus", "yes") }, ErrCorrupt, "facts.bonus"},
+		{"fact dropped", func(s *Snapshot) { delList(&s.Facts, FactCrew, FactVenue) }, ErrCorrupt, "facts"},
+		{"record dropped", func(s *Snapshot) { delList(&s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
 		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0]"},
 		{"deadline due forged", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
 		{"deadline met forged", func(s *Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
@@ -483,36 +483,133 @@ func TestRestoreRefusals(t *testing.T) {
 		}, ErrCorrupt, "migrations[0]"},
 		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = time.Time{} }, ErrCorrupt, "deadlines[0]"},
 		{"open deadline elsewhere", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, ErrCorrupt, "deadlines[0]"},
+		{"unknown role", func(s *Snapshot) { s.History[1].Role = "wizard" }, ErrCorrupt, "history[1].role"},
+		{"fact named twice in a step", func(s *Snapshot) {
+			s.History[2].Facts = append(s.History[2].Facts, s.History[2].Facts[0])
+		}, ErrCorrupt, "history[2].facts"},
+		{"fact named twice", func(s *Snapshot) { s.Facts = append(s.Facts[:len(s.Facts)-1], s.Facts[0]) }, ErrCorrupt, "facts"},
+		{"fact value from an earlier write", func(s *Snapshot) {
+			// Step 3 wrote design_mode=designer; step 4 now writes diy,
+			// which must win over the earlier value the snapshot holds.
+			s.History[4].Facts = append(s.History[4].Facts, Fact{FactDesignMode, "diy"})
+		}, ErrCorrupt, "facts.design_mode"},
 	}
+	restores := []struct {
+		name string
+		fn   func(*Definition, Snapshot) (*Instance, error)
+	}{{"Restore", Restore}, {"RestoreOwned", RestoreOwned}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := good
-			s.History = slices.Clone(good.History)
-			s.Facts = good.Facts.Clone()
-			s.Deadlines = slices.Clone(good.Deadlines)
-			tt.edit(&s)
-			_, err := Restore(def, s)
-			if !errors.Is(err, tt.is) || !errors.Is(err, o2o.ErrInvalid) {
-				t.Fatalf("err = %v, want %v", err, tt.is)
-			}
-			var ve *o2o.ValidationError
-			if tt.path != "" && (!errors.As(err, &ve) || ve.Fields[0].Path != tt.path) {
-				t.Errorf("err = %v, want path %q", err, tt.path)
-			}
-			if tt.is == ErrVersion {
-				var v *VersionError
-				if !errors.As(err, &v) || v.WantName != "decoration" {
-					t.Errorf("err = %v", err)
+		for _, r := range restores {
+			t.Run(r.name+"/"+tt.name, func(t *testing.T) {
+				s := deepSnapshot(good)
+				tt.edit(&s)
+				before := deepSnapshot(s)
+				_, err := r.fn(def, s)
+				if diff := cmp.Diff(before, s); diff != "" {
+					t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
 				}
-			}
-		})
+				checkRestoreRefusal(t, err, tt.is, tt.path)
+			})
+		}
 	}
-	if _, err := Restore(def, good); err != nil {
-		t.Fatalf("good snapshot: %v", err)
+	for _, r := range restores {
+		if _, err := r.fn(def, deepSnapshot(good)); err != nil {
+			t.Fatalf("%s: good snapshot: %v", r.name, err)
+		}
 	}
 	var s Snapshot
 	if err := json.Unmarshal([]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[],"extra":1}`), &s); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown field: %v", err)
+	}
+}
+
+// TestRestoreLastWriteWins: a fact written twice holds its last value, by
+// both restores, and a restored instance matches one fired step by step.
+func TestRestoreLastWriteWins(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()[:6]
+	steps[4].cmd.Facts = Facts{FactDesign: "design-9", FactDesignMode: "diy"}
+	in := run(t, def, steps)
+	if v, _ := in.Fact(FactDesignMode); v != "diy" {
+		t.Fatalf("design_mode = %q", v)
+	}
+	want := in.Snapshot()
+	for _, restore := range []func(*Definition, Snapshot) (*Instance, error){Restore, RestoreOwned} {
+		r, err := restore(def, deepSnapshot(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, r.Snapshot()); diff != "" {
+			t.Errorf("restored (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestRestoreOwnedJourney decodes a snapshot, hands it over to RestoreOwned
+// and finishes the journey: the result equals the instance that never left
+// memory, and its snapshots are not tied to the one handed over.
+func TestRestoreOwnedJourney(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	mem := run(t, def, steps[:7])
+	data, err := json.Marshal(mem.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	in, err := RestoreOwned(def, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps[7:] {
+		for _, x := range []*Instance{mem, in} {
+			if _, err := x.Fire(context.Background(), st.cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if diff := cmp.Diff(mem.Snapshot(), in.Snapshot()); diff != "" {
+		t.Errorf("owned restore then fire (-memory +owned):\n%s", diff)
+	}
+	snap := in.Snapshot()
+	setList(&snap.Facts, FactVenue, "moon")
+	snap.History[0].Facts[0].Value = "moon"
+	snap.Deadlines[0].Due = time.Time{}
+	if diff := cmp.Diff(mem.Snapshot(), in.Snapshot()); diff != "" {
+		t.Errorf("a snapshot of an owned instance aliases it:\n%s", diff)
+	}
+}
+
+// deepSnapshot copies s and everything reachable from it.
+func deepSnapshot(s Snapshot) Snapshot {
+	c := s
+	c.History = slices.Clone(s.History)
+	for i := range c.History {
+		c.History[i].Facts = c.History[i].Facts.Clone()
+	}
+	c.Facts = s.Facts.Clone()
+	c.Deadlines = slices.Clone(s.Deadlines)
+	c.Migrations = cloneMigrations(s.Migrations)
+	return c
+}
+
+func checkRestoreRefusal(t *testing.T, err, is error, path string) {
+	t.Helper()
+	if !errors.Is(err, is) || !errors.Is(err, o2o.ErrInvalid) {
+		t.Fatalf("err = %v, want %v", err, is)
+	}
+	var ve *o2o.ValidationError
+	if path != "" && (!errors.As(err, &ve) || ve.Fields[0].Path != path) {
+		t.Errorf("err = %v, want path %q", err, path)
+	}
+	if is == ErrVersion {
+		var v *VersionError
+		if !errors.As(err, &v) || v.WantName != "decoration" {
+			t.Errorf("err = %v", err)
+		}
 	}
 }
 
@@ -573,7 +670,7 @@ func TestRandomCommands(t *testing.T) {
 		}
 		replay := New(def)
 		for _, e := range in.History() {
-			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
+			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts.Map()}); err != nil {
 				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
 			}
 		}

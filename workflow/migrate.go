@@ -72,9 +72,9 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 	}
 	in.migrations = append(in.migrations, Migration{
 		Seq: len(in.history), FromVersion: from.Version(), ToVersion: to.Version(),
-		From: in.state, To: target, At: at, Facts: factMap(in.facts), Deadlines: slices.Clone(dls),
+		From: in.state, To: target, At: at, Facts: sortedList(in.facts), Deadlines: slices.Clone(dls),
 	})
-	in.def, in.state, in.deadlines = to, target, dls
+	in.def, in.state, in.si, in.deadlines, in.last = to, target, to.stateIdx[target], dls, at
 	return nil
 }
 

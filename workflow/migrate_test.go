@@ -58,7 +58,7 @@ func TestMigrateJourney(t *testing.T) {
 		t.Fatalf("after migrate: %s v%d seq %d", in.State(), in.Definition().Version(), in.Seq())
 	}
 	want := []Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: StateDesigning, To: "design_in_progress", At: at(45),
-		Facts: in.Facts(), Deadlines: in.Deadlines()}}
+		Facts: in.Facts().List(), Deadlines: in.Deadlines()}}
 	if diff := cmp.Diff(want, in.Migrations()); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
@@ -193,7 +193,7 @@ func TestRestoreRefusesCorruptMigrations(t *testing.T) {
 		{"unknown target state", func(s *Snapshot) { s.Migrations[0].To = "limbo" }, "migrations[0].to"},
 		{"from breaks the chain", func(s *Snapshot) { s.Migrations[0].From = StateApplied }, "migrations[0].from"},
 		{"before the previous step", func(s *Snapshot) { s.Migrations[0].At = at(1) }, "migrations[0].at"},
-		{"checkpoint facts forged", func(s *Snapshot) { s.Migrations[0].Facts = Facts{} }, "facts.design_mode"},
+		{"checkpoint facts forged", func(s *Snapshot) { s.Migrations[0].Facts = FactList{} }, "facts.design_mode"},
 		{"no migrations", func(s *Snapshot) { s.Migrations = nil }, "history[3].to"},
 	}
 	for _, tt := range tests {

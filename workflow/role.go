@@ -33,11 +33,44 @@ func Roles() []Role {
 	return []Role{RoleOwner, RoleStore, RoleDesigner, RoleSpecialist, RolePlatform, RoleHeadquarters}
 }
 
+// roleIndex returns r's position in Roles(), without allocating.
+func roleIndex(r Role) (uint8, bool) {
+	switch r {
+	case RoleOwner:
+		return 0, true
+	case RoleStore:
+		return 1, true
+	case RoleDesigner:
+		return 2, true
+	case RoleSpecialist:
+		return 3, true
+	case RolePlatform:
+		return 4, true
+	case RoleHeadquarters:
+		return 5, true
+	}
+	return 0, false
+}
+
+// roleMask is the set of roles rs as bits by roleIndex.
+func roleMask(rs []Role) uint8 {
+	var m uint8
+	for _, r := range rs {
+		if i, ok := roleIndex(r); ok {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
 // String returns the role's text form.
 func (r Role) String() string { return string(r) }
 
 // Valid reports whether r is one of the roles.
-func (r Role) Valid() bool { return enum.Valid(r, Roles()...) }
+func (r Role) Valid() bool {
+	_, ok := roleIndex(r)
+	return ok
+}
 
 // MarshalText returns the text form; it refuses an invalid role.
 func (r Role) MarshalText() ([]byte, error) {

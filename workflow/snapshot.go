@@ -1,7 +1,7 @@
 package workflow
 
 import (
-	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"time"
@@ -19,8 +19,8 @@ type Snapshot struct {
 	State string `json:"state"`
 	// Seq is the number of steps taken: the length of History.
 	Seq int `json:"seq"`
-	// Facts are the recorded facts.
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the recorded facts, sorted by name.
+	Facts FactList `json:"facts,omitempty"`
 	// Deadlines are the due times, absolute, met or open.
 	Deadlines []Deadline `json:"deadlines,omitempty"`
 	// History is the append-only list of steps, oldest first.
@@ -46,8 +46,9 @@ type Migration struct {
 	To   string `json:"to"`
 	// At is the instant of the move.
 	At time.Time `json:"at"`
-	// Facts are the recorded facts at the move (they carry over unchanged).
-	Facts Facts `json:"facts,omitempty"`
+	// Facts are the recorded facts at the move, sorted by name (they carry
+	// over unchanged).
+	Facts FactList `json:"facts,omitempty"`
 	// Deadlines are the deadlines right after the move: the open one, if
 	// any, moved to To with its due time unchanged.
 	Deadlines []Deadline `json:"deadlines,omitempty"`
@@ -82,8 +83,8 @@ func (in *Instance) Snapshot() Snapshot {
 		Version:    in.def.Version(),
 		State:      in.state,
 		Seq:        len(in.history),
-		Facts:      factMap(in.facts),
-		Deadlines:  slices.Clone(in.deadlines),
+		Facts:      withRoom(sortedList(in.facts)),
+		Deadlines:  cloneDeadlines(in.deadlines),
 		History:    in.History(),
 		Migrations: cloneMigrations(in.migrations),
 	}
@@ -92,7 +93,7 @@ func (in *Instance) Snapshot() Snapshot {
 func cloneMigrations(ms []Migration) []Migration {
 	ms = slices.Clone(ms)
 	for i := range ms {
-		ms[i].Facts = ms[i].Facts.Clone()
+		ms[i].Facts = slices.Clone(ms[i].Facts)
 		ms[i].Deadlines = slices.Clone(ms[i].Deadlines)
 	}
 	return ms
@@ -114,9 +115,23 @@ func cloneMigrations(ms []Migration) []Migration {
 //     time is refused, and a restore never resets one. Changing a
 //     deadline is therefore a new version of the flow (see Migrate).
 //
-// The work is linear in the size of the snapshot. Restore keeps no
-// reference to the snapshot: later changes to it do not reach the instance.
-func Restore(def *Definition, s Snapshot) (*Instance, error) {
+// The work is linear in the size of the snapshot, with no sorting. Restore
+// keeps no reference to the snapshot: it copies it first (a handful of
+// allocations), so later changes to it do not reach the instance.
+// RestoreOwned does the same checks without copying, in one allocation for
+// a typical project.
+func Restore(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, false) }
+
+// RestoreOwned is Restore for a snapshot the caller hands over, typically
+// one just decoded from storage to serve one request: the instance takes
+// over the snapshot's slices (facts, deadlines, the entries' facts,
+// migrations) instead of copying them, which makes it two to three times
+// as cheap. The caller must not use s, or anything reachable from it, after
+// the call, whether it succeeds or not (a refusal changes nothing in s). It
+// checks exactly what Restore checks.
+func RestoreOwned(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, true) }
+
+func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if s.Definition != def.Name() || s.Version != def.Version() {
 		return nil, &VersionError{WantName: def.Name(), WantVersion: def.Version(), GotName: s.Definition, GotVersion: s.Version}
 	}
@@ -127,42 +142,24 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if s.Seq != n {
 		return nil, corrupt("seq", "is %d, but the history has %d steps", s.Seq, n)
 	}
-	total := 0
-	for i := range s.History {
-		total += len(s.History[i].Facts)
+	if !owned {
+		s = cloneSnapshot(s)
 	}
-	if total > math.MaxInt32/2 {
-		return nil, corrupt("history", "is too long")
-	}
-	in := &Instance{
-		def:     def,
-		history: make([]record, n, n+2),
-		hfacts:  make([]fact, 0, total+8),
-	}
+	in := newRestored(n)
+	in.def, in.past = def, s.History
+	dc := deadlineCheck{snap: s.Deadlines, open: -1}
 	// The checkpoint the live history starts from: the initial state, or
 	// the last migration. Before it, steps are checked for shape only.
-	state, live := def.Initial(), 0
-	var base []fact
-	var dls []Deadline
+	si, live := def.initial, 0
+	state := def.states[si]
+	var base FactList
 	if len(s.Migrations) > 0 {
 		if err := checkMigrations(def, s); err != nil {
 			return nil, err
 		}
 		m := &s.Migrations[len(s.Migrations)-1]
-		state, live = "", m.Seq
-		base = sortedFacts(m.Facts)
-		dls = append(make([]Deadline, 0, len(s.Deadlines)+1), m.Deadlines...)
-		in.migrations = cloneMigrations(s.Migrations)
-	} else if len(s.Deadlines) > 0 {
-		dls = make([]Deadline, 0, len(s.Deadlines)+1)
-	}
-	// The live history's writes are hfacts[liveLo:], after base.
-	liveLo := 0
-	get := func(k string) (string, bool) {
-		if v, ok := lastWrite(in.hfacts[liveLo:], k); ok {
-			return v, true
-		}
-		return getFact(base, k)
+		state, live, base = "", m.Seq, m.Facts
+		dc.checkpoint(m.Deadlines)
 	}
 	if n > indexFrom {
 		in.index = make(map[string]int, n)
@@ -177,6 +174,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 				return nil, err
 			}
 			state, last = m.To, m.At
+			si = def.stateIdx[m.To] // only the last migration's To is a state of def
 		}
 		switch {
 		case e.Seq != i+1:
@@ -187,16 +185,17 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
+		case !e.Facts.distinct():
+			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
-		if j := in.seen(e.Command, i); j >= 0 {
+		h := idHash(e.Command)
+		if j := in.seen(e.Command, h, i); j >= 0 {
 			return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 		}
 		var t *transition
-		if i == live {
-			liveLo = len(in.hfacts)
-		}
+		tid := int32(-1)
 		if i >= live {
-			t = def.lookup(e.From, e.Event)
+			t = def.from(si, e.Event)
 			switch {
 			case t == nil:
 				return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
@@ -205,29 +204,24 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			case !slices.Contains(t.roles, e.Role):
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
+			si, tid = t.toIdx, t.id
+		} else if !e.Role.Valid() {
+			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
 		}
-		lo := int32(len(in.hfacts))
-		for k, v := range e.Facts {
-			in.hfacts = append(in.hfacts, fact{k, v})
-		}
-		mid := int32(len(in.hfacts))
-		if t != nil {
-			in.hfacts = append(in.hfacts, t.records...)
-			if t.toIdx != t.fromIdx {
-				var next *Deadline
-				if spec := def.deadline[t.toIdx]; spec != nil {
-					due, err := dueTime(spec, get, e.At)
-					if err != nil {
-						return nil, corrupt(historyPath(i), "%v", err)
-					}
-					next = &Deadline{State: t.to, For: spec.For, Due: due}
+		in.history = append(in.history, record{idh: h, t: tid})
+		if t != nil && t.toIdx != t.fromIdx {
+			dc.leave(t.from, e.At)
+			if spec := def.deadline[t.toIdx]; spec != nil {
+				var from string
+				if spec.From != "" {
+					from = in.factAt(live, base, spec.From)
 				}
-				dls = moveDeadlines(dls, t.from, e.At, next)
+				due, err := dueTime(spec, from, e.At)
+				if err != nil {
+					return nil, corrupt(historyPath(i), "%v", err)
+				}
+				dc.enter(t.to, spec.For, due)
 			}
-		}
-		in.history[i] = record{
-			command: e.Command, event: e.Event, actor: e.Actor, role: e.Role,
-			from: e.From, to: e.To, at: e.At, lo: lo, mid: mid, hi: int32(len(in.hfacts)),
 		}
 		state, last = e.To, e.At
 	}
@@ -237,33 +231,143 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, err
 		}
 		state, last = m.To, m.At
+		si = def.stateIdx[m.To]
 	}
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
 	}
-	if n == live {
-		liveLo = len(in.hfacts)
-	}
-	if base != nil {
-		in.facts = settle(append(base, in.hfacts[liveLo:]...))
-	} else {
-		in.facts = settle(in.hfacts[liveLo:])
-	}
-	if !sameFacts(in.facts, s.Facts) {
-		return nil, factsFault(in.facts, s.Facts)
-	}
-	if err := sameDeadlines(dls, s.Deadlines); err != nil {
+	if err := in.checkFacts(live, base, s.Facts); err != nil {
 		return nil, err
 	}
-	// Keep the persisted due times exactly as they were written.
-	copy(dls, s.Deadlines)
-	in.state, in.deadlines = s.State, dls
+	if err := dc.finish(state); err != nil {
+		return nil, err
+	}
+	// Facts and deadlines are exactly what the history gives (due times
+	// compared with Equal): keep them as they were written.
+	in.facts, in.deadlines, in.migrations = s.Facts, s.Deadlines, s.Migrations
+	in.state, in.si, in.last = s.State, si, last
 	return in, nil
 }
 
-// seen returns the position of an earlier step with command id, or -1, and
-// indexes id at position i when the history is long.
-func (in *Instance) seen(id string, i int) int {
+// cloneSnapshot deep-copies s in a few allocations, with room for the
+// instance to grow its facts and deadlines.
+func cloneSnapshot(s Snapshot) Snapshot {
+	writes := 0
+	for i := range s.History {
+		writes += len(s.History[i].Facts)
+	}
+	c := s
+	c.History = slices.Clone(s.History)
+	chunk := make([]Fact, 0, writes)
+	for i := range c.History {
+		if f := c.History[i].Facts; len(f) > 0 {
+			lo := len(chunk)
+			chunk = append(chunk, f...)
+			c.History[i].Facts = chunk[lo:len(chunk):len(chunk)]
+		}
+	}
+	c.Facts = append(make(FactList, 0, len(s.Facts)+4), s.Facts...)
+	c.Deadlines = append(make([]Deadline, 0, len(s.Deadlines)+1), s.Deadlines...)
+	c.Migrations = cloneMigrations(s.Migrations)
+	return c
+}
+
+// checkFacts checks that want holds exactly the facts that base and then
+// the restored steps from live on wrote: every name written, with the
+// value of its last write. It walks the writes from the last and ticks off
+// want's facts in a bitmask, finding each by a mask of the names of its
+// length, so it neither allocates nor sorts.
+func (in *Instance) checkFacts(live int, base, want FactList) error {
+	if len(want) > 64 {
+		if got := in.foldAll(live, base); !sameList(got, want) {
+			return factsFault(got, want)
+		}
+		return nil
+	}
+	var byLen [32]uint64
+	for j := range want {
+		byLen[len(want[j].Name)&31] |= 1 << j
+	}
+	var seen uint64
+	ok := true
+	tick := func(f Fact) {
+		for m := byLen[len(f.Name)&31]; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros64(m)
+			if want[j].Name == f.Name {
+				if seen&(1<<j) == 0 {
+					seen |= 1 << j
+					ok = ok && want[j].Value == f.Value
+				}
+				return
+			}
+		}
+		ok = false
+	}
+	for i := len(in.history) - 1; i >= live && ok; i-- {
+		for _, f := range in.def.all[in.history[i].t].records {
+			tick(f)
+		}
+		for _, f := range in.past[i].Facts {
+			tick(f)
+		}
+	}
+	for _, f := range base {
+		tick(f)
+	}
+	if !ok || bits.OnesCount64(seen) != len(want) {
+		return factsFault(in.foldAll(live, base), want)
+	}
+	return nil
+}
+
+// foldAll returns the facts base and then the restored steps from live on
+// wrote, the last write of a name winning.
+func (in *Instance) foldAll(live int, base FactList) []Fact {
+	fs := fold(nil, base)
+	for i := live; i < len(in.history); i++ {
+		fs = fold(fold(fs, in.past[i].Facts), in.def.all[in.history[i].t].records)
+	}
+	return fs
+}
+
+// factAt is the value of fact key after the restored steps so far, from
+// live on, which follow the checkpoint facts base.
+func (in *Instance) factAt(live int, base FactList, key string) string {
+	for i := len(in.history) - 1; i >= live; i-- {
+		if v, ok := lastWrite(in.def.all[in.history[i].t].records, key); ok {
+			return v
+		}
+		if v, ok := getFact(in.past[i].Facts, key); ok {
+			return v
+		}
+	}
+	v, _ := getFact(base, key)
+	return v
+}
+
+// arenaSteps is the history length (plus room for two more steps) up to
+// which a restored instance and its history are one allocation.
+const arenaSteps = 16
+
+type arena struct {
+	in   Instance
+	recs [arenaSteps]record
+}
+
+// newRestored returns an empty instance with room for n steps, and a
+// couple more.
+func newRestored(n int) *Instance {
+	if n+2 <= arenaSteps {
+		a := new(arena)
+		a.in.history = a.recs[:0]
+		return &a.in
+	}
+	return &Instance{history: make([]record, 0, n+2)}
+}
+
+// seen returns the position of an earlier step with command id (idHash
+// h), or -1, and indexes id at position i when the history is long.
+func (in *Instance) seen(id string, h uint32, i int) int {
 	if in.index != nil {
 		if j, ok := in.index[id]; ok {
 			return j
@@ -272,7 +376,7 @@ func (in *Instance) seen(id string, i int) int {
 		return -1
 	}
 	for j := range in.history[:i] {
-		if in.history[j].command == id {
+		if in.history[j].idh == h && in.past[j].Command == id {
 			return j
 		}
 	}
@@ -295,6 +399,8 @@ func checkMigrations(def *Definition, s Snapshot) error {
 			return corrupt(path+".fromVersion", "is %d, but the previous migration moved to %d", m.FromVersion, prevVersion)
 		case m.From == "" || m.To == "" || m.At.IsZero():
 			return corrupt(path, "from, to and at are required")
+		case !m.Facts.distinct():
+			return corrupt(path+".facts", "names a fact twice")
 		}
 		prevSeq, prevVersion = m.Seq, m.ToVersion
 	}
@@ -336,35 +442,97 @@ func checkMove(m *Migration, i int, state string, last time.Time) error {
 
 // factsFault names the first fact, by name, where the snapshot's facts and
 // the history's differ.
-func factsFault(got []fact, want Facts) error {
-	for _, f := range sortedFacts(want) {
-		v, ok := getFact(got, f.key)
+func factsFault(got []Fact, want FactList) error {
+	for _, f := range sortedList(want) {
+		v, ok := getFact(got, f.Name)
 		if !ok {
-			return corrupt("facts."+f.key, "was recorded by no step")
+			return corrupt("facts."+f.Name, "was recorded by no step")
 		}
-		if v != f.value {
-			return corrupt("facts."+f.key, "is %q, but the history recorded %q", f.value, v)
+		if v != f.Value {
+			return corrupt("facts."+f.Name, "is %q, but the history recorded %q", f.Value, v)
 		}
 	}
 	for _, f := range got {
-		if _, ok := want[f.key]; !ok {
-			return corrupt("facts", "fact %q recorded by the history is missing", f.key)
+		if _, ok := want.Get(f.Name); !ok {
+			return corrupt("facts", "fact %q recorded by the history is missing", f.Name)
 		}
 	}
 	return corrupt("facts", "differ from the history")
 }
 
-// sameDeadlines compares the snapshot's deadlines with those the history
-// gives.
-func sameDeadlines(got, snap []Deadline) error {
-	for i := range min(len(got), len(snap)) {
-		g, s := &got[i], &snap[i]
-		if g.State != s.State || g.For != s.For || !g.Due.Equal(s.Due) || !g.Met.Equal(s.Met) {
-			return corrupt(deadlinePath(i), "is %s, but the history gives %s", s, g)
+// deadlineCheck compares a snapshot's deadlines with those its history
+// gives, as the history is replayed, without building them. In the live
+// history at most one deadline is open, the current state's. The first
+// fault is kept and reported by finish, after the history's own faults.
+type deadlineCheck struct {
+	snap []Deadline
+	// k is how many deadlines the history has opened so far; open is the
+	// index of the open one, or -1.
+	k, open int
+	err     error
+}
+
+func (c *deadlineCheck) fault(i int, format string, args ...any) {
+	if c.err == nil {
+		c.err = corrupt(deadlinePath(i), format, args...)
+	}
+}
+
+// checkpoint starts from a migration's deadlines, which the snapshot's must
+// begin with (the open one may have been met since).
+func (c *deadlineCheck) checkpoint(ds []Deadline) {
+	for i, d := range ds {
+		if i >= len(c.snap) {
+			c.err = corrupt("deadlines", "has %d entries, but the last migration has %d", len(c.snap), len(ds))
+			break
+		}
+		s := &c.snap[i]
+		if s.State != d.State || s.For != d.For || !s.Due.Equal(d.Due) || (!d.Met.IsZero() && !s.Met.Equal(d.Met)) {
+			c.fault(i, "is %s, but the last migration has %s", s, d)
+		}
+		if d.Met.IsZero() {
+			c.open = i
 		}
 	}
-	if len(got) != len(snap) {
-		return corrupt("deadlines", "has %d entries, but the history gives %d", len(snap), len(got))
+	c.k = len(ds)
+}
+
+// leave meets the open deadline, if any, at at: the state it was for is
+// being left.
+func (c *deadlineCheck) leave(state string, at time.Time) {
+	if c.open < 0 || c.open >= len(c.snap) {
+		c.open = -1
+		return
+	}
+	if s := &c.snap[c.open]; !s.Met.Equal(at) {
+		c.fault(c.open, "is %s, but the history left %q at %s", s, state, at.Format(time.RFC3339))
+	}
+	c.open = -1
+}
+
+// enter opens the next deadline: state must be left for what by due.
+func (c *deadlineCheck) enter(state, what string, due time.Time) {
+	// Beyond the snapshot's deadlines, finish reports the count.
+	if c.k < len(c.snap) {
+		if s := &c.snap[c.k]; s.State != state || s.For != what || !s.Due.Equal(due) {
+			c.fault(c.k, "is %s, but the history opens %q (%s) due %s", s, state, what, due.Format(time.RFC3339))
+		}
+	}
+	c.open = c.k
+	c.k++
+}
+
+// finish reports the first fault, or deadlines the history never opened,
+// or the open deadline (the current state's) marked met.
+func (c *deadlineCheck) finish(state string) error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.k != len(c.snap) {
+		return corrupt("deadlines", "has %d entries, but the history gives %d", len(c.snap), c.k)
+	}
+	if c.open >= 0 && c.open < len(c.snap) && !c.snap[c.open].Met.IsZero() {
+		return corrupt(deadlinePath(c.open), "is %s, but the instance is still in %q", &c.snap[c.open], state)
 	}
 	return nil
 }
