@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -69,14 +68,7 @@ func TestCheckShowcase(t *testing.T) {
 	if !r.RefreshBy.Equal(time.Date(2024, 5, 31, 0, 0, 0, 0, o2o.China())) {
 		t.Errorf("refresh by %s", r.RefreshBy)
 	}
-	data, _ := json.Marshal(r)
-	var back ShowcaseReport
-	if err := o2o.DecodeJSON(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(r, back); diff != "" {
-		t.Errorf("round trip (-want +got):\n%s", diff)
-	}
+	roundTrip(t, r)
 }
 
 func TestCheckShowcaseErrors(t *testing.T) {
