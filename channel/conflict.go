@@ -167,7 +167,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	}
 	leads, err := n.bind(facts.Leads)
 	if err != nil {
-		return Report{}, fmt.Errorf("check order %q: leads: %w", order.ID, err)
+		return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Prefix("leads", err))
 	}
 	need := facts.Need
 	if need == "" {
@@ -192,7 +192,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		}
 	}
 	if order.Channel == o2o.ChannelDealer && seller.Kind != o2o.PartyDealer {
-		return Report{}, o2o.Invalid("servedBy", "a dealer-channel order must name its serving dealer")
+		return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Invalid("servedBy", "a dealer-channel order must name its serving dealer"))
 	}
 	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}, Notes: []Note{}}
 	var o2oLines []o2o.OrderLine

@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -104,18 +103,7 @@ func TestCrossCompensationEntitlement(t *testing.T) {
 	if len(r.Conflicts()) != 1 || r.Conflicts()[0].Kind != KindDealerLineOutsideDealers {
 		t.Errorf("conflicts = %+v", r.Conflicts())
 	}
-	// The report round-trips through JSON.
-	data, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Report
-	if err := o2o.DecodeJSON(data, &back); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(r, back); diff != "" {
-		t.Errorf("round trip (-want +got):\n%s", diff)
-	}
+	roundTrip(t, r)
 }
 
 func TestCheckOrderErrors(t *testing.T) {
@@ -189,6 +177,54 @@ func TestCheckOrderNotes(t *testing.T) {
 				if got.Kind != w.kind || !cmp.Equal(got.Parties, w.parties) || !strings.Contains(got.Reason, w.reason) || len(got.Evidence) == 0 {
 					t.Errorf("note %d = %+v, want %+v", i, got, w)
 				}
+			}
+		})
+	}
+}
+
+// TestLeadTeams pins who counts as the lead holder: the holder itself, a
+// store for its agents and an agent for its store; but two agents each hold
+// their own customers, even in one store.
+func TestLeadTeams(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Agents = append(cfg.Agents, AgentConfig{ID: "AG-ZHAO", StoreID: "SZ-NT", Role: RoleService})
+	n, err := cfg.Build(testCatalog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		holder PartyRef
+		served orderOpt
+		other  bool // a lead_served_by_other finding
+	}{
+		{"the holding agent", Agent("AG-WANG"), served(o2o.PartyAgent, "AG-WANG", "SZ-NT"), false},
+		{"the holding agent's store", Agent("AG-WANG"), served(o2o.PartyStore, "SZ-NT", ""), false},
+		{"an agent of the holding store", Store("SZ-NT"), served(o2o.PartyAgent, "AG-ZHAO", "SZ-NT"), false},
+		{"another agent of the same store", Agent("AG-WANG"), served(o2o.PartyAgent, "AG-ZHAO", "SZ-NT"), true},
+		{"an agent of another store", Agent("AG-WANG"), served(o2o.PartyAgent, "AG-LI", "SZ-NS"), true},
+		{"another store", Store("SZ-NT"), served(o2o.PartyStore, "SZ-NS", ""), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: tc.holder, At: day(1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := n.CheckOrder(order("O-1", o2o.ChannelO2O, "440305001", tc.served), Facts{Leads: leads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []Kind
+			for _, f := range r.Findings {
+				kinds = append(kinds, f.Kind)
+			}
+			var want []Kind
+			if tc.other {
+				want = []Kind{KindLeadServedByOther}
+			}
+			if diff := cmp.Diff(want, kinds); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package channel_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -169,4 +170,60 @@ func ExampleNetwork_CheckShowcase() {
 	// Output:
 	// showcase.eligible - TILE-800 is not store-eligible (unified price and network lowest, 全省統一價 and 全網最低): a lower price for Mianpeng T800 was seen online
 	// showcase.fresh - last refreshed on 2024-04-01, 39 days before 2024-05-10; hot products are refreshed at least every 30 days
+}
+
+// Build refuses two dealers whose territories overlap, naming both.
+func ExampleConfig_Build() {
+	cfg := channel.Config{Dealers: []channel.DealerConfig{
+		{ID: "DL-HZ", Mode: channel.ModeFused, Territory: []o2o.RegionCode{o2o.MustRegionCode("330100")}},
+		{ID: "DL-XH", Mode: channel.ModeIndependent, Territory: []o2o.RegionCode{o2o.MustRegionCode("330106")}},
+	}}
+	_, err := cfg.Build(exampleCatalog())
+	var overlap *channel.OverlapError
+	if errors.As(err, &overlap) {
+		fmt.Println(overlap.First, "and", overlap.Second, "at", overlap.Path)
+	}
+	fmt.Println(errors.Is(err, channel.ErrOverlap), errors.Is(err, o2o.ErrInvalid))
+	// Output:
+	// DL-HZ and DL-XH at dealers[1].territory[0]
+	// true true
+}
+
+// The holder of a protected lead serves; routing only checks it can.
+func ExampleNetwork_RouteWithLeads() {
+	n := exampleNetwork()
+	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := exampleOrder("O-4", o2o.ChannelO2O, "440305001", "SOFA-S3")
+	d, err := n.RouteWithLeads(o, channel.CapMeasurement, leads)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Serve, "of", d.Store, "-", d.Rule)
+	// Output:
+	// agent:AG-WANG of SZ-NT - routing.lead_holder
+}
+
+// A listing is the catalog filtered by MaySell, so what a store lists is
+// exactly what it may sell at checkout.
+func ExampleNetwork_Listing() {
+	n := exampleNetwork()
+	for _, seller := range []channel.PartyRef{channel.Store("SZ-NT"), channel.Platform("tmall")} {
+		skus, err := n.Listing(o2o.ChannelO2O, seller)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(seller, skus)
+	}
+	skus, _ := n.Listing(o2o.ChannelB2C, channel.Platform("tmall"))
+	fmt.Println("b2c", skus)
+	// Output:
+	// store:SZ-NT [SOFA-S3 TILE-800]
+	// platform:tmall [SOFA-S3 TILE-800]
+	// b2c [SOFA-S3 TILE-800 TILE-800-WEB]
 }

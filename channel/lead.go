@@ -294,16 +294,19 @@ func (n *Network) bind(l Leads) (Leads, error) {
 	if l.IsZero() {
 		return n.Leads(), nil
 	}
-	customers := slices.Sorted(maps.Keys(l.held))
-	for _, c := range customers {
+	// Paths index the registry's JSON form: holdings sorted by customer.
+	for i, c := range slices.Sorted(maps.Keys(l.held)) {
 		if err := n.checkLead(l.held[c]); err != nil {
-			return Leads{}, o2o.Prefix(fmt.Sprintf("held[%q]", c), err)
+			return Leads{}, o2o.Prefix(fmt.Sprintf("held[%d]", i), err)
 		}
 	}
 	for i, c := range l.conflicts {
-		for _, lead := range []Lead{c.Lead, c.Holder} {
-			if err := n.checkLead(lead); err != nil {
-				return Leads{}, o2o.Prefix(fmt.Sprintf("conflicts[%d]", i), err)
+		for _, side := range []struct {
+			name string
+			lead Lead
+		}{{"lead", c.Lead}, {"holder", c.Holder}} {
+			if err := n.checkLead(side.lead); err != nil {
+				return Leads{}, o2o.Prefix(fmt.Sprintf("conflicts[%d].%s", i, side.name), err)
 			}
 		}
 	}

@@ -92,7 +92,7 @@ func (n *Network) RouteWithLeads(order o2o.Order, need Capability, leads Leads) 
 	}
 	leads, err := n.bind(leads)
 	if err != nil {
-		return Decision{}, fmt.Errorf("route %q: leads: %w", order.ID, err)
+		return Decision{}, fmt.Errorf("route %q: %w", order.ID, o2o.Prefix("leads", err))
 	}
 	return n.routeWithLeads(order, need, leads)
 }

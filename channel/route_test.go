@@ -289,3 +289,53 @@ func TestEveryCoveredOrderRouted(t *testing.T) {
 		}
 	}
 }
+
+// TestTieRuleOrder pins each step of the documented tie rule
+// (TiePreferStore): a store before a reformed dealer, then the lower
+// priority number, then the smaller id, whatever the listing order.
+func TestTieRuleOrder(t *testing.T) {
+	store := func(id string, priority int) StoreConfig {
+		return StoreConfig{ID: id, Covers: []o2o.RegionCode{o2o.MustRegionCode("330106")}, Capabilities: []Capability{CapMeasurement}, Priority: priority}
+	}
+	reformed := DealerConfig{ID: "A-DEALER", Mode: ModeReformed, Territory: []o2o.RegionCode{o2o.MustRegionCode("330106")}, Capabilities: []Capability{CapMeasurement}, Priority: -5}
+	tests := []struct {
+		name    string
+		stores  []StoreConfig
+		dealers []DealerConfig
+		serve   PartyRef
+		passed  []PartyRef
+		why     string
+	}{
+		{"smaller id", []StoreConfig{store("S-B", 0), store("S-A", 0), store("S-C", 0)}, nil,
+			Store("S-A"), []PartyRef{Store("S-B"), Store("S-C")}, `the smaller id "S-A"`},
+		{"priority before id", []StoreConfig{store("S-A", 2), store("S-B", 1)}, nil,
+			Store("S-B"), []PartyRef{Store("S-A")}, "priority 1 over 2"},
+		{"store before reformed dealer, whatever the priority", []StoreConfig{store("S-Z", 9)}, []DealerConfig{reformed},
+			Store("S-Z"), []PartyRef{Dealer("A-DEALER")}, "a directly operated store over a reformed dealer"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := Config{Stores: tc.stores, Dealers: tc.dealers}.Build(testCatalog(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := n.Route(order("O-1", o2o.ChannelO2O, "330106002"), CapMeasurement)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var passed []PartyRef
+			for _, p := range d.PassedOver {
+				passed = append(passed, p.Party)
+				if !strings.HasSuffix(p.Reason, "prefers "+tc.why) {
+					t.Errorf("reason = %q, want it to end with %q", p.Reason, tc.why)
+				}
+			}
+			if d.Serve != tc.serve || d.Rule != RuleRouteTie {
+				t.Errorf("serve %s by %s, want %s by %s", d.Serve, d.Rule, tc.serve, RuleRouteTie)
+			}
+			if diff := cmp.Diff(tc.passed, passed); diff != "" {
+				t.Errorf("passed over (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
