@@ -59,6 +59,19 @@
 // online payments, so a store visit and the deal it led to do not both
 // weigh).
 //
+// # Posting to the ledger
+//
+// [Statement.Batch] turns a statement into one balanced batch of
+// settlement.KindDrainageCharge postings: each store and B2C pays its charge
+// to headquarters, which paid the spend, and unattributed spend moves from
+// headquarters' own unattributed account, so it stays visible; headquarters
+// is credited with exactly the spend. [PostingConfig] names the period, the
+// business instant and the accounts. Every posting's idempotency key is
+// [PostingKey] (period, campaign, payer), so [Statement.Post] of the same
+// period again changes nothing, and a different statement for a period
+// already posted is refused whole (settlement.ErrConflict): corrections go
+// through reversals.
+//
 // # KPIs
 //
 // [KPIs] reports, per store, campaign, source and sales mode, the

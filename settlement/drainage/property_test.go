@@ -111,6 +111,7 @@ func TestPropertyConservationAndShuffle(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkStatement(t, st, res, campaigns, r.Basis())
+			checkPosting(t, st)
 			checkKPIs(t, res, st, ts)
 		}
 	}
