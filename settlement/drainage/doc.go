@@ -48,6 +48,15 @@
 // touches are ordered by (At, Seq, ID), never by input order. A conversion
 // with no eligible touch is [Unattributed] (Adobe's "None").
 //
+// # Streaming
+//
+// [Rules.Attribute] takes the whole data set. [Rules.Stream] takes it one
+// customer's journey at a time (customers in ascending order) and keeps only
+// sums per source, store and conversion kind, so its memory grows with
+// sources and stores, not journeys; its [Stream.Result] equals Attribute's
+// byte for byte. Every model streams except Markov, which fits its chain on
+// the whole data set before crediting any journey ([ErrWholeDataSet]).
+//
 // # Cost allocation
 //
 // [Rules.Allocate] charges each [Campaign]'s spend to stores, to B2C, and —
