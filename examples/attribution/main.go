@@ -3,7 +3,8 @@
 // ad-reading, road shows and ground-push teams, for 2 provinces and 6
 // stores. It prints the attribution under three models side by side, the
 // cost charged to each store and to B2C, the unattributed remainder, and
-// each store's KPIs.
+// each store's KPIs, then posts the charges to the settlement ledger as
+// drainage-charge postings, twice, to show that re-posting changes nothing.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/settlement/drainage"
 )
 
@@ -81,6 +83,28 @@ func main() {
 	for _, s := range drainage.KPIs(results[1], st).Summaries {
 		fmt.Printf("  across stores, %s: mean %.3f, sd %.3f, median %.3f\n", s.Metric, s.Mean, s.StdDev, s.Median)
 	}
+
+	// Month end: the charges become drainage-charge postings in the
+	// settlement ledger, one balanced batch keyed by period, campaign and
+	// payer, so posting the month twice changes nothing.
+	ledger := settlement.MustLedger(settlement.Config{})
+	cfg := drainage.PostingConfig{Period: "2025-06", At: time.Date(2025, 6, 30, 23, 59, 0, 0, o2o.China())}
+	applied, err := st.Post(ledger, cfg)
+	check(err)
+	fmt.Printf("\nPosted to the ledger: %d drainage-charge postings, for example\n", applied.Created)
+	for _, p := range ledger.Postings()[:3] {
+		fmt.Println(" ", p)
+	}
+	again, err := st.Post(ledger, cfg)
+	check(err)
+	fmt.Printf("  posting June again: %d created, %d already there\n", again.Created, again.Exists)
+	fmt.Println("Balances (received minus given):")
+	for _, b := range ledger.Balances() {
+		fmt.Printf("  %-26s %16s\n", b.Account, b.Balance)
+	}
+	nanshan, err := ledger.Statement("sz-nanshan", settlement.Month(2025, time.June, nil))
+	check(err)
+	fmt.Printf("sz-nanshan's June statement: %d lines, debits %s, closing %s\n", len(nanshan.Lines), nanshan.Debits, nanshan.Closing)
 }
 
 // month builds a deterministic month of traffic: customers in Guangdong and

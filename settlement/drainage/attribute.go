@@ -309,46 +309,102 @@ type trafficKey struct {
 // value per (source, conversion kind, store), then splits the attributed
 // value cent-exact with o2o.Allocate.
 func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
-	w := &weigher{r: rn.r, effects: effects}
-	rs := newReachSet(rn.sources)
-	cells := map[creditKey]*creditCell{}
-	type unKey struct {
-		kind  ConversionKind
-		store string
+	a := newAccumulator(rn.r, rn.sources, effects)
+	a.currency = rn.currency
+	a.add(rn, nil)
+	return a.result(res)
+}
+
+// accumulator holds what attribution sums: memory per source, conversion
+// kind and store, never per journey. Attribute fills one from the whole
+// data set, a Stream journey by journey.
+type accumulator struct {
+	w            *weigher
+	sources      []Source // interned; indices are the cells' src
+	index        map[Source]int32
+	rs           *reachSet
+	cells        map[creditKey]*creditCell
+	unattributed map[unKey]*Unattributed
+	traffic      map[trafficKey]int64
+	attributed   int64
+	conversions  int64
+	value        int64 // attributed value, minor units
+	currency     o2o.Currency
+	hasCurrency  bool
+}
+
+type unKey struct {
+	kind  ConversionKind
+	store string
+}
+
+func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
+	a := &accumulator{
+		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
+		cells: map[creditKey]*creditCell{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
+		currency: o2o.CNY,
 	}
-	unattributed := map[unKey]*Unattributed{}
-	var attributedValue int64
-	digits := rn.currency.MinorDigits()
+	for _, s := range sources {
+		a.intern(s)
+	}
+	return a
+}
+
+// intern returns the index of source s, adding it if new.
+func (a *accumulator) intern(s Source) int32 {
+	if i, ok := a.index[s]; ok {
+		return i
+	}
+	i := int32(len(a.sources))
+	a.index[s] = i
+	a.sources = append(a.sources, s)
+	a.rs.addSource(s)
+	return i
+}
+
+// add sums a prepared run. global maps the run's source indices to the
+// accumulator's; nil means they are the same.
+func (a *accumulator) add(rn *run, global []int32) {
+	src := rn.srcIdx
+	if global != nil {
+		src = make([]int32, len(rn.srcIdx))
+		for i, s := range rn.srcIdx {
+			src[i] = global[s]
+		}
+	}
+	a.conversions += int64(len(rn.conv))
+	digits := a.currency.MinorDigits()
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		minor := c.Value.Amount().Shift(digits).IntPart()
 		if lo == hi {
-			u := unattributed[unKey{c.Kind, c.StoreID}]
+			k := unKey{c.Kind, c.StoreID}
+			u := a.unattributed[k]
 			if u == nil {
-				u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(rn.currency)}
-				unattributed[unKey{c.Kind, c.StoreID}] = u
+				u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(a.currency)}
+				a.unattributed[k] = u
 			}
 			u.Conversions++
 			u.Value, _ = u.Value.Add(c.Value)
 			return
 		}
-		res.Attributed++
-		attributedValue += minor
-		w.srcIdx = rn.srcIdx[lo:hi]
-		units := w.weigh(c.At, rn.tOrder[lo:hi])
+		a.attributed++
+		a.value += minor
+		a.w.srcIdx = src[lo:hi]
+		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
 		kind := int8(conversionIndex(c.Kind))
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			rs.touch(1+int(kind), t, rn.srcIdx[i], c.Kind == ConversionOnlinePayment || t.StoreID == c.StoreID)
+			a.rs.touch(1+int(kind), t, src[i], c.Kind == ConversionOnlinePayment || t.StoreID == c.StoreID)
 		}
 		for i, u := range units {
 			if u == 0 {
 				continue
 			}
-			k := creditKey{src: rn.srcIdx[lo+i], kind: kind, store: c.StoreID}
-			cell := cells[k]
+			k := creditKey{src: src[lo+i], kind: kind, store: c.StoreID}
+			cell := a.cells[k]
 			if cell == nil {
 				cell = &creditCell{}
-				cells[k] = cell
+				a.cells[k] = cell
 			}
 			cell.units += u
 			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
@@ -357,32 +413,50 @@ func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 			cell.valHi += hi64 + carry
 		}
 	}, nil)
+	for i, t := range rn.tOrder {
+		a.rs.touch(0, t, src[i], true)
+		a.traffic[trafficKey{src: src[i], channel: t.Channel, store: t.StoreID}]++
+	}
+}
 
-	keys := make([]creditKey, 0, len(cells))
-	for k := range cells {
+// result writes the sums into res, rows sorted by source (not by the order
+// sources were interned in), conversion kind and store.
+func (a *accumulator) result(res *Result) (*Result, error) {
+	rank := make([]int32, len(a.sources))
+	order := make([]int32, len(a.sources))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return compareSources(a.sources[x], a.sources[y]) })
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
+	res.Attributed = a.attributed
+	keys := make([]creditKey, 0, len(a.cells))
+	for k := range a.cells {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b creditKey) int {
-		if c := cmp.Compare(a.src, b.src); c != 0 {
+	slices.SortFunc(keys, func(x, y creditKey) int {
+		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.kind, b.kind); c != 0 {
+		if c := cmp.Compare(x.kind, y.kind); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.store, b.store)
+		return cmp.Compare(x.store, y.store)
 	})
 	res.Credits = make([]Credit, len(keys))
 	shares := make([]o2o.Share, 0, len(keys))
 	for i, k := range keys {
-		cell := cells[k]
+		cell := a.cells[k]
 		res.Credits[i] = Credit{
-			Source: rn.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: k.store,
-			Units: cell.units, Value: zeroIn(rn.currency),
+			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: k.store,
+			Units: cell.units, Value: zeroIn(a.currency),
 		}
 		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
 	}
-	if attributedValue > 0 {
-		total, err := o2o.FromMinor(attributedValue, rn.currency)
+	if a.value > 0 {
+		total, err := o2o.FromMinor(a.value, a.currency)
 		if err != nil {
 			return nil, err
 		}
@@ -394,53 +468,37 @@ func (rn *run) tally(res *Result, effects []uint64) (*Result, error) {
 			res.Credits[i].Value = p.Amount
 		}
 	}
-	for _, u := range unattributed {
+	res.Unattributed = make([]Unattributed, 0, len(a.unattributed))
+	for _, u := range a.unattributed {
 		res.Unattributed = append(res.Unattributed, *u)
 	}
-	slices.SortFunc(res.Unattributed, func(a, b Unattributed) int {
-		if c := cmp.Compare(conversionIndex(a.Conversion), conversionIndex(b.Conversion)); c != 0 {
+	slices.SortFunc(res.Unattributed, func(x, y Unattributed) int {
+		if c := cmp.Compare(conversionIndex(x.Conversion), conversionIndex(y.Conversion)); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.StoreID, b.StoreID)
+		return cmp.Compare(x.StoreID, y.StoreID)
 	})
-	res.Traffic = rn.traffic(rs)
-	res.Reach = rs.rows(rn.sources)
-	if res.Credits == nil {
-		res.Credits = []Credit{}
+	tkeys := make([]trafficKey, 0, len(a.traffic))
+	for k := range a.traffic {
+		tkeys = append(tkeys, k)
 	}
-	if res.Unattributed == nil {
-		res.Unattributed = []Unattributed{}
+	slices.SortFunc(tkeys, func(x, y trafficKey) int {
+		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.channel, y.channel); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.store, y.store)
+	})
+	res.Traffic = make([]Traffic, len(tkeys))
+	for i, k := range tkeys {
+		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: k.channel, StoreID: k.store, Touches: a.traffic[k]}
 	}
+	res.Reach = a.rs.rows(a.sources)
 	return res, nil
 }
 
-func (rn *run) traffic(rs *reachSet) []Traffic {
-	counts := map[trafficKey]int64{}
-	for i, t := range rn.tOrder {
-		rs.touch(0, t, rn.srcIdx[i], true)
-		counts[trafficKey{src: rn.srcIdx[i], channel: t.Channel, store: t.StoreID}]++
-	}
-	keys := make([]trafficKey, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b trafficKey) int {
-		if c := cmp.Compare(a.src, b.src); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.channel, b.channel); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.store, b.store)
-	})
-	out := make([]Traffic, len(keys))
-	for i, k := range keys {
-		out[i] = Traffic{Source: rn.sources[k.src], Channel: k.channel, StoreID: k.store, Touches: counts[k]}
-	}
-	return out
-}
-
-// zeroIn is 0 in c, a currency taken from a validated Money.
 func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
 
 func u128(hi, lo uint64) decimal.Decimal {

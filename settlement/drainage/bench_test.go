@@ -3,11 +3,13 @@ package drainage
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 )
 
 // benchJourneys is the benchmark data: journeys of 1 to 8 touches
@@ -149,4 +151,75 @@ func BenchmarkAllocate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkStream feeds the same journeys one customer at a time: the
+// stream keeps sums per source, store and conversion kind only.
+// retained-B is the heap the stream still holds after the last journey
+// (measured after a GC), against Attribute's whole-data-set working memory.
+func BenchmarkStream(b *testing.B) {
+	s := benchOnce()
+	for _, cfg := range []Config{{Model: ModelLinear}, {Model: ModelTimeDecay}} {
+		b.Run(string(cfg.Model), func(b *testing.B) {
+			r := mustRules(b, cfg)
+			b.ReportAllocs()
+			var retained uint64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				st, err := r.Stream()
+				if err != nil {
+					b.Fatal(err)
+				}
+				for j := 0; j+1 < len(s.bounds); j++ {
+					if err := st.Add(s.touches[s.bounds[j]:s.bounds[j+1]], s.conversions[j:j+1]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				if after.HeapAlloc > before.HeapAlloc {
+					retained = after.HeapAlloc - before.HeapAlloc
+				}
+				if _, err := st.Result(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+			b.ReportMetric(float64(retained), "retained-B")
+		})
+	}
+}
+
+// BenchmarkPost posts a month's statement (4 campaigns over 3,000 stores
+// and B2C) to a fresh ledger, then again (all postings exist).
+func BenchmarkPost(b *testing.B) {
+	s := benchOnce()
+	r := mustRules(b, Config{Model: ModelLinear})
+	res, err := r.Attribute(s.touches, s.conversions)
+	if err != nil {
+		b.Fatal(err)
+	}
+	camps := []Campaign{}
+	for i := range 4 {
+		camps = append(camps, Campaign{ID: fmt.Sprintf("c%d", i), Spend: o2o.MustParseMoney("250000.00")})
+	}
+	st, err := r.Allocate(res, camps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := PostingConfig{Period: "2025-03", At: time.Date(2025, 3, 31, 23, 59, 0, 0, o2o.China())}
+	b.ReportAllocs()
+	for b.Loop() {
+		l := settlement.MustLedger(settlement.Config{})
+		if _, err := st.Post(l, cfg); err != nil {
+			b.Fatal(err)
+		}
+		again, err := st.Post(l, cfg)
+		if err != nil || again.Created != 0 {
+			b.Fatal(again, err)
+		}
+	}
+	b.ReportMetric(float64(len(st.Charges)), "charges")
 }

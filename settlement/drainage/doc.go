@@ -48,6 +48,15 @@
 // touches are ordered by (At, Seq, ID), never by input order. A conversion
 // with no eligible touch is [Unattributed] (Adobe's "None").
 //
+// # Streaming
+//
+// [Rules.Attribute] takes the whole data set. [Rules.Stream] takes it one
+// customer's journey at a time (customers in ascending order) and keeps only
+// sums per source, store and conversion kind, so its memory grows with
+// sources and stores, not journeys; its [Stream.Result] equals Attribute's
+// byte for byte. Every model streams except Markov, which fits its chain on
+// the whole data set before crediting any journey ([ErrWholeDataSet]).
+//
 // # Cost allocation
 //
 // [Rules.Allocate] charges each [Campaign]'s spend to stores, to B2C, and —
@@ -58,6 +67,19 @@
 // restricts the conversions basis to some kinds (for example deals and
 // online payments, so a store visit and the deal it led to do not both
 // weigh).
+//
+// # Posting to the ledger
+//
+// [Statement.Batch] turns a statement into one balanced batch of
+// settlement.KindDrainageCharge postings: each store and B2C pays its charge
+// to headquarters, which paid the spend, and unattributed spend moves from
+// headquarters' own unattributed account, so it stays visible; headquarters
+// is credited with exactly the spend. [PostingConfig] names the period, the
+// business instant and the accounts. Every posting's idempotency key is
+// [PostingKey] (period, campaign, payer), so [Statement.Post] of the same
+// period again changes nothing, and a different statement for a period
+// already posted is refused whole (settlement.ErrConflict): corrections go
+// through reversals.
 //
 // # KPIs
 //

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/settlement/drainage"
 )
 
@@ -102,4 +103,42 @@ func ExampleKPIs() {
 	}
 	// Output:
 	// s1: visit rate 0.50, cost per deal 600.00 CNY, ROI 4.0
+}
+
+// The charges become one balanced batch of drainage-charge postings in the
+// settlement ledger, keyed by period, campaign and payer: posting the same
+// month again changes nothing.
+func ExampleStatement_Post() {
+	rules, _ := drainage.Config{Model: drainage.ModelLastTouch}.Build()
+	touches := []drainage.Touch{
+		{ID: "1", Customer: "a", At: day(2), Channel: o2o.ChannelO2O, Kind: drainage.KindStoreCoupon, Campaign: "spring", StoreID: "s1"},
+		{ID: "2", Customer: "b", At: day(2), Channel: o2o.ChannelB2C, Kind: drainage.KindSearchAd, Campaign: "spring"},
+		{ID: "3", Customer: "c", At: day(2), Channel: o2o.ChannelO2O, Kind: drainage.KindRoadShow, Campaign: "spring"},
+	}
+	res, _ := rules.Attribute(touches, nil)
+	st, _ := rules.Allocate(res, []drainage.Campaign{{ID: "spring", Spend: o2o.MustParseMoney("1000.00")}})
+
+	ledger := settlement.MustLedger(settlement.Config{})
+	cfg := drainage.PostingConfig{Period: "2025-09", At: at}
+	applied, err := st.Post(ledger, cfg)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range ledger.Postings() {
+		fmt.Println(p)
+	}
+	again, _ := st.Post(ledger, cfg)
+	fmt.Printf("created %d, then created %d and found %d\n", applied.Created, again.Created, again.Exists)
+	for _, b := range ledger.Balances() {
+		fmt.Printf("%-26s %s\n", b.Account, b.Balance)
+	}
+	// Output:
+	// drainage/2025-09/spring/b2c drainage_charge b2c→headquarters 333.33 CNY
+	// drainage/2025-09/spring/headquarters drainage_charge headquarters/unattributed→headquarters 333.33 CNY
+	// drainage/2025-09/spring/store/s1 drainage_charge s1→headquarters 333.34 CNY
+	// created 3, then created 0 and found 3
+	// b2c                        -333.33 CNY
+	// headquarters               1000.00 CNY
+	// headquarters/unattributed  -333.33 CNY
+	// s1                         -333.34 CNY
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 )
 
 func FuzzParseConfig(f *testing.F) {
@@ -83,6 +84,45 @@ func FuzzModels(f *testing.F) {
 			if sum != Scale {
 				t.Fatalf("weights %v sum to %d", w, sum)
 			}
+		}
+	})
+}
+
+// FuzzStatementPost decodes arbitrary statements and posts them: no panic;
+// a statement refused is refused with an error wrapping o2o.ErrInvalid and
+// posts nothing; one accepted credits headquarters with exactly its spend and
+// posts idempotently.
+func FuzzStatementPost(f *testing.F) {
+	st := `{"basis":"traffic","spend":{"amount":"10.01","currency":"CNY"},"charges":[` +
+		`{"campaign":"c","payer":{"kind":"store","id":"s1","channel":"o2o"},"amount":{"amount":"5.01","currency":"CNY"},"basis":"traffic","weight":"1","reason":"r"},` +
+		`{"campaign":"c","payer":{"kind":"platform","id":"b2c","channel":"b2c"},"amount":{"amount":"5.00","currency":"CNY"},"basis":"traffic","weight":"1","reason":"r"}],` +
+		`"payers":[],"b2c":{"amount":"5.00","currency":"CNY"},"stores":{"amount":"5.01","currency":"CNY"},"unattributed":{"amount":"0","currency":"CNY"}}`
+	f.Add([]byte(st), "2025-09")
+	f.Add([]byte(`{"spend":{"amount":"0","currency":"CNY"},"charges":[]}`), "p")
+	f.Add([]byte(`{"charges":null}`), "")
+	f.Fuzz(func(t *testing.T, data []byte, period string) {
+		var s Statement
+		if err := o2o.DecodeJSON(data, &s); err != nil {
+			return
+		}
+		l := settlement.MustLedger(settlement.Config{Currency: s.Spend.Currency()})
+		cfg := PostingConfig{Period: period, At: day0}
+		applied, err := s.Post(l, cfg)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			if l.Len() != 0 {
+				t.Fatal("a refused statement posted")
+			}
+			return
+		}
+		if got := l.Balance(DefaultHeadquartersAccount); !got.Equal(s.Spend) {
+			t.Fatalf("headquarters received %s, spend %s", got, s.Spend)
+		}
+		again, err := s.Post(l, cfg)
+		if err != nil || again.Created != 0 || again.Exists != applied.Created {
+			t.Fatalf("re-post: %+v, %v", again, err)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -111,6 +112,7 @@ func TestPropertyConservationAndShuffle(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkStatement(t, st, res, campaigns, r.Basis())
+			checkPosting(t, st)
 			checkKPIs(t, res, st, ts)
 		}
 	}
@@ -303,7 +305,13 @@ func TestResultJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []any{res, st} {
+	cfg := PostingConfig{Period: "2025-03", At: day0, StorePrefix: "store:"}
+	batch, err := st.Batch(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camps := []Campaign{{ID: "cmp1", Spend: o2o.MustParseMoney("1000")}}
+	for _, v := range []any{res, st, KPIs(res, st), &ts, &cs, &camps, &cfg, &batch} {
 		data, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
@@ -319,13 +327,7 @@ func TestResultJSONRoundTrip(t *testing.T) {
 }
 
 func newOf(v any) any {
-	switch v.(type) {
-	case *Result:
-		return &Result{}
-	case *Statement:
-		return &Statement{}
-	}
-	return nil
+	return reflect.New(reflect.TypeOf(v).Elem()).Interface()
 }
 
 // checkKPIs: every converter count is at most the customers reached, the

@@ -67,34 +67,41 @@ func (a *reachAcc) count(slot int, customer string) {
 }
 
 // reachSet holds the accumulators: by interned source and campaign, by
-// sales mode, and by store.
+// sales mode, and by store. Sources may be added as they appear (Stream);
+// rows sorts its output, so the order they were added in does not matter.
 type reachSet struct {
 	sources   []reachAcc
 	campaigns []reachAcc
 	campIdx   []int32 // per source: its campaign's index, -1 for organic
 	campNames []string
+	campByKey map[string]int32
 	channels  [2]reachAcc // b2c, o2o
 	stores    map[string]*reachAcc
 }
 
 func newReachSet(sources []Source) *reachSet {
-	rs := &reachSet{sources: make([]reachAcc, len(sources)), campIdx: make([]int32, len(sources)), stores: map[string]*reachAcc{}}
+	rs := &reachSet{stores: map[string]*reachAcc{}, campByKey: map[string]int32{}}
 	for _, s := range sources {
-		if s.Campaign != "" {
-			rs.campNames = append(rs.campNames, s.Campaign)
-		}
-	}
-	slices.Sort(rs.campNames)
-	rs.campNames = slices.Compact(rs.campNames)
-	rs.campaigns = make([]reachAcc, len(rs.campNames))
-	for i, s := range sources {
-		rs.campIdx[i] = -1
-		if s.Campaign != "" {
-			j, _ := slices.BinarySearch(rs.campNames, s.Campaign)
-			rs.campIdx[i] = int32(j)
-		}
+		rs.addSource(s)
 	}
 	return rs
+}
+
+// addSource adds the accumulators of the next interned source.
+func (rs *reachSet) addSource(s Source) {
+	rs.sources = append(rs.sources, reachAcc{})
+	if s.Campaign == "" {
+		rs.campIdx = append(rs.campIdx, -1)
+		return
+	}
+	j, ok := rs.campByKey[s.Campaign]
+	if !ok {
+		j = int32(len(rs.campNames))
+		rs.campByKey[s.Campaign] = j
+		rs.campNames = append(rs.campNames, s.Campaign)
+		rs.campaigns = append(rs.campaigns, reachAcc{})
+	}
+	rs.campIdx = append(rs.campIdx, j)
 }
 
 func (rs *reachSet) store(id string) *reachAcc {
