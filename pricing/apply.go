@@ -13,8 +13,11 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 )
 
-// check validates the request's shape and currencies.
-func (p *Policy) check(r *Request) error {
+// check validates the request's shape and currencies. When bm is not nil
+// it also picks, in the same pass over the observations, the lowest fresh
+// outside observation of that brand and model into low, so that the
+// network-lowest rule does not read them again.
+func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	var f faults
 	cur := p.book.Currency()
 	if r.SKU == "" {
@@ -51,20 +54,29 @@ func (p *Policy) check(r *Request) error {
 			f.add("negotiated", "must be positive, got %s", r.Negotiated)
 		}
 	}
-	for i, o := range r.Observations {
+	for i := range r.Observations {
+		o := &r.Observations[i]
 		// The path is built only for a fault: a clean request formats nothing.
 		path := func() string { return "observations[" + strconv.Itoa(i) + "]" }
 		if o.Price.Currency() != cur {
 			return fmt.Errorf("%s.price in %s, book in %s: %w", path(), o.Price.Currency(), cur, o2o.ErrCurrencyMismatch)
 		}
+		ok := true
 		if o.Source == "" {
 			f.add(path()+".source", "is required")
+			ok = false
 		}
-		if !o.Price.IsPositive() {
+		n := p.numIn(o.Price)
+		if n.sign() <= 0 {
 			f.add(path()+".price", "must be positive, got %s", o.Price)
+			ok = false
 		}
 		if !o.ValidUntil.After(o.ObservedAt) {
 			f.add(path()+".validUntil", "must be after observedAt")
+			ok = false
+		}
+		if ok && bm != nil {
+			p.consider(low, i, n, *bm, r.At, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -191,32 +203,52 @@ func (p *Policy) negotiation(s *state) error {
 	return nil
 }
 
+// pick is the lowest fresh outside observation found so far: its index in
+// the observations (-1 for none) and its price as a num.
+type pick struct {
+	i int
+	n num
+}
+
+// noPick is a pick of nothing yet.
+var noPick = pick{i: -1}
+
+// numIn returns m's amount as a num (wide on the decimal-only path).
+func (p *Policy) numIn(m o2o.Money) num {
+	if p.wide {
+		return wideNum(m.Amount())
+	}
+	return numOfMoney(m)
+}
+
+// consider makes obs[i], priced n, the pick when it is a fresh outside
+// observation of bm at at and lower than the pick so far (ties by source).
+func (p *Policy) consider(l *pick, i int, n num, bm o2o.BrandModel, at time.Time, obs []Observation) {
+	o := &obs[i]
+	if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
+		return
+	}
+	if l.i >= 0 {
+		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
+			return
+		}
+	}
+	// Our own channels are looked up only for a candidate that would win.
+	if p.own[o.Source] {
+		return
+	}
+	l.i, l.n = i, n
+}
+
 // lowest returns the index of the lowest fresh outside observation of the
 // product's brand and model, ties by source, with its price as a num, or
 // -1 when there is none.
 func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int, num) {
-	best, bestN := -1, num{}
+	l := noPick
 	for i := range obs {
-		o := &obs[i]
-		if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
-			continue
-		}
-		n := numOfMoney(o.Price)
-		if p.wide {
-			n = wideNum(o.Price.Amount())
-		}
-		if best >= 0 {
-			if c := n.cmp(bestN); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[best].Source)) {
-				continue
-			}
-		}
-		// Our own channels are looked up only for a candidate that would win.
-		if p.own[o.Source] {
-			continue
-		}
-		best, bestN = i, n
+		p.consider(&l, i, p.numIn(obs[i].Price), bm, at, obs)
 	}
-	return best, bestN
+	return l.i, l.n
 }
 
 func (p *Policy) networkLowest(s *state) error {
@@ -229,7 +261,7 @@ func (p *Policy) networkLowest(s *state) error {
 		return nil
 	}
 	bm := s.product.BrandModel()
-	i, lowN := p.lowest(bm, s.req.At, s.req.Observations)
+	i, lowN := s.low.i, s.low.n // picked while checking the request
 	if i < 0 {
 		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, Facts{Product: bm})
 		return nil

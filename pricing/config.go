@@ -337,6 +337,7 @@ func (p *Policy) derive() {
 	p.zero = cur.Zero()
 	p.minor = cur.MinorDigits()
 	p.places = p.cfg.Rounding.Increment.places()
+	p.network = p.on[RuleNetworkLowest] && p.cfg.NetworkLowest.Mode != ""
 	p.floors = make(map[string]figure, len(p.costs))
 	for sku, cost := range p.costs {
 		f := floorOf(cost, p.cfg.MinMarginPercent.Decimal)

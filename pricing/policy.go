@@ -38,6 +38,7 @@ type Policy struct {
 	services     []Benefit          // the value-added benefit lines
 	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
 	places       int32              // the rounding increment's places
+	network      bool               // the network-lowest rule runs
 	minor        int32              // the currency's minor digits
 
 	// wide makes Quote compute in decimal.Decimal only: the reference path
@@ -111,6 +112,7 @@ type state struct {
 	price      figure
 	floor      figure
 	total      figure // the line total, once rounding has run
+	low        pick   // the lowest outside observation, picked by check
 	zero       o2o.Money
 	zeroN      num
 	q          Quote
@@ -253,10 +255,15 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
-	if err := p.check(&req); err != nil {
+	product, ok := p.book.Catalog().Product(req.SKU)
+	low, bm := noPick, (*o2o.BrandModel)(nil)
+	if ok && p.network {
+		b := product.BrandModel()
+		bm = &b
+	}
+	if err := p.check(&req, bm, &low); err != nil {
 		return Quote{}, err
 	}
-	product, ok := p.book.Catalog().Product(req.SKU)
 	if !ok {
 		return Quote{}, fmt.Errorf("quote %s: %w", req.SKU, ErrUnknownSKU)
 	}
@@ -270,7 +277,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	designated := p.Designated(req.Segment, req.AccountID)
-	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{
