@@ -76,7 +76,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 			ok = false
 		}
 		if ok && bm != nil {
-			p.consider(low, i, n, *bm, r.At, r.Observations)
+			p.consider(low, i, n, bm, r.At, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -223,7 +223,7 @@ func (p *Policy) numIn(m o2o.Money) num {
 
 // consider makes obs[i], priced n, the pick when it is a fresh outside
 // observation of bm at at and lower than the pick so far (ties by source).
-func (p *Policy) consider(l *pick, i int, n num, bm o2o.BrandModel, at time.Time, obs []Observation) {
+func (p *Policy) consider(l *pick, i int, n num, bm *o2o.BrandModel, at time.Time, obs []Observation) {
 	o := &obs[i]
 	if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
 		return
@@ -246,7 +246,7 @@ func (p *Policy) consider(l *pick, i int, n num, bm o2o.BrandModel, at time.Time
 func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int, num) {
 	l := noPick
 	for i := range obs {
-		p.consider(&l, i, p.numIn(obs[i].Price), bm, at, obs)
+		p.consider(&l, i, p.numIn(obs[i].Price), &bm, at, obs)
 	}
 	return l.i, l.n
 }
@@ -271,10 +271,15 @@ func (p *Policy) networkLowest(s *state) error {
 		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
+	// The violation is built only when there is one: a clean match shows no
+	// Money for the price it moved from.
+	violation := func() Violation {
+		return Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
+	}
 	if mode == NetworkReport {
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.show(s.price))
-		s.q.Violations = append(s.q.Violations, violation)
+		v := violation()
+		v.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, v.Price)
+		s.q.Violations = append(s.q.Violations, v)
 		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
@@ -282,8 +287,9 @@ func (p *Policy) networkLowest(s *state) error {
 	if lowN.less(s.floor.n) {
 		target = s.floor
 		s.q.Flags.Floored = true
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
-		s.q.Violations = append(s.q.Violations, violation)
+		v := violation()
+		v.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
+		s.q.Violations = append(s.q.Violations, v)
 	}
 	if !target.n.less(s.price.n) {
 		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
@@ -356,9 +362,9 @@ func (p *Policy) grantLadder(s *state, k int, campaign string) {
 		s.q.Benefits = append(s.q.Benefits, lines...)
 		for i := n; i < len(s.q.Benefits); i++ {
 			g := &s.q.Benefits[i]
-			g.FundedBy = campaign
-			if g.Kind == BenefitProductsFree {
-				g.Cost = s.q.LineTotal
+			g.fundedBy = campaign
+			if g.line.kind == BenefitProductsFree {
+				g.cost = s.q.LineTotal
 			}
 		}
 	}

@@ -359,8 +359,8 @@ func (p *Policy) derive() {
 		p.vatDefault = &r
 	}
 	for _, v := range p.cfg.ValueAdded {
-		p.services = append(p.services, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
+		p.services = append(p.services, newBenefit(BenefitLine{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"}))
 	}
 	acc := stageCost{fixed: numOfMoney(p.zero)}
 	for _, st := range p.cfg.Ladder {
@@ -369,14 +369,15 @@ func (p *Policy) derive() {
 			acc.lines++
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
-			lines[j] = Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+			line := BenefitLine{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
 				Price: p.zero, Cost: b.Cost}
-			switch b.Kind {
-			case BenefitProductsFree:
+			if b.Kind == BenefitPayback {
+				line.Price = b.Cost.Neg()
+			}
+			lines[j] = newBenefit(line)
+			if b.Kind == BenefitProductsFree {
 				acc.freeRuns++
 				continue
-			case BenefitPayback:
-				lines[j].Price = b.Cost.Neg()
 			}
 			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}

@@ -335,11 +335,12 @@ func factsEqual(a, b Facts) bool {
 		a.Mode == b.Mode && a.Increment == b.Increment && a.Stage == b.Stage && a.Asked == b.Asked && a.Count == b.Count
 }
 
-// Benefit is a line granted with a quote that does not change the unit
-// price: a value-added service, or a ladder benefit funded by a campaign.
-// Price is what the customer pays for the line — zero, or negative for a
-// payback — and Cost what it costs the funder.
-type Benefit struct {
+// BenefitLine is a benefit granted with a quote in plain form: a line that
+// does not change the unit price — a value-added service, or a ladder
+// benefit funded by a campaign. Price is what the customer pays for the
+// line — zero, or negative for a payback — and Cost what it costs the
+// funder (FundedBy). It is the JSON form of a Benefit.
+type BenefitLine struct {
 	Rule        RuleName    `json:"rule"`
 	Stage       int         `json:"stage,omitempty"`
 	Code        string      `json:"code"`
@@ -348,6 +349,123 @@ type Benefit struct {
 	Price       o2o.Money   `json:"price"`
 	Cost        o2o.Money   `json:"cost"`
 	FundedBy    string      `json:"fundedBy"`
+}
+
+// Benefit is a benefit granted with a quote (see BenefitLine, its plain
+// form, returned by Line). A benefit is compact, so that a quote is cheap to
+// make: what every quote of a policy grants alike (rule, stage, code,
+// description, kind, price) is shared, and only the funder and the cost are
+// its own. Build one with NewBenefit; the zero Benefit is an empty line. A
+// benefit is an immutable value, safe to copy and to share between
+// goroutines.
+type Benefit struct {
+	line     *benefitLine // shared and never modified
+	fundedBy string
+	cost     o2o.Money
+}
+
+// benefitLine is what the benefits of a policy's quotes share.
+type benefitLine struct {
+	rule        RuleName
+	stage       int
+	code        string
+	description string
+	kind        BenefitKind
+	price       o2o.Money
+}
+
+// NewBenefit returns the benefit l describes. The rule and kind must be
+// known (else the error is an *o2o.EnumError wrapping o2o.ErrInvalid), and
+// the price and cost in one currency (else the error wraps
+// o2o.ErrCurrencyMismatch).
+func NewBenefit(l BenefitLine) (Benefit, error) {
+	if !l.Rule.Valid() {
+		return Benefit{}, &o2o.EnumError{Enum: "rule", Value: string(l.Rule)}
+	}
+	if !l.Kind.Valid() {
+		return Benefit{}, &o2o.EnumError{Enum: "benefit kind", Value: string(l.Kind)}
+	}
+	if l.Price.Currency() != l.Cost.Currency() {
+		return Benefit{}, fmt.Errorf("benefit %s: price in %s, cost in %s: %w", l.Code, l.Price.Currency(), l.Cost.Currency(), o2o.ErrCurrencyMismatch)
+	}
+	return newBenefit(l), nil
+}
+
+// newBenefit packs l, already checked.
+func newBenefit(l BenefitLine) Benefit {
+	return Benefit{
+		line:     &benefitLine{rule: l.Rule, stage: l.Stage, code: l.Code, description: l.Description, kind: l.Kind, price: l.Price},
+		fundedBy: l.FundedBy,
+		cost:     l.Cost,
+	}
+}
+
+// shared returns the shared part of b (an empty one for the zero Benefit).
+func (b Benefit) shared() benefitLine {
+	if b.line == nil {
+		return benefitLine{}
+	}
+	return *b.line
+}
+
+// Line returns the benefit in plain form.
+func (b Benefit) Line() BenefitLine {
+	l := b.shared()
+	return BenefitLine{Rule: l.rule, Stage: l.stage, Code: l.code, Description: l.description, Kind: l.kind,
+		Price: l.price, Cost: b.cost, FundedBy: b.fundedBy}
+}
+
+// Rule returns the rule that granted the benefit (value_added or ladder).
+func (b Benefit) Rule() RuleName { return b.shared().rule }
+
+// Stage returns the ladder stage that added the benefit (0 for value-added
+// services).
+func (b Benefit) Stage() int { return b.shared().stage }
+
+// Code returns the benefit's code, such as "free_design".
+func (b Benefit) Code() string { return b.shared().code }
+
+// Description returns the benefit's readable description.
+func (b Benefit) Description() string { return b.shared().description }
+
+// Kind returns what the benefit is: a service, products free or a payback.
+func (b Benefit) Kind() BenefitKind { return b.shared().kind }
+
+// Price returns what the customer pays for the line: zero, or negative for
+// a payback.
+func (b Benefit) Price() o2o.Money { return b.shared().price }
+
+// Cost returns what the line costs its funder.
+func (b Benefit) Cost() o2o.Money { return b.cost }
+
+// FundedBy returns who pays for the line: "headquarters" for value-added
+// services, the campaign id for ladder benefits.
+func (b Benefit) FundedBy() string { return b.fundedBy }
+
+// Equal reports whether b and o are the same line, amounts compared by
+// value (as o2o.Money.Equal). go-cmp uses it.
+func (b Benefit) Equal(o Benefit) bool {
+	x, y := b.Line(), o.Line()
+	return x.Rule == y.Rule && x.Stage == y.Stage && x.Code == y.Code && x.Description == y.Description &&
+		x.Kind == y.Kind && x.Price.Equal(y.Price) && x.Cost.Equal(y.Cost) && x.FundedBy == y.FundedBy
+}
+
+// MarshalJSON writes the benefit's plain form (BenefitLine).
+func (b Benefit) MarshalJSON() ([]byte, error) { return json.Marshal(b.Line()) }
+
+// UnmarshalJSON decodes a benefit strictly from its plain form and checks
+// it as NewBenefit does.
+func (b *Benefit) UnmarshalJSON(data []byte) error {
+	var l BenefitLine
+	if err := o2o.DecodeJSON(data, &l); err != nil {
+		return err
+	}
+	nb, err := NewBenefit(l)
+	if err != nil {
+		return err
+	}
+	*b = nb
+	return nil
 }
 
 // Violation is a rule broken but not refused: a lower price on the network
@@ -473,7 +591,8 @@ func (q Quote) Explain() string {
 	}
 	if len(q.Benefits) > 0 {
 		b.WriteString("Benefits (the unit price is unchanged):\n")
-		for _, g := range q.Benefits {
+		for _, bn := range q.Benefits {
+			g := bn.Line()
 			stage := ""
 			if g.Stage > 0 {
 				stage = fmt.Sprintf(" stage %d", g.Stage)
