@@ -66,17 +66,18 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 			f.add(path()+".source", "is required")
 			ok = false
 		}
-		n := p.numIn(o.Price)
-		if n.sign() <= 0 {
+		if o.Price.Sign() <= 0 {
 			f.add(path()+".price", "must be positive, got %s", o.Price)
 			ok = false
 		}
-		if !o.ValidUntil.After(o.ObservedAt) {
+		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
+		fresh := o.fresh(r.At)
+		if !fresh && !o.ValidUntil.After(o.ObservedAt) {
 			f.add(path()+".validUntil", "must be after observedAt")
 			ok = false
 		}
-		if ok && bm != nil {
-			p.consider(low, i, n, bm, r.At, r.Observations)
+		if ok && fresh && bm != nil && o.Brand == bm.Brand && o.Model == bm.Model {
+			p.consider(low, i, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -221,13 +222,12 @@ func (p *Policy) numIn(m o2o.Money) num {
 	return numOfMoney(m)
 }
 
-// consider makes obs[i], priced n, the pick when it is a fresh outside
-// observation of bm at at and lower than the pick so far (ties by source).
-func (p *Policy) consider(l *pick, i int, n num, bm *o2o.BrandModel, at time.Time, obs []Observation) {
+// consider makes obs[i], a fresh observation of the product's brand and
+// model, the pick when it is an outside one and lower than the pick so far
+// (ties by source). Its price is read only here, for a candidate.
+func (p *Policy) consider(l *pick, i int, obs []Observation) {
 	o := &obs[i]
-	if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
-		return
-	}
+	n := p.numIn(o.Price)
 	if l.i >= 0 {
 		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
 			return
@@ -246,7 +246,9 @@ func (p *Policy) consider(l *pick, i int, n num, bm *o2o.BrandModel, at time.Tim
 func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int, num) {
 	l := noPick
 	for i := range obs {
-		p.consider(&l, i, p.numIn(obs[i].Price), &bm, at, obs)
+		if o := &obs[i]; o.Brand == bm.Brand && o.Model == bm.Model && o.fresh(at) {
+			p.consider(&l, i, obs)
+		}
 	}
 	return l.i, l.n
 }
