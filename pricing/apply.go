@@ -123,9 +123,9 @@ func (p *Policy) listPrice(s *state) error {
 	}
 	s.q.Floor = s.show(s.floor)
 	if e.National() {
-		s.step(RuleListPrice, list, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
+		s.step(RuleListPrice, list, ReasonNationalPrice, &Facts{Region: s.req.Region.Province()})
 	} else {
-		s.step(RuleListPrice, list, ReasonProvincePrice, Facts{Region: e.Scope})
+		s.step(RuleListPrice, list, ReasonProvincePrice, &Facts{Region: e.Scope})
 	}
 	return nil
 }
@@ -148,13 +148,13 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	s.q.Flags.Clearance = true
 	next := s.price.n.sub(s.price.n.mul(s.k(markdown)))
-	s.step(RuleClearance, figure{n: next}, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
+	s.step(RuleClearance, figure{n: next}, ReasonClearance, &Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
 	return nil
 }
 
 func (p *Policy) uplift(s *state) {
 	if s.req.Placed.Venue == o2o.VenueStoreScreen {
-		s.note(RuleOnlineUplift, ReasonStoreScreen, Facts{Party: s.req.Placed.StoreID})
+		s.note(RuleOnlineUplift, ReasonStoreScreen, &Facts{Party: s.req.Placed.StoreID})
 		return
 	}
 	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
@@ -167,7 +167,7 @@ func (p *Policy) uplift(s *state) {
 		s.q.Flags.Capped = true
 		code, facts.Figure = ReasonOnlineUpliftCapped, p.cfg.Uplift.Cap
 	}
-	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, facts)
+	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, &facts)
 }
 
 func (p *Policy) negotiation(s *state) error {
@@ -196,11 +196,11 @@ func (p *Policy) negotiation(s *state) error {
 		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(s.floor))
 	}
 	if !ask.n.less(s.price.n) {
-		s.note(RuleNegotiation, ReasonNegotiationNotLower, Facts{Figure: *asked})
+		s.note(RuleNegotiation, ReasonNegotiationNotLower, &Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, ask, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
+	s.step(RuleNegotiation, ask, ReasonNegotiated, &Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
 	return nil
 }
 
@@ -259,18 +259,18 @@ func (p *Policy) networkLowest(s *state) error {
 		return nil
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleNetworkLowest, ReasonNetworkClearance, Facts{})
+		s.note(RuleNetworkLowest, ReasonNetworkClearance, &Facts{})
 		return nil
 	}
 	bm := s.product.BrandModel()
 	i, lowN := s.low.i, s.low.n // picked while checking the request
 	if i < 0 {
-		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, Facts{Product: bm})
+		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, &Facts{Product: bm})
 		return nil
 	}
 	low := s.req.Observations[i]
 	if !lowN.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
+		s.note(RuleNetworkLowest, ReasonNetworkLowest, &Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
 	// The violation is built only when there is one: a clean match shows no
@@ -282,7 +282,7 @@ func (p *Policy) networkLowest(s *state) error {
 		v := violation()
 		v.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, v.Price)
 		s.q.Violations = append(s.q.Violations, v)
-		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
+		s.note(RuleNetworkLowest, ReasonNetworkReported, &Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
 	target := figure{m: low.Price, n: lowN, known: true}
@@ -294,15 +294,15 @@ func (p *Policy) networkLowest(s *state) error {
 		s.q.Violations = append(s.q.Violations, v)
 	}
 	if !target.n.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
-	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, Facts{Product: bm, Figure: low.Price, Party: low.Source})
+	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, &Facts{Product: bm, Figure: low.Price, Party: low.Source})
 	return nil
 }
 
@@ -311,10 +311,10 @@ func (p *Policy) round(s *state) {
 	unit := s.price.n.roundTo(p.places, mode)
 	if unit.less(s.floor.n) && !s.price.n.less(s.floor.n) {
 		unit = s.price.n.roundTo(p.places, o2o.RoundCeiling)
-		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
+		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, &Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
 		s.q.Flags.Rounded = true
 	} else if !unit.equal(s.price.n) {
-		s.step(RuleRounding, figure{n: unit}, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
+		s.step(RuleRounding, figure{n: unit}, ReasonRounded, &Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	} else if !unit.same(s.price.n) {
 		// The same value with fewer places (99.7500 is 99.75): shown rounded.
@@ -328,7 +328,7 @@ func (p *Policy) round(s *state) {
 	s.q.LineTotal = totalM
 	if !total.equal(exact) {
 		s.push(RuleLineTotal, ReasonRoundingDifference, exact, total.sub(exact), total,
-			Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
+			&Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
 	s.total = figure{m: totalM, n: total, known: true}
@@ -343,7 +343,7 @@ func (p *Policy) valueAdded(s *state) {
 		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
 	}
 	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
-	s.note(RuleValueAdded, ReasonValueAdded, Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
+	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
 // stageCostFor returns what ladder stages 1..k cost for the line total.
@@ -381,7 +381,7 @@ func (p *Policy) ladder(s *state) error {
 		return refuse(RuleLadder, s.req.SKU, ErrLadder, "campaign %s is at stage %d, but the ladder has %d stage(s)", c.ID, c.Stage, len(p.cfg.Ladder))
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleLadder, ReasonLadderClearance, Facts{})
+		s.note(RuleLadder, ReasonLadderClearance, &Facts{})
 		return nil
 	}
 	funding := s.in(c.FundingLeft)
@@ -394,15 +394,15 @@ func (p *Policy) ladder(s *state) error {
 		s.q.Stage = k
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
-			s.noteFigures(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Stage: k},
+			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
 				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
 	return nil
 }
 
@@ -419,7 +419,7 @@ func (p *Policy) showVAT(s *state) {
 	vat := s.total.n.mul(s.k(rate.percentN)).divRound(s.k(rate.divisN), 12).roundTo(p.minor, p.cfg.Rounding.Mode)
 	included := s.out(vat)
 	s.q.VAT = &VATShown{Category: s.product.Category, Percent: o2o.Dec(rate.percent), Included: included}
-	s.note(RuleVAT, ReasonVATIncluded, Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
+	s.note(RuleVAT, ReasonVATIncluded, &Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
 }
 
 var oneUnit = decimal.New(1, 0)

@@ -158,7 +158,7 @@ func (s *state) show(f figure) o2o.Money {
 
 // push appends a step. Its amounts stay nums (no Money is built); the
 // facts' figures are read from f.
-func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f Facts) {
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f *Facts) {
 	n := [slots]num{base, amount, result}
 	uses := code.facts()
 	if uses&factFigure != 0 {
@@ -170,7 +170,7 @@ func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f
 	if uses&factCost != 0 {
 		n[slotCost] = s.in(f.Cost)
 	}
-	s.add().set(rule, code, uses, s.cur, &n, &f)
+	s.add().set(rule, code, uses, s.cur, &n, f)
 }
 
 // add appends a zero step and returns it, to be filled in place.
@@ -181,7 +181,7 @@ func (s *state) add() *Step {
 
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
-func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
+func (s *state) step(rule RuleName, next figure, code ReasonCode, f *Facts) {
 	amount := next.n
 	if s.price.n.sign() != 0 {
 		amount = next.n.sub(s.price.n)
@@ -191,20 +191,20 @@ func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
-func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f Facts) {
+func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f *Facts) {
 	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // noteFigures is note with the facts' figure, limit and cost given as nums
 // (those of f are ignored), so that computed figures need no Money.
-func (s *state) noteFigures(rule RuleName, code ReasonCode, f Facts, figure, limit, cost num) {
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
 	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	s.add().set(rule, code, code.facts(), s.cur, &n, &f)
+	s.add().set(rule, code, code.facts(), s.cur, &n, f)
 }
 
 // note records a rule that decided or noted something without moving the price.
-func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
+func (s *state) note(rule RuleName, code ReasonCode, f *Facts) {
 	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
 }
 
