@@ -78,7 +78,8 @@ type Request struct {
 // against the code and facts.
 //
 // A step is compact, so that a quote is cheap to make: its amounts are kept
-// as exact int64 coefficients in one currency and its facts as the few
+// as exact int64 coefficients (in CNY; other currencies as Money, like
+// amounts too wide for an int64) and its facts as the few
 // names and figures its code uses; Base, Amount, Result and Facts rebuild
 // them as o2o.Money and Facts on demand, with the same value and places.
 // Build a step with NewStep. A step is a plain value, safe to copy and to
@@ -86,18 +87,18 @@ type Request struct {
 type Step struct {
 	Rule RuleName
 	Code ReasonCode
-	cur  o2o.Currency
-	// Amounts: base, amount, result, then the facts' figure, limit and cost.
+	// Amounts: base, amount, result, then the facts' figure, limit and cost,
+	// in CNY.
 	coef [slots]int64
-	exp  [slots]int8
 	// wide holds all the amounts as Money when one of them does not fit in
-	// an int64 (nil otherwise).
+	// an int64, or when they are not in CNY (nil otherwise).
 	wide *[slots]o2o.Money
 	// The facts the code uses (see ReasonCode.facts): Party; Label, Region,
 	// Brand or Mode; Model, Increment or the quantity's unit.
 	str  [3]string
 	dec  o2o.Decimal // Percent, or the quantity's value
 	ints [3]int32    // Stage, Asked, Count
+	exp  [slots]int8
 }
 
 // The amount slots of a step.
@@ -151,10 +152,11 @@ func NewStep(rule RuleName, code ReasonCode, base, amount, result o2o.Money, f F
 // of f are ignored: they come in n); uses is code.facts(). s must be the
 // zero Step.
 func (s *Step) set(rule RuleName, code ReasonCode, uses factField, cur o2o.Currency, n *[slots]num, f *Facts) {
-	s.Rule, s.Code, s.cur = rule, code, cur
+	s.Rule, s.Code = rule, code
+	other := cur.String() != string(o2o.CNY) // kept wide, with the currency
 	for i := range n {
 		x := &n[i]
-		if x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
+		if other || x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
 			s.wide = new([slots]o2o.Money)
 			for j, y := range *n {
 				s.wide[j] = y.money(cur)
@@ -198,7 +200,7 @@ func (s Step) money(i int) o2o.Money {
 	if s.wide != nil {
 		return s.wide[i]
 	}
-	m, _ := o2o.NewMoneyIn(decimal.New(s.coef[i], int32(s.exp[i])), s.cur)
+	m, _ := o2o.NewMoneyIn(decimal.New(s.coef[i], int32(s.exp[i])), o2o.CNY)
 	return m
 }
 
@@ -296,28 +298,95 @@ type stepJSON struct {
 	Base   o2o.Money  `json:"base"`
 	Amount o2o.Money  `json:"amount"`
 	Result o2o.Money  `json:"result"`
-	Facts  Facts      `json:"facts"`
+	Facts  stepFacts  `json:"facts"`
+}
+
+// stepFacts is Facts as a step writes them: the amounts and the percent are
+// present exactly when the code uses them, zero included (a zero amount
+// keeps its currency).
+type stepFacts struct {
+	Party     string           `json:"party,omitempty"`
+	Label     string           `json:"label,omitempty"`
+	Region    o2o.RegionCode   `json:"region,omitzero"`
+	Product   o2o.BrandModel   `json:"product,omitzero"`
+	Percent   *o2o.Decimal     `json:"percent,omitempty"`
+	Figure    *o2o.Money       `json:"figure,omitempty"`
+	Limit     *o2o.Money       `json:"limit,omitempty"`
+	Cost      *o2o.Money       `json:"cost,omitempty"`
+	Quantity  o2o.Quantity     `json:"quantity,omitzero"`
+	Mode      o2o.RoundingMode `json:"mode,omitempty"`
+	Increment Increment        `json:"increment,omitempty"`
+	Stage     int              `json:"stage,omitempty"`
+	Asked     int              `json:"asked,omitempty"`
+	Count     int              `json:"count,omitempty"`
 }
 
 // MarshalJSON writes the step with its reason formatted from the code and facts.
 func (s Step) MarshalJSON() ([]byte, error) {
+	f, uses := s.Facts(), s.Code.facts()
+	j := stepFacts{Party: f.Party, Label: f.Label, Region: f.Region, Product: f.Product, Quantity: f.Quantity,
+		Mode: f.Mode, Increment: f.Increment, Stage: f.Stage, Asked: f.Asked, Count: f.Count}
+	if uses&factPercent != 0 {
+		j.Percent = &f.Percent
+	}
+	if uses&factFigure != 0 {
+		j.Figure = &f.Figure
+	}
+	if uses&factLimit != 0 {
+		j.Limit = &f.Limit
+	}
+	if uses&factCost != 0 {
+		j.Cost = &f.Cost
+	}
 	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base(),
-		Amount: s.Amount(), Result: s.Result(), Facts: s.Facts()})
+		Amount: s.Amount(), Result: s.Result(), Facts: j})
 }
 
 // UnmarshalJSON decodes a step strictly. The reason is derived data: it
 // must be exactly what the code and facts format to, and the facts must be
-// those the code uses; otherwise decoding fails with o2o.ErrInvalid.
+// those the code uses, its amounts and percent written out; otherwise
+// decoding fails with o2o.ErrInvalid.
 func (s *Step) UnmarshalJSON(data []byte) error {
 	var p stepJSON
 	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
-	st, err := NewStep(p.Rule, p.Code, p.Base, p.Amount, p.Result, p.Facts)
+	if !p.Code.Valid() {
+		return &o2o.EnumError{Enum: "reason code", Value: string(p.Code)}
+	}
+	j, uses := p.Facts, p.Code.facts()
+	facts := Facts{Party: j.Party, Label: j.Label, Region: j.Region, Product: j.Product, Quantity: j.Quantity,
+		Mode: j.Mode, Increment: j.Increment, Stage: j.Stage, Asked: j.Asked, Count: j.Count}
+	for _, x := range []struct {
+		name  string
+		use   factField
+		isSet bool
+	}{{"percent", factPercent, j.Percent != nil}, {"figure", factFigure, j.Figure != nil},
+		{"limit", factLimit, j.Limit != nil}, {"cost", factCost, j.Cost != nil}} {
+		switch used := uses&x.use != 0; {
+		case used && !x.isSet:
+			return o2o.Invalidf("facts."+x.name, "is required by code %s", p.Code)
+		case !used && x.isSet:
+			return o2o.Invalidf("facts", "carries facts that code %s does not use", p.Code)
+		}
+	}
+	if j.Percent != nil {
+		facts.Percent = *j.Percent
+	}
+	if j.Figure != nil {
+		facts.Figure = *j.Figure
+	}
+	if j.Limit != nil {
+		facts.Limit = *j.Limit
+	}
+	if j.Cost != nil {
+		facts.Cost = *j.Cost
+	}
+	st, err := NewStep(p.Rule, p.Code, p.Base, p.Amount, p.Result, facts)
 	if err != nil {
 		return err
 	}
-	if !factsEqual(st.Facts(), p.Facts) {
+	if !factsEqual(st.Facts(), facts) {
 		return o2o.Invalidf("facts", "carries facts that code %s does not use", p.Code)
 	}
 	if got := st.Reason(); got != p.Reason {
