@@ -13,8 +13,11 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 )
 
-// check validates the request's shape and currencies.
-func (p *Policy) check(r *Request) error {
+// check validates the request's shape and currencies. When bm is not nil
+// it also picks, in the same pass over the observations, the lowest fresh
+// outside observation of that brand and model into low, so that the
+// network-lowest rule does not read them again.
+func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	var f faults
 	cur := p.book.Currency()
 	if r.SKU == "" {
@@ -51,20 +54,30 @@ func (p *Policy) check(r *Request) error {
 			f.add("negotiated", "must be positive, got %s", r.Negotiated)
 		}
 	}
-	for i, o := range r.Observations {
+	for i := range r.Observations {
+		o := &r.Observations[i]
 		// The path is built only for a fault: a clean request formats nothing.
 		path := func() string { return "observations[" + strconv.Itoa(i) + "]" }
 		if o.Price.Currency() != cur {
 			return fmt.Errorf("%s.price in %s, book in %s: %w", path(), o.Price.Currency(), cur, o2o.ErrCurrencyMismatch)
 		}
+		ok := true
 		if o.Source == "" {
 			f.add(path()+".source", "is required")
+			ok = false
 		}
-		if !o.Price.IsPositive() {
+		if o.Price.Sign() <= 0 {
 			f.add(path()+".price", "must be positive, got %s", o.Price)
+			ok = false
 		}
-		if !o.ValidUntil.After(o.ObservedAt) {
+		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
+		fresh := o.fresh(r.At)
+		if !fresh && !o.ValidUntil.After(o.ObservedAt) {
 			f.add(path()+".validUntil", "must be after observedAt")
+			ok = false
+		}
+		if ok && fresh && bm != nil && o.Brand == bm.Brand && o.Model == bm.Model {
+			p.consider(low, i, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -110,9 +123,9 @@ func (p *Policy) listPrice(s *state) error {
 	}
 	s.q.Floor = s.show(s.floor)
 	if e.National() {
-		s.step(RuleListPrice, list, ReasonNationalPrice, Facts{Region: s.req.Region.Province()})
+		s.step(RuleListPrice, list, ReasonNationalPrice, &Facts{Region: s.req.Region.Province()})
 	} else {
-		s.step(RuleListPrice, list, ReasonProvincePrice, Facts{Region: e.Scope})
+		s.step(RuleListPrice, list, ReasonProvincePrice, &Facts{Region: e.Scope})
 	}
 	return nil
 }
@@ -135,13 +148,13 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	s.q.Flags.Clearance = true
 	next := s.price.n.sub(s.price.n.mul(s.k(markdown)))
-	s.step(RuleClearance, figure{n: next}, ReasonClearance, Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
+	s.step(RuleClearance, figure{n: next}, ReasonClearance, &Facts{Label: ret.Grade, Percent: o2o.Dec(p.clearance[ret.Grade]), Party: ret.StoreID})
 	return nil
 }
 
 func (p *Policy) uplift(s *state) {
 	if s.req.Placed.Venue == o2o.VenueStoreScreen {
-		s.note(RuleOnlineUplift, ReasonStoreScreen, Facts{Party: s.req.Placed.StoreID})
+		s.note(RuleOnlineUplift, ReasonStoreScreen, &Facts{Party: s.req.Placed.StoreID})
 		return
 	}
 	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
@@ -154,7 +167,7 @@ func (p *Policy) uplift(s *state) {
 		s.q.Flags.Capped = true
 		code, facts.Figure = ReasonOnlineUpliftCapped, p.cfg.Uplift.Cap
 	}
-	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, facts)
+	s.stepBy(RuleOnlineUplift, up, figure{n: s.price.n.add(up)}, code, &facts)
 }
 
 func (p *Policy) negotiation(s *state) error {
@@ -183,40 +196,61 @@ func (p *Policy) negotiation(s *state) error {
 		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(s.floor))
 	}
 	if !ask.n.less(s.price.n) {
-		s.note(RuleNegotiation, ReasonNegotiationNotLower, Facts{Figure: *asked})
+		s.note(RuleNegotiation, ReasonNegotiationNotLower, &Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, ask, ReasonNegotiated, Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
+	s.step(RuleNegotiation, ask, ReasonNegotiated, &Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
 	return nil
+}
+
+// pick is the lowest fresh outside observation found so far: its index in
+// the observations (-1 for none) and its price as a num.
+type pick struct {
+	i int
+	n num
+}
+
+// noPick is a pick of nothing yet.
+var noPick = pick{i: -1}
+
+// numIn returns m's amount as a num (wide on the decimal-only path).
+func (p *Policy) numIn(m o2o.Money) num {
+	if p.wide {
+		return wideNum(m.Amount())
+	}
+	return numOfMoney(m)
+}
+
+// consider makes obs[i], a fresh observation of the product's brand and
+// model, the pick when it is an outside one and lower than the pick so far
+// (ties by source). Its price is read only here, for a candidate.
+func (p *Policy) consider(l *pick, i int, obs []Observation) {
+	o := &obs[i]
+	n := p.numIn(o.Price)
+	if l.i >= 0 {
+		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
+			return
+		}
+	}
+	// Our own channels are looked up only for a candidate that would win.
+	if p.own[o.Source] {
+		return
+	}
+	l.i, l.n = i, n
 }
 
 // lowest returns the index of the lowest fresh outside observation of the
 // product's brand and model, ties by source, with its price as a num, or
 // -1 when there is none.
 func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int, num) {
-	best, bestN := -1, num{}
+	l := noPick
 	for i := range obs {
-		o := &obs[i]
-		if o.Brand != bm.Brand || o.Model != bm.Model || !o.fresh(at) {
-			continue
+		if o := &obs[i]; o.Brand == bm.Brand && o.Model == bm.Model && o.fresh(at) {
+			p.consider(&l, i, obs)
 		}
-		n := numOfMoney(o.Price)
-		if p.wide {
-			n = wideNum(o.Price.Amount())
-		}
-		if best >= 0 {
-			if c := n.cmp(bestN); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[best].Source)) {
-				continue
-			}
-		}
-		// Our own channels are looked up only for a candidate that would win.
-		if p.own[o.Source] {
-			continue
-		}
-		best, bestN = i, n
 	}
-	return best, bestN
+	return l.i, l.n
 }
 
 func (p *Policy) networkLowest(s *state) error {
@@ -225,44 +259,50 @@ func (p *Policy) networkLowest(s *state) error {
 		return nil
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleNetworkLowest, ReasonNetworkClearance, Facts{})
+		s.note(RuleNetworkLowest, ReasonNetworkClearance, &Facts{})
 		return nil
 	}
 	bm := s.product.BrandModel()
-	i, lowN := p.lowest(bm, s.req.At, s.req.Observations)
+	i, lowN := s.low.i, s.low.n // picked while checking the request
 	if i < 0 {
-		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, Facts{Product: bm})
+		s.note(RuleNetworkLowest, ReasonNetworkNoObservation, &Facts{Product: bm})
 		return nil
 	}
 	low := s.req.Observations[i]
 	if !lowN.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkLowest, Facts{Product: bm, Figure: low.Price, Party: low.Source})
+		s.note(RuleNetworkLowest, ReasonNetworkLowest, &Facts{Product: bm, Figure: low.Price, Party: low.Source})
 		return nil
 	}
-	violation := Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
+	// The violation is built only when there is one: a clean match shows no
+	// Money for the price it moved from.
+	violation := func() Violation {
+		return Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
+	}
 	if mode == NetworkReport {
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, s.show(s.price))
-		s.q.Violations = append(s.q.Violations, violation)
-		s.note(RuleNetworkLowest, ReasonNetworkReported, Facts{Figure: low.Price, Party: low.Source})
+		v := violation()
+		v.Reason = fmt.Sprintf("%s is sold for %s at %s, below our %s (report mode: price kept)", bm, low.Price, low.Source, v.Price)
+		s.q.Violations = append(s.q.Violations, v)
+		s.note(RuleNetworkLowest, ReasonNetworkReported, &Facts{Figure: low.Price, Party: low.Source})
 		return nil
 	}
 	target := figure{m: low.Price, n: lowN, known: true}
 	if lowN.less(s.floor.n) {
 		target = s.floor
 		s.q.Flags.Floored = true
-		violation.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
-		s.q.Violations = append(s.q.Violations, violation)
+		v := violation()
+		v.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
+		s.q.Violations = append(s.q.Violations, v)
 	}
 	if !target.n.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
 		return nil
 	}
-	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, Facts{Product: bm, Figure: low.Price, Party: low.Source})
+	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, &Facts{Product: bm, Figure: low.Price, Party: low.Source})
 	return nil
 }
 
@@ -271,10 +311,10 @@ func (p *Policy) round(s *state) {
 	unit := s.price.n.roundTo(p.places, mode)
 	if unit.less(s.floor.n) && !s.price.n.less(s.floor.n) {
 		unit = s.price.n.roundTo(p.places, o2o.RoundCeiling)
-		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
+		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, &Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
 		s.q.Flags.Rounded = true
 	} else if !unit.equal(s.price.n) {
-		s.step(RuleRounding, figure{n: unit}, ReasonRounded, Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
+		s.step(RuleRounding, figure{n: unit}, ReasonRounded, &Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	} else if !unit.same(s.price.n) {
 		// The same value with fewer places (99.7500 is 99.75): shown rounded.
@@ -288,7 +328,7 @@ func (p *Policy) round(s *state) {
 	s.q.LineTotal = totalM
 	if !total.equal(exact) {
 		s.push(RuleLineTotal, ReasonRoundingDifference, exact, total.sub(exact), total,
-			Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
+			&Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
 	s.total = figure{m: totalM, n: total, known: true}
@@ -303,7 +343,7 @@ func (p *Policy) valueAdded(s *state) {
 		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
 	}
 	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
-	s.note(RuleValueAdded, ReasonValueAdded, Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
+	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
 // stageCostFor returns what ladder stages 1..k cost for the line total.
@@ -324,9 +364,9 @@ func (p *Policy) grantLadder(s *state, k int, campaign string) {
 		s.q.Benefits = append(s.q.Benefits, lines...)
 		for i := n; i < len(s.q.Benefits); i++ {
 			g := &s.q.Benefits[i]
-			g.FundedBy = campaign
-			if g.Kind == BenefitProductsFree {
-				g.Cost = s.q.LineTotal
+			g.fundedBy = campaign
+			if g.line.kind == BenefitProductsFree {
+				g.cost = s.q.LineTotal
 			}
 		}
 	}
@@ -341,7 +381,7 @@ func (p *Policy) ladder(s *state) error {
 		return refuse(RuleLadder, s.req.SKU, ErrLadder, "campaign %s is at stage %d, but the ladder has %d stage(s)", c.ID, c.Stage, len(p.cfg.Ladder))
 	}
 	if s.q.Flags.Clearance {
-		s.note(RuleLadder, ReasonLadderClearance, Facts{})
+		s.note(RuleLadder, ReasonLadderClearance, &Facts{})
 		return nil
 	}
 	funding := s.in(c.FundingLeft)
@@ -354,15 +394,15 @@ func (p *Policy) ladder(s *state) error {
 		s.q.Stage = k
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
-			s.noteFigures(RuleLadder, ReasonLadderFallback, Facts{Party: c.ID, Asked: c.Stage, Stage: k},
+			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
 				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
 	return nil
 }
 
@@ -379,7 +419,7 @@ func (p *Policy) showVAT(s *state) {
 	vat := s.total.n.mul(s.k(rate.percentN)).divRound(s.k(rate.divisN), 12).roundTo(p.minor, p.cfg.Rounding.Mode)
 	included := s.out(vat)
 	s.q.VAT = &VATShown{Category: s.product.Category, Percent: o2o.Dec(rate.percent), Included: included}
-	s.note(RuleVAT, ReasonVATIncluded, Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
+	s.note(RuleVAT, ReasonVATIncluded, &Facts{Percent: o2o.Dec(rate.percent), Label: s.product.Category, Figure: included})
 }
 
 var oneUnit = decimal.New(1, 0)

@@ -337,6 +337,7 @@ func (p *Policy) derive() {
 	p.zero = cur.Zero()
 	p.minor = cur.MinorDigits()
 	p.places = p.cfg.Rounding.Increment.places()
+	p.network = p.on[RuleNetworkLowest] && p.cfg.NetworkLowest.Mode != ""
 	p.floors = make(map[string]figure, len(p.costs))
 	for sku, cost := range p.costs {
 		f := floorOf(cost, p.cfg.MinMarginPercent.Decimal)
@@ -358,8 +359,8 @@ func (p *Policy) derive() {
 		p.vatDefault = &r
 	}
 	for _, v := range p.cfg.ValueAdded {
-		p.services = append(p.services, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"})
+		p.services = append(p.services, newBenefit(BenefitLine{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"}))
 	}
 	acc := stageCost{fixed: numOfMoney(p.zero)}
 	for _, st := range p.cfg.Ladder {
@@ -368,14 +369,15 @@ func (p *Policy) derive() {
 			acc.lines++
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
-			lines[j] = Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+			line := BenefitLine{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
 				Price: p.zero, Cost: b.Cost}
-			switch b.Kind {
-			case BenefitProductsFree:
+			if b.Kind == BenefitPayback {
+				line.Price = b.Cost.Neg()
+			}
+			lines[j] = newBenefit(line)
+			if b.Kind == BenefitProductsFree {
 				acc.freeRuns++
 				continue
-			case BenefitPayback:
-				lines[j].Price = b.Cost.Neg()
 			}
 			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}

@@ -135,7 +135,7 @@ func ExamplePolicy_Quote_ladder() {
 	})
 	fmt.Println("stage", q.Stage, "fallback", q.Flags.StageFallback, "unit", q.UnitPrice)
 	for _, b := range q.Benefits {
-		fmt.Println(b.Code, b.Price.AmountString(), b.Cost.AmountString(), b.FundedBy)
+		fmt.Println(b.Code(), b.Price().AmountString(), b.Cost().AmountString(), b.FundedBy())
 	}
 	// Output:
 	// stage 1 fallback true unit 95.00 CNY

@@ -38,6 +38,7 @@ type Policy struct {
 	services     []Benefit          // the value-added benefit lines
 	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
 	places       int32              // the rounding increment's places
+	network      bool               // the network-lowest rule runs
 	minor        int32              // the currency's minor digits
 
 	// wide makes Quote compute in decimal.Decimal only: the reference path
@@ -111,6 +112,7 @@ type state struct {
 	price      figure
 	floor      figure
 	total      figure // the line total, once rounding has run
+	low        pick   // the lowest outside observation, picked by check
 	zero       o2o.Money
 	zeroN      num
 	q          Quote
@@ -156,7 +158,7 @@ func (s *state) show(f figure) o2o.Money {
 
 // push appends a step. Its amounts stay nums (no Money is built); the
 // facts' figures are read from f.
-func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f Facts) {
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f *Facts) {
 	n := [slots]num{base, amount, result}
 	uses := code.facts()
 	if uses&factFigure != 0 {
@@ -168,7 +170,7 @@ func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f
 	if uses&factCost != 0 {
 		n[slotCost] = s.in(f.Cost)
 	}
-	s.add().set(rule, code, uses, s.cur, &n, &f)
+	s.add().set(rule, code, uses, s.cur, &n, f)
 }
 
 // add appends a zero step and returns it, to be filled in place.
@@ -179,7 +181,7 @@ func (s *state) add() *Step {
 
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
-func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
+func (s *state) step(rule RuleName, next figure, code ReasonCode, f *Facts) {
 	amount := next.n
 	if s.price.n.sign() != 0 {
 		amount = next.n.sub(s.price.n)
@@ -189,20 +191,20 @@ func (s *state) step(rule RuleName, next figure, code ReasonCode, f Facts) {
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
-func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f Facts) {
+func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f *Facts) {
 	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // noteFigures is note with the facts' figure, limit and cost given as nums
 // (those of f are ignored), so that computed figures need no Money.
-func (s *state) noteFigures(rule RuleName, code ReasonCode, f Facts, figure, limit, cost num) {
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
 	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	s.add().set(rule, code, code.facts(), s.cur, &n, &f)
+	s.add().set(rule, code, code.facts(), s.cur, &n, f)
 }
 
 // note records a rule that decided or noted something without moving the price.
-func (s *state) note(rule RuleName, code ReasonCode, f Facts) {
+func (s *state) note(rule RuleName, code ReasonCode, f *Facts) {
 	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
 }
 
@@ -253,10 +255,15 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
-	if err := p.check(&req); err != nil {
+	product, ok := p.book.Catalog().Product(req.SKU)
+	low, bm := noPick, (*o2o.BrandModel)(nil)
+	if ok && p.network {
+		b := product.BrandModel()
+		bm = &b
+	}
+	if err := p.check(&req, bm, &low); err != nil {
 		return Quote{}, err
 	}
-	product, ok := p.book.Catalog().Product(req.SKU)
 	if !ok {
 		return Quote{}, fmt.Errorf("quote %s: %w", req.SKU, ErrUnknownSKU)
 	}
@@ -270,7 +277,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	designated := p.Designated(req.Segment, req.AccountID)
-	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero}
+	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{

@@ -117,7 +117,7 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 		}
 	}
 	for _, b := range q.Benefits {
-		if b.Cost.IsNegative() || (b.Price.IsNegative() && b.Kind != pricing.BenefitPayback) {
+		if b.Cost().IsNegative() || (b.Price().IsNegative() && b.Kind() != pricing.BenefitPayback) {
 			t.Fatalf("%s: negative benefit %+v", label, b)
 		}
 	}

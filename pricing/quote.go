@@ -78,7 +78,8 @@ type Request struct {
 // against the code and facts.
 //
 // A step is compact, so that a quote is cheap to make: its amounts are kept
-// as exact int64 coefficients in one currency and its facts as the few
+// as exact int64 coefficients (in CNY; other currencies as Money, like
+// amounts too wide for an int64) and its facts as the few
 // names and figures its code uses; Base, Amount, Result and Facts rebuild
 // them as o2o.Money and Facts on demand, with the same value and places.
 // Build a step with NewStep. A step is a plain value, safe to copy and to
@@ -86,18 +87,18 @@ type Request struct {
 type Step struct {
 	Rule RuleName
 	Code ReasonCode
-	cur  o2o.Currency
-	// Amounts: base, amount, result, then the facts' figure, limit and cost.
+	// Amounts: base, amount, result, then the facts' figure, limit and cost,
+	// in CNY.
 	coef [slots]int64
-	exp  [slots]int8
 	// wide holds all the amounts as Money when one of them does not fit in
-	// an int64 (nil otherwise).
+	// an int64, or when they are not in CNY (nil otherwise).
 	wide *[slots]o2o.Money
 	// The facts the code uses (see ReasonCode.facts): Party; Label, Region,
 	// Brand or Mode; Model, Increment or the quantity's unit.
 	str  [3]string
 	dec  o2o.Decimal // Percent, or the quantity's value
 	ints [3]int32    // Stage, Asked, Count
+	exp  [slots]int8
 }
 
 // The amount slots of a step.
@@ -151,10 +152,11 @@ func NewStep(rule RuleName, code ReasonCode, base, amount, result o2o.Money, f F
 // of f are ignored: they come in n); uses is code.facts(). s must be the
 // zero Step.
 func (s *Step) set(rule RuleName, code ReasonCode, uses factField, cur o2o.Currency, n *[slots]num, f *Facts) {
-	s.Rule, s.Code, s.cur = rule, code, cur
+	s.Rule, s.Code = rule, code
+	other := cur.String() != string(o2o.CNY) // kept wide, with the currency
 	for i := range n {
 		x := &n[i]
-		if x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
+		if other || x.wide || x.e < math.MinInt8 || x.e > math.MaxInt8 {
 			s.wide = new([slots]o2o.Money)
 			for j, y := range *n {
 				s.wide[j] = y.money(cur)
@@ -198,7 +200,7 @@ func (s Step) money(i int) o2o.Money {
 	if s.wide != nil {
 		return s.wide[i]
 	}
-	m, _ := o2o.NewMoneyIn(decimal.New(s.coef[i], int32(s.exp[i])), s.cur)
+	m, _ := o2o.NewMoneyIn(decimal.New(s.coef[i], int32(s.exp[i])), o2o.CNY)
 	return m
 }
 
@@ -296,28 +298,95 @@ type stepJSON struct {
 	Base   o2o.Money  `json:"base"`
 	Amount o2o.Money  `json:"amount"`
 	Result o2o.Money  `json:"result"`
-	Facts  Facts      `json:"facts"`
+	Facts  stepFacts  `json:"facts"`
+}
+
+// stepFacts is Facts as a step writes them: the amounts and the percent are
+// present exactly when the code uses them, zero included (a zero amount
+// keeps its currency).
+type stepFacts struct {
+	Party     string           `json:"party,omitempty"`
+	Label     string           `json:"label,omitempty"`
+	Region    o2o.RegionCode   `json:"region,omitzero"`
+	Product   o2o.BrandModel   `json:"product,omitzero"`
+	Percent   *o2o.Decimal     `json:"percent,omitempty"`
+	Figure    *o2o.Money       `json:"figure,omitempty"`
+	Limit     *o2o.Money       `json:"limit,omitempty"`
+	Cost      *o2o.Money       `json:"cost,omitempty"`
+	Quantity  o2o.Quantity     `json:"quantity,omitzero"`
+	Mode      o2o.RoundingMode `json:"mode,omitempty"`
+	Increment Increment        `json:"increment,omitempty"`
+	Stage     int              `json:"stage,omitempty"`
+	Asked     int              `json:"asked,omitempty"`
+	Count     int              `json:"count,omitempty"`
 }
 
 // MarshalJSON writes the step with its reason formatted from the code and facts.
 func (s Step) MarshalJSON() ([]byte, error) {
+	f, uses := s.Facts(), s.Code.facts()
+	j := stepFacts{Party: f.Party, Label: f.Label, Region: f.Region, Product: f.Product, Quantity: f.Quantity,
+		Mode: f.Mode, Increment: f.Increment, Stage: f.Stage, Asked: f.Asked, Count: f.Count}
+	if uses&factPercent != 0 {
+		j.Percent = &f.Percent
+	}
+	if uses&factFigure != 0 {
+		j.Figure = &f.Figure
+	}
+	if uses&factLimit != 0 {
+		j.Limit = &f.Limit
+	}
+	if uses&factCost != 0 {
+		j.Cost = &f.Cost
+	}
 	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base(),
-		Amount: s.Amount(), Result: s.Result(), Facts: s.Facts()})
+		Amount: s.Amount(), Result: s.Result(), Facts: j})
 }
 
 // UnmarshalJSON decodes a step strictly. The reason is derived data: it
 // must be exactly what the code and facts format to, and the facts must be
-// those the code uses; otherwise decoding fails with o2o.ErrInvalid.
+// those the code uses, its amounts and percent written out; otherwise
+// decoding fails with o2o.ErrInvalid.
 func (s *Step) UnmarshalJSON(data []byte) error {
 	var p stepJSON
 	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
-	st, err := NewStep(p.Rule, p.Code, p.Base, p.Amount, p.Result, p.Facts)
+	if !p.Code.Valid() {
+		return &o2o.EnumError{Enum: "reason code", Value: string(p.Code)}
+	}
+	j, uses := p.Facts, p.Code.facts()
+	facts := Facts{Party: j.Party, Label: j.Label, Region: j.Region, Product: j.Product, Quantity: j.Quantity,
+		Mode: j.Mode, Increment: j.Increment, Stage: j.Stage, Asked: j.Asked, Count: j.Count}
+	for _, x := range []struct {
+		name  string
+		use   factField
+		isSet bool
+	}{{"percent", factPercent, j.Percent != nil}, {"figure", factFigure, j.Figure != nil},
+		{"limit", factLimit, j.Limit != nil}, {"cost", factCost, j.Cost != nil}} {
+		switch used := uses&x.use != 0; {
+		case used && !x.isSet:
+			return o2o.Invalidf("facts."+x.name, "is required by code %s", p.Code)
+		case !used && x.isSet:
+			return o2o.Invalidf("facts", "carries facts that code %s does not use", p.Code)
+		}
+	}
+	if j.Percent != nil {
+		facts.Percent = *j.Percent
+	}
+	if j.Figure != nil {
+		facts.Figure = *j.Figure
+	}
+	if j.Limit != nil {
+		facts.Limit = *j.Limit
+	}
+	if j.Cost != nil {
+		facts.Cost = *j.Cost
+	}
+	st, err := NewStep(p.Rule, p.Code, p.Base, p.Amount, p.Result, facts)
 	if err != nil {
 		return err
 	}
-	if !factsEqual(st.Facts(), p.Facts) {
+	if !factsEqual(st.Facts(), facts) {
 		return o2o.Invalidf("facts", "carries facts that code %s does not use", p.Code)
 	}
 	if got := st.Reason(); got != p.Reason {
@@ -335,11 +404,12 @@ func factsEqual(a, b Facts) bool {
 		a.Mode == b.Mode && a.Increment == b.Increment && a.Stage == b.Stage && a.Asked == b.Asked && a.Count == b.Count
 }
 
-// Benefit is a line granted with a quote that does not change the unit
-// price: a value-added service, or a ladder benefit funded by a campaign.
-// Price is what the customer pays for the line — zero, or negative for a
-// payback — and Cost what it costs the funder.
-type Benefit struct {
+// BenefitLine is a benefit granted with a quote in plain form: a line that
+// does not change the unit price — a value-added service, or a ladder
+// benefit funded by a campaign. Price is what the customer pays for the
+// line — zero, or negative for a payback — and Cost what it costs the
+// funder (FundedBy). It is the JSON form of a Benefit.
+type BenefitLine struct {
 	Rule        RuleName    `json:"rule"`
 	Stage       int         `json:"stage,omitempty"`
 	Code        string      `json:"code"`
@@ -348,6 +418,123 @@ type Benefit struct {
 	Price       o2o.Money   `json:"price"`
 	Cost        o2o.Money   `json:"cost"`
 	FundedBy    string      `json:"fundedBy"`
+}
+
+// Benefit is a benefit granted with a quote (see BenefitLine, its plain
+// form, returned by Line). A benefit is compact, so that a quote is cheap to
+// make: what every quote of a policy grants alike (rule, stage, code,
+// description, kind, price) is shared, and only the funder and the cost are
+// its own. Build one with NewBenefit; the zero Benefit is an empty line. A
+// benefit is an immutable value, safe to copy and to share between
+// goroutines.
+type Benefit struct {
+	line     *benefitLine // shared and never modified
+	fundedBy string
+	cost     o2o.Money
+}
+
+// benefitLine is what the benefits of a policy's quotes share.
+type benefitLine struct {
+	rule        RuleName
+	stage       int
+	code        string
+	description string
+	kind        BenefitKind
+	price       o2o.Money
+}
+
+// NewBenefit returns the benefit l describes. The rule and kind must be
+// known (else the error is an *o2o.EnumError wrapping o2o.ErrInvalid), and
+// the price and cost in one currency (else the error wraps
+// o2o.ErrCurrencyMismatch).
+func NewBenefit(l BenefitLine) (Benefit, error) {
+	if !l.Rule.Valid() {
+		return Benefit{}, &o2o.EnumError{Enum: "rule", Value: string(l.Rule)}
+	}
+	if !l.Kind.Valid() {
+		return Benefit{}, &o2o.EnumError{Enum: "benefit kind", Value: string(l.Kind)}
+	}
+	if l.Price.Currency() != l.Cost.Currency() {
+		return Benefit{}, fmt.Errorf("benefit %s: price in %s, cost in %s: %w", l.Code, l.Price.Currency(), l.Cost.Currency(), o2o.ErrCurrencyMismatch)
+	}
+	return newBenefit(l), nil
+}
+
+// newBenefit packs l, already checked.
+func newBenefit(l BenefitLine) Benefit {
+	return Benefit{
+		line:     &benefitLine{rule: l.Rule, stage: l.Stage, code: l.Code, description: l.Description, kind: l.Kind, price: l.Price},
+		fundedBy: l.FundedBy,
+		cost:     l.Cost,
+	}
+}
+
+// shared returns the shared part of b (an empty one for the zero Benefit).
+func (b Benefit) shared() benefitLine {
+	if b.line == nil {
+		return benefitLine{}
+	}
+	return *b.line
+}
+
+// Line returns the benefit in plain form.
+func (b Benefit) Line() BenefitLine {
+	l := b.shared()
+	return BenefitLine{Rule: l.rule, Stage: l.stage, Code: l.code, Description: l.description, Kind: l.kind,
+		Price: l.price, Cost: b.cost, FundedBy: b.fundedBy}
+}
+
+// Rule returns the rule that granted the benefit (value_added or ladder).
+func (b Benefit) Rule() RuleName { return b.shared().rule }
+
+// Stage returns the ladder stage that added the benefit (0 for value-added
+// services).
+func (b Benefit) Stage() int { return b.shared().stage }
+
+// Code returns the benefit's code, such as "free_design".
+func (b Benefit) Code() string { return b.shared().code }
+
+// Description returns the benefit's readable description.
+func (b Benefit) Description() string { return b.shared().description }
+
+// Kind returns what the benefit is: a service, products free or a payback.
+func (b Benefit) Kind() BenefitKind { return b.shared().kind }
+
+// Price returns what the customer pays for the line: zero, or negative for
+// a payback.
+func (b Benefit) Price() o2o.Money { return b.shared().price }
+
+// Cost returns what the line costs its funder.
+func (b Benefit) Cost() o2o.Money { return b.cost }
+
+// FundedBy returns who pays for the line: "headquarters" for value-added
+// services, the campaign id for ladder benefits.
+func (b Benefit) FundedBy() string { return b.fundedBy }
+
+// Equal reports whether b and o are the same line, amounts compared by
+// value (as o2o.Money.Equal). go-cmp uses it.
+func (b Benefit) Equal(o Benefit) bool {
+	x, y := b.Line(), o.Line()
+	return x.Rule == y.Rule && x.Stage == y.Stage && x.Code == y.Code && x.Description == y.Description &&
+		x.Kind == y.Kind && x.Price.Equal(y.Price) && x.Cost.Equal(y.Cost) && x.FundedBy == y.FundedBy
+}
+
+// MarshalJSON writes the benefit's plain form (BenefitLine).
+func (b Benefit) MarshalJSON() ([]byte, error) { return json.Marshal(b.Line()) }
+
+// UnmarshalJSON decodes a benefit strictly from its plain form and checks
+// it as NewBenefit does.
+func (b *Benefit) UnmarshalJSON(data []byte) error {
+	var l BenefitLine
+	if err := o2o.DecodeJSON(data, &l); err != nil {
+		return err
+	}
+	nb, err := NewBenefit(l)
+	if err != nil {
+		return err
+	}
+	*b = nb
+	return nil
 }
 
 // Violation is a rule broken but not refused: a lower price on the network
@@ -473,7 +660,8 @@ func (q Quote) Explain() string {
 	}
 	if len(q.Benefits) > 0 {
 		b.WriteString("Benefits (the unit price is unchanged):\n")
-		for _, g := range q.Benefits {
+		for _, bn := range q.Benefits {
+			g := bn.Line()
 			stage := ""
 			if g.Stage > 0 {
 				stage = fmt.Sprintf(" stage %d", g.Stage)

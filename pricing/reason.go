@@ -186,7 +186,11 @@ func (c ReasonCode) facts() factField {
 
 // Facts are the names and figures a step's reason quotes. Which fields a
 // step fills depends on its ReasonCode (see each code); the others are
-// zero and left out of JSON.
+// zero. In a step's JSON only the facts its code uses are written, every
+// amount and percent among them even when zero, so that a zero amount keeps
+// its currency; Facts on its own always writes its amounts and percent, for
+// the same reason (o2o.Money.IsZero reports a zero amount, so "omitzero"
+// would turn 0 USD into 0 CNY).
 type Facts struct {
 	// Party is the store, account, campaign or network source named.
 	Party string `json:"party,omitempty"`
@@ -197,14 +201,14 @@ type Facts struct {
 	// Product is the brand and model compared with the network.
 	Product o2o.BrandModel `json:"product,omitzero"`
 	// Percent is an uplift, markdown, band or VAT rate, in percent.
-	Percent o2o.Decimal `json:"percent,omitzero"`
+	Percent o2o.Decimal `json:"percent"`
 	// Figure is the amount the reason is about: a cap, a price asked, the
 	// lowest observed, a unit price, a stage's cost or the VAT.
-	Figure o2o.Money `json:"figure,omitzero"`
+	Figure o2o.Money `json:"figure"`
 	// Limit is the floor or the campaign funding left.
-	Limit o2o.Money `json:"limit,omitzero"`
+	Limit o2o.Money `json:"limit"`
 	// Cost is the cost of the ladder stage applied.
-	Cost o2o.Money `json:"cost,omitzero"`
+	Cost o2o.Money `json:"cost"`
 	// Quantity is the quantity of a line total.
 	Quantity o2o.Quantity `json:"quantity,omitzero"`
 	// Mode and Increment are the rounding applied.

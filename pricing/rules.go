@@ -208,6 +208,9 @@ func benefitKinds() []BenefitKind {
 // String returns the text form.
 func (k BenefitKind) String() string { return string(k) }
 
+// Valid reports whether k is a known benefit kind.
+func (k BenefitKind) Valid() bool { return enum.Valid(k, benefitKinds()...) }
+
 // MarshalText returns the text form; it refuses an unknown kind.
 func (k BenefitKind) MarshalText() ([]byte, error) {
 	if !enum.Valid(k, benefitKinds()...) {

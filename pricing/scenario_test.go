@@ -122,7 +122,7 @@ func project(q pricing.Quote, w *want) want {
 	if w.Benefits != nil {
 		got.Benefits = []string{}
 		for _, b := range q.Benefits {
-			got.Benefits = append(got.Benefits, b.Code)
+			got.Benefits = append(got.Benefits, b.Code())
 		}
 	}
 	if w.Violations != nil {
