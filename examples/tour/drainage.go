@@ -8,9 +8,6 @@ import (
 	"github.com/o2okit/o2okit/settlement/drainage"
 )
 
-// Until main.go calls drainageStep (the lead engineer wires the step into
-// run), this keeps staticcheck from reporting it unused; delete it then.
-
 // drainageStep attributes a few customer journeys to the campaigns that
 // brought them, under two models side by side, then charges each
 // campaign's cost cent-exact to the stores and to B2C by the traffic each
