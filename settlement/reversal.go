@@ -3,6 +3,7 @@ package settlement
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -46,7 +47,13 @@ func NewReversible(original Batch, quantity o2o.Quantity) (Reversible, error) {
 	if r.quantity.Sign() < 0 {
 		return Reversible{}, o2o.Invalid("quantity", "must not be negative")
 	}
-	seen := map[string]bool{}
+	n := len(original.Postings)
+	r.originals = make([]Posting, 0, n)
+	r.units, r.done = make([]int64, 0, n), make([]int64, 0, n)
+	var seen map[string]bool // a linear scan below 16 postings
+	if n >= 16 {
+		seen = make(map[string]bool, n)
+	}
 	for i, p := range original.Postings {
 		u, err := p.units(r.currency)
 		if err != nil {
@@ -55,10 +62,12 @@ func NewReversible(original Batch, quantity o2o.Quantity) (Reversible, error) {
 		if p.Kind == KindReversal {
 			return Reversible{}, o2o.Invalidf(fmt.Sprintf("postings[%d].kind", i), "a reversal is not reversed")
 		}
-		if seen[p.Key] {
+		if seen[p.Key] || (seen == nil && slices.ContainsFunc(r.originals, func(o Posting) bool { return o.Key == p.Key })) {
 			return Reversible{}, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: fmt.Sprintf("postings[%d].key", i), Reason: fmt.Sprintf("repeats %q", p.Key)}}, Err: o2o.ErrDuplicate}
 		}
-		seen[p.Key] = true
+		if seen != nil {
+			seen[p.Key] = true
+		}
 		r.originals = append(r.originals, p)
 		r.units = append(r.units, u)
 		r.done = append(r.done, 0)
@@ -209,8 +218,7 @@ func (r Reversible) PartialQuantity(id string, qty decimal.Decimal, at time.Time
 
 func (r Reversible) clone() Reversible {
 	n := r
-	n.originals = append([]Posting(nil), r.originals...)
-	n.units = append([]int64(nil), r.units...)
+	// originals and units never change after NewReversible: shared.
 	n.done = append([]int64(nil), r.done...)
 	return n
 }

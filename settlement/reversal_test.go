@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -149,101 +151,134 @@ func TestPartialReversal(t *testing.T) {
 	}
 }
 
-// naiveRefunds splits each cumulative refund with the original weights and
-// subtracts what earlier refunds paid: the trap the issue warns of.
-func naiveRefunds(weights []int64, refunds []int64) [][]int64 {
-	shares := make([]o2o.Share, len(weights))
-	for i, w := range weights {
-		shares[i] = o2o.Share{Key: fmt.Sprintf("p%d", i), Weight: decimal.New(w, 0)}
-	}
-	prev := make([]int64, len(weights))
-	var cum int64
-	var out [][]int64
-	for _, x := range refunds {
-		cum += x
-		parts, _ := o2o.Allocate(fromUnits(cum, o2o.CNY), shares)
-		step := make([]int64, len(weights))
-		for i, p := range parts {
-			u := unitsOf(p.Amount)
-			step[i] = u - prev[i]
-			prev[i] = u
-		}
-		out = append(out, step)
-	}
-	return out
-}
-
 // TestPartialRefundProperties: random originals and random sequences of
 // partial refunds ending in the whole. No refund gives a party a negative
 // amount, nobody's cumulative refund exceeds its share, the sequence ends
 // exactly at the original shares, and the ledger accepts every step and ends
-// with every balance at zero. The same sequences split the naive way hit the
-// Alabama paradox (a negative refund) at least once, so the test would catch
-// a regression to it.
+// with every balance at zero (replayed through a ledger every 8th case: the
+// ledger's reversal guard has its own tests). The same sequences split the
+// naive way hit the Alabama paradox (a negative refund): the test counts the
+// cases where it does and requires some, so the generator keeps producing
+// the trap and a regression to the naive split would be caught.
 func TestPartialRefundProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 4))
-	trapHit := false
-	for c := range cases(5_000) {
-		n := 2 + r.IntN(5)
-		orig := Batch{ID: "SO"}
-		weights := make([]int64, n)
-		for i := range weights {
-			weights[i] = 1 + r.Int64N(100_000)
-			orig.Postings = append(orig.Postings, Posting{Key: fmt.Sprintf("k%d", i), Kind: KindSaleRevenue, From: "cust",
-				To: fmt.Sprintf("p%d", i), Amount: fromUnits(weights[i], o2o.CNY), At: t0})
+	const maxParties = 6
+	var keys, parties [maxParties]string
+	index := map[string]int{}
+	for i := range maxParties {
+		keys[i], parties[i] = "k"+strconv.Itoa(i), "p"+strconv.Itoa(i)
+		index[keys[i]] = i
+	}
+	var steps [6]string
+	for i := range steps {
+		steps[i] = "R" + strconv.Itoa(i)
+	}
+	var weights, cum, naivePrev []int64
+	var shares []o2o.Share
+	orig := Batch{ID: "SO"}
+	traps := 0
+	n := cases(100_000)
+	for c := range n {
+		np := 2 + r.IntN(maxParties-1)
+		weights, cum, naivePrev, shares = weights[:0], cum[:0], naivePrev[:0], shares[:0]
+		orig.Postings = orig.Postings[:0]
+		// One case in three is trap-prone: many parties, small shares and
+		// refunds of a few fen, where largest remainder's Alabama paradox
+		// lives.
+		trapProne := r.IntN(3) == 0
+		maxW, lastStep := int64(100_000), 1+r.IntN(5)
+		if trapProne {
+			np, maxW, lastStep = 3+r.IntN(maxParties-2), 1_000, 5
+		}
+		for i := range np {
+			w := 1 + r.Int64N(maxW)
+			weights, cum, naivePrev = append(weights, w), append(cum, 0), append(naivePrev, 0)
+			shares = append(shares, o2o.Share{Key: keys[i], Weight: decimal.New(w, 0)})
+			orig.Postings = append(orig.Postings, Posting{Key: keys[i], Kind: KindSaleRevenue, From: "cust",
+				To: parties[i], Amount: fromUnits(w, o2o.CNY), At: t0})
 		}
 		rv, err := NewReversible(orig, o2o.Quantity{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		l := MustLedger(Config{})
-		mustApply(t, l, orig.Postings...)
-		var refunds []int64
+		var l *Ledger
+		if c%8 == 0 {
+			l = MustLedger(Config{})
+			mustApply(t, l, orig.Postings...)
+		}
+		trapped := false
+		var refunded int64
 		for step := 0; !rv.Remaining().IsZero(); step++ {
 			left := unitsOf(rv.Remaining())
 			x := 1 + r.Int64N(min(left, 1+left/3))
-			if step > 8 {
+			if trapProne {
+				x = 1 + r.Int64N(min(left, int64(np)))
+			}
+			if step == lastStep {
 				x = left
 			}
-			b, next, err := rv.Partial(fmt.Sprintf("R%d", step), fromUnits(x, o2o.CNY), t1)
+			b, next, err := rv.Partial(steps[step], fromUnits(x, o2o.CNY), t1)
 			if err != nil {
 				t.Fatalf("case %d step %d: %v", c, step, err)
 			}
+			var sum int64
 			for _, p := range b.Postings {
-				if !p.Amount.IsPositive() {
-					t.Fatalf("case %d: non-positive refund posting %v", c, p)
+				u := unitsOf(p.Amount)
+				i := index[p.Ref]
+				cum[i] += u
+				sum += u
+				if u <= 0 || cum[i] > weights[i] {
+					t.Fatalf("case %d step %d: refund %v brings %s to %d of %d", c, step, p, p.To, cum[i], weights[i])
 				}
 			}
-			for i, s := range next.Shares() {
-				if c, _ := s.Reversed.Cmp(s.Original); c > 0 {
-					t.Fatalf("party %d refunded %s of %s", i, s.Reversed, s.Original)
+			if sum != x {
+				t.Fatalf("case %d step %d: refund of %d split into %d", c, step, x, sum)
+			}
+			if l != nil {
+				if _, err := l.Apply(b); err != nil {
+					t.Fatalf("case %d step %d: ledger refused: %v", c, step, err)
 				}
 			}
-			if _, err := l.Apply(b); err != nil {
-				t.Fatalf("case %d step %d: ledger refused: %v", c, step, err)
+			// The naive split of the cumulative refund.
+			refunded += x
+			alloc, err := o2o.Allocate(fromUnits(refunded, o2o.CNY), shares)
+			if err != nil {
+				t.Fatal(err)
 			}
-			refunds = append(refunds, x)
+			for i, a := range alloc {
+				u := unitsOf(a.Amount)
+				trapped = trapped || u < naivePrev[i]
+				naivePrev[i] = u
+			}
 			rv = next
 		}
-		for _, s := range rv.Shares() {
-			if !s.Reversed.Equal(s.Original) {
-				t.Fatalf("case %d: %s ends at %s of %s", c, s.Key, s.Reversed, s.Original)
+		if !slices.Equal(cum, weights) {
+			t.Fatalf("case %d: refunds end at %v, shares are %v", c, cum, weights)
+		}
+		if c%64 == 0 {
+			for _, s := range rv.Shares() {
+				if !s.Reversed.Equal(s.Original) {
+					t.Fatalf("case %d: %s ends at %s of %s", c, s.Key, s.Reversed, s.Original)
+				}
 			}
 		}
-		for _, b := range l.Balances() {
-			if !b.Balance.IsZero() {
-				t.Fatalf("case %d: %s ends at %s", c, b.Account, b.Balance)
+		if l != nil {
+			for _, b := range l.Balances() {
+				if !b.Balance.IsZero() {
+					t.Fatalf("case %d: %s ends at %s", c, b.Account, b.Balance)
+				}
 			}
 		}
-		for _, step := range naiveRefunds(weights, refunds) {
-			for _, u := range step {
-				trapHit = trapHit || u < 0
-			}
+		if trapped {
+			traps++
 		}
 	}
-	if !trapHit && !testing.Short() {
-		t.Errorf("the naive cumulative split never gave a negative refund: the property test lost its teeth")
+	// The trap must stay reachable: about 1 case in 60 hits it with this
+	// generator; require at least 1 in 200 (and one under -short).
+	if traps < max(n/200, 1) {
+		t.Errorf("the naive cumulative split gave a negative refund in only %d of %d cases: the property test lost its teeth", traps, n)
 	}
+	t.Logf("%d cases, %d where the naive split gives a negative refund", n, traps)
 }
 
 // TestFullReversalRestoresBalances: over random sales split by the rules
