@@ -48,9 +48,19 @@ func (e *ValueError) Unwrap() error { return e.Err }
 // document's shape is at fault) or a *ValueError (a value refused itself).
 func Decode(data []byte, v any) error {
 	t := reflect.TypeOf(v)
-	if pe := checkShape(data, t); pe != nil {
-		return pe
+	fault, complete := checkShape(data, t)
+	switch {
+	case fault != nil:
+		return fault
+	case complete:
+		// The scan saw every key: plain Unmarshal is enough.
+		if err := json.Unmarshal(data, v); err != nil {
+			return explain(err, data, t)
+		}
+		return nil
 	}
+	// Malformed, or a form the scan does not know: let a strict decoder
+	// find what is wrong (and refuse unknown fields all the same).
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -1,6 +1,7 @@
 package jsonx
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -88,4 +89,45 @@ func TestDecodeErrors(t *testing.T) {
 	if err := Decode([]byte(`{"items":[}`), &v); err == nil {
 		t.Error("malformed JSON decoded")
 	}
+}
+
+func TestDecodeEscapedKeys(t *testing.T) {
+	var v outer
+	if err := Decode([]byte(`{"\u0050lain":"escaped but exact","items":[{"n\u0061me":"x"}]}`), &v); err != nil || v.Plain != "escaped but exact" || v.Items[0].Name != "x" {
+		t.Errorf("Decode with escaped keys = %+v, %v", v, err)
+	}
+	err := Decode([]byte(`{"Plain":"a","\u0050lain":"b"}`), &v)
+	var pe *PathError
+	if !errors.As(err, &pe) || pe.Path != "Plain" {
+		t.Errorf("a key repeated through an escape = %v, want a repeat at Plain", err)
+	}
+	for _, bad := range []string{`{"Plain":}`, `{"Plain" "x"}`, `{"items":[1,]}`, `{"a\x01":1}`, `[`, `{"Plain":"x",}`, `{"Plain":"\q"}`} {
+		if err := Decode([]byte(bad), &v); err == nil {
+			t.Errorf("Decode(%q) accepted malformed JSON", bad)
+		}
+	}
+}
+
+// BenchmarkDecode measures strict decoding against plain encoding/json on
+// a config-shaped document.
+func BenchmarkDecode(b *testing.B) {
+	doc := []byte(`{"Plain":"p","shared":"s","items":[{"name":"a"},{"name":"b"},{"name":"c"}],"byKey":{"x":{"name":"x"},"y":{"name":"y"}},"nested":{"a":[{"name":"n"}]}}`)
+	b.Run("strict", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v outer
+			if err := Decode(doc, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline-encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var v outer
+			if err := json.Unmarshal(doc, &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

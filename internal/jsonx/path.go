@@ -2,33 +2,19 @@ package jsonx
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
 )
 
-// checkShape walks data against the Go type t before decoding and reports
-// the first key that names no field exactly, the first key repeated in one
-// object, or malformed JSON. Values whose type decodes itself are skipped:
-// they check their own shape.
-func checkShape(data []byte, t reflect.Type) *PathError {
-	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
-	w.dec.UseNumber()
-	w.shape(t, "")
-	return w.fault
-}
-
-// walker reads JSON tokens in step with a Go type.
+// walker reads JSON tokens in step with a Go type, on the error path only
+// (to find the value that refused itself).
 type walker struct {
-	dec   *json.Decoder
-	fault *PathError
+	dec *json.Decoder
 	// broken is set on malformed JSON: the decoder proper reports it.
 	broken bool
 }
-
-func (w *walker) stopped() bool { return w.fault != nil || w.broken }
 
 func (w *walker) token() (json.Token, bool) {
 	tok, err := w.dec.Token()
@@ -37,71 +23,6 @@ func (w *walker) token() (json.Token, bool) {
 		return nil, false
 	}
 	return tok, true
-}
-
-// shape reads one value of type t (nil: any type).
-func (w *walker) shape(t reflect.Type, path string) {
-	t = deref(t)
-	if t != nil && decodesItself(t) {
-		w.skip()
-		return
-	}
-	tok, ok := w.token()
-	if !ok {
-		return
-	}
-	switch tok {
-	case json.Delim('{'):
-		w.object(t, path)
-	case json.Delim('['):
-		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
-		}
-		for i := 0; w.dec.More() && !w.stopped(); i++ {
-			w.shape(elem, path+"["+strconv.Itoa(i)+"]")
-		}
-		if !w.stopped() {
-			w.token() // ']'
-		}
-	}
-}
-
-func (w *walker) object(t reflect.Type, path string) {
-	var fields map[string]reflect.Type
-	if t != nil && t.Kind() == reflect.Struct {
-		fields = fieldsOf(t)
-	}
-	seen := make(map[string]bool)
-	for w.dec.More() && !w.stopped() {
-		tok, ok := w.token()
-		if !ok {
-			return
-		}
-		key, _ := tok.(string)
-		at := join(path, key)
-		if seen[key] {
-			w.fault = &PathError{Path: at, Reason: "repeats a key of the same object"}
-			return
-		}
-		seen[key] = true
-		var child reflect.Type
-		switch {
-		case fields != nil:
-			ft, known := fields[key]
-			if !known {
-				w.fault = &PathError{Path: at, Reason: "unknown field"}
-				return
-			}
-			child = ft
-		case t != nil && t.Kind() == reflect.Map:
-			child = t.Elem()
-		}
-		w.shape(child, at)
-	}
-	if !w.stopped() {
-		w.token() // '}'
-	}
 }
 
 // skip consumes one JSON value.
@@ -261,45 +182,11 @@ func deref(t reflect.Type) reflect.Type {
 
 // decodesItself reports whether *t has its own UnmarshalJSON or
 // UnmarshalText, which check their own input.
-func decodesItself(t reflect.Type) bool {
-	p := reflect.PointerTo(t)
-	return p.Implements(reflect.TypeFor[json.Unmarshaler]()) || p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
-}
+func decodesItself(t reflect.Type) bool { return infoOf(t).self }
 
 // fieldsOf maps the JSON names of t's fields, embedded structs' fields
 // included, to their types. A non-struct type has no fields.
-func fieldsOf(t reflect.Type) map[string]reflect.Type {
-	fields := make(map[string]reflect.Type)
-	if t.Kind() != reflect.Struct {
-		return fields
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if tag == "-" {
-			continue
-		}
-		if f.Anonymous && name == "" {
-			if ft := deref(f.Type); ft.Kind() == reflect.Struct {
-				for k, v := range fieldsOf(ft) {
-					if _, taken := fields[k]; !taken {
-						fields[k] = v
-					}
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		fields[name] = f.Type
-	}
-	return fields
-}
+func fieldsOf(t reflect.Type) map[string]reflect.Type { return infoOf(t).fields }
 
 func join(path, key string) string {
 	if path == "" {
