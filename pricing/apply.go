@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -335,15 +334,26 @@ func (p *Policy) round(s *state) {
 }
 
 func (p *Policy) valueAdded(s *state) {
-	if len(p.services) == 0 || !s.designated {
+	if p.services == 0 || !s.designated {
 		return
 	}
-	n := len(p.services)
-	if c := s.req.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) {
-		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
-	}
-	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
+	p.grant(s, 0, p.services, "headquarters")
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
+}
+
+// grant adds the benefit records of lines[from:to], funded by funder.
+func (p *Policy) grant(s *state, from, to int, funder string) {
+	t := &s.q.tr
+	fb := t.name(funder)
+	for i := from; i < to; i++ {
+		r := t.benefit()
+		r.ints[0], r.str[0] = int32(i), fb
+		c := p.lineCosts[i]
+		if p.lines[i].kind == BenefitProductsFree {
+			c = s.total
+		}
+		t.setCost(r, s.k(c.n), c.m, c.known, s.cur)
+	}
 }
 
 // stageCostFor returns what ladder stages 1..k cost for the line total.
@@ -358,17 +368,8 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 
 // grantLadder appends the benefit lines of stages 1..k.
 func (p *Policy) grantLadder(s *state, k int, campaign string) {
-	s.q.Benefits = slices.Grow(s.q.Benefits, p.stages[k-1].lines)
-	for _, lines := range p.ladderLines[:k] {
-		n := len(s.q.Benefits)
-		s.q.Benefits = append(s.q.Benefits, lines...)
-		for i := n; i < len(s.q.Benefits); i++ {
-			g := &s.q.Benefits[i]
-			g.fundedBy = campaign
-			if g.line.kind == BenefitProductsFree {
-				g.cost = s.q.LineTotal
-			}
-		}
+	for _, r := range p.ladderLines[:k] {
+		p.grant(s, r[0], r[1], campaign)
 	}
 }
 

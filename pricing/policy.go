@@ -35,8 +35,10 @@ type Policy struct {
 	vatRates     map[string]vatRate // category → rate
 	vatDefault   *vatRate           // the default rate, if any
 	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
-	services     []Benefit          // the value-added benefit lines
-	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
+	lines        []benefitLine      // the benefit lines: value-added services, then the ladder's
+	lineCosts    []figure           // each line's configured cost
+	services     int                // lines[:services] are the value-added services
+	ladderLines  [][2]int           // ladder[i]'s lines are lines[from:to], FundedBy to fill in
 	places       int32              // the rounding increment's places
 	network      bool               // the network-lowest rule runs
 	minor        int32              // the currency's minor digits
@@ -170,13 +172,8 @@ func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f
 	if uses&factCost != 0 {
 		n[slotCost] = s.in(f.Cost)
 	}
-	s.add().set(rule, code, uses, s.cur, &n, f)
-}
-
-// add appends a zero step and returns it, to be filled in place.
-func (s *state) add() *Step {
-	s.q.Steps = append(s.q.Steps, Step{})
-	return &s.q.Steps[len(s.q.Steps)-1]
+	t := &s.q.tr
+	t.set(t.step(), rule, code, uses, s.cur, &n, f)
 }
 
 // step records a rule that moved the price to next. No text is formatted
@@ -200,7 +197,8 @@ func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, 
 // (those of f are ignored), so that computed figures need no Money.
 func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
 	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	s.add().set(rule, code, code.facts(), s.cur, &n, f)
+	t := &s.q.tr
+	t.set(t.step(), rule, code, code.facts(), s.cur, &n, f)
 }
 
 // note records a rule that decided or noted something without moving the price.
@@ -248,6 +246,19 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 	return n
 }
 
+// maxBenefits bounds the benefits a request can be granted: the
+// value-added services and the ladder lines of the stage asked for.
+func (p *Policy) maxBenefits(r *Request, designated bool) int {
+	n := 0
+	if designated && p.on[RuleValueAdded] {
+		n += p.services
+	}
+	if c := r.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) && p.on[RuleLadder] {
+		n += p.stages[c.Stage-1].lines
+	}
+	return n
+}
+
 // Quote prices one request through the procedure and returns a quote that
 // explains itself. Errors wrap o2o.ErrInvalid: a *o2o.ValidationError for a
 // malformed request; ErrUnknownSKU; ErrDealerPriced for a dealer-line SKU
@@ -283,8 +294,10 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
-		Steps: make([]Step, 0, p.maxSteps(&req, designated)),
 	}
+	s.q.tr.lines = p.lines
+	s.q.tr.listed = true
+	s.q.tr.grow(p.maxSteps(&req, designated), p.maxBenefits(&req, designated))
 	for _, r := range p.procedure {
 		var err error
 		switch r {
