@@ -115,7 +115,7 @@ func (p *Policy) listPrice(s *state) error {
 	}
 	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
-	if f, ok := p.floors[s.req.SKU]; ok {
+	if f := &s.info.floor; s.info.hasFloor {
 		s.floor = figure{m: f.m, n: s.k(f.n), known: true}
 	} else {
 		s.floor = list
@@ -408,13 +408,10 @@ func (p *Policy) ladder(s *state) error {
 }
 
 func (p *Policy) showVAT(s *state) {
-	rate, ok := p.vatRates[s.product.Category]
-	if !ok {
-		if p.vatDefault == nil {
-			return
-		}
-		rate = *p.vatDefault
+	if !s.info.hasVAT {
+		return
 	}
+	rate := &s.info.vat
 	// VAT included in a gross amount G at rate r%: G × r / (100 + r),
 	// to 12 places, then rounded to the minor unit.
 	vat := s.total.n.mul(s.k(rate.percentN)).divRound(s.k(rate.divisN), 12).roundTo(p.minor, p.cfg.Rounding.Mode)

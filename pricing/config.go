@@ -358,6 +358,19 @@ func (p *Policy) derive() {
 		r := newVATRate(d.Decimal)
 		p.vatDefault = &r
 	}
+	p.onValueAdd, p.onLadder, p.onClearance = p.on[RuleValueAdded], p.on[RuleLadder], p.on[RuleClearance]
+	products := p.book.Catalog().Products()
+	p.skus, p.infos = make(map[string]int32, len(products)), make([]skuInfo, len(products))
+	for i, prod := range products {
+		in := skuInfo{product: prod}
+		in.floor, in.hasFloor = p.floors[prod.SKU]
+		if r, ok := p.vatRates[prod.Category]; ok {
+			in.vat, in.hasVAT = r, true
+		} else if p.vatDefault != nil {
+			in.vat, in.hasVAT = *p.vatDefault, true
+		}
+		p.skus[prod.SKU], p.infos[i] = int32(i), in
+	}
 	p.lines, p.lineCosts = nil, nil
 	for _, v := range p.cfg.ValueAdded {
 		p.lines = append(p.lines, benefitLine{rule: RuleValueAdded, code: v.Code, description: v.Description,

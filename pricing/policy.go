@@ -43,9 +43,26 @@ type Policy struct {
 	network      bool               // the network-lowest rule runs
 	minor        int32              // the currency's minor digits
 
+	skus        map[string]int32 // SKU → its index in infos: one lookup per quote
+	infos       []skuInfo        // per catalog SKU: product, floor, VAT rate
+	onValueAdd  bool             // the procedure lists value_added
+	onLadder    bool             // the procedure lists ladder
+	onClearance bool             // the procedure lists clearance
+
 	// wide makes Quote compute in decimal.Decimal only: the reference path
 	// the int64 path is tested against. Set only by tests.
 	wide bool
+}
+
+// skuInfo is what a quote needs of its SKU, looked up once: the product,
+// its floor (when a cost is configured) and its category's VAT rate (when
+// one applies).
+type skuInfo struct {
+	product  o2o.Product
+	floor    figure
+	hasFloor bool
+	vat      vatRate
+	hasVAT   bool
 }
 
 // figure is an amount as a num (to compute with) and, when it came in as
@@ -107,6 +124,7 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 type state struct {
 	req     Request
 	product o2o.Product
+	info    *skuInfo
 	cur     o2o.Currency
 	wide    bool
 	// designated: the request comes from a designated group account.
@@ -250,10 +268,10 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // value-added services and the ladder lines of the stage asked for.
 func (p *Policy) maxBenefits(r *Request, designated bool) int {
 	n := 0
-	if designated && p.on[RuleValueAdded] {
+	if designated && p.onValueAdd {
 		n += p.services
 	}
-	if c := r.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) && p.on[RuleLadder] {
+	if c := r.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) && p.onLadder {
 		n += p.stages[c.Stage-1].lines
 	}
 	return n
@@ -266,7 +284,13 @@ func (p *Policy) maxBenefits(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
-	product, ok := p.book.Catalog().Product(req.SKU)
+	var info *skuInfo
+	var product o2o.Product
+	k, ok := p.skus[req.SKU]
+	if ok {
+		info = &p.infos[k]
+		product = info.product
+	}
 	low, bm := noPick, (*o2o.BrandModel)(nil)
 	if ok && p.network {
 		b := product.BrandModel()
@@ -284,11 +308,11 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Quantity.Unit != product.SaleUnit() {
 		return Quote{}, o2o.Invalidf("quantity.unit", "SKU %s sells by %s, not %s", req.SKU, product.SaleUnit(), req.Quantity.Unit)
 	}
-	if req.Returned != nil && !p.on[RuleClearance] {
+	if req.Returned != nil && !p.onClearance {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	designated := p.Designated(req.Segment, req.AccountID)
-	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
+	s := &state{req: req, designated: designated, product: product, info: info, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{

@@ -68,22 +68,84 @@ var (
 		ReasonLadderFallback, ReasonLadderUnaffordable, ReasonVATIncluded}
 )
 
-// ruleIndex returns r's index in ruleTable (r is a known rule).
-func ruleIndex(r RuleName) uint8 {
-	for i := range ruleTable {
-		if ruleTable[i] == r {
-			return uint8(i)
-		}
+// ruleIndex returns the index of its argument in ruleTable (0 for an unknown one).
+func ruleIndex(x RuleName) uint8 {
+	switch x {
+	case RuleListPrice:
+		return 0
+	case RuleClearance:
+		return 1
+	case RuleOnlineUplift:
+		return 2
+	case RuleNegotiation:
+		return 3
+	case RuleNetworkLowest:
+		return 4
+	case RuleRounding:
+		return 5
+	case RuleValueAdded:
+		return 6
+	case RuleLadder:
+		return 7
+	case RuleVAT:
+		return 8
+	case RuleLineTotal:
+		return 9
 	}
 	return 0
 }
 
-// codeIndex returns c's index in codeTable (c is a known code).
-func codeIndex(c ReasonCode) uint8 {
-	for i := range codeTable {
-		if codeTable[i] == c {
-			return uint8(i)
-		}
+// codeIndex returns the index of its argument in codeTable (0 for an unknown one).
+func codeIndex(x ReasonCode) uint8 {
+	switch x {
+	case ReasonProvincePrice:
+		return 0
+	case ReasonNationalPrice:
+		return 1
+	case ReasonClearance:
+		return 2
+	case ReasonStoreScreen:
+		return 3
+	case ReasonOnlineUplift:
+		return 4
+	case ReasonOnlineUpliftCapped:
+		return 5
+	case ReasonNegotiationNotLower:
+		return 6
+	case ReasonNegotiated:
+		return 7
+	case ReasonNetworkClearance:
+		return 8
+	case ReasonNetworkNoObservation:
+		return 9
+	case ReasonNetworkLowest:
+		return 10
+	case ReasonNetworkReported:
+		return 11
+	case ReasonNetworkFloorBlocks:
+		return 12
+	case ReasonNetworkMatchedFloor:
+		return 13
+	case ReasonNetworkMatched:
+		return 14
+	case ReasonRoundedUpToFloor:
+		return 15
+	case ReasonRounded:
+		return 16
+	case ReasonRoundingDifference:
+		return 17
+	case ReasonValueAdded:
+		return 18
+	case ReasonLadderClearance:
+		return 19
+	case ReasonLadderStage:
+		return 20
+	case ReasonLadderFallback:
+		return 21
+	case ReasonLadderUnaffordable:
+		return 22
+	case ReasonVATIncluded:
+		return 23
 	}
 	return 0
 }
