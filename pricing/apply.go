@@ -337,23 +337,8 @@ func (p *Policy) valueAdded(s *state) {
 	if p.services == 0 || !s.designated {
 		return
 	}
-	p.grant(s, 0, p.services, "headquarters")
+	s.q.tr.svc = int32(p.services)
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
-}
-
-// grant adds the benefit records of lines[from:to], funded by funder.
-func (p *Policy) grant(s *state, from, to int, funder string) {
-	t := &s.q.tr
-	fb := t.name(funder)
-	for i := from; i < to; i++ {
-		r := t.benefit()
-		r.ints[0], r.str[0] = int32(i), fb
-		c := p.lineCosts[i]
-		if p.lines[i].kind == BenefitProductsFree {
-			c = s.total
-		}
-		t.setCost(r, s.k(c.n), c.m, c.known, s.cur)
-	}
 }
 
 // stageCostFor returns what ladder stages 1..k cost for the line total.
@@ -366,11 +351,11 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 	return cost
 }
 
-// grantLadder appends the benefit lines of stages 1..k.
+// grantLadder grants the benefit lines of stages 1..k (contiguous in
+// p.lines), funded by the campaign.
 func (p *Policy) grantLadder(s *state, k int, campaign string) {
-	for _, r := range p.ladderLines[:k] {
-		p.grant(s, r[0], r[1], campaign)
-	}
+	t := &s.q.tr
+	t.ladFrom, t.ladTo, t.funder = int32(p.ladderLines[0][0]), int32(p.ladderLines[k-1][1]), t.name(campaign)
 }
 
 func (p *Policy) ladder(s *state) error {

@@ -371,11 +371,10 @@ func (p *Policy) derive() {
 		}
 		p.skus[prod.SKU], p.infos[i] = int32(i), in
 	}
-	p.lines, p.lineCosts = nil, nil
+	p.lines = nil
 	for _, v := range p.cfg.ValueAdded {
 		p.lines = append(p.lines, benefitLine{rule: RuleValueAdded, code: v.Code, description: v.Description,
-			kind: BenefitService, price: p.zero})
-		p.lineCosts = append(p.lineCosts, figure{m: v.Cost, n: numOfMoney(v.Cost), known: true})
+			kind: BenefitService, price: p.zero, cost: v.Cost})
 	}
 	p.services = len(p.lines)
 	acc := stageCost{fixed: numOfMoney(p.zero)}
@@ -386,12 +385,11 @@ func (p *Policy) derive() {
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
 			line := benefitLine{rule: RuleLadder, stage: st.Stage, code: b.Code, description: b.Description, kind: b.Kind,
-				price: p.zero}
+				price: p.zero, cost: b.Cost}
 			if b.Kind == BenefitPayback {
 				line.price = b.Cost.Neg()
 			}
 			p.lines = append(p.lines, line)
-			p.lineCosts = append(p.lineCosts, figure{m: b.Cost, n: numOfMoney(b.Cost), known: true})
 			if b.Kind == BenefitProductsFree {
 				acc.freeRuns++
 				continue

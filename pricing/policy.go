@@ -36,7 +36,6 @@ type Policy struct {
 	vatDefault   *vatRate           // the default rate, if any
 	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
 	lines        []benefitLine      // the benefit lines: value-added services, then the ladder's
-	lineCosts    []figure           // each line's configured cost
 	services     int                // lines[:services] are the value-added services
 	ladderLines  [][2]int           // ladder[i]'s lines are lines[from:to], FundedBy to fill in
 	places       int32              // the rounding increment's places
@@ -264,19 +263,6 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 	return n
 }
 
-// maxBenefits bounds the benefits a request can be granted: the
-// value-added services and the ladder lines of the stage asked for.
-func (p *Policy) maxBenefits(r *Request, designated bool) int {
-	n := 0
-	if designated && p.onValueAdd {
-		n += p.services
-	}
-	if c := r.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) && p.onLadder {
-		n += p.stages[c.Stage-1].lines
-	}
-	return n
-}
-
 // Quote prices one request through the procedure and returns a quote that
 // explains itself. Errors wrap o2o.ErrInvalid: a *o2o.ValidationError for a
 // malformed request; ErrUnknownSKU; ErrDealerPriced for a dealer-line SKU
@@ -321,7 +307,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	}
 	s.q.tr.lines = p.lines
 	s.q.tr.listed = true
-	s.q.tr.grow(p.maxSteps(&req, designated), p.maxBenefits(&req, designated))
+	s.q.tr.grow(p.maxSteps(&req, designated), 0)
 	for _, r := range p.procedure {
 		var err error
 		switch r {

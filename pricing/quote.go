@@ -441,6 +441,7 @@ type benefitLine struct {
 	description string
 	kind        BenefitKind
 	price       o2o.Money
+	cost        o2o.Money // a policy's configured cost (a products_free line's is the line total)
 }
 
 // NewBenefit returns the benefit l describes. The rule and kind must be

@@ -55,6 +55,12 @@ type trail struct {
 	nNames   uint16
 	nDecs    uint8
 	listed   bool // the steps are an empty list, not none (JSON [] rather than null)
+	// The benefits a policy granted, as ranges of its lines (kept as
+	// records only for a quote decoded or assembled by hand): the
+	// value-added services lines[:svc], funded by headquarters, and the
+	// ladder's lines[ladFrom:ladTo], funded by the campaign (name funder).
+	svc, ladFrom, ladTo int32
+	funder              uint16
 }
 
 var (
@@ -364,16 +370,30 @@ func (q Quote) Steps() []Step {
 }
 
 // Benefits returns the benefits granted with the quote, in order. The
-// slice is the caller's to keep.
+// slice is the caller's to keep. A products_free line granted by a policy
+// costs its funder the quote's line total.
 func (q Quote) Benefits() []Benefit {
 	t := &q.tr
-	if t.benefits == 0 {
+	n := int(t.benefits + t.svc + t.ladTo - t.ladFrom)
+	if n == 0 {
 		return nil
 	}
-	out := make([]Benefit, t.benefits)
-	for i := range out {
-		out[i] = t.benefitView(&t.recs[int(t.from)+i])
+	out := make([]Benefit, 0, n)
+	for i := range t.benefits {
+		out = append(out, t.benefitView(&t.recs[t.from+i]))
 	}
+	granted := func(from, to int32, funder string) {
+		for i := from; i < to; i++ {
+			l := &t.lines[i]
+			b := Benefit{line: l, fundedBy: funder, cost: l.cost}
+			if l.kind == BenefitProductsFree {
+				b.cost = q.LineTotal
+			}
+			out = append(out, b)
+		}
+	}
+	granted(0, t.svc, "headquarters")
+	granted(t.ladFrom, t.ladTo, t.nameAt(t.funder))
 	return out
 }
 
