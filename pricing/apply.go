@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -116,7 +115,7 @@ func (p *Policy) listPrice(s *state) error {
 	}
 	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
-	if f, ok := p.floors[s.req.SKU]; ok {
+	if f := &s.info.floor; s.info.hasFloor {
 		s.floor = figure{m: f.m, n: s.k(f.n), known: true}
 	} else {
 		s.floor = list
@@ -335,14 +334,10 @@ func (p *Policy) round(s *state) {
 }
 
 func (p *Policy) valueAdded(s *state) {
-	if len(p.services) == 0 || !s.designated {
+	if p.services == 0 || !s.designated {
 		return
 	}
-	n := len(p.services)
-	if c := s.req.Campaign; c != nil && c.Stage > 0 && c.Stage <= len(p.stages) {
-		n += p.stages[c.Stage-1].lines // room for the ladder's lines too
-	}
-	s.q.Benefits = append(make([]Benefit, 0, n), p.services...)
+	s.q.tr.svc = int32(p.services)
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
@@ -356,20 +351,11 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 	return cost
 }
 
-// grantLadder appends the benefit lines of stages 1..k.
+// grantLadder grants the benefit lines of stages 1..k (contiguous in
+// p.lines), funded by the campaign.
 func (p *Policy) grantLadder(s *state, k int, campaign string) {
-	s.q.Benefits = slices.Grow(s.q.Benefits, p.stages[k-1].lines)
-	for _, lines := range p.ladderLines[:k] {
-		n := len(s.q.Benefits)
-		s.q.Benefits = append(s.q.Benefits, lines...)
-		for i := n; i < len(s.q.Benefits); i++ {
-			g := &s.q.Benefits[i]
-			g.fundedBy = campaign
-			if g.line.kind == BenefitProductsFree {
-				g.cost = s.q.LineTotal
-			}
-		}
-	}
+	t := &s.q.tr
+	t.ladFrom, t.ladTo, t.funder = int32(p.ladderLines[0][0]), int32(p.ladderLines[k-1][1]), t.name(campaign)
 }
 
 func (p *Policy) ladder(s *state) error {
@@ -407,13 +393,10 @@ func (p *Policy) ladder(s *state) error {
 }
 
 func (p *Policy) showVAT(s *state) {
-	rate, ok := p.vatRates[s.product.Category]
-	if !ok {
-		if p.vatDefault == nil {
-			return
-		}
-		rate = *p.vatDefault
+	if !s.info.hasVAT {
+		return
 	}
+	rate := &s.info.vat
 	// VAT included in a gross amount G at rate r%: G × r / (100 + r),
 	// to 12 places, then rounded to the minor unit.
 	vat := s.total.n.mul(s.k(rate.percentN)).divRound(s.k(rate.divisN), 12).roundTo(p.minor, p.cfg.Rounding.Mode)

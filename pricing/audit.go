@@ -67,7 +67,7 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 			continue
 		}
 		expected := e.Price
-		for _, s := range q.Steps {
+		for _, s := range q.Steps() {
 			if s.Rule == RuleListPrice || s.Rule == RuleLineTotal {
 				continue
 			}

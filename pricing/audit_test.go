@@ -36,12 +36,12 @@ func TestUnifiedPrice(t *testing.T) {
 	wrongList.Placed.StoreID, wrongList.ListPrice = "S-4", o2o.MustParseMoney("99.00")
 	uplifted := quotes[0]
 	uplifted.Placed.StoreID = "S-5"
-	up, err := pricing.NewStep(pricing.RuleOnlineUplift, pricing.ReasonOnlineUplift, uplifted.Steps[0].Result(),
-		o2o.MustParseMoney("2.00"), must(uplifted.Steps[0].Result().Add(o2o.MustParseMoney("2.00"))), pricing.Facts{Percent: o2o.MustDec("2")})
+	up, err := pricing.NewStep(pricing.RuleOnlineUplift, pricing.ReasonOnlineUplift, uplifted.Steps()[0].Result(),
+		o2o.MustParseMoney("2.00"), must(uplifted.Steps()[0].Result().Add(o2o.MustParseMoney("2.00"))), pricing.Facts{Percent: o2o.MustDec("2")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	uplifted.Steps = append(uplifted.Steps[:1:1], up)
+	uplifted = uplifted.WithSteps(append(uplifted.Steps()[:1:1], up), uplifted.Benefits())
 	devs, err = p.UnifiedPrice("TILE-800", gd, append(quotes, cheap, wrongList, uplifted))
 	if err != nil {
 		t.Fatal(err)

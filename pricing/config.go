@@ -358,23 +358,38 @@ func (p *Policy) derive() {
 		r := newVATRate(d.Decimal)
 		p.vatDefault = &r
 	}
-	for _, v := range p.cfg.ValueAdded {
-		p.services = append(p.services, newBenefit(BenefitLine{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
-			Kind: BenefitService, Price: p.zero, Cost: v.Cost, FundedBy: "headquarters"}))
+	p.onValueAdd, p.onLadder, p.onClearance = p.on[RuleValueAdded], p.on[RuleLadder], p.on[RuleClearance]
+	products := p.book.Catalog().Products()
+	p.skus, p.infos = make(map[string]int32, len(products)), make([]skuInfo, len(products))
+	for i, prod := range products {
+		in := skuInfo{product: prod}
+		in.floor, in.hasFloor = p.floors[prod.SKU]
+		if r, ok := p.vatRates[prod.Category]; ok {
+			in.vat, in.hasVAT = r, true
+		} else if p.vatDefault != nil {
+			in.vat, in.hasVAT = *p.vatDefault, true
+		}
+		p.skus[prod.SKU], p.infos[i] = int32(i), in
 	}
+	p.lines = nil
+	for _, v := range p.cfg.ValueAdded {
+		p.lines = append(p.lines, benefitLine{rule: RuleValueAdded, code: v.Code, description: v.Description,
+			kind: BenefitService, price: p.zero, cost: v.Cost})
+	}
+	p.services = len(p.lines)
 	acc := stageCost{fixed: numOfMoney(p.zero)}
 	for _, st := range p.cfg.Ladder {
-		lines := make([]Benefit, len(st.Adds))
-		for j, b := range st.Adds {
+		from := len(p.lines)
+		for _, b := range st.Adds {
 			acc.lines++
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
-			line := BenefitLine{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
-				Price: p.zero, Cost: b.Cost}
+			line := benefitLine{rule: RuleLadder, stage: st.Stage, code: b.Code, description: b.Description, kind: b.Kind,
+				price: p.zero, cost: b.Cost}
 			if b.Kind == BenefitPayback {
-				line.Price = b.Cost.Neg()
+				line.price = b.Cost.Neg()
 			}
-			lines[j] = newBenefit(line)
+			p.lines = append(p.lines, line)
 			if b.Kind == BenefitProductsFree {
 				acc.freeRuns++
 				continue
@@ -382,7 +397,7 @@ func (p *Policy) derive() {
 			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}
 		p.stages = append(p.stages, acc)
-		p.ladderLines = append(p.ladderLines, lines)
+		p.ladderLines = append(p.ladderLines, [2]int{from, len(p.lines)})
 	}
 }
 

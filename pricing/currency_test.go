@@ -59,7 +59,7 @@ func TestZeroAmountsKeepTheirCurrency(t *testing.T) {
 		t.Fatal(err)
 	}
 	zeros := 0
-	for _, s := range q.Steps {
+	for _, s := range q.Steps() {
 		f := s.Facts()
 		for _, m := range []o2o.Money{s.Base(), s.Amount(), s.Result(), f.Figure, f.Limit, f.Cost} {
 			if m.IsZero() && m.Currency() == "USD" {

@@ -65,7 +65,11 @@
 // Quoting computes in exact int64 (falling back to decimal for amounts that
 // do not fit, with the same value and places either way), and a Step keeps
 // its amounts that way: [Step.Base], [Step.Amount], [Step.Result] and
-// [Step.Facts] rebuild Money on demand, and [NewStep] builds a step.
+// [Step.Facts] rebuild Money on demand, and [NewStep] builds a step. A
+// quote keeps its steps and benefits more compactly still, as one
+// pointer-free block that [Quote.Steps] and [Quote.Benefits] turn into
+// Step and Benefit values when asked; [Quote.WithSteps] sets them on a
+// quote assembled by hand.
 // Unit price × quantity equals the line total, with a line_total step
 // carrying any rounding difference.
 //

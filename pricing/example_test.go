@@ -134,7 +134,7 @@ func ExamplePolicy_Quote_ladder() {
 		Campaign: &pricing.Campaign{ID: "C-1", Stage: 2, FundingLeft: cost("1000")},
 	})
 	fmt.Println("stage", q.Stage, "fallback", q.Flags.StageFallback, "unit", q.UnitPrice)
-	for _, b := range q.Benefits {
+	for _, b := range q.Benefits() {
 		fmt.Println(b.Code(), b.Price().AmountString(), b.Cost().AmountString(), b.FundedBy())
 	}
 	// Output:

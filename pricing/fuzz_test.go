@@ -114,7 +114,7 @@ func FuzzStepJSON(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range q.Steps {
+	for _, s := range q.Steps() {
 		data, err := json.Marshal(s)
 		if err != nil {
 			f.Fatal(err)

@@ -35,15 +35,33 @@ type Policy struct {
 	vatRates     map[string]vatRate // category → rate
 	vatDefault   *vatRate           // the default rate, if any
 	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
-	services     []Benefit          // the value-added benefit lines
-	ladderLines  [][]Benefit        // ladder[i]'s benefit lines, FundedBy to fill in
+	lines        []benefitLine      // the benefit lines: value-added services, then the ladder's
+	services     int                // lines[:services] are the value-added services
+	ladderLines  [][2]int           // ladder[i]'s lines are lines[from:to], FundedBy to fill in
 	places       int32              // the rounding increment's places
 	network      bool               // the network-lowest rule runs
 	minor        int32              // the currency's minor digits
 
+	skus        map[string]int32 // SKU → its index in infos: one lookup per quote
+	infos       []skuInfo        // per catalog SKU: product, floor, VAT rate
+	onValueAdd  bool             // the procedure lists value_added
+	onLadder    bool             // the procedure lists ladder
+	onClearance bool             // the procedure lists clearance
+
 	// wide makes Quote compute in decimal.Decimal only: the reference path
 	// the int64 path is tested against. Set only by tests.
 	wide bool
+}
+
+// skuInfo is what a quote needs of its SKU, looked up once: the product,
+// its floor (when a cost is configured) and its category's VAT rate (when
+// one applies).
+type skuInfo struct {
+	product  o2o.Product
+	floor    figure
+	hasFloor bool
+	vat      vatRate
+	hasVAT   bool
 }
 
 // figure is an amount as a num (to compute with) and, when it came in as
@@ -105,6 +123,7 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 type state struct {
 	req     Request
 	product o2o.Product
+	info    *skuInfo
 	cur     o2o.Currency
 	wide    bool
 	// designated: the request comes from a designated group account.
@@ -170,13 +189,8 @@ func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f
 	if uses&factCost != 0 {
 		n[slotCost] = s.in(f.Cost)
 	}
-	s.add().set(rule, code, uses, s.cur, &n, f)
-}
-
-// add appends a zero step and returns it, to be filled in place.
-func (s *state) add() *Step {
-	s.q.Steps = append(s.q.Steps, Step{})
-	return &s.q.Steps[len(s.q.Steps)-1]
+	t := &s.q.tr
+	t.set(t.step(), rule, code, uses, s.cur, &n, f)
 }
 
 // step records a rule that moved the price to next. No text is formatted
@@ -200,7 +214,8 @@ func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, 
 // (those of f are ignored), so that computed figures need no Money.
 func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
 	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	s.add().set(rule, code, code.facts(), s.cur, &n, f)
+	t := &s.q.tr
+	t.set(t.step(), rule, code, code.facts(), s.cur, &n, f)
 }
 
 // note records a rule that decided or noted something without moving the price.
@@ -255,7 +270,13 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
-	product, ok := p.book.Catalog().Product(req.SKU)
+	var info *skuInfo
+	var product o2o.Product
+	k, ok := p.skus[req.SKU]
+	if ok {
+		info = &p.infos[k]
+		product = info.product
+	}
 	low, bm := noPick, (*o2o.BrandModel)(nil)
 	if ok && p.network {
 		b := product.BrandModel()
@@ -273,18 +294,20 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	if req.Quantity.Unit != product.SaleUnit() {
 		return Quote{}, o2o.Invalidf("quantity.unit", "SKU %s sells by %s, not %s", req.SKU, product.SaleUnit(), req.Quantity.Unit)
 	}
-	if req.Returned != nil && !p.on[RuleClearance] {
+	if req.Returned != nil && !p.onClearance {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	designated := p.Designated(req.Segment, req.AccountID)
-	s := &state{req: req, designated: designated, product: product, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
+	s := &state{req: req, designated: designated, product: product, info: info, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
-		Steps: make([]Step, 0, p.maxSteps(&req, designated)),
 	}
+	s.q.tr.lines = p.lines
+	s.q.tr.listed = true
+	s.q.tr.grow(p.maxSteps(&req, designated), 0)
 	for _, r := range p.procedure {
 		var err error
 		switch r {

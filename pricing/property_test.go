@@ -116,14 +116,14 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 			t.Fatalf("%s: negative amount %s", label, m)
 		}
 	}
-	for _, b := range q.Benefits {
+	for _, b := range q.Benefits() {
 		if b.Cost().IsNegative() || (b.Price().IsNegative() && b.Kind() != pricing.BenefitPayback) {
 			t.Fatalf("%s: negative benefit %+v", label, b)
 		}
 	}
 	// unit × quantity + the line_total step = line total, to the fen.
 	exact := q.UnitPrice.Mul(q.Quantity.Value.Decimal)
-	for _, s := range q.Steps {
+	for _, s := range q.Steps() {
 		if s.Rule == pricing.RuleLineTotal {
 			// The line-level step: from unit × quantity to the line total.
 			if !s.Base().Equal(exact) || !s.Result().Equal(q.LineTotal) {
@@ -138,7 +138,7 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 	// The steps chain: each starts where the previous ended, and the price
 	// steps lead from 0 to the unit price.
 	price := o2o.MustParseMoney("0")
-	for _, s := range q.Steps {
+	for _, s := range q.Steps() {
 		if s.Rule == pricing.RuleLineTotal {
 			continue
 		}

@@ -441,6 +441,7 @@ type benefitLine struct {
 	description string
 	kind        BenefitKind
 	price       o2o.Money
+	cost        o2o.Money // a policy's configured cost (a products_free line's is the line total)
 }
 
 // NewBenefit returns the benefit l describes. The rule and kind must be
@@ -593,11 +594,12 @@ type Quote struct {
 	Quantity   o2o.Quantity   `json:"quantity"`
 	At         time.Time      `json:"at"`
 	// ListPrice is the book price; ListScope is "national" or the province.
-	ListPrice  o2o.Money   `json:"listPrice"`
-	ListScope  string      `json:"listScope"`
-	Floor      o2o.Money   `json:"floor"`
-	Steps      []Step      `json:"steps"`
-	Benefits   []Benefit   `json:"benefits,omitempty"`
+	ListPrice o2o.Money `json:"listPrice"`
+	ListScope string    `json:"listScope"`
+	Floor     o2o.Money `json:"floor"`
+	// The steps and benefits (see Steps, Benefits and WithSteps; in JSON
+	// "steps" and "benefits").
+	tr         trail
 	Violations []Violation `json:"violations,omitempty"`
 	Flags      Flags       `json:"flags"`
 	// Stage is the ladder stage applied (0 for none).
@@ -607,14 +609,39 @@ type Quote struct {
 	VAT       *VATShown `json:"vat,omitempty"`
 }
 
+// quoteJSON is a quote's JSON form.
+type quoteJSON struct {
+	SKU        string         `json:"sku"`
+	BrandModel o2o.BrandModel `json:"brandModel"`
+	Category   string         `json:"category"`
+	Region     o2o.RegionCode `json:"region"`
+	Channel    o2o.Channel    `json:"channel"`
+	Placed     o2o.Placement  `json:"placed"`
+	Quantity   o2o.Quantity   `json:"quantity"`
+	At         time.Time      `json:"at"`
+	ListPrice  o2o.Money      `json:"listPrice"`
+	ListScope  string         `json:"listScope"`
+	Floor      o2o.Money      `json:"floor"`
+	Steps      []Step         `json:"steps"`
+	Benefits   []Benefit      `json:"benefits,omitempty"`
+	Violations []Violation    `json:"violations,omitempty"`
+	Flags      Flags          `json:"flags"`
+	Stage      int            `json:"stage,omitempty"`
+	UnitPrice  o2o.Money      `json:"unitPrice"`
+	LineTotal  o2o.Money      `json:"lineTotal"`
+	VAT        *VATShown      `json:"vat,omitempty"`
+}
+
 // UnmarshalJSON decodes a quote strictly (unknown fields refused).
 func (q *Quote) UnmarshalJSON(data []byte) error {
-	type plain Quote
-	var p plain
+	var p quoteJSON
 	if err := o2o.DecodeJSON(data, &p); err != nil {
 		return err
 	}
-	*q = Quote(p)
+	*q = Quote{SKU: p.SKU, BrandModel: p.BrandModel, Category: p.Category, Region: p.Region, Channel: p.Channel,
+		Placed: p.Placed, Quantity: p.Quantity, At: p.At, ListPrice: p.ListPrice, ListScope: p.ListScope, Floor: p.Floor,
+		tr: newTrail(p.Steps, p.Benefits), Violations: p.Violations, Flags: p.Flags, Stage: p.Stage,
+		UnitPrice: p.UnitPrice, LineTotal: p.LineTotal, VAT: p.VAT}
 	return nil
 }
 
@@ -632,8 +659,11 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 // MarshalJSON is the default encoding; it exists so that Quote's JSON form
 // is documented next to UnmarshalJSON.
 func (q Quote) MarshalJSON() ([]byte, error) {
-	type plain Quote
-	return json.Marshal(plain(q))
+	steps := q.Steps()
+	return json.Marshal(quoteJSON{SKU: q.SKU, BrandModel: q.BrandModel, Category: q.Category, Region: q.Region,
+		Channel: q.Channel, Placed: q.Placed, Quantity: q.Quantity, At: q.At, ListPrice: q.ListPrice,
+		ListScope: q.ListScope, Floor: q.Floor, Steps: steps, Benefits: q.Benefits(), Violations: q.Violations,
+		Flags: q.Flags, Stage: q.Stage, UnitPrice: q.UnitPrice, LineTotal: q.LineTotal, VAT: q.VAT})
 }
 
 // Explain returns a readable breakdown of the quote: the product and
@@ -650,7 +680,7 @@ func (q Quote) Explain() string {
 	}
 	fmt.Fprintf(&b, "Quote %s (%s, %s): %s, %s, region %s, %s channel\n",
 		q.SKU, q.BrandModel, q.Category, q.Quantity, where, q.Region, q.Channel)
-	for i, s := range q.Steps {
+	for i, s := range q.Steps() {
 		fmt.Fprintf(&b, "  %d. %-15s %12s %13s = %12s  %s\n", i+1, s.Rule,
 			s.Base().AmountString(), signed(s.Amount()), s.Result().AmountString(), s.Reason())
 	}
@@ -658,9 +688,9 @@ func (q Quote) Explain() string {
 	if q.VAT != nil {
 		fmt.Fprintf(&b, "VAT %s%% included: %s (category %s)\n", q.VAT.Percent, q.VAT.Included, q.VAT.Category)
 	}
-	if len(q.Benefits) > 0 {
+	if bens := q.Benefits(); len(bens) > 0 {
 		b.WriteString("Benefits (the unit price is unchanged):\n")
-		for _, bn := range q.Benefits {
+		for _, bn := range bens {
 			g := bn.Line()
 			stage := ""
 			if g.Stage > 0 {

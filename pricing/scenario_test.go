@@ -108,7 +108,7 @@ func project(q pricing.Quote, w *want) want {
 	}
 	if w.Rules != nil {
 		got.Rules = []pricing.RuleName{}
-		for _, s := range q.Steps {
+		for _, s := range q.Steps() {
 			got.Rules = append(got.Rules, s.Rule)
 		}
 	}
@@ -121,7 +121,7 @@ func project(q pricing.Quote, w *want) want {
 	}
 	if w.Benefits != nil {
 		got.Benefits = []string{}
-		for _, b := range q.Benefits {
+		for _, b := range q.Benefits() {
 			got.Benefits = append(got.Benefits, b.Code())
 		}
 	}
@@ -294,7 +294,7 @@ func TestLineTotalStepChain(t *testing.T) {
 	}
 	type row struct{ Rule, Base, Result string }
 	var got []row
-	for _, s := range q.Steps {
+	for _, s := range q.Steps() {
 		got = append(got, row{string(s.Rule), s.Base().AmountString(), s.Result().AmountString()})
 	}
 	want := []row{
