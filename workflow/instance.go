@@ -23,8 +23,11 @@ type Command struct {
 	// At is the instant of the command; it may not precede the last step.
 	At time.Time `json:"at" validate:"required"`
 	// Facts are recorded on the instance when the command succeeds, and are
-	// visible to the event's guards.
-	Facts Facts `json:"facts,omitempty"`
+	// visible to the event's guards. Names must be distinct; their order
+	// does not matter (a command repeated with the same facts in another
+	// order is the same command). Its JSON form is an object, as for Facts;
+	// build one from a map with Facts.List.
+	Facts FactList `json:"facts,omitempty"`
 }
 
 // Result is what a command did.
@@ -38,9 +41,11 @@ type Result struct {
 	Seq int `json:"seq"`
 	// AlreadyApplied reports a command id applied before: nothing changed now.
 	AlreadyApplied bool `json:"alreadyApplied,omitempty"`
-	// Intents are the actions for the caller to carry out. They are empty
-	// for an AlreadyApplied result (they were handed out the first time).
-	Intents []Intent `json:"intents,omitempty"`
+	// Intents are the actions for the caller to carry out, as a read-only
+	// view of the definition's own list (Fire does not copy it). They are
+	// empty for an AlreadyApplied result (they were handed out the first
+	// time).
+	Intents Intents `json:"intents,omitzero"`
 }
 
 // Entry is one step of an instance's append-only history.
@@ -255,18 +260,14 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
 	for _, g := range t.guards {
-		if err := g.check(v, t, cmd); err != nil {
+		if err := g.check(&v, t, cmd); err != nil {
 			return Result{}, err
 		}
 	}
 	var next *Deadline
 	if t.toIdx != t.fromIdx {
 		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			var from string
-			if spec.From != "" {
-				from, _ = v.get(spec.From)
-			}
-			due, err := dueTime(spec, from, cmd.At)
+			due, err := v.due(spec, cmd.At)
 			if err != nil {
 				return Result{}, o2o.Prefix("facts", err)
 			}
@@ -283,11 +284,9 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 			in.hfacts = make([]Fact, 0, max(n, min(2*cap(in.hfacts), 64)))
 		}
 		lo := len(in.hfacts)
-		for k, val := range cmd.Facts {
-			in.hfacts = append(in.hfacts, Fact{k, val})
-			in.facts = setFact(in.facts, k, val)
-		}
+		in.hfacts = append(in.hfacts, cmd.Facts...)
 		written = in.hfacts[lo:len(in.hfacts):len(in.hfacts)]
+		in.facts = fold(in.facts, written)
 	}
 	if len(t.records) > 0 {
 		in.facts = fold(in.facts, t.records)
@@ -304,9 +303,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	in.state, in.si, in.last = t.to, t.toIdx, cmd.At
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
-	if len(t.intents) > 0 {
-		r.Intents = slices.Clone(t.intents)
-	}
+	r.Intents = Intents{list: t.intents}
 	return r, nil
 }
 
@@ -344,6 +341,9 @@ func checkCommand(c Command) error {
 	if c.At.IsZero() {
 		f = append(f, o2o.FieldError{Path: "at", Reason: "is required"})
 	}
+	if len(c.Facts) > 1 && !c.Facts.distinct() {
+		f = append(f, o2o.FieldError{Path: "facts", Reason: "names a fact twice"})
+	}
 	if f != nil {
 		return &o2o.ValidationError{Fields: f}
 	}
@@ -352,7 +352,7 @@ func checkCommand(c Command) error {
 
 func sameCommand(e *Entry, c Command) bool {
 	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
-		sameFacts(e.Facts, c.Facts)
+		sameList(e.Facts, c.Facts)
 }
 
 // find returns the history position of command id, or -1.
@@ -384,9 +384,37 @@ func dueTime(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
 	if spec.From != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return time.Time{}, o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
+			return time.Time{}, badDueFrom(spec, s)
 		}
 		from = t
 	}
 	return from.Add(time.Duration(spec.Within)), nil
+}
+
+func badDueFrom(spec *DeadlineSpec, s string) error {
+	return o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
+}
+
+// UnmarshalJSON decodes strictly: unknown fields, repeated keys and
+// trailing data are errors. The command itself is checked by Fire.
+func (c *Command) UnmarshalJSON(data []byte) error {
+	type plain Command
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*c = Command(p)
+	return nil
+}
+
+// UnmarshalJSON decodes strictly: unknown fields, repeated keys and
+// trailing data are errors.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	type plain Result
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*r = Result(p)
+	return nil
 }
