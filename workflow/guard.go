@@ -32,12 +32,12 @@ func (v *view) get(key string) (string, bool) {
 }
 
 // instant returns fact key's value and that value parsed as an RFC 3339
-// instant (ok false when it is not one).
+// instant, in UTC (ok false when it is not one).
 func (v *view) instant(key string) (s string, t time.Time, ok bool) {
 	s, _ = v.get(key)
 	if !v.parsedOK || s != v.parsedText {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
+		t, ok := parseInstant(s)
+		if !ok {
 			return s, time.Time{}, false
 		}
 		v.parsedText, v.parsed, v.parsedOK = s, t, true
@@ -45,16 +45,14 @@ func (v *view) instant(key string) (s string, t time.Time, ok bool) {
 	return s, v.parsed, true
 }
 
-// due is when the deadline spec, entered at at, falls due.
+// due is when the deadline spec, entered at at, falls due, in the offset
+// of the fact it counts from, if any, as it is kept and shown.
 func (v *view) due(spec *DeadlineSpec, at time.Time) (time.Time, error) {
-	if spec.From == "" {
-		return at.Add(time.Duration(spec.Within)), nil
+	var s string
+	if spec.From != "" {
+		s, _ = v.get(spec.From)
 	}
-	s, from, ok := v.instant(spec.From)
-	if !ok {
-		return time.Time{}, badDueFrom(spec, s)
-	}
-	return from.Add(time.Duration(spec.Within)), nil
+	return dueTime(spec, s, at)
 }
 
 // GuardFunc is a guard written in Go, for a rule that the data guards
@@ -139,6 +137,8 @@ func (g *GuardSpec) test(v *view, at time.Time) string {
 			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
 		}
 		if due := from.Add(time.Duration(g.Within)); at.After(due) {
+			from, _ = time.Parse(time.RFC3339, s) // in the fact's own offset, to explain
+			due = from.Add(time.Duration(g.Within))
 			return fmt.Sprintf("%s is more than %s after %s %s (due by %s)",
 				at.Format(time.RFC3339), g.Within, g.Fact, from.Format(time.RFC3339), due.Format(time.RFC3339))
 		}

@@ -101,8 +101,9 @@ type Instance struct {
 	deadlines []Deadline
 	history   []record
 	// The history's entries: past holds those restored (the snapshot's
-	// own after RestoreOwned), more those fired since. Entries are never
-	// changed once written.
+	// own after RestoreOwned), then those fired since while its backing
+	// array has room (a decoded snapshot's usually has); more holds the
+	// rest. Entries are never changed once written.
 	past, more []Entry
 	// hfacts is the free room of the chunk the facts of new steps are
 	// stored in; each entry keeps a capped slice of it.
@@ -176,7 +177,7 @@ func (in *Instance) Facts() Facts { return factMap(in.facts) }
 
 // History returns a copy of the history, oldest first.
 func (in *Instance) History() []Entry {
-	h := make([]Entry, len(in.history))
+	h := make([]Entry, len(in.history), len(in.history)+2)
 	for i := range in.history {
 		h[i] = *in.entry(i)
 		h[i].Facts = sortedList(h[i].Facts)
@@ -294,8 +295,13 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	in.more = append(in.more, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
-		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
+	e := Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written}
+	if len(in.more) == 0 && len(in.past) < cap(in.past) {
+		in.past = append(in.past, e) // the restored history's spare room
+	} else {
+		in.more = append(in.more, e)
+	}
 	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
 	if in.index != nil {
@@ -387,6 +393,19 @@ func dueTime(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
 			return time.Time{}, badDueFrom(spec, s)
 		}
 		from = t
+	}
+	return from.Add(time.Duration(spec.Within)), nil
+}
+
+// dueInstant is dueTime for comparing only: the same instant, in UTC,
+// without the location time.Parse allocates for an offset.
+func dueInstant(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
+	if spec.From == "" {
+		return at.Add(time.Duration(spec.Within)), nil
+	}
+	from, ok := parseInstant(s)
+	if !ok {
+		return time.Time{}, badDueFrom(spec, s)
 	}
 	return from.Add(time.Duration(spec.Within)), nil
 }

@@ -216,7 +216,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 				if spec.From != "" {
 					from = in.factAt(live, base, spec.From)
 				}
-				due, err := dueTime(spec, from, e.At)
+				due, err := dueInstant(spec, from, e.At)
 				if err != nil {
 					return nil, corrupt(historyPath(i), "%v", err)
 				}
@@ -515,7 +515,7 @@ func (c *deadlineCheck) enter(state, what string, due time.Time) {
 	// Beyond the snapshot's deadlines, finish reports the count.
 	if c.k < len(c.snap) {
 		if s := &c.snap[c.k]; s.State != state || s.For != what || !s.Due.Equal(due) {
-			c.fault(c.k, "is %s, but the history opens %q (%s) due %s", s, state, what, due.Format(time.RFC3339))
+			c.fault(c.k, "is %s, but the history opens %q (%s) due %s", s, state, what, due.In(s.Due.Location()).Format(time.RFC3339))
 		}
 	}
 	c.open = c.k
