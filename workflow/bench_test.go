@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -252,4 +253,70 @@ func BenchmarkRestoreOwned(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRestoreFireVsBare measures the restore target in one run, side by
+// side: batches of bare looplab Events on the decoration flow (SetState +
+// Event, as BenchmarkBareEventDecoration) alternate with batches of
+// RestoreOwned + Fire on a decoded 10-step snapshot (as
+// BenchmarkRestoreOwnedFire), so both see the same load on a shared
+// machine. It reports the median of the per-pair ratios ("x-bare") and the
+// median ns per bare Event, per restore+fire and per restore alone (a third
+// batch). ns/op is per round of the three batches.
+func BenchmarkRestoreFireVsBare(b *testing.B) {
+	def, s, _ := restoreSnapshot(b)
+	c := decorationJourney()[10].cmd
+	ctx := context.Background()
+	dls := make([]Deadline, len(s.Deadlines))
+	f := fsm.NewFSM(def.Initial(), def.fsmEvents, nil)
+	const batch = 64
+	var ratios, bare, ours, restoreOnly []float64
+	for b.Loop() {
+		t0 := time.Now()
+		for range batch {
+			f.SetState(StateUnderConstruction)
+			if err := f.Event(ctx, "hand_over"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for range batch {
+			own := s
+			copy(dls, s.Deadlines)
+			own.Deadlines = dls[:len(dls):len(dls)]
+			in, err := RestoreOwned(def, own)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := in.Fire(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t2 := time.Now()
+		for range batch {
+			own := s
+			copy(dls, s.Deadlines)
+			own.Deadlines = dls[:len(dls):len(dls)]
+			if _, err := RestoreOwned(def, own); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t3 := time.Now()
+		x, y := float64(t1.Sub(t0))/batch, float64(t2.Sub(t1))/batch
+		bare, ours, ratios = append(bare, x), append(ours, y), append(ratios, y/x)
+		restoreOnly = append(restoreOnly, float64(t3.Sub(t2))/batch)
+	}
+	b.ReportMetric(median(ratios), "x-bare")
+	b.ReportMetric(median(bare), "ns/bare")
+	b.ReportMetric(median(ours), "ns/restore+fire")
+	b.ReportMetric(median(restoreOnly), "ns/restore")
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
