@@ -73,6 +73,53 @@ func BenchmarkFire(b *testing.B) {
 	}
 }
 
+// BenchmarkFireRestored is BenchmarkFire on an instance restored from a
+// decoded snapshot (two steps in), against BenchmarkBareEvent on the same
+// loop flow. Every 32 steps the instance is restored afresh, off the clock,
+// so the history stays short as in BenchmarkFire.
+func BenchmarkFireRestored(b *testing.B) {
+	def := mustLoop(b)
+	ctx := context.Background()
+	in := New(def)
+	for i, id := range ids(2) {
+		if _, err := in.Fire(ctx, Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	data, err := json.Marshal(in.Snapshot())
+	if err != nil {
+		b.Fatal(err)
+	}
+	restore := func() *Instance {
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			b.Fatal(err)
+		}
+		r, err := RestoreOwned(def, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r
+	}
+	cmds := make([]Command, 32)
+	for i, id := range ids(34)[2:] {
+		cmds[i] = Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(2 + i)}
+	}
+	in = restore()
+	i := 0
+	for b.Loop() {
+		if i == 32 {
+			b.StopTimer()
+			in, i = restore(), 0
+			b.StartTimer()
+		}
+		if _, err := in.Fire(ctx, cmds[i]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // restoreSnapshot is a decoration project 10 steps in: a 10-entry history,
 // as stored (JSON) and as decoded from it.
 func restoreSnapshot(b *testing.B) (*Definition, Snapshot, []byte) {
