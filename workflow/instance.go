@@ -103,8 +103,10 @@ type Instance struct {
 	// The history's entries: past holds those restored (the snapshot's
 	// own after RestoreOwned), then those fired since while its backing
 	// array has room (a decoded snapshot's usually has); more holds the
-	// rest. Entries are never changed once written.
-	past, more []Entry
+	// rest, in chunks, so that a growing history never copies its entries.
+	// Entries are never changed once written.
+	past []Entry
+	more []*[entryChunk]Entry
 	// hfacts is the free room of the chunk the facts of new steps are
 	// stored in; each entry keeps a capped slice of it.
 	hfacts []Fact
@@ -126,12 +128,16 @@ type record struct {
 	t int32
 }
 
+// entryChunk is the number of entries in one chunk of Instance.more.
+const entryChunk = 8
+
 // entry returns step i's entry.
 func (in *Instance) entry(i int) *Entry {
 	if i < len(in.past) {
 		return &in.past[i]
 	}
-	return &in.more[i-len(in.past)]
+	j := i - len(in.past)
+	return &in.more[j/entryChunk][j%entryChunk]
 }
 
 // idHash is a cheap fingerprint of a command id: its length and last
@@ -297,10 +303,13 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	e := Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
 		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written}
-	if len(in.more) == 0 && len(in.past) < cap(in.past) {
+	if j := len(in.history) - len(in.past); j == 0 && len(in.past) < cap(in.past) {
 		in.past = append(in.past, e) // the restored history's spare room
 	} else {
-		in.more = append(in.more, e)
+		if j%entryChunk == 0 {
+			in.more = append(in.more, new([entryChunk]Entry))
+		}
+		in.more[j/entryChunk][j%entryChunk] = e
 	}
 	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
