@@ -257,7 +257,7 @@ func cloneSnapshot(s Snapshot) Snapshot {
 		writes += len(s.History[i].Facts)
 	}
 	c := s
-	c.History = slices.Clone(s.History)
+	c.History = append(make([]Entry, 0, len(s.History)+2), s.History...) // room for the next steps
 	chunk := make([]Fact, 0, writes)
 	for i := range c.History {
 		if f := c.History[i].Facts; len(f) > 0 {
