@@ -125,9 +125,9 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) { return restore(de
 // RestoreOwned is Restore for a snapshot the caller hands over, typically
 // one just decoded from storage to serve one request: the instance takes
 // over the snapshot's slices (history, facts, deadlines, the entries'
-// facts, migrations) instead of copying them, and later steps are written
-// into their spare room, beyond their lengths, which makes it two to three times
-// as cheap. The caller must not use s, or anything reachable from it, after
+// facts, migrations) instead of copying them, which makes it two to three
+// times as cheap; later steps are written into their spare room, beyond
+// their lengths. The caller must not use s, or anything reachable from it, after
 // the call, whether it succeeds or not (a refusal changes nothing in s). It
 // checks exactly what Restore checks.
 func RestoreOwned(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, true) }
