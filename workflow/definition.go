@@ -34,12 +34,19 @@ type Definition struct {
 	events   map[string]*eventEntry
 	// available holds, per state, its events sorted by name.
 	available [][]string
-	// out holds, per state, its transitions by event name.
-	out [][]*transition
+	// out holds, per state, its transitions by event name, each with its
+	// event's name inline so that a lookup follows no pointer until found.
+	out [][]edge
 	// all holds every transition, by transition.id.
 	all       []*transition
 	fsmEvents fsm.Events
 	pool      *sync.Pool
+}
+
+// edge is an outgoing transition of a state under its event's name.
+type edge struct {
+	event string
+	t     *transition
 }
 
 type eventEntry struct {
@@ -212,10 +219,12 @@ func Build(spec Spec) (*Definition, error) {
 			d.all = append(d.all, &e.trans[k])
 		}
 	}
-	d.out = make([][]*transition, n)
+	d.out = make([][]edge, n)
 	for i := range d.available {
 		slices.Sort(d.available[i])
-		d.out[i] = d.outgoing(i)
+		for _, t := range d.outgoing(i) {
+			d.out[i] = append(d.out[i], edge{t.event, t})
+		}
 	}
 	d.buildFSM()
 	return d, nil
@@ -340,9 +349,9 @@ func (d *Definition) Roles(state, event string) []Role {
 // from returns the transition for event out of state index si, or nil. It
 // compares names instead of hashing: a state has a few events only.
 func (d *Definition) from(si int, event string) *transition {
-	for _, t := range d.out[si] {
-		if t.event == event {
-			return t
+	for _, e := range d.out[si] {
+		if e.event == event {
+			return e.t
 		}
 	}
 	return nil

@@ -20,10 +20,11 @@ func Example() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	r, err := project.Fire(context.Background(), workflow.Command{
 		ID: "cmd-1", Event: "apply", Actor: "owner-1", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"},
+		Facts: workflow.Facts{workflow.FactVenue: "online"}.List(),
 	})
 	fmt.Println(r.From, "->", r.To, err)
-	fmt.Println(r.Intents[0].Role, r.Intents[0].Kind+":", r.Intents[0].Note)
+	first := r.Intents.At(0)
+	fmt.Println(first.Role, first.Kind+":", first.Note)
 	fmt.Println(project.Available())
 	for _, d := range project.Overdue(t0.Add(49 * time.Hour)) {
 		fmt.Println("overdue:", d.For)
@@ -41,7 +42,7 @@ func ExampleInstance_Fire_refusals() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	ctx := context.Background()
 	_, _ = project.Fire(ctx, workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "store"}})
+		Facts: workflow.Facts{workflow.FactVenue: "store"}.List()})
 
 	// The owner may not complete the store's measurement.
 	_, err := project.Fire(ctx, workflow.Command{ID: "2", Event: "measure", Actor: "o", Role: workflow.RoleOwner, At: t0})
@@ -64,7 +65,7 @@ func ExampleRestore() {
 	project := workflow.New(def)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"}})
+		Facts: workflow.Facts{workflow.FactVenue: "online"}.List()})
 
 	restored, err := workflow.Restore(def, project.Snapshot())
 	fmt.Println(restored.State(), restored.Seq(), err)
@@ -101,7 +102,7 @@ func ExampleRestoreOwned() {
 		return
 	}
 	r, err := project.Fire(context.Background(), workflow.Command{ID: "2", Event: "measure", Actor: "store-1",
-		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}})
+		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}.List()})
 	fmt.Println(r.From, "->", r.To, err)
 	next, _ := json.Marshal(project.Snapshot())
 	fmt.Println(len(next) > len(stored), project.Deadlines()[0].Late(t0.Add(30*time.Hour)))
@@ -142,7 +143,7 @@ func ExampleAfterSales() {
 	handover := time.Date(2024, 1, 10, 9, 0, 0, 0, o2o.China())
 	_, err := claim.Fire(context.Background(), workflow.Command{
 		ID: "c1", Event: "open", Actor: "owner-1", Role: workflow.RoleOwner, At: handover.AddDate(1, 1, 0),
-		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)},
+		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)}.List(),
 	})
 	var ge *workflow.GuardError
 	if errors.As(err, &ge) {
@@ -162,7 +163,7 @@ func ExampleInstance_Migrate() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	project := workflow.New(v1)
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "c1", Event: "apply", Actor: "owner Li",
-		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}})
+		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}.List()})
 
 	err := project.Migrate(v2, nil, t0.Add(time.Hour))
 	fmt.Println(err, project.State(), "v", project.Definition().Version(), "steps", project.Seq())

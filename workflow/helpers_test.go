@@ -21,7 +21,7 @@ type step struct {
 }
 
 func cmd(id, event, actor string, role Role, h int, facts Facts) Command {
-	return Command{ID: id, Event: event, Actor: actor, Role: role, At: at(h), Facts: facts}
+	return Command{ID: id, Event: event, Actor: actor, Role: role, At: at(h), Facts: facts.List()}
 }
 
 // decorationJourney is a full project from application to review.

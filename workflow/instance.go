@@ -23,8 +23,11 @@ type Command struct {
 	// At is the instant of the command; it may not precede the last step.
 	At time.Time `json:"at" validate:"required"`
 	// Facts are recorded on the instance when the command succeeds, and are
-	// visible to the event's guards.
-	Facts Facts `json:"facts,omitempty"`
+	// visible to the event's guards. Names must be distinct; their order
+	// does not matter (a command repeated with the same facts in another
+	// order is the same command). Its JSON form is an object, as for Facts;
+	// build one from a map with Facts.List.
+	Facts FactList `json:"facts,omitempty"`
 }
 
 // Result is what a command did.
@@ -38,9 +41,11 @@ type Result struct {
 	Seq int `json:"seq"`
 	// AlreadyApplied reports a command id applied before: nothing changed now.
 	AlreadyApplied bool `json:"alreadyApplied,omitempty"`
-	// Intents are the actions for the caller to carry out. They are empty
-	// for an AlreadyApplied result (they were handed out the first time).
-	Intents []Intent `json:"intents,omitempty"`
+	// Intents are the actions for the caller to carry out, as a read-only
+	// view of the definition's own list (Fire does not copy it). They are
+	// empty for an AlreadyApplied result (they were handed out the first
+	// time).
+	Intents Intents `json:"intents,omitzero"`
 }
 
 // Entry is one step of an instance's append-only history.
@@ -96,9 +101,12 @@ type Instance struct {
 	deadlines []Deadline
 	history   []record
 	// The history's entries: past holds those restored (the snapshot's
-	// own after RestoreOwned), more those fired since. Entries are never
-	// changed once written.
-	past, more []Entry
+	// own after RestoreOwned), then those fired since while its backing
+	// array has room (a decoded snapshot's usually has); more holds the
+	// rest, in chunks, so that a growing history never copies its entries.
+	// Entries are never changed once written.
+	past []Entry
+	more []*[entryChunk]Entry
 	// hfacts is the free room of the chunk the facts of new steps are
 	// stored in; each entry keeps a capped slice of it.
 	hfacts []Fact
@@ -120,12 +128,16 @@ type record struct {
 	t int32
 }
 
+// entryChunk is the number of entries in one chunk of Instance.more.
+const entryChunk = 8
+
 // entry returns step i's entry.
 func (in *Instance) entry(i int) *Entry {
 	if i < len(in.past) {
 		return &in.past[i]
 	}
-	return &in.more[i-len(in.past)]
+	j := i - len(in.past)
+	return &in.more[j/entryChunk][j%entryChunk]
 }
 
 // idHash is a cheap fingerprint of a command id: its length and last
@@ -171,7 +183,7 @@ func (in *Instance) Facts() Facts { return factMap(in.facts) }
 
 // History returns a copy of the history, oldest first.
 func (in *Instance) History() []Entry {
-	h := make([]Entry, len(in.history))
+	h := make([]Entry, len(in.history), len(in.history)+2)
 	for i := range in.history {
 		h[i] = *in.entry(i)
 		h[i].Facts = sortedList(h[i].Facts)
@@ -255,18 +267,14 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
 	for _, g := range t.guards {
-		if err := g.check(v, t, cmd); err != nil {
+		if err := g.check(&v, t, cmd); err != nil {
 			return Result{}, err
 		}
 	}
 	var next *Deadline
 	if t.toIdx != t.fromIdx {
 		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			var from string
-			if spec.From != "" {
-				from, _ = v.get(spec.From)
-			}
-			due, err := dueTime(spec, from, cmd.At)
+			due, err := v.due(spec, cmd.At)
 			if err != nil {
 				return Result{}, o2o.Prefix("facts", err)
 			}
@@ -283,11 +291,9 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 			in.hfacts = make([]Fact, 0, max(n, min(2*cap(in.hfacts), 64)))
 		}
 		lo := len(in.hfacts)
-		for k, val := range cmd.Facts {
-			in.hfacts = append(in.hfacts, Fact{k, val})
-			in.facts = setFact(in.facts, k, val)
-		}
+		in.hfacts = append(in.hfacts, cmd.Facts...)
 		written = in.hfacts[lo:len(in.hfacts):len(in.hfacts)]
+		in.facts = fold(in.facts, written)
 	}
 	if len(t.records) > 0 {
 		in.facts = fold(in.facts, t.records)
@@ -295,8 +301,16 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	in.more = append(in.more, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
-		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
+	e := Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written}
+	if j := len(in.history) - len(in.past); j == 0 && len(in.past) < cap(in.past) {
+		in.past = append(in.past, e) // the restored history's spare room
+	} else {
+		if j%entryChunk == 0 {
+			in.more = append(in.more, new([entryChunk]Entry))
+		}
+		in.more[j/entryChunk][j%entryChunk] = e
+	}
 	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
 	if in.index != nil {
@@ -304,9 +318,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	in.state, in.si, in.last = t.to, t.toIdx, cmd.At
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
-	if len(t.intents) > 0 {
-		r.Intents = slices.Clone(t.intents)
-	}
+	r.Intents = Intents{list: t.intents}
 	return r, nil
 }
 
@@ -344,6 +356,9 @@ func checkCommand(c Command) error {
 	if c.At.IsZero() {
 		f = append(f, o2o.FieldError{Path: "at", Reason: "is required"})
 	}
+	if len(c.Facts) > 1 && !c.Facts.distinct() {
+		f = append(f, o2o.FieldError{Path: "facts", Reason: "names a fact twice"})
+	}
 	if f != nil {
 		return &o2o.ValidationError{Fields: f}
 	}
@@ -352,7 +367,7 @@ func checkCommand(c Command) error {
 
 func sameCommand(e *Entry, c Command) bool {
 	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
-		sameFacts(e.Facts, c.Facts)
+		sameList(e.Facts, c.Facts)
 }
 
 // find returns the history position of command id, or -1.
@@ -384,9 +399,50 @@ func dueTime(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
 	if spec.From != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return time.Time{}, o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
+			return time.Time{}, badDueFrom(spec, s)
 		}
 		from = t
 	}
 	return from.Add(time.Duration(spec.Within)), nil
+}
+
+// dueInstant is dueTime for comparing only: the same instant, in UTC,
+// without the location time.Parse allocates for an offset.
+func dueInstant(spec *DeadlineSpec, s string, at time.Time) (time.Time, error) {
+	if spec.From == "" {
+		return at.Add(time.Duration(spec.Within)), nil
+	}
+	from, ok := parseInstant(s)
+	if !ok {
+		return time.Time{}, badDueFrom(spec, s)
+	}
+	return from.Add(time.Duration(spec.Within)), nil
+}
+
+func badDueFrom(spec *DeadlineSpec, s string) error {
+	return o2o.Invalidf(spec.From, "is %q, want an RFC 3339 instant the deadline %q counts from", s, spec.For)
+}
+
+// UnmarshalJSON decodes strictly: unknown fields, repeated keys and
+// trailing data are errors. The command itself is checked by Fire.
+func (c *Command) UnmarshalJSON(data []byte) error {
+	type plain Command
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*c = Command(p)
+	return nil
+}
+
+// UnmarshalJSON decodes strictly: unknown fields, repeated keys and
+// trailing data are errors.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	type plain Result
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	*r = Result(p)
+	return nil
 }

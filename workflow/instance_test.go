@@ -26,7 +26,7 @@ func TestDecorationJourney(t *testing.T) {
 	from := def.Initial()
 	for i, e := range h {
 		want := Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
-			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts.List()}
+			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: sortedList(steps[i].cmd.Facts)}
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Errorf("entry %d (-want +got):\n%s", i, diff)
 		}
@@ -56,14 +56,21 @@ func TestFireResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Result{Event: "apply", From: StateNew, To: StateApplied, Seq: 1,
-		Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"}}}
+		Intents: IntentsOf(Intent{Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"})}
 	if diff := cmp.Diff(want, r); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	// The returned intents are a copy.
-	r.Intents[0].Note = "changed"
+	// The returned intents are a read-only view: what comes out of it is
+	// a copy.
+	first := r.Intents.At(0)
+	first.Note = "changed"
+	all := r.Intents.Slice()
+	all[0].Note = "changed"
+	for _, in := range r.Intents.All() {
+		in.Note = "changed"
+	}
 	r2, _ := in.Fire(context.Background(), decorationJourney()[1].cmd)
-	if len(r2.Intents) != 1 || r2.Intents[0].Kind != "schedule" {
+	if r2.Intents.Len() != 1 || r2.Intents.At(0).Kind != "schedule" {
 		t.Errorf("live video intents = %v", r2.Intents)
 	}
 	if def.events["apply"].trans[0].intents[0].Note == "changed" {
@@ -107,7 +114,7 @@ func TestAfterSalesReturn(t *testing.T) {
 	// The return hands back a clearance intent.
 	in2 := run(t, def, afterSalesReturn()[:2])
 	r, err := in2.Fire(context.Background(), afterSalesReturn()[2].cmd)
-	if err != nil || len(r.Intents) != 1 || r.Intents[0].Kind != "clearance" {
+	if err != nil || r.Intents.Len() != 1 || r.Intents.At(0).Kind != "clearance" {
 		t.Fatalf("return: %v %v", r, err)
 	}
 }
@@ -201,10 +208,11 @@ func TestFailedGuards(t *testing.T) {
 	for i, s := range steps {
 		in := run(t, def, steps[:i])
 		before := snapJSON(t, in)
-		for key := range s.cmd.Facts {
+		for k, f := range s.cmd.Facts {
+			key := f.Name
 			c := s.cmd
 			c.Facts = s.cmd.Facts.Clone()
-			c.Facts[key] = ""
+			c.Facts[k].Value = ""
 			_, err := in.Fire(context.Background(), c)
 			var ge *GuardError
 			if !errors.As(err, &ge) || ge.Event != c.Event || !errors.Is(err, ErrGuard) {
@@ -230,7 +238,7 @@ func TestLiveVideoGuard(t *testing.T) {
 	steps := decorationJourney()
 	in := run(t, def, steps[:9])
 	c := steps[9].cmd
-	c.Facts = Facts{FactEcoCertified: "true"} // bought live video, no stream
+	c.Facts = FactList{{FactEcoCertified, "true"}} // bought live video, no stream
 	_, err := in.Fire(context.Background(), c)
 	var ge *GuardError
 	if !errors.As(err, &ge) || ge.Guard != "live_video" {
@@ -289,7 +297,7 @@ func TestIdempotency(t *testing.T) {
 		t.Error("repeat changed the instance")
 	}
 	c2 := c
-	c2.Facts = Facts{FactVenue: "store"}
+	c2.Facts = FactList{{FactVenue, "store"}}
 	if _, err := in.Fire(context.Background(), c2); !errors.Is(err, ErrConflict) || !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("same id, other content: %v", err)
 	}
@@ -528,7 +536,7 @@ func TestRestoreRefusals(t *testing.T) {
 func TestRestoreLastWriteWins(t *testing.T) {
 	def := mustDecoration(t)
 	steps := decorationJourney()[:6]
-	steps[4].cmd.Facts = Facts{FactDesign: "design-9", FactDesignMode: "diy"}
+	steps[4].cmd.Facts = Facts{FactDesign: "design-9", FactDesignMode: "diy"}.List()
 	in := run(t, def, steps)
 	if v, _ := in.Fact(FactDesignMode); v != "diy" {
 		t.Fatalf("design_mode = %q", v)
@@ -651,13 +659,20 @@ func TestRandomCommands(t *testing.T) {
 				h += rng.IntN(30)
 			}
 			c.At = at(h)
-			c.Facts = Facts{}
+			c.Facts = nil
 			for range rng.IntN(6) {
-				c.Facts[keys[rng.IntN(len(keys))]] = values[rng.IntN(len(values))]
+				k, v := keys[rng.IntN(len(keys))], values[rng.IntN(len(values))]
+				if _, dup := c.Facts.Get(k); !dup || rng.IntN(8) == 0 {
+					c.Facts = append(c.Facts, Fact{k, v}) // now and then a name twice: refused
+				}
 			}
 			before := snapJSON(t, in)
 			r, err := in.Fire(context.Background(), c)
 			after := snapJSON(t, in)
+			var ve *o2o.ValidationError
+			if !c.Facts.distinct() && (!errors.As(err, &ve) || ve.Fields[len(ve.Fields)-1].Path != "facts") {
+				t.Fatalf("round %d: facts naming a name twice: %v", round, err)
+			}
 			if (err != nil || r.AlreadyApplied) && after != before {
 				t.Fatalf("round %d: refused %+v changed the instance: %v", round, c, err)
 			}
@@ -670,7 +685,7 @@ func TestRandomCommands(t *testing.T) {
 		}
 		replay := New(def)
 		for _, e := range in.History() {
-			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts.Map()}); err != nil {
+			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
 				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
 			}
 		}
@@ -738,5 +753,100 @@ func TestGuarantees(t *testing.T) {
 	last := Guarantees(done, at(24*50).Add(time.Duration(Days(731))), DefaultWarranty())[4]
 	if last.Held || !strings.Contains(last.Reason, "ended") {
 		t.Errorf("after the warranty: %+v", last)
+	}
+}
+
+// TestCommandFacts: a command's facts are a list with distinct names, in
+// any order; a name given twice is refused and changes nothing; commands
+// and results round-trip through JSON, facts as an object.
+func TestCommandFacts(t *testing.T) {
+	def := mustDecoration(t)
+	steps := decorationJourney()
+	in := run(t, def, steps[:5])
+	c := steps[5].cmd // confirm_design: several facts
+	if len(c.Facts) < 2 {
+		t.Fatalf("step 5 has %d facts", len(c.Facts))
+	}
+	before := snapJSON(t, in)
+	twice := c
+	twice.Facts = append(c.Facts.Clone(), Fact{c.Facts[0].Name, "other"})
+	_, err := in.Fire(context.Background(), twice)
+	var ve *o2o.ValidationError
+	if !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ve) || ve.Fields[0].Path != "facts" {
+		t.Fatalf("a fact named twice: %v", err)
+	}
+	if snapJSON(t, in) != before {
+		t.Error("a refused command changed the instance")
+	}
+	r, err := in.Fire(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same command with its facts in another order is the same
+	// command; the caller's list is copied, not kept.
+	reordered := c
+	reordered.Facts = slices.Clone(c.Facts)
+	slices.Reverse(reordered.Facts)
+	again, err := in.Fire(context.Background(), reordered)
+	if err != nil || !again.AlreadyApplied || again.Seq != r.Seq {
+		t.Errorf("reordered repeat: %+v, %v", again, err)
+	}
+	after := snapJSON(t, in)
+	c.Facts[0].Value = "changed by the caller"
+	if snapJSON(t, in) != after {
+		t.Error("the instance keeps the caller's fact list")
+	}
+
+	data, err := json.Marshal(steps[5].cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"facts":{"`) {
+		t.Errorf("command facts are not a JSON object: %s", data)
+	}
+	var back Command
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sortedList(steps[5].cmd.Facts), back.Facts); diff != "" {
+		t.Errorf("command facts after JSON (-want +got):\n%s", diff)
+	}
+	rdata, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rback Result
+	if err := json.Unmarshal(rdata, &rback); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, rback); diff != "" {
+		t.Errorf("result after JSON (-want +got):\n%s", diff)
+	}
+	r0, err := New(def).Fire(context.Background(), steps[0].cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdata, err = json.Marshal(r0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rdata), `"intents":[{"kind":"notify"`) {
+		t.Errorf("result JSON: %s", rdata)
+	}
+	if err := json.Unmarshal(rdata, &rback); err != nil || !rback.Intents.Equal(r0.Intents) {
+		t.Errorf("result intents after JSON: %v %v", rback.Intents, err)
+	}
+	for _, bad := range []string{`{"intents":[{"kind":"notify"}]}`, `{"intents":[{"kind":"notify","role":"Owner"}]}`, `{"intents":{}}`} {
+		if err := json.Unmarshal([]byte(bad), &rback); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	for _, bad := range []string{`{"id":"x","facts":{"a":"1","a":"2"}}`, `{"ID":"x"}`, `{"id":"x","id":"y"}`, `{"id":"x","role":"Owner"}`} {
+		if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("command %s: %v", bad, err)
+		}
+	}
+	if err := json.Unmarshal([]byte(`{"event":"x","Seq":1}`), &rback); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("result with a key in another case: %v", err)
 	}
 }

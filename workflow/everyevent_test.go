@@ -1,0 +1,142 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// scenario is a command that succeeds after prefix on def.
+type scenario struct {
+	def    *Definition
+	prefix []step
+	cmd    Command
+}
+
+// everyTransition returns a succeeding command for every transition of
+// the default decoration and after-sales flows: the journeys' steps,
+// cancellation from every state before construction, the live-video add-on
+// from every state that allows it, and each after-sales resolution and its
+// closing.
+func everyTransition(t *testing.T) []scenario {
+	t.Helper()
+	dec, as := mustDecoration(t), mustAfterSales(t)
+	var out []scenario
+	steps := decorationJourney()
+	for i := range steps {
+		out = append(out, scenario{dec, steps[:i], steps[i].cmd})
+		state := StateNew
+		if i > 0 {
+			state = steps[i-1].want
+		}
+		c := steps[i].cmd
+		if dec.Can(state, "cancel") {
+			out = append(out, scenario{dec, steps[:i], cmd("x-cancel", "cancel", "owner-1", RoleOwner, 0, Facts{FactCancelReason: "moved"})})
+			out[len(out)-1].cmd.At = c.At
+		}
+		if dec.Can(state, "buy_live_video") {
+			out = append(out, scenario{dec, steps[:i], cmd("x-video", "buy_live_video", "owner-1", RoleOwner, 0, nil)})
+			out[len(out)-1].cmd.At = c.At
+		}
+	}
+	claim := afterSalesReturn()
+	out = append(out, scenario{as, nil, claim[0].cmd}, scenario{as, claim[:1], claim[1].cmd})
+	resolutions := map[string]Facts{"repair": nil, "exchange": nil, "return": {FactClearanceStore: "store-sz-01"}, "compensate": {FactCompensation: "300.00 CNY"}}
+	for _, ev := range slices.Sorted(maps.Keys(resolutions)) {
+		resolve := cmd("a3", ev, "spec-4", RoleSpecialist, 24*102, resolutions[ev])
+		out = append(out, scenario{as, claim[:2], resolve})
+		to := as.lookup(ClaimInspected, ev).to
+		out = append(out, scenario{as, append(slices.Clone(claim[:2]), step{resolve, to}), claim[3].cmd})
+	}
+	// Every transition of both flows is covered.
+	covered := map[*transition]bool{}
+	for _, s := range out {
+		in := run(t, s.def, s.prefix)
+		covered[s.def.lookup(in.State(), s.cmd.Event)] = true
+	}
+	for _, def := range []*Definition{dec, as} {
+		for _, tr := range def.all {
+			if !covered[tr] {
+				t.Errorf("%s: no scenario for %s from %s", def.Name(), tr.event, tr.from)
+			}
+		}
+	}
+	return out
+}
+
+// TestEveryEventRefusals: for every transition of both flows, each role
+// not allowed is refused with a *ForbiddenError, each guard failing (its
+// fact emptied, its condition met) is refused with a *GuardError naming
+// the first guard that reads that fact, and after each refusal the
+// instance is byte-for-byte unchanged; the command itself then succeeds.
+func TestEveryEventRefusals(t *testing.T) {
+	ctx := context.Background()
+	forbidden, guarded := 0, 0
+	for _, s := range everyTransition(t) {
+		in := run(t, s.def, s.prefix)
+		before := snapJSON(t, in)
+		tr := s.def.lookup(in.State(), s.cmd.Event)
+		name := s.def.Name() + "/" + tr.from + "/" + tr.event
+		for _, role := range Roles() {
+			if slices.Contains(tr.roles, role) {
+				continue
+			}
+			c := s.cmd
+			c.Role = role
+			_, err := in.Fire(ctx, c)
+			var fe *ForbiddenError
+			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("%s as %s: err = %v", name, role, err)
+			}
+			if snapJSON(t, in) != before {
+				t.Errorf("%s as %s changed the instance", name, role)
+			}
+			forbidden++
+		}
+		for _, g := range tr.guards {
+			if _, own := getFact(tr.records, g.spec.Fact); own {
+				continue
+			}
+			c := s.cmd
+			c.Facts = s.cmd.Facts.Clone()
+			setList(&c.Facts, g.spec.Fact, "")
+			if w := g.spec.When; w != nil {
+				setList(&c.Facts, w.Fact, w.Equals)
+			}
+			value := func(fact string) string {
+				if v, ok := c.Facts.Get(fact); ok {
+					return v
+				}
+				v, _ := in.Fact(fact)
+				return v
+			}
+			want := g.spec.Name
+			for _, h := range tr.guards {
+				if h.spec.Fact == g.spec.Fact && (h.spec.When == nil || value(h.spec.When.Fact) == h.spec.When.Equals) {
+					want = h.spec.Name
+					break
+				}
+			}
+			_, err := in.Fire(ctx, c)
+			var ge *GuardError
+			if !errors.As(err, &ge) || ge.Event != c.Event || ge.Guard != want || !errors.Is(err, ErrGuard) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("%s without %s: err = %v, want guard %s", name, g.spec.Fact, err, want)
+			}
+			if snapJSON(t, in) != before {
+				t.Errorf("%s without %s changed the instance", name, g.spec.Fact)
+			}
+			guarded++
+		}
+		if _, err := in.Fire(ctx, s.cmd); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	t.Logf("%d forbidden roles and %d failing guards checked", forbidden, guarded)
+	if forbidden < 100 || guarded < 25 {
+		t.Errorf("only %d forbidden roles and %d failing guards checked", forbidden, guarded)
+	}
+}
