@@ -40,7 +40,7 @@ func TestStrictJSON(t *testing.T) {
 		{"key in another case", edit(snap, `"state"`, `"State"`), "State", nil},
 		{"repeated key", edit(snap, `"state":`, `"state":"new","state":`), "state", nil},
 		{"repeated fact", edit(snap, `"facts":{`, `"facts":{"a":"1","a":"2",`), "facts.a", nil},
-		{"repeated fact in a step", edit(snap, `"history":[{"seq":1,`, `"history":[{"seq":1,"facts":{"a":"1","a":"2"},`), "history[0].facts", nil},
+		{"repeated fact in a step", edit(snap, `"history":[{"seq":1,`, `"history":[{"seq":1,"facts":{"a":"1","a":"2"},`), "history[0].facts.a", nil},
 		{"fact not text", edit(snap, `"facts":{`, `"facts":{"a":1,`), "facts.a", nil},
 		{"role in another case", edit(snap, `"role":"store"`, `"role":"Store"`), "history[2].role", nil},
 		{"malformed instant", edit(snap, `"at":"2025`, `"at":"x2025`), "history[0].at", nil},
