@@ -63,7 +63,7 @@ func BenchmarkFire(b *testing.B) {
 			i = 0
 			in.history = in.history[:0]
 			in.more = nil
-			in.state, in.si, in.last = "a", def.initial, time.Time{}
+			in.si, in.last = def.initial, time.Time{}
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {
 			b.Fatal(err)

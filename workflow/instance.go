@@ -90,9 +90,8 @@ func (d Deadline) Late(at time.Time) bool {
 // concurrent use; its Definition is. A refused command leaves it exactly as
 // it was.
 type Instance struct {
-	def   *Definition
-	state string
-	// si is the index of state in def.
+	def *Definition
+	// si is the index of the current state in def.
 	si int
 	// last is the instant of the last step or migration.
 	last time.Time
@@ -103,10 +102,10 @@ type Instance struct {
 	// The history's entries: past holds those restored (the snapshot's
 	// own after RestoreOwned), then those fired since while its backing
 	// array has room (a decoded snapshot's usually has); more holds the
-	// rest, in chunks, so that a growing history never copies its entries.
-	// Entries are never changed once written.
+	// rest as compact steps, in chunks, so that a growing history never
+	// copies its entries. Entries are never changed once written.
 	past []Entry
-	more []*[entryChunk]Entry
+	more []*[entryChunk]fired
 	// hfacts is the free room of the chunk the facts of new steps are
 	// stored in; each entry keeps a capped slice of it.
 	hfacts []Fact
@@ -128,16 +127,44 @@ type record struct {
 	t int32
 }
 
-// entryChunk is the number of entries in one chunk of Instance.more.
+// fired is a step fired on this instance and kept in Instance.more: an
+// Entry without what its transition (record.t, of the instance's current
+// definition) and its position give. It has half an Entry's size and
+// pointers, so writing one costs fewer GC write barriers.
+type fired struct {
+	cmd, actor string
+	at         time.Time
+	facts      FactList
+	// role is the role by roleIndex.
+	role uint8
+}
+
+// entryChunk is the number of steps in one chunk of Instance.more.
 const entryChunk = 8
 
-// entry returns step i's entry.
-func (in *Instance) entry(i int) *Entry {
-	if i < len(in.past) {
-		return &in.past[i]
-	}
+// fired returns step i, which is not in past.
+func (in *Instance) fired(i int) *fired {
 	j := i - len(in.past)
 	return &in.more[j/entryChunk][j%entryChunk]
+}
+
+// entry returns step i's entry.
+func (in *Instance) entry(i int) Entry {
+	if i < len(in.past) {
+		return in.past[i]
+	}
+	f := in.fired(i)
+	t := in.def.all[in.history[i].t]
+	return Entry{Seq: i + 1, Command: f.cmd, Event: t.event, Actor: f.actor, Role: roleAt(f.role),
+		From: t.from, To: t.to, At: f.at, Facts: f.facts}
+}
+
+// command returns step i's command id.
+func (in *Instance) command(i int) string {
+	if i < len(in.past) {
+		return in.past[i].Command
+	}
+	return in.fired(i).cmd
 }
 
 // idHash is a cheap fingerprint of a command id: its length and last
@@ -163,14 +190,14 @@ const indexFrom = 32
 
 // New returns an instance of def in its initial state.
 func New(def *Definition) *Instance {
-	return &Instance{def: def, state: def.Initial(), si: def.initial}
+	return &Instance{def: def, si: def.initial}
 }
 
 // Definition returns the definition the instance runs on.
 func (in *Instance) Definition() *Definition { return in.def }
 
 // State returns the current state.
-func (in *Instance) State() string { return in.state }
+func (in *Instance) State() string { return in.def.states[in.si] }
 
 // Seq returns the number of steps taken.
 func (in *Instance) Seq() int { return len(in.history) }
@@ -185,7 +212,7 @@ func (in *Instance) Facts() Facts { return factMap(in.facts) }
 func (in *Instance) History() []Entry {
 	h := make([]Entry, len(in.history), len(in.history)+2)
 	for i := range in.history {
-		h[i] = *in.entry(i)
+		h[i] = in.entry(i)
 		h[i].Facts = sortedList(h[i].Facts)
 	}
 	return h
@@ -214,7 +241,7 @@ func (in *Instance) Can(event string, role Role) bool {
 }
 
 // Available returns the events that may fire from the current state, sorted.
-func (in *Instance) Available() []string { return in.def.Available(in.state) }
+func (in *Instance) Available() []string { return in.def.Available(in.State()) }
 
 // Overdue returns the open deadlines past due at at, oldest due first.
 func (in *Instance) Overdue(at time.Time) []Deadline {
@@ -248,7 +275,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	h := idHash(cmd.ID)
 	if i := in.find(cmd.ID, h); i >= 0 {
 		e := in.entry(i)
-		if !sameCommand(e, cmd) {
+		if !sameCommand(&e, cmd) {
 			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
 		}
 		return Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true}, nil
@@ -260,7 +287,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	t := in.def.from(in.si, cmd.Event)
 	if t == nil {
 		_, known := in.def.events[cmd.Event]
-		return Result{}, &TransitionError{Event: cmd.Event, State: in.state, Known: known}
+		return Result{}, &TransitionError{Event: cmd.Event, State: in.State(), Known: known}
 	}
 	if ri, _ := roleIndex(cmd.Role); t.mask&(1<<ri) == 0 { // checkCommand checked the role
 		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
@@ -301,22 +328,23 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	e := Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
-		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written}
 	if j := len(in.history) - len(in.past); j == 0 && len(in.past) < cap(in.past) {
-		in.past = append(in.past, e) // the restored history's spare room
+		// the restored history's spare room
+		in.past = append(in.past, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
+			Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: written})
 	} else {
 		if j%entryChunk == 0 {
-			in.more = append(in.more, new([entryChunk]Entry))
+			in.more = append(in.more, new([entryChunk]fired))
 		}
-		in.more[j/entryChunk][j%entryChunk] = e
+		ri, _ := roleIndex(cmd.Role)
+		in.more[j/entryChunk][j%entryChunk] = fired{cmd: cmd.ID, actor: cmd.Actor, at: cmd.At, facts: written, role: ri}
 	}
 	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
 	if in.index != nil {
 		in.index[cmd.ID] = seq - 1
 	}
-	in.state, in.si, in.last = t.to, t.toIdx, cmd.At
+	in.si, in.last = t.toIdx, cmd.At
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
 	r.Intents = Intents{list: t.intents}
 	return r, nil
@@ -375,7 +403,7 @@ func (in *Instance) find(id string, h uint32) int {
 	if in.index == nil && len(in.history) > indexFrom {
 		in.index = make(map[string]int, len(in.history)*2)
 		for i := range in.history {
-			in.index[in.entry(i).Command] = i
+			in.index[in.command(i)] = i
 		}
 	}
 	if in.index != nil {
@@ -385,7 +413,7 @@ func (in *Instance) find(id string, h uint32) int {
 		return -1
 	}
 	for i := len(in.history) - 1; i >= 0; i-- {
-		if in.history[i].idh == h && in.entry(i).Command == id {
+		if in.history[i].idh == h && in.command(i) == id {
 			return i
 		}
 	}

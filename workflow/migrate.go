@@ -45,12 +45,12 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 			faults = append(faults, o2o.FieldError{Path: path, Reason: fmt.Sprintf("%q is not a state of v%d", states[old], to.Version())})
 		}
 	}
-	target, ok := states[in.state]
+	target, ok := states[in.State()]
 	if !ok {
-		target = in.state
+		target = in.State()
 		if _, known := to.stateIdx[target]; !known {
-			faults = append(faults, o2o.FieldError{Path: "states." + in.state,
-				Reason: fmt.Sprintf("the current state %q is not in v%d; map it to one", in.state, to.Version())})
+			faults = append(faults, o2o.FieldError{Path: "states." + in.State(),
+				Reason: fmt.Sprintf("the current state %q is not in v%d; map it to one", in.State(), to.Version())})
 		}
 	}
 	switch last := in.lastAt(); {
@@ -66,15 +66,16 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 	// Commit: nothing below can fail.
 	dls := slices.Clone(in.deadlines)
 	for i := range dls {
-		if dls[i].Met.IsZero() && dls[i].State == in.state {
+		if dls[i].Met.IsZero() && dls[i].State == in.State() {
 			dls[i].State = target
 		}
 	}
 	in.migrations = append(in.migrations, Migration{
 		Seq: len(in.history), FromVersion: from.Version(), ToVersion: to.Version(),
-		From: in.state, To: target, At: at, Facts: sortedList(in.facts), Deadlines: slices.Clone(dls),
+		From: in.State(), To: target, At: at, Facts: sortedList(in.facts), Deadlines: slices.Clone(dls),
 	})
-	in.def, in.state, in.si, in.deadlines, in.last = to, target, to.stateIdx[target], dls, at
+	in.settle()
+	in.def, in.si, in.deadlines, in.last = to, to.stateIdx[target], dls, at
 	return nil
 }
 
@@ -85,4 +86,19 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// settle turns the compact steps in more, whose transitions are the current
+// definition's, into entries in past, before a migration changes the
+// definition. Their records keep their transitions, which only the live
+// history after the last migration uses (Restore checks from there).
+func (in *Instance) settle() {
+	if len(in.more) == 0 {
+		return
+	}
+	past := make([]Entry, len(in.history), len(in.history)+2)
+	for i := range in.history {
+		past[i] = in.entry(i)
+	}
+	in.past, in.more = past, nil
 }

@@ -53,6 +53,23 @@ func roleIndex(r Role) (uint8, bool) {
 }
 
 // roleMask is the set of roles rs as bits by roleIndex.
+// roleAt is the role of roleIndex i.
+func roleAt(i uint8) Role {
+	switch i {
+	case 0:
+		return RoleOwner
+	case 1:
+		return RoleStore
+	case 2:
+		return RoleDesigner
+	case 3:
+		return RoleSpecialist
+	case 4:
+		return RolePlatform
+	}
+	return RoleHeadquarters
+}
+
 func roleMask(rs []Role) uint8 {
 	var m uint8
 	for _, r := range rs {
@@ -95,3 +112,9 @@ func Hours(n int) o2o.Duration { return o2o.Duration(time.Duration(n) * time.Hou
 
 // Days returns a duration of n days of 24 hours.
 func Days(n int) o2o.Duration { return o2o.Duration(time.Duration(n) * o2o.Day) }
+
+// allows reports whether role r may take t, by t's role mask.
+func (t *transition) allows(r Role) bool {
+	i, ok := roleIndex(r)
+	return ok && t.mask&(1<<i) != 0
+}

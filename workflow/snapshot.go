@@ -81,7 +81,7 @@ func (in *Instance) Snapshot() Snapshot {
 	return Snapshot{
 		Definition: in.def.Name(),
 		Version:    in.def.Version(),
-		State:      in.state,
+		State:      in.State(),
 		Seq:        len(in.history),
 		Facts:      withRoom(sortedList(in.facts)),
 		Deadlines:  cloneDeadlines(in.deadlines),
@@ -136,9 +136,25 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if s.Definition != def.Name() || s.Version != def.Version() {
 		return nil, &VersionError{WantName: def.Name(), WantVersion: def.Version(), GotName: s.Definition, GotVersion: s.Version}
 	}
-	if _, ok := def.stateIdx[s.State]; !ok {
-		return nil, corrupt("state", "unknown state %q", s.State)
+	in, err := replay(def, s, owned)
+	if err != nil {
+		return nil, badState(def, s.State, err)
 	}
+	return in, nil
+}
+
+// badState returns the refusal of an unknown snapshot state, which comes
+// before every other fault but the version, or else err.
+func badState(def *Definition, state string, err error) error {
+	if _, ok := def.stateIdx[state]; !ok {
+		return corrupt("state", "unknown state %q", state)
+	}
+	return err
+}
+
+// replay is restore without the check that the snapshot's state is one of
+// def's, which its caller makes on refusal only.
+func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	n := len(s.History)
 	if s.Seq != n {
 		return nil, corrupt("seq", "is %d, but the history has %d steps", s.Seq, n)
@@ -202,7 +218,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 				return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
 			case e.To != t.to:
 				return nil, corrupt(historyPath(i)+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
-			case !slices.Contains(t.roles, e.Role):
+			case !t.allows(e.Role):
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
 			si, tid = t.toIdx, t.id
@@ -246,7 +262,7 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	// Facts and deadlines are exactly what the history gives (due times
 	// compared with Equal): keep them as they were written.
 	in.facts, in.deadlines, in.migrations = s.Facts, s.Deadlines, s.Migrations
-	in.state, in.si, in.last = s.State, si, last
+	in.si, in.last = si, last
 	return in, nil
 }
 
