@@ -182,6 +182,9 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 		in.index = make(map[string]int, n)
 	}
 	var last time.Time
+	// hashes has bit idHash%64 set for every command id so far: an id
+	// whose bit is clear repeats none, and needs no scan.
+	var hashes uint64
 	mi := 0
 	for i := range s.History {
 		e := &s.History[i]
@@ -206,7 +209,9 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
 		h := idHash(e.Command)
-		if j := in.seen(e.Command, h, i); j >= 0 {
+		if bit := uint64(1) << (h % 64); hashes&bit == 0 && in.index == nil {
+			hashes |= bit
+		} else if j := in.seen(e.Command, h, i); j >= 0 {
 			return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 		}
 		var t *transition
