@@ -350,9 +350,7 @@ func (d *Definition) Roles(state, event string) []Role {
 // compares names instead of hashing: a state has a few events only.
 func (d *Definition) from(si int, event string) *transition {
 	for _, e := range d.out[si] {
-		// Most names differ in length or first byte: skip those without a
-		// call to compare them.
-		if len(e.event) == len(event) && (len(event) == 0 || e.event[0] == event[0]) && e.event == event {
+		if sameName(e.event, event) {
 			return e.t
 		}
 	}

@@ -62,7 +62,7 @@ func (l FactList) distinct() bool {
 	if len(l) <= 8 {
 		for i := 1; i < len(l); i++ {
 			for j := range i {
-				if l[i].Name == l[j].Name {
+				if sameName(l[i].Name, l[j].Name) {
 					return false
 				}
 			}
@@ -82,7 +82,7 @@ func (l FactList) distinct() bool {
 // getFact looks key up in fs.
 func getFact(fs []Fact, key string) (string, bool) {
 	for i := range fs {
-		if fs[i].Name == key {
+		if sameName(fs[i].Name, key) {
 			return fs[i].Value, true
 		}
 	}
@@ -92,7 +92,7 @@ func getFact(fs []Fact, key string) (string, bool) {
 // setFact records key=value in fs and returns fs.
 func setFact(fs []Fact, key, value string) []Fact {
 	for i := range fs {
-		if fs[i].Name == key {
+		if sameName(fs[i].Name, key) {
 			fs[i].Value = value
 			return fs
 		}
@@ -203,9 +203,23 @@ func sameFacts(fs []Fact, m Facts) bool {
 // lastWrite returns the last value written for key in log.
 func lastWrite(log []Fact, key string) (string, bool) {
 	for i := len(log) - 1; i >= 0; i-- {
-		if log[i].Name == key {
+		if sameName(log[i].Name, key) {
 			return log[i].Value, true
 		}
 	}
 	return "", false
+}
+
+// sameName reports whether a == b. Names that differ mostly differ in
+// length or in their first or last byte, which it compares first, without
+// a call (as a restored snapshot's names never share memory with the
+// definition's or each other's, == alone always calls to compare bytes).
+func sameName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if n := len(a); n > 0 && (a[0] != b[0] || a[n-1] != b[n-1]) {
+		return false
+	}
+	return a == b
 }

@@ -315,7 +315,7 @@ func (in *Instance) checkFacts(live int, base, want FactList) error {
 	tick := func(f Fact) {
 		for m := byLen[len(f.Name)&31]; m != 0; m &= m - 1 {
 			j := bits.TrailingZeros64(m)
-			if want[j].Name == f.Name {
+			if sameName(want[j].Name, f.Name) {
 				if seen&(1<<j) == 0 {
 					seen |= 1 << j
 					ok = ok && want[j].Value == f.Value
