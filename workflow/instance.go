@@ -140,7 +140,7 @@ type fired struct {
 }
 
 // entryChunk is the number of steps in one chunk of Instance.more.
-const entryChunk = 8
+const entryChunk = 16
 
 // fired returns step i, which is not in past.
 func (in *Instance) fired(i int) *fired {
@@ -289,7 +289,8 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		_, known := in.def.events[cmd.Event]
 		return Result{}, &TransitionError{Event: cmd.Event, State: in.State(), Known: known}
 	}
-	if ri, _ := roleIndex(cmd.Role); t.mask&(1<<ri) == 0 { // checkCommand checked the role
+	ri, _ := roleIndex(cmd.Role) // checkCommand checked the role
+	if t.mask&(1<<ri) == 0 {
 		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
@@ -336,8 +337,12 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 		if j%entryChunk == 0 {
 			in.more = append(in.more, new([entryChunk]fired))
 		}
-		ri, _ := roleIndex(cmd.Role)
-		in.more[j/entryChunk][j%entryChunk] = fired{cmd: cmd.ID, actor: cmd.Actor, at: cmd.At, facts: written, role: ri}
+		// Field by field: no temporary to copy.
+		f := &in.more[j/entryChunk][j%entryChunk]
+		f.cmd, f.actor, f.at, f.role = cmd.ID, cmd.Actor, cmd.At, ri
+		if written != nil {
+			f.facts = written
+		}
 	}
 	in.history = append(in.history, record{idh: h, t: t.id})
 	seq := len(in.history)
