@@ -103,7 +103,9 @@ type Instance struct {
 	// own after RestoreOwned), then those fired since while its backing
 	// array has room (a decoded snapshot's usually has); more holds the
 	// rest as compact steps, in chunks, so that a growing history never
-	// copies its entries. Entries are never changed once written.
+	// copies its entries. Entries are never changed once written; Migrate
+	// turns the compact steps into entries in a new past, as their
+	// transitions are the old definition's.
 	past []Entry
 	more []*[entryChunk]fired
 	// hfacts is the free room of the chunk the facts of new steps are

@@ -51,8 +51,14 @@ func TestMigrateJourney(t *testing.T) {
 	v1, v2 := mustDecoration(t), decorationV2(t)
 	steps := decorationJourney()
 	in := run(t, v1, steps[:4]) // designing
+	before := in.History()
 	if err := in.Migrate(v2, map[string]string{StateDesigning: "design_in_progress"}, at(45)); err != nil {
 		t.Fatal(err)
+	}
+	// The steps taken under v1 keep v1's events and state names (the
+	// compact steps of an in-memory instance are settled first).
+	if diff := cmp.Diff(before, in.History()); diff != "" {
+		t.Errorf("history changed by the migration (-before +after):\n%s", diff)
 	}
 	if in.State() != "design_in_progress" || in.Definition() != v2 || in.Seq() != 4 {
 		t.Fatalf("after migrate: %s v%d seq %d", in.State(), in.Definition().Version(), in.Seq())
