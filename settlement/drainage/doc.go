@@ -85,8 +85,9 @@
 //
 // [KPIs] reports, per store, campaign, source and sales mode, the
 // store-visit rate (到店率, O2O), the online-payment rate (B2C), cost per
-// visit and per deal, and ROI, with summaries across stores. Ratios are
-// float64; money never is. The rates count distinct customers ([Reach]):
+// visit and per deal, and ROI, with summaries of the ratios across stores.
+// Ratios are floating point; amounts stay o2o.Money. The rates count
+// distinct customers ([Reach]):
 // of the customers a group's touches reached, the share who then came into
 // a store (or paid online) with a touch of the group in that conversion's
 // window. A source's cost is its campaign's spend split over the

@@ -14,7 +14,7 @@ import (
 // KPI is one row of drainage KPIs, for a store, a campaign, a source or a
 // sales mode. Visits, Deals and Payments are attributed credit, exact in
 // conversions; Customers, Visitors, Buyers and Payers count distinct
-// customers (see Reach); ratios are float64 (money never is). A ratio
+// customers (see Reach); ratios are floating point, amounts o2o.Money. A ratio
 // whose denominator is zero is omitted (nil).
 type KPI struct {
 	Key     string `json:"key"`
@@ -53,8 +53,10 @@ type KPI struct {
 	ROI *float64 `json:"roi,omitempty"`
 }
 
-// Summary describes one KPI across stores: count, mean, sample standard
-// deviation and quartiles (Hyndman–Fan R7), from golang.org/x/exp/stats.
+// Summary describes one KPI ratio across stores (the store-visit rate,
+// ROI): count, mean, sample standard deviation and quartiles (Hyndman–Fan
+// R7), from golang.org/x/exp/stats. Cost per visit and per deal are not
+// summarised here: read them per store, exact.
 type Summary struct {
 	Metric string  `json:"metric"`
 	N      int     `json:"n"`
@@ -206,12 +208,6 @@ func summaries(stores []KPI) []Summary {
 		get  func(KPI) (float64, bool)
 	}{
 		{"storeVisitRate", func(k KPI) (float64, bool) { return deref(k.StoreVisitRate) }},
-		{"costPerVisit", func(k KPI) (float64, bool) {
-			if k.CostPerVisit == nil {
-				return 0, false
-			}
-			return k.CostPerVisit.Amount().InexactFloat64(), true
-		}},
 		{"roi", func(k KPI) (float64, bool) { return deref(k.ROI) }},
 	}
 	out := []Summary{}
