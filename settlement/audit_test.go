@@ -28,16 +28,16 @@ func TestLeafHashCoversEveryField(t *testing.T) {
 	rev.Kind, rev.Ref = KindReversal, "r"
 	variants := map[string]Posting{}
 	for name, change := range map[string]func(p *Posting){
-		"key":         func(p *Posting) { p.Key = "k2" },
-		"kind":        func(p *Posting) { p.Kind = KindStoreCommission },
-		"from":        func(p *Posting) { p.From = "c" },
-		"to":          func(p *Posting) { p.To = "c" },
-		"amount":      func(p *Posting) { p.Amount = cny("1.51") },
-		"currency":    func(p *Posting) { p.Amount = o2o.MustParseMoney("1.50 USD") },
-		"order":       func(p *Posting) { p.Order = "o2" },
-		"no order":    func(p *Posting) { p.Order = "" },
-		"second":      func(p *Posting) { p.At = p.At.Add(time.Second) },
-		"nanosecond":  func(p *Posting) { p.At = p.At.Add(time.Nanosecond) },
+		"key":        func(p *Posting) { p.Key = "k2" },
+		"kind":       func(p *Posting) { p.Kind = KindStoreCommission },
+		"from":       func(p *Posting) { p.From = "c" },
+		"to":         func(p *Posting) { p.To = "c" },
+		"amount":     func(p *Posting) { p.Amount = cny("1.51") },
+		"currency":   func(p *Posting) { p.Amount = o2o.MustParseMoney("1.50 USD") },
+		"order":      func(p *Posting) { p.Order = "o2" },
+		"no order":   func(p *Posting) { p.Order = "" },
+		"second":     func(p *Posting) { p.At = p.At.Add(time.Second) },
+		"nanosecond": func(p *Posting) { p.At = p.At.Add(time.Nanosecond) },
 	} {
 		p := base
 		change(&p)
