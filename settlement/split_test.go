@@ -531,7 +531,7 @@ func TestSplitSeveralDealers(t *testing.T) {
 }
 
 // sameJSON reports whether a and b marshal to the same bytes.
-func sameJSON(t *testing.T, a, b any) bool {
+func sameJSON(t testing.TB, a, b any) bool {
 	t.Helper()
 	x, err := json.Marshal(a)
 	if err != nil {
