@@ -183,11 +183,12 @@ func Repay(p Position, revenueShare o2o.Money, key string, at time.Time) (Repaym
 		return r, nil
 	}
 	drawn, _ := revenueShare.Mul(p.RepayPercent.Decimal.Shift(-2)).RoundWith(o2o.RoundDown)
-	why := fmt.Sprintf("%s%% of the revenue share %s", p.RepayPercent, revenueShare.AmountString())
+	// Reasons are joined, not formatted: Repay sits in loops.
+	why := p.RepayPercent.String() + "% of the revenue share " + amountText(revenueShare)
 	if p.Installment != nil {
 		if c, _ := drawn.Cmp(*p.Installment); c > 0 {
 			drawn = *p.Installment
-			why += fmt.Sprintf(", bounded by the installment %s", p.Installment.AmountString())
+			why += ", bounded by the installment " + amountText(*p.Installment)
 		}
 	}
 	if c, _ := drawn.Cmp(p.Outstanding()); c > 0 {
@@ -214,6 +215,7 @@ func Repay(p Position, revenueShare o2o.Money, key string, at time.Time) (Repaym
 		why += "; everything is repaid: the position closes"
 	}
 	r.Position = next
-	r.Reason = fmt.Sprintf("drew %s (%s): %s to the manufacturer's advances first, %s to the investor's capital", drawn.AmountString(), why, toAdv.AmountString(), toCap.AmountString())
+	r.Reason = "drew " + amountText(drawn) + " (" + why + "): " + amountText(toAdv) + " to the manufacturer's advances first, " +
+		amountText(toCap) + " to the investor's capital"
 	return r, nil
 }

@@ -59,6 +59,7 @@ type Ledger struct {
 	sum        digest
 	sequential bool
 	scratch    scratch
+	slab       []account // where account allocates new accounts
 }
 
 // NewLedger returns an empty ledger. The config is validated: a known
@@ -69,7 +70,10 @@ func NewLedger(cfg Config) (*Ledger, error) {
 		return nil, o2o.Prefix("currency", fmt.Errorf("%w %q", o2o.ErrUnknownCurrency, string(cfg.Currency)))
 	}
 	currency := o2o.Currency(cfg.Currency.String())
-	limits := make(map[string]int64, len(cfg.Limits))
+	var limits map[string]int64 // nil without limits: a small ledger pays for no map it does not use
+	if len(cfg.Limits) > 0 {
+		limits = make(map[string]int64, len(cfg.Limits))
+	}
 	for i, l := range cfg.Limits {
 		path := fmt.Sprintf("limits[%d]", i)
 		if l.Account == "" {
@@ -98,7 +102,6 @@ func NewLedger(cfg Config) (*Ledger, error) {
 		limits:     limits,
 		byKey:      map[string]int{},
 		accounts:   map[string]*account{},
-		reversed:   map[string]int64{},
 		sequential: true,
 	}, nil
 }
@@ -187,6 +190,10 @@ func (l *Ledger) apply(postings []Posting) (Applied, error) {
 	// 1. Validate, classify and append the fresh postings to the log
 	// tentatively (and their keys to the index); a refusal truncates them.
 	s := &l.scratch
+	if s.buf == nil { // a ledger's first batch: size its working memory once
+		n := max(len(postings), 8)
+		s.index, s.leaves, s.undo, s.buf = make([]int, 0, n), make([]Hash, 0, n), make([]undo, 0, 3*n), make([]byte, 0, 256)
+	}
 	start := l.log.len()
 	results := make([]Result, len(postings))
 	var conflict *ConflictError
@@ -271,7 +278,13 @@ func (l *Ledger) account(name string) *account {
 		return a
 	}
 	over, limited := l.limits[name]
-	a := &account{overdraft: over, limited: limited}
+	if len(l.slab) == cap(l.slab) {
+		// Accounts are carved from slabs, a few per allocation: a slab is
+		// never moved, so the pointers stay valid.
+		l.slab = make([]account, 0, min(2*cap(l.slab)+8, 1024))
+	}
+	l.slab = append(l.slab, account{overdraft: over, limited: limited})
+	a := &l.slab[len(l.slab)-1]
 	l.accounts[name] = a
 	l.scratch.undo = append(l.scratch.undo, undo{acc: a, key: name})
 	return a
@@ -285,6 +298,9 @@ func (l *Ledger) setBalance(a *account, v int64) {
 
 // setReversed changes a reversal total, recording the old value.
 func (l *Ledger) setReversed(key string, prev int64, existed bool, v int64) {
+	if l.reversed == nil {
+		l.reversed = map[string]int64{} // on the first reversal
+	}
 	l.scratch.undo = append(l.scratch.undo, undo{m: l.reversed, key: key, prev: prev, existed: existed})
 	l.reversed[key] = v
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -287,3 +288,50 @@ type Applied struct {
 }
 
 func sha256Sum(b []byte) Hash { return sha256.Sum256(b) }
+
+// amountText returns m.AmountString(), formatted from its minor units —
+// no decimal formatting — when m is a whole number of minor units within
+// int64 (every amount the ledger, a split or a repayment handles).
+func amountText(m o2o.Money) string {
+	digits := m.Currency().MinorDigits()
+	if -m.Amount().Exponent() > digits {
+		return m.AmountString()
+	}
+	u, ok := m.MinorUnits()
+	if !ok {
+		return m.AmountString()
+	}
+	return unitsText(u, digits)
+}
+
+// unitsText formats units minor units with digits decimals: "-0.05".
+func unitsText(units int64, digits int32) string {
+	var buf [32]byte
+	b := strconv.AppendInt(buf[:0], units, 10)
+	neg := units < 0
+	if neg {
+		b = b[1:] // the magnitude; the sign goes back in front below
+	}
+	if digits == 0 {
+		if neg {
+			return "-" + string(b)
+		}
+		return string(b)
+	}
+	var out [40]byte
+	o := out[:0]
+	if neg {
+		o = append(o, '-')
+	}
+	d := int(digits)
+	if len(b) <= d {
+		o = append(o, '0', '.')
+		for range d - len(b) {
+			o = append(o, '0')
+		}
+		return string(append(o, b...))
+	}
+	o = append(o, b[:len(b)-d]...)
+	o = append(o, '.')
+	return string(append(o, b[len(b)-d:]...))
+}

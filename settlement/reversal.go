@@ -3,6 +3,7 @@ package settlement
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -155,18 +156,31 @@ func (r Reversible) partial(amount o2o.Money) (Reversible, []int64, error) {
 	if want <= 0 {
 		return r, nil, o2o.Invalidf("amount", "must be positive, got %s", amount)
 	}
-	shares := make([]o2o.Share, len(r.units))
 	var left int64
 	for i := range r.units {
-		rest := r.units[i] - r.done[i]
-		left += rest
-		shares[i] = o2o.Share{Key: r.originals[i].Key, Weight: decimal.New(rest, 0)}
+		left += r.units[i] - r.done[i]
 	}
 	if left == 0 {
 		return r, nil, &ReversalError{Ref: r.ref, Reason: "is already reversed in full", Err: ErrAlreadyReversed}
 	}
 	if want > left {
 		return r, nil, &ReversalError{Ref: r.ref, Reason: fmt.Sprintf("refund of %s is more than the %s left to reverse", amount, fromUnits(left, r.currency)), Err: ErrOverReversal}
+	}
+	if len(r.units) > maxUnitsAlloc {
+		return r.allocateDecimal(want, left)
+	}
+	return r.clone(), r.allocateUnits(want, left), nil
+}
+
+// maxUnitsAlloc bounds the postings allocateUnits splits over; past it
+// (never in a split line, which has at most a handful) o2o.Allocate does.
+const maxUnitsAlloc = 64
+
+// allocateDecimal is allocateUnits through o2o.Allocate, for many postings.
+func (r Reversible) allocateDecimal(want, left int64) (Reversible, []int64, error) {
+	shares := make([]o2o.Share, len(r.units))
+	for i := range r.units {
+		shares[i] = o2o.Share{Key: r.originals[i].Key, Weight: decimal.New(r.units[i]-r.done[i], 0)}
 	}
 	alloc, err := o2o.Allocate(fromUnits(want, r.currency), shares)
 	if err != nil {
@@ -178,6 +192,48 @@ func (r Reversible) partial(amount o2o.Money) (Reversible, []int64, error) {
 	}
 	return r.clone(), parts, nil
 }
+
+// allocateUnits splits want minor units over the postings pro rata to what
+// is left of each (left in all, 0 < want ≤ left), by largest remainder with
+// equal remainders ordered by key: exactly what o2o.Allocate gives for the
+// same shares (a test checks it), in integer arithmetic with 128-bit
+// products: every amount is at most MaxPostingUnits and there are at most
+// maxUnitsAlloc postings, so the sums fit in int64.
+func (r Reversible) allocateUnits(want, left int64) []int64 {
+	n := len(r.units)
+	parts := make([]int64, n)
+	var remBuf [8]uint64
+	rem := remBuf[:0]
+	handed := int64(0)
+	for i := range r.units {
+		rest := uint64(r.units[i] - r.done[i])
+		hi, lo := bits.Mul64(uint64(want), rest)
+		q, m := bits.Div64(hi, lo, uint64(left))
+		parts[i] = int64(q)
+		handed += int64(q)
+		rem = append(rem, m)
+	}
+	// want − handed (< n) units go one each to the largest remainders, equal
+	// remainders by key; a selection, as n is small.
+	for extra := want - handed; extra > 0; extra-- {
+		best := -1
+		for i := range rem {
+			if rem[i] == noRemainder {
+				continue
+			}
+			if best < 0 || rem[i] > rem[best] || (rem[i] == rem[best] && r.originals[i].Key < r.originals[best].Key) {
+				best = i
+			}
+		}
+		parts[best]++
+		rem[best] = noRemainder
+	}
+	return parts
+}
+
+// noRemainder marks a posting that already had its extra unit: real
+// remainders are below left ≤ n × MaxPostingUnits, far from 2^64 − 1.
+const noRemainder = ^uint64(0)
 
 // PartialQuantity returns qty of the quantity not yet returned: it reverses
 // the remaining amount × qty ÷ remaining quantity, rounded half-even to the

@@ -217,6 +217,16 @@ func TestPartialRefundProperties(t *testing.T) {
 			if step == lastStep {
 				x = left
 			}
+			if c%4 == 0 {
+				// The int64 split is exactly o2o.Allocate's (ties by key).
+				_, want, err := rv.allocateDecimal(x, left)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := rv.allocateUnits(x, left); !slices.Equal(got, want) {
+					t.Fatalf("case %d step %d: int64 split %v, o2o.Allocate %v", c, step, got, want)
+				}
+			}
 			b, next, err := rv.Partial(steps[step], fromUnits(x, o2o.CNY), t1)
 			if err != nil {
 				t.Fatalf("case %d step %d: %v", c, step, err)
@@ -300,7 +310,7 @@ func TestFullReversalRestoresBalances(t *testing.T) {
 			amounts[i] = fromUnits(r.Int64N(5_000_000), o2o.CNY).AmountString()
 		}
 		sale := testOrder([]o2o.Channel{o2o.ChannelO2O, o2o.ChannelB2C}[r.IntN(2)], amounts...)
-		sale.Order.ID = fmt.Sprintf("SO-%d", c)
+		sale.Order.ID = "SO-" + strconv.Itoa(c)
 		if r.IntN(3) == 0 {
 			sale.Order.Placed = o2o.Placement{Venue: o2o.VenueStore, StoreID: "store-1"}
 		}
@@ -319,7 +329,7 @@ func TestFullReversalRestoresBalances(t *testing.T) {
 		if len(sp.Batch.Postings) == 0 {
 			continue
 		}
-		before := balances(l)
+		before := l.Balances()
 		mustApply(t, l, sp.Batch.Postings...)
 		rv, err := NewReversible(sp.Batch, o2o.Quantity{})
 		if err != nil {
@@ -330,16 +340,65 @@ func TestFullReversalRestoresBalances(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustApply(t, l, full.Postings...)
-		after := balances(l)
-		for a, v := range after {
-			if w, ok := before[a]; (ok && w != v) || (!ok && v != "0.00") {
-				t.Fatalf("case %d: %s at %s after the full reversal, %s before", c, a, v, w)
+		// Both sorted by account; accounts new since before must be at zero.
+		after, k := l.Balances(), 0
+		for _, a := range after {
+			for k < len(before) && before[k].Account < a.Account {
+				k++
+			}
+			w := cny("0")
+			if k < len(before) && before[k].Account == a.Account {
+				w = before[k].Balance
+			}
+			if !a.Balance.Equal(w) {
+				t.Fatalf("case %d: %s at %s after the full reversal, %s before", c, a.Account, a.Balance, w)
 			}
 		}
 		again, _, _ := rv.Full("RET2-"+sale.Order.ID, t0.Add(2*time.Hour)) // from the stale value
 		n := l.Len()
 		if _, err := l.Apply(again); !errors.Is(err, ErrAlreadyReversed) || l.Len() != n {
 			t.Fatalf("case %d: second full reversal: %v", c, err)
+		}
+	}
+}
+
+// TestPartialManyPostings: past maxUnitsAlloc postings Partial splits
+// through o2o.Allocate; the refund is still split over the remaining
+// shares, within one fen of each exact share, and ends exactly at them.
+func TestPartialManyPostings(t *testing.T) {
+	var orig Batch
+	for i := range maxUnitsAlloc + 6 {
+		orig.Postings = append(orig.Postings, Posting{Key: fmt.Sprintf("k%03d", i), Kind: KindSaleRevenue, From: "cust",
+			To: fmt.Sprintf("p%03d", i), Amount: fromUnits(int64(100+i), o2o.CNY), At: t0})
+	}
+	rv, err := NewReversible(orig, o2o.Quantity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for step, x := range []string{"1.23", "45.67", "0.01"} {
+		b, next, err := rv.Partial(fmt.Sprintf("R%d", step), cny(x), t1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total, _ := b.Total(); !total.Equal(cny(x)) {
+			t.Fatalf("step %d: refund of %s split into %s", step, x, total)
+		}
+		for _, p := range b.Postings {
+			got[p.Ref] += unitsOf(p.Amount)
+		}
+		rv = next
+	}
+	b, _, err := rv.Full("RF", t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range b.Postings {
+		got[p.Ref] += unitsOf(p.Amount)
+	}
+	for i, p := range orig.Postings {
+		if got[p.Key] != int64(100+i) {
+			t.Fatalf("%s refunded %d of %d", p.Key, got[p.Key], 100+i)
 		}
 	}
 }

@@ -600,7 +600,7 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 	}
 	rule := compiled.rule
 	ls.Rule = compiled.name
-	amountText := sl.Amount.AmountString()
+	lineText := amountText(sl.Amount)
 	amount := sl.Amount.Amount()
 	type pick struct {
 		leg    Leg
@@ -625,10 +625,10 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 			head = "takes the remaining amount: "
 		case leg.Percent != nil:
 			p.exact = amount.Mul(leg.Percent.Decimal).Shift(-2)
-			head = text.percent + "% of " + amountText + ": "
+			head = text.percent + "% of " + lineText + ": "
 			if leg.Cap != nil && p.exact.Cmp(leg.Cap.Amount()) > 0 {
 				p.exact = leg.Cap.Amount()
-				head = text.percent + "% of " + amountText + " capped at " + text.cap + ": "
+				head = text.percent + "% of " + lineText + " capped at " + text.cap + ": "
 			}
 		default:
 			p.exact = leg.Fixed.Amount()
