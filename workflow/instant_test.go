@@ -56,3 +56,27 @@ func FuzzParseInstant(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkInstant(t, s) })
 }
+
+// TestSameName: sameName agrees with == on names of every length up to 40
+// that differ in any one byte, or not at all.
+func TestSameName(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 17))
+	for n := range 41 {
+		for range 200 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "ab_z"[rng.IntN(4)]
+			}
+			a, c := string(b), []byte(string(b))
+			if n > 0 && rng.IntN(4) > 0 {
+				c[rng.IntN(n)] ^= byte(1 << rng.IntN(8))
+			}
+			if got := sameName(a, string(c)); got != (a == string(c)) {
+				t.Fatalf("sameName(%q, %q) = %v", a, c, got)
+			}
+			if p := string(b[:rng.IntN(n+1)]); sameName(a, p) != (a == p) {
+				t.Fatalf("sameName(%q, %q) = %v", a, p, !(a == p))
+			}
+		}
+	}
+}
