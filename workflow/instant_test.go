@@ -57,7 +57,7 @@ func FuzzParseInstant(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) { checkInstant(t, s) })
 }
 
-// TestSameName: sameName agrees with == on names of every length up to 40
+// TestSameName: sameName and nameKey.is agree with == on names of every length up to 40
 // that differ in any one byte, or not at all.
 func TestSameName(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 17))
@@ -74,8 +74,11 @@ func TestSameName(t *testing.T) {
 			if got := sameName(a, string(c)); got != (a == string(c)) {
 				t.Fatalf("sameName(%q, %q) = %v", a, c, got)
 			}
-			if p := string(b[:rng.IntN(n+1)]); sameName(a, p) != (a == p) {
-				t.Fatalf("sameName(%q, %q) = %v", a, p, !(a == p))
+			if k := newNameKey(a); k.is(string(c)) != (a == string(c)) {
+				t.Fatalf("newNameKey(%q).is(%q) = %v", a, c, !(a == string(c)))
+			}
+			if p := string(b[:rng.IntN(n+1)]); sameName(a, p) != (a == p) || func() bool { k := newNameKey(p); return k.is(a) }() != (a == p) {
+				t.Fatalf("sameName(%q, %q) or newNameKey(%[2]q).is(%[1]q) is not %v", a, p, a == p)
 			}
 		}
 	}
