@@ -210,21 +210,12 @@ func lastWrite(log []Fact, key string) (string, bool) {
 	return "", false
 }
 
-// sameName reports whether a == b. A restored snapshot's names never share
-// memory with the definition's or each other's, so == alone always calls
-// into the runtime to compare bytes; names of 4 to 16 bytes (nearly all)
-// are compared here as two overlapping words each side instead, and
-// longer ones by length, first and last byte before their bytes.
+// sameName reports whether a == b. Names that differ mostly differ in
+// length or in their first or last byte, which it compares first, without
+// a call (as a restored snapshot's names never share memory with the
+// definition's or each other's, == alone always calls to compare bytes).
 func sameName(a, b string) bool {
-	n := len(a)
-	switch {
-	case n != len(b):
-		return false
-	case n >= 8 && n <= 16:
-		return word(a, 0) == word(b, 0) && word(a, n-8) == word(b, n-8)
-	case n >= 4 && n < 8:
-		return half(a, 0) == half(b, 0) && half(a, n-4) == half(b, n-4)
-	case n > 16 && (a[0] != b[0] || a[n-1] != b[n-1]):
+	if n := len(a); n != len(b) || n > 0 && (a[0] != b[0] || a[n-1] != b[n-1]) {
 		return false
 	}
 	return a == b
