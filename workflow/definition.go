@@ -37,6 +37,11 @@ type Definition struct {
 	// out holds, per state, its transitions by event name, each with its
 	// event's name inline so that a lookup follows no pointer until found.
 	out [][]edge
+	// outKey holds, per state, a perfect hash of its events' names by
+	// length, first and last byte (see nameKey), when one exists.
+	outKey []perfect
+	// stateKey holds the states' names as nameKeys, by index.
+	stateKey []nameKey
 	// all holds every transition, by transition.id.
 	all       []*transition
 	fsmEvents fsm.Events
@@ -45,8 +50,41 @@ type Definition struct {
 
 // edge is an outgoing transition of a state under its event's name.
 type edge struct {
-	event string
+	event nameKey
 	t     *transition
+}
+
+// nameKey is a name of the definition with its bytes as words, so that a
+// decoded name (which never shares memory with it) is compared in one
+// call that reads the definition's side from here.
+type nameKey struct {
+	s      string
+	w0, w1 uint64
+}
+
+func newNameKey(s string) nameKey {
+	k := nameKey{s: s}
+	switch n := len(s); {
+	case n >= 8 && n <= 16:
+		k.w0, k.w1 = word(s, 0), word(s, n-8)
+	case n >= 4 && n < 8:
+		k.w0, k.w1 = uint64(half(s, 0)), uint64(half(s, n-4))
+	}
+	return k
+}
+
+// is reports whether s is k's name.
+func (k *nameKey) is(s string) bool {
+	n := len(s)
+	switch {
+	case n != len(k.s):
+		return false
+	case n >= 8 && n <= 16:
+		return word(s, 0) == k.w0 && word(s, n-8) == k.w1
+	case n >= 4 && n < 8:
+		return uint64(half(s, 0)) == k.w0 && uint64(half(s, n-4)) == k.w1
+	}
+	return s == k.s
 }
 
 type eventEntry struct {
@@ -223,8 +261,16 @@ func Build(spec Spec) (*Definition, error) {
 	for i := range d.available {
 		slices.Sort(d.available[i])
 		for _, t := range d.outgoing(i) {
-			d.out[i] = append(d.out[i], edge{t.event, t})
+			d.out[i] = append(d.out[i], edge{newNameKey(t.event), t})
 		}
+	}
+	d.stateKey = make([]nameKey, n)
+	for i, name := range d.states {
+		d.stateKey[i] = newNameKey(name)
+	}
+	d.outKey = make([]perfect, n)
+	for i, out := range d.out {
+		d.outKey[i] = newPerfect(out)
 	}
 	d.buildFSM()
 	return d, nil
@@ -347,14 +393,75 @@ func (d *Definition) Roles(state, event string) []Role {
 }
 
 // from returns the transition for event out of state index si, or nil. It
-// compares names instead of hashing: a state has a few events only.
+// compares names instead of hashing them: the state's perfect hash of
+// length, first and last byte names the one candidate, whose name is then
+// compared (a state without one, which needs two of its events to share
+// all three, is searched in order).
 func (d *Definition) from(si int, event string) *transition {
-	for _, e := range d.out[si] {
-		if sameName(e.event, event) {
+	out := d.out[si]
+	if p := &d.outKey[si]; p.mul != 0 {
+		if len(event) == 0 {
+			return nil
+		}
+		j := p.slot[p.of(event)]
+		if j == 0 || !out[j-1].event.is(event) {
+			return nil
+		}
+		return out[j-1].t
+	}
+	for _, e := range out {
+		if e.event.is(event) {
 			return e.t
 		}
 	}
 	return nil
+}
+
+// perfect maps the names of a state's events, by length, first and last
+// byte, to distinct slots: slot holds 1 + the event's index in the state's
+// edges, or 0. mul is 0 when no multiplier tried separates them.
+type perfect struct {
+	mul  uint32
+	slot [perfectSlots]uint8
+}
+
+const perfectSlots = 32
+
+// of is the slot for name, which is not empty.
+func (p *perfect) of(name string) uint32 {
+	k := uint32(len(name))<<16 | uint32(name[0])<<8 | uint32(name[len(name)-1])
+	return (k * p.mul) >> 27 // 32 slots
+}
+
+// newPerfect finds a multiplier that gives out's names distinct slots,
+// trying a fixed sequence of odd multipliers (deterministic).
+func newPerfect(out []edge) perfect {
+	var p perfect
+	if len(out) == 0 || len(out) > perfectSlots/2 || len(out) > 255 {
+		return p
+	}
+	for _, e := range out {
+		if e.event.s == "" {
+			return p
+		}
+	}
+	for try := range uint32(256) {
+		p.mul = 0x9E3779B1 + 2*try*0x10001
+		clear(p.slot[:])
+		ok := true
+		for j, e := range out {
+			k := p.of(e.event.s)
+			if p.slot[k] != 0 {
+				ok = false
+				break
+			}
+			p.slot[k] = uint8(j + 1)
+		}
+		if ok {
+			return p
+		}
+	}
+	return perfect{}
 }
 
 func (d *Definition) lookup(state, event string) *transition {

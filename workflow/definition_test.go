@@ -271,3 +271,46 @@ func TestRender(t *testing.T) {
 		t.Error("dot is not deterministic")
 	}
 }
+
+// TestFromPerfect: the per-state perfect lookup finds exactly what a
+// search in order finds, for every event name of the flow, every state,
+// and names one byte away from them (same length, first and last byte).
+func TestFromPerfect(t *testing.T) {
+	def, err := Decoration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := def.eventNames()
+	for _, n := range names {
+		if len(n) > 2 {
+			b := []byte(n)
+			b[len(b)/2] ^= 1
+			names = append(names, string(b), n[:len(n)-1], n+"x")
+		}
+	}
+	names = append(names, "", "x")
+	hashed := 0
+	for si, out := range def.out {
+		if def.outKey[si].mul != 0 {
+			hashed++
+		}
+		for _, n := range names {
+			var want *transition
+			for _, e := range out {
+				if e.event.s == n {
+					want = e.t
+				}
+			}
+			if got := def.from(si, n); got != want {
+				t.Fatalf("from(%q, %q) = %v, want %v", def.states[si], n, got, want)
+			}
+		}
+	}
+	if hashed == 0 {
+		t.Fatal("no state has a perfect lookup")
+	}
+	// Two events alike in length, first and last byte: no perfect hash.
+	if p := newPerfect([]edge{{event: newNameKey("abc")}, {event: newNameKey("axc")}}); p.mul != 0 {
+		t.Fatalf("newPerfect separated names alike in length, first and last byte: %+v", p)
+	}
+}

@@ -215,11 +215,21 @@ func lastWrite(log []Fact, key string) (string, bool) {
 // a call (as a restored snapshot's names never share memory with the
 // definition's or each other's, == alone always calls to compare bytes).
 func sameName(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	if n := len(a); n > 0 && (a[0] != b[0] || a[n-1] != b[n-1]) {
+	if n := len(a); n != len(b) || n > 0 && (a[0] != b[0] || a[n-1] != b[n-1]) {
 		return false
 	}
 	return a == b
+}
+
+// word is the 8 bytes of s from i, little-endian (one load).
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// half is the 4 bytes of s from i, little-endian (one load).
+func half(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }

@@ -23,45 +23,28 @@ func fastInstant(s string) (t time.Time, ok bool) {
 	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	ok = true
-	num := func(lo, hi, min, max int) int {
-		x := 0
-		for i := lo; i < hi; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				ok = false
-				return 0
-			}
-			x = x*10 + int(c-'0')
-		}
-		if x < min || x > max {
-			ok = false
-		}
-		return x
-	}
-	year := num(0, 4, 0, 9999)
-	month := num(5, 7, 1, 12)
-	if !ok {
-		return time.Time{}, false
-	}
-	day := num(8, 10, 1, daysIn(month, year))
-	hour := num(11, 13, 0, 23)
-	minute := num(14, 16, 0, 59)
-	sec := num(17, 19, 0, 59)
-	if !ok {
+	y1, ok1 := two(s, 0)
+	y2, ok2 := two(s, 2)
+	month, ok3 := two(s, 5)
+	day, ok4 := two(s, 8)
+	hour, ok5 := two(s, 11)
+	minute, ok6 := two(s, 14)
+	sec, ok7 := two(s, 17)
+	year := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || month < 1 || month > 12 ||
+		day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	rest := s[19:]
 	nsec := 0
 	if rest[0] == '.' {
 		n := 1
-		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-			n++
+		for ; n < len(rest) && rest[n] >= '0' && rest[n] <= '9'; n++ {
+			nsec = nsec*10 + int(rest[n]-'0')
 		}
 		if n == 1 || n > 10 {
 			return time.Time{}, false
 		}
-		nsec = num(20, 19+n, 0, 999999999)
 		for range 10 - n {
 			nsec *= 10
 		}
@@ -69,11 +52,13 @@ func fastInstant(s string) (t time.Time, ok bool) {
 	}
 	offset := 0
 	switch {
-	case rest == "Z":
+	case len(rest) == 1 && rest[0] == 'Z':
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		at := len(s) - 6
-		hh := num(at+1, at+3, 0, 23)
-		mm := num(at+4, at+6, 0, 59)
+		hh, ok1 := two(rest, 1)
+		mm, ok2 := two(rest, 4)
+		if !ok1 || !ok2 || hh > 23 || mm > 59 {
+			return time.Time{}, false
+		}
 		offset = (hh*60 + mm) * 60
 		if rest[0] == '-' {
 			offset = -offset
@@ -81,11 +66,15 @@ func fastInstant(s string) (t time.Time, ok bool) {
 	default:
 		return time.Time{}, false
 	}
-	if !ok {
-		return time.Time{}, false
-	}
-	unix := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec) - int64(offset)
+	unix := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec-offset)
 	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// two reads the two decimal digits of s at i; ok is false if either is
+// not a digit.
+func two(s string, i int) (int, bool) {
+	a, b := s[i]-'0', s[i+1]-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // daysIn is the number of days of month in year (proleptic Gregorian).
@@ -102,19 +91,18 @@ func daysIn(month, year int) int {
 	return 31
 }
 
-// daysFromCivil is the number of days from 1970-01-01 to the date
-// (H. Hinnant's algorithm).
+// daysFromCivil is the number of days from 1970-01-01 to the date, for
+// years 0 to 9999 (H. Hinnant's algorithm, shifted by one 400-year era so
+// that every quotient is of a non-negative number).
 func daysFromCivil(y, m, d int) int64 {
 	if m <= 2 {
 		y--
 	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
+	yoe := uint(y + 400)
+	era := yoe / 400
+	yoe -= era * 400
+	mp := uint(m+9) % 12
+	doy := (153*mp+2)/5 + uint(d) - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era)*146097 + int64(doe) - 719468
+	return (int64(era)-1)*146097 + int64(doe) - 719468
 }

@@ -56,3 +56,30 @@ func FuzzParseInstant(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkInstant(t, s) })
 }
+
+// TestSameName: sameName and nameKey.is agree with == on names of every length up to 40
+// that differ in any one byte, or not at all.
+func TestSameName(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 17))
+	for n := range 41 {
+		for range 200 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "ab_z"[rng.IntN(4)]
+			}
+			a, c := string(b), []byte(string(b))
+			if n > 0 && rng.IntN(4) > 0 {
+				c[rng.IntN(n)] ^= byte(1 << rng.IntN(8))
+			}
+			if got := sameName(a, string(c)); got != (a == string(c)) {
+				t.Fatalf("sameName(%q, %q) = %v", a, c, got)
+			}
+			if k := newNameKey(a); k.is(string(c)) != (a == string(c)) {
+				t.Fatalf("newNameKey(%q).is(%q) = %v", a, c, !(a == string(c)))
+			}
+			if p := string(b[:rng.IntN(n+1)]); sameName(a, p) != (a == p) || func() bool { k := newNameKey(p); return k.is(a) }() != (a == p) {
+				t.Fatalf("sameName(%q, %q) or newNameKey(%[2]q).is(%[1]q) is not %v", a, p, a == p)
+			}
+		}
+	}
+}

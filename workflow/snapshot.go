@@ -185,6 +185,9 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	// hashes has bit idHash%64 set for every command id so far: an id
 	// whose bit is clear repeats none, and needs no scan.
 	var hashes uint64
+	// writes has bit i set for a live step i < 64 whose transition records
+	// facts (few do), so that checkFacts reads no other transition.
+	var writes uint64
 	mi := 0
 	for i := range s.History {
 		e := &s.History[i]
@@ -201,7 +204,8 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 			return nil, corrupt(historyPath(i)+".seq", "is %d, want %d", e.Seq, i+1)
 		case e.Command == "" || e.Actor == "" || e.Event == "" || e.From == "" || e.To == "" || e.At.IsZero():
 			return nil, corrupt(historyPath(i), "command, event, actor, from, to and at are required")
-		case state != "" && e.From != state:
+		case i >= live && !def.stateKey[si].is(e.From), i < live && state != "" && e.From != state:
+			// From live on, state is def's state si.
 			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
@@ -221,12 +225,15 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 			switch {
 			case t == nil:
 				return nil, corrupt(historyPath(i)+".event", "event %q is not available in state %q", e.Event, e.From)
-			case e.To != t.to:
+			case !def.stateKey[t.toIdx].is(e.To):
 				return nil, corrupt(historyPath(i)+".to", "is %q, but %q leads from %q to %q", e.To, e.Event, e.From, t.to)
 			case !t.allows(e.Role):
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
 			si, tid = t.toIdx, t.id
+			if len(t.records) > 0 && i < 64 {
+				writes |= 1 << i
+			}
 		} else if !e.Role.Valid() {
 			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
 		}
@@ -258,7 +265,7 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
 	}
-	if err := in.checkFacts(live, base, s.Facts); err != nil {
+	if err := in.checkFacts(live, base, s.Facts, writes); err != nil {
 		return nil, err
 	}
 	if err := dc.finish(state); err != nil {
@@ -298,8 +305,10 @@ func cloneSnapshot(s Snapshot) Snapshot {
 // the restored steps from live on wrote: every name written, with the
 // value of its last write. It walks the writes from the last and ticks off
 // want's facts in a bitmask, finding each by a mask of the names of its
-// length, so it neither allocates nor sorts.
-func (in *Instance) checkFacts(live int, base, want FactList) error {
+// length, so it neither allocates nor sorts. writes has bit i set for each
+// step i < 64 whose transition records facts; steps from 64 on are all
+// looked at.
+func (in *Instance) checkFacts(live int, base, want FactList, writes uint64) error {
 	if len(want) > 64 {
 		if got := in.foldAll(live, base); !sameList(got, want) {
 			return factsFault(got, want)
@@ -326,8 +335,10 @@ func (in *Instance) checkFacts(live int, base, want FactList) error {
 		ok = false
 	}
 	for i := len(in.history) - 1; i >= live && ok; i-- {
-		for _, f := range in.def.all[in.history[i].t].records {
-			tick(f)
+		if i >= 64 || writes&(1<<i) != 0 {
+			for _, f := range in.def.all[in.history[i].t].records {
+				tick(f)
+			}
 		}
 		for _, f := range in.past[i].Facts {
 			tick(f)
@@ -371,9 +382,14 @@ func (in *Instance) factAt(live int, base FactList, key string) string {
 // which a restored instance and its history are one allocation.
 const arenaSteps = 16
 
+// arenaFacts is the room, in the same allocation, for the facts of the
+// first steps fired after the restore (a command brings one or two).
+const arenaFacts = 2
+
 type arena struct {
-	in   Instance
-	recs [arenaSteps]record
+	in    Instance
+	recs  [arenaSteps]record
+	facts [arenaFacts]Fact
 }
 
 // newRestored returns an empty instance with room for n steps, and a
@@ -382,6 +398,7 @@ func newRestored(n int) *Instance {
 	if n+2 <= arenaSteps {
 		a := new(arena)
 		a.in.history = a.recs[:0]
+		a.in.hfacts = a.facts[:0]
 		return &a.in
 	}
 	return &Instance{history: make([]record, 0, n+2)}
