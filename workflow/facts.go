@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -215,6 +216,9 @@ func lastWrite(log []Fact, key string) (string, bool) {
 // a call (as a restored snapshot's names never share memory with the
 // definition's or each other's, == alone always calls to compare bytes).
 func sameName(a, b string) bool {
+	if sameData(a, b) {
+		return true
+	}
 	if n := len(a); n != len(b) || n > 0 && (a[0] != b[0] || a[n-1] != b[n-1]) {
 		return false
 	}
@@ -232,4 +236,11 @@ func word(s string, i int) uint64 {
 func half(s string, i int) uint32 {
 	s = s[i : i+4]
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// sameData reports whether a and b are the same bytes in memory: a
+// shortcut for a == b (true implies it) when a decoded snapshot's repeated
+// texts share one copy (see packer). Nothing may depend on it being true.
+func sameData(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }

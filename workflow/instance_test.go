@@ -454,7 +454,17 @@ func TestSnapshotIsACopy(t *testing.T) {
 
 func TestRestoreRefusals(t *testing.T) {
 	def := mustDecoration(t)
-	good := run(t, def, decorationJourney()[:6]).Snapshot()
+	mem := run(t, def, decorationJourney()[:6]).Snapshot()
+	// The same snapshot decoded, its texts packed and shared (packer): the
+	// pointer shortcuts must not change a verdict.
+	data, err := json.Marshal(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var packed Snapshot
+	if err := json.Unmarshal(data, &packed); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		edit func(s *Snapshot)
@@ -506,23 +516,25 @@ func TestRestoreRefusals(t *testing.T) {
 		name string
 		fn   func(*Definition, Snapshot) (*Instance, error)
 	}{{"Restore", Restore}, {"RestoreOwned", RestoreOwned}}
-	for _, tt := range tests {
-		for _, r := range restores {
-			t.Run(r.name+"/"+tt.name, func(t *testing.T) {
-				s := deepSnapshot(good)
-				tt.edit(&s)
-				before := deepSnapshot(s)
-				_, err := r.fn(def, s)
-				if diff := cmp.Diff(before, s); diff != "" {
-					t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
-				}
-				checkRestoreRefusal(t, err, tt.is, tt.path)
-			})
+	for _, good := range []Snapshot{mem, packed} {
+		for _, tt := range tests {
+			for _, r := range restores {
+				t.Run(r.name+"/"+tt.name, func(t *testing.T) {
+					s := deepSnapshot(good)
+					tt.edit(&s)
+					before := deepSnapshot(s)
+					_, err := r.fn(def, s)
+					if diff := cmp.Diff(before, s); diff != "" {
+						t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
+					}
+					checkRestoreRefusal(t, err, tt.is, tt.path)
+				})
+			}
 		}
-	}
-	for _, r := range restores {
-		if _, err := r.fn(def, deepSnapshot(good)); err != nil {
-			t.Fatalf("%s: good snapshot: %v", r.name, err)
+		for _, r := range restores {
+			if _, err := r.fn(def, deepSnapshot(good)); err != nil {
+				t.Fatalf("%s: good snapshot: %v", r.name, err)
+			}
 		}
 	}
 	var s Snapshot
@@ -848,5 +860,41 @@ func TestCommandFacts(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"event":"x","Seq":1}`), &rback); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("result with a key in another case: %v", err)
+	}
+}
+
+// TestSnapshotPacked: a decoded snapshot holds the same texts, the
+// repeated ones shared (a step's to is the next step's from), in one
+// backing string.
+func TestSnapshotPacked(t *testing.T) {
+	def := mustDecoration(t)
+	mem := run(t, def, decorationJourney()[:10]).Snapshot()
+	data, err := json.Marshal(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(mem, s); diff != "" {
+		t.Fatalf("packed snapshot differs (-want +got):\n%s", diff)
+	}
+	for i := 1; i < len(s.History); i++ {
+		if !sameData(s.History[i-1].To, s.History[i].From) {
+			t.Errorf("history[%d].to and history[%d].from are not shared", i-1, i)
+		}
+	}
+	for _, f := range s.History[0].Facts {
+		j := slices.IndexFunc(s.Facts, func(g Fact) bool { return g.Name == f.Name })
+		if j >= 0 && !sameData(s.Facts[j].Name, f.Name) {
+			t.Errorf("fact %q is not shared", f.Name)
+		}
+	}
+	if sameData("ab", "ab"[:1]) || !sameData(s.State, s.State) || sameData(s.State, strings.Clone(s.State)) {
+		t.Error("sameData")
+	}
+	if _, err := RestoreOwned(def, s); err != nil {
+		t.Fatal(err)
 	}
 }
