@@ -77,7 +77,7 @@
 // takes the snapshot over instead, for the usual request that decodes a
 // snapshot, restores it, fires one command and stores the new snapshot:
 // the caller must not touch the snapshot afterwards. Restoring a decoded
-// 10-step project that way and firing one command costs about 3.8 looplab
+// 10-step project that way and firing one command costs about 3.4 looplab
 // Events, the restore alone about two (see BenchmarkRestoreFireVsBare);
 // Fire on an instance whose history grows costs about 1.45 (see
 // BenchmarkFireVsBare).
