@@ -116,6 +116,11 @@ func (e *VersionError) Error() string {
 // Unwrap returns ErrVersion.
 func (e *VersionError) Unwrap() error { return ErrVersion }
 
+// errEmpty refuses a command or migration on the zero Instance.
+func errEmpty() error {
+	return o2o.Invalid("instance", "is empty: it runs on no definition (use New, Restore or Load)")
+}
+
 // corrupt returns an ErrCorrupt error naming the JSON path at fault.
 func corrupt(path, format string, args ...any) error {
 	return &o2o.ValidationError{

@@ -88,7 +88,8 @@ func (d Deadline) Late(at time.Time) bool {
 // Instance is one project or claim running on a Definition: its state,
 // recorded facts, deadlines and history. An Instance is not safe for
 // concurrent use; its Definition is. A refused command leaves it exactly as
-// it was.
+// it was. The zero Instance is empty, on no definition: it fires nothing
+// until Load gives it one.
 type Instance struct {
 	def *Definition
 	// si is the index of the current state in def.
@@ -198,8 +199,13 @@ func New(def *Definition) *Instance {
 // Definition returns the definition the instance runs on.
 func (in *Instance) Definition() *Definition { return in.def }
 
-// State returns the current state.
-func (in *Instance) State() string { return in.def.states[in.si] }
+// State returns the current state ("" for the zero Instance).
+func (in *Instance) State() string {
+	if in.def == nil {
+		return ""
+	}
+	return in.def.states[in.si]
+}
 
 // Seq returns the number of steps taken.
 func (in *Instance) Seq() int { return len(in.history) }
@@ -237,13 +243,21 @@ func (in *Instance) Migrations() []Migration { return cloneMigrations(in.migrati
 // Can reports whether role may fire event now by the table and roles
 // (guards are not checked). It does not allocate.
 func (in *Instance) Can(event string, role Role) bool {
+	if in.def == nil {
+		return false
+	}
 	t := in.def.from(in.si, event)
 	ri, ok := roleIndex(role)
 	return t != nil && ok && t.mask&(1<<ri) != 0
 }
 
 // Available returns the events that may fire from the current state, sorted.
-func (in *Instance) Available() []string { return in.def.Available(in.State()) }
+func (in *Instance) Available() []string {
+	if in.def == nil {
+		return nil
+	}
+	return in.def.Available(in.State())
+}
 
 // Overdue returns the open deadlines past due at at, oldest due first.
 func (in *Instance) Overdue(at time.Time) []Deadline {
@@ -273,6 +287,9 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	if err := checkCommand(cmd); err != nil {
 		return Result{}, err
+	}
+	if in.def == nil {
+		return Result{}, errEmpty()
 	}
 	h := idHash(cmd.ID)
 	if i := in.find(cmd.ID, h); i >= 0 {

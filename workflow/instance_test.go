@@ -514,8 +514,12 @@ func TestRestoreRefusals(t *testing.T) {
 	}
 	restores := []struct {
 		name string
-		fn   func(*Definition, Snapshot) (*Instance, error)
-	}{{"Restore", Restore}, {"RestoreOwned", RestoreOwned}}
+		fn   func(*testing.T, *Definition, Snapshot) (*Instance, error)
+	}{
+		{"Restore", func(_ *testing.T, def *Definition, s Snapshot) (*Instance, error) { return Restore(def, s) }},
+		{"RestoreOwned", func(_ *testing.T, def *Definition, s Snapshot) (*Instance, error) { return RestoreOwned(def, s) }},
+		{"Load", loadUsed},
+	}
 	for _, good := range []Snapshot{mem, packed} {
 		for _, tt := range tests {
 			for _, r := range restores {
@@ -523,7 +527,7 @@ func TestRestoreRefusals(t *testing.T) {
 					s := deepSnapshot(good)
 					tt.edit(&s)
 					before := deepSnapshot(s)
-					_, err := r.fn(def, s)
+					_, err := r.fn(t, def, s)
 					if diff := cmp.Diff(before, s); diff != "" {
 						t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
 					}
@@ -532,7 +536,7 @@ func TestRestoreRefusals(t *testing.T) {
 			}
 		}
 		for _, r := range restores {
-			if _, err := r.fn(def, deepSnapshot(good)); err != nil {
+			if _, err := r.fn(t, def, deepSnapshot(good)); err != nil {
 				t.Fatalf("%s: good snapshot: %v", r.name, err)
 			}
 		}
@@ -601,6 +605,23 @@ func TestRestoreOwnedJourney(t *testing.T) {
 	if diff := cmp.Diff(mem.Snapshot(), in.Snapshot()); diff != "" {
 		t.Errorf("a snapshot of an owned instance aliases it:\n%s", diff)
 	}
+}
+
+// loadUsed loads s into an instance that already holds a project (three
+// steps fired, one with facts), and checks that a refusal leaves it exactly
+// as it was.
+func loadUsed(t *testing.T, def *Definition, s Snapshot) (*Instance, error) {
+	t.Helper()
+	in := run(t, def, decorationJourney()[:3])
+	before := in.Snapshot()
+	err := in.Load(def, s)
+	if err != nil {
+		if diff := cmp.Diff(before, in.Snapshot()); diff != "" {
+			t.Errorf("a refused Load changed the instance (-before +after):\n%s", diff)
+		}
+		return nil, err
+	}
+	return in, nil
 }
 
 // deepSnapshot copies s and everything reachable from it.

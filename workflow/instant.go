@@ -18,21 +18,26 @@ func parseInstant(s string) (time.Time, bool) {
 }
 
 // fastInstant reads the common form of an RFC 3339 instant; ok is false
-// for anything else (which time.Parse may still accept).
+// for anything else (which time.Parse may still accept). The date and time
+// ("2006-01-02T15:04:05") are checked eight bytes at a time: separators by
+// mask, digits by nibbles.
 func fastInstant(s string) (t time.Time, ok bool) {
-	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if len(s) < 20 {
 		return time.Time{}, false
 	}
-	y1, ok1 := two(s, 0)
-	y2, ok2 := two(s, 2)
-	month, ok3 := two(s, 5)
-	day, ok4 := two(s, 8)
-	hour, ok5 := two(s, 11)
-	minute, ok6 := two(s, 14)
-	sec, ok7 := two(s, 17)
-	year := y1*100 + y2
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || month < 1 || month > 12 ||
-		day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	w0, w1 := word(s, 0), word(s, 8) // "2006-01-", "02T15:04"
+	w2 := uint64(half(s, 16))        // ":05" and what follows
+	if w0&sepMask0 != sepWant0 || w1&sepMask1 != sepWant1 || w2&0xFF != ':' ||
+		!digits(w0, digitMask0) || !digits(w1, digitMask1) || !digits(w2, 0xFFFF00) {
+		return time.Time{}, false
+	}
+	year := int(w0&0xF)*1000 + int(w0>>8&0xF)*100 + int(w0>>16&0xF)*10 + int(w0>>24&0xF)
+	month := int(w0>>40&0xF)*10 + int(w0>>48&0xF)
+	day := int(w1&0xF)*10 + int(w1>>8&0xF)
+	hour := int(w1>>24&0xF)*10 + int(w1>>32&0xF)
+	minute := int(w1>>48&0xF)*10 + int(w1>>56&0xF)
+	sec := int(w2>>8&0xF)*10 + int(w2>>16&0xF)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	rest := s[19:]
@@ -68,6 +73,28 @@ func fastInstant(s string) (t time.Time, ok bool) {
 	}
 	unix := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec-offset)
 	return time.Unix(unix, int64(nsec)).UTC(), true
+}
+
+// The separators of "2006-01-02T15:04:05", by byte of the first two
+// eight-byte words (little-endian), and the bytes that must be digits.
+const (
+	sepMask0   = 0xFF<<56 | 0xFF<<32
+	sepWant0   = '-'<<56 | '-'<<32
+	sepMask1   = 0xFF<<40 | 0xFF<<16
+	sepWant1   = ':'<<40 | 'T'<<16
+	digitMask0 = 0x00FFFF00FFFFFFFF
+	digitMask1 = 0xFFFF00FFFF00FFFF
+	nibbles    = 0xF0F0F0F0F0F0F0F0
+	threes     = 0x3030303030303030
+	sixes      = 0x0606060606060606
+)
+
+// digits reports whether the bytes of w in mask are all ASCII digits:
+// high nibble 3, and low nibble at most 9 (adding 6 keeps the high nibble
+// 3; it cannot carry out of a byte whose high nibble is 3).
+func digits(w, mask uint64) bool {
+	hi := nibbles & mask
+	return w&hi == threes&mask && (w+sixes&mask)&hi == threes&mask
 }
 
 // two reads the two decimal digits of s at i; ok is false if either is

@@ -31,6 +31,9 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 	if to == nil {
 		return o2o.Invalid("definition", "is required")
 	}
+	if from == nil {
+		return errEmpty()
+	}
 	if to.Name() != from.Name() || to.Version() <= from.Version() {
 		return o2o.InvalidAs(ErrVersion, "version", fmt.Sprintf("cannot migrate %s v%d to %s v%d: want a newer version of the same flow",
 			from.Name(), from.Version(), to.Name(), to.Version()))

@@ -77,8 +77,12 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Snapshot returns the instance as plain data, deep-copied.
+// Snapshot returns the instance as plain data, deep-copied (the zero
+// Snapshot for the zero Instance).
 func (in *Instance) Snapshot() Snapshot {
+	if in.def == nil {
+		return Snapshot{}
+	}
 	return Snapshot{
 		Definition: in.def.Name(),
 		Version:    in.def.Version(),
@@ -134,14 +138,80 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) { return restore(de
 func RestoreOwned(def *Definition, s Snapshot) (*Instance, error) { return restore(def, s, true) }
 
 func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
-	if s.Definition != def.Name() || s.Version != def.Version() {
-		return nil, &VersionError{WantName: def.Name(), WantVersion: def.Version(), GotName: s.Definition, GotVersion: s.Version}
+	if err := checkVersion(def, s); err != nil {
+		return nil, err
 	}
-	in, err := replay(def, s, owned)
+	if !owned {
+		s = cloneSnapshot(s)
+	}
+	in := newRestored(len(s.History))
+	recs, err := in.replay(def, s, in.history)
 	if err != nil {
 		return nil, badState(def, s.State, err)
 	}
+	in.history = recs
 	return in, nil
+}
+
+// Load makes in the instance s describes, with RestoreOwned's checks, and
+// reuses in's memory instead of allocating a new instance: a worker that
+// keeps one Instance and loads a decoded snapshot into it for each request
+// restores without allocating (for histories of up to loadSteps steps;
+// beyond that, a scratch list of them). As with RestoreOwned, the instance
+// takes s over: the caller must not use s, or anything reachable from it,
+// afterwards. What in was before is dropped; nothing read from it earlier
+// (results, histories, snapshots, facts) changes, as those are copies. A
+// refused snapshot leaves in exactly as it was. The zero Instance is a
+// valid target.
+func (in *Instance) Load(def *Definition, s Snapshot) error {
+	if err := checkVersion(def, s); err != nil {
+		return err
+	}
+	n := len(s.History)
+	// Validate into a scratch instance on the stack, so that a refusal
+	// touches nothing of in.
+	// (Each variable below holds either stack or heap memory, never both,
+	// so that the scratch stays on the stack.)
+	var scratch [loadSteps]record
+	var tmp Instance
+	if n > loadSteps {
+		recs, err := tmp.replay(def, s, make([]record, 0, n+2))
+		if err != nil {
+			return badState(def, s.State, err)
+		}
+		tmp.history = recs
+	} else {
+		checked, err := tmp.replay(def, s, scratch[:0])
+		if err != nil {
+			return badState(def, s.State, err)
+		}
+		// Commit: nothing below can fail.
+		kept := in.history[:0]
+		if cap(kept) < n+2 {
+			kept = make([]record, 0, max(n+2, arenaSteps))
+		}
+		tmp.history = append(kept, checked...)
+	}
+	// The facts of steps fired on the instance dropped are not reachable
+	// from outside it (every accessor copies), so their room is reused.
+	tmp.hfacts = in.hfacts[:0]
+	*in = tmp
+	return nil
+}
+
+// loadSteps is the history length up to which Load validates on the stack.
+const loadSteps = 32
+
+// checkVersion refuses a missing definition, or a snapshot of another
+// definition or version.
+func checkVersion(def *Definition, s Snapshot) error {
+	if def == nil {
+		return o2o.Invalid("definition", "is required")
+	}
+	if s.Definition != def.Name() || s.Version != def.Version() {
+		return &VersionError{WantName: def.Name(), WantVersion: def.Version(), GotName: s.Definition, GotVersion: s.Version}
+	}
+	return nil
 }
 
 // badState returns the refusal of an unknown snapshot state, which comes
@@ -153,17 +223,17 @@ func badState(def *Definition, state string, err error) error {
 	return err
 }
 
-// replay is restore without the check that the snapshot's state is one of
-// def's, which its caller makes on refusal only.
-func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
+// replay validates s against def and makes in, an empty instance, the
+// instance s describes, taking s over, but for its history's records: it
+// appends them to recs and returns it, for the caller to store (kept apart
+// from in, a Load's records can stay on the stack). It leaves out the
+// check that the snapshot's state is one of def's, which its caller makes
+// on refusal only.
+func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record, error) {
 	n := len(s.History)
 	if s.Seq != n {
 		return nil, corrupt("seq", "is %d, but the history has %d steps", s.Seq, n)
 	}
-	if !owned {
-		s = cloneSnapshot(s)
-	}
-	in := newRestored(n)
 	in.def, in.past = def, s.History
 	dc := deadlineCheck{snap: s.Deadlines, open: -1}
 	// The checkpoint the live history starts from: the initial state, or
@@ -186,9 +256,8 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	// hashes has bit idHash%64 set for every command id so far: an id
 	// whose bit is clear repeats none, and needs no scan.
 	var hashes uint64
-	// writes has bit i set for a live step i < 64 whose transition records
-	// facts (few do), so that checkFacts reads no other transition.
-	var writes uint64
+	var fc factCheck
+	fc.start(s.Facts, base)
 	mi := 0
 	for i := range s.History {
 		e := &s.History[i]
@@ -210,13 +279,13 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
-		case !e.Facts.distinct():
+		case i >= live && !fc.write(e.Facts), i < live && !e.Facts.distinct():
 			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
 		h := idHash(e.Command)
 		if bit := uint64(1) << (h % 64); hashes&bit == 0 && in.index == nil {
 			hashes |= bit
-		} else if j := in.seen(e.Command, h, i); j >= 0 {
+		} else if j := in.seen(recs, e.Command, h, i); j >= 0 {
 			return nil, corrupt(historyPath(i)+".command", "command %q repeats step %d", e.Command, j+1)
 		}
 		var t *transition
@@ -232,19 +301,17 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
 			si, tid = t.toIdx, t.id
-			if len(t.records) > 0 && i < 64 {
-				writes |= 1 << i
-			}
+			fc.write(t.records) // distinct: Build checked
 		} else if !e.Role.Valid() {
 			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
 		}
-		in.history = append(in.history, record{idh: h, t: tid})
+		recs = append(recs, record{idh: h, t: tid})
 		if t != nil && t.toIdx != t.fromIdx {
 			dc.leave(t.from, e.At)
 			if spec := def.deadline[t.toIdx]; spec != nil {
 				var from string
 				if spec.From != "" {
-					from = in.factAt(live, base, spec.From)
+					from = in.factAt(recs, live, base, spec.From)
 				}
 				due, err := dueInstant(spec, from, e.At)
 				if err != nil {
@@ -266,8 +333,12 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	if state != s.State {
 		return nil, corrupt("state", "is %q, but the history ends in %q", s.State, state)
 	}
-	if err := in.checkFacts(live, base, s.Facts, writes); err != nil {
-		return nil, err
+	if !fc.holds() {
+		// Beyond 64 facts, or to say what differs: fold the history.
+		got := in.foldAll(recs, live, base)
+		if !fc.many || !sameList(got, s.Facts) {
+			return nil, factsFault(got, s.Facts)
+		}
 	}
 	if err := dc.finish(state); err != nil {
 		return nil, err
@@ -276,7 +347,7 @@ func replay(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 	// compared with Equal): keep them as they were written.
 	in.facts, in.deadlines, in.migrations = s.Facts, s.Deadlines, s.Migrations
 	in.si, in.last = si, last
-	return in, nil
+	return recs, nil
 }
 
 // cloneSnapshot deep-copies s in a few allocations, with room for the
@@ -302,73 +373,98 @@ func cloneSnapshot(s Snapshot) Snapshot {
 	return c
 }
 
-// checkFacts checks that want holds exactly the facts that base and then
-// the restored steps from live on wrote: every name written, with the
-// value of its last write. It walks the writes from the last and ticks off
-// want's facts in a bitmask, finding each by a mask of the names of its
-// length, so it neither allocates nor sorts. writes has bit i set for each
-// step i < 64 whose transition records facts; steps from 64 on are all
-// looked at.
-func (in *Instance) checkFacts(live int, base, want FactList, writes uint64) error {
+// factCheck checks a snapshot's facts, want, against the writes of its
+// history as they are replayed, oldest first (the migration checkpoint's
+// facts, then each step's command facts and its transition's records): want
+// must hold every name written, and no other, with the value of its last
+// write. It finds a name among want's names of its length, ticks it off in
+// a bitmask and notes whether the value written is want's, so it neither
+// allocates nor sorts, nor walks the history twice. Beyond 64 facts it
+// gives up and the facts are compared by folding the history.
+type factCheck struct {
+	want FactList
+	// byLen has bit j set in entry len%32 for each want[j] of that length.
+	byLen [32]uint64
+	// written has bit j set once want[j]'s name was written; last has it
+	// set while its last write so far has want[j]'s value.
+	written, last uint64
+	// missing is set by a write of a name want does not hold.
+	missing, many bool
+}
+
+func (c *factCheck) start(want, base FactList) {
+	c.want = want
 	if len(want) > 64 {
-		if got := in.foldAll(live, base); !sameList(got, want) {
-			return factsFault(got, want)
-		}
-		return nil
+		c.many = true
+		return
 	}
-	var byLen [32]uint64
 	for j := range want {
-		byLen[len(want[j].Name)&31] |= 1 << j
+		c.byLen[len(want[j].Name)%32] |= 1 << j
 	}
-	var seen uint64
-	ok := true
-	tick := func(f Fact) {
-		for m := byLen[len(f.Name)&31]; m != 0; m &= m - 1 {
-			j := bits.TrailingZeros64(m)
-			if sameName(want[j].Name, f.Name) {
-				if seen&(1<<j) == 0 {
-					seen |= 1 << j
-					ok = ok && (sameData(want[j].Value, f.Value) || want[j].Value == f.Value)
-				}
-				return
-			}
+	c.write(base)
+}
+
+// write records the writes fs of one step, in order. It reports false when
+// fs names a fact twice.
+func (c *factCheck) write(fs FactList) (distinct bool) {
+	if c.many || c.missing {
+		return fs.distinct()
+	}
+	var here uint64
+	for k := range fs {
+		f := &fs[k]
+		j := c.find(f.Name)
+		if j < 0 {
+			c.missing = true
+			return fs.distinct()
 		}
-		ok = false
-	}
-	for i := len(in.history) - 1; i >= live && ok; i-- {
-		if i >= 64 || writes&(1<<i) != 0 {
-			for _, f := range in.def.all[in.history[i].t].records {
-				tick(f)
-			}
+		bit := uint64(1) << j
+		if here&bit != 0 {
+			return false
 		}
-		for _, f := range in.past[i].Facts {
-			tick(f)
+		here |= bit
+		c.written |= bit
+		if w := c.want[j].Value; sameData(w, f.Value) || w == f.Value {
+			c.last |= bit
+		} else {
+			c.last &^= bit
 		}
 	}
-	for _, f := range base {
-		tick(f)
+	return true
+}
+
+// find returns the index in want of the fact named name, or -1.
+func (c *factCheck) find(name string) int {
+	for m := c.byLen[len(name)%32]; m != 0; m &= m - 1 {
+		if j := bits.TrailingZeros64(m); sameName(c.want[j].Name, name) {
+			return j
+		}
 	}
-	if !ok || bits.OnesCount64(seen) != len(want) {
-		return factsFault(in.foldAll(live, base), want)
-	}
-	return nil
+	return -1
+}
+
+// holds reports whether the writes gave exactly want; it is false beyond
+// 64 facts, for the caller to fold the history and compare.
+func (c *factCheck) holds() bool {
+	all := uint64(1)<<len(c.want) - 1 // all ones for 64
+	return !c.many && !c.missing && c.written == all && c.last == all
 }
 
 // foldAll returns the facts base and then the restored steps from live on
 // wrote, the last write of a name winning.
-func (in *Instance) foldAll(live int, base FactList) []Fact {
+func (in *Instance) foldAll(recs []record, live int, base FactList) []Fact {
 	fs := fold(nil, base)
-	for i := live; i < len(in.history); i++ {
-		fs = fold(fold(fs, in.past[i].Facts), in.def.all[in.history[i].t].records)
+	for i := live; i < len(recs); i++ {
+		fs = fold(fold(fs, in.past[i].Facts), in.def.all[recs[i].t].records)
 	}
 	return fs
 }
 
 // factAt is the value of fact key after the restored steps so far, from
 // live on, which follow the checkpoint facts base.
-func (in *Instance) factAt(live int, base FactList, key string) string {
-	for i := len(in.history) - 1; i >= live; i-- {
-		if v, ok := lastWrite(in.def.all[in.history[i].t].records, key); ok {
+func (in *Instance) factAt(recs []record, live int, base FactList, key string) string {
+	for i := len(recs) - 1; i >= live; i-- {
+		if v, ok := lastWrite(in.def.all[recs[i].t].records, key); ok {
 			return v
 		}
 		if v, ok := getFact(in.past[i].Facts, key); ok {
@@ -407,7 +503,7 @@ func newRestored(n int) *Instance {
 
 // seen returns the position of an earlier step with command id (idHash
 // h), or -1, and indexes id at position i when the history is long.
-func (in *Instance) seen(id string, h uint32, i int) int {
+func (in *Instance) seen(recs []record, id string, h uint32, i int) int {
 	if in.index != nil {
 		if j, ok := in.index[id]; ok {
 			return j
@@ -415,8 +511,8 @@ func (in *Instance) seen(id string, h uint32, i int) int {
 		in.index[id] = i
 		return -1
 	}
-	for j := range in.history[:i] {
-		if in.history[j].idh == h && in.past[j].Command == id {
+	for j := range recs[:i] {
+		if recs[j].idh == h && in.past[j].Command == id {
 			return j
 		}
 	}
