@@ -76,11 +76,14 @@
 // Restore copies the snapshot. [RestoreOwned] runs the same checks but
 // takes the snapshot over instead, for the usual request that decodes a
 // snapshot, restores it, fires one command and stores the new snapshot:
-// the caller must not touch the snapshot afterwards. Restoring a decoded
-// 10-step project that way and firing one command costs about 3.4 looplab
-// Events, the restore alone about two (see BenchmarkRestoreFireVsBare);
-// Fire on an instance whose history grows costs about 1.45 (see
-// BenchmarkFireVsBare).
+// the caller must not touch the snapshot afterwards. [Instance.Load] does
+// what RestoreOwned does into an Instance the caller keeps (a worker's,
+// reused from request to request), without allocating; a refused snapshot
+// leaves that instance as it was. Restoring a decoded 10-step project and
+// firing one command costs about 3.3 looplab Events with Load, 3.4 with
+// RestoreOwned; the restore alone about 1.6 (see
+// BenchmarkRestoreFireVsBare). Fire on an instance whose history grows
+// costs about 1.45 (see BenchmarkFireVsBare).
 //
 // # Versions and migration
 //

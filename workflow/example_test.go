@@ -111,6 +111,33 @@ func ExampleRestoreOwned() {
 	// true false
 }
 
+// A worker that serves one request at a time keeps one Instance and loads
+// each decoded snapshot into it: the restore allocates nothing of its own,
+// and a refused snapshot leaves the instance as it was.
+func ExampleInstance_Load() {
+	def, _ := workflow.Decoration()
+	stored := [][]byte{
+		[]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[]}`),
+		[]byte(`{"definition":"decoration","version":9,"state":"new","seq":0,"history":[]}`),
+	}
+	var worker workflow.Instance
+	for _, data := range stored {
+		var s workflow.Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		if err := worker.Load(def, s); err != nil {
+			fmt.Println("refused:", errors.Is(err, workflow.ErrVersion), "still", worker.State())
+			continue
+		}
+		fmt.Println("loaded:", worker.State(), worker.Available())
+	}
+	// Output:
+	// loaded: new [apply cancel]
+	// refused: true still new
+}
+
 // A flow loaded from JSON, as an ERP would keep it in its database.
 func ExampleParseSpec() {
 	def, err := workflow.ParseSpec([]byte(`{

@@ -11,7 +11,8 @@ import (
 
 // FuzzRestore feeds arbitrary snapshots to Restore: it must never panic,
 // refusals wrap o2o.ErrInvalid, an accepted snapshot round-trips, and
-// RestoreOwned decides exactly as Restore does.
+// RestoreOwned and Load decide exactly as Restore does (a refused Load
+// leaving its instance as it was).
 func FuzzRestore(f *testing.F) {
 	def, err := Decoration()
 	if err != nil {
@@ -39,6 +40,19 @@ func FuzzRestore(f *testing.F) {
 		owned, oerr := RestoreOwned(def, deepSnapshot(s))
 		if (err == nil) != (oerr == nil) || (err != nil && err.Error() != oerr.Error()) {
 			t.Fatalf("Restore: %v; RestoreOwned: %v", err, oerr)
+		}
+		worker := New(def)
+		before := worker.Snapshot()
+		lerr := worker.Load(def, deepSnapshot(s))
+		if (err == nil) != (lerr == nil) || (err != nil && err.Error() != lerr.Error()) {
+			t.Fatalf("Restore: %v; Load: %v", err, lerr)
+		}
+		if lerr != nil {
+			if diff := cmp.Diff(before, worker.Snapshot()); diff != "" {
+				t.Fatalf("a refused Load changed the instance:\n%s", diff)
+			}
+		} else if diff := cmp.Diff(in.Snapshot(), worker.Snapshot()); diff != "" {
+			t.Fatalf("Restore and Load differ (-restored +loaded):\n%s", diff)
 		}
 		if err != nil {
 			if !errors.Is(err, o2o.ErrInvalid) {
