@@ -477,20 +477,29 @@ func (d *Definition) lookup(state, event string) *transition {
 	return nil
 }
 
-// step takes t with looplab/fsm, reusing a pooled machine set to t.from.
-// The machines are built from the same table as t, so where Event succeeds
-// it lands in t.to (the state is not read back: that would take one more
-// lock). Its context is never cancellable and it has no callbacks, so it
-// cannot deadlock or get stuck. A self-transition, which looplab reports
-// as NoTransitionError, is normalised to success.
+// step takes t with looplab/fsm, on a pooled machine (see stepOn).
 //
 // Pools per state, handing a machine on to the pool of t.to to save the
 // SetState, were tried and dropped: flows run one way, so the pools of
 // early states run dry and every step then builds a new machine.
 func (d *Definition) step(t *transition) error {
 	m := d.pool.Get().(*fsm.FSM)
-	defer d.pool.Put(m)
-	m.SetState(t.from)
+	err := stepOn(m, t, true)
+	d.pool.Put(m)
+	return err
+}
+
+// stepOn takes t with looplab/fsm on m, one of d's machines, set to t.from
+// first unless at says it is there already. The machines are built from
+// the same table as t, so where Event succeeds it lands in t.to (the state
+// is not read back: that would take one more lock). Its context is never
+// cancellable and it has no callbacks, so it cannot deadlock or get stuck.
+// A self-transition, which looplab reports as NoTransitionError, is
+// normalised to success.
+func stepOn(m *fsm.FSM, t *transition, set bool) error {
+	if set {
+		m.SetState(t.from)
+	}
 	if err := m.Event(context.Background(), t.event); err != nil {
 		if _, ok := err.(fsm.NoTransitionError); !ok {
 			return fmt.Errorf("%w: fsm: %v", errInternal, err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/looplab/fsm"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -117,6 +118,13 @@ type Instance struct {
 	migrations []Migration
 	// index maps command ids to history positions once the history is long.
 	index map[string]int
+	// machine is the looplab machine of def that an instance filled by
+	// Load keeps from step to step and from load to load (other instances
+	// take one from def's pool for each step); machineAt is the index of
+	// the state it is in, or -1.
+	machine   *fsm.FSM
+	machineAt int
+	keep      bool
 }
 
 // record indexes one history step. It holds no pointers, so building a
@@ -328,7 +336,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 			next = &Deadline{State: t.to, For: spec.For, Due: due}
 		}
 	}
-	if err := in.def.step(t); err != nil {
+	if err := in.step(t); err != nil {
 		return Result{}, err
 	}
 	// Commit: nothing below can fail.
@@ -372,6 +380,32 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	r := Result{Event: cmd.Event, From: t.from, To: t.to, Seq: seq}
 	r.Intents = Intents{list: t.intents}
 	return r, nil
+}
+
+// step takes t through looplab/fsm: on the instance's own machine if it
+// keeps one (see Load), else on one of the definition's pool.
+func (in *Instance) step(t *transition) error {
+	if !in.keep {
+		return in.def.step(t)
+	}
+	if in.machine == nil {
+		in.machine, in.machineAt = in.def.pool.Get().(*fsm.FSM), -1
+	}
+	if err := stepOn(in.machine, t, in.machineAt != t.fromIdx); err != nil {
+		in.machineAt = -1
+		return err
+	}
+	in.machineAt = t.toIdx
+	return nil
+}
+
+// release hands a kept machine back to the pool of the definition it was
+// taken from, before the instance moves to another definition.
+func (in *Instance) release() {
+	if in.machine != nil {
+		in.def.pool.Put(in.machine)
+		in.machine = nil
+	}
 }
 
 // moveDeadlines closes the open deadline of the state left at at and opens

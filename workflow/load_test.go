@@ -170,3 +170,51 @@ func TestLoadAllocs(t *testing.T) {
 		t.Errorf("Load: %v allocations, want 0", n)
 	}
 }
+
+// TestLoadMigrate: an instance filled by Load keeps its looplab machine
+// across steps and loads, and moves to the new definition's machines when
+// it is migrated or loaded with another definition.
+func TestLoadMigrate(t *testing.T) {
+	v1 := mustDecoration(t)
+	v2, err := Decoration(WithVersion(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := decorationJourney()
+	var worker Instance
+	if err := worker.Load(v1, decoded(t, v1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := worker.Fire(context.Background(), steps[3].cmd); err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Migrate(v2, nil, steps[3].cmd.At); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps[4:] {
+		if _, err := worker.Fire(context.Background(), st.cmd); err != nil {
+			t.Fatalf("on v2, %s: %v", st.cmd.Event, err)
+		}
+	}
+	if got := worker.State(); got != StateReviewed {
+		t.Fatalf("state = %q", got)
+	}
+	for _, def := range []*Definition{v1, v2, v2, v1} {
+		s := decoded(t, v1, 6)
+		if def == v2 {
+			mem := run(t, v1, steps[:6])
+			if err := mem.Migrate(v2, nil, steps[5].cmd.At); err != nil {
+				t.Fatal(err)
+			}
+			s = mem.Snapshot()
+		}
+		if err := worker.Load(def, s); err != nil {
+			t.Fatalf("load on v%d: %v", def.Version(), err)
+		}
+		for _, st := range steps[6:] {
+			if _, err := worker.Fire(context.Background(), st.cmd); err != nil {
+				t.Fatalf("on v%d, %s: %v", def.Version(), st.cmd.Event, err)
+			}
+		}
+	}
+}

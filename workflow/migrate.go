@@ -78,6 +78,7 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 		From: in.State(), To: target, At: at, Facts: sortedList(in.facts), Deadlines: slices.Clone(dls),
 	})
 	in.settle()
+	in.release()
 	in.def, in.si, in.deadlines, in.last = to, to.stateIdx[target], dls, at
 	return nil
 }

@@ -195,6 +195,11 @@ func (in *Instance) Load(def *Definition, s Snapshot) error {
 	// The facts of steps fired on the instance dropped are not reachable
 	// from outside it (every accessor copies), so their room is reused.
 	tmp.hfacts = in.hfacts[:0]
+	// The instance keeps its machine while it stays on one definition.
+	if in.def != def {
+		in.release()
+	}
+	tmp.machine, tmp.machineAt, tmp.keep = in.machine, in.machineAt, true
 	*in = tmp
 	return nil
 }
