@@ -284,7 +284,7 @@ func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record
 			return nil, corrupt(historyPath(i)+".from", "is %q, but the previous step ended in %q", e.From, state)
 		case e.At.Before(last):
 			return nil, corrupt(historyPath(i)+".at", "is before the previous step")
-		case i >= live && !fc.write(e.Facts), i < live && !e.Facts.distinct():
+		case len(e.Facts) > 0 && (i >= live && !fc.write(e.Facts) || i < live && !e.Facts.distinct()):
 			return nil, corrupt(historyPath(i)+".facts", "names a fact twice")
 		}
 		h := idHash(e.Command)
@@ -306,7 +306,9 @@ func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record
 				return nil, corrupt(historyPath(i)+".role", "role %q may not fire %q", e.Role, e.Event)
 			}
 			si, tid = t.toIdx, t.id
-			fc.write(t.records) // distinct: Build checked
+			if len(t.records) > 0 {
+				fc.write(t.records) // distinct: Build checked
+			}
 		} else if !e.Role.Valid() {
 			return nil, corrupt(historyPath(i)+".role", "unknown role %q", e.Role)
 		}
@@ -322,7 +324,7 @@ func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record
 				if err != nil {
 					return nil, corrupt(historyPath(i), "%v", err)
 				}
-				dc.enter(t.to, spec.For, due)
+				dc.enter(e.To, spec.For, due) // e.To is t.to
 			}
 		}
 		state, last = e.To, e.At
@@ -655,7 +657,7 @@ func (c *deadlineCheck) leave(state string, at time.Time) {
 func (c *deadlineCheck) enter(state, what string, due time.Time) {
 	// Beyond the snapshot's deadlines, finish reports the count.
 	if c.k < len(c.snap) {
-		if s := &c.snap[c.k]; s.State != state || s.For != what || !s.Due.Equal(due) {
+		if s := &c.snap[c.k]; !sameName(s.State, state) || s.For != what || !s.Due.Equal(due) {
 			c.fault(c.k, "is %s, but the history opens %q (%s) due %s", s, state, what, due.In(s.Due.Location()).Format(time.RFC3339))
 		}
 	}
