@@ -263,16 +263,23 @@ func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record
 	var hashes uint64
 	var fc factCheck
 	fc.start(s.Facts, base)
-	mi := 0
+	// move is the step before which the next migration comes, if any.
+	mi, move := 0, -1
+	if len(s.Migrations) > 0 {
+		move = s.Migrations[0].Seq
+	}
 	for i := range s.History {
 		e := &s.History[i]
-		for ; mi < len(s.Migrations) && s.Migrations[mi].Seq == i; mi++ {
+		for ; i == move; mi++ {
 			m := &s.Migrations[mi]
 			if err := checkMove(m, mi, state, last); err != nil {
 				return nil, err
 			}
 			state, last = m.To, m.At
 			si = def.stateIdx[m.To] // only the last migration's To is a state of def
+			if move = -1; mi+1 < len(s.Migrations) {
+				move = s.Migrations[mi+1].Seq
+			}
 		}
 		switch {
 		case e.Seq != i+1:
@@ -420,7 +427,14 @@ func (c *factCheck) write(fs FactList) (distinct bool) {
 	var here uint64
 	for k := range fs {
 		f := &fs[k]
-		j := c.find(f.Name)
+		// Find f among want's names of its length.
+		j := -1
+		for m := c.byLen[len(f.Name)%32]; m != 0; m &= m - 1 {
+			if jj := bits.TrailingZeros64(m); sameName(c.want[jj].Name, f.Name) {
+				j = jj
+				break
+			}
+		}
 		if j < 0 {
 			c.missing = true
 			return fs.distinct()
@@ -438,16 +452,6 @@ func (c *factCheck) write(fs FactList) (distinct bool) {
 		}
 	}
 	return true
-}
-
-// find returns the index in want of the fact named name, or -1.
-func (c *factCheck) find(name string) int {
-	for m := c.byLen[len(name)%32]; m != 0; m &= m - 1 {
-		if j := bits.TrailingZeros64(m); sameName(c.want[j].Name, name) {
-			return j
-		}
-	}
-	return -1
 }
 
 // holds reports whether the writes gave exactly want; it is false beyond
