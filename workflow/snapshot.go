@@ -321,7 +321,9 @@ func (in *Instance) replay(def *Definition, s Snapshot, recs []record) ([]record
 		}
 		recs = append(recs, record{idh: h, t: tid})
 		if t != nil && t.toIdx != t.fromIdx {
-			dc.leave(t.from, e.At)
+			if dc.open >= 0 { // a deadline is open: the state left was its
+				dc.leave(t.from, e.At)
+			}
 			if spec := def.deadline[t.toIdx]; spec != nil {
 				var from string
 				if spec.From != "" {
