@@ -80,10 +80,10 @@
 // what RestoreOwned does into an Instance the caller keeps (a worker's,
 // reused from request to request), without allocating; a refused snapshot
 // leaves that instance as it was. Restoring a decoded 10-step project and
-// firing one command costs about 3.3 looplab Events with Load, 3.4 with
-// RestoreOwned; the restore alone about 1.6 (see
+// firing one command costs about 3.0 looplab Events with Load, 3.2 with
+// RestoreOwned; the restore alone about 1.3 and 1.5 (see
 // BenchmarkRestoreFireVsBare). Fire on an instance whose history grows
-// costs about 1.45 (see BenchmarkFireVsBare).
+// costs about 1.5 (see BenchmarkFireVsBare).
 //
 // # Versions and migration
 //

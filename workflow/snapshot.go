@@ -163,6 +163,14 @@ func restore(def *Definition, s Snapshot, owned bool) (*Instance, error) {
 // (results, histories, snapshots, facts) changes, as those are copies. A
 // refused snapshot leaves in exactly as it was. The zero Instance is a
 // valid target.
+//
+// An instance filled by Load also keeps one looplab machine of its
+// definition from step to step and from load to load, instead of taking
+// one from the definition's pool for each step; it hands it back when it
+// moves to another definition (Load with another one, Migrate). Load and
+// Fire on a kept instance cost about 3.0 looplab Events for a decoded
+// 10-step project, RestoreOwned and Fire about 3.2 (see
+// BenchmarkRestoreFireVsBare).
 func (in *Instance) Load(def *Definition, s Snapshot) error {
 	if err := checkVersion(def, s); err != nil {
 		return err
