@@ -90,7 +90,8 @@ func (d Deadline) Late(at time.Time) bool {
 // recorded facts, deadlines and history. An Instance is not safe for
 // concurrent use; its Definition is. A refused command leaves it exactly as
 // it was. The zero Instance is empty, on no definition: it fires nothing
-// until Load gives it one.
+// until Load gives it one. An Instance must not be copied (copies would
+// share its memory); Snapshot and Restore make an independent one.
 type Instance struct {
 	def *Definition
 	// si is the index of the current state in def.
