@@ -116,8 +116,11 @@ const (
 // base by amount to result, for the reasons f gives. Facts the code does not
 // use (see each ReasonCode) are not kept. Every amount, facts included,
 // must be in base's currency, or the error wraps o2o.ErrCurrencyMismatch;
-// an unknown code is an error wrapping o2o.ErrInvalid.
+// an unknown rule or code is an error wrapping o2o.ErrInvalid.
 func NewStep(rule RuleName, code ReasonCode, base, amount, result o2o.Money, f Facts) (Step, error) {
+	if !rule.Valid() {
+		return Step{}, &o2o.EnumError{Enum: "pricing rule", Value: string(rule)}
+	}
 	if !code.Valid() {
 		return Step{}, &o2o.EnumError{Enum: "reason code", Value: string(code)}
 	}

@@ -81,3 +81,20 @@ func TestStepJSONCarriesReason(t *testing.T) {
 		t.Error("unknown reason code accepted")
 	}
 }
+
+// TestStepNeedsRule: a step without a rule, or with an unknown one, is
+// refused when built and when decoded (the fuzzer found a decoded step
+// with no rule that could not be encoded again).
+func TestStepNeedsRule(t *testing.T) {
+	m := o2o.MustParseMoney("95.00")
+	for _, rule := range []pricing.RuleName{"", "haggle"} {
+		if _, err := pricing.NewStep(rule, pricing.ReasonNationalPrice, m, m, m, pricing.Facts{}); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("NewStep(rule %q) = %v, want ErrInvalid", rule, err)
+		}
+	}
+	var s pricing.Step
+	err := json.Unmarshal([]byte(`{"code":"national_price","reason":"x","base":{"amount":"1","currency":"CNY"}}`), &s)
+	if !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("step without a rule decoded: %v", err)
+	}
+}
