@@ -489,8 +489,9 @@ func (d *Definition) step(t *transition) error {
 	return err
 }
 
-// stepOn takes t with looplab/fsm on m, one of d's machines, set to t.from
-// first unless at says it is there already. The machines are built from
+// stepOn takes t with looplab/fsm on m, a machine of t's definition, set
+// to t.from first when set is true (false: the caller knows m is there
+// already). The machines are built from
 // the same table as t, so where Event succeeds it lands in t.to (the state
 // is not read back: that would take one more lock). Its context is never
 // cancellable and it has no callbacks, so it cannot deadlock or get stuck.

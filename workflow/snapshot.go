@@ -416,6 +416,8 @@ type factCheck struct {
 	missing, many bool
 }
 
+// start indexes want's names and records the checkpoint's facts, base,
+// as the first writes.
 func (c *factCheck) start(want, base FactList) {
 	c.want = want
 	if len(want) > 64 {
