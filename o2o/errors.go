@@ -24,6 +24,10 @@ var (
 	ErrUnknownCurrency = fmt.Errorf("%w: unknown currency", ErrInvalid)
 	// ErrDuplicate reports a key (a SKU, an id) given twice where it must be unique.
 	ErrDuplicate = fmt.Errorf("%w: duplicate", ErrInvalid)
+	// ErrSealBroken reports a sealed snapshot whose keyed seal does not
+	// match its content under the key given: it was edited, or sealed with
+	// another key.
+	ErrSealBroken = fmt.Errorf("%w: seal broken", ErrInvalid)
 )
 
 // FieldError is one field at fault: its path in JSON names, such as
