@@ -112,7 +112,7 @@ func isNoRoute(err error) bool { _, ok := err.(*RouteError); return ok }
 func BenchmarkCheckOrder(b *testing.B) {
 	for _, size := range []int{30, 3000} {
 		n, deliveries := benchNetwork(b, size)
-		leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store(n.points[0].ref.ID), At: day(1)})
+		leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store(n.points[0].ref.ID), At: day(1)}, received)
 		if err != nil {
 			b.Fatal(err)
 		}

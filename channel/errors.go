@@ -27,6 +27,10 @@ var (
 	// ErrOutOfOrder reports a lead registration older than one already
 	// applied for the same customer. It wraps o2o.ErrInvalid.
 	ErrOutOfOrder = fmt.Errorf("%w: registration out of time order", o2o.ErrInvalid)
+	// ErrFutureLead reports a lead registration dated more than MaxLeadAhead
+	// after the instant it was received (or the registry loaded): it would
+	// claim the customer from the future. It wraps o2o.ErrInvalid.
+	ErrFutureLead = fmt.Errorf("%w: registration dated after it was received", o2o.ErrInvalid)
 )
 
 // OverlapError names two dealers whose territories overlap, and the regions

@@ -115,7 +115,7 @@ func ExampleNetwork_Route() {
 
 func ExampleNetwork_CheckOrder() {
 	n := exampleNetwork()
-	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
 	o := exampleOrder("O-3", o2o.ChannelB2C, "330106002", "SOFA-S3", "FLOOR-D7")
 	o.PaidOnline = true
 	r, err := n.CheckOrder(o, channel.Facts{Leads: leads})
@@ -145,7 +145,7 @@ func ExampleLeads_Register() {
 		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(20)},
 		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(31)},
 	} {
-		next, c, err := leads.Register(l)
+		next, c, err := leads.Register(l, l.At) // received as it happened
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -192,7 +192,7 @@ func ExampleConfig_Build() {
 // The holder of a protected lead serves; routing only checks it can.
 func ExampleNetwork_RouteWithLeads() {
 	n := exampleNetwork()
-	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
 	if err != nil {
 		fmt.Println(err)
 		return
