@@ -269,9 +269,14 @@ func (n *Network) steered(order o2o.Order, facts Facts, holder Lead, held bool) 
 		f.Parties = append(f.Parties, holder.Party)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", holder.Party, holder.Customer, holder.At.In(n.loc).Format("2006-01-02 15:04")))
 	}
+	named := make(map[PartyRef]bool, len(f.Parties))
+	for _, p := range f.Parties {
+		named[p] = true
+	}
 	for _, c := range facts.Coupons {
 		if c.Customer == order.Customer.ID {
-			if p := Store(c.Store); !containsRef(f.Parties, p) {
+			if p := Store(c.Store); !named[p] {
+				named[p] = true
 				f.Parties = append(f.Parties, p)
 			}
 			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", c.Code, c.Customer, c.Store))

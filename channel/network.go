@@ -36,14 +36,29 @@ func (p PartyRef) IsZero() bool { return p == PartyRef{} }
 
 // point is a service point: a store or a reformed dealer.
 type point struct {
-	ref      PartyRef
-	covers   []o2o.RegionCode
+	ref    PartyRef
+	covers []o2o.RegionCode
+	// sorted is covers sorted by code, for lookups by region.
+	sorted   []o2o.RegionCode
 	caps     capSet
 	priority int
 	store    bool
 	// assortment narrows what a store sells; zero for reformed dealers.
-	assortment Assortment
+	assortment assortment
 }
+
+// covering returns the point's region that contains the delivery region.
+func (p *point) covering(delivery o2o.RegionCode) (o2o.RegionCode, bool) {
+	var buf [4]o2o.RegionCode
+	for _, a := range chain(delivery, &buf) {
+		if _, ok := slices.BinarySearchFunc(p.sorted, a, compareRegions); ok {
+			return a, true
+		}
+	}
+	return o2o.RegionCode{}, false
+}
+
+func compareRegions(a, b o2o.RegionCode) int { return cmp.Compare(a.String(), b.String()) }
 
 // tieOrder is the documented tie rule: stores before reformed dealers, then
 // the lower priority number, then the smaller id.
@@ -152,7 +167,7 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 				return nil, err
 			}
 		}
-		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment})
+		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment.compile()})
 	}
 	for i, a := range n.cfg.Agents {
 		path := fmt.Sprintf("agents[%d]", i)
@@ -212,6 +227,7 @@ func (n *Network) buildSettings() error {
 }
 
 func (n *Network) addPoint(p point) {
+	p.sorted = slices.SortedFunc(slices.Values(p.covers), compareRegions)
 	i := len(n.points)
 	n.points = append(n.points, p)
 	n.byRef[p.ref] = i
