@@ -157,13 +157,14 @@ func (r Report) Conflicts() []Finding {
 // NoteServingUnchecked note. An O2O-line sale into an independent dealer's
 // territory gets a NoteIndependentTerritory note.
 //
-// Errors: an invalid order wraps o2o.ErrInvalid (a dealer-channel order must
+// Errors: an invalid order wraps o2o.ErrInvalid, listing at most
+// 100 faults and how many more (a dealer-channel order must
 // name its serving dealer; a serving agent must be named with the store it
 // is attached to), as does a lead registry whose parties are not
 // this network's; an unknown SKU or party wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.Validate(); err != nil {
-		return Report{}, fmt.Errorf("check order: %w", err)
+		return Report{}, fmt.Errorf("check order: %w", capFaults(err))
 	}
 	leads, err := n.bind(facts.Leads)
 	if err != nil {

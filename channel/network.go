@@ -115,7 +115,7 @@ type Network struct {
 
 // Build validates the config against the catalog and returns the network.
 // Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by its
-// JSON path ("stores[2].covers[0]"), o2o.ErrDuplicate for a repeated id, or
+// JSON path ("stores[2].covers[0]"; at most 100 fields, then how many more), o2o.ErrDuplicate for a repeated id, or
 // an *OverlapError (ErrOverlap) naming two dealers whose territories
 // overlap. The config and catalog are not modified; the config is copied.
 func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
@@ -123,7 +123,7 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 		return nil, o2o.Invalid("", "a catalog is required")
 	}
 	if err := o2o.Validate(c); err != nil {
-		return nil, err
+		return nil, capFaults(err)
 	}
 	n := &Network{
 		cfg:         c.clone(),

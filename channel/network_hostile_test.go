@@ -3,10 +3,12 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/o2okit/o2okit/internal/hostile"
+	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -246,5 +248,55 @@ func TestLargeAssortmentAndCoupons(t *testing.T) {
 	}
 	if len(r.Findings) != 1 || len(r.Findings[0].Parties) != len(coupons)+1 {
 		t.Errorf("findings: %d", len(r.Findings))
+	}
+}
+
+// TestErrorsCapFaults: an error lists at most limits.MaxFaults faults of a
+// kind, then how many more there were.
+func TestErrorsCapFaults(t *testing.T) {
+	cat := testCatalog(t)
+	// A config with 60,000 faults.
+	var cfg Config
+	for range 20_000 {
+		cfg.Stores = append(cfg.Stores, StoreConfig{})
+	}
+	_, err := cfg.Build(cat)
+	var ve *o2o.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != limits.MaxFaults+1 {
+		t.Fatalf("Build: %d fields", len(ve.Fields))
+	}
+	if last := ve.Fields[limits.MaxFaults].Reason; last != "and 59900 more faults" {
+		t.Errorf("last field: %q", last)
+	}
+	// An order with 3,000 bad lines.
+	n := testNetwork(t)
+	o := order("O-1", o2o.ChannelO2O, "440305001")
+	o.Lines = make([]o2o.OrderLine, 3_000)
+	_, err = n.CheckOrder(o, Facts{})
+	if !errors.As(err, &ve) || len(ve.Fields) != limits.MaxFaults+1 || !strings.Contains(err.Error(), "more faults") {
+		t.Errorf("CheckOrder: %v fields, %.200v", len(ve.Fields), err)
+	}
+	// Routing with 5,000 tied and 5,000 incapable candidates.
+	region := []o2o.RegionCode{o2o.MustRegionCode("440305001")}
+	big := Config{Routing: RoutingConfig{Ties: TieRefuse}}
+	for i := range 10_000 {
+		caps := []Capability{CapRetail}
+		if i%2 == 1 {
+			caps = []Capability{CapPickup}
+		}
+		big.Stores = append(big.Stores, StoreConfig{ID: fmt.Sprintf("S-%05d", i), Covers: region, Capabilities: caps})
+	}
+	nb, err := big.Build(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = nb.Route(order("O-2", o2o.ChannelO2O, "440305001"), CapRetail)
+	var re *RouteError
+	if !errors.As(err, &re) || len(re.Tied) != 5_000 || len(re.PassedOver) != 5_000 {
+		t.Fatalf("Route: %v", err)
+	}
+	msg := err.Error()
+	if len(msg) > 50_000 || !strings.Contains(msg, "and 4900 more;") || !strings.HasSuffix(msg, "; and 4900 more") {
+		t.Errorf("RouteError text: %d bytes, ends %q", len(msg), msg[max(0, len(msg)-80):])
 	}
 }
