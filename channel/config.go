@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -81,7 +82,8 @@ func (s Selection) IsZero() bool {
 }
 
 // check validates a selection against the catalog: known SKUs, no empty
-// names.
+// names, no names that are not valid UTF-8 (JSON would turn them into
+// others).
 func (s Selection) check(path string, c *o2o.Catalog) error {
 	for i, sku := range s.SKUs {
 		if _, ok := c.Product(sku); !ok {
@@ -95,6 +97,9 @@ func (s Selection) check(path string, c *o2o.Catalog) error {
 		for i, v := range l.list {
 			if v == "" {
 				return o2o.Invalid(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "is empty")
+			}
+			if !utf8.ValidString(v) {
+				return o2o.Invalidf(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "%q is not valid UTF-8", v)
 			}
 		}
 	}

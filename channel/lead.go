@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -190,14 +191,18 @@ func (n *Network) checkLead(lead Lead) error {
 	switch {
 	case lead.Customer == "":
 		return o2o.Invalid("customer", "is required")
+	case !utf8.ValidString(lead.Customer):
+		return o2o.Invalidf("customer", "%q is not valid UTF-8", lead.Customer)
 	case lead.At.IsZero():
 		return o2o.Invalid("at", "is required")
 	case !encodable(lead.At):
-		return o2o.Invalidf("at", "%s is not a date of years 0 to 9999", lead.At)
+		return o2o.Invalidf("at", "%s cannot be written as a date of years 0 to 9999 in a zone of whole minutes", lead.At)
 	case lead.Party.Kind != o2o.PartyStore && lead.Party.Kind != o2o.PartyAgent:
 		return o2o.Invalidf("party.kind", "only stores and agents register leads, not %q", string(lead.Party.Kind))
 	case lead.Party.ID == "":
 		return o2o.Invalid("party.id", "is required")
+	case !utf8.ValidString(lead.Party.ID):
+		return o2o.Invalidf("party.id", "%q is not valid UTF-8", lead.Party.ID)
 	case n != nil && !n.Has(lead.Party):
 		return o2o.Invalidf("party.id", "%s is not in the network", lead.Party)
 	}
@@ -226,9 +231,13 @@ func checkWindow(lead Lead, days int) error {
 	return nil
 }
 
-// encodable reports whether t can be written as JSON (RFC 3339: years 0 to
-// 9999, a zone offset under 24 hours).
+// encodable reports whether t can be written as JSON and read back as the
+// same instant (RFC 3339: years 0 to 9999, a zone offset of whole minutes
+// under 24 hours).
 func encodable(t time.Time) bool {
+	if _, off := t.Zone(); off%60 != 0 {
+		return false
+	}
 	_, err := t.MarshalJSON()
 	return err == nil
 }

@@ -287,3 +287,57 @@ func TestParseLeadsForgedConflicts(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentifiersAndZonesRoundTrip: what is accepted can be written as
+// JSON and read back as the same thing. Identifiers that are not valid
+// UTF-8 (JSON would turn two of them into one) and instants in a zone of
+// seconds (RFC 3339 drops them) are refused at input.
+func TestIdentifiersAndZonesRoundTrip(t *testing.T) {
+	n := testNetwork(t)
+	odd := time.FixedZone("odd", 8*3600+30)
+	for _, tc := range []struct {
+		name, path string
+		lead       Lead
+	}{
+		{"customer", "customer", Lead{Customer: "C\xff", Party: Store("SZ-NT"), At: day(1)}},
+		{"party id", "party.id", Lead{Customer: "C-1", Party: Store("SZ\xff"), At: day(1)}},
+		{"zone of seconds", "at", Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(1).In(odd)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			next, _, err := n.Leads().Register(tc.lead, received)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || ve.Fields[0].Path != tc.path {
+				t.Errorf("err = %v, want path %q", err, tc.path)
+			}
+			if !next.IsZero() {
+				t.Error("refused registration changed the registry")
+			}
+		})
+	}
+	cat := testCatalog(t)
+	store := func(id string) StoreConfig {
+		return StoreConfig{ID: id, Covers: []o2o.RegionCode{o2o.MustRegionCode("440305")}, Capabilities: []Capability{CapRetail}}
+	}
+	withCategory := store("A")
+	withCategory.Assortment.Exclude.Categories = []string{"sofa\xfe"}
+	for _, tc := range []struct {
+		name, path string
+		cfg        Config
+	}{
+		{"store ids", "stores[0].id", Config{Stores: []StoreConfig{store("A\xfe"), store("A\xff")}}},
+		{"dealer id", "dealers[0].id", Config{Dealers: []DealerConfig{{ID: "D\xff", Mode: ModeFused, Territory: []o2o.RegionCode{o2o.MustRegionCode("330100")}}}}},
+		{"assortment category", "stores[0].assortment.exclude.categories[0]", Config{Stores: []StoreConfig{withCategory}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.cfg.Build(cat)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || ve.Fields[0].Path != tc.path {
+				t.Errorf("err = %v, want path %q", err, tc.path)
+			}
+		})
+	}
+	plan := ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"SOFA-S3"}, RefreshedAt: day(1).In(odd)}
+	if _, err := n.CheckShowcase(plan, nil, day(2)); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("showcase refreshed in a zone of seconds: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -114,9 +115,11 @@ type Network struct {
 }
 
 // Build validates the config against the catalog and returns the network.
-// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by its
-// JSON path ("stores[2].covers[0]"; at most 100 fields, then how many more), o2o.ErrDuplicate for a repeated id, or
-// an *OverlapError (ErrOverlap) naming two dealers whose territories
+// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by
+// its JSON path ("stores[2].covers[0]"; at most 100 fields, then how many
+// more), among them an id or a selection name that is not valid UTF-8
+// (JSON would turn it into another); o2o.ErrDuplicate for a repeated id;
+// or an *OverlapError (ErrOverlap) naming two dealers whose territories
 // overlap. The config and catalog are not modified; the config is copied.
 func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 	if catalog == nil {
@@ -141,6 +144,9 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 	}
 	ids := make(map[string]string) // id → path of its first use
 	claim := func(path, id string) error {
+		if !utf8.ValidString(id) {
+			return o2o.Invalidf(path, "%q is not valid UTF-8", id)
+		}
 		if first, ok := ids[id]; ok {
 			return &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats id %q of %s", id, first)}}, Err: o2o.ErrDuplicate}
 		}

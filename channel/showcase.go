@@ -79,13 +79,13 @@ func (n *Network) CheckShowcase(plan ShowcasePlan, eligibility []Eligibility, at
 		return ShowcaseReport{}, o2o.Invalid("at", "is required")
 	}
 	if !encodable(at) {
-		return ShowcaseReport{}, o2o.Invalidf("at", "%s is not a date of years 0 to 9999", at)
+		return ShowcaseReport{}, o2o.Invalidf("at", "%s cannot be written as a date of years 0 to 9999 in a zone of whole minutes", at)
 	}
 	if !plan.RefreshedAt.IsZero() && !encodable(calendarDay(plan.RefreshedAt, n.loc).AddDate(0, 0, n.refreshDays)) {
 		return ShowcaseReport{}, o2o.Invalidf("refreshedAt", "%s plus the %d-day refresh period ends past year 9999", plan.RefreshedAt.Format(time.RFC3339), n.refreshDays)
 	}
 	if !plan.RefreshedAt.IsZero() && !encodable(plan.RefreshedAt) {
-		return ShowcaseReport{}, o2o.Invalidf("refreshedAt", "%s is not a date of years 0 to 9999", plan.RefreshedAt)
+		return ShowcaseReport{}, o2o.Invalidf("refreshedAt", "%s cannot be written as a date of years 0 to 9999 in a zone of whole minutes", plan.RefreshedAt)
 	}
 	answers := make(map[string]Eligibility, len(eligibility))
 	for i, e := range eligibility {
