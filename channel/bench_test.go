@@ -145,3 +145,27 @@ func TestNaiveAgreesWithIndexed(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRegister registers one more customer into registries of growing
+// size: the cost per registration grows with the logarithm of the size.
+func BenchmarkRegister(b *testing.B) {
+	n := testNetwork(b)
+	for _, size := range []int{1_000, 30_000} {
+		leads := make([]Lead, size)
+		for i := range leads {
+			leads[i] = Lead{Customer: fmt.Sprintf("C-%06d", i), Party: Store("SZ-NT"), At: day(1)}
+		}
+		reg, _, err := n.RegisterAll(leads, received)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, _, err := reg.Register(Lead{Customer: fmt.Sprintf("N-%d", i%1000), Party: Store("SZ-NS"), At: day(2)}, received); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

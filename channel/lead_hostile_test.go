@@ -341,3 +341,52 @@ func TestIdentifiersAndZonesRoundTrip(t *testing.T) {
 		t.Errorf("showcase refreshed in a zone of seconds: %v", err)
 	}
 }
+
+// TestLeadsConcurrent registers on one shared registry from many
+// goroutines and reads it meanwhile (run it with -race): every derived
+// registry holds what it registered, and the shared one is unchanged.
+func TestLeadsConcurrent(t *testing.T) {
+	n := testNetwork(t)
+	var regs []Lead
+	for i := range 1_000 {
+		regs = append(regs, Lead{Customer: fmt.Sprintf("C-%04d", i), Party: Store("SZ-NT"), At: day(1)})
+	}
+	base, _, err := n.RegisterAll(regs, received)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := json.Marshal(base)
+	done := make(chan error, 32)
+	for g := range 32 {
+		go func() {
+			l := base
+			for i := range 200 {
+				c := fmt.Sprintf("C-%04d", (g*37+i)%1_200)
+				next, _, err := l.Register(Lead{Customer: c, Party: Store("SZ-NS"), At: day(2)}, received)
+				if err != nil {
+					done <- err
+					return
+				}
+				l = next
+				if _, ok := base.Holder(c, day(2)); ok != (c < "C-1000") {
+					done <- fmt.Errorf("base holder of %s changed", c)
+					return
+				}
+				if _, ok := l.Holder(c, day(2)); !ok {
+					done <- fmt.Errorf("%s not held after registering", c)
+					return
+				}
+			}
+			_, err := json.Marshal(l)
+			done <- err
+		}()
+	}
+	for range 32 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after, _ := json.Marshal(base); string(after) != string(before) {
+		t.Error("shared registry changed")
+	}
+}
