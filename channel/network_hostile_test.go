@@ -29,7 +29,7 @@ func townships(n int) []o2o.RegionCode {
 // buildBound is the cost allowed for building a network with 60,000
 // regions in one cover or territory: generous, and far below what a
 // pairwise overlap check costs (about a minute).
-var buildBound = hostile.Bound{Time: 5 * time.Second, Bytes: 1 << 30}
+var buildBound = hostile.Bound{Time: raceSlowdown * 5 * time.Second, Bytes: 1 << 30}
 
 // TestLargeCoverAndTerritory builds a store covering 60,000 townships and
 // a fused dealer holding 60,000 others, routes and checks orders into them,
