@@ -159,6 +159,22 @@ func ExampleLeads_Register() {
 	// held - agent:AG-WANG
 }
 
+// A registration is judged against when it was received: one dated in
+// the future of that instant cannot claim the customer, so it cannot make
+// honest registrations before it fail as out of order.
+func ExampleLeads_Register_future() {
+	n := exampleNetwork()
+	now := time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())
+	leads := n.Leads()
+	_, _, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: time.Date(2099, 1, 1, 0, 0, 0, 0, o2o.China())}, now)
+	fmt.Println(errors.Is(err, channel.ErrFutureLead))
+	_, c, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: now}, now)
+	fmt.Println(c.Outcome, err)
+	// Output:
+	// true
+	// held <nil>
+}
+
 func ExampleNetwork_CheckShowcase() {
 	n := exampleNetwork()
 	plan := channel.ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"SOFA-S3", "TILE-800"}, RefreshedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, o2o.China())}
