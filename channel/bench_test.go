@@ -112,7 +112,7 @@ func isNoRoute(err error) bool { _, ok := err.(*RouteError); return ok }
 func BenchmarkCheckOrder(b *testing.B) {
 	for _, size := range []int{30, 3000} {
 		n, deliveries := benchNetwork(b, size)
-		leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store(n.points[0].ref.ID), At: day(1)})
+		leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store(n.points[0].ref.ID), At: day(1)}, received)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -143,5 +143,29 @@ func TestNaiveAgreesWithIndexed(t *testing.T) {
 				t.Fatalf("%s %s: indexed %v %v, naive %v %v", town, need, d.Serve, err, ref, ok)
 			}
 		}
+	}
+}
+
+// BenchmarkRegister registers one more customer into registries of growing
+// size: the cost per registration grows with the logarithm of the size.
+func BenchmarkRegister(b *testing.B) {
+	n := testNetwork(b)
+	for _, size := range []int{1_000, 30_000} {
+		leads := make([]Lead, size)
+		for i := range leads {
+			leads[i] = Lead{Customer: fmt.Sprintf("C-%06d", i), Party: Store("SZ-NT"), At: day(1)}
+		}
+		reg, _, err := n.RegisterAll(leads, received)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, _, err := reg.Register(Lead{Customer: fmt.Sprintf("N-%d", i%1000), Party: Store("SZ-NS"), At: day(2)}, received); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -80,13 +81,9 @@ func (s Selection) IsZero() bool {
 	return len(s.SKUs) == 0 && len(s.Categories) == 0 && len(s.Brands) == 0
 }
 
-// matches reports whether the selection names the product.
-func (s Selection) matches(p o2o.Product) bool {
-	return slices.Contains(s.SKUs, p.SKU) || slices.Contains(s.Categories, p.Category) || slices.Contains(s.Brands, p.Brand)
-}
-
 // check validates a selection against the catalog: known SKUs, no empty
-// names.
+// names, no names that are not valid UTF-8 (JSON would turn them into
+// others).
 func (s Selection) check(path string, c *o2o.Catalog) error {
 	for i, sku := range s.SKUs {
 		if _, ok := c.Product(sku); !ok {
@@ -101,18 +98,53 @@ func (s Selection) check(path string, c *o2o.Catalog) error {
 			if v == "" {
 				return o2o.Invalid(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "is empty")
 			}
+			if !utf8.ValidString(v) {
+				return o2o.Invalidf(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "%q is not valid UTF-8", v)
+			}
 		}
 	}
 	return nil
 }
 
+// assortment is a built Assortment: its selections as sets, so that a
+// lookup costs the same whatever their length.
+type assortment struct {
+	include, exclude selection
+}
+
+// selection is a built Selection.
+type selection struct {
+	any                      bool // the Selection names something
+	skus, categories, brands map[string]bool
+}
+
+func (a Assortment) compile() assortment {
+	return assortment{include: a.Include.compile(), exclude: a.Exclude.compile()}
+}
+
+func (s Selection) compile() selection {
+	set := func(list []string) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, v := range list {
+			m[v] = true
+		}
+		return m
+	}
+	return selection{any: !s.IsZero(), skus: set(s.SKUs), categories: set(s.Categories), brands: set(s.Brands)}
+}
+
+// matches reports whether the selection names the product.
+func (s selection) matches(p o2o.Product) bool {
+	return s.skus[p.SKU] || s.categories[p.Category] || s.brands[p.Brand]
+}
+
 // why says whether the assortment lets the store sell the product, and if
 // not, why.
-func (a Assortment) why(p o2o.Product) string {
+func (a assortment) why(p o2o.Product) string {
 	switch {
-	case !a.Include.IsZero() && !a.Include.matches(p):
+	case a.include.any && !a.include.matches(p):
 		return fmt.Sprintf("%s (%s, %s) is not in the store's assortment", p.SKU, p.Category, p.Brand)
-	case a.Exclude.matches(p):
+	case a.exclude.matches(p):
 		return fmt.Sprintf("%s (%s, %s) is excluded from the store's assortment", p.SKU, p.Category, p.Brand)
 	}
 	return ""
@@ -245,15 +277,37 @@ func orDefault(v, def int) int {
 	return v
 }
 
-// checkRegions validates a list of regions: none zero, none within another.
+// checkRegions validates a list of regions: none zero, none within another
+// (nor equal to it). A region contains exactly itself and the regions below
+// it, so each region is looked up among the earlier ones by its ancestors
+// and by what lies below it: linear in the list, whatever its length.
 func checkRegions(path string, regions []o2o.RegionCode) error {
+	first := make(map[o2o.RegionCode]int, len(regions)) // region → first index
+	below := make(map[o2o.RegionCode]int)               // ancestor → first index of a region below it
+	var buf [4]o2o.RegionCode
 	for i, r := range regions {
 		if r.IsZero() {
 			return o2o.Invalid(fmt.Sprintf("%s[%d]", path, i), "is required")
 		}
-		for j := range i {
-			if regions[j].Contains(r) || r.Contains(regions[j]) {
-				return o2o.Invalidf(fmt.Sprintf("%s[%d]", path, i), "%s overlaps %s of %s[%d]", r, regions[j], path, j)
+		j := -1 // the first earlier region that overlaps r, as a pairwise scan finds it
+		keep := func(k int, ok bool) {
+			if ok && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		for _, a := range chain(r, &buf) {
+			k, ok := first[a]
+			keep(k, ok)
+		}
+		k, ok := below[r]
+		keep(k, ok)
+		if j >= 0 {
+			return o2o.Invalidf(fmt.Sprintf("%s[%d]", path, i), "%s overlaps %s of %s[%d]", r, regions[j], path, j)
+		}
+		first[r] = i
+		for _, a := range chain(r, &buf)[1:] {
+			if _, ok := below[a]; !ok {
+				below[a] = i
 			}
 		}
 	}

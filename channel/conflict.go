@@ -157,13 +157,14 @@ func (r Report) Conflicts() []Finding {
 // NoteServingUnchecked note. An O2O-line sale into an independent dealer's
 // territory gets a NoteIndependentTerritory note.
 //
-// Errors: an invalid order wraps o2o.ErrInvalid (a dealer-channel order must
+// Errors: an invalid order wraps o2o.ErrInvalid, listing at most
+// 100 faults and how many more (a dealer-channel order must
 // name its serving dealer; a serving agent must be named with the store it
 // is attached to), as does a lead registry whose parties are not
 // this network's; an unknown SKU or party wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.Validate(); err != nil {
-		return Report{}, fmt.Errorf("check order: %w", err)
+		return Report{}, fmt.Errorf("check order: %w", capFaults(err))
 	}
 	leads, err := n.bind(facts.Leads)
 	if err != nil {
@@ -269,9 +270,14 @@ func (n *Network) steered(order o2o.Order, facts Facts, holder Lead, held bool) 
 		f.Parties = append(f.Parties, holder.Party)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", holder.Party, holder.Customer, holder.At.In(n.loc).Format("2006-01-02 15:04")))
 	}
+	named := make(map[PartyRef]bool, len(f.Parties))
+	for _, p := range f.Parties {
+		named[p] = true
+	}
 	for _, c := range facts.Coupons {
 		if c.Customer == order.Customer.ID {
-			if p := Store(c.Store); !containsRef(f.Parties, p) {
+			if p := Store(c.Store); !named[p] {
+				named[p] = true
 				f.Parties = append(f.Parties, p)
 			}
 			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", c.Code, c.Customer, c.Store))

@@ -11,7 +11,7 @@ import (
 
 func TestCheckOrderFindings(t *testing.T) {
 	n := testNetwork(t)
-	leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store("HZ-XH"), At: day(1)})
+	leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store("HZ-XH"), At: day(1)}, received)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestLeadTeams(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: tc.holder, At: day(1)})
+			leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: tc.holder, At: day(1)}, received)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -61,16 +61,38 @@
 //
 // [Network.Route] reads, and checks, only the order's delivery region (and
 // with leads its customer and instant); [Network.CheckOrder] validates the
-// whole order once and routes on the same internal path.
+// whole order once and routes on the same internal path. Build and every
+// check grow linearly (or as n log n) with their input: a store may cover,
+// and a dealer hold, tens of thousands of regions; an assortment may list
+// the whole catalog; a brand and model with thousands of SKUs on both lines
+// gives a segregation report naming each SKU once, not every pair. A lead
+// registration costs time logarithmic in the registry's size.
 //
 // # Lead protection
 //
 // [Leads] is an immutable registry the caller keeps and passes back:
-// [Leads.Register] returns a new one. The first valid registration holds the
+// [Leads.Register] returns a new one, sharing all but what changed with the
+// old one, which stays valid. The first valid registration holds the
 // customer for the protection window (calendar days in +08:00); later
-// claims by others are conflicts; expired registrations free the customer.
-// Its JSON form carries its window; [Network.ParseLeads] checks a saved
-// registry against the network once.
+// claims by others are conflicts; expired registrations free the customer;
+// a registration older than the customer's holding is out of order
+// ([ErrOutOfOrder]).
+//
+// The SDK has no clock, so a registration is judged against the instant
+// the caller says it was received. One dated more than [MaxLeadAhead]
+// after that instant is refused ([ErrFutureLead]): a registration cannot
+// claim a customer from the future, so nobody can hold a customer until
+// 2099 and make every honest registration before then out of order. A
+// registration whose instant, or the end of whose window, is no date of
+// years 0 to 9999 is refused too, so every registry can be written as JSON.
+//
+// The registry's JSON form carries its window. [Network.ParseLeads] loads a
+// saved registry at an instant and checks it against the network once, and
+// checks that it is one Register could have produced: no registration from
+// the future of that instant, one holding per customer, and every recorded
+// conflict exactly the claim Register records (customer, parties, rule,
+// window, reason, and a holder consistent with the holdings). A decoded
+// registry that fails any check is refused, never half accepted.
 //
 // # Showcase plans (爆款)
 //
@@ -81,9 +103,12 @@
 // # Errors
 //
 // Bad input wraps [o2o.ErrInvalid] (a [*o2o.ValidationError] with JSON
-// paths, an [*o2o.EnumError], [ErrOverlap], [ErrOutOfOrder]); unknown SKUs
-// and parties wrap [o2o.ErrNotFound]. Routing gaps are [*RouteError] values
-// wrapping [ErrNoRoute], [ErrTie] or [ErrLeadHolderCannotServe].
+// paths, an [*o2o.EnumError], [ErrOverlap], [ErrOutOfOrder],
+// [ErrFutureLead]); unknown SKUs and parties wrap [o2o.ErrNotFound].
+// Routing gaps are [*RouteError] values wrapping [ErrNoRoute], [ErrTie] or
+// [ErrLeadHolderCannotServe]. An error lists at most 100 faults of a kind
+// (fields, tied candidates, candidates passed over) and then says how many
+// more there were; typed errors keep every one in their fields.
 //
 // # Concurrency
 //

@@ -3,8 +3,10 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -27,6 +29,10 @@ var (
 	// ErrOutOfOrder reports a lead registration older than one already
 	// applied for the same customer. It wraps o2o.ErrInvalid.
 	ErrOutOfOrder = fmt.Errorf("%w: registration out of time order", o2o.ErrInvalid)
+	// ErrFutureLead reports a lead registration dated more than MaxLeadAhead
+	// after the instant it was received (or the registry loaded): it would
+	// claim the customer from the future. It wraps o2o.ErrInvalid.
+	ErrFutureLead = fmt.Errorf("%w: registration dated after it was received", o2o.ErrInvalid)
 )
 
 // OverlapError names two dealers whose territories overlap, and the regions
@@ -68,22 +74,49 @@ type RouteError struct {
 	PassedOver []PassedOver
 }
 
-// Error names the order, the need and the delivery region, then every
-// candidate passed over and why.
+// Error names the order, the need and the delivery region, then the tied
+// candidates and every candidate passed over and why: at most 100 of each
+// (the SDK's limit on faults listed in one error), then how many more there
+// were. The fields hold them all.
 func (e *RouteError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "route order %q (%s to %s): %v", e.OrderID, e.Need, e.Delivery, e.Err)
 	if len(e.Tied) > 0 {
-		refs := make([]string, len(e.Tied))
-		for i, r := range e.Tied {
-			refs[i] = r.String()
+		var refs []string
+		for _, r := range e.Tied[:min(len(e.Tied), limits.MaxFaults)] {
+			refs = append(refs, r.String())
 		}
-		fmt.Fprintf(&b, ": %s", strings.Join(refs, ", "))
+		fmt.Fprintf(&b, ": %s%s", strings.Join(refs, ", "), more(len(e.Tied)))
 	}
-	for _, p := range e.PassedOver {
+	for _, p := range e.PassedOver[:min(len(e.PassedOver), limits.MaxFaults)] {
 		fmt.Fprintf(&b, "; %s: %s", p.Party, p.Reason)
 	}
+	if m := more(len(e.PassedOver)); m != "" {
+		b.WriteString(";" + m)
+	}
 	return b.String()
+}
+
+// more says how many of n faults a list capped at limits.MaxFaults left
+// out, or nothing when it left none out.
+func more(n int) string {
+	if n <= limits.MaxFaults {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n-limits.MaxFaults)
+}
+
+// capFaults returns a *o2o.ValidationError listing more than
+// limits.MaxFaults fields cut to that many, the last entry saying how many
+// more there were; any other error as it is.
+func capFaults(err error) error {
+	ve, ok := err.(*o2o.ValidationError)
+	if !ok || len(ve.Fields) <= limits.MaxFaults {
+		return err
+	}
+	fields := slices.Clone(ve.Fields[:limits.MaxFaults])
+	fields = append(fields, o2o.FieldError{Reason: fmt.Sprintf("and %d more faults", len(ve.Fields)-limits.MaxFaults)})
+	return &o2o.ValidationError{Fields: fields, Err: ve.Err}
 }
 
 // Unwrap returns the sentinel in Err.

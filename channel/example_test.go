@@ -115,7 +115,7 @@ func ExampleNetwork_Route() {
 
 func ExampleNetwork_CheckOrder() {
 	n := exampleNetwork()
-	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
 	o := exampleOrder("O-3", o2o.ChannelB2C, "330106002", "SOFA-S3", "FLOOR-D7")
 	o.PaidOnline = true
 	r, err := n.CheckOrder(o, channel.Facts{Leads: leads})
@@ -145,7 +145,7 @@ func ExampleLeads_Register() {
 		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(20)},
 		{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: at(31)},
 	} {
-		next, c, err := leads.Register(l)
+		next, c, err := leads.Register(l, l.At) // received as it happened
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -157,6 +157,22 @@ func ExampleLeads_Register() {
 	// held - store:SZ-NS
 	// conflict - store:SZ-NS
 	// held - agent:AG-WANG
+}
+
+// A registration is judged against when it was received: one dated in
+// the future of that instant cannot claim the customer, so it cannot make
+// honest registrations before it fail as out of order.
+func ExampleLeads_Register_future() {
+	n := exampleNetwork()
+	now := time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())
+	leads := n.Leads()
+	_, _, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: time.Date(2099, 1, 1, 0, 0, 0, 0, o2o.China())}, now)
+	fmt.Println(errors.Is(err, channel.ErrFutureLead))
+	_, c, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: now}, now)
+	fmt.Println(c.Outcome, err)
+	// Output:
+	// true
+	// held <nil>
 }
 
 func ExampleNetwork_CheckShowcase() {
@@ -192,7 +208,7 @@ func ExampleConfig_Build() {
 // The holder of a protected lead serves; routing only checks it can.
 func ExampleNetwork_RouteWithLeads() {
 	n := exampleNetwork()
-	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())})
+	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -48,8 +48,18 @@ func FuzzParseLeads(f *testing.F) {
 	f.Add([]byte(`{"held":[{"customer":"C","party":{"kind":"store","id":"SZ-NT"},"at":"2024-05-01T10:00:00+08:00"}],"conflicts":[]}`))
 	f.Add([]byte(`{"held":[],"conflicts":[{"lead":{"customer":"C","party":{"kind":"agent","id":"AG-LI"},"at":"2024-05-02T10:00:00+08:00"},"outcome":"conflict","holder":{"customer":"C","party":{"kind":"store","id":"SZ-NT"},"at":"2024-05-01T10:00:00+08:00"}}]}`))
 	n := testNetwork(f)
+	// A registry with a conflict as Register records it.
+	valid, _, err := n.RegisterAll([]Lead{
+		{Customer: "C", Party: Store("SZ-NT"), At: day(1)},
+		{Customer: "C", Party: Agent("AG-LI"), At: day(2)},
+	}, received)
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := json.Marshal(valid)
+	f.Add(seed)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := n.ParseLeads(data)
+		l, err := n.ParseLeads(data, received)
 		if err != nil {
 			if !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("error not wrapping ErrInvalid: %v", err)
@@ -60,7 +70,7 @@ func FuzzParseLeads(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l2, err := n.ParseLeads(out)
+		l2, err := n.ParseLeads(out, received)
 		if err != nil {
 			t.Fatalf("reload: %v", err)
 		}

@@ -82,3 +82,7 @@ func order(id string, ch o2o.Channel, delivery string, opts ...orderOpt) o2o.Ord
 	}
 	return o
 }
+
+// received is when the tests' lead registrations arrive (and registries
+// are loaded): after every instant they use.
+var received = time.Date(2024, 12, 31, 10, 0, 0, 0, o2o.China())

@@ -43,12 +43,12 @@ func TestResultsJSONRoundTrip(t *testing.T) {
 		}
 		roundTrip(t, d)
 	}
-	leads, claim, err := n.Leads().Register(Lead{Customer: "C-1", Party: Agent("AG-WANG"), At: day(1)})
+	leads, claim, err := n.Leads().Register(Lead{Customer: "C-1", Party: Agent("AG-WANG"), At: day(1)}, received)
 	if err != nil {
 		t.Fatal(err)
 	}
 	roundTrip(t, claim)
-	_, conflict, err := leads.Register(Lead{Customer: "C-1", Party: Store("SZ-NS"), At: day(2)})
+	_, conflict, err := leads.Register(Lead{Customer: "C-1", Party: Store("SZ-NS"), At: day(2)}, received)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestBindErrorPaths(t *testing.T) {
 	}
 	tests := []struct{ name, registry, path string }{
 		{"held", `{"protectionDays":30,"held":[` + held("A", "SZ-NT") + `,` + held("B", "XX") + `],"conflicts":[]}`, "leads.held[1].party.id"},
-		{"conflict holder", `{"protectionDays":30,"held":[],"conflicts":[{"lead":` + held("A", "SZ-NT") + `,"outcome":"conflict","holder":` + held("A", "XX") + `}]}`, "leads.conflicts[0].holder.party.id"},
+		{"conflict holder", foreignHolder(t), "leads.conflicts[0].holder.party.id"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,6 +160,19 @@ func TestBindErrorPaths(t *testing.T) {
 			}
 		})
 	}
+}
+
+// foreignHolder is a registry, consistent in itself, whose one conflict
+// names a holder (an expired one) that the test network lacks.
+func foreignHolder(t *testing.T) string {
+	t.Helper()
+	first := Lead{Customer: "A", Party: Store("XX"), At: day(1)}
+	c := conflictClaim(Lead{Customer: "A", Party: Store("SZ-NS"), At: day(2)}, first, day(31))
+	data, err := json.Marshal(leadsJSON{ProtectionDays: 30, Held: []Lead{{Customer: "A", Party: Store("SZ-NT"), At: day(31)}}, Conflicts: []Claim{c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // TestAccessors covers the small read-only accessors.

@@ -15,7 +15,7 @@ func TestLeadProtection(t *testing.T) {
 	n := testNetwork(t)
 	l0 := n.Leads()
 	first := Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(1)}
-	l1, c, err := l0.Register(first)
+	l1, c, err := l0.Register(first, received)
 	if err != nil || c.Outcome != OutcomeHeld || c.Holder != first || c.Rule != RuleLeadFirst {
 		t.Fatalf("first: %+v %v", c, err)
 	}
@@ -26,12 +26,12 @@ func TestLeadProtection(t *testing.T) {
 		t.Error("Register changed the receiver")
 	}
 	// The holder again: nothing changes, no extension.
-	l2, c, err := l1.Register(Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(20)})
+	l2, c, err := l1.Register(Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(20)}, received)
 	if err != nil || c.Outcome != OutcomeAlreadyHeld || !c.Until.Equal(day(31)) {
 		t.Fatalf("repeat: %+v %v", c, err)
 	}
 	// Another party inside the window: a conflict, holder unchanged.
-	l3, c, err := l2.Register(Lead{Customer: "C-1", Party: Agent("AG-LI"), At: day(30)})
+	l3, c, err := l2.Register(Lead{Customer: "C-1", Party: Agent("AG-LI"), At: day(30)}, received)
 	if err != nil || c.Outcome != OutcomeConflict || c.Holder != first || c.Rule != RuleLeadConflict {
 		t.Fatalf("conflict: %+v %v", c, err)
 	}
@@ -53,7 +53,7 @@ func TestLeadProtection(t *testing.T) {
 	}
 	// Expired: the customer is free and the new registration holds.
 	later := Lead{Customer: "C-1", Party: Agent("AG-LI"), At: day(31)}
-	l4, c, err := l3.Register(later)
+	l4, c, err := l3.Register(later, received)
 	if err != nil || c.Outcome != OutcomeHeld || c.Holder != later {
 		t.Fatalf("after expiry: %+v %v", c, err)
 	}
@@ -64,7 +64,7 @@ func TestLeadProtection(t *testing.T) {
 
 func TestLeadErrors(t *testing.T) {
 	n := testNetwork(t)
-	l, _, _ := n.Leads().Register(Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(10)})
+	l, _, _ := n.Leads().Register(Lead{Customer: "C-1", Party: Store("SZ-NT"), At: day(10)}, received)
 	tests := []struct {
 		name string
 		lead Lead
@@ -78,7 +78,7 @@ func TestLeadErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			next, _, err := l.Register(tc.lead)
+			next, _, err := l.Register(tc.lead, received)
 			if !errors.Is(err, tc.want) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
@@ -87,7 +87,7 @@ func TestLeadErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := (Leads{}).Register(Lead{Customer: "C", Party: Store("SZ-NT"), At: day(1)}); !errors.Is(err, o2o.ErrInvalid) {
+	if _, _, err := (Leads{}).Register(Lead{Customer: "C", Party: Store("SZ-NT"), At: day(1)}, received); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("zero Leads: %v", err)
 	}
 	if _, ok := (Leads{}).Holder("C", day(1)); ok {
@@ -102,7 +102,7 @@ func TestRegisterAllAndJSON(t *testing.T) {
 		{Customer: "C-1", Party: Store("SZ-NS"), At: day(3)},
 		{Customer: "C-1", Party: Store("SZ-NT"), At: day(2)}, // earlier: holds
 	}
-	l, claims, err := n.RegisterAll(regs)
+	l, claims, err := n.RegisterAll(regs, received)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestRegisterAllAndJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := n.ParseLeads(data)
+	back, err := n.ParseLeads(data, received)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +133,11 @@ func TestRegisterAllAndJSON(t *testing.T) {
 		`{"held":[],"conflicts":[],"extra":1}`,
 		`{"held":[{"customer":"C","party":{"kind":"store","id":"SZ-NT"},"at":"2024-05-01T10:00:00+08:00"},{"customer":"C","party":{"kind":"store","id":"SZ-NS"},"at":"2024-05-01T10:00:00+08:00"}]}`,
 	} {
-		if _, err := n.ParseLeads([]byte(bad)); !errors.Is(err, o2o.ErrInvalid) {
+		if _, err := n.ParseLeads([]byte(bad), received); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("ParseLeads(%s) = %v", bad, err)
 		}
 	}
-	if _, _, err := n.RegisterAll([]Lead{{Customer: "C", Party: Store("XX"), At: day(1)}}); !errors.Is(err, o2o.ErrInvalid) {
+	if _, _, err := n.RegisterAll([]Lead{{Customer: "C", Party: Store("XX"), At: day(1)}}, received); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("RegisterAll bad: %v", err)
 	}
 }
@@ -147,7 +147,7 @@ func TestLeadsJSONUnbound(t *testing.T) {
 	l, _, err := n.RegisterAll([]Lead{
 		{Customer: "C-1", Party: Store("SZ-NT"), At: day(2)},
 		{Customer: "C-1", Party: Store("SZ-NS"), At: day(3)},
-	})
+	}, received)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestLeadsJSONUnbound(t *testing.T) {
 	if again, _ := json.Marshal(u); string(again) != string(data) {
 		t.Errorf("round trip:\n%s\n%s", data, again)
 	}
-	if _, _, err := u.Register(Lead{Customer: "C-2", Party: Store("SZ-NT"), At: day(4)}); !errors.Is(err, o2o.ErrInvalid) {
+	if _, _, err := u.Register(Lead{Customer: "C-2", Party: Store("SZ-NT"), At: day(4)}, received); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unbound Register: %v", err)
 	}
 	// The zero registry round-trips too.
@@ -199,7 +199,7 @@ func TestLeadsJSONUnbound(t *testing.T) {
 // that a decoded (unbound) registry gives the same report as the original.
 func TestFactsJSON(t *testing.T) {
 	n := testNetwork(t)
-	leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store("HZ-XH"), At: day(1)})
+	leads, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: Store("HZ-XH"), At: day(1)}, received)
 	if err != nil {
 		t.Fatal(err)
 	}

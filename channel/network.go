@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -36,14 +37,29 @@ func (p PartyRef) IsZero() bool { return p == PartyRef{} }
 
 // point is a service point: a store or a reformed dealer.
 type point struct {
-	ref      PartyRef
-	covers   []o2o.RegionCode
+	ref    PartyRef
+	covers []o2o.RegionCode
+	// sorted is covers sorted by code, for lookups by region.
+	sorted   []o2o.RegionCode
 	caps     capSet
 	priority int
 	store    bool
 	// assortment narrows what a store sells; zero for reformed dealers.
-	assortment Assortment
+	assortment assortment
 }
+
+// covering returns the point's region that contains the delivery region.
+func (p *point) covering(delivery o2o.RegionCode) (o2o.RegionCode, bool) {
+	var buf [4]o2o.RegionCode
+	for _, a := range chain(delivery, &buf) {
+		if _, ok := slices.BinarySearchFunc(p.sorted, a, compareRegions); ok {
+			return a, true
+		}
+	}
+	return o2o.RegionCode{}, false
+}
+
+func compareRegions(a, b o2o.RegionCode) int { return cmp.Compare(a.String(), b.String()) }
 
 // tieOrder is the documented tie rule: stores before reformed dealers, then
 // the lower priority number, then the smaller id.
@@ -99,16 +115,18 @@ type Network struct {
 }
 
 // Build validates the config against the catalog and returns the network.
-// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by its
-// JSON path ("stores[2].covers[0]"), o2o.ErrDuplicate for a repeated id, or
-// an *OverlapError (ErrOverlap) naming two dealers whose territories
+// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by
+// its JSON path ("stores[2].covers[0]"; at most 100 fields, then how many
+// more), among them an id or a selection name that is not valid UTF-8
+// (JSON would turn it into another); o2o.ErrDuplicate for a repeated id;
+// or an *OverlapError (ErrOverlap) naming two dealers whose territories
 // overlap. The config and catalog are not modified; the config is copied.
 func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 	if catalog == nil {
 		return nil, o2o.Invalid("", "a catalog is required")
 	}
 	if err := o2o.Validate(c); err != nil {
-		return nil, err
+		return nil, capFaults(err)
 	}
 	n := &Network{
 		cfg:         c.clone(),
@@ -126,6 +144,9 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 	}
 	ids := make(map[string]string) // id → path of its first use
 	claim := func(path, id string) error {
+		if !utf8.ValidString(id) {
+			return o2o.Invalidf(path, "%q is not valid UTF-8", id)
+		}
 		if first, ok := ids[id]; ok {
 			return &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats id %q of %s", id, first)}}, Err: o2o.ErrDuplicate}
 		}
@@ -152,7 +173,7 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 				return nil, err
 			}
 		}
-		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment})
+		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment.compile()})
 	}
 	for i, a := range n.cfg.Agents {
 		path := fmt.Sprintf("agents[%d]", i)
@@ -212,6 +233,7 @@ func (n *Network) buildSettings() error {
 }
 
 func (n *Network) addPoint(p point) {
+	p.sorted = slices.SortedFunc(slices.Values(p.covers), compareRegions)
 	i := len(n.points)
 	n.points = append(n.points, p)
 	n.byRef[p.ref] = i

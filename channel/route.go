@@ -239,10 +239,8 @@ func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability)
 	if !pt.caps.has(need) {
 		return o2o.RegionCode{}, fmt.Sprintf("%s cannot do %s", pt.ref, need)
 	}
-	for _, r := range pt.covers {
-		if r.Contains(delivery) {
-			return r, ""
-		}
+	if r, ok := pt.covering(delivery); ok {
+		return r, ""
 	}
 	return o2o.RegionCode{}, fmt.Sprintf("%s does not cover %s", pt.ref, delivery)
 }

@@ -171,7 +171,7 @@ func TestRouteErrors(t *testing.T) {
 func TestRouteWithLeads(t *testing.T) {
 	n := testNetwork(t)
 	reg := func(p PartyRef) Leads {
-		l, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: p, At: day(1)})
+		l, _, err := n.Leads().Register(Lead{Customer: "C-1", Party: p, At: day(1)}, received)
 		if err != nil {
 			t.Fatal(err)
 		}

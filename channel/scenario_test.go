@@ -241,7 +241,7 @@ func TestScenarios(t *testing.T) {
 			for _, l := range sc.Leads {
 				regs = append(regs, l.lead(t))
 			}
-			leads, _, err := n.RegisterAll(regs)
+			leads, _, err := n.RegisterAll(regs, received)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +319,7 @@ func runCase(t *testing.T, n *Network, leads Leads, c scenarioCase) expectSpec {
 			}
 		}
 	case c.Register != nil:
-		_, claim, err := leads.Register(c.Register.lead(t))
+		_, claim, err := leads.Register(c.Register.lead(t), received)
 		if err != nil {
 			return expectSpec{Error: errorClass(err)}
 		}

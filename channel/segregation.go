@@ -98,9 +98,13 @@ type SegregationFinding struct {
 // SegregationReport proves, or disproves, that the O2O line and the dealer
 // line are disjoint (產品區隔).
 type SegregationReport struct {
-	// Conflicts are brand-and-model pairs on both lines; one per pair of SKUs.
+	// Conflicts are brands and models on both lines. Every SKU involved is
+	// named: each O2O-line SKU with the first dealer-line SKU of its model,
+	// and each further dealer-line SKU with the first O2O-line SKU.
 	Conflicts []SegregationFinding `json:"conflicts"`
-	// Risks are online-only SKUs of a model the stores sell (seed 003).
+	// Risks are online-only SKUs of a model the stores sell (seed 003),
+	// paired as conflicts are: each online-only SKU with the first SKU the
+	// stores sell, and each further store SKU with the first online one.
 	Risks []SegregationFinding `json:"risks"`
 }
 
@@ -112,8 +116,10 @@ func (r SegregationReport) Disjoint() bool { return len(r.Conflicts) == 0 }
 // O2O and the dealer line is a conflict naming both SKUs, and every SKU in
 // b2cOnly whose brand and model the stores also sell under another O2O-line
 // SKU is a risk (a differentiated online SKU of an O2O model, seed 003).
-// Findings are sorted by brand, model and SKUs. A nil catalog gives an empty
-// report.
+// Every SKU involved is named in a finding with one SKU of the other side
+// (see SegregationReport), so the report grows with the catalog, not with
+// its square. Findings are sorted by brand, model and SKUs. A nil catalog
+// gives an empty report.
 func CheckSegregation(catalog *o2o.Catalog, b2cOnly []string) SegregationReport {
 	set := make(map[string]bool, len(b2cOnly))
 	for _, s := range b2cOnly {
@@ -150,24 +156,43 @@ func segregate(products []o2o.Product, b2cOnly map[string]bool) SegregationRepor
 				stores = append(stores, p.SKU)
 			}
 		}
-		for _, a := range o2oLine {
-			for _, d := range dealerLine {
-				r.Conflicts = append(r.Conflicts, SegregationFinding{
-					Rule: RuleSameModelBothLines, BrandModel: bm, SKU: a, OtherSKU: d,
-					Reason: fmt.Sprintf("%s is on the O2O line as %s and on the dealer line as %s; the lines must be disjoint (產品區隔)", bm, a, d),
-				})
-			}
+		for _, pr := range cover(o2oLine, dealerLine) {
+			r.Conflicts = append(r.Conflicts, SegregationFinding{
+				Rule: RuleSameModelBothLines, BrandModel: bm, SKU: pr[0], OtherSKU: pr[1],
+				Reason: fmt.Sprintf("%s is on the O2O line as %s and on the dealer line as %s; the lines must be disjoint (產品區隔)", bm, pr[0], pr[1]),
+			})
 		}
-		for _, a := range online {
-			for _, s := range stores {
-				r.Risks = append(r.Risks, SegregationFinding{
-					Rule: RuleB2COnlyVariant, BrandModel: bm, SKU: a, OtherSKU: s,
-					Reason: fmt.Sprintf("%s is sold online only as %s while the stores sell it as %s: online sales may draw the stores' customers (seed 003)", bm, a, s),
-				})
-			}
+		for _, pr := range cover(online, stores) {
+			r.Risks = append(r.Risks, SegregationFinding{
+				Rule: RuleB2COnlyVariant, BrandModel: bm, SKU: pr[0], OtherSKU: pr[1],
+				Reason: fmt.Sprintf("%s is sold online only as %s while the stores sell it as %s: online sales may draw the stores' customers (seed 003)", bm, pr[0], pr[1]),
+			})
 		}
 	}
 	return r
+}
+
+// cover pairs two sorted SKU lists so that every SKU of each is named once
+// with one of the other: each SKU of a with the first of b, then each
+// further SKU of b with the first of a, sorted. That is len(a)+len(b)-1
+// pairs (none when either is empty), where every pair would be their
+// product: a brand and model with thousands of SKUs on both lines gives a
+// report of thousands of findings, not millions.
+func cover(a, b []string) [][2]string {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	out := make([][2]string, 0, len(a)+len(b)-1)
+	for _, x := range a {
+		out = append(out, [2]string{x, b[0]})
+	}
+	for _, y := range b[1:] {
+		out = append(out, [2]string{a[0], y})
+	}
+	slices.SortFunc(out, func(p, q [2]string) int {
+		return cmp.Or(cmp.Compare(p[0], q[0]), cmp.Compare(p[1], q[1]))
+	})
+	return out
 }
 
 // Segregation returns the segregation report of the network's catalog, with

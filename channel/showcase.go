@@ -67,7 +67,9 @@ func (r ShowcaseReport) OK() bool { return len(r.Violations) == 0 }
 // configured number of calendar days (+08:00) before at and not after it.
 // Violations are listed in that order.
 //
-// Errors: an unknown store wraps o2o.ErrNotFound; a zero instant or an
+// Errors: an unknown store wraps o2o.ErrNotFound; a zero instant, an
+// instant or refresh that is no date of years 0 to 9999 (or whose refresh
+// period ends past 9999, so RefreshBy could not be written), or an
 // eligibility list naming a SKU twice wraps o2o.ErrInvalid.
 func (n *Network) CheckShowcase(plan ShowcasePlan, eligibility []Eligibility, at time.Time) (ShowcaseReport, error) {
 	if !n.Has(Store(plan.Store)) {
@@ -75,6 +77,15 @@ func (n *Network) CheckShowcase(plan ShowcasePlan, eligibility []Eligibility, at
 	}
 	if at.IsZero() {
 		return ShowcaseReport{}, o2o.Invalid("at", "is required")
+	}
+	if !encodable(at) {
+		return ShowcaseReport{}, o2o.Invalidf("at", "%s cannot be written as a date of years 0 to 9999 in a zone of whole minutes", at)
+	}
+	if !plan.RefreshedAt.IsZero() && !encodable(calendarDay(plan.RefreshedAt, n.loc).AddDate(0, 0, n.refreshDays)) {
+		return ShowcaseReport{}, o2o.Invalidf("refreshedAt", "%s plus the %d-day refresh period ends past year 9999", plan.RefreshedAt.Format(time.RFC3339), n.refreshDays)
+	}
+	if !plan.RefreshedAt.IsZero() && !encodable(plan.RefreshedAt) {
+		return ShowcaseReport{}, o2o.Invalidf("refreshedAt", "%s cannot be written as a date of years 0 to 9999 in a zone of whole minutes", plan.RefreshedAt)
 	}
 	answers := make(map[string]Eligibility, len(eligibility))
 	for i, e := range eligibility {
@@ -141,4 +152,6 @@ func calendarDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
-func daysBetween(a, b time.Time) int { return int(b.Sub(a) / (24 * time.Hour)) }
+// daysBetween counts the days from midnight a to midnight b of one fixed
+// zone. It reads seconds, not a Duration, which stops at about 292 years.
+func daysBetween(a, b time.Time) int64 { return (b.Unix() - a.Unix()) / (24 * 60 * 60) }

@@ -1,7 +1,9 @@
 package channel
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +94,45 @@ func TestCheckShowcaseErrors(t *testing.T) {
 	dup := []Eligibility{{SKU: "A", Eligible: true}, {SKU: "A"}}
 	if _, err := n.CheckShowcase(ShowcasePlan{Store: "SZ-NT"}, dup, day(1)); !errors.Is(err, o2o.ErrDuplicate) {
 		t.Errorf("duplicate answer: %v", err)
+	}
+}
+
+// TestShowcaseInstants: an instant or a refresh period that cannot be
+// written as a date is refused, never reported and then unencodable; and
+// day counts stay right across the whole range of dates.
+func TestShowcaseInstants(t *testing.T) {
+	n := testNetwork(t)
+	plan := func(at time.Time) ShowcasePlan {
+		return ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"SOFA-S3"}, RefreshedAt: at}
+	}
+	ok := []Eligibility{{SKU: "SOFA-S3", Eligible: true}}
+	late := time.Date(9999, 12, 20, 0, 0, 0, 0, o2o.China())
+	for _, tc := range []struct {
+		name string
+		plan ShowcasePlan
+		path string
+		when time.Time
+	}{
+		{"refresh period past 9999", plan(late), "refreshedAt", late},
+		{"refresh past 9999", plan(time.Date(10000, 1, 2, 0, 0, 0, 0, time.UTC)), "refreshedAt", late},
+		{"check past 9999", plan(late), "at", time.Date(10000, 1, 2, 0, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := n.CheckShowcase(tc.plan, ok, tc.when)
+			var ve *o2o.ValidationError
+			if !errors.As(err, &ve) || ve.Fields[0].Path != tc.path {
+				t.Errorf("err = %v, want path %q", err, tc.path)
+			}
+		})
+	}
+	r, err := n.CheckShowcase(plan(time.Date(1, 1, 1, 10, 0, 0, 0, o2o.China())), ok, time.Date(9999, 12, 31, 10, 0, 0, 0, o2o.China()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Violations) != 1 || !strings.Contains(r.Violations[0].Reason, "3652058 days before 9999-12-31") {
+		t.Errorf("violations: %+v", r.Violations)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Error(err)
 	}
 }

@@ -84,12 +84,12 @@ func main() {
 	}
 
 	fmt.Println("\n== Conflicts on orders")
-	leads, claim, err := net.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: day(1)})
+	leads, claim, err := net.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: day(1)}, day(1))
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("lead:", claim.Reason)
-	_, claim, _ = leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: day(5)})
+	_, claim, _ = leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: day(5)}, day(5))
 	fmt.Println("lead:", claim.Outcome, "-", claim.Reason)
 
 	steered := newOrder("O-1", o2o.ChannelB2C, "440305001", "SOFA-S3")
