@@ -23,7 +23,7 @@ func TestIdentifiersMustBeUTF8(t *testing.T) {
 		t.Errorf("NewCatalog with Chinese SKUs = %v", err)
 	}
 	for doc, path := range map[string]string{
-		"{\"products\":[{\"sku\":\"T-\xff\",\"brand\":\"b\",\"model\":\"m\",\"category\":\"c\",\"line\":\"o2o\"}]}":       "products[0].sku",
+		"{\"products\":[{\"sku\":\"T-\xff\",\"brand\":\"b\",\"model\":\"m\",\"category\":\"c\",\"line\":\"o2o\"}]}":     "products[0].sku",
 		`{"products":[{"sku":"T-1","brand":"b","model":"m","category":"c","line":"o2o"},{"sku":"\udc00","brand":"b"}]}`: "products[1].sku",
 	} {
 		_, err := o2o.ParseCatalogJSON([]byte(doc))
