@@ -12,7 +12,7 @@ import (
 )
 
 // fast is the bound for refusing a hostile document of a few megabytes.
-var fast = hostile.Bound{Time: 3 * time.Second, Bytes: 256 << 20}
+var fast = hostile.Bound{Time: slowdown * 3 * time.Second, Bytes: 256 << 20}
 
 func pathError(t *testing.T, err error) *PathError {
 	t.Helper()
@@ -91,7 +91,7 @@ func TestDecodeManyKeys(t *testing.T) {
 	}
 	b.WriteByte(']')
 	var ms []map[string]int
-	if err := hostile.Within(t, hostile.Bound{Time: 5 * time.Second, Bytes: 1 << 30}, "60 objects of 10,000 keys", func() error {
+	if err := hostile.Within(t, hostile.Bound{Time: slowdown * 5 * time.Second, Bytes: 1 << 30}, "60 objects of 10,000 keys", func() error {
 		return Decode([]byte(b.String()), &ms)
 	}); err != nil {
 		t.Errorf("60 objects of 10,000 keys = %v", err)
