@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -232,6 +233,20 @@ func withFirstValue(valid, value []byte) ([]byte, bool) {
 	return bytes.Join([][]byte{valid[:start], value, valid[end:]}, nil), true
 }
 
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
 // skips names the cases that fail for a reason owned by another package,
 // with that reason; each is skipped only while it fails.
 var skips = map[string]string{}
@@ -244,6 +259,9 @@ func TestHostileInput(t *testing.T) {
 		t.Skip("hostile inputs of megabytes")
 	}
 	bound := hostile.Bound{Time: 10 * time.Second, Bytes: 512 << 20}
+	if raceEnabled() {
+		bound.Time *= 10 // the race detector slows the scans of 10 MB inputs about tenfold
+	}
 	for _, d := range decoders(t) {
 		if d.valid != nil {
 			if err := d.decode(d.valid); err != nil {

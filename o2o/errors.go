@@ -267,7 +267,8 @@ func DecodeJSON(data []byte, v any) error {
 type EnumError struct {
 	// Enum is the enumeration's name in lower case ("channel").
 	Enum string
-	// Value is the text that was given.
+	// Value is the text that was given, cut to its first 64 bytes and "…"
+	// when longer.
 	Value string
 }
 
