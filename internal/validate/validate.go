@@ -93,21 +93,15 @@ func textIssues(v reflect.Value, at string, depth int, issues []Issue) []Issue {
 			issues = textIssues(v.Elem(), at, depth+1, issues)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
+		for _, f := range textFields(v.Type()) {
+			fv := v.Field(f.index)
+			if f.str {
+				if !utf8.ValidString(fv.String()) {
+					issues = append(issues, Issue{Path: join(at, f.name), Reason: notText})
+				}
 				continue
 			}
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			name := tag
-			switch {
-			case f.Anonymous && tag == "":
-				name = "" // an embedded struct's fields sit at its parent's level
-			case tag == "" || tag == "-":
-				name = f.Name
-			}
-			issues = textIssues(v.Field(i), join(at, name), depth+1, issues)
+			issues = textIssues(fv, join(at, f.name), depth+1, issues)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
@@ -146,6 +140,42 @@ func join(at, name string) string {
 		return name
 	}
 	return at + "." + name
+}
+
+// textField is an exported field of a struct that can hold a string.
+type textField struct {
+	index int
+	name  string // its JSON name ("" for an embedded struct's fields)
+	str   bool   // it is a string itself
+}
+
+// fieldLists caches textFields per struct type.
+var fieldLists sync.Map // reflect.Type → []textField
+
+// textFields returns the exported fields of struct type t that can hold a
+// string, in order.
+func textFields(t reflect.Type) []textField {
+	if v, ok := fieldLists.Load(t); ok {
+		return v.([]textField)
+	}
+	var fields []textField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || !holdsText(f.Type) {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name := tag
+		switch {
+		case f.Anonymous && tag == "":
+			name = "" // an embedded struct's fields sit at its parent's level
+		case tag == "" || tag == "-":
+			name = f.Name
+		}
+		fields = append(fields, textField{index: i, name: name, str: f.Type.Kind() == reflect.String})
+	}
+	fieldLists.Store(t, fields)
+	return fields
 }
 
 // textTypes caches, per type, whether a value of it can hold a string: most
