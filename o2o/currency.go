@@ -31,7 +31,7 @@ func minorDigits(c Currency) (int32, bool) {
 func ParseCurrency(code string) (Currency, error) {
 	c := Currency(code)
 	if _, ok := minorDigits(c); !ok {
-		return "", fmt.Errorf("%w %q", ErrUnknownCurrency, code)
+		return "", fmt.Errorf("%w %q", ErrUnknownCurrency, clip(code))
 	}
 	return c, nil
 }

@@ -9,13 +9,65 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// maxDecimalDigits bounds the digits ParseDecimal accepts, so that outside
-// input cannot make arithmetic arbitrarily expensive.
-const maxDecimalDigits = 40
+// MaxDigits is the most digits an amount of [Money] or a [Decimal] may
+// have written out in full: the digits before the point (at least one:
+// "0.5" has two) plus the places after it, and for Money at least its
+// currency's minor places ("1" CNY is written "1.00": three digits). So an
+// amount has at most 40 integer digits, at most 39 places, and at most 40
+// digits in all; 10^38 CNY, written with 39 integer digits and 2 places, is
+// refused.
+//
+// Every parser and decoder of o2o refuses more (ParseDecimal, ParseMoney,
+// NewMoneyIn, and the UnmarshalJSON and UnmarshalText of Money and
+// Decimal), and every encoder (MarshalJSON and MarshalText of Money and
+// Decimal, Decimal.Value) refuses a value beyond it that was built in Go
+// (with NewMoney, Dec or arithmetic), with an error wrapping ErrInvalid:
+// whatever o2o writes, it reads back to the same value. Rule packages check
+// a computed amount with [Money.Encodable] or [Decimal.Encodable] before
+// they hand it out. The bound also keeps outside input from making
+// arithmetic arbitrarily expensive.
+const MaxDigits = 40
+
+// maxDecimalDigits is the digits ParseDecimal reads.
+const maxDecimalDigits = MaxDigits
+
+// writtenDigits returns the number of digits d has when written out in
+// full with at least minPlaces places ("0.50" has three).
+func writtenDigits(d decimal.Decimal, minPlaces int32) int64 {
+	exp := int64(d.Exponent())
+	places := max(-exp, int64(minPlaces), 0)
+	var whole int64 = 1 // the "0" of "0.5", or of zero
+	if !d.IsZero() {
+		whole = max(1, int64(d.NumDigits())+exp)
+	}
+	return whole + places
+}
+
+// checkDigits returns an error wrapping ErrInvalid when d, written with at
+// least minPlaces places, has more than MaxDigits digits. what names the
+// value in the message ("amount", "decimal").
+func checkDigits(what string, d decimal.Decimal, minPlaces int32) error {
+	// An exponent far out of range would make NumDigits slow on a huge
+	// coefficient; the written form is too long either way.
+	if e := d.Exponent(); e > MaxDigits || e < -MaxDigits {
+		if !(d.IsZero() && e > 0) {
+			return Invalidf("", "%s with exponent %d has more than %d digits written out", what, e, MaxDigits)
+		}
+	}
+	if n := writtenDigits(d, minPlaces); n > MaxDigits {
+		return Invalidf("", "%s has %d digits written out, more than %d", what, n, MaxDigits)
+	}
+	return nil
+}
+
+// Encodable returns nil when d can be written and read back exactly (at
+// most MaxDigits digits written out), else an error wrapping ErrInvalid.
+// MarshalJSON, MarshalText and Value refuse what it refuses.
+func (d Decimal) Encodable() error { return checkDigits("decimal", d.Decimal, 0) }
 
 // ParseDecimal parses a plain decimal such as "12", "-0.5" or "1234.5600":
 // an optional sign, digits, and at most one point with digits on both sides.
-// Exponents, spaces and more than 40 digits are refused. Unlike
+// Exponents, spaces and more than MaxDigits (40) digits are refused. Unlike
 // decimal.NewFromString it reads none of shopspring/decimal's package globals,
 // and it keeps the scale written ("1.50" has two places).
 func ParseDecimal(s string) (decimal.Decimal, error) {
@@ -116,7 +168,13 @@ func (d Decimal) Format(f fmt.State, verb rune) {
 
 // Value stores the exact text in a database (database/sql's driver.Valuer).
 // Without it the embedded decimal's Value would read shopspring's globals.
-func (d Decimal) Value() (driver.Value, error) { return d.String(), nil }
+// A value beyond MaxDigits is an error wrapping ErrInvalid.
+func (d Decimal) Value() (driver.Value, error) {
+	if err := d.Encodable(); err != nil {
+		return nil, err
+	}
+	return d.String(), nil
+}
 
 // Scan reads a decimal from a database column holding its text, or an
 // integer (database/sql's Scanner).
@@ -133,8 +191,14 @@ func (d *Decimal) Scan(src any) error {
 	return Invalidf("", "cannot scan %T into a decimal", src)
 }
 
-// MarshalText formats the value exactly.
-func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// MarshalText formats the value exactly. A value beyond MaxDigits is an
+// error wrapping ErrInvalid: it would not read back.
+func (d Decimal) MarshalText() ([]byte, error) {
+	if err := d.Encodable(); err != nil {
+		return nil, err
+	}
+	return []byte(d.String()), nil
+}
 
 // UnmarshalText parses the value with ParseDecimal.
 func (d *Decimal) UnmarshalText(text []byte) error {
@@ -146,8 +210,14 @@ func (d *Decimal) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the value as a JSON string: "12.50".
-func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.String())), nil }
+// MarshalJSON writes the value as a JSON string: "12.50". A value beyond
+// MaxDigits is an error wrapping ErrInvalid: it would not read back.
+func (d Decimal) MarshalJSON() ([]byte, error) {
+	if err := d.Encodable(); err != nil {
+		return nil, err
+	}
+	return []byte(strconv.Quote(d.String())), nil
+}
 
 // UnmarshalJSON accepts a JSON string or a JSON number, parsed exactly.
 func (d *Decimal) UnmarshalJSON(data []byte) error {

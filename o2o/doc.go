@@ -38,12 +38,26 @@
 // screen, counts as in store), who serves it, and its lines with decimal
 // quantities in their units.
 //
+// # Decoding JSON
+//
+// [DecodeJSON] is the strict decoder behind every JSON entry point of the
+// SDK ([ParseCatalogJSON], the UnmarshalJSON methods, and the Parse
+// functions of the rule packages). It refuses unknown and repeated keys,
+// trailing data, invalid UTF-8 and unpaired surrogates in any string, and a
+// byte-order mark, and it enforces limits on outside input before decoding
+// it: nesting past [MaxDepth] levels, objects of more than [MaxKeys] keys.
+// Each refusal is a [*ValidationError] naming the JSON path at fault, and
+// costs time linear in the input. Amounts and decimals have at most
+// [MaxDigits] digits written out, so that whatever is accepted is written
+// back and read again to the same value.
+//
 // # Errors
 //
 // Bad input returns an error that wraps [ErrInvalid]; check it with
-// errors.Is. A [*ValidationError] lists each field at fault by its JSON path;
-// an [*EnumError] names an unknown enum value. Lookups that miss wrap
-// [ErrNotFound].
+// errors.Is. A [*ValidationError] lists each field at fault by its JSON path
+// (the first [MaxFaults] of them, and how many more there were; [Faults]
+// gathers them so); an [*EnumError] names an unknown enum value. Lookups
+// that miss wrap [ErrNotFound].
 //
 // # Time
 //

@@ -24,10 +24,10 @@ func ParseDuration(s string) (Duration, error) {
 	if before, after, ok := strings.Cut(s, "d"); ok {
 		n, err := strconv.ParseUint(before, 10, 32)
 		if err != nil || strings.HasPrefix(after, "-") || strings.HasPrefix(after, "+") {
-			return 0, Invalidf("", "malformed duration %q", s)
+			return 0, Invalidf("", "malformed duration %q", clip(s))
 		}
 		if n > math.MaxInt64/uint64(Day) {
-			return 0, Invalidf("", "duration %q is too long", s)
+			return 0, Invalidf("", "duration %q is too long", clip(s))
 		}
 		days, rest = time.Duration(n)*Day, after
 		if rest == "" {
@@ -37,11 +37,11 @@ func ParseDuration(s string) (Duration, error) {
 	d, err := time.ParseDuration(rest)
 	switch {
 	case err != nil:
-		return 0, Invalidf("", "malformed duration %q", s)
+		return 0, Invalidf("", "malformed duration %q", clip(s))
 	case d < 0:
-		return 0, Invalidf("", "duration %q must not be negative", s)
+		return 0, Invalidf("", "duration %q must not be negative", clip(s))
 	case d > math.MaxInt64-days:
-		return 0, Invalidf("", "duration %q is too long", s)
+		return 0, Invalidf("", "duration %q is too long", clip(s))
 	}
 	return Duration(days + d), nil
 }

@@ -244,7 +244,7 @@ func marshalEnum[T ~string](name string, v T, ok bool) ([]byte, error) {
 func unmarshalEnum[T ~string](name string, text []byte, dst *T, values []T) error {
 	v, ok := enum.Parse(text, values...)
 	if !ok {
-		return &EnumError{Enum: name, Value: string(text)}
+		return &EnumError{Enum: name, Value: clip(string(text))}
 	}
 	*dst = v
 	return nil

@@ -3,6 +3,8 @@ package o2o
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/o2okit/o2okit/internal/jsonx"
@@ -45,24 +47,115 @@ func (f FieldError) String() string {
 	return f.Path + ": " + f.Reason
 }
 
-// ValidationError lists every field of an input that is at fault.
+// ValidationError lists the fields of an input that are at fault: the
+// first MaxFaults of them, and how many there were in all, so that an
+// input with thousands of faults gives an error of bounded size.
 // It wraps ErrInvalid (errors.Is) and is found with errors.As.
 type ValidationError struct {
-	// Fields holds the faults in the order they were found.
+	// Fields holds the faults in the order they were found; the SDK keeps
+	// at most MaxFaults of them.
 	Fields []FieldError `json:"fields"`
+	// Total is how many faults were found, Fields and the ones left out;
+	// zero means len(Fields). Count reads it.
+	Total int `json:"total,omitempty"`
 	// Err, when set, is a more specific error (a sentinel such as
 	// ErrDuplicate, or a typed error such as *EnumError) that errors.Is and
 	// errors.As also find.
 	Err error `json:"-"`
 }
 
-// Error lists the faults: "invalid: lines[0].sku: is required; at: is required".
+// Count returns how many faults were found, listed or not.
+func (e *ValidationError) Count() int { return max(e.Total, len(e.Fields)) }
+
+// Error lists the faults: "invalid: lines[0].sku: is required; at: is
+// required". It lists at most MaxFaults, then says how many more there
+// were: "…; and 3,900 more".
 func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.String()
+	var b strings.Builder
+	b.WriteString("invalid: ")
+	shown := min(len(e.Fields), MaxFaults)
+	for i, f := range e.Fields[:shown] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.String())
 	}
-	return "invalid: " + strings.Join(parts, "; ")
+	if more := e.Count() - shown; more > 0 {
+		if shown > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString("and " + thousands(more) + " more")
+	}
+	return b.String()
+}
+
+// thousands writes n with a comma between groups of three digits: 3,900.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Faults gathers the faults of one input into a *ValidationError, keeping
+// the first MaxFaults and counting the rest, so that checking an input of
+// thousands of faults takes memory for MaxFaults only. The zero value is
+// empty and ready to use; a Faults is not safe for concurrent use.
+type Faults struct {
+	fields []FieldError
+	total  int
+}
+
+// Add records a fault at path.
+func (f *Faults) Add(path, reason string) {
+	f.total++
+	if len(f.fields) < MaxFaults {
+		f.fields = append(f.fields, FieldError{Path: path, Reason: reason})
+	}
+}
+
+// Addf records a fault at path with a formatted reason; past MaxFaults it
+// only counts it, without formatting.
+func (f *Faults) Addf(path, format string, args ...any) {
+	if len(f.fields) >= MaxFaults {
+		f.total++
+		return
+	}
+	f.Add(path, fmt.Sprintf(format, args...))
+}
+
+// AddErr records err under prefix: each field of a *ValidationError (with
+// its count of faults left out), or err's text as one fault at prefix. A nil
+// err records nothing.
+func (f *Faults) AddErr(prefix string, err error) {
+	if err == nil {
+		return
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		f.Add(prefix, err.Error())
+		return
+	}
+	for _, fe := range ve.Fields {
+		f.Add(joinPath(prefix, fe.Path), fe.Reason)
+	}
+	f.total += ve.Count() - len(ve.Fields)
+}
+
+// Len returns how many faults were recorded, kept or not.
+func (f *Faults) Len() int { return f.total }
+
+// Err returns the faults as a *ValidationError, or nil when there are none.
+func (f *Faults) Err() error { return f.ErrAs(nil) }
+
+// ErrAs is Err with a more specific error (a sentinel wrapping ErrInvalid,
+// such as ErrDuplicate) that errors.Is also matches; nil for none.
+func (f *Faults) ErrAs(sentinel error) error {
+	if f.total == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: slices.Clone(f.fields), Total: f.total, Err: sentinel}
 }
 
 // Unwrap returns ErrInvalid, and the more specific error when there is one,
@@ -100,11 +193,11 @@ func Validate(s any) error {
 	if len(issues) == 0 {
 		return nil
 	}
-	fields := make([]FieldError, len(issues))
-	for i, is := range issues {
-		fields[i] = FieldError{Path: is.Path, Reason: is.Reason}
+	var f Faults
+	for _, is := range issues {
+		f.Add(is.Path, is.Reason)
 	}
-	return &ValidationError{Fields: fields}
+	return f.Err()
 }
 
 // Prefix returns err with every field path of a *ValidationError in it put
@@ -118,11 +211,11 @@ func Prefix(prefix string, err error) error {
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("%s: %w", prefix, err)
 	}
-	fields := make([]FieldError, len(ve.Fields))
-	for i, f := range ve.Fields {
+	fields := make([]FieldError, min(len(ve.Fields), MaxFaults))
+	for i, f := range ve.Fields[:len(fields)] {
 		fields[i] = FieldError{Path: joinPath(prefix, f.Path), Reason: f.Reason}
 	}
-	return &ValidationError{Fields: fields, Err: ve.Err}
+	return &ValidationError{Fields: fields, Total: ve.Count(), Err: ve.Err}
 }
 
 func joinPath(prefix, path string) string {
@@ -139,7 +232,10 @@ func joinPath(prefix, path string) string {
 
 // DecodeJSON unmarshals data into v strictly: every key must name a field
 // exactly (case included), no key may repeat in one object, and nothing may
-// follow the value. Every error wraps ErrInvalid and is a *ValidationError
+// follow the value. Within the limits MaxDepth and MaxKeys, every string
+// must be valid UTF-8 with no unpaired surrogate (encoding/json would turn
+// either into U+FFFD, so that two different identifiers read the same), and
+// a byte-order mark before the document is refused as such. Every error wraps ErrInvalid and is a *ValidationError
 // naming the JSON path at fault with indices ("products[3].line"); a value
 // that refuses itself (an unknown currency, a bad region code, an unknown
 // enum) keeps its own sentinel or typed error for errors.Is and errors.As.
@@ -171,7 +267,8 @@ func DecodeJSON(data []byte, v any) error {
 type EnumError struct {
 	// Enum is the enumeration's name in lower case ("channel").
 	Enum string
-	// Value is the text that was given.
+	// Value is the text that was given, cut to its first 64 bytes and "…"
+	// when longer.
 	Value string
 }
 

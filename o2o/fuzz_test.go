@@ -45,7 +45,8 @@ func FuzzParseRegionCode(f *testing.F) {
 }
 
 func FuzzParseMoney(f *testing.F) {
-	for _, s := range []string{"12.34", "-0.5", "12.34 USD", "1000 JPY", "1e5", "", "1.", ".5", "+7", "0.0000001 KWD", "12.34 XXX"} {
+	for _, s := range []string{"12.34", "-0.5", "12.34 USD", "1000 JPY", "1e5", "", "1.", ".5", "+7", "0.0000001 KWD", "12.34 XXX",
+		"10000000000000000000000000000000000000", "1000000000000000000000000000000000000000 JPY", "0.000000000000000000000000000000000000001"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -77,7 +78,9 @@ func checkMoneyJSON(t *testing.T, m o2o.Money) {
 }
 
 func FuzzMoneyJSON(f *testing.F) {
-	for _, s := range []string{`{"amount":"12.34","currency":"CNY"}`, `{"amount":"1","currency":"JPY"}`, `{"amount":"1"}`, `{"amount":1,"currency":"CNY"}`, `{"currency":"USD","amount":"-0.001"}`, `null`, `{}`, `[]`} {
+	for _, s := range []string{`{"amount":"12.34","currency":"CNY"}`, `{"amount":"1","currency":"JPY"}`, `{"amount":"1"}`, `{"amount":1,"currency":"CNY"}`, `{"currency":"USD","amount":"-0.001"}`, `null`, `{}`, `[]`,
+		`{"amount":"100000000000000000000000000000000000000","currency":"CNY"}`, "{\"amount\":\"1\",\"currency\":\"CNY\",\"\xff\":1}",
+		"\xEF\xBB\xBF{\"amount\":\"1\",\"currency\":\"CNY\"}", `{"amount":"1","currency":"CNY","amount":"2"}`, `{"amount":"1","currency":"\ud800"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -108,6 +111,38 @@ func FuzzParseDecimal(f *testing.F) {
 		if err != nil || !back.Equal(d) || back.Exponent() != d.Exponent() {
 			t.Fatalf("ParseDecimal(%q) = %s does not round-trip exactly: %v, %v", s, o2o.FormatDecimal(d), back, err)
 		}
+		checkDecimalRoundTrip(t, o2o.Dec(d))
+	})
+}
+
+// FuzzMoneyProduct multiplies two amounts, as a quote multiplies a price by
+// a quantity: a product that is Encodable reads back from its JSON, and one
+// that is not is refused by MarshalJSON with ErrInvalid, never written.
+func FuzzMoneyProduct(f *testing.F) {
+	nines := "9999999999999999999999999999999999999" // 37 digits
+	for _, p := range [][2]string{{"12.34", "3"}, {nines, nines}, {"0.0001", "0.0001"}, {"1" + nines, "10"}, {"-5.5", "0.000000000000000000001"}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m, err := o2o.ParseMoney(a)
+		if err != nil {
+			return
+		}
+		q, err := o2o.ParseDecimal(b)
+		if err != nil {
+			return
+		}
+		product := m.Mul(q)
+		if err := product.Encodable(); err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("Encodable(%s × %s) = %v, not ErrInvalid", a, b, err)
+			}
+			if data, err := json.Marshal(product); !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("Marshal of %s × %s, not Encodable, = %s, %v", a, b, data, err)
+			}
+			return
+		}
+		checkMoneyRoundTrip(t, product)
 	})
 }
 

@@ -29,13 +29,15 @@ type Money struct {
 
 // NewMoney returns amount in CNY. The amount should come from ParseDecimal
 // or a literal: a decimal with an exponent beyond ±1000 makes arithmetic
-// slow, and one near the int32 limit makes shopspring/decimal panic in Mul.
-// Use NewMoneyIn for amounts from elsewhere; it checks.
+// slow, and one near the int32 limit makes shopspring/decimal panic in Mul;
+// one of more than MaxDigits digits cannot be encoded. Use NewMoneyIn for
+// amounts from elsewhere; it checks.
 func NewMoney(amount decimal.Decimal) Money { return Money{amount: amount} }
 
 // NewMoneyIn returns amount in currency. An unknown currency is an error
 // wrapping ErrUnknownCurrency; an amount whose decimal exponent lies outside
-// ±1000 (no real amount does) is an error wrapping ErrInvalid.
+// ±1000 (no real amount does), or that has more than MaxDigits digits
+// written with the currency's minor places, is an error wrapping ErrInvalid.
 func NewMoneyIn(amount decimal.Decimal, currency Currency) (Money, error) {
 	if !currency.Valid() {
 		return Money{}, fmt.Errorf("%w %q", ErrUnknownCurrency, string(currency))
@@ -43,7 +45,30 @@ func NewMoneyIn(amount decimal.Decimal, currency Currency) (Money, error) {
 	if e := amount.Exponent(); e > maxExponent || e < -maxExponent {
 		return Money{}, Invalidf("amount", "exponent %d is out of range ±%d", e, maxExponent)
 	}
-	return Money{amount: amount, currency: currency.orDefault()}, nil
+	m := Money{amount: amount, currency: currency.orDefault()}
+	if err := m.checkDigits(); err != nil {
+		return Money{}, Prefix("amount", err)
+	}
+	return m, nil
+}
+
+// checkDigits refuses an amount of more than MaxDigits digits written
+// with at least the currency's minor places.
+func (m Money) checkDigits() error {
+	return checkDigits("amount", m.amount, m.Currency().MinorDigits())
+}
+
+// Encodable returns nil when m can be written and read back exactly: its
+// currency is known and its amount, written with at least the currency's
+// minor places, has at most MaxDigits digits. Otherwise it returns the
+// error MarshalJSON would, wrapping ErrInvalid (ErrUnknownCurrency for the
+// currency). Rule packages call it on an amount they computed (a product
+// of two large factors, say) before they hand it out.
+func (m Money) Encodable() error {
+	if !m.Currency().Valid() {
+		return fmt.Errorf("%w %q", ErrUnknownCurrency, string(m.currency))
+	}
+	return m.checkDigits()
 }
 
 // Zero returns 0 in c (CNY for the zero Currency). It is for a currency
@@ -61,8 +86,9 @@ func FromMinor(units int64, currency Currency) (Money, error) {
 }
 
 // ParseMoney parses "12.34" (CNY) or "12.34 USD": a plain decimal, then
-// optionally one space and a known currency code. It accepts what String
-// returns.
+// optionally one space and a known currency code. An amount of more than
+// MaxDigits digits, written with the currency's minor places, is refused.
+// It accepts what String returns for every Money it or NewMoneyIn accepts.
 func ParseMoney(s string) (Money, error) {
 	num, code, hasCode := strings.Cut(s, " ")
 	currency := CNY
@@ -75,9 +101,13 @@ func ParseMoney(s string) (Money, error) {
 	}
 	amount, err := ParseDecimal(num)
 	if err != nil {
-		return Money{}, fmt.Errorf("money %q: %w", s, err)
+		return Money{}, fmt.Errorf("money %q: %w", clip(s), err)
 	}
-	return Money{amount: amount, currency: currency}, nil
+	m := Money{amount: amount, currency: currency}
+	if err := m.checkDigits(); err != nil {
+		return Money{}, fmt.Errorf("money %q: %w", clip(s), err)
+	}
+	return m, nil
 }
 
 // MustParseMoney is ParseMoney that panics on error. Use it for constants
@@ -285,7 +315,8 @@ func (m Money) AmountString() string {
 	return m.amount.StringFixed(max(m.Currency().MinorDigits(), -m.amount.Exponent()))
 }
 
-// String returns "12.30 CNY"; ParseMoney reads it back.
+// String returns "12.30 CNY"; ParseMoney reads it back when m is
+// Encodable.
 func (m Money) String() string { return m.AmountString() + " " + m.Currency().String() }
 
 // moneyJSON is Money's JSON shape. The currency is required in JSON.
@@ -294,12 +325,14 @@ type moneyJSON struct {
 	Currency *Currency `json:"currency"`
 }
 
-// MarshalJSON writes {"amount":"12.34","currency":"CNY"}. A Money in an
-// unknown currency (built with Currency.Zero from an unchecked code) is an
-// error wrapping ErrUnknownCurrency: it would not read back.
+// MarshalJSON writes {"amount":"12.34","currency":"CNY"}. A Money that is
+// not Encodable is an error: in an unknown currency (built with
+// Currency.Zero from an unchecked code), wrapping ErrUnknownCurrency; of
+// more than MaxDigits digits (built by arithmetic), wrapping ErrInvalid. It
+// would not read back.
 func (m Money) MarshalJSON() ([]byte, error) {
-	if !m.Currency().Valid() {
-		return nil, fmt.Errorf("%w %q", ErrUnknownCurrency, string(m.currency))
+	if err := m.Encodable(); err != nil {
+		return nil, err
 	}
 	var b bytes.Buffer
 	b.WriteString(`{"amount":`)
@@ -312,8 +345,10 @@ func (m Money) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads {"amount":"12.34","currency":"CNY"}. Both fields are
 // required, the amount is a JSON string holding a plain decimal (a number
-// would invite float rounding upstream), unknown fields are refused, and an
-// unknown currency is an error wrapping ErrUnknownCurrency.
+// would invite float rounding upstream), unknown fields are refused, an
+// unknown currency is an error wrapping ErrUnknownCurrency, and an amount of
+// more than MaxDigits digits written with the currency's minor places is an
+// error wrapping ErrInvalid.
 func (m *Money) UnmarshalJSON(data []byte) error {
 	var raw moneyJSON
 	if err := DecodeJSON(data, &raw); err != nil {
@@ -329,7 +364,11 @@ func (m *Money) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return Prefix("amount", err)
 	}
-	*m = Money{amount: amount, currency: *raw.Currency}
+	v := Money{amount: amount, currency: *raw.Currency}
+	if err := v.checkDigits(); err != nil {
+		return Prefix("amount", err)
+	}
+	*m = v
 	return nil
 }
 

@@ -4,6 +4,27 @@
 // included: encoding/json alone would match "Amount" to "amount"), no key
 // appears twice in one object, and nothing follows the value. Every error
 // carries the JSON path at fault, indices included ("lines[2].sku").
+//
+// # Limits
+//
+// A scan of the bytes runs before encoding/json sees them, and refuses,
+// with the path where the limit was passed:
+//
+//   - nesting deeper than limits.MaxDepth arrays and objects (128): "nests
+//     arrays and objects deeper than 128 levels, the limit". The scan counts
+//     as it goes and stops at the first level too many, so a document of a
+//     million brackets costs no more than one of 129;
+//   - an object with more than limits.MaxKeys keys (10,000): "object has
+//     more than 10000 keys, the limit". Repeated keys are found in time
+//     linear in the number of keys;
+//   - a string, key or value, that is not valid UTF-8 or whose escapes hold
+//     an unpaired UTF-16 surrogate: encoding/json would turn either into
+//     U+FFFD, so that two different inputs would read the same;
+//   - a byte-order mark before the document: "starts with a UTF-8
+//     byte-order mark (U+FEFF), which JSON does not allow: remove it".
+//
+// These hold for values that decode themselves too (a Money, a decimal):
+// the scan reads their bytes as it reads the rest.
 package jsonx
 
 import (
@@ -44,8 +65,9 @@ func (e *ValueError) Error() string { return e.Path + ": " + e.Err.Error() }
 // Unwrap returns the value's own error.
 func (e *ValueError) Unwrap() error { return e.Err }
 
-// Decode unmarshals data into v strictly. Errors are a *PathError (the
-// document's shape is at fault) or a *ValueError (a value refused itself).
+// Decode unmarshals data into v strictly, within the limits of the package
+// doc. Errors are a *PathError (the document's shape is at fault, or a
+// limit is passed) or a *ValueError (a value refused itself).
 func Decode(data []byte, v any) error {
 	t := reflect.TypeOf(v)
 	fault, complete := checkShape(data, t)

@@ -2,11 +2,19 @@ package jsonx
 
 import (
 	"bytes"
-	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/o2okit/o2okit/internal/limits"
 )
+
+// keysInline is how many keys an object may have before the repeated-key
+// check moves from a scan of the keys seen to a set: below it a scan is
+// cheaper than hashing, above it the scan would be quadratic.
+const keysInline = 16
 
 // checkShape scans data against the Go type t before encoding/json decodes
 // it, and reports the first key that names no field exactly (case
@@ -22,6 +30,10 @@ import (
 // must not rely on it having seen every key.
 func checkShape(data []byte, t reflect.Type) (fault *PathError, complete bool) {
 	s := scanner{data: data}
+	s.space()
+	if reason := byteOrderMark(data[s.pos:]); reason != "" {
+		return &PathError{Reason: reason}, true
+	}
 	s.value(t)
 	if s.fault != nil {
 		return s.fault, true
@@ -48,6 +60,32 @@ type scanner struct {
 	// keys holds the keys seen in the objects being scanned, innermost last,
 	// as views of data (or of an unquoted copy when escaped).
 	keys [][]byte
+	// depth is the number of arrays and objects open around the scan.
+	depth int
+}
+
+// byteOrderMark returns why data, when it starts with a byte-order mark,
+// is refused ("" when it does not). encoding/json would call the mark
+// "unexpected data", which does not help whoever saved the file.
+func byteOrderMark(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
+		return "starts with a UTF-8 byte-order mark (U+FEFF), which JSON does not allow: remove it"
+	case bytes.HasPrefix(data, []byte("\xFE\xFF")), bytes.HasPrefix(data, []byte("\xFF\xFE")):
+		return "starts with a UTF-16 byte-order mark: JSON must be UTF-8, without a mark"
+	}
+	return ""
+}
+
+// open enters an array or object and reports whether the nesting stays
+// within limits.MaxDepth; past it, it records the fault.
+func (s *scanner) open() bool {
+	s.depth++
+	if s.depth > limits.MaxDepth {
+		s.failHere("nests arrays and objects deeper than " + strconv.Itoa(limits.MaxDepth) + " levels, the limit")
+		return false
+	}
+	return true
 }
 
 // step is one part of a path: a key (when index < 0) or an array index.
@@ -102,6 +140,10 @@ func (s *scanner) object(t reflect.Type) {
 		}
 	}
 	s.pos++ // '{'
+	defer func() { s.depth-- }()
+	if !s.open() {
+		return
+	}
 	mark := len(s.keys)
 	defer func() { s.keys = s.keys[:mark] }()
 	s.space()
@@ -109,17 +151,22 @@ func (s *scanner) object(t reflect.Type) {
 		s.pos++
 		return
 	}
-	for !s.stopped() {
+	// seen takes over from the scan of s.keys[mark:] past keysInline keys.
+	var seen map[string]struct{}
+	for count := 1; !s.stopped(); count++ {
 		s.space()
-		key, ok := s.str()
+		key, ok := s.str(true)
 		if !ok {
 			return
 		}
-		if s.repeated(key, mark) {
+		if count > limits.MaxKeys {
+			s.failHere("object has more than " + strconv.Itoa(limits.MaxKeys) + " keys, the limit")
+			return
+		}
+		if s.repeated(key, mark, &seen) {
 			s.failAt(key, "repeats a key of the same object")
 			return
 		}
-		s.keys = append(s.keys, key)
 		var child reflect.Type
 		switch {
 		case fields != nil:
@@ -153,6 +200,10 @@ func (s *scanner) array(t reflect.Type) {
 		elem = t.Elem()
 	}
 	s.pos++ // '['
+	defer func() { s.depth-- }()
+	if !s.open() {
+		return
+	}
 	s.space()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
@@ -192,25 +243,44 @@ func (s *scanner) next(closing byte) bool {
 }
 
 // repeated reports whether key is among the current object's keys (those
-// after mark). Objects are small, so a scan beats a map here.
-func (s *scanner) repeated(key []byte, mark int) bool {
+// after mark), and records it. Most objects are small, and for them a scan
+// beats a map; past keysInline keys the keys move to the set *seen, so that
+// an object of many keys costs linear time, not quadratic.
+func (s *scanner) repeated(key []byte, mark int, seen *map[string]struct{}) bool {
+	if *seen != nil {
+		if _, dup := (*seen)[string(key)]; dup {
+			return true
+		}
+		(*seen)[string(key)] = struct{}{}
+		return false
+	}
 	for _, k := range s.keys[mark:] {
 		if bytes.Equal(k, key) {
 			return true
+		}
+	}
+	s.keys = append(s.keys, key)
+	if len(s.keys)-mark >= keysInline {
+		*seen = make(map[string]struct{}, 2*keysInline)
+		for _, k := range s.keys[mark:] {
+			(*seen)[string(k)] = struct{}{}
 		}
 	}
 	return false
 }
 
 // str reads a JSON string and returns its value: a view of data, or an
-// unquoted copy when it has escapes.
-func (s *scanner) str() ([]byte, bool) {
+// unquoted copy when it has escapes. A string that is not valid UTF-8, or
+// whose escapes hold an unpaired surrogate, is a fault: encoding/json would
+// turn it into U+FFFD, and two different inputs would read the same. key
+// says whether the string is an object's key (for the fault's wording).
+func (s *scanner) str(key bool) ([]byte, bool) {
 	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 		s.broken = true
 		return nil, false
 	}
 	start := s.pos
-	escaped := false
+	escaped, ascii := false, true
 	for i := start + 1; i < len(s.data); i++ {
 		switch c := s.data[i]; {
 		case c == '\\':
@@ -218,22 +288,126 @@ func (s *scanner) str() ([]byte, bool) {
 			i++
 		case c == '"':
 			s.pos = i + 1
-			if !escaped {
-				return s.data[start+1 : i], true
-			}
-			var v string
-			if err := json.Unmarshal(s.data[start:i+1], &v); err != nil {
-				s.broken = true
+			raw := s.data[start+1 : i]
+			if !ascii && !utf8.Valid(raw) {
+				s.badString(key, "is not valid UTF-8")
 				return nil, false
 			}
-			return []byte(v), true
+			if !escaped {
+				return raw, true
+			}
+			v, problem := unquote(raw)
+			switch {
+			case problem == errMalformed:
+				s.broken = true
+				return nil, false
+			case problem != "":
+				s.badString(key, problem)
+				return nil, false
+			}
+			return v, true
 		case c < 0x20:
 			s.broken = true
 			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
 	s.broken = true
 	return nil, false
+}
+
+// badString records a fault for a string at the current path that is not
+// text: a key names no field, so the fault is put on its object.
+func (s *scanner) badString(key bool, reason string) {
+	if key {
+		reason = "has a key that " + reason
+	}
+	s.failHere(reason)
+}
+
+// errMalformed is unquote's answer for an escape that is not JSON.
+const errMalformed = "malformed"
+
+// unquote decodes the escapes of raw, the bytes between a JSON string's
+// quotes (already checked to be valid UTF-8). It returns the text and "",
+// or a reason: errMalformed for an escape JSON does not have (encoding/json
+// then says where), or an unpaired surrogate, which JSON's grammar allows
+// but which names no character.
+func unquote(raw []byte) ([]byte, string) {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i >= len(raw) {
+			return nil, errMalformed
+		}
+		switch raw[i] {
+		case '"', '\\', '/':
+			out = append(out, raw[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(raw[i+1:])
+			if !ok {
+				return nil, errMalformed
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				var r2 rune = -1
+				if i+2 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					r2, ok = hex4(raw[i+3:])
+					if !ok {
+						return nil, errMalformed
+					}
+				}
+				pair := utf16.DecodeRune(r, r2)
+				if pair == utf8.RuneError {
+					return nil, `holds an unpaired UTF-16 surrogate (\u` + strconv.FormatInt(int64(r), 16) + `), which names no character`
+				}
+				r = pair
+				i += 6
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, errMalformed
+		}
+	}
+	return out, ""
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // skip reads past one value of any type, checking keys only for repeats.
@@ -249,7 +423,7 @@ func (s *scanner) skip() {
 	case c == '[':
 		s.array(nil)
 	case c == '"':
-		s.str()
+		s.str(false)
 	default:
 		// A number or a literal: read to the next delimiter.
 		for s.pos < len(s.data) && !strings.ContainsRune(",]} \t\n\r", rune(s.data[s.pos])) {
@@ -260,6 +434,22 @@ func (s *scanner) skip() {
 
 // failAt records a fault at key, a key of the current object.
 func (s *scanner) failAt(key []byte, reason string) {
+	b := s.pathHere()
+	if b.Len() > 0 {
+		b.WriteByte('.')
+	}
+	b.Write(key)
+	s.fault = &PathError{Path: b.String(), Reason: reason}
+}
+
+// failHere records a fault at the current path.
+func (s *scanner) failHere(reason string) {
+	b := s.pathHere()
+	s.fault = &PathError{Path: b.String(), Reason: reason}
+}
+
+// pathHere writes the current path ("lines[2].sku").
+func (s *scanner) pathHere() *strings.Builder {
 	var b strings.Builder
 	for _, st := range s.path {
 		if st.index >= 0 {
@@ -271,9 +461,5 @@ func (s *scanner) failAt(key []byte, reason string) {
 		}
 		b.Write(st.key)
 	}
-	if b.Len() > 0 {
-		b.WriteByte('.')
-	}
-	b.Write(key)
-	s.fault = &PathError{Path: b.String(), Reason: reason}
+	return &b
 }

@@ -49,3 +49,66 @@ func TestStruct(t *testing.T) {
 		t.Errorf("Struct(42) = %v, want one document-level issue", got)
 	}
 }
+
+type Embedded struct {
+	Shared string `json:"shared"`
+}
+
+type ids struct {
+	Embedded
+	SKU     string          `json:"sku" validate:"required"`
+	Lines   []line          `json:"lines"`
+	ByID    map[string]line `json:"byId"`
+	ByNum   map[int]string  `json:"byNum"`
+	Ptr     *line           `json:"ptr"`
+	Any     any             `json:"any"`
+	Hidden  string          `json:"-"`
+	NoTag   string
+	Arr     [2]string `json:"arr"`
+	Numbers []int     `json:"numbers"`
+	Self    *ids      `json:"self"`
+	private string
+}
+
+// Invalid UTF-8 in an identifier given through the Go API is refused with
+// its path: JSON would turn it into U+FFFD, and two ids would collide.
+func TestStructRefusesInvalidUTF8(t *testing.T) {
+	bad := "a\xff"
+	v := ids{
+		Embedded: Embedded{Shared: bad},
+		SKU:      bad,
+		Lines:    []line{{SKU: "ok", Qty: 1}, {SKU: bad, Qty: 1}},
+		ByID:     map[string]line{"k": {SKU: bad, Qty: 1}, bad: {SKU: "x", Qty: 1}},
+		ByNum:    map[int]string{7: bad},
+		Ptr:      &line{SKU: bad, Qty: 1},
+		Any:      []string{bad},
+		Hidden:   bad,
+		NoTag:    bad,
+		Arr:      [2]string{"", bad},
+		Numbers:  []int{1, 2},
+		private:  bad,
+	}
+	v.Self = &ids{SKU: bad}
+	want := []Issue{
+		{"shared", notText}, {"sku", notText}, {"lines[1].sku", notText},
+		{"byId.k.sku", notText}, {"byId", "has a key that " + notText}, {"byNum[7]", notText},
+		{"ptr.sku", notText}, {"any[0]", notText}, {"Hidden", notText}, {"NoTag", notText},
+		{"arr[1]", notText}, {"self.sku", notText},
+	}
+	got := Struct(v)
+	// Map order is random: compare as sets.
+	set := func(is []Issue) map[Issue]int {
+		m := map[Issue]int{}
+		for _, i := range is {
+			m[i]++
+		}
+		return m
+	}
+	if diff := cmp.Diff(set(want), set(got)); diff != "" {
+		t.Errorf("issues (-want +got):\n%s", diff)
+	}
+	ok := ids{SKU: "全省一个价 é", ByID: map[string]line{"键": {SKU: "x", Qty: 1}}}
+	if issues := Struct(ok); issues != nil {
+		t.Errorf("valid text: %v", issues)
+	}
+}
