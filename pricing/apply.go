@@ -27,6 +27,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	}
 	if r.Quantity.Value.Sign() <= 0 {
 		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
+	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
+		f.add("quantity.value", "%s", why)
 	}
 	if r.Region.IsZero() {
 		f.add("region", "is required: the province selects the price")
@@ -44,6 +46,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	}
 	if r.At.IsZero() {
 		f.add("at", "is required")
+	} else if why := instantFault(r.At); why != "" {
+		f.add("at", "%s", why)
 	}
 	if r.Negotiated != nil {
 		if r.Negotiated.Currency() != cur {
@@ -51,6 +55,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		}
 		if !r.Negotiated.IsPositive() {
 			f.add("negotiated", "must be positive, got %s", r.Negotiated)
+		} else if why := amountFault(*r.Negotiated); why != "" {
+			f.add("negotiated", "%s", why)
 		}
 	}
 	for i := range r.Observations {
@@ -68,6 +74,18 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		if o.Price.Sign() <= 0 {
 			f.add(path()+".price", "must be positive, got %s", o.Price)
 			ok = false
+		} else if why := amountFault(o.Price); why != "" {
+			f.add(path()+".price", "%s", why)
+			ok = false
+		}
+		for _, x := range [...]struct {
+			name string
+			at   time.Time
+		}{{".observedAt", o.ObservedAt}, {".validUntil", o.ValidUntil}} {
+			if why := instantFault(x.at); why != "" {
+				f.add(path()+x.name, "%s", why)
+				ok = false
+			}
 		}
 		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
 		fresh := o.fresh(r.At)
@@ -89,9 +107,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		if c.Stage < 0 {
 			f.add("campaign.stage", "must not be negative, got %d", c.Stage)
 		}
-		if c.FundingLeft.IsNegative() {
-			f.add("campaign.fundingLeft", "must not be negative, got %s", c.FundingLeft)
-		}
+		f.money("campaign.fundingLeft", c.FundingLeft, cur)
 	}
 	if r.Returned != nil && r.Returned.StoreID == "" {
 		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")

@@ -157,15 +157,24 @@ func (f *faults) add(path, format string, args ...any) {
 }
 
 func (f *faults) percent(path string, d o2o.Decimal, max decimal.Decimal) {
+	if why := percentPlacesFault(d.Decimal); why != "" {
+		f.add(path, "%s", why)
+		return
+	}
 	if d.Sign() < 0 || d.GreaterThan(max) {
 		f.add(path, "must be between 0 and %s, got %s", o2o.FormatDecimal(max), d)
 	}
 }
 
+// money checks an amount of the config or of a request: in the book's
+// currency, not negative, and within the domain (see MaxPrice).
 func (f *faults) money(path string, m o2o.Money, currency o2o.Currency) {
+	why := amountFault(m)
 	switch {
 	case m.Currency() != currency:
 		f.add(path, "is in %s, but the price book is in %s", m.Currency(), currency)
+	case why != "":
+		f.add(path, "%s", why)
 	case m.IsNegative():
 		f.add(path, "must not be negative, got %s", m)
 	}
@@ -307,7 +316,9 @@ func (c Config) Build(book *Book) (*Policy, error) {
 		if _, dup := p.clearance[m.Grade]; dup {
 			f.add(path+".grade", "repeats grade %q", m.Grade)
 		}
-		if m.Percent.Sign() <= 0 || !m.Percent.LessThan(hundred) {
+		if why := percentPlacesFault(m.Percent.Decimal); why != "" {
+			f.add(path+".percent", "%s", why)
+		} else if m.Percent.Sign() <= 0 || !m.Percent.LessThan(hundred) {
 			f.add(path+".percent", "must be above 0 and below 100, got %s", m.Percent)
 		}
 		p.clearance[m.Grade] = m.Percent.Decimal

@@ -3,7 +3,10 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/o2okit/o2okit/internal/limits"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -86,18 +89,44 @@ func (f EntryFault) String() string {
 	return fmt.Sprintf("entries[%d] (SKU %s): %s", f.Index, f.SKU, f.Reason)
 }
 
-// BookError lists every entry at fault when a price book is refused.
-// errors.Is finds each fault's sentinel and o2o.ErrInvalid; errors.As gives
-// the faults.
+// BookError lists the entries at fault when a price book is refused: the
+// first limits.MaxFaults of them (100), in the order of the entries, and
+// how many more there were. errors.Is finds each fault's sentinel, listed
+// or not, and o2o.ErrInvalid; errors.As gives the faults.
 type BookError struct {
+	// Faults are the faults listed, at most MaxFaults.
 	Faults []EntryFault
+	// More is the number of faults found beyond those listed.
+	More int
+	// omitted holds the distinct sentinels of the faults not listed.
+	omitted []error
 }
 
-// Error lists every fault: "price book: …; …".
+// MaxFaults is the most faults a BookError lists (limits.MaxFaults).
+const MaxFaults = limits.MaxFaults
+
+// newBookError keeps the first MaxFaults faults and counts the rest.
+func newBookError(faults []EntryFault) *BookError {
+	e := &BookError{Faults: faults}
+	if len(faults) > MaxFaults {
+		e.Faults, e.More = slices.Clone(faults[:MaxFaults]), len(faults)-MaxFaults
+		for _, f := range faults[MaxFaults:] {
+			if f.Err != nil && !containsErr(e.omitted, f.Err) {
+				e.omitted = append(e.omitted, f.Err)
+			}
+		}
+	}
+	return e
+}
+
+// Error lists the faults: "price book: …; …", then "and N more faults".
 func (e *BookError) Error() string {
-	parts := make([]string, len(e.Faults))
+	parts := make([]string, len(e.Faults), len(e.Faults)+1)
 	for i, f := range e.Faults {
 		parts[i] = f.String()
+	}
+	if e.More > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more fault(s)", e.More))
 	}
 	return "price book: " + strings.Join(parts, "; ")
 }
@@ -108,6 +137,11 @@ func (e *BookError) Unwrap() []error {
 	for _, f := range e.Faults {
 		if f.Err != nil && !containsErr(out, f.Err) {
 			out = append(out, f.Err)
+		}
+	}
+	for _, err := range e.omitted {
+		if !containsErr(out, err) {
+			out = append(out, err)
 		}
 	}
 	return out
