@@ -67,16 +67,16 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 			continue
 		}
 		expected := e.Price
-		for _, s := range q.Steps() {
+		for _, s := range q.Steps {
 			if s.Rule == RuleListPrice || s.Rule == RuleLineTotal {
 				continue
 			}
-			if !uniform(s.Rule, q.Placed.InStore()) && s.amountSign() != 0 {
+			if !uniform(s.Rule, q.Placed.InStore()) && s.Amount.Sign() != 0 {
 				d.Got = q.UnitPrice
-				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount())
+				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount)
 				break
 			}
-			if next, err := expected.Add(s.Amount()); err == nil {
+			if next, err := expected.Add(s.Amount); err == nil {
 				expected = next
 			}
 		}

@@ -47,15 +47,16 @@ func (e Entry) validity() string {
 // Book is a price book for O2O-line products: at most one price for a SKU in
 // a province at any instant, with a national price as the fallback (全省一個價).
 // It is built once by NewBook, is immutable, and is safe for concurrent use.
-//
-// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, so it
-// keeps them in a form the garbage collector need not scan: one
-// pointer-free row per entry (the SKU as a position, the scope as a
-// province number, the validity as Unix seconds and nanoseconds, the price
-// as an index into the book's distinct prices), and rebuilds an Entry when
-// one is asked for. Only the SKU names, the distinct prices and the time
-// locations hold pointers.
 type Book struct {
+	// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, and
+	// every quote looks one up, so the book keeps them packed where the
+	// garbage collector need not scan them: one pointer-free row per entry
+	// (the SKU as a position, the scope as a province number, the validity
+	// as Unix seconds and nanoseconds, the price as an index into the
+	// book's distinct prices), rebuilding an Entry when one is asked for.
+	// Only the SKU names, the distinct prices and the time locations hold
+	// pointers. TestBookLookupMatchesScan checks it against a plain scan.
+
 	catalog  *o2o.Catalog
 	currency o2o.Currency
 	rows     []row            // one per entry, in the order given

@@ -120,8 +120,8 @@ func percentPlacesFault(p decimal.Decimal) string {
 // instantFault says why an instant is outside years 0–MaxYear, or returns
 // "". The zero time (an absent or open bound) is in the domain.
 func instantFault(t time.Time) string {
-	if t.IsZero() {
-		return ""
+	if t.IsZero() || (t.After(safeFrom) && t.Before(safeUntil)) {
+		return "" // a day inside the bounds in every location
 	}
 	if y := t.Year(); y < 0 || y > MaxYear {
 		return fmt.Sprintf("year %d is outside 0 to %d", y, MaxYear)
@@ -137,3 +137,10 @@ func show(d decimal.Decimal, places, whole int64) string {
 	}
 	return fmt.Sprintf("a value of %d digits", places+whole)
 }
+
+// safeFrom and safeUntil are a day inside years 0 and MaxYear: an instant
+// between them is in the domain whatever its location's offset.
+var (
+	safeFrom  = time.Date(0, 1, 2, 0, 0, 0, 0, time.UTC)
+	safeUntil = time.Date(MaxYear, 12, 30, 0, 0, 0, 0, time.UTC)
+)

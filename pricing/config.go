@@ -384,8 +384,8 @@ func (p *Policy) derive() {
 	}
 	p.lines = nil
 	for _, v := range p.cfg.ValueAdded {
-		p.lines = append(p.lines, benefitLine{rule: RuleValueAdded, code: v.Code, description: v.Description,
-			kind: BenefitService, price: p.zero, cost: v.Cost})
+		p.lines = append(p.lines, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost})
 	}
 	p.services = len(p.lines)
 	acc := stageCost{fixed: numOfMoney(p.zero)}
@@ -395,10 +395,10 @@ func (p *Policy) derive() {
 			acc.lines++
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
-			line := benefitLine{rule: RuleLadder, stage: st.Stage, code: b.Code, description: b.Description, kind: b.Kind,
-				price: p.zero, cost: b.Cost}
+			line := Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+				Price: p.zero, Cost: b.Cost}
 			if b.Kind == BenefitPayback {
-				line.price = b.Cost.Neg()
+				line.Price = b.Cost.Neg()
 			}
 			p.lines = append(p.lines, line)
 			if b.Kind == BenefitProductsFree {
