@@ -45,7 +45,7 @@ func (e Entry) validity() string {
 }
 
 // Book is a price book for O2O-line products: at most one price for a SKU in
-// a province at any instant, with a national price as the fallback (全省一個價).
+// a province at any instant, with a national price as the fallback (全省一个价).
 // It is built once by NewBook, is immutable, and is safe for concurrent use.
 type Book struct {
 	// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, and

@@ -14,7 +14,7 @@ import (
 // (ParseConfig decodes strictly), so rules can live in an ERP's database.
 // Build validates it once against a price book and returns an immutable
 // Policy. The zero Config, built, runs the default procedure with no
-// uplift, no negotiation (不講價), no value-added services, no VAT rates
+// uplift, no negotiation (不讲价), no value-added services, no VAT rates
 // (so its VAT rule refuses to build unless rates are set: see VAT), no
 // network check, no ladder, no clearance grades, and half-even rounding to
 // the fen.
@@ -25,7 +25,7 @@ type Config struct {
 	// network_lowest) come before rounding, and value_added, ladder and vat
 	// after it. No rule may be listed twice.
 	Procedure []RuleName `json:"procedure,omitempty"`
-	// GroupAccounts are the designated upstream group accounts (面碰面特定的上游集團用戶):
+	// GroupAccounts are the designated upstream group accounts (面碰面特定的上游集团用户):
 	// the account ids that receive value-added services and, when
 	// negotiation is enabled, may negotiate.
 	GroupAccounts []string `json:"groupAccounts,omitempty"`
@@ -35,11 +35,11 @@ type Config struct {
 	Costs []Cost `json:"costs,omitempty"`
 	// MinMarginPercent is the minimum margin over cost that makes the floor.
 	MinMarginPercent o2o.Decimal `json:"minMarginPercent"`
-	// Uplift is the online uplift (線上價格比線下高一點).
+	// Uplift is the online uplift (线上价格比线下高一点).
 	Uplift Uplift `json:"uplift"`
-	// Negotiation is the part 2.3 switch; off by default (part 3.1).
+	// Negotiation switches negotiated prices on; off by default (no haggling).
 	Negotiation Negotiation `json:"negotiation"`
-	// ValueAdded lists the value-added services (增值服務) granted to
+	// ValueAdded lists the value-added services (增值服务) granted to
 	// designated group accounts, price unchanged.
 	ValueAdded []Service `json:"valueAdded,omitempty"`
 	// VAT holds the VAT rates by product category.
@@ -68,9 +68,9 @@ type Uplift struct {
 	Cap     o2o.Money   `json:"cap"`
 }
 
-// Negotiation enables a negotiated price (議價, seed 001 part 2.3) for
+// Negotiation enables a negotiated price (议价) for
 // designated group accounts: at most BandPercent below the list price and
-// never below the floor. Disabled, nobody negotiates (part 3.1).
+// never below the floor. Disabled, nobody negotiates.
 type Negotiation struct {
 	Enabled     bool        `json:"enabled"`
 	BandPercent o2o.Decimal `json:"bandPercent"`

@@ -1,4 +1,4 @@
-// Package pricing prices O2O-line products the way seed 001 asks: one price
+// Package pricing prices O2O-line products by the O2O rules: one price
 // per province, a little higher online, no haggling, the lowest on the
 // network for the same brand and model, clearance of returned goods in the
 // store that holds them, and the promotion ladder of the price war — with
@@ -7,7 +7,7 @@
 // # One price per province
 //
 // A [Book] holds at most one price for a SKU in a province at any instant
-// (全省一個價), with a national price as the fallback; validity is half-open,
+// (全省一个价), with a national price as the fallback; validity is half-open,
 // [From, Until). [NewBook] refuses, naming the entries at fault in a
 // [*BookError] (the first [MaxFaults] of them, and how many more there
 // were): overlapping validities for one SKU and scope ([ErrOverlap]), city,
@@ -45,17 +45,17 @@
 //
 // # No haggling, or a negotiated price
 //
-// By default nobody negotiates (不講價, seed 001 part 3.1), designated
-// upstream group accounts included: they get value-added services (增值服務)
+// By default nobody negotiates (不讲价), designated
+// upstream group accounts included: they get value-added services (增值服务)
 // as benefit lines, price unchanged. A request carrying a lower price gets
-// [ErrNoHaggling]. With [Negotiation] enabled (part 2.3), a designated group
-// account may agree a price (議價) within a band below list and never below
+// [ErrNoHaggling]. With [Negotiation] enabled, a designated group
+// account may agree a price (议价) within a band below list and never below
 // the floor (cost plus minimum margin); outside it, [ErrOutOfBand].
 //
 // # Network lowest, clearance and the ladder
 //
 // Observations of the same brand and model, from outside sources and fresh
-// at the instant, are compared with the price (同品牌同款產品全網最低): in
+// at the instant, are compared with the price (同品牌同款产品全网最低): in
 // match mode the price is lowered to the lowest, never below the floor (the
 // floor's refusal is reported as a [Violation]); in report mode the price
 // stays and the violation is reported. Returned goods are marked down by
@@ -94,8 +94,8 @@
 //
 // [Policy.UnifiedPrice] reports every quote whose price departs from the
 // province price; [Policy.StoreEligible] says whether a product may be sold
-// through the community stores (a unified price and the network's lowest,
-// seed 001 part 3.4).
+// through the community stores (a unified price, and the lowest on the
+// network).
 //
 // # Concurrency
 //

@@ -15,17 +15,17 @@ import (
 // reports input that breaks a pricing rule.
 var (
 	// ErrNoHaggling refuses a lower price asked for by anyone who may not
-	// negotiate (不講價). Under the default operating rules (seed 001 part
+	// negotiate (不讲价). Under the default operating rules
 	// 3.1) that is everyone, designated group accounts included.
 	ErrNoHaggling = fmt.Errorf("%w: no haggling", o2o.ErrInvalid)
-	// ErrOutOfBand refuses a negotiated price (議價) outside the configured
+	// ErrOutOfBand refuses a negotiated price (议价) outside the configured
 	// band below list, or below the floor.
 	ErrOutOfBand = fmt.Errorf("%w: negotiated price out of band", o2o.ErrInvalid)
 	// ErrDealerPriced refuses a dealer-line product in the O2O price book or
 	// policy: the dealer keeps pricing power.
 	ErrDealerPriced = fmt.Errorf("%w: dealer keeps pricing power", o2o.ErrInvalid)
 	// ErrLocalPrice refuses a price scoped to a city, county or township:
-	// O2O-line products have one price per province (全省一個價).
+	// O2O-line products have one price per province (全省一个价).
 	ErrLocalPrice = fmt.Errorf("%w: no local prices", o2o.ErrInvalid)
 	// ErrOverlap refuses two prices for one SKU and scope whose validity overlaps.
 	ErrOverlap = fmt.Errorf("%w: overlapping prices", o2o.ErrInvalid)

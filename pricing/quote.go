@@ -53,7 +53,7 @@ type Request struct {
 	Region  o2o.RegionCode `json:"region"`
 	Channel o2o.Channel    `json:"channel"`
 	// Placed says where the order is placed; online on a store's own screen
-	// counts as in store (seed 001 part 1).
+	// counts as in store.
 	Placed    o2o.Placement `json:"placed"`
 	Segment   o2o.Segment   `json:"segment"`
 	AccountID string        `json:"accountId,omitempty"`
@@ -327,7 +327,7 @@ type Flags struct {
 	// StageFallback: the ladder stage asked for was not affordable and a
 	// lower one (or none) applied.
 	StageFallback bool `json:"stageFallback,omitempty"`
-	// Negotiated: a negotiated price (議價) applied.
+	// Negotiated: a negotiated price (议价) applied.
 	Negotiated bool `json:"negotiated,omitempty"`
 	// Clearance: returned goods sold on clearance.
 	Clearance bool `json:"clearance,omitempty"`

@@ -34,7 +34,7 @@ const (
 	// ReasonNegotiationNotLower: the requested price is not below the
 	// current one (Facts.Figure: the price asked).
 	ReasonNegotiationNotLower ReasonCode = "negotiation_not_lower"
-	// ReasonNegotiated: a negotiated price (議價) applied (Facts.Party: the
+	// ReasonNegotiated: a negotiated price (议价) applied (Facts.Party: the
 	// account, Percent: the band, Limit: the floor).
 	ReasonNegotiated ReasonCode = "negotiated"
 	// ReasonNetworkClearance: clearance goods are not compared with the network.
@@ -64,7 +64,7 @@ const (
 	// ReasonRoundingDifference: the line total rounded to the fen; the step's
 	// Base is unit × quantity (Facts.Figure: the unit price, Quantity, Mode).
 	ReasonRoundingDifference ReasonCode = "rounding_difference"
-	// ReasonValueAdded: value-added services (增值服務) granted (Facts.Party:
+	// ReasonValueAdded: value-added services (增值服务) granted (Facts.Party:
 	// the account, Count: the services).
 	ReasonValueAdded ReasonCode = "value_added"
 	// ReasonLadderClearance: clearance goods are excluded from the ladder.
@@ -222,7 +222,7 @@ type Facts struct {
 }
 
 // Reason returns the step's readable reason, formatted from its code and
-// facts, with the seed's Chinese term in parentheses where it helps.
+// facts, with the Chinese term in parentheses where it helps.
 func (s Step) Reason() string {
 	f := s.Facts
 	switch s.Code {
