@@ -90,9 +90,9 @@ func (f EntryFault) String() string {
 }
 
 // BookError lists the entries at fault when a price book is refused: the
-// first limits.MaxFaults of them (100), in the order of the entries, and
-// how many more there were. errors.Is finds each fault's sentinel, listed
-// or not, and o2o.ErrInvalid; errors.As gives the faults.
+// first MaxFaults of them, in the order of the entries, and how many more
+// there were. errors.Is finds each fault's sentinel, listed or not, and
+// o2o.ErrInvalid; errors.As gives the faults.
 type BookError struct {
 	// Faults are the faults listed, at most MaxFaults.
 	Faults []EntryFault
@@ -102,7 +102,8 @@ type BookError struct {
 	omitted []error
 }
 
-// MaxFaults is the most faults a BookError lists (limits.MaxFaults).
+// MaxFaults is the most faults a BookError lists (100, the limit the SDK's
+// errors share); the error then says how many more there were.
 const MaxFaults = limits.MaxFaults
 
 // newBookError keeps the first MaxFaults faults and counts the rest.

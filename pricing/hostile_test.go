@@ -417,3 +417,36 @@ func TestQuotesAtTheDomainEdgesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A quote decodes strictly at every level: an unknown field in the quote,
+// a step, a benefit or the flags is refused, and so is a step whose reason
+// does not match its code and facts.
+func TestQuoteDecodesStrictly(t *testing.T) {
+	q, err := fixturePolicy(t, "").Quote(benchRequest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Steps) == 0 || len(q.Benefits) == 0 {
+		t.Fatalf("fixture quote has %d steps and %d benefits", len(q.Steps), len(q.Benefits))
+	}
+	data, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, edit := range map[string]func(string) string{
+		"quote":   func(s string) string { return strings.Replace(s, `{"sku":`, `{"bogus":1,"sku":`, 1) },
+		"step":    func(s string) string { return strings.Replace(s, `"steps":[{`, `"steps":[{"bogus":1,`, 1) },
+		"benefit": func(s string) string { return strings.Replace(s, `"benefits":[{`, `"benefits":[{"bogus":1,`, 1) },
+		"flags":   func(s string) string { return strings.Replace(s, `"flags":{`, `"flags":{"bogus":true,`, 1) },
+		"reason":  func(s string) string { return strings.Replace(s, `"reason":"`, `"reason":"edited `, 1) },
+	} {
+		bad := edit(string(data))
+		if bad == string(data) {
+			t.Fatalf("%s: the edit did not apply", name)
+		}
+		var back pricing.Quote
+		if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("%s: edited quote decoded: %v", name, err)
+		}
+	}
+}
