@@ -332,7 +332,7 @@ func (p *Policy) round(s *state) {
 	s.total = figure{n: exact.n.roundTo(p.minor, mode)}
 	s.q.LineTotal = s.show(&s.total)
 	if !s.total.n.equal(exact.n) {
-		s.push(RuleLineTotal, ReasonRoundingDifference, &exact, s.total.n.sub(exact.n), &s.total,
+		s.push(RuleLineTotal, ReasonRoundingDifference, &exact, &figure{n: s.total.n.sub(exact.n)}, &s.total,
 			&Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
@@ -360,7 +360,7 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 // the line total.
 func (p *Policy) grant(s *state, lines []Benefit, funder string) {
 	if s.q.Benefits == nil {
-		s.q.Benefits = make([]Benefit, 0, len(p.lines))
+		s.q.Benefits = make([]Benefit, 0, p.maxBenefits(&s.req, s.designated))
 	}
 	for _, b := range lines {
 		b.FundedBy = funder
@@ -383,10 +383,10 @@ func (p *Policy) ladder(s *state) error {
 		s.note(RuleLadder, ReasonLadderClearance, &Facts{})
 		return nil
 	}
-	funding := s.in(c.FundingLeft)
+	funding := s.fig(c.FundingLeft)
 	for k := c.Stage; k >= 1; k-- {
 		cost := p.stageCostFor(s, k)
-		if funding.less(cost) {
+		if funding.n.less(cost) {
 			continue
 		}
 		p.grant(s, p.lines[p.ladderLines[0][0]:p.ladderLines[k-1][1]], c.ID)
@@ -394,14 +394,14 @@ func (p *Policy) ladder(s *state) error {
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
 			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
-				p.stageCostFor(s, c.Stage), funding, cost)
+				figure{n: p.stageCostFor(s, c.Stage)}, funding, figure{n: cost})
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, figure{n: cost})
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, figure{n: p.stageCostFor(s, 1)}, funding, figure{})
 	return nil
 }
 

@@ -149,7 +149,7 @@ func (s *state) show(f *figure) o2o.Money {
 
 // push appends a step whose result is next; base and amount are shown
 // from nums, the facts kept are those code uses.
-func (s *state) push(rule RuleName, code ReasonCode, base *figure, amount num, next *figure, f *Facts) {
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, next *figure, f *Facts) {
 	n := len(s.q.Steps)
 	if n < cap(s.q.Steps) {
 		s.q.Steps = s.q.Steps[:n+1] // zeroed: filled field by field below
@@ -158,8 +158,8 @@ func (s *state) push(rule RuleName, code ReasonCode, base *figure, amount num, n
 	}
 	st := &s.q.Steps[n]
 	st.Rule, st.Code, st.Base, st.Amount, st.Result = rule, code, s.show(base), s.zero, s.show(next)
-	if amount.sign() != 0 {
-		st.Amount = s.out(amount)
+	if amount.n.sign() != 0 {
+		st.Amount = s.show(amount)
 	}
 	f.copyTo(&st.Facts, code.facts())
 }
@@ -167,39 +167,56 @@ func (s *state) push(rule RuleName, code ReasonCode, base *figure, amount num, n
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
 func (s *state) step(rule RuleName, next figure, code ReasonCode, f *Facts) {
-	amount := next.n
-	if s.price.n.sign() != 0 {
-		amount = next.n.sub(s.price.n)
+	if s.price.n.sign() == 0 {
+		s.push(rule, code, &s.price, &next, &next, f) // from zero: the amount is the price
+	} else {
+		s.push(rule, code, &s.price, &figure{n: next.n.sub(s.price.n)}, &next, f)
 	}
-	s.stepBy(rule, amount, next, code, f)
+	s.price = next
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
 func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f *Facts) {
-	s.push(rule, code, &s.price, amount, &next, f)
+	s.push(rule, code, &s.price, &figure{n: amount}, &next, f)
 	s.price = next
 }
 
-// noteFigures is note with the facts' figure, limit and cost computed as
-// nums (those of f are ignored; a figure the code does not use is not shown).
-func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
+// noteFigures is note with the facts' figure, limit and cost given as
+// figures (those of f are ignored; a figure the code does not use is not
+// shown).
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost figure) {
 	uses := code.facts()
 	g := *f
 	if uses&factFigure != 0 {
-		g.Figure = s.out(figure)
+		g.Figure = s.show(&figure)
 	}
 	if uses&factLimit != 0 {
-		g.Limit = s.out(limit)
+		g.Limit = s.show(&limit)
 	}
 	if uses&factCost != 0 {
-		g.Cost = s.out(cost)
+		g.Cost = s.show(&cost)
 	}
 	s.note(rule, code, &g)
 }
 
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f *Facts) {
-	s.push(rule, code, &s.price, s.zeroN, &s.price, f)
+	zero := figure{m: s.zero, n: s.zeroN, known: true}
+	s.push(rule, code, &s.price, &zero, &s.price, f)
+}
+
+// maxBenefits bounds the benefit lines a request can be granted, so that
+// they are allocated once: the value-added services for a designated
+// account, and the ladder's lines up to the stage asked for.
+func (p *Policy) maxBenefits(r *Request, designated bool) int {
+	n := 0
+	if designated && p.onValueAdd {
+		n += p.services
+	}
+	if c := r.Campaign; c != nil && p.onLadder && c.Stage >= 1 && c.Stage <= len(p.ladderLines) {
+		n += p.ladderLines[c.Stage-1][1] - p.ladderLines[0][0]
+	}
+	return n
 }
 
 // maxSteps bounds the steps a request can produce, so that a quote's steps
