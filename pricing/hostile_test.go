@@ -450,3 +450,71 @@ func TestQuoteDecodesStrictly(t *testing.T) {
 		}
 	}
 }
+
+// A built policy and its book are safe for concurrent use: 32 goroutines
+// quoting, auditing and looking up at once get what one goroutine gets
+// (run with -race).
+func TestPolicyIsSafeForConcurrentUse(t *testing.T) {
+	p := fixturePolicy(t, "")
+	f := loadScenarios(t)
+	var reqs []pricing.Request
+	var want []string
+	for _, s := range f.Cases {
+		req := f.request(t, s)
+		q, err := p.Quote(req)
+		got := fmt.Sprint(err)
+		if err == nil {
+			data, _ := json.Marshal(q)
+			got = string(data)
+		}
+		reqs, want = append(reqs, req), append(want, got)
+	}
+	errs := make(chan error, 32)
+	for g := range 32 {
+		go func() {
+			for i := range reqs {
+				i := (i + g) % len(reqs)
+				q, err := p.Quote(reqs[i])
+				got := fmt.Sprint(err)
+				if err == nil {
+					data, _ := json.Marshal(q)
+					got = string(data)
+				}
+				if got != want[i] {
+					errs <- fmt.Errorf("goroutine %d, request %d: %s, want %s", g, i, got, want[i])
+					return
+				}
+				if _, err := p.Book().Lookup(reqs[i].SKU, reqs[i].Region, reqs[i].At); err != nil && !errors.Is(err, pricing.ErrNoPrice) {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 32 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// A quote's steps and benefits are the caller's: changing them changes no
+// later quote.
+func TestQuoteOwnsItsSlices(t *testing.T) {
+	p := fixturePolicy(t, "")
+	q1, err := p.Quote(benchRequest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(q1)
+	q1.Benefits[0].Cost, q1.Benefits[0].FundedBy = o2o.MustParseMoney("1"), "someone"
+	q1.Steps[0].Facts.Party, q1.Steps[0].Result = "someone", o2o.MustParseMoney("1")
+	q2, err := p.Quote(benchRequest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(q2); string(got) != string(want) {
+		t.Errorf("a quote changed after the previous one was edited:\n%s\nwant\n%s", got, want)
+	}
+}
