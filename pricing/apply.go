@@ -27,6 +27,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	}
 	if r.Quantity.Value.Sign() <= 0 {
 		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
+	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
+		f.add("quantity.value", "%s", why)
 	}
 	if r.Region.IsZero() {
 		f.add("region", "is required: the province selects the price")
@@ -44,6 +46,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	}
 	if r.At.IsZero() {
 		f.add("at", "is required")
+	} else if why := instantFault(r.At); why != "" {
+		f.add("at", "%s", why)
 	}
 	if r.Negotiated != nil {
 		if r.Negotiated.Currency() != cur {
@@ -51,6 +55,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		}
 		if !r.Negotiated.IsPositive() {
 			f.add("negotiated", "must be positive, got %s", r.Negotiated)
+		} else if why := amountFault(*r.Negotiated); why != "" {
+			f.add("negotiated", "%s", why)
 		}
 	}
 	for i := range r.Observations {
@@ -68,6 +74,18 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		if o.Price.Sign() <= 0 {
 			f.add(path()+".price", "must be positive, got %s", o.Price)
 			ok = false
+		} else if why := amountFault(o.Price); why != "" {
+			f.add(path()+".price", "%s", why)
+			ok = false
+		}
+		for _, x := range [...]struct {
+			name string
+			at   time.Time
+		}{{".observedAt", o.ObservedAt}, {".validUntil", o.ValidUntil}} {
+			if why := instantFault(x.at); why != "" {
+				f.add(path()+x.name, "%s", why)
+				ok = false
+			}
 		}
 		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
 		fresh := o.fresh(r.At)
@@ -89,9 +107,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		if c.Stage < 0 {
 			f.add("campaign.stage", "must not be negative, got %d", c.Stage)
 		}
-		if c.FundingLeft.IsNegative() {
-			f.add("campaign.fundingLeft", "must not be negative, got %s", c.FundingLeft)
-		}
+		f.money("campaign.fundingLeft", c.FundingLeft, cur)
 	}
 	if r.Returned != nil && r.Returned.StoreID == "" {
 		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")
@@ -120,7 +136,7 @@ func (p *Policy) listPrice(s *state) error {
 	} else {
 		s.floor = list
 	}
-	s.q.Floor = s.show(s.floor)
+	s.q.Floor = s.show(&s.floor)
 	if e.National() {
 		s.step(RuleListPrice, list, ReasonNationalPrice, &Facts{Region: s.req.Region.Province()})
 	} else {
@@ -192,14 +208,14 @@ func (p *Policy) negotiation(s *state) error {
 		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is more than %s%% below the list price %s (lowest allowed %s)", asked, p.cfg.Negotiation.BandPercent, s.q.ListPrice, s.out(band))
 	}
 	if ask.n.less(s.floor.n) {
-		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(s.floor))
+		return refuse(RuleNegotiation, sku, ErrOutOfBand, "negotiated price %s is below the floor %s (cost plus minimum margin)", asked, s.show(&s.floor))
 	}
 	if !ask.n.less(s.price.n) {
 		s.note(RuleNegotiation, ReasonNegotiationNotLower, &Facts{Figure: *asked})
 		return nil
 	}
 	s.q.Flags.Negotiated = true
-	s.step(RuleNegotiation, ask, ReasonNegotiated, &Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(s.floor)})
+	s.step(RuleNegotiation, ask, ReasonNegotiated, &Facts{Party: s.req.AccountID, Percent: p.cfg.Negotiation.BandPercent, Limit: s.show(&s.floor)})
 	return nil
 }
 
@@ -213,20 +229,12 @@ type pick struct {
 // noPick is a pick of nothing yet.
 var noPick = pick{i: -1}
 
-// numIn returns m's amount as a num (wide on the decimal-only path).
-func (p *Policy) numIn(m o2o.Money) num {
-	if p.wide {
-		return wideNum(m.Amount())
-	}
-	return numOfMoney(m)
-}
-
 // consider makes obs[i], a fresh observation of the product's brand and
 // model, the pick when it is an outside one and lower than the pick so far
 // (ties by source). Its price is read only here, for a candidate.
 func (p *Policy) consider(l *pick, i int, obs []Observation) {
 	o := &obs[i]
-	n := p.numIn(o.Price)
+	n := p.in(o.Price)
 	if l.i >= 0 {
 		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
 			return
@@ -275,7 +283,7 @@ func (p *Policy) networkLowest(s *state) error {
 	// The violation is built only when there is one: a clean match shows no
 	// Money for the price it moved from.
 	violation := func() Violation {
-		return Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(s.price)}
+		return Violation{Rule: RuleNetworkLowest, Source: low.Source, Lowest: low.Price, Price: s.show(&s.price)}
 	}
 	if mode == NetworkReport {
 		v := violation()
@@ -289,16 +297,16 @@ func (p *Policy) networkLowest(s *state) error {
 		target = s.floor
 		s.q.Flags.Floored = true
 		v := violation()
-		v.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(s.floor))
+		v.Reason = fmt.Sprintf("%s is sold for %s at %s; the floor %s forbids matching it", bm, low.Price, low.Source, s.show(&s.floor))
 		s.q.Violations = append(s.q.Violations, v)
 	}
 	if !target.n.less(s.price.n) {
-		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.note(RuleNetworkLowest, ReasonNetworkFloorBlocks, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(&s.floor)})
 		return nil
 	}
 	s.q.Flags.Matched = true
 	if s.q.Flags.Floored {
-		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(s.floor)})
+		s.step(RuleNetworkLowest, target, ReasonNetworkMatchedFloor, &Facts{Figure: low.Price, Party: low.Source, Limit: s.show(&s.floor)})
 		return nil
 	}
 	s.step(RuleNetworkLowest, target, ReasonNetworkMatched, &Facts{Product: bm, Figure: low.Price, Party: low.Source})
@@ -310,7 +318,7 @@ func (p *Policy) round(s *state) {
 	unit := s.price.n.roundTo(p.places, mode)
 	if unit.less(s.floor.n) && !s.price.n.less(s.floor.n) {
 		unit = s.price.n.roundTo(p.places, o2o.RoundCeiling)
-		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, &Facts{Increment: Increment(inc.String()), Limit: s.show(s.floor)})
+		s.step(RuleRounding, figure{n: unit}, ReasonRoundedUpToFloor, &Facts{Increment: Increment(inc.String()), Limit: s.show(&s.floor)})
 		s.q.Flags.Rounded = true
 	} else if !unit.equal(s.price.n) {
 		s.step(RuleRounding, figure{n: unit}, ReasonRounded, &Facts{Increment: Increment(inc.String()), Mode: o2o.RoundingMode(mode.String())})
@@ -319,25 +327,22 @@ func (p *Policy) round(s *state) {
 		// The same value with fewer places (99.7500 is 99.75): shown rounded.
 		s.price = figure{n: unit}
 	}
-	s.q.UnitPrice = s.show(s.price)
-	s.price = figure{m: s.q.UnitPrice, n: s.price.n, known: true}
-	exact := unit.mul(s.dec(s.req.Quantity.Value.Decimal))
-	total := exact.roundTo(p.minor, mode)
-	totalM := s.out(total)
-	s.q.LineTotal = totalM
-	if !total.equal(exact) {
-		s.push(RuleLineTotal, ReasonRoundingDifference, exact, total.sub(exact), total,
+	s.q.UnitPrice = s.show(&s.price)
+	exact := figure{n: unit.mul(s.dec(s.req.Quantity.Value.Decimal))}
+	s.total = figure{n: exact.n.roundTo(p.minor, mode)}
+	s.q.LineTotal = s.show(&s.total)
+	if !s.total.n.equal(exact.n) {
+		s.push(RuleLineTotal, ReasonRoundingDifference, &exact, &figure{n: s.total.n.sub(exact.n)}, &s.total,
 			&Facts{Figure: s.q.UnitPrice, Quantity: s.req.Quantity, Mode: o2o.RoundingMode(mode.String())})
 		s.q.Flags.Rounded = true
 	}
-	s.total = figure{m: totalM, n: total, known: true}
 }
 
 func (p *Policy) valueAdded(s *state) {
 	if p.services == 0 || !s.designated {
 		return
 	}
-	s.q.tr.svc = int32(p.services)
+	p.grant(s, p.lines[:p.services], "headquarters")
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
@@ -351,11 +356,19 @@ func (p *Policy) stageCostFor(s *state, k int) num {
 	return cost
 }
 
-// grantLadder grants the benefit lines of stages 1..k (contiguous in
-// p.lines), funded by the campaign.
-func (p *Policy) grantLadder(s *state, k int, campaign string) {
-	t := &s.q.tr
-	t.ladFrom, t.ladTo, t.funder = int32(p.ladderLines[0][0]), int32(p.ladderLines[k-1][1]), t.name(campaign)
+// grant adds benefit lines funded by funder; a products_free line costs
+// the line total.
+func (p *Policy) grant(s *state, lines []Benefit, funder string) {
+	if s.q.Benefits == nil {
+		s.q.Benefits = make([]Benefit, 0, p.maxBenefits(&s.req, s.designated))
+	}
+	for _, b := range lines {
+		b.FundedBy = funder
+		if b.Kind == BenefitProductsFree {
+			b.Cost = s.show(&s.total)
+		}
+		s.q.Benefits = append(s.q.Benefits, b)
+	}
 }
 
 func (p *Policy) ladder(s *state) error {
@@ -370,25 +383,25 @@ func (p *Policy) ladder(s *state) error {
 		s.note(RuleLadder, ReasonLadderClearance, &Facts{})
 		return nil
 	}
-	funding := s.in(c.FundingLeft)
+	funding := s.fig(c.FundingLeft)
 	for k := c.Stage; k >= 1; k-- {
 		cost := p.stageCostFor(s, k)
-		if funding.less(cost) {
+		if funding.n.less(cost) {
 			continue
 		}
-		p.grantLadder(s, k, c.ID)
+		p.grant(s, p.lines[p.ladderLines[0][0]:p.ladderLines[k-1][1]], c.ID)
 		s.q.Stage = k
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
 			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
-				p.stageCostFor(s, c.Stage), funding, cost)
+				figure{n: p.stageCostFor(s, c.Stage)}, funding, figure{n: cost})
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, num{}, funding, cost)
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, figure{n: cost})
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, num{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, figure{n: p.stageCostFor(s, 1)}, funding, figure{})
 	return nil
 }
 

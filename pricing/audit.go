@@ -29,7 +29,7 @@ func uniform(r RuleName, inStore bool) bool {
 }
 
 // UnifiedPrice audits quotes for one SKU in one province, from many stores
-// and channels (全省一個價), and returns every quote that deviates from the
+// and channels (全省一个价), and returns every quote that deviates from the
 // province price. A quote deviates when its list price is
 // not the book's price for its province and instant, or when its unit price
 // is not the list price moved only by rules that treat every store alike
@@ -67,16 +67,16 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 			continue
 		}
 		expected := e.Price
-		for _, s := range q.Steps() {
+		for _, s := range q.Steps {
 			if s.Rule == RuleListPrice || s.Rule == RuleLineTotal {
 				continue
 			}
-			if !uniform(s.Rule, q.Placed.InStore()) && s.amountSign() != 0 {
+			if !uniform(s.Rule, q.Placed.InStore()) && s.Amount.Sign() != 0 {
 				d.Got = q.UnitPrice
-				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount())
+				d.Reason = fmt.Sprintf("step %s changes the price by %s for this store alone", s.Rule, s.Amount)
 				break
 			}
-			if next, err := expected.Add(s.Amount()); err == nil {
+			if next, err := expected.Add(s.Amount); err == nil {
 				expected = next
 			}
 		}
@@ -157,10 +157,10 @@ type Eligibility struct {
 	SKU string `json:"sku"`
 	// Eligible is true only when Unified and Lowest both hold.
 	Eligible bool `json:"eligible"`
-	// Unified: a national or provincial price is in force (全國/全省統一價).
+	// Unified: a national or provincial price is in force (全国/全省统一价).
 	Unified bool `json:"unified"`
 	// Lowest: the in-store price is the lowest on the network for the brand
-	// and model (同品牌同款產品全網最低).
+	// and model (同品牌同款产品全网最低).
 	Lowest bool `json:"lowest"`
 	// Price is the in-store unit price quoted, when there is one.
 	Price o2o.Money `json:"price"`
@@ -169,7 +169,7 @@ type Eligibility struct {
 }
 
 // StoreEligible reports whether a product may be sold through the community
-// stores of region's province at the instant (seed 001 part 3.4): it needs a
+// stores of region's province at the instant: it needs a
 // unified national or provincial price, and its in-store price (as this
 // policy quotes it, one unit, retail) must be at or below every fresh outside
 // observation of its brand and model. The showcase of hot products (爆款) is

@@ -36,12 +36,9 @@ func TestUnifiedPrice(t *testing.T) {
 	wrongList.Placed.StoreID, wrongList.ListPrice = "S-4", o2o.MustParseMoney("99.00")
 	uplifted := quotes[0]
 	uplifted.Placed.StoreID = "S-5"
-	up, err := pricing.NewStep(pricing.RuleOnlineUplift, pricing.ReasonOnlineUplift, uplifted.Steps()[0].Result(),
-		o2o.MustParseMoney("2.00"), must(uplifted.Steps()[0].Result().Add(o2o.MustParseMoney("2.00"))), pricing.Facts{Percent: o2o.MustDec("2")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	uplifted = uplifted.WithSteps(append(uplifted.Steps()[:1:1], up), uplifted.Benefits())
+	up := pricing.Step{Rule: pricing.RuleOnlineUplift, Code: pricing.ReasonOnlineUplift, Base: uplifted.Steps[0].Result,
+		Amount: o2o.MustParseMoney("2.00"), Result: must(uplifted.Steps[0].Result.Add(o2o.MustParseMoney("2.00"))), Facts: pricing.Facts{Percent: o2o.MustDec("2")}}
+	uplifted.Steps = append(uplifted.Steps[:1:1], up)
 	devs, err = p.UnifiedPrice("TILE-800", gd, append(quotes, cheap, wrongList, uplifted))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package pricing_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -139,3 +140,106 @@ func benchLookup(b *testing.B, n int, rotate bool) {
 func BenchmarkLookupBook10(b *testing.B)       { benchLookup(b, 10, true) }
 func BenchmarkLookupBook10000(b *testing.B)    { benchLookup(b, 10000, true) }
 func BenchmarkLookupBook10000Hot(b *testing.B) { benchLookup(b, 10000, false) }
+
+// BenchmarkQuoteJSON encodes the quote of BenchmarkQuote as JSON.
+func BenchmarkQuoteJSON(b *testing.B) {
+	p := fixturePolicy(b, "")
+	q, err := p.Quote(benchRequest(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// handQuote is the arithmetic of BenchmarkQuote's request written by hand
+// with shopspring/decimal: the price from a map, the uplift and its cap,
+// the lowest of the observations against the floor, rounding, the line
+// total, the ladder's cost against the funding and the VAT included.
+type handQuote struct {
+	prices       map[string]decimal.Decimal
+	pct, capAmt  decimal.Decimal
+	floor        decimal.Decimal
+	stageCost    []decimal.Decimal
+	vat, hundred decimal.Decimal
+}
+
+func newHandQuote() handQuote {
+	return handQuote{
+		prices: map[string]decimal.Decimal{"TILE-800|440000": decimal.New(9500, -2)},
+		pct:    decimal.New(5, -2), capAmt: decimal.New(100, 0), floor: decimal.New(6600, -2),
+		stageCost: []decimal.Decimal{decimal.New(800, 0), decimal.New(2000, 0)},
+		vat:       decimal.New(13, 0), hundred: decimal.New(100, 0),
+	}
+}
+
+func (h handQuote) quote(req pricing.Request) (unit, total, vat decimal.Decimal, ok bool) {
+	price := h.prices[req.SKU+"|"+req.Region.Province().String()]
+	up := price.Mul(h.pct)
+	if up.GreaterThan(h.capAmt) {
+		up = h.capAmt
+	}
+	price = price.Add(up)
+	low, found := decimal.Decimal{}, false
+	for _, o := range req.Observations {
+		if o.Brand != "Mianpeng" || o.Model != "T800" || o.ObservedAt.After(req.At) || !o.ValidUntil.After(req.At) {
+			continue
+		}
+		if a := o.Price.Amount(); !found || a.LessThan(low) {
+			low, found = a, true
+		}
+	}
+	if found && low.LessThan(price) {
+		price = decimal.Max(low, h.floor)
+	}
+	unit = price.RoundBank(2)
+	total = unit.Mul(req.Quantity.Value.Decimal).RoundBank(2)
+	cost := h.stageCost[0].Add(h.stageCost[1])
+	ok = !req.Campaign.FundingLeft.Amount().LessThan(cost)
+	vat = total.Mul(h.vat).DivRound(h.vat.Add(h.hundred), 12).RoundBank(2)
+	return unit, total, vat, ok
+}
+
+// BenchmarkQuoteVsHand runs, in one run, BenchmarkQuote's quote and the
+// same arithmetic by hand (handQuote), alternating in blocks, and reports
+// the time of each per operation and their ratio (quote/hand). The quote
+// also builds its explanation (steps, benefits, flags), which the hand
+// version does not.
+func BenchmarkQuoteVsHand(b *testing.B) {
+	p := fixturePolicy(b, "")
+	req := benchRequest(b)
+	h := newHandQuote()
+	q, err := p.Quote(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if unit, total, vat, _ := h.quote(req); !unit.Equal(q.UnitPrice.Amount()) || !total.Equal(q.LineTotal.Amount()) ||
+		q.VAT == nil || !vat.Equal(q.VAT.Included.Amount()) {
+		b.Fatalf("hand arithmetic %s %s %s differs from the quote %s %s %v", unit, total, vat, q.UnitPrice, q.LineTotal, q.VAT)
+	}
+	const block = 64
+	var tq, th time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		for range block {
+			if _, err := p.Quote(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for range block {
+			h.quote(req)
+		}
+		th += time.Since(t1)
+		tq += t1.Sub(t0)
+		n += block
+	}
+	b.ReportMetric(float64(tq.Nanoseconds())/float64(n), "quote-ns/op")
+	b.ReportMetric(float64(th.Nanoseconds())/float64(n), "hand-ns/op")
+	b.ReportMetric(float64(tq)/float64(th), "ratio")
+}

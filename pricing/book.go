@@ -33,14 +33,6 @@ func (e Entry) ScopeName() string {
 	return e.Scope.String()
 }
 
-// overlaps reports whether the validities of e and o share an instant.
-func (e Entry) overlaps(o Entry) bool {
-	// [a,b) and [c,d) overlap iff a < d and c < b, with zero bounds open.
-	aBeforeD := e.From.IsZero() || o.Until.IsZero() || e.From.Before(o.Until)
-	cBeforeB := o.From.IsZero() || e.Until.IsZero() || o.From.Before(e.Until)
-	return aBeforeD && cBeforeB
-}
-
 func (e Entry) validity() string {
 	from, until := "always", "open"
 	if !e.From.IsZero() {
@@ -52,24 +44,19 @@ func (e Entry) validity() string {
 	return "[" + from + ", " + until + ")"
 }
 
-// bookKey is a SKU and scope, for the overlap check.
-type bookKey struct {
-	sku   string
-	scope o2o.RegionCode
-}
-
 // Book is a price book for O2O-line products: at most one price for a SKU in
-// a province at any instant, with a national price as the fallback (全省一個價).
+// a province at any instant, with a national price as the fallback (全省一个价).
 // It is built once by NewBook, is immutable, and is safe for concurrent use.
-//
-// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, so it
-// keeps them in a form the garbage collector need not scan: one
-// pointer-free row per entry (the SKU as a position, the scope as a
-// province number, the validity as Unix seconds and nanoseconds, the price
-// as an index into the book's distinct prices), and rebuilds an Entry when
-// one is asked for. Only the SKU names, the distinct prices and the time
-// locations hold pointers.
 type Book struct {
+	// A book of 10,000 SKUs in 31 provinces holds over 300,000 entries, and
+	// every quote looks one up, so the book keeps them packed where the
+	// garbage collector need not scan them: one pointer-free row per entry
+	// (the SKU as a position, the scope as a province number, the validity
+	// as Unix seconds and nanoseconds, the price as an index into the
+	// book's distinct prices), rebuilding an Entry when one is asked for.
+	// Only the SKU names, the distinct prices and the time locations hold
+	// pointers. TestBookLookupMatchesScan checks it against a plain scan.
+
 	catalog  *o2o.Catalog
 	currency o2o.Currency
 	rows     []row            // one per entry, in the order given
@@ -119,16 +106,21 @@ func provinceNumber(r o2o.RegionCode) uint8 {
 }
 
 // NewBook checks every entry against the catalog and builds the book. It
-// refuses, with a *BookError naming every entry at fault:
-//   - an entry without a SKU, with a negative or zero price, or with Until not after From (o2o.ErrInvalid);
+// refuses, with a *BookError naming the entries at fault:
+//   - an entry without a SKU, with a negative or zero price, a price beyond
+//     MaxPrice or with more decimal places than its currency's minor unit,
+//     with Until not after From, or with a bound past year MaxYear
+//     (o2o.ErrInvalid);
 //   - a SKU missing from the catalog (ErrUnknownSKU);
 //   - a dealer-line SKU (ErrDealerPriced);
 //   - a city, county or township scope (ErrLocalPrice);
 //   - a currency other than the first entry's (o2o.ErrCurrencyMismatch);
 //   - two entries for one SKU and scope whose validity overlaps (ErrOverlap),
-//     naming both.
+//     naming both: each entry is named once, with the one starting no later
+//     that reaches furthest.
 //
-// The entries are copied. A nil catalog is an error.
+// The entries are copied. A nil catalog is an error. Checking takes
+// O(n log n) time for n entries.
 func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 	if catalog == nil {
 		return nil, o2o.Invalid("catalog", "is required")
@@ -142,15 +134,15 @@ func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 	if len(entries) > 0 {
 		currency = entries[0].Price.Currency()
 	}
-	index := make(map[bookKey][]int, len(entries))
+	var ok []int // the entries that pass the checks of their own
 	for i, e := range entries {
 		if e.SKU == "" {
 			fault(i, -1, o2o.ErrInvalid, "SKU is required")
 			continue
 		}
-		p, ok := catalog.Product(e.SKU)
+		p, found := catalog.Product(e.SKU)
 		switch {
-		case !ok:
+		case !found:
 			fault(i, -1, ErrUnknownSKU, "SKU %q is not in the catalog", e.SKU)
 			continue
 		case p.Line == o2o.LineDealer:
@@ -169,22 +161,88 @@ func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 			fault(i, -1, o2o.ErrInvalid, "price %s must be positive", e.Price)
 			continue
 		}
+		if why := amountFault(e.Price); why != "" {
+			fault(i, -1, o2o.ErrInvalid, "price %s", why)
+			continue
+		}
+		if why := instantFault(e.From); why != "" {
+			fault(i, -1, o2o.ErrInvalid, "from: %s", why)
+			continue
+		}
+		if why := instantFault(e.Until); why != "" {
+			fault(i, -1, o2o.ErrInvalid, "until: %s", why)
+			continue
+		}
 		if !e.From.IsZero() && !e.Until.IsZero() && !e.Until.After(e.From) {
 			fault(i, -1, o2o.ErrInvalid, "until %s is not after from %s", e.Until.Format(time.RFC3339), e.From.Format(time.RFC3339))
 			continue
 		}
-		k := bookKey{e.SKU, e.Scope}
-		for _, j := range index[k] {
-			if entries[j].overlaps(e) {
-				fault(i, j, ErrOverlap, "%s price valid %s overlaps entries[%d] valid %s", e.ScopeName(), e.validity(), j, entries[j].validity())
-			}
-		}
-		index[k] = append(index[k], i)
+		ok = append(ok, i)
 	}
+	overlaps(entries, ok, func(i, j int) {
+		fault(i, j, ErrOverlap, "%s price valid %s overlaps entries[%d] valid %s", entries[i].ScopeName(), entries[i].validity(), j, entries[j].validity())
+	})
 	if len(faults) > 0 {
-		return nil, &BookError{Faults: faults}
+		slices.SortStableFunc(faults, func(a, b EntryFault) int { return cmp.Compare(a.Index, b.Index) })
+		return nil, newBookError(faults)
 	}
 	return pack(catalog, currency, entries), nil
+}
+
+// overlaps calls found(i, j), once for each entry i among idx whose
+// validity overlaps that of an entry j of the same SKU and scope that
+// starts no later (ties by position). It sorts the entries by SKU, scope
+// and From and sweeps each group keeping the entry j whose validity
+// reaches furthest: an entry overlaps some entry starting before it
+// exactly when it overlaps that one.
+func overlaps(entries []Entry, idx []int, found func(i, j int)) {
+	idx = slices.Clone(idx)
+	slices.SortFunc(idx, func(a, b int) int {
+		x, y := &entries[a], &entries[b]
+		if c := cmp.Compare(x.SKU, y.SKU); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Scope.String(), y.Scope.String()); c != 0 {
+			return c
+		}
+		if c := compareFrom(x.From, y.From); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	reach := -1 // the entry of the group so far whose validity ends last
+	for n, i := range idx {
+		e := &entries[i]
+		if n > 0 {
+			if p := &entries[idx[n-1]]; p.SKU != e.SKU || p.Scope != e.Scope {
+				reach = -1
+			}
+		}
+		if reach >= 0 {
+			r := &entries[reach]
+			// r starts at or before e; they overlap iff r ends after e starts.
+			if r.Until.IsZero() || e.From.IsZero() || r.Until.After(e.From) {
+				found(i, reach)
+			}
+			if r.Until.IsZero() || (!e.Until.IsZero() && !e.Until.After(r.Until)) {
+				continue
+			}
+		}
+		reach = i
+	}
+}
+
+// compareFrom orders validity starts, the open start (zero) first.
+func compareFrom(a, b time.Time) int {
+	switch {
+	case a.IsZero() && b.IsZero():
+		return 0
+	case a.IsZero():
+		return -1
+	case b.IsZero():
+		return 1
+	}
+	return a.Compare(b)
 }
 
 // pack builds the pointer-free rows of checked entries.
@@ -336,19 +394,23 @@ func (b *Book) find(sku string, province uint8, at time.Time) (int32, bool) {
 }
 
 // findScope returns the row of scope in force at (sec, nsec) among rows
-// (sorted by scope, then from, not overlapping within a scope).
+// (sorted by scope, then from, not overlapping within a scope), by binary
+// search.
 func (b *Book) findScope(rows []int32, scope uint8, sec int64, nsec int32) (int32, bool) {
 	lo, _ := slices.BinarySearchFunc(rows, scope, func(i int32, s uint8) int { return cmp.Compare(b.rows[i].scope, s) })
+	end, _ := slices.BinarySearchFunc(rows[lo:], scope+1, func(i int32, s uint8) int { return cmp.Compare(b.rows[i].scope, s) })
 	// The last row of the scope starting at or before the instant is the
 	// only candidate.
-	hi := lo
-	for hi < len(rows) && b.rows[rows[hi]].scope == scope && !b.startsAfter(rows[hi], sec, nsec) {
-		hi++
-	}
-	if hi == lo {
+	hi, _ := slices.BinarySearchFunc(rows[lo:lo+end], true, func(i int32, _ bool) int {
+		if b.startsAfter(i, sec, nsec) {
+			return 1
+		}
+		return -1
+	})
+	if hi == 0 {
 		return 0, false
 	}
-	i := rows[hi-1]
+	i := rows[lo+hi-1]
 	if u := b.rows[i].until; u.loc >= 0 && !u.after(sec, nsec) {
 		return 0, false // ended at or before the instant
 	}

@@ -14,7 +14,7 @@ import (
 // (ParseConfig decodes strictly), so rules can live in an ERP's database.
 // Build validates it once against a price book and returns an immutable
 // Policy. The zero Config, built, runs the default procedure with no
-// uplift, no negotiation (不講價), no value-added services, no VAT rates
+// uplift, no negotiation (不讲价), no value-added services, no VAT rates
 // (so its VAT rule refuses to build unless rates are set: see VAT), no
 // network check, no ladder, no clearance grades, and half-even rounding to
 // the fen.
@@ -25,7 +25,7 @@ type Config struct {
 	// network_lowest) come before rounding, and value_added, ladder and vat
 	// after it. No rule may be listed twice.
 	Procedure []RuleName `json:"procedure,omitempty"`
-	// GroupAccounts are the designated upstream group accounts (面碰面特定的上游集團用戶):
+	// GroupAccounts are the designated upstream group accounts (面碰面特定的上游集团用户):
 	// the account ids that receive value-added services and, when
 	// negotiation is enabled, may negotiate.
 	GroupAccounts []string `json:"groupAccounts,omitempty"`
@@ -35,11 +35,11 @@ type Config struct {
 	Costs []Cost `json:"costs,omitempty"`
 	// MinMarginPercent is the minimum margin over cost that makes the floor.
 	MinMarginPercent o2o.Decimal `json:"minMarginPercent"`
-	// Uplift is the online uplift (線上價格比線下高一點).
+	// Uplift is the online uplift (线上价格比线下高一点).
 	Uplift Uplift `json:"uplift"`
-	// Negotiation is the part 2.3 switch; off by default (part 3.1).
+	// Negotiation switches negotiated prices on; off by default (no haggling).
 	Negotiation Negotiation `json:"negotiation"`
-	// ValueAdded lists the value-added services (增值服務) granted to
+	// ValueAdded lists the value-added services (增值服务) granted to
 	// designated group accounts, price unchanged.
 	ValueAdded []Service `json:"valueAdded,omitempty"`
 	// VAT holds the VAT rates by product category.
@@ -68,9 +68,9 @@ type Uplift struct {
 	Cap     o2o.Money   `json:"cap"`
 }
 
-// Negotiation enables a negotiated price (議價, seed 001 part 2.3) for
+// Negotiation enables a negotiated price (议价) for
 // designated group accounts: at most BandPercent below the list price and
-// never below the floor. Disabled, nobody negotiates (part 3.1).
+// never below the floor. Disabled, nobody negotiates.
 type Negotiation struct {
 	Enabled     bool        `json:"enabled"`
 	BandPercent o2o.Decimal `json:"bandPercent"`
@@ -157,15 +157,24 @@ func (f *faults) add(path, format string, args ...any) {
 }
 
 func (f *faults) percent(path string, d o2o.Decimal, max decimal.Decimal) {
+	if why := percentPlacesFault(d.Decimal); why != "" {
+		f.add(path, "%s", why)
+		return
+	}
 	if d.Sign() < 0 || d.GreaterThan(max) {
 		f.add(path, "must be between 0 and %s, got %s", o2o.FormatDecimal(max), d)
 	}
 }
 
+// money checks an amount of the config or of a request: in the book's
+// currency, not negative, and within the domain (see MaxPrice).
 func (f *faults) money(path string, m o2o.Money, currency o2o.Currency) {
+	why := amountFault(m)
 	switch {
 	case m.Currency() != currency:
 		f.add(path, "is in %s, but the price book is in %s", m.Currency(), currency)
+	case why != "":
+		f.add(path, "%s", why)
 	case m.IsNegative():
 		f.add(path, "must not be negative, got %s", m)
 	}
@@ -307,7 +316,9 @@ func (c Config) Build(book *Book) (*Policy, error) {
 		if _, dup := p.clearance[m.Grade]; dup {
 			f.add(path+".grade", "repeats grade %q", m.Grade)
 		}
-		if m.Percent.Sign() <= 0 || !m.Percent.LessThan(hundred) {
+		if why := percentPlacesFault(m.Percent.Decimal); why != "" {
+			f.add(path+".percent", "%s", why)
+		} else if m.Percent.Sign() <= 0 || !m.Percent.LessThan(hundred) {
 			f.add(path+".percent", "must be above 0 and below 100, got %s", m.Percent)
 		}
 		p.clearance[m.Grade] = m.Percent.Decimal
@@ -373,8 +384,8 @@ func (p *Policy) derive() {
 	}
 	p.lines = nil
 	for _, v := range p.cfg.ValueAdded {
-		p.lines = append(p.lines, benefitLine{rule: RuleValueAdded, code: v.Code, description: v.Description,
-			kind: BenefitService, price: p.zero, cost: v.Cost})
+		p.lines = append(p.lines, Benefit{Rule: RuleValueAdded, Code: v.Code, Description: v.Description,
+			Kind: BenefitService, Price: p.zero, Cost: v.Cost})
 	}
 	p.services = len(p.lines)
 	acc := stageCost{fixed: numOfMoney(p.zero)}
@@ -384,10 +395,10 @@ func (p *Policy) derive() {
 			acc.lines++
 			// FundedBy (the campaign) and a products_free line's cost (the
 			// line total) are filled in by each quote.
-			line := benefitLine{rule: RuleLadder, stage: st.Stage, code: b.Code, description: b.Description, kind: b.Kind,
-				price: p.zero, cost: b.Cost}
+			line := Benefit{Rule: RuleLadder, Stage: st.Stage, Code: b.Code, Description: b.Description, Kind: b.Kind,
+				Price: p.zero, Cost: b.Cost}
 			if b.Kind == BenefitPayback {
-				line.price = b.Cost.Neg()
+				line.Price = b.Cost.Neg()
 			}
 			p.lines = append(p.lines, line)
 			if b.Kind == BenefitProductsFree {

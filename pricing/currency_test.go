@@ -59,9 +59,9 @@ func TestZeroAmountsKeepTheirCurrency(t *testing.T) {
 		t.Fatal(err)
 	}
 	zeros := 0
-	for _, s := range q.Steps() {
-		f := s.Facts()
-		for _, m := range []o2o.Money{s.Base(), s.Amount(), s.Result(), f.Figure, f.Limit, f.Cost} {
+	for _, s := range q.Steps {
+		f := s.Facts
+		for _, m := range []o2o.Money{s.Base, s.Amount, s.Result, f.Figure, f.Limit, f.Cost} {
 			if m.IsZero() && m.Currency() == "USD" {
 				zeros++
 			}
@@ -104,67 +104,66 @@ func TestZeroAmountsKeepTheirCurrency(t *testing.T) {
 // TestStepJSONNeedsUsedAmounts: a step's JSON must write every amount its
 // code uses; leaving one out (as omitzero would) is refused with the path.
 func TestStepJSONNeedsUsedAmounts(t *testing.T) {
-	st, err := pricing.NewStep(pricing.RuleLadder, pricing.ReasonLadderUnaffordable, o2o.MustParseMoney("1 USD"),
-		o2o.MustParseMoney("0 USD"), o2o.MustParseMoney("1 USD"),
-		pricing.Facts{Party: "C", Asked: 1, Limit: o2o.MustParseMoney("0 USD"), Figure: o2o.MustParseMoney("800 USD")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := pricing.Step{Rule: pricing.RuleLadder, Code: pricing.ReasonLadderUnaffordable, Base: o2o.MustParseMoney("1 USD"),
+		Amount: o2o.MustParseMoney("0 USD"), Result: o2o.MustParseMoney("1 USD"),
+		Facts: pricing.Facts{Party: "C", Asked: 1, Limit: o2o.MustParseMoney("0 USD"), Figure: o2o.MustParseMoney("800 USD")}}
 	data, _ := json.Marshal(st)
 	if !strings.Contains(string(data), `"limit":{"amount":"0.00","currency":"USD"}`) {
 		t.Fatalf("zero limit not written: %s", data)
 	}
 	cut := strings.Replace(string(data), `"limit":{"amount":"0.00","currency":"USD"},`, "", 1)
 	var back pricing.Step
-	err = json.Unmarshal([]byte(cut), &back)
+	err := json.Unmarshal([]byte(cut), &back)
 	var ve *o2o.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) || ve.Fields[0].Path != "facts.limit" {
 		t.Errorf("step without its limit: got %v", err)
 	}
 }
 
-// TestBenefitJSON: a benefit round-trips through its plain form, and
-// NewBenefit refuses an unknown kind or rule and mixed currencies.
+// TestBenefitJSON: a benefit round-trips through JSON, and decoding
+// refuses an unknown kind or rule and mixed currencies.
 func TestBenefitJSON(t *testing.T) {
-	line := pricing.BenefitLine{Rule: pricing.RuleLadder, Stage: 4, Code: "payback", Description: "paid back",
+	b := pricing.Benefit{Rule: pricing.RuleLadder, Stage: 4, Code: "payback", Description: "paid back",
 		Kind: pricing.BenefitPayback, Price: o2o.MustParseMoney("-500 USD"), Cost: o2o.MustParseMoney("500 USD"), FundedBy: "C-1"}
-	b, err := pricing.NewBenefit(line)
+	data, err := json.Marshal(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(line, b.Line()); diff != "" {
-		t.Errorf("Line (-want +got):\n%s", diff)
-	}
-	data, _ := json.Marshal(b)
-	plain, _ := json.Marshal(line)
-	if !bytes.Equal(data, plain) {
-		t.Errorf("benefit JSON %s, plain form %s", data, plain)
+	want := `{"rule":"ladder","stage":4,"code":"payback","description":"paid back","kind":"payback",` +
+		`"price":{"amount":"-500.00","currency":"USD"},"cost":{"amount":"500.00","currency":"USD"},"fundedBy":"C-1"}`
+	if string(data) != want {
+		t.Errorf("benefit JSON %s, want %s", data, want)
 	}
 	var back pricing.Benefit
-	if err := json.Unmarshal(data, &back); err != nil || !back.Equal(b) {
-		t.Errorf("round trip: %v, %+v", err, back.Line())
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(b, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	var enumErr *o2o.EnumError
-	bad := line
-	bad.Kind = "gift"
-	if _, err := pricing.NewBenefit(bad); !errors.As(err, &enumErr) || !errors.Is(err, o2o.ErrInvalid) {
+	bad := strings.Replace(string(data), `"kind":"payback"`, `"kind":"gift"`, 1)
+	if err := json.Unmarshal([]byte(bad), &back); !errors.As(err, &enumErr) || !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown kind: %v", err)
 	}
-	bad = line
-	bad.Rule = "bonus"
-	if _, err := pricing.NewBenefit(bad); !errors.As(err, &enumErr) {
+	bad = strings.Replace(string(data), `"rule":"ladder"`, `"rule":"bonus"`, 1)
+	if err := json.Unmarshal([]byte(bad), &back); !errors.As(err, &enumErr) {
 		t.Errorf("unknown rule: %v", err)
 	}
-	bad = line
-	bad.Cost = o2o.MustParseMoney("500")
-	if _, err := pricing.NewBenefit(bad); !errors.Is(err, o2o.ErrCurrencyMismatch) {
+	bad = strings.Replace(string(data), `"cost":{"amount":"500.00","currency":"USD"}`, `"cost":{"amount":"500.00","currency":"CNY"}`, 1)
+	if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, o2o.ErrCurrencyMismatch) {
 		t.Errorf("mixed currencies: %v", err)
+	}
+	for _, bad := range []pricing.Benefit{{Rule: "bonus", Kind: pricing.BenefitService}, {Rule: pricing.RuleLadder, Kind: "gift"}} {
+		if _, err := json.Marshal(bad); !errors.As(err, &enumErr) {
+			t.Errorf("benefit %+v encoded: %v", bad, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(`{"rule":"ladder","code":"x","description":"","kind":"payback","price":{"amount":"0","currency":"CNY"},"cost":{"amount":"0","currency":"CNY"},"fundedBy":"C","Code":"y"}`), &back); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown key accepted: %v", err)
 	}
 	var zero pricing.Benefit
-	if zero.Code() != "" || zero.Price().Sign() != 0 || zero.Stage() != 0 {
-		t.Errorf("zero benefit: %+v", zero.Line())
+	if zero.Code != "" || zero.Price.Sign() != 0 || zero.Stage != 0 {
+		t.Errorf("zero benefit: %+v", zero)
 	}
 }

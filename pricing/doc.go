@@ -1,4 +1,4 @@
-// Package pricing prices O2O-line products the way seed 001 asks: one price
+// Package pricing prices O2O-line products by the O2O rules: one price
 // per province, a little higher online, no haggling, the lowest on the
 // network for the same brand and model, clearance of returned goods in the
 // store that holds them, and the promotion ladder of the price war — with
@@ -7,13 +7,26 @@
 // # One price per province
 //
 // A [Book] holds at most one price for a SKU in a province at any instant
-// (全省一個價), with a national price as the fallback; validity is half-open,
-// [From, Until). [NewBook] refuses, naming every entry at fault in a
-// [*BookError]: overlapping validities for one SKU and scope
-// ([ErrOverlap]), city, county or township scopes ([ErrLocalPrice]),
-// dealer-line SKUs ([ErrDealerPriced]), mixed currencies and SKUs missing
-// from the catalog ([ErrUnknownSKU]). Lookups go through a map index, so a
-// 10,000-SKU × 31-province book answers as fast as a small one.
+// (全省一个价), with a national price as the fallback; validity is half-open,
+// [From, Until). [NewBook] refuses, naming the entries at fault in a
+// [*BookError] (the first [MaxFaults] of them, and how many more there
+// were): overlapping validities for one SKU and scope ([ErrOverlap]), city,
+// county or township scopes ([ErrLocalPrice]), dealer-line SKUs
+// ([ErrDealerPriced]), mixed currencies and SKUs missing from the catalog
+// ([ErrUnknownSKU]). Building a book of n entries takes O(n log n) time,
+// and a lookup O(log n) in the entries of its SKU.
+//
+// # The domain
+//
+// Every amount of money in a book, a config or a request has at most as
+// many decimal places as its currency's minor unit (10.001 CNY is refused:
+// the fen is 0.01) and is at most [MaxPrice]; a quantity is at most
+// [MaxQuantity], with at most [MaxQuantityPlaces] places; a percent of a
+// config has at most [MaxPercentPlaces] places; an instant falls in years
+// 0 to [MaxYear]. Input outside is refused with an error wrapping
+// o2o.ErrInvalid that names the field, the value and the bound. Within
+// it, every quote the package produces writes as JSON and reads back to
+// the same bytes.
 //
 // # A policy is an ordered procedure
 //
@@ -32,17 +45,17 @@
 //
 // # No haggling, or a negotiated price
 //
-// By default nobody negotiates (不講價, seed 001 part 3.1), designated
-// upstream group accounts included: they get value-added services (增值服務)
+// By default nobody negotiates (不讲价), designated
+// upstream group accounts included: they get value-added services (增值服务)
 // as benefit lines, price unchanged. A request carrying a lower price gets
-// [ErrNoHaggling]. With [Negotiation] enabled (part 2.3), a designated group
-// account may agree a price (議價) within a band below list and never below
+// [ErrNoHaggling]. With [Negotiation] enabled, a designated group
+// account may agree a price (议价) within a band below list and never below
 // the floor (cost plus minimum margin); outside it, [ErrOutOfBand].
 //
 // # Network lowest, clearance and the ladder
 //
 // Observations of the same brand and model, from outside sources and fresh
-// at the instant, are compared with the price (同品牌同款產品全網最低): in
+// at the instant, are compared with the price (同品牌同款产品全网最低): in
 // match mode the price is lowered to the lowest, never below the floor (the
 // floor's refusal is reported as a [Violation]); in report mode the price
 // stays and the violation is reported. Returned goods are marked down by
@@ -59,19 +72,12 @@
 // result, and why: a [ReasonCode] with the [Facts] it quotes), the
 // [Benefit] lines, the violations, the [Flags] (matched, capped, rounded,
 // floored, stage fallback) and the unit price and line total;
-// [Quote.Explain] prints it. Reasons are formatted only when read
-// ([Step.Reason], [Step.String], [Quote.Explain], JSON), so quoting itself
-// formats no text, and a caller may render its own wording from the code.
-// Quoting computes in exact int64 (falling back to decimal for amounts that
-// do not fit, with the same value and places either way), and a Step keeps
-// its amounts that way: [Step.Base], [Step.Amount], [Step.Result] and
-// [Step.Facts] rebuild Money on demand, and [NewStep] builds a step. A
-// quote keeps its steps and benefits more compactly still, as one
-// pointer-free block that [Quote.Steps] and [Quote.Benefits] turn into
-// Step and Benefit values when asked; [Quote.WithSteps] sets them on a
-// quote assembled by hand.
-// Unit price × quantity equals the line total, with a line_total step
-// carrying any rounding difference.
+// [Quote.Explain] prints it. A step's readable reason is formatted from its
+// code and facts ([Step.Reason]), so a caller may also render its own
+// wording from the code. Every amount is exact: a Money keeps the value and
+// the decimal places the arithmetic gives it, and rounding happens only
+// where the procedure says. Unit price × quantity equals the line total,
+// with a line_total step carrying any rounding difference.
 //
 // The steps form two chains, never mixed. The unit-price chain is every
 // step but line_total: each starts (Base) where the previous one ended
@@ -88,8 +94,8 @@
 //
 // [Policy.UnifiedPrice] reports every quote whose price departs from the
 // province price; [Policy.StoreEligible] says whether a product may be sold
-// through the community stores (a unified price and the network's lowest,
-// seed 001 part 3.4).
+// through the community stores (a unified price, and the lowest on the
+// network).
 //
 // # Concurrency
 //

@@ -3,7 +3,10 @@ package pricing
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/o2okit/o2okit/internal/limits"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -12,17 +15,17 @@ import (
 // reports input that breaks a pricing rule.
 var (
 	// ErrNoHaggling refuses a lower price asked for by anyone who may not
-	// negotiate (不講價). Under the default operating rules (seed 001 part
+	// negotiate (不讲价). Under the default operating rules
 	// 3.1) that is everyone, designated group accounts included.
 	ErrNoHaggling = fmt.Errorf("%w: no haggling", o2o.ErrInvalid)
-	// ErrOutOfBand refuses a negotiated price (議價) outside the configured
+	// ErrOutOfBand refuses a negotiated price (议价) outside the configured
 	// band below list, or below the floor.
 	ErrOutOfBand = fmt.Errorf("%w: negotiated price out of band", o2o.ErrInvalid)
 	// ErrDealerPriced refuses a dealer-line product in the O2O price book or
 	// policy: the dealer keeps pricing power.
 	ErrDealerPriced = fmt.Errorf("%w: dealer keeps pricing power", o2o.ErrInvalid)
 	// ErrLocalPrice refuses a price scoped to a city, county or township:
-	// O2O-line products have one price per province (全省一個價).
+	// O2O-line products have one price per province (全省一个价).
 	ErrLocalPrice = fmt.Errorf("%w: no local prices", o2o.ErrInvalid)
 	// ErrOverlap refuses two prices for one SKU and scope whose validity overlaps.
 	ErrOverlap = fmt.Errorf("%w: overlapping prices", o2o.ErrInvalid)
@@ -86,18 +89,45 @@ func (f EntryFault) String() string {
 	return fmt.Sprintf("entries[%d] (SKU %s): %s", f.Index, f.SKU, f.Reason)
 }
 
-// BookError lists every entry at fault when a price book is refused.
-// errors.Is finds each fault's sentinel and o2o.ErrInvalid; errors.As gives
-// the faults.
+// BookError lists the entries at fault when a price book is refused: the
+// first MaxFaults of them, in the order of the entries, and how many more
+// there were. errors.Is finds each fault's sentinel, listed or not, and
+// o2o.ErrInvalid; errors.As gives the faults.
 type BookError struct {
+	// Faults are the faults listed, at most MaxFaults.
 	Faults []EntryFault
+	// More is the number of faults found beyond those listed.
+	More int
+	// omitted holds the distinct sentinels of the faults not listed.
+	omitted []error
 }
 
-// Error lists every fault: "price book: …; …".
+// MaxFaults is the most faults a BookError lists (100, the limit the SDK's
+// errors share); the error then says how many more there were.
+const MaxFaults = limits.MaxFaults
+
+// newBookError keeps the first MaxFaults faults and counts the rest.
+func newBookError(faults []EntryFault) *BookError {
+	e := &BookError{Faults: faults}
+	if len(faults) > MaxFaults {
+		e.Faults, e.More = slices.Clone(faults[:MaxFaults]), len(faults)-MaxFaults
+		for _, f := range faults[MaxFaults:] {
+			if f.Err != nil && !containsErr(e.omitted, f.Err) {
+				e.omitted = append(e.omitted, f.Err)
+			}
+		}
+	}
+	return e
+}
+
+// Error lists the faults: "price book: …; …", then "and N more faults".
 func (e *BookError) Error() string {
-	parts := make([]string, len(e.Faults))
+	parts := make([]string, len(e.Faults), len(e.Faults)+1)
 	for i, f := range e.Faults {
 		parts[i] = f.String()
+	}
+	if e.More > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more fault(s)", e.More))
 	}
 	return "price book: " + strings.Join(parts, "; ")
 }
@@ -108,6 +138,11 @@ func (e *BookError) Unwrap() []error {
 	for _, f := range e.Faults {
 		if f.Err != nil && !containsErr(out, f.Err) {
 			out = append(out, f.Err)
+		}
+	}
+	for _, err := range e.omitted {
+		if !containsErr(out, err) {
+			out = append(out, err)
 		}
 	}
 	return out

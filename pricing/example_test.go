@@ -134,8 +134,8 @@ func ExamplePolicy_Quote_ladder() {
 		Campaign: &pricing.Campaign{ID: "C-1", Stage: 2, FundingLeft: cost("1000")},
 	})
 	fmt.Println("stage", q.Stage, "fallback", q.Flags.StageFallback, "unit", q.UnitPrice)
-	for _, b := range q.Benefits() {
-		fmt.Println(b.Code(), b.Price().AmountString(), b.Cost().AmountString(), b.FundedBy())
+	for _, b := range q.Benefits {
+		fmt.Println(b.Code, b.Price.AmountString(), b.Cost.AmountString(), b.FundedBy)
 	}
 	// Output:
 	// stage 1 fallback true unit 95.00 CNY

@@ -4,6 +4,6 @@ package pricing
 // decimal.Decimal only: the reference the int64 path is tested against.
 func DecimalOnly(p *Policy) *Policy {
 	q := *p
-	q.wide = true
+	q.arith = arith{wide: true}
 	return &q
 }

@@ -3,7 +3,6 @@ package pricing_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -47,34 +46,4 @@ func bigBook(t testing.TB, n int) (*pricing.Book, []string) {
 }
 
 // cmpOpts compare region codes by value (their field is unexported).
-var cmpOpts = []cmp.Option{cmp.Comparer(func(a, b o2o.RegionCode) bool { return a == b }),
-	cmp.Transformer("quote", quoteFields)}
-
-// quoteView is a Quote with its steps and benefits as fields, for cmp.
-type quoteView struct {
-	SKU                  string
-	BrandModel           o2o.BrandModel
-	Category             string
-	Region               o2o.RegionCode
-	Channel              o2o.Channel
-	Placed               o2o.Placement
-	Quantity             o2o.Quantity
-	At                   time.Time
-	ListPrice            o2o.Money
-	ListScope            string
-	Floor                o2o.Money
-	Steps                []pricing.Step
-	Benefits             []pricing.Benefit
-	Violations           []pricing.Violation
-	Flags                pricing.Flags
-	Stage                int
-	UnitPrice, LineTotal o2o.Money
-	VAT                  *pricing.VATShown
-}
-
-func quoteFields(q pricing.Quote) quoteView {
-	return quoteView{SKU: q.SKU, BrandModel: q.BrandModel, Category: q.Category, Region: q.Region, Channel: q.Channel,
-		Placed: q.Placed, Quantity: q.Quantity, At: q.At, ListPrice: q.ListPrice, ListScope: q.ListScope, Floor: q.Floor,
-		Steps: q.Steps(), Benefits: q.Benefits(), Violations: q.Violations, Flags: q.Flags, Stage: q.Stage,
-		UnitPrice: q.UnitPrice, LineTotal: q.LineTotal, VAT: q.VAT}
-}
+var cmpOpts = []cmp.Option{cmp.Comparer(func(a, b o2o.RegionCode) bool { return a == b })}

@@ -11,6 +11,16 @@ import (
 
 // num is the exact decimal Quote computes with: coef × 10^exp.
 //
+// Why: a quote does a dozen multiplications, additions and roundings, and
+// bulk audits (UnifiedPrice over a province's quotes, a month of orders
+// priced again) run millions of them; in decimal.Decimal each allocates.
+// The int64 path keeps that arithmetic free of allocation, and the rules in
+// apply.go read as plain arithmetic on nums either way. The reference is
+// decimal.Decimal itself: arith{wide: true} (below) sends every operation
+// down the decimal path, TestInt64PathMatchesDecimal requires the same
+// quote, byte for byte, from both, and TestNumMatchesDecimal checks each
+// operation.
+//
 // It mirrors shopspring/decimal's arithmetic exactly — value and exponent
 // (a sum keeps the smaller exponent, a product adds them, rounding to n
 // places gives exponent −n) — so that a num turned into o2o.Money formats,
@@ -295,4 +305,29 @@ func (n num) divRound(o num, precision int32) num {
 		}
 	}
 	return wideNum(n.dec().DivRound(o.dec(), precision))
+}
+
+// arith reads the amounts a quote starts from as nums. The zero arith is
+// the int64 path; with wide set, every num is kept in decimal.Decimal, so
+// that every operation takes the decimal path: the reference the int64
+// path is tested against (tests set it through DecimalOnly).
+type arith struct{ wide bool }
+
+// in returns m's amount as a num.
+func (a arith) in(m o2o.Money) num { return a.dec(m.Amount()) }
+
+// dec returns d as a num.
+func (a arith) dec(d decimal.Decimal) num {
+	if a.wide {
+		return wideNum(d)
+	}
+	return numOf(d)
+}
+
+// k returns a num derived once at Build (made wide on the reference path).
+func (a arith) k(n num) num {
+	if a.wide && !n.wide {
+		return wideNum(n.dec())
+	}
+	return n
 }

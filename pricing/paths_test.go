@@ -11,20 +11,33 @@ import (
 	"github.com/o2okit/o2okit/pricing"
 )
 
-// genAmount returns a positive decimal text with 0 to 6 places and, now
-// and then, enough digits to leave the int64 path.
+// genAmount returns a positive amount in CNY's domain (0 to 2 places, at
+// most pricing.MaxPrice) and, now and then, one of 12 digits that leaves
+// the int64 path once multiplied by a quantity (see genQuantity).
 func genAmount(r *rand.Rand) string {
+	return genDecimal(r, 2, 11)
+}
+
+// genQuantity returns a positive quantity in the domain (0 to 6 places, at
+// most pricing.MaxQuantity), now and then of 9 digits.
+func genQuantity(r *rand.Rand) string {
+	return genDecimal(r, pricing.MaxQuantityPlaces, 8)
+}
+
+// genDecimal returns a positive decimal text with 0 to maxPlaces places
+// and, now and then, 1+sevens digits before the point.
+func genDecimal(r *rand.Rand, maxPlaces, sevens int) string {
 	whole := fmt.Sprint(1 + r.IntN(5000))
 	switch r.IntN(12) {
 	case 0:
-		whole = "9" + strings.Repeat("7", 14+r.IntN(8)) // beyond int64 once scaled
+		whole = "9" + strings.Repeat("7", sevens-r.IntN(3)) // beyond int64 once scaled
 	case 1:
 		whole = fmt.Sprint(r.IntN(3)) // below one yuan
 		if whole == "0" {
 			whole = "0"
 		}
 	}
-	places := r.IntN(7)
+	places := r.IntN(maxPlaces + 1)
 	if places == 0 {
 		if whole == "0" {
 			return "1"
@@ -100,7 +113,7 @@ func genWideRequest(r *rand.Rand) pricing.Request {
 	for i := range req.Observations {
 		req.Observations[i].Price = o2o.MustParseMoney(genAmount(r))
 	}
-	req.Quantity.Value = o2o.MustDec(genAmount(r))
+	req.Quantity.Value = o2o.MustDec(genQuantity(r))
 	switch r.IntN(4) {
 	case 0:
 		req.Placed = o2o.Placement{Venue: o2o.VenueOnline}

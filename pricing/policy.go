@@ -35,7 +35,7 @@ type Policy struct {
 	vatRates     map[string]vatRate // category → rate
 	vatDefault   *vatRate           // the default rate, if any
 	stages       []stageCost        // ladder stage k at stages[k-1], cumulative
-	lines        []benefitLine      // the benefit lines: value-added services, then the ladder's
+	lines        []Benefit          // the benefit lines: value-added services, then the ladder's
 	services     int                // lines[:services] are the value-added services
 	ladderLines  [][2]int           // ladder[i]'s lines are lines[from:to], FundedBy to fill in
 	places       int32              // the rounding increment's places
@@ -48,9 +48,7 @@ type Policy struct {
 	onLadder    bool             // the procedure lists ladder
 	onClearance bool             // the procedure lists clearance
 
-	// wide makes Quote compute in decimal.Decimal only: the reference path
-	// the int64 path is tested against. Set only by tests.
-	wide bool
+	arith // the int64 path, or decimal only (set only by tests: see num.go)
 }
 
 // skuInfo is what a quote needs of its SKU, looked up once: the product,
@@ -116,16 +114,14 @@ func floorOf(cost o2o.Money, marginPercent decimal.Decimal) o2o.Money {
 	return f
 }
 
-// state is one quote in the making. The price and the floor are kept both
-// as nums (to compute with) and as Money (to show); a num becomes Money only
-// when a step, benefit or total shows it, and an amount that is an input
-// (the list price, an observed price, the floor) is shown as given.
+// state is one quote in the making. The price, the floor and the line
+// total are figures: nums to compute with, and their Money once shown.
 type state struct {
+	arith
 	req     Request
 	product o2o.Product
 	info    *skuInfo
 	cur     o2o.Currency
-	wide    bool
 	// designated: the request comes from a designated group account.
 	designated bool
 	price      figure
@@ -137,94 +133,94 @@ type state struct {
 	q          Quote
 }
 
-// in returns m's amount as a num (always wide on the decimal path).
-func (s *state) in(m o2o.Money) num {
-	if s.wide {
-		return wideNum(m.Amount())
-	}
-	return numOfMoney(m)
-}
-
-// dec returns d as a num (always wide on the decimal path).
-func (s *state) dec(d decimal.Decimal) num {
-	if s.wide {
-		return wideNum(d)
-	}
-	return numOf(d)
-}
-
-// k returns a precomputed num (made wide on the decimal path).
-func (s *state) k(n num) num {
-	if s.wide && !n.wide {
-		return wideNum(n.dec())
-	}
-	return n
-}
-
 // out returns n as Money in the book's currency.
 func (s *state) out(n num) o2o.Money { return n.money(s.cur) }
 
 // fig returns m as a figure.
 func (s *state) fig(m o2o.Money) figure { return figure{m: m, n: s.in(m), known: true} }
 
-// show returns f as Money.
-func (s *state) show(f figure) o2o.Money {
-	if f.known {
-		return f.m
+// show returns f as Money, keeping it in f so that it is built once.
+func (s *state) show(f *figure) o2o.Money {
+	if !f.known {
+		f.m, f.known = s.out(f.n), true
 	}
-	return s.out(f.n)
+	return f.m
 }
 
-// push appends a step. Its amounts stay nums (no Money is built); the
-// facts' figures are read from f.
-func (s *state) push(rule RuleName, code ReasonCode, base, amount, result num, f *Facts) {
-	n := [slots]num{base, amount, result}
-	uses := code.facts()
-	if uses&factFigure != 0 {
-		n[slotFigure] = s.in(f.Figure)
+// push appends a step whose result is next; base and amount are shown
+// from nums, the facts kept are those code uses.
+func (s *state) push(rule RuleName, code ReasonCode, base, amount, next *figure, f *Facts) {
+	n := len(s.q.Steps)
+	if n < cap(s.q.Steps) {
+		s.q.Steps = s.q.Steps[:n+1] // zeroed: filled field by field below
+	} else {
+		s.q.Steps = append(s.q.Steps, Step{})
 	}
-	if uses&factLimit != 0 {
-		n[slotLimit] = s.in(f.Limit)
+	st := &s.q.Steps[n]
+	st.Rule, st.Code, st.Base, st.Amount, st.Result = rule, code, s.show(base), s.zero, s.show(next)
+	if amount.n.sign() != 0 {
+		st.Amount = s.show(amount)
 	}
-	if uses&factCost != 0 {
-		n[slotCost] = s.in(f.Cost)
-	}
-	t := &s.q.tr
-	t.set(t.step(), rule, code, uses, s.cur, &n, f)
+	f.copyTo(&st.Facts, code.facts())
 }
 
 // step records a rule that moved the price to next. No text is formatted
 // here: the reason is the code and its facts.
 func (s *state) step(rule RuleName, next figure, code ReasonCode, f *Facts) {
-	amount := next.n
-	if s.price.n.sign() != 0 {
-		amount = next.n.sub(s.price.n)
+	if s.price.n.sign() == 0 {
+		s.push(rule, code, &s.price, &next, &next, f) // from zero: the amount is the price
+	} else {
+		s.push(rule, code, &s.price, &figure{n: next.n.sub(s.price.n)}, &next, f)
 	}
-	s.push(rule, code, s.price.n, amount, next.n, f)
 	s.price = next
 }
 
 // stepBy records a rule that moved the price by a known amount to next.
 func (s *state) stepBy(rule RuleName, amount num, next figure, code ReasonCode, f *Facts) {
-	s.push(rule, code, s.price.n, amount, next.n, f)
+	s.push(rule, code, &s.price, &figure{n: amount}, &next, f)
 	s.price = next
 }
 
-// noteFigures is note with the facts' figure, limit and cost given as nums
-// (those of f are ignored), so that computed figures need no Money.
-func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost num) {
-	n := [slots]num{s.price.n, s.zeroN, s.price.n, figure, limit, cost}
-	t := &s.q.tr
-	t.set(t.step(), rule, code, code.facts(), s.cur, &n, f)
+// noteFigures is note with the facts' figure, limit and cost given as
+// figures (those of f are ignored; a figure the code does not use is not
+// shown).
+func (s *state) noteFigures(rule RuleName, code ReasonCode, f *Facts, figure, limit, cost figure) {
+	uses := code.facts()
+	g := *f
+	if uses&factFigure != 0 {
+		g.Figure = s.show(&figure)
+	}
+	if uses&factLimit != 0 {
+		g.Limit = s.show(&limit)
+	}
+	if uses&factCost != 0 {
+		g.Cost = s.show(&cost)
+	}
+	s.note(rule, code, &g)
 }
 
 // note records a rule that decided or noted something without moving the price.
 func (s *state) note(rule RuleName, code ReasonCode, f *Facts) {
-	s.push(rule, code, s.price.n, s.zeroN, s.price.n, f)
+	zero := figure{m: s.zero, n: s.zeroN, known: true}
+	s.push(rule, code, &s.price, &zero, &s.price, f)
 }
 
-// maxSteps bounds the steps a request can produce, so that the quote's
-// steps are allocated once and not much larger than needed: every rule
+// maxBenefits bounds the benefit lines a request can be granted, so that
+// they are allocated once: the value-added services for a designated
+// account, and the ladder's lines up to the stage asked for.
+func (p *Policy) maxBenefits(r *Request, designated bool) int {
+	n := 0
+	if designated && p.onValueAdd {
+		n += p.services
+	}
+	if c := r.Campaign; c != nil && p.onLadder && c.Stage >= 1 && c.Stage <= len(p.ladderLines) {
+		n += p.ladderLines[c.Stage-1][1] - p.ladderLines[0][0]
+	}
+	return n
+}
+
+// maxSteps bounds the steps a request can produce, so that a quote's steps
+// are allocated once: every rule
 // adds at most one step (rounding two, with the line total), and a rule
 // whose input is absent adds none.
 func (p *Policy) maxSteps(r *Request, designated bool) int {
@@ -298,16 +294,14 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		return Quote{}, refuse(RuleClearance, req.SKU, ErrClearance, "returned goods, but the procedure has no clearance rule")
 	}
 	designated := p.Designated(req.Segment, req.AccountID)
-	s := &state{req: req, designated: designated, product: product, info: info, cur: p.book.Currency(), wide: p.wide, zero: p.zero, low: low}
+	s := &state{arith: p.arith, req: req, designated: designated, product: product, info: info, cur: p.book.Currency(), zero: p.zero, low: low}
 	s.price = s.fig(p.zero)
 	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
 		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
 	}
-	s.q.tr.lines = p.lines
-	s.q.tr.listed = true
-	s.q.tr.grow(p.maxSteps(&req, designated), 0)
+	s.q.Steps = make([]Step, 0, p.maxSteps(&req, designated))
 	for _, r := range p.procedure {
 		var err error
 		switch r {

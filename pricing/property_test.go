@@ -116,20 +116,20 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 			t.Fatalf("%s: negative amount %s", label, m)
 		}
 	}
-	for _, b := range q.Benefits() {
-		if b.Cost().IsNegative() || (b.Price().IsNegative() && b.Kind() != pricing.BenefitPayback) {
+	for _, b := range q.Benefits {
+		if b.Cost.IsNegative() || (b.Price.IsNegative() && b.Kind != pricing.BenefitPayback) {
 			t.Fatalf("%s: negative benefit %+v", label, b)
 		}
 	}
 	// unit × quantity + the line_total step = line total, to the fen.
 	exact := q.UnitPrice.Mul(q.Quantity.Value.Decimal)
-	for _, s := range q.Steps() {
+	for _, s := range q.Steps {
 		if s.Rule == pricing.RuleLineTotal {
 			// The line-level step: from unit × quantity to the line total.
-			if !s.Base().Equal(exact) || !s.Result().Equal(q.LineTotal) {
+			if !s.Base.Equal(exact) || !s.Result.Equal(q.LineTotal) {
 				t.Fatalf("%s: line_total step %s, want from %s to %s", label, s, exact, q.LineTotal)
 			}
-			exact = must(exact.Add(s.Amount()))
+			exact = must(exact.Add(s.Amount))
 		}
 	}
 	if !exact.Equal(q.LineTotal) || !q.LineTotal.IsWhole() {
@@ -138,14 +138,14 @@ func checkQuote(t *testing.T, label string, q pricing.Quote) {
 	// The steps chain: each starts where the previous ended, and the price
 	// steps lead from 0 to the unit price.
 	price := o2o.MustParseMoney("0")
-	for _, s := range q.Steps() {
+	for _, s := range q.Steps {
 		if s.Rule == pricing.RuleLineTotal {
 			continue
 		}
-		if !s.Base().Equal(price) || !must(s.Base().Add(s.Amount())).Equal(s.Result()) {
+		if !s.Base.Equal(price) || !must(s.Base.Add(s.Amount)).Equal(s.Result) {
 			t.Fatalf("%s: step %s does not chain", label, s.Rule)
 		}
-		price = s.Result()
+		price = s.Result
 	}
 	if !price.Equal(q.UnitPrice) {
 		t.Fatalf("%s: steps end at %s, unit price %s", label, price, q.UnitPrice)

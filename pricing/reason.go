@@ -9,9 +9,9 @@ import (
 
 // ReasonCode says why a step of a quote happened, in a stable,
 // machine-readable form. A step carries its code and the Facts it quotes;
-// the readable reason is formatted from them only when asked for (by
-// Step.Reason, Step.String, Quote.Explain or JSON encoding), so quoting
-// does no text formatting. Each code's comment lists the facts it uses.
+// Step.Reason formats the readable reason from them (Step.String,
+// Quote.Explain and a step's JSON use it). Each code's comment lists the
+// facts it uses.
 type ReasonCode string
 
 // The reason codes, by rule.
@@ -34,7 +34,7 @@ const (
 	// ReasonNegotiationNotLower: the requested price is not below the
 	// current one (Facts.Figure: the price asked).
 	ReasonNegotiationNotLower ReasonCode = "negotiation_not_lower"
-	// ReasonNegotiated: a negotiated price (議價) applied (Facts.Party: the
+	// ReasonNegotiated: a negotiated price (议价) applied (Facts.Party: the
 	// account, Percent: the band, Limit: the floor).
 	ReasonNegotiated ReasonCode = "negotiated"
 	// ReasonNetworkClearance: clearance goods are not compared with the network.
@@ -64,7 +64,7 @@ const (
 	// ReasonRoundingDifference: the line total rounded to the fen; the step's
 	// Base is unit × quantity (Facts.Figure: the unit price, Quantity, Mode).
 	ReasonRoundingDifference ReasonCode = "rounding_difference"
-	// ReasonValueAdded: value-added services (增值服務) granted (Facts.Party:
+	// ReasonValueAdded: value-added services (增值服务) granted (Facts.Party:
 	// the account, Count: the services).
 	ReasonValueAdded ReasonCode = "value_added"
 	// ReasonLadderClearance: clearance goods are excluded from the ladder.
@@ -222,9 +222,9 @@ type Facts struct {
 }
 
 // Reason returns the step's readable reason, formatted from its code and
-// facts, with the seed's Chinese term in parentheses where it helps.
+// facts, with the Chinese term in parentheses where it helps.
 func (s Step) Reason() string {
-	f := s.Facts()
+	f := s.Facts
 	switch s.Code {
 	case ReasonProvincePrice:
 		return fmt.Sprintf("province price of %s: one price per province (全省一個價)", f.Region)
@@ -261,7 +261,7 @@ func (s Step) Reason() string {
 	case ReasonRounded:
 		return fmt.Sprintf("unit price rounded to the %s (%s)", f.Increment, f.Mode)
 	case ReasonRoundingDifference:
-		return fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", f.Figure.AmountString(), f.Quantity, s.Base().AmountString(), f.Mode)
+		return fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", f.Figure.AmountString(), f.Quantity, s.Base.AmountString(), f.Mode)
 	case ReasonValueAdded:
 		return fmt.Sprintf("designated group account %s receives %d value-added service(s) (增值服務) instead of a discount; price unchanged (seed 001 part 3.1)", f.Party, f.Count)
 	case ReasonLadderClearance:
@@ -280,5 +280,5 @@ func (s Step) Reason() string {
 
 // String returns the step on one line: rule, base, amount, result and reason.
 func (s Step) String() string {
-	return fmt.Sprintf("%s %s %s = %s: %s", s.Rule, s.Base().AmountString(), signed(s.Amount()), s.Result().AmountString(), s.Reason())
+	return fmt.Sprintf("%s %s %s = %s: %s", s.Rule, s.Base.AmountString(), signed(s.Amount), s.Result.AmountString(), s.Reason())
 }

@@ -12,24 +12,24 @@ type RuleName string
 // The rules a procedure may list, in the default order, and the step-only
 // name RuleLineTotal.
 const (
-	// RuleListPrice takes the book price: province first, then national (全省一個價).
+	// RuleListPrice takes the book price: province first, then national (全省一个价).
 	RuleListPrice RuleName = "list_price"
 	// RuleClearance marks returned goods down by condition grade, in the
-	// store holding them only (seed 001 part 2.7).
+	// store holding them only.
 	RuleClearance RuleName = "clearance"
 	// RuleOnlineUplift adds a bounded uplift to orders placed online.
 	RuleOnlineUplift RuleName = "online_uplift"
-	// RuleNegotiation handles a requested lower price: refused (不講價, the
-	// default, part 3.1), or a negotiated price (議價) for designated group
-	// accounts within a band and above a floor (part 2.3).
+	// RuleNegotiation handles a requested lower price: refused (不讲价, the
+	// default), or a negotiated price (议价) for designated group
+	// accounts within a band and above a floor.
 	RuleNegotiation RuleName = "negotiation"
 	// RuleNetworkLowest checks the price against the lowest price observed on
-	// the network for the same brand and model (同品牌同款產品全網最低).
+	// the network for the same brand and model (同品牌同款产品全网最低).
 	RuleNetworkLowest RuleName = "network_lowest"
 	// RuleRounding rounds the unit price to the configured increment and
 	// computes the line total.
 	RuleRounding RuleName = "rounding"
-	// RuleValueAdded grants value-added services (增值服務) to designated
+	// RuleValueAdded grants value-added services (增值服务) to designated
 	// group accounts, price unchanged.
 	RuleValueAdded RuleName = "value_added"
 	// RuleLadder grants the promotion ladder's benefits, funded by the campaign.
@@ -194,7 +194,7 @@ const (
 	// carries (free construction, free design, an extended warranty,
 	// priority scheduling, a waived house or decoration fee).
 	BenefitService BenefitKind = "service"
-	// BenefitProductsFree covers the product line total (免單): zero price
+	// BenefitProductsFree covers the product line total (免单): zero price
 	// to the customer, the line total as the funder's cost.
 	BenefitProductsFree BenefitKind = "products_free"
 	// BenefitPayback is cash paid back to the customer: a negative payable line.

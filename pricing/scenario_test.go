@@ -108,7 +108,7 @@ func project(q pricing.Quote, w *want) want {
 	}
 	if w.Rules != nil {
 		got.Rules = []pricing.RuleName{}
-		for _, s := range q.Steps() {
+		for _, s := range q.Steps {
 			got.Rules = append(got.Rules, s.Rule)
 		}
 	}
@@ -121,8 +121,8 @@ func project(q pricing.Quote, w *want) want {
 	}
 	if w.Benefits != nil {
 		got.Benefits = []string{}
-		for _, b := range q.Benefits() {
-			got.Benefits = append(got.Benefits, b.Code())
+		for _, b := range q.Benefits {
+			got.Benefits = append(got.Benefits, b.Code)
 		}
 	}
 	if w.Violations != nil {
@@ -294,8 +294,8 @@ func TestLineTotalStepChain(t *testing.T) {
 	}
 	type row struct{ Rule, Base, Result string }
 	var got []row
-	for _, s := range q.Steps() {
-		got = append(got, row{string(s.Rule), s.Base().AmountString(), s.Result().AmountString()})
+	for _, s := range q.Steps {
+		got = append(got, row{string(s.Rule), s.Base.AmountString(), s.Result.AmountString()})
 	}
 	want := []row{
 		{"list_price", "0.00", "95.00"},
