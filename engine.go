@@ -1,0 +1,473 @@
+package o2okit
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/o2okit/o2okit/channel"
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+	"github.com/o2okit/o2okit/settlement"
+)
+
+// Engine evaluates orders against one rulebook: it routes, checks conflicts,
+// prices every line, derives the sale from the quotes and splits it into a
+// balanced batch of postings, in one call. It composes the packages' own
+// rules and adds none of its own beyond the joins the rulebook's Settings
+// name.
+//
+// An Engine is immutable and safe for concurrent use. It does no I/O and
+// reads no clock: every instant comes in with the order, and everything that
+// changes between orders (campaign funding, observations, leads) comes in
+// with the Circumstances.
+type Engine struct {
+	rb *Rulebook
+}
+
+// NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
+// error wrapping o2o.ErrInvalid.
+func NewEngine(rb *Rulebook) (*Engine, error) {
+	if rb == nil {
+		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
+	}
+	return &Engine{rb: rb}, nil
+}
+
+// Rulebook returns the engine's rulebook.
+func (e *Engine) Rulebook() *Rulebook { return e.rb }
+
+// Circumstances are what the rules need from outside the order when it is
+// evaluated: what the market and the campaign look like, and what the field
+// knows about the customer. The zero Circumstances is a market with no
+// observations, no campaign, no lead held and no coupon.
+type Circumstances struct {
+	// Observations are prices seen on the network, for the network-lowest
+	// rule (同品牌同款产品全网最低).
+	Observations []pricing.Observation `json:"observations,omitempty"`
+	// Campaign is the promotion campaign the order runs under, with the
+	// funding it has left; nil for none. The Engine draws the order's
+	// benefits from that funding line by line (see Evaluate).
+	Campaign *pricing.Campaign `json:"campaign,omitempty"`
+	// Leads is the lead registry at the order's instant.
+	Leads channel.Leads `json:"leads,omitzero"`
+	// Coupons are store-bound coupons; those of the order's customer count.
+	Coupons []channel.Coupon `json:"coupons,omitempty"`
+	// ServingReason is the recorded reason for serving the order by a party
+	// other than the one routing picks; empty for none.
+	ServingReason string `json:"servingReason,omitempty"`
+}
+
+// Stage names the step of an evaluation that refused an order.
+type Stage string
+
+// The stages of an evaluation, in the order they run.
+const (
+	// StageValidation checks the order against the catalog: fields, SKUs,
+	// units and whole quantities.
+	StageValidation Stage = "validation"
+	// StageRouting picks who serves the order.
+	StageRouting Stage = "routing"
+	// StageConflicts runs the channel-conflict rules; a finding that forbids
+	// the sale (product segregation) refuses the order here.
+	StageConflicts Stage = "conflicts"
+	// StagePricing quotes every line.
+	StagePricing Stage = "pricing"
+	// StageSettlement splits the sale into postings.
+	StageSettlement Stage = "settlement"
+)
+
+// StageError is an order the Engine could not evaluate: the stage that
+// refused it and the cause, which errors.Is and errors.As reach
+// (channel.ErrNoRoute, pricing.ErrNoPrice, o2o.ErrInvalid, …).
+type StageError struct {
+	// Stage is the step that refused the order.
+	Stage Stage
+	// OrderID is the order's id.
+	OrderID string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns "evaluate order ORD-1: pricing: …".
+func (e *StageError) Error() string {
+	return fmt.Sprintf("evaluate order %q: %s: %v", e.OrderID, e.Stage, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *StageError) Unwrap() error { return e.Err }
+
+// ErrForbidden reports an order a conflict rule forbids: a dealer-line product
+// through O2O or B2C, an O2O-line one through a dealer, or a SKU its channel
+// or seller may not sell. The error is a *ConflictError inside a *StageError.
+var ErrForbidden = fmt.Errorf("%w: forbidden by a channel rule", o2o.ErrInvalid)
+
+// ErrUnit reports an order line whose unit is not its product's, or a
+// fraction of a whole-number unit (piece, set, job).
+var ErrUnit = fmt.Errorf("%w: unit", o2o.ErrInvalid)
+
+// ConflictError lists the findings that forbid an order. It wraps
+// ErrForbidden.
+type ConflictError struct {
+	// Findings are the forbidding findings, as channel reported them.
+	Findings []channel.Finding
+}
+
+// Error lists the findings' reasons.
+func (e *ConflictError) Error() string {
+	s := "forbidden"
+	for i, f := range e.Findings {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		s += sep + string(f.Kind) + ": " + f.Reason
+	}
+	return s
+}
+
+// Unwrap returns ErrForbidden.
+func (e *ConflictError) Unwrap() error { return ErrForbidden }
+
+// forbids reports whether a finding forbids the sale: a segregation finding.
+// Steering, a lead served by another and unrouted serving are conflicts to
+// report, not to refuse a paid order over; cross-compensation is due.
+func forbids(k channel.Kind) bool {
+	switch k {
+	case channel.KindDealerLineOutsideDealers, channel.KindO2OLineByDealer, channel.KindNotSellable:
+		return true
+	}
+	return false
+}
+
+// wholeUnit reports whether a unit counts whole things.
+func wholeUnit(u o2o.Unit) bool {
+	return u == o2o.UnitPiece || u == o2o.UnitSet || u == o2o.UnitJob
+}
+
+// Need returns the capability routing needs for an order, derived from its
+// products: construction when a line is a construction service, else
+// measurement when a line is a measurement, else delivery when a line is
+// goods, else retail (an order of design or live video only). Unknown SKUs
+// count as goods.
+func (e *Engine) Need(order o2o.Order) channel.Capability {
+	var construction, measurement, goods bool
+	for _, l := range order.Lines {
+		p, ok := e.rb.catalog.Product(l.SKU)
+		switch {
+		case !ok || !p.IsService():
+			goods = true
+		case p.Service == o2o.ServiceConstruction:
+			construction = true
+		case p.Service == o2o.ServiceMeasurement:
+			measurement = true
+		}
+	}
+	switch {
+	case construction:
+		return channel.CapConstruction
+	case measurement:
+		return channel.CapMeasurement
+	case goods:
+		return channel.CapDelivery
+	}
+	return channel.CapRetail
+}
+
+// validate checks the order as a whole and against the catalog, every fault
+// at once: the order's own checks, then for each line a SKU in the catalog,
+// the product's unit, and a whole quantity of a whole-number unit.
+func (e *Engine) validate(order o2o.Order) error {
+	var fields []o2o.FieldError
+	var sentinel error
+	if err := order.Validate(); err != nil {
+		var ve *o2o.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		fields = append(fields, ve.Fields...)
+		sentinel = ve.Err
+	}
+	for i, l := range order.Lines {
+		p, ok := e.rb.catalog.Product(l.SKU)
+		switch {
+		case l.SKU == "":
+			continue
+		case !ok:
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].sku", i), Reason: fmt.Sprintf("%q is not in the catalog", l.SKU)})
+			if sentinel == nil {
+				sentinel = pricing.ErrUnknownSKU
+			}
+			continue
+		case l.Quantity.Unit != p.SaleUnit():
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.unit", i), Reason: fmt.Sprintf("%s sells by %s, not %s", p.SKU, p.SaleUnit(), l.Quantity.Unit)})
+		case wholeUnit(l.Quantity.Unit) && !l.Quantity.Value.IsInteger():
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.value", i), Reason: fmt.Sprintf("%s counts whole %ss, not %s", p.SKU, l.Quantity.Unit, l.Quantity.Value)})
+		default:
+			continue
+		}
+		if sentinel == nil {
+			sentinel = ErrUnit
+		}
+	}
+	if fields == nil {
+		return nil
+	}
+	return &o2o.ValidationError{Fields: fields, Err: sentinel}
+}
+
+// servingOf turns a routing decision into the order's serving party.
+func servingOf(d channel.Decision) *o2o.Serving {
+	s := &o2o.Serving{Kind: d.Serve.Kind, PartyID: d.Serve.ID}
+	if d.Serve.Kind == o2o.PartyAgent {
+		s.StoreID = d.Store
+	}
+	return s
+}
+
+// storeOf returns the store a serving party is or belongs to ("" for a dealer).
+func storeOf(s *o2o.Serving) string {
+	switch {
+	case s == nil:
+		return ""
+	case s.Kind == o2o.PartyStore:
+		return s.PartyID
+	case s.Kind == o2o.PartyAgent:
+		return s.StoreID
+	}
+	return ""
+}
+
+// regionStore returns the store of the customer's region (home, else
+// delivery): the store routing picks there for retail, when it is a store or
+// an agent's store. None is "".
+func (e *Engine) regionStore(order o2o.Order) string {
+	probe := o2o.Order{ID: order.ID, Delivery: order.Customer.Home}
+	if probe.Delivery.IsZero() {
+		probe.Delivery = order.Delivery
+	}
+	d, err := e.rb.network.Route(probe, channel.CapRetail)
+	if err != nil {
+		return ""
+	}
+	return storeOf(servingOf(d))
+}
+
+// Evaluate evaluates one order, in stages:
+//
+//  1. validation: the order's own checks, and every line against the catalog
+//     (an unknown SKU wraps pricing.ErrUnknownSKU, whichever package would
+//     have found it), its product's unit and, for pieces, sets and jobs,
+//     a whole quantity (ErrUnit);
+//  2. routing: the capability needed is derived from the products (Need);
+//     the holder of a protected lead serves, else the closest capable
+//     store. An order that names its serving party keeps it, and the
+//     conflict check compares it with routing's pick;
+//  3. conflicts: channel's rules, told who serves. A segregation finding
+//     forbids the sale (a *ConflictError wrapping ErrForbidden); the others
+//     (steering to B2C, a lead served by another, cross-compensation) are in
+//     the evaluation. An O2O order paid online through B2C by a customer a
+//     store holds by lead or coupon is steering, as a B2C order is;
+//  4. pricing: each line is quoted in turn. The campaign's funding is drawn
+//     line by line, and a ladder or value-added benefit that is not a
+//     products-free line is granted once per order (Evaluation.Benefits);
+//  5. settlement: the sale is derived from the quotes (what the customer pays
+//     for each line: its total less a products-free benefit) and split by
+//     the split rules, with the serving party, the store of the customer's
+//     region (subject to Settings.SameStore) and the cross-compensation
+//     entitlements.
+//
+// The batch is not applied. A wholly free order gives an evaluation with
+// an empty batch: nothing to post, which is not an error. An order that
+// cannot be evaluated gives a *StageError naming the stage and wrapping the
+// cause, and no evaluation.
+func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error) {
+	fail := func(stage Stage, err error) (*Evaluation, error) {
+		return nil, &StageError{Stage: stage, OrderID: order.ID, Err: err}
+	}
+	if err := e.validate(order); err != nil {
+		return fail(StageValidation, err)
+	}
+	order.Lines = slices.Clone(order.Lines)
+	ev := &Evaluation{Need: e.Need(order)}
+
+	// Routing.
+	route, err := e.rb.network.RouteWithLeads(order, ev.Need, c.Leads)
+	if err != nil {
+		return fail(StageRouting, err)
+	}
+	ev.Route = route
+	if order.ServedBy == nil {
+		order.ServedBy = servingOf(route)
+	} else {
+		s := *order.ServedBy
+		order.ServedBy = &s
+	}
+
+	// Conflicts.
+	report, err := e.rb.network.CheckOrder(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, ServingReason: c.ServingReason})
+	if err != nil {
+		return fail(StageConflicts, err)
+	}
+	if f, ok := e.steeredO2O(order, c); ok {
+		report.Findings = append(report.Findings, f)
+	}
+	var forbidding []channel.Finding
+	for _, f := range report.Findings {
+		if forbids(f.Kind) {
+			forbidding = append(forbidding, f)
+		}
+	}
+	if forbidding != nil {
+		return fail(StageConflicts, &ConflictError{Findings: forbidding})
+	}
+	ev.Conflicts = report
+
+	// Pricing.
+	if err := e.price(ev, order, c); err != nil {
+		return fail(StagePricing, err)
+	}
+
+	// Settlement.
+	sale := settlement.Sale{Order: order, Lines: make([]settlement.SaleLine, len(order.Lines))}
+	for i, q := range ev.Quotes {
+		p, _ := e.rb.catalog.Product(q.SKU)
+		sale.Lines[i] = settlement.SaleLine{Line: p.Line, Amount: ev.Lines[i].Pays}
+	}
+	routing := settlement.Routing{RegionStore: e.regionStore(order)}
+	if routing.RegionStore != "" && routing.RegionStore == storeOf(order.ServedBy) && e.rb.settings.SameStore == SameStoreCommissionOnly {
+		routing.RegionStore = ""
+	}
+	ev.RegionStore = routing.RegionStore
+	var ents []settlement.Entitlement
+	for _, en := range report.Entitlements {
+		ents = append(ents, settlement.Entitlement{Dealer: en.Dealer, Territory: en.Territory, Reason: string(en.Rule)})
+	}
+	split, err := e.rb.splitter.SplitValidated(sale, routing, ents)
+	if err != nil {
+		return fail(StageSettlement, err)
+	}
+	ev.Sale = sale
+	ev.Split = split
+	return ev, nil
+}
+
+// steeredO2O finds the steering conflict on an O2O order paid online through
+// B2C: channel checks it on B2C orders only, and an O2O order paid online
+// through B2C moves the same customer's money the same way.
+func (e *Engine) steeredO2O(order o2o.Order, c Circumstances) (channel.Finding, bool) {
+	if order.Channel != o2o.ChannelO2O || !order.PaidOnline {
+		return channel.Finding{}, false
+	}
+	var parties []channel.PartyRef
+	var evidence []string
+	if h, ok := c.Leads.Holder(order.Customer.ID, order.At); ok {
+		parties = append(parties, h.Party)
+		evidence = append(evidence, fmt.Sprintf("customer %s is held by %s since %s", order.Customer.ID, h.Party, h.At.Format("2006-01-02")))
+	}
+	for _, cp := range c.Coupons {
+		if cp.Customer == order.Customer.ID {
+			ref := channel.Store(cp.Store)
+			if !slices.Contains(parties, ref) {
+				parties = append(parties, ref)
+			}
+			evidence = append(evidence, fmt.Sprintf("customer %s holds coupon %s bound to store %s", order.Customer.ID, cp.Code, cp.Store))
+		}
+	}
+	if parties == nil {
+		return channel.Finding{}, false
+	}
+	return channel.Finding{Kind: channel.KindSteeredToB2C, Rule: channel.RuleNoSteering, Parties: parties, Evidence: evidence,
+		Reason: "an O2O customer held by a store paid online through B2C: the O2O operation is independent and never mixed with B2C"}, true
+}
+
+// price quotes every line, drawing the campaign's funding line by line and
+// granting per-order benefits once.
+func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
+	var campaign *pricing.Campaign
+	if c.Campaign != nil {
+		cp := *c.Campaign
+		campaign = &cp
+	}
+	ev.Quotes = make([]pricing.Quote, len(order.Lines))
+	ev.Lines = make([]LineAmounts, len(order.Lines))
+	type key struct {
+		rule  pricing.RuleName
+		stage int
+		code  string
+	}
+	granted := map[key]bool{}
+	cur := e.rb.book.Currency()
+	total, free, paybacks := cur.Zero(), cur.Zero(), cur.Zero()
+	for i, l := range order.Lines {
+		req := pricing.Request{SKU: l.SKU, Quantity: l.Quantity, Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
+			Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
+		q, err := e.rb.policy.Quote(req)
+		if err != nil {
+			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
+		}
+		ev.Quotes[i] = q
+		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero()}
+		drawn := cur.Zero()
+		for _, b := range q.Benefits() {
+			bl := b.Line()
+			if bl.Kind == pricing.BenefitProductsFree {
+				if la.Free, err = la.Free.Add(bl.Cost); err != nil {
+					return err
+				}
+			} else {
+				k := key{bl.Rule, bl.Stage, bl.Code}
+				if granted[k] {
+					continue
+				}
+				granted[k] = true
+				ev.Benefits = append(ev.Benefits, bl)
+				if bl.Kind == pricing.BenefitPayback {
+					if paybacks, err = paybacks.Add(bl.Price); err != nil {
+						return err
+					}
+				}
+			}
+			if bl.Rule == pricing.RuleLadder {
+				if drawn, err = drawn.Add(bl.Cost); err != nil {
+					return err
+				}
+			}
+		}
+		if la.Pays, err = q.LineTotal.Sub(la.Free); err != nil {
+			return err
+		}
+		if la.Pays.IsNegative() {
+			la.Pays = cur.Zero()
+		}
+		ev.Lines[i] = la
+		if total, err = total.Add(la.Total); err != nil {
+			return err
+		}
+		if free, err = free.Add(la.Free); err != nil {
+			return err
+		}
+		if campaign != nil {
+			if campaign.FundingLeft, err = campaign.FundingLeft.Sub(drawn); err != nil {
+				return err
+			}
+			if campaign.FundingLeft.IsNegative() {
+				campaign.FundingLeft = cur.Zero()
+			}
+		}
+	}
+	pays, err := total.Sub(free)
+	if err != nil {
+		return err
+	}
+	net, err := pays.Add(paybacks)
+	if err != nil {
+		return err
+	}
+	ev.Payable = Payable{Total: total, Free: free, Pays: pays, Paybacks: paybacks, Net: net}
+	if campaign != nil {
+		left := campaign.FundingLeft
+		ev.FundingLeft = &left
+	}
+	return nil
+}
