@@ -96,11 +96,16 @@ type evaluationJSON Evaluation
 func (ev Evaluation) MarshalJSON() ([]byte, error) { return json.Marshal(evaluationJSON(ev)) }
 
 // UnmarshalJSON decodes an evaluation strictly (unknown fields refused, paths
-// in errors). On error the receiver is unchanged.
+// in errors), and refuses one that would not encode again (a required enum
+// left empty, say): what it accepts, MarshalJSON writes. Errors wrap
+// o2o.ErrInvalid. On error the receiver is unchanged.
 func (ev *Evaluation) UnmarshalJSON(data []byte) error {
 	var v evaluationJSON
 	if err := o2o.DecodeJSON(data, &v); err != nil {
 		return err
+	}
+	if _, err := json.Marshal(v); err != nil {
+		return fmt.Errorf("%w: not an evaluation: %v", o2o.ErrInvalid, err)
 	}
 	*ev = Evaluation(v)
 	return nil
