@@ -3,6 +3,7 @@ package o2okit
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/o2okit/o2okit/channel"
@@ -334,7 +335,12 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 		p, _ := e.rb.catalog.Product(q.SKU)
 		sale.Lines[i] = settlement.SaleLine{Line: p.Line, Amount: ev.Lines[i].Pays}
 	}
-	routing := settlement.Routing{RegionStore: e.regionStore(order)}
+	var routing settlement.Routing
+	if !order.Placed.InStore() {
+		// Transfer payments are for online sales only: an in-store order
+		// needs no store of the customer's region.
+		routing.RegionStore = e.regionStore(order)
+	}
 	if routing.RegionStore != "" && routing.RegionStore == storeOf(order.ServedBy) && e.rb.settings.SameStore == SameStoreCommissionOnly {
 		routing.RegionStore = ""
 	}
@@ -389,16 +395,18 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 		cp := *c.Campaign
 		campaign = &cp
 	}
-	ev.Quotes = make([]pricing.Quote, len(order.Lines))
-	ev.Lines = make([]LineAmounts, len(order.Lines))
+	n := len(order.Lines)
+	ev.Quotes = make([]pricing.Quote, n)
+	ev.Lines = make([]LineAmounts, n)
 	type key struct {
 		rule  pricing.RuleName
 		stage int
 		code  string
 	}
-	granted := map[key]bool{}
+	var granted map[key]bool
 	cur := e.rb.book.Currency()
-	total, free, paybacks := cur.Zero(), cur.Zero(), cur.Zero()
+	amounts := make([]o2o.Money, 0, 2*n)
+	var paybacks []o2o.Money
 	for i, l := range order.Lines {
 		req := pricing.Request{SKU: l.SKU, Quantity: l.Quantity, Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
 			Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
@@ -407,48 +415,49 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
 		}
 		ev.Quotes[i] = q
-		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero()}
-		drawn := cur.Zero()
+		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
+		var frees, drawn []o2o.Money
 		for _, b := range q.Benefits() {
 			bl := b.Line()
 			if bl.Kind == pricing.BenefitProductsFree {
-				if la.Free, err = la.Free.Add(bl.Cost); err != nil {
-					return err
-				}
+				frees = append(frees, bl.Cost)
 			} else {
 				k := key{bl.Rule, bl.Stage, bl.Code}
 				if granted[k] {
 					continue
 				}
+				if granted == nil {
+					granted = map[key]bool{}
+				}
 				granted[k] = true
 				ev.Benefits = append(ev.Benefits, bl)
 				if bl.Kind == pricing.BenefitPayback {
-					if paybacks, err = paybacks.Add(bl.Price); err != nil {
-						return err
-					}
+					paybacks = append(paybacks, bl.Price)
 				}
 			}
 			if bl.Rule == pricing.RuleLadder {
-				if drawn, err = drawn.Add(bl.Cost); err != nil {
-					return err
-				}
+				drawn = append(drawn, bl.Cost)
 			}
 		}
-		if la.Pays, err = q.LineTotal.Sub(la.Free); err != nil {
-			return err
-		}
-		if la.Pays.IsNegative() {
-			la.Pays = cur.Zero()
+		if frees != nil {
+			if la.Free, err = sum(cur, frees...); err != nil {
+				return err
+			}
+			if la.Pays, err = q.LineTotal.Sub(la.Free); err != nil {
+				return err
+			}
+			if la.Pays.IsNegative() {
+				la.Pays = cur.Zero()
+			}
 		}
 		ev.Lines[i] = la
-		if total, err = total.Add(la.Total); err != nil {
-			return err
-		}
-		if free, err = free.Add(la.Free); err != nil {
-			return err
-		}
-		if campaign != nil {
-			if campaign.FundingLeft, err = campaign.FundingLeft.Sub(drawn); err != nil {
+		amounts = append(amounts, la.Total)
+		if campaign != nil && drawn != nil {
+			d, err := sum(cur, drawn...)
+			if err != nil {
+				return err
+			}
+			if campaign.FundingLeft, err = campaign.FundingLeft.Sub(d); err != nil {
 				return err
 			}
 			if campaign.FundingLeft.IsNegative() {
@@ -456,18 +465,66 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 			}
 		}
 	}
-	pays, err := total.Sub(free)
-	if err != nil {
+	var err error
+	p := &ev.Payable
+	if p.Total, err = sum(cur, amounts...); err != nil {
 		return err
 	}
-	net, err := pays.Add(paybacks)
-	if err != nil {
+	amounts = amounts[:0]
+	for _, la := range ev.Lines {
+		if !la.Free.IsZero() {
+			amounts = append(amounts, la.Free)
+		}
+	}
+	if p.Free, err = sum(cur, amounts...); err != nil {
 		return err
 	}
-	ev.Payable = Payable{Total: total, Free: free, Pays: pays, Paybacks: paybacks, Net: net}
+	p.Pays = p.Total
+	if !p.Free.IsZero() {
+		if p.Pays, err = p.Total.Sub(p.Free); err != nil {
+			return err
+		}
+	}
+	if p.Paybacks, err = sum(cur, paybacks...); err != nil {
+		return err
+	}
+	p.Net = p.Pays
+	if !p.Paybacks.IsZero() {
+		if p.Net, err = p.Pays.Add(p.Paybacks); err != nil {
+			return err
+		}
+	}
 	if campaign != nil {
 		left := campaign.FundingLeft
 		ev.FundingLeft = &left
 	}
 	return nil
+}
+
+// sum adds amounts of the currency cur: in int64 minor units when each is a
+// whole number of them and the sum fits, else as decimals. The sum of none is
+// zero in cur; an amount in another currency is o2o.ErrCurrencyMismatch.
+func sum(cur o2o.Currency, amounts ...o2o.Money) (o2o.Money, error) {
+	switch len(amounts) {
+	case 0:
+		return cur.Zero(), nil
+	case 1:
+		if amounts[0].Currency() != cur {
+			return o2o.Money{}, fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, amounts[0].Currency(), cur)
+		}
+		return amounts[0], nil
+	}
+	var units int64
+	for _, m := range amounts {
+		u, ok := m.MinorUnits()
+		if !ok || m.Currency() != cur || (u > 0 && units > math.MaxInt64-u) || (u < 0 && units < math.MinInt64-u) {
+			s, err := o2o.Sum(amounts...)
+			if err == nil && s.Currency() != cur {
+				err = fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, s.Currency(), cur)
+			}
+			return s, err
+		}
+		units += u
+	}
+	return o2o.FromMinor(units, cur)
 }

@@ -39,9 +39,9 @@ type Evaluation struct {
 	// under one.
 	FundingLeft *o2o.Money `json:"fundingLeft,omitempty"`
 	// RegionStore is the store of the customer's region credited with the
-	// transfer payment of an online sale; empty when none is (no store covers
-	// the region, or it serves the order and Settings.SameStore is
-	// commission_only).
+	// transfer payment of an online sale; empty when none is (the order was
+	// placed in a store, no store covers the region, or the store serves the
+	// order and Settings.SameStore is commission_only).
 	RegionStore string `json:"regionStore,omitempty"`
 	// Sale is the order as evaluated (its serving party filled in from
 	// routing when it named none) with what the customer pays for each line.
