@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/o2okit/o2okit/channel"
 	"github.com/o2okit/o2okit/o2o"
@@ -24,6 +26,8 @@ import (
 // with the Circumstances.
 type Engine struct {
 	rb *Rulebook
+	// provinces holds each store's own province, for eligibility.
+	provinces map[string]o2o.RegionCode
 }
 
 // NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
@@ -32,7 +36,13 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	if rb == nil {
 		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
 	}
-	return &Engine{rb: rb}, nil
+	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}}
+	for _, s := range rb.network.Config().Stores {
+		if len(s.Covers) > 0 {
+			e.provinces[s.ID] = s.Covers[0].Province()
+		}
+	}
+	return e, nil
 }
 
 // Rulebook returns the engine's rulebook.
@@ -527,4 +537,43 @@ func sum(cur o2o.Currency, amounts ...o2o.Money) (o2o.Money, error) {
 		units += u
 	}
 	return o2o.FromMinor(units, cur)
+}
+
+// CheckShowcase checks a store's showcase plan (爆款) at an instant with
+// pricing's store-eligibility answer for each hot product in the store's own
+// province — the province of the first region the store covers — converted
+// once into channel's shape: channel.Network.CheckShowcase with
+// pricing.Policy.StoreEligible, joined. observations are the network prices
+// the network-lowest condition compares with.
+//
+// Errors: an unknown store wraps o2o.ErrNotFound; pricing's errors for a hot
+// product (an unknown SKU, say) and channel's are returned wrapped.
+func (e *Engine) CheckShowcase(plan channel.ShowcasePlan, at time.Time, observations []pricing.Observation) (channel.ShowcaseReport, error) {
+	province, ok := e.storeProvince(plan.Store)
+	if !ok {
+		return channel.ShowcaseReport{}, fmt.Errorf("check showcase: store %q: %w", plan.Store, o2o.ErrNotFound)
+	}
+	var answers []channel.Eligibility
+	seen := map[string]bool{}
+	for i, sku := range plan.HotProducts {
+		if seen[sku] {
+			continue // channel reports a repeated hot product
+		}
+		seen[sku] = true
+		if _, ok := e.rb.catalog.Product(sku); !ok {
+			continue // channel reports a SKU it cannot sell
+		}
+		el, err := e.rb.policy.StoreEligible(sku, province, at, observations)
+		if err != nil {
+			return channel.ShowcaseReport{}, fmt.Errorf("check showcase: %w", o2o.Prefix(fmt.Sprintf("hotProducts[%d]", i), err))
+		}
+		answers = append(answers, channel.Eligibility{SKU: sku, Eligible: el.Eligible, Reason: strings.Join(el.Reasons, "; ")})
+	}
+	return e.rb.network.CheckShowcase(plan, answers, at)
+}
+
+// storeProvince returns the province of the first region a store covers.
+func (e *Engine) storeProvince(store string) (o2o.RegionCode, bool) {
+	p, ok := e.provinces[store]
+	return p, ok
 }
