@@ -227,14 +227,15 @@ func (f *faults) err() error {
 // section with its JSON path (up to limits.MaxFaults). It refuses an
 // unsupported or missing schemaVersion (ErrSchemaVersion), unknown fields at
 // any level, a missing required section, a document nested deeper than
-// limits.MaxDepth, and a split or ledger currency other than the price book's.
+// limits.MaxDepth (128) or with an object of more than limits.MaxKeys (10,000)
+// keys, and a split currency other than the price book's.
 // A section that depends on one at fault (the price book on the catalog,
 // the policy on the book) is decoded but not built, so its shape faults are
 // still reported. Every error wraps o2o.ErrInvalid.
 func LoadRulebook(data []byte) (*Rulebook, error) {
 	var f faults
-	if d := jsonDepth(data); d > limits.MaxDepth {
-		f.add("", o2o.Invalidf("", "nested %d levels deep, more than %d", d, limits.MaxDepth))
+	if err := jsonBounds(data); err != nil {
+		f.add("", err)
 		return nil, f.err()
 	}
 	var doc rulebookDoc
@@ -346,10 +347,13 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 	return rb, nil
 }
 
-// jsonDepth returns the deepest nesting of arrays and objects in data,
-// outside strings, stopping once past limits.MaxDepth.
-func jsonDepth(data []byte) int {
-	depth, deepest, inString, escaped := 0, 0, false, false
+// jsonBounds checks, in one pass and before anything is decoded, that data
+// nests at most limits.MaxDepth arrays and objects and that no object holds
+// more than limits.MaxKeys keys: a strict decoder's checks of a huge object
+// cost more than linear time.
+func jsonBounds(data []byte) error {
+	var keys []int // per open container: its keys so far, -1 for an array
+	inString, escaped := false, false
 	for _, c := range data {
 		switch {
 		case inString:
@@ -364,18 +368,28 @@ func jsonDepth(data []byte) int {
 		case c == '"':
 			inString = true
 		case c == '{' || c == '[':
-			depth++
-			if depth > deepest {
-				deepest = depth
-				if deepest > limits.MaxDepth {
-					return deepest
+			if len(keys) == limits.MaxDepth {
+				return o2o.Invalidf("", "nested more than %d levels deep", limits.MaxDepth)
+			}
+			k := 0
+			if c == '[' {
+				k = -1
+			}
+			keys = append(keys, k)
+		case c == '}' || c == ']':
+			if len(keys) > 0 {
+				keys = keys[:len(keys)-1]
+			}
+		case c == ':':
+			if n := len(keys); n > 0 && keys[n-1] >= 0 {
+				keys[n-1]++
+				if keys[n-1] > limits.MaxKeys {
+					return o2o.Invalidf("", "an object holds more than %d keys", limits.MaxKeys)
 				}
 			}
-		case c == '}' || c == ']':
-			depth--
 		}
 	}
-	return deepest
+	return nil
 }
 
 // MarshalJSON writes the rulebook in its JSON form, each section as its

@@ -9,6 +9,7 @@ import (
 
 	"github.com/o2okit/o2okit"
 	"github.com/o2okit/o2okit/channel"
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/pricing"
@@ -205,4 +206,42 @@ func FuzzLoadRulebook(f *testing.F) {
 			t.Fatalf("round trip differs: %v\n%s\n%s", err, first, second)
 		}
 	})
+}
+
+// TestLoadRulebookHostile: hostile rulebooks are refused within a time and
+// memory bound, never a hang or a crash.
+func TestLoadRulebookHostile(t *testing.T) {
+	wrap := func(section string, body []byte) []byte {
+		return append(append([]byte(`{"schemaVersion":1,"`+section+`":`), body...), '}')
+	}
+	var faults bytes.Buffer
+	faults.WriteString(`{"entries":[`)
+	for i := 0; i < 50_000; i++ {
+		if i > 0 {
+			faults.WriteByte(',')
+		}
+		faults.WriteString(`{"sku":"NOPE","price":{"amount":"1.00","currency":"CNY"}}`)
+	}
+	faults.WriteString(`]}`)
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"a document nested a million deep", hostile.Nested(1 << 20)},
+		{"a section nested a million deep", wrap("catalog", hostile.Nested(1<<20))},
+		{"a closed nesting past the limit", wrap("pricing", hostile.NestedClosed(limits.MaxDepth+1))},
+		{"a section of many keys", wrap("pricing", hostile.ManyKeys(100_000))},
+		{"fifty thousand faulty price entries", wrap("priceBook", faults.Bytes())},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := hostile.Within(t, hostile.Default, tt.name, func() error {
+				_, err := o2okit.LoadRulebook(tt.data)
+				return err
+			})
+			var re *o2okit.RulebookError
+			if !errors.As(err, &re) || !errors.Is(err, o2o.ErrInvalid) || len(re.Faults) > limits.MaxFaults {
+				t.Errorf("got %v", err)
+			}
+		})
+	}
 }
