@@ -357,7 +357,8 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	ev.RegionStore = routing.RegionStore
 	var ents []settlement.Entitlement
 	for _, en := range report.Entitlements {
-		ents = append(ents, settlement.Entitlement{Dealer: en.Dealer, Territory: en.Territory, Reason: string(en.Rule)})
+		ents = append(ents, settlement.Entitlement{Dealer: en.Dealer, Territory: en.Territory,
+			Reason: fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", en.Delivery, en.Territory, en.Dealer)})
 	}
 	split, err := e.rb.splitter.SplitValidated(sale, routing, ents)
 	if err != nil {
