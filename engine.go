@@ -299,6 +299,9 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	if err := e.validate(order); err != nil {
 		return fail(StageValidation, err)
 	}
+	if order.Channel == o2o.ChannelDealer {
+		return fail(StageValidation, o2o.InvalidAs(pricing.ErrDealerPriced, "channel", "a dealer-channel order is priced by its dealer: the Engine evaluates B2C and O2O orders"))
+	}
 	order.Lines = slices.Clone(order.Lines)
 	ev := &Evaluation{Need: e.Need(order)}
 
@@ -371,31 +374,31 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 
 // steeredO2O finds the steering conflict on an O2O order paid online through
 // B2C: channel checks it on B2C orders only, and an O2O order paid online
-// through B2C moves the same customer's money the same way.
+// through B2C moves the same customer's money the same way. The finding has
+// channel's shape: the lead holder and the coupons' stores, then the platform.
 func (e *Engine) steeredO2O(order o2o.Order, c Circumstances) (channel.Finding, bool) {
 	if order.Channel != o2o.ChannelO2O || !order.PaidOnline {
 		return channel.Finding{}, false
 	}
-	var parties []channel.PartyRef
-	var evidence []string
+	f := channel.Finding{Kind: channel.KindSteeredToB2C, Rule: channel.RuleNoSteering, Parties: []channel.PartyRef{}, Evidence: []string{}}
 	if h, ok := c.Leads.Holder(order.Customer.ID, order.At); ok {
-		parties = append(parties, h.Party)
-		evidence = append(evidence, fmt.Sprintf("customer %s is held by %s since %s", order.Customer.ID, h.Party, h.At.Format("2006-01-02")))
+		f.Parties = append(f.Parties, h.Party)
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", h.Party, h.Customer, h.At.In(o2o.China()).Format("2006-01-02 15:04")))
 	}
 	for _, cp := range c.Coupons {
 		if cp.Customer == order.Customer.ID {
-			ref := channel.Store(cp.Store)
-			if !slices.Contains(parties, ref) {
-				parties = append(parties, ref)
+			if ref := channel.Store(cp.Store); !slices.Contains(f.Parties, ref) {
+				f.Parties = append(f.Parties, ref)
 			}
-			evidence = append(evidence, fmt.Sprintf("customer %s holds coupon %s bound to store %s", order.Customer.ID, cp.Code, cp.Store))
+			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", cp.Code, cp.Customer, cp.Store))
 		}
 	}
-	if parties == nil {
+	if len(f.Evidence) == 0 {
 		return channel.Finding{}, false
 	}
-	return channel.Finding{Kind: channel.KindSteeredToB2C, Rule: channel.RuleNoSteering, Parties: parties, Evidence: evidence,
-		Reason: "an O2O customer held by a store paid online through B2C: the O2O operation is independent and never mixed with B2C"}, true
+	f.Parties = append(f.Parties, channel.Platform(e.rb.settings.Platform))
+	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but the O2O order was paid online through B2C; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0])
+	return f, true
 }
 
 // price quotes every line, drawing the campaign's funding line by line and

@@ -255,7 +255,11 @@ func TestEvaluate(t *testing.T) {
 			c:     o2okit.Circumstances{Coupons: coupon},
 			check: func(t *testing.T, ev *o2okit.Evaluation) {
 				if !hasFinding(ev, channel.KindSteeredToB2C) {
-					t.Errorf("findings %+v", ev.Conflicts.Findings)
+					t.Fatalf("findings %+v", ev.Conflicts.Findings)
+				}
+				f := ev.Conflicts.Findings[len(ev.Conflicts.Findings)-1]
+				if len(f.Parties) != 2 || f.Parties[0] != channel.Store("store-nanshan") || f.Parties[1] != channel.Platform("platform") {
+					t.Errorf("parties %v", f.Parties)
 				}
 			}},
 		{name: "o2o order paid online by a customer nobody holds: no steering",
@@ -302,6 +306,12 @@ func TestEvaluate(t *testing.T) {
 		{name: "an order without id",
 			order:     baseOrder(""),
 			wantStage: o2okit.StageValidation, wantErr: o2o.ErrInvalid},
+		{name: "a dealer-channel order is the dealer's to price",
+			order: baseOrder("O27", func(o *o2o.Order) {
+				o.Channel = o2o.ChannelDealer
+				o.ServedBy = &o2o.Serving{Kind: o2o.PartyDealer, PartyID: "dealer-dongguan"}
+			}),
+			wantStage: o2okit.StageValidation, wantErr: pricing.ErrDealerPriced},
 		{name: "a campaign at a stage the ladder does not have",
 			order:     baseOrder("O26"),
 			c:         o2okit.Circumstances{Campaign: campaign(7, "100.00")},

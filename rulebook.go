@@ -96,7 +96,8 @@ func (r *SameStoreRule) UnmarshalText(text []byte) error {
 
 // Settings are the Engine's own rules: how it joins the packages' answers.
 type Settings struct {
-	// Platform is the id of the online platform, the seller of B2C orders.
+	// Platform is the id of the online platform, named as a party of the
+	// steering finding the Engine adds for O2O orders paid through B2C.
 	Platform string `json:"platform"`
 	// SameStore says whether a store that serves an online order and is also
 	// the store of the customer's region gets both the commission and the
