@@ -185,6 +185,14 @@ func (e *Engine) Need(order o2o.Order) channel.Capability {
 	return channel.CapRetail
 }
 
+// Validate checks an order as Evaluate's validation stage does, without
+// evaluating it: the order's own checks and every line against the catalog
+// (an unknown SKU wraps pricing.ErrUnknownSKU; a unit other than the
+// product's, or a fraction of a piece, set or job, wraps ErrUnit). Every
+// fault is listed in one *o2o.ValidationError with its JSON path; all wrap
+// o2o.ErrInvalid.
+func (e *Engine) Validate(order o2o.Order) error { return e.validate(order) }
+
 // validate checks the order as a whole and against the catalog, every fault
 // at once: the order's own checks, then for each line a SKU in the catalog,
 // the product's unit, and a whole quantity of a whole-number unit.

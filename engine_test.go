@@ -466,3 +466,23 @@ func TestEvaluateConcurrently(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestValidateEveryFault: one order with an unknown SKU, a fraction of a
+// piece and a wrong unit gets every fault in one error, each by its path.
+func TestValidateEveryFault(t *testing.T) {
+	e := sampleEngine(t)
+	o := baseOrder("V1", lines(line("NOPE", "1", o2o.UnitPiece), line("CAB-K1", "0.5", o2o.UnitPiece), line("TILE-YF600", "2", o2o.UnitJob)))
+	err := e.Validate(o)
+	var ve *o2o.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, pricing.ErrUnknownSKU) {
+		t.Fatalf("got %v", err)
+	}
+	var paths []string
+	for _, f := range ve.Fields {
+		paths = append(paths, f.Path)
+	}
+	want := "lines[0].sku lines[1].quantity.value lines[2].quantity.unit"
+	if got := strings.Join(paths, " "); got != want {
+		t.Errorf("paths %q, want %q", got, want)
+	}
+}
