@@ -198,41 +198,51 @@ func (e *Engine) Validate(order o2o.Order) error { return e.validate(order) }
 // the product's unit, and a whole quantity of a whole-number unit.
 func (e *Engine) validate(order o2o.Order) error {
 	var fields []o2o.FieldError
-	var sentinel error
+	var sentinels []error
 	if err := order.Validate(); err != nil {
 		var ve *o2o.ValidationError
 		if !errors.As(err, &ve) {
 			return err
 		}
 		fields = append(fields, ve.Fields...)
-		sentinel = ve.Err
+		if ve.Err != nil {
+			sentinels = append(sentinels, ve.Err)
+		}
 	}
+	unknown, unit := false, false
 	for i, l := range order.Lines {
 		p, ok := e.rb.catalog.Product(l.SKU)
 		switch {
 		case l.SKU == "":
-			continue
 		case !ok:
 			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].sku", i), Reason: fmt.Sprintf("%q is not in the catalog", l.SKU)})
-			if sentinel == nil {
-				sentinel = pricing.ErrUnknownSKU
-			}
-			continue
+			unknown = true
 		case l.Quantity.Unit != p.SaleUnit():
 			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.unit", i), Reason: fmt.Sprintf("%s sells by %s, not %s", p.SKU, p.SaleUnit(), l.Quantity.Unit)})
+			unit = true
 		case wholeUnit(l.Quantity.Unit) && !l.Quantity.Value.IsInteger():
 			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.value", i), Reason: fmt.Sprintf("%s counts whole %ss, not %s", p.SKU, l.Quantity.Unit, l.Quantity.Value)})
-		default:
-			continue
-		}
-		if sentinel == nil {
-			sentinel = ErrUnit
+			unit = true
 		}
 	}
 	if fields == nil {
 		return nil
 	}
-	return &o2o.ValidationError{Fields: fields, Err: sentinel}
+	if unknown {
+		sentinels = append(sentinels, pricing.ErrUnknownSKU)
+	}
+	if unit {
+		sentinels = append(sentinels, ErrUnit)
+	}
+	ve := &o2o.ValidationError{Fields: fields}
+	switch len(sentinels) {
+	case 0:
+	case 1:
+		ve.Err = sentinels[0]
+	default:
+		ve.Err = errors.Join(sentinels...)
+	}
+	return ve
 }
 
 // servingOf turns a routing decision into the order's serving party.

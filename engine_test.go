@@ -474,7 +474,7 @@ func TestValidateEveryFault(t *testing.T) {
 	o := baseOrder("V1", lines(line("NOPE", "1", o2o.UnitPiece), line("CAB-K1", "0.5", o2o.UnitPiece), line("TILE-YF600", "2", o2o.UnitJob)))
 	err := e.Validate(o)
 	var ve *o2o.ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, pricing.ErrUnknownSKU) {
+	if !errors.As(err, &ve) || !errors.Is(err, pricing.ErrUnknownSKU) || !errors.Is(err, o2okit.ErrUnit) {
 		t.Fatalf("got %v", err)
 	}
 	var paths []string
