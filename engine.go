@@ -28,6 +28,10 @@ type Engine struct {
 	rb *Rulebook
 	// provinces holds each store's own province, for eligibility.
 	provinces map[string]o2o.RegionCode
+	// regionStores holds, for each region a candidate able to sell retail
+	// covers, the store routing picks there for retail ("" for a reformed
+	// dealer); nil when the network refuses ties (see regionStore).
+	regionStores map[o2o.RegionCode]string
 }
 
 // NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
@@ -37,9 +41,29 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
 	}
 	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}}
-	for _, s := range rb.network.Config().Stores {
+	cfg := rb.network.Config()
+	var covered []o2o.RegionCode
+	for _, s := range cfg.Stores {
 		if len(s.Covers) > 0 {
 			e.provinces[s.ID] = s.Covers[0].Province()
+		}
+		covered = append(covered, s.Covers...)
+	}
+	for _, d := range cfg.Dealers {
+		covered = append(covered, d.Territory...)
+	}
+	if rb.network.TieRule() == channel.TiePreferStore {
+		// Routing for retail at a region picks among the candidates covering
+		// the closest region of its chain (itself, then its ancestors) that has
+		// any: so the answer at each covered region, asked of routing once
+		// here, answers every region below it. Under the refuse rule a tie
+		// has no answer to keep, and regionStore asks routing each time.
+		e.regionStores = map[o2o.RegionCode]string{}
+		for _, c := range covered {
+			d, err := rb.network.Route(o2o.Order{ID: "region-store", Delivery: c}, channel.CapRetail)
+			if err == nil && d.Covers == c {
+				e.regionStores[c] = storeOf(servingOf(d))
+			}
 		}
 	}
 	return e, nil
@@ -270,12 +294,34 @@ func storeOf(s *o2o.Serving) string {
 // regionStore returns the store of the customer's region (home, else
 // delivery): the store routing picks there for retail, when it is a store or
 // an agent's store. None is "".
+//
+// Under the prefer-store tie rule it reads the answer kept by NewEngine for
+// the closest covered region of the home's chain, which is what routing
+// would answer (TestRegionStoreMatchesRouting checks every county of China
+// and the sample's townships); under the refuse rule it asks routing.
 func (e *Engine) regionStore(order o2o.Order) string {
-	probe := o2o.Order{ID: order.ID, Delivery: order.Customer.Home}
-	if probe.Delivery.IsZero() {
-		probe.Delivery = order.Delivery
+	home := order.Customer.Home
+	if home.IsZero() {
+		home = order.Delivery
 	}
-	d, err := e.rb.network.Route(probe, channel.CapRetail)
+	if e.regionStores == nil {
+		return e.routeRegionStore(home)
+	}
+	for code := home; ; {
+		if s, ok := e.regionStores[code]; ok {
+			return s
+		}
+		parent, ok := code.Parent()
+		if !ok || parent == code {
+			return ""
+		}
+		code = parent
+	}
+}
+
+// routeRegionStore asks routing for the store of a region.
+func (e *Engine) routeRegionStore(region o2o.RegionCode) string {
+	d, err := e.rb.network.Route(o2o.Order{ID: "region-store", Delivery: region}, channel.CapRetail)
 	if err != nil {
 		return ""
 	}
@@ -439,14 +485,15 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 	cur := e.rb.book.Currency()
 	amounts := make([]o2o.Money, 0, 2*n)
 	var paybacks []o2o.Money
+	req := pricing.Request{Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
+		Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
 	for i, l := range order.Lines {
-		req := pricing.Request{SKU: l.SKU, Quantity: l.Quantity, Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
-			Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
-		q, err := e.rb.policy.Quote(req)
-		if err != nil {
+		req.SKU, req.Quantity = l.SKU, l.Quantity
+		var err error
+		if ev.Quotes[i], err = e.rb.policy.Quote(req); err != nil {
 			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
 		}
-		ev.Quotes[i] = q
+		q := &ev.Quotes[i]
 		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
 		var frees, drawn []o2o.Money
 		for _, b := range q.Benefits() {
