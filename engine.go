@@ -333,19 +333,25 @@ func (e *Engine) routeRegionStore(region o2o.RegionCode) string {
 //  1. validation: the order's own checks, and every line against the catalog
 //     (an unknown SKU wraps pricing.ErrUnknownSKU, whichever package would
 //     have found it), its product's unit and, for pieces, sets and jobs,
-//     a whole quantity (ErrUnit);
+//     a whole quantity (ErrUnit). A dealer-channel order is refused
+//     (pricing.ErrDealerPriced): its dealer prices it;
 //  2. routing: the capability needed is derived from the products (Need);
 //     the holder of a protected lead serves, else the closest capable
 //     store. An order that names its serving party keeps it, and the
-//     conflict check compares it with routing's pick;
+//     conflict check compares it with routing's pick. An order routing
+//     cannot place (channel.ErrNoRoute, channel.ErrTie,
+//     channel.ErrLeadHolderCannotServe) is refused here, even when it names
+//     its serving party;
 //  3. conflicts: channel's rules, told who serves. A segregation finding
 //     forbids the sale (a *ConflictError wrapping ErrForbidden); the others
 //     (steering to B2C, a lead served by another, cross-compensation) are in
 //     the evaluation. An O2O order paid online through B2C by a customer a
 //     store holds by lead or coupon is steering, as a B2C order is;
-//  4. pricing: each line is quoted in turn. The campaign's funding is drawn
-//     line by line, and a ladder or value-added benefit that is not a
-//     products-free line is granted once per order (Evaluation.Benefits);
+//  4. pricing: each line is quoted in turn, at the delivery region's price.
+//     The campaign's funding is drawn line by line (a line's ladder stage is
+//     checked against what the lines before it left), and a ladder or
+//     value-added benefit that is not a products-free line is granted once per
+//     order (Evaluation.Benefits) though each quote still lists it;
 //  5. settlement: the sale is derived from the quotes (what the customer pays
 //     for each line: its total less a products-free benefit) and split by
 //     the split rules, with the serving party, the store of the customer's
