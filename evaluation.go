@@ -15,7 +15,8 @@ import (
 // and why, the conflicts found, a quote per line, what the customer pays,
 // the sale derived from the quotes, and its split into a balanced batch of
 // postings ready for settlement.Ledger.Apply (the Engine does not apply it).
-// It explains itself (Explain) and round-trips through JSON.
+// It explains itself (Explain) and round-trips through JSON: encoding/json
+// writes it by its tags, and UnmarshalJSON reads it back strictly.
 type Evaluation struct {
 	// Need is the capability routing needed, derived from the products.
 	Need channel.Capability `json:"need"`
@@ -89,11 +90,10 @@ func (ev *Evaluation) Batch() settlement.Batch { return ev.Split.Batch }
 // NothingToPost reports whether the batch has no postings.
 func (ev *Evaluation) NothingToPost() bool { return len(ev.Split.Batch.Postings) == 0 }
 
-// evaluationJSON has Evaluation's fields without its methods.
+// evaluationJSON has Evaluation's fields without its methods. Evaluation has
+// no MarshalJSON of its own: encoding/json writes it by its tags, and would
+// scan again whatever a MarshalJSON method returned.
 type evaluationJSON Evaluation
-
-// MarshalJSON writes the evaluation; UnmarshalJSON reads it back.
-func (ev Evaluation) MarshalJSON() ([]byte, error) { return json.Marshal(evaluationJSON(ev)) }
 
 // UnmarshalJSON decodes an evaluation strictly (unknown fields refused, paths
 // in errors), and refuses one that would not encode again (a required enum
