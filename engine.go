@@ -91,6 +91,17 @@ type Circumstances struct {
 	// ServingReason is the recorded reason for serving the order by a party
 	// other than the one routing picks; empty for none.
 	ServingReason string `json:"servingReason,omitempty"`
+	// Clearance marks order lines that are returned goods sold on clearance
+	// (in the store holding them, by condition grade); none for new goods.
+	Clearance []ClearanceLine `json:"clearance,omitempty"`
+}
+
+// ClearanceLine marks one order line as returned goods on clearance.
+type ClearanceLine struct {
+	// Line is the line's index in the order.
+	Line int `json:"line"`
+	// Returned is the goods' condition grade and the store holding them.
+	Returned pricing.Returned `json:"returned"`
 }
 
 // Stage names the step of an evaluation that refused an order.
@@ -369,6 +380,11 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	if err := e.validate(order); err != nil {
 		return fail(StageValidation, err)
 	}
+	for k, cl := range c.Clearance {
+		if cl.Line < 0 || cl.Line >= len(order.Lines) || slices.IndexFunc(c.Clearance[:k], func(o ClearanceLine) bool { return o.Line == cl.Line }) >= 0 {
+			return fail(StageValidation, o2o.Invalidf(fmt.Sprintf("clearance[%d].line", k), "names no line of the order, or one named before: %d", cl.Line))
+		}
+	}
 	if order.Channel == o2o.ChannelDealer {
 		return fail(StageValidation, o2o.InvalidAs(pricing.ErrDealerPriced, "channel", "a dealer-channel order is priced by its dealer: the Engine evaluates B2C and O2O orders"))
 	}
@@ -494,7 +510,12 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 	req := pricing.Request{Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
 		Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
 	for i, l := range order.Lines {
-		req.SKU, req.Quantity = l.SKU, l.Quantity
+		req.SKU, req.Quantity, req.Returned = l.SKU, l.Quantity, nil
+		for k := range c.Clearance {
+			if c.Clearance[k].Line == i {
+				req.Returned = &c.Clearance[k].Returned
+			}
+		}
 		var err error
 		if ev.Quotes[i], err = e.rb.policy.Quote(req); err != nil {
 			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)

@@ -294,6 +294,21 @@ func TestEvaluate(t *testing.T) {
 			check: func(t *testing.T, ev *o2okit.Evaluation) {
 				eq(t, "unit", ev.Quotes[0].UnitPrice, money("80.00"))
 			}},
+		{name: "returned goods on clearance in the store holding them",
+			order: baseOrder("O28", placed(o2o.VenueStore, "store-nanshan"), lines(line("CAB-K1", "1", o2o.UnitPiece), line("DOOR-S3", "1", o2o.UnitPiece))),
+			c:     o2okit.Circumstances{Clearance: []o2okit.ClearanceLine{{Line: 0, Returned: pricing.Returned{Grade: "A", StoreID: "store-nanshan"}}}},
+			check: func(t *testing.T, ev *o2okit.Evaluation) {
+				eq(t, "clearance unit", ev.Quotes[0].UnitPrice, money("3199.20")) // 3999.00 less 20%
+				eq(t, "new goods unit", ev.Quotes[1].UnitPrice, money("1299.99"))
+			}},
+		{name: "clearance online is refused by pricing",
+			order:     baseOrder("O29", lines(line("CAB-K1", "1", o2o.UnitPiece))),
+			c:         o2okit.Circumstances{Clearance: []o2okit.ClearanceLine{{Line: 0, Returned: pricing.Returned{Grade: "A", StoreID: "store-nanshan"}}}},
+			wantStage: o2okit.StagePricing, wantErr: pricing.ErrClearance},
+		{name: "clearance of a line the order does not have",
+			order:     baseOrder("O30"),
+			c:         o2okit.Circumstances{Clearance: []o2okit.ClearanceLine{{Line: 3, Returned: pricing.Returned{Grade: "A", StoreID: "store-nanshan"}}}},
+			wantStage: o2okit.StageValidation, wantErr: o2o.ErrInvalid},
 		{name: "a fraction of a piece",
 			order:     baseOrder("O22", lines(line("CAB-K1", "1.5", o2o.UnitPiece))),
 			wantStage: o2okit.StageValidation, wantErr: o2okit.ErrUnit},
@@ -484,5 +499,30 @@ func TestValidateEveryFault(t *testing.T) {
 	want := "lines[0].sku lines[1].quantity.value lines[2].quantity.unit"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("paths %q, want %q", got, want)
+	}
+}
+
+// TestCircumstancesJSON: circumstances a service keeps as JSON (a campaign,
+// leads, coupons, clearance) round-trip.
+func TestCircumstancesJSON(t *testing.T) {
+	e := sampleEngine(t)
+	leads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("store-nanshan"), At: orderAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o2okit.Circumstances{Campaign: campaign(2, "100.00"), Leads: leads,
+		Coupons:   []channel.Coupon{{Code: "CP", Customer: "C-1", Store: "store-futian"}},
+		Clearance: []o2okit.ClearanceLine{{Line: 0, Returned: pricing.Returned{Grade: "B", StoreID: "store-nanshan"}}}}
+	first, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back o2okit.Circumstances
+	if err := o2o.DecodeJSON(first, &back); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := json.Marshal(back)
+	if !bytes.Equal(first, second) {
+		t.Errorf("round trip differs:\n%s\n%s", first, second)
 	}
 }
