@@ -189,11 +189,11 @@ func (f *faults) add(prefix string, err error) {
 			list = append(list, o2o.FieldError{Path: fmt.Sprintf("entries[%d]", ef.Index), Reason: ef.Reason})
 		}
 	case errors.As(err, &oe):
-		list = append(list, o2o.FieldError{Path: oe.Path, Reason: oe.Error()})
+		list = append(list, o2o.FieldError{Path: oe.Path, Reason: strings.TrimPrefix(oe.Error(), oe.Path+": ")})
 	case errors.As(err, &ve):
 		list = ve.Fields
 	default:
-		list = []o2o.FieldError{{Reason: err.Error()}}
+		list = []o2o.FieldError{{Reason: strings.TrimPrefix(err.Error(), o2o.ErrInvalid.Error()+": ")}}
 	}
 	for _, fe := range list {
 		if len(f.e.Faults) >= limits.MaxFaults {

@@ -152,6 +152,15 @@ func TestLoadRulebookEveryFault(t *testing.T) {
 			t.Errorf("no fault at %s in %v", want, err)
 		}
 	}
+	want := `rulebook: schemaVersion: 9 is not supported (this SDK reads 1); ` +
+		`pricing.uplift.percent: must be between 0 and 100, got 101; ` +
+		`channel.dealers[1].territory[0]: territory 441900 of dealer "dealer-ningbo" overlaps territory 441900 of dealer "dealer-dongguan" (地域代理制 is exclusive); ` +
+		`split.currency: currency mismatch: USD, but the price book is in CNY; ` +
+		`drainage.model: unknown model "magic"; ` +
+		`settings.sameStore: must be "both" or "commission_only"`
+	if err.Error() != want {
+		t.Errorf("message\n%s\nwant\n%s", err, want)
+	}
 	for _, want := range []error{o2okit.ErrSchemaVersion, channel.ErrOverlap, o2o.ErrCurrencyMismatch} {
 		if !errors.Is(err, want) {
 			t.Errorf("errors.Is(%v) fails", want)
