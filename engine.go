@@ -1,0 +1,675 @@
+package o2okit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/o2okit/o2okit/channel"
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
+	"github.com/o2okit/o2okit/settlement"
+)
+
+// Engine evaluates orders against one rulebook: it routes, checks conflicts,
+// prices every line, derives the sale from the quotes and splits it into a
+// balanced batch of postings, in one call. It composes the packages' own
+// rules and adds none of its own beyond the joins the rulebook's Settings
+// name.
+//
+// An Engine is immutable and safe for concurrent use. It does no I/O and
+// reads no clock: every instant comes in with the order, and everything that
+// changes between orders (campaign funding, observations, leads) comes in
+// with the Circumstances.
+type Engine struct {
+	rb *Rulebook
+	// provinces holds each store's own province, for eligibility.
+	provinces map[string]o2o.RegionCode
+	// regionStores holds, for each region a candidate able to sell retail
+	// covers, the store routing picks there for retail ("" for a reformed
+	// dealer); nil when the network refuses ties (see regionStore).
+	regionStores map[o2o.RegionCode]string
+}
+
+// NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
+// error wrapping o2o.ErrInvalid.
+func NewEngine(rb *Rulebook) (*Engine, error) {
+	if rb == nil {
+		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
+	}
+	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}}
+	cfg := rb.network.Config()
+	var covered []o2o.RegionCode
+	for _, s := range cfg.Stores {
+		if len(s.Covers) > 0 {
+			e.provinces[s.ID] = s.Covers[0].Province()
+		}
+		covered = append(covered, s.Covers...)
+	}
+	for _, d := range cfg.Dealers {
+		covered = append(covered, d.Territory...)
+	}
+	if rb.network.TieRule() == channel.TiePreferStore {
+		// Routing for retail at a region picks among the candidates covering
+		// the closest region of its chain (itself, then its ancestors) that has
+		// any: so the answer at each covered region, asked of routing once
+		// here, answers every region below it. Under the refuse rule a tie
+		// has no answer to keep, and regionStore asks routing each time.
+		e.regionStores = map[o2o.RegionCode]string{}
+		for _, c := range covered {
+			d, err := rb.network.Route(o2o.Order{ID: "region-store", Delivery: c}, channel.CapRetail)
+			if err == nil && d.Covers == c {
+				e.regionStores[c] = storeOf(servingOf(d))
+			}
+		}
+	}
+	return e, nil
+}
+
+// Rulebook returns the engine's rulebook.
+func (e *Engine) Rulebook() *Rulebook { return e.rb }
+
+// Circumstances are what the rules need from outside the order when it is
+// evaluated: what the market and the campaign look like, and what the field
+// knows about the customer. The zero Circumstances is a market with no
+// observations, no campaign, no lead held and no coupon.
+type Circumstances struct {
+	// Observations are prices seen on the network, for the network-lowest
+	// rule (同品牌同款产品全网最低).
+	Observations []pricing.Observation `json:"observations,omitempty"`
+	// Campaign is the promotion campaign the order runs under, with the
+	// funding it has left; nil for none. The Engine draws the order's
+	// benefits from that funding line by line (see Evaluate).
+	Campaign *pricing.Campaign `json:"campaign,omitempty"`
+	// Leads is the lead registry at the order's instant.
+	Leads channel.Leads `json:"leads,omitzero"`
+	// Coupons are store-bound coupons; those of the order's customer count.
+	Coupons []channel.Coupon `json:"coupons,omitempty"`
+	// ServingReason is the recorded reason for serving the order by a party
+	// other than the one routing picks; empty for none.
+	ServingReason string `json:"servingReason,omitempty"`
+	// Clearance marks order lines that are returned goods sold on clearance
+	// (in the store holding them, by condition grade); none for new goods.
+	Clearance []ClearanceLine `json:"clearance,omitempty"`
+}
+
+// ClearanceLine marks one order line as returned goods on clearance.
+type ClearanceLine struct {
+	// Line is the line's index in the order.
+	Line int `json:"line"`
+	// Returned is the goods' condition grade and the store holding them.
+	Returned pricing.Returned `json:"returned"`
+}
+
+// Stage names the step of an evaluation that refused an order.
+type Stage string
+
+// The stages of an evaluation, in the order they run.
+const (
+	// StageValidation checks the order against the catalog: fields, SKUs,
+	// units and whole quantities.
+	StageValidation Stage = "validation"
+	// StageRouting picks who serves the order.
+	StageRouting Stage = "routing"
+	// StageConflicts runs the channel-conflict rules; a finding that forbids
+	// the sale (product segregation) refuses the order here.
+	StageConflicts Stage = "conflicts"
+	// StagePricing quotes every line.
+	StagePricing Stage = "pricing"
+	// StageSettlement splits the sale into postings.
+	StageSettlement Stage = "settlement"
+)
+
+// StageError is an order the Engine could not evaluate: the stage that
+// refused it and the cause, which errors.Is and errors.As reach
+// (channel.ErrNoRoute, pricing.ErrNoPrice, o2o.ErrInvalid, …).
+type StageError struct {
+	// Stage is the step that refused the order.
+	Stage Stage
+	// OrderID is the order's id.
+	OrderID string
+	// Err is the cause.
+	Err error
+}
+
+// Error returns "evaluate order ORD-1: pricing: …".
+func (e *StageError) Error() string {
+	return fmt.Sprintf("evaluate order %q: %s: %v", e.OrderID, e.Stage, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *StageError) Unwrap() error { return e.Err }
+
+// ErrForbidden reports an order a conflict rule forbids: a dealer-line product
+// through O2O or B2C, an O2O-line one through a dealer, or a SKU its channel
+// or seller may not sell. The error is a *ConflictError inside a *StageError.
+var ErrForbidden = fmt.Errorf("%w: forbidden by a channel rule", o2o.ErrInvalid)
+
+// ErrUnit reports an order line whose unit is not its product's, or a
+// fraction of a whole-number unit (piece, set, job).
+var ErrUnit = fmt.Errorf("%w: unit", o2o.ErrInvalid)
+
+// ConflictError lists the findings that forbid an order. It wraps
+// ErrForbidden.
+type ConflictError struct {
+	// Findings are the forbidding findings, as channel reported them.
+	Findings []channel.Finding
+}
+
+// Error lists the findings' reasons.
+func (e *ConflictError) Error() string {
+	s := "forbidden"
+	for i, f := range e.Findings {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		s += sep + string(f.Kind) + ": " + f.Reason
+	}
+	return s
+}
+
+// Unwrap returns ErrForbidden.
+func (e *ConflictError) Unwrap() error { return ErrForbidden }
+
+// forbids reports whether a finding forbids the sale: a segregation finding.
+// Steering, a lead served by another and unrouted serving are conflicts to
+// report, not to refuse a paid order over; cross-compensation is due.
+func forbids(k channel.Kind) bool {
+	switch k {
+	case channel.KindDealerLineOutsideDealers, channel.KindO2OLineByDealer, channel.KindNotSellable:
+		return true
+	}
+	return false
+}
+
+// wholeUnit reports whether a unit counts whole things.
+func wholeUnit(u o2o.Unit) bool {
+	return u == o2o.UnitPiece || u == o2o.UnitSet || u == o2o.UnitJob
+}
+
+// Need returns the capability routing needs for an order, derived from its
+// products: construction when a line is a construction service, else
+// measurement when a line is a measurement, else delivery when a line is
+// goods, else retail (an order of design or live video only). Unknown SKUs
+// count as goods.
+func (e *Engine) Need(order o2o.Order) channel.Capability {
+	var construction, measurement, goods bool
+	for _, l := range order.Lines {
+		p, ok := e.rb.catalog.Product(l.SKU)
+		switch {
+		case !ok || !p.IsService():
+			goods = true
+		case p.Service == o2o.ServiceConstruction:
+			construction = true
+		case p.Service == o2o.ServiceMeasurement:
+			measurement = true
+		}
+	}
+	switch {
+	case construction:
+		return channel.CapConstruction
+	case measurement:
+		return channel.CapMeasurement
+	case goods:
+		return channel.CapDelivery
+	}
+	return channel.CapRetail
+}
+
+// Validate checks an order as Evaluate's validation stage does, without
+// evaluating it: the order's own checks and every line against the catalog
+// (an unknown SKU wraps pricing.ErrUnknownSKU; a unit other than the
+// product's, or a fraction of a piece, set or job, wraps ErrUnit). Every
+// fault is listed in one *o2o.ValidationError with its JSON path; all wrap
+// o2o.ErrInvalid.
+func (e *Engine) Validate(order o2o.Order) error { return e.validate(order) }
+
+// validate checks the order as a whole and against the catalog, every fault
+// at once: the order's own checks, then for each line a SKU in the catalog,
+// the product's unit, and a whole quantity of a whole-number unit.
+func (e *Engine) validate(order o2o.Order) error {
+	var fields []o2o.FieldError
+	var sentinels []error
+	if err := order.Validate(); err != nil {
+		var ve *o2o.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		fields = append(fields, ve.Fields...)
+		if ve.Err != nil {
+			sentinels = append(sentinels, ve.Err)
+		}
+	}
+	unknown, unit := false, false
+	for i, l := range order.Lines {
+		p, ok := e.rb.catalog.Product(l.SKU)
+		switch {
+		case l.SKU == "":
+		case !ok:
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].sku", i), Reason: fmt.Sprintf("%q is not in the catalog", l.SKU)})
+			unknown = true
+		case l.Quantity.Unit != p.SaleUnit():
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.unit", i), Reason: fmt.Sprintf("%s sells by %s, not %s", p.SKU, p.SaleUnit(), l.Quantity.Unit)})
+			unit = true
+		case wholeUnit(l.Quantity.Unit) && !l.Quantity.Value.IsInteger():
+			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.value", i), Reason: fmt.Sprintf("%s counts whole %ss, not %s", p.SKU, l.Quantity.Unit, l.Quantity.Value)})
+			unit = true
+		}
+	}
+	if fields == nil {
+		return nil
+	}
+	if unknown {
+		sentinels = append(sentinels, pricing.ErrUnknownSKU)
+	}
+	if unit {
+		sentinels = append(sentinels, ErrUnit)
+	}
+	ve := &o2o.ValidationError{Fields: fields}
+	switch len(sentinels) {
+	case 0:
+	case 1:
+		ve.Err = sentinels[0]
+	default:
+		ve.Err = errors.Join(sentinels...)
+	}
+	return ve
+}
+
+// servingOf turns a routing decision into the order's serving party.
+func servingOf(d channel.Decision) *o2o.Serving {
+	s := &o2o.Serving{Kind: d.Serve.Kind, PartyID: d.Serve.ID}
+	if d.Serve.Kind == o2o.PartyAgent {
+		s.StoreID = d.Store
+	}
+	return s
+}
+
+// storeOf returns the store a serving party is or belongs to ("" for a dealer).
+func storeOf(s *o2o.Serving) string {
+	switch {
+	case s == nil:
+		return ""
+	case s.Kind == o2o.PartyStore:
+		return s.PartyID
+	case s.Kind == o2o.PartyAgent:
+		return s.StoreID
+	}
+	return ""
+}
+
+// regionStore returns the store of the customer's region (home, else
+// delivery): the store routing picks there for retail, when it is a store or
+// an agent's store. None is "".
+//
+// Under the prefer-store tie rule it reads the answer kept by NewEngine for
+// the closest covered region of the home's chain, which is what routing
+// would answer (TestRegionStoreMatchesRouting checks every county of China
+// and the sample's townships); under the refuse rule it asks routing.
+func (e *Engine) regionStore(order o2o.Order) string {
+	home := order.Customer.Home
+	if home.IsZero() {
+		home = order.Delivery
+	}
+	if e.regionStores == nil {
+		return e.routeRegionStore(home)
+	}
+	for code := home; ; {
+		if s, ok := e.regionStores[code]; ok {
+			return s
+		}
+		parent, ok := code.Parent()
+		if !ok || parent == code {
+			return ""
+		}
+		code = parent
+	}
+}
+
+// routeRegionStore asks routing for the store of a region.
+func (e *Engine) routeRegionStore(region o2o.RegionCode) string {
+	d, err := e.rb.network.Route(o2o.Order{ID: "region-store", Delivery: region}, channel.CapRetail)
+	if err != nil {
+		return ""
+	}
+	return storeOf(servingOf(d))
+}
+
+// Evaluate evaluates one order, in stages:
+//
+//  1. validation: the order's own checks, and every line against the catalog
+//     (an unknown SKU wraps pricing.ErrUnknownSKU, whichever package would
+//     have found it), its product's unit and, for pieces, sets and jobs,
+//     a whole quantity (ErrUnit). A dealer-channel order is refused
+//     (pricing.ErrDealerPriced): its dealer prices it;
+//  2. routing: the capability needed is derived from the products (Need);
+//     the holder of a protected lead serves, else the closest capable
+//     store. An order that names its serving party keeps it, and the
+//     conflict check compares it with routing's pick. An order routing
+//     cannot place (channel.ErrNoRoute, channel.ErrTie,
+//     channel.ErrLeadHolderCannotServe) is refused here, even when it names
+//     its serving party;
+//  3. conflicts: channel's rules, told who serves. A segregation finding
+//     forbids the sale (a *ConflictError wrapping ErrForbidden); the others
+//     (steering to B2C, a lead served by another, cross-compensation) are in
+//     the evaluation. An O2O order paid online through B2C by a customer a
+//     store holds by lead or coupon is steering, as a B2C order is;
+//  4. pricing: each line is quoted in turn, at the delivery region's price.
+//     The campaign's funding is drawn line by line (a line's ladder stage is
+//     checked against what the lines before it left), and a ladder or
+//     value-added benefit that is not a products-free line is granted once per
+//     order (Evaluation.Benefits) though each quote still lists it;
+//  5. settlement: the sale is derived from the quotes (what the customer pays
+//     for each line: its total less a products-free benefit) and split by
+//     the split rules, with the serving party, the store of the customer's
+//     region (subject to Settings.SameStore) and the cross-compensation
+//     entitlements.
+//
+// The batch is not applied. A wholly free order gives an evaluation with
+// an empty batch: nothing to post, which is not an error. An order that
+// cannot be evaluated gives a *StageError naming the stage and wrapping the
+// cause, and no evaluation.
+func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error) {
+	fail := func(stage Stage, err error) (*Evaluation, error) {
+		return nil, &StageError{Stage: stage, OrderID: order.ID, Err: err}
+	}
+	if err := e.validate(order); err != nil {
+		return fail(StageValidation, err)
+	}
+	for k, cl := range c.Clearance {
+		if cl.Line < 0 || cl.Line >= len(order.Lines) || slices.IndexFunc(c.Clearance[:k], func(o ClearanceLine) bool { return o.Line == cl.Line }) >= 0 {
+			return fail(StageValidation, o2o.Invalidf(fmt.Sprintf("clearance[%d].line", k), "names no line of the order, or one named before: %d", cl.Line))
+		}
+	}
+	if order.Channel == o2o.ChannelDealer {
+		return fail(StageValidation, o2o.InvalidAs(pricing.ErrDealerPriced, "channel", "a dealer-channel order is priced by its dealer: the Engine evaluates B2C and O2O orders"))
+	}
+	order.Lines = slices.Clone(order.Lines)
+	ev := &Evaluation{Need: e.Need(order)}
+
+	// Routing.
+	route, err := e.rb.network.RouteWithLeads(order, ev.Need, c.Leads)
+	if err != nil {
+		return fail(StageRouting, err)
+	}
+	ev.Route = route
+	if order.ServedBy == nil {
+		order.ServedBy = servingOf(route)
+	} else {
+		s := *order.ServedBy
+		order.ServedBy = &s
+	}
+
+	// Conflicts.
+	report, err := e.rb.network.CheckOrder(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, ServingReason: c.ServingReason})
+	if err != nil {
+		return fail(StageConflicts, err)
+	}
+	if f, ok := e.steeredO2O(order, c); ok {
+		report.Findings = append(report.Findings, f)
+	}
+	var forbidding []channel.Finding
+	for _, f := range report.Findings {
+		if forbids(f.Kind) {
+			forbidding = append(forbidding, f)
+		}
+	}
+	if forbidding != nil {
+		return fail(StageConflicts, &ConflictError{Findings: forbidding})
+	}
+	ev.Conflicts = report
+
+	// Pricing.
+	if err := e.price(ev, order, c); err != nil {
+		return fail(StagePricing, err)
+	}
+
+	// Settlement.
+	sale := settlement.Sale{Order: order, Lines: make([]settlement.SaleLine, len(order.Lines))}
+	for i, q := range ev.Quotes {
+		p, _ := e.rb.catalog.Product(q.SKU)
+		sale.Lines[i] = settlement.SaleLine{Line: p.Line, Amount: ev.Lines[i].Pays}
+	}
+	var routing settlement.Routing
+	if !order.Placed.InStore() {
+		// Transfer payments are for online sales only: an in-store order
+		// needs no store of the customer's region.
+		routing.RegionStore = e.regionStore(order)
+	}
+	if routing.RegionStore != "" && routing.RegionStore == storeOf(order.ServedBy) && e.rb.settings.SameStore == SameStoreCommissionOnly {
+		routing.RegionStore = ""
+	}
+	ev.RegionStore = routing.RegionStore
+	var ents []settlement.Entitlement
+	for _, en := range report.Entitlements {
+		ents = append(ents, settlement.Entitlement{Dealer: en.Dealer, Territory: en.Territory,
+			Reason: fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", en.Delivery, en.Territory, en.Dealer)})
+	}
+	split, err := e.rb.splitter.SplitValidated(sale, routing, ents)
+	if err != nil {
+		return fail(StageSettlement, err)
+	}
+	ev.Sale = sale
+	ev.Split = split
+	return ev, nil
+}
+
+// steeredO2O finds the steering conflict on an O2O order paid online through
+// B2C: channel checks it on B2C orders only, and an O2O order paid online
+// through B2C moves the same customer's money the same way. The finding has
+// channel's shape: the lead holder and the coupons' stores, then the platform.
+func (e *Engine) steeredO2O(order o2o.Order, c Circumstances) (channel.Finding, bool) {
+	if order.Channel != o2o.ChannelO2O || !order.PaidOnline {
+		return channel.Finding{}, false
+	}
+	f := channel.Finding{Kind: channel.KindSteeredToB2C, Rule: channel.RuleNoSteering, Parties: []channel.PartyRef{}, Evidence: []string{}}
+	if h, ok := c.Leads.Holder(order.Customer.ID, order.At); ok {
+		f.Parties = append(f.Parties, h.Party)
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", h.Party, h.Customer, h.At.In(o2o.China()).Format("2006-01-02 15:04")))
+	}
+	for _, cp := range c.Coupons {
+		if cp.Customer == order.Customer.ID {
+			if ref := channel.Store(cp.Store); !slices.Contains(f.Parties, ref) {
+				f.Parties = append(f.Parties, ref)
+			}
+			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", cp.Code, cp.Customer, cp.Store))
+		}
+	}
+	if len(f.Evidence) == 0 {
+		return channel.Finding{}, false
+	}
+	f.Parties = append(f.Parties, channel.Platform(e.rb.settings.Platform))
+	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but the O2O order was paid online through B2C; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0])
+	return f, true
+}
+
+// price quotes every line, drawing the campaign's funding line by line and
+// granting per-order benefits once.
+func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
+	var campaign *pricing.Campaign
+	if c.Campaign != nil {
+		cp := *c.Campaign
+		campaign = &cp
+	}
+	n := len(order.Lines)
+	ev.Quotes = make([]pricing.Quote, n)
+	ev.Lines = make([]LineAmounts, n)
+	type key struct {
+		rule  pricing.RuleName
+		stage int
+		code  string
+	}
+	var granted map[key]bool
+	cur := e.rb.book.Currency()
+	amounts := make([]o2o.Money, 0, 2*n)
+	var paybacks []o2o.Money
+	req := pricing.Request{Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
+		Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
+	for i, l := range order.Lines {
+		req.SKU, req.Quantity, req.Returned = l.SKU, l.Quantity, nil
+		for k := range c.Clearance {
+			if c.Clearance[k].Line == i {
+				req.Returned = &c.Clearance[k].Returned
+			}
+		}
+		var err error
+		if ev.Quotes[i], err = e.rb.policy.Quote(req); err != nil {
+			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
+		}
+		q := &ev.Quotes[i]
+		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
+		var frees, drawn []o2o.Money
+		for _, b := range q.Benefits() {
+			bl := b.Line()
+			if bl.Kind == pricing.BenefitProductsFree {
+				frees = append(frees, bl.Cost)
+			} else {
+				k := key{bl.Rule, bl.Stage, bl.Code}
+				if granted[k] {
+					continue
+				}
+				if granted == nil {
+					granted = map[key]bool{}
+				}
+				granted[k] = true
+				ev.Benefits = append(ev.Benefits, bl)
+				if bl.Kind == pricing.BenefitPayback {
+					paybacks = append(paybacks, bl.Price)
+				}
+			}
+			if bl.Rule == pricing.RuleLadder {
+				drawn = append(drawn, bl.Cost)
+			}
+		}
+		if frees != nil {
+			if la.Free, err = sum(cur, frees...); err != nil {
+				return err
+			}
+			if la.Pays, err = q.LineTotal.Sub(la.Free); err != nil {
+				return err
+			}
+			if la.Pays.IsNegative() {
+				la.Pays = cur.Zero()
+			}
+		}
+		ev.Lines[i] = la
+		amounts = append(amounts, la.Total)
+		if campaign != nil && drawn != nil {
+			d, err := sum(cur, drawn...)
+			if err != nil {
+				return err
+			}
+			if campaign.FundingLeft, err = campaign.FundingLeft.Sub(d); err != nil {
+				return err
+			}
+			if campaign.FundingLeft.IsNegative() {
+				campaign.FundingLeft = cur.Zero()
+			}
+		}
+	}
+	var err error
+	p := &ev.Payable
+	if p.Total, err = sum(cur, amounts...); err != nil {
+		return err
+	}
+	amounts = amounts[:0]
+	for _, la := range ev.Lines {
+		if !la.Free.IsZero() {
+			amounts = append(amounts, la.Free)
+		}
+	}
+	if p.Free, err = sum(cur, amounts...); err != nil {
+		return err
+	}
+	p.Pays = p.Total
+	if !p.Free.IsZero() {
+		if p.Pays, err = p.Total.Sub(p.Free); err != nil {
+			return err
+		}
+	}
+	if p.Paybacks, err = sum(cur, paybacks...); err != nil {
+		return err
+	}
+	p.Net = p.Pays
+	if !p.Paybacks.IsZero() {
+		if p.Net, err = p.Pays.Add(p.Paybacks); err != nil {
+			return err
+		}
+	}
+	if campaign != nil {
+		left := campaign.FundingLeft
+		ev.FundingLeft = &left
+	}
+	return nil
+}
+
+// sum adds amounts of the currency cur: in int64 minor units when each is a
+// whole number of them and the sum fits, else as decimals. The sum of none is
+// zero in cur; an amount in another currency is o2o.ErrCurrencyMismatch.
+func sum(cur o2o.Currency, amounts ...o2o.Money) (o2o.Money, error) {
+	switch len(amounts) {
+	case 0:
+		return cur.Zero(), nil
+	case 1:
+		if amounts[0].Currency() != cur {
+			return o2o.Money{}, fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, amounts[0].Currency(), cur)
+		}
+		return amounts[0], nil
+	}
+	var units int64
+	for _, m := range amounts {
+		u, ok := m.MinorUnits()
+		if !ok || m.Currency() != cur || (u > 0 && units > math.MaxInt64-u) || (u < 0 && units < math.MinInt64-u) {
+			s, err := o2o.Sum(amounts...)
+			if err == nil && s.Currency() != cur {
+				err = fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, s.Currency(), cur)
+			}
+			return s, err
+		}
+		units += u
+	}
+	return o2o.FromMinor(units, cur)
+}
+
+// CheckShowcase checks a store's showcase plan (爆款) at an instant with
+// pricing's store-eligibility answer for each hot product in the store's own
+// province — the province of the first region the store covers — converted
+// once into channel's shape: channel.Network.CheckShowcase with
+// pricing.Policy.StoreEligible, joined. observations are the network prices
+// the network-lowest condition compares with.
+//
+// Errors: an unknown store wraps o2o.ErrNotFound; pricing's errors for a hot
+// product (an unknown SKU, say) and channel's are returned wrapped.
+func (e *Engine) CheckShowcase(plan channel.ShowcasePlan, at time.Time, observations []pricing.Observation) (channel.ShowcaseReport, error) {
+	province, ok := e.storeProvince(plan.Store)
+	if !ok {
+		return channel.ShowcaseReport{}, fmt.Errorf("check showcase: store %q: %w", plan.Store, o2o.ErrNotFound)
+	}
+	var answers []channel.Eligibility
+	seen := map[string]bool{}
+	for i, sku := range plan.HotProducts {
+		if seen[sku] {
+			continue // channel reports a repeated hot product
+		}
+		seen[sku] = true
+		if _, ok := e.rb.catalog.Product(sku); !ok {
+			continue // channel reports a SKU it cannot sell
+		}
+		el, err := e.rb.policy.StoreEligible(sku, province, at, observations)
+		if err != nil {
+			return channel.ShowcaseReport{}, fmt.Errorf("check showcase: %w", o2o.Prefix(fmt.Sprintf("hotProducts[%d]", i), err))
+		}
+		answers = append(answers, channel.Eligibility{SKU: sku, Eligible: el.Eligible, Reason: strings.Join(el.Reasons, "; ")})
+	}
+	return e.rb.network.CheckShowcase(plan, answers, at)
+}
+
+// storeProvince returns the province of the first region a store covers.
+func (e *Engine) storeProvince(store string) (o2o.RegionCode, bool) {
+	p, ok := e.provinces[store]
+	return p, ok
+}

@@ -1,0 +1,89 @@
+package o2okit_test
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/o2okit/o2okit"
+)
+
+// sampleRulebook is the sample rulebook of examples/rulebook, read once per
+// test binary.
+func sampleRulebook(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile("examples/rulebook/rulebook.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func loadSample(t testing.TB) *o2okit.Rulebook {
+	t.Helper()
+	rb, err := o2okit.LoadRulebook(sampleRulebook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rb
+}
+
+// TestRulebookRoundTrip: the sample loads, and marshal → load → marshal is
+// byte-identical.
+func TestRulebookRoundTrip(t *testing.T) {
+	rb := loadSample(t)
+	first, err := rb.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := o2okit.LoadRulebook(first)
+	if err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	second, err := again.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Fatalf("marshal → load → marshal differs:\n%s\n%s", first, second)
+	}
+}
+
+// TestRulebookOptionalSections: drainage, workflows and budget may be left
+// out; the rulebook then round-trips without them.
+func TestRulebookOptionalSections(t *testing.T) {
+	data := mutate(t, func(d map[string]any) {
+		delete(d, "drainage")
+		delete(d, "workflows")
+		delete(d, "budget")
+	})
+	rb, err := o2okit.LoadRulebook(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Drainage() != nil || rb.Authority() != nil {
+		t.Error("absent sections are not nil")
+	}
+	if _, ok := rb.Workflow("decoration"); ok {
+		t.Error("absent workflow found")
+	}
+	first, _ := rb.MarshalJSON()
+	if bytes.Contains(first, []byte(`"drainage"`)) || bytes.Contains(first, []byte(`"workflows"`)) || bytes.Contains(first, []byte(`"budget"`)) {
+		t.Errorf("absent sections written: %s", first)
+	}
+	again, err := o2okit.LoadRulebook(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := again.MarshalJSON()
+	if !bytes.Equal(first, second) {
+		t.Error("round trip differs")
+	}
+	full := loadSample(t)
+	if d, ok := full.Workflow("decoration"); !ok || d.Name() != "decoration" {
+		t.Error("the sample's decoration workflow is missing")
+	}
+	if full.Drainage() == nil || full.Authority() == nil {
+		t.Error("the sample's drainage or budget section is missing")
+	}
+}
