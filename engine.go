@@ -523,8 +523,8 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 		q := &ev.Quotes[i]
 		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
 		var frees, drawn []o2o.Money
-		for _, b := range q.Benefits() {
-			bl := b.Line()
+		for _, b := range q.Benefits {
+			bl := b
 			if bl.Kind == pricing.BenefitProductsFree {
 				frees = append(frees, bl.Cost)
 			} else {

@@ -102,11 +102,11 @@ func eq(t *testing.T, what string, got, want o2o.Money) {
 // (checkInvariants).
 func TestEvaluate(t *testing.T) {
 	e := sampleEngine(t)
-	leads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-lead", Party: channel.Store("store-nanshan"), At: orderAt.Add(-48 * time.Hour)})
+	leads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-lead", Party: channel.Store("store-nanshan"), At: orderAt.Add(-48 * time.Hour)}, orderAt.Add(-48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	agentLeads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-agent", Party: channel.Agent("agent-wang"), At: orderAt.Add(-48 * time.Hour)})
+	agentLeads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-agent", Party: channel.Agent("agent-wang"), At: orderAt.Add(-48 * time.Hour)}, orderAt.Add(-48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +506,7 @@ func TestValidateEveryFault(t *testing.T) {
 // leads, coupons, clearance) round-trip.
 func TestCircumstancesJSON(t *testing.T) {
 	e := sampleEngine(t)
-	leads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("store-nanshan"), At: orderAt})
+	leads, _, err := e.Rulebook().Network().Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("store-nanshan"), At: orderAt}, orderAt)
 	if err != nil {
 		t.Fatal(err)
 	}

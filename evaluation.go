@@ -33,7 +33,7 @@ type Evaluation struct {
 	// Benefits are the order's benefits other than products-free lines
 	// (value-added services, the ladder's services and payback), each granted
 	// once per order.
-	Benefits []pricing.BenefitLine `json:"benefits"`
+	Benefits []pricing.Benefit `json:"benefits"`
 	// Payable sums what the customer pays.
 	Payable Payable `json:"payable"`
 	// FundingLeft is the campaign's funding left after this order, when it ran

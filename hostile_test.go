@@ -150,7 +150,10 @@ func decoders(t *testing.T) []decoder {
 		{"workflow.Intents JSON", unmarshal[workflow.Intents](), nil},
 		{"channel.ParseConfig", func(d []byte) error { _, err := channel.ParseConfig(d); return err }, networkJSON},
 		{"channel.Load", func(d []byte) error { _, err := channel.Load(d, catalog); return err }, networkJSON},
-		{"channel.Network.ParseLeads", func(d []byte) error { _, err := network.ParseLeads(d, time.Date(2025, 3, 1, 12, 0, 0, 0, o2o.China())); return err }, marshal(t, network.Leads())},
+		{"channel.Network.ParseLeads", func(d []byte) error {
+			_, err := network.ParseLeads(d, time.Date(2025, 3, 1, 12, 0, 0, 0, o2o.China()))
+			return err
+		}, marshal(t, network.Leads())},
 		{"settlement.ParseLedger", func(d []byte) error { _, err := settlement.ParseLedger(d); return err }, marshal(t, ledger)},
 		{"settlement.ParseSplitConfig", func(d []byte) error { _, err := settlement.ParseSplitConfig(d); return err }, []byte(splits.Config)},
 		{"settlement.Reversible JSON", unmarshal[settlement.Reversible](), nil},

@@ -164,7 +164,7 @@ func (r Report) Conflicts() []Finding {
 // this network's; an unknown SKU or party wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.Validate(); err != nil {
-		return Report{}, fmt.Errorf("check order: %w", capFaults(err))
+		return Report{}, fmt.Errorf("check order: %w", err)
 	}
 	leads, err := n.bind(facts.Leads)
 	if err != nil {

@@ -3,7 +3,6 @@ package channel
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/o2okit/o2okit/internal/limits"
@@ -104,19 +103,6 @@ func more(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" and %d more", n-limits.MaxFaults)
-}
-
-// capFaults returns a *o2o.ValidationError listing more than
-// limits.MaxFaults fields cut to that many, the last entry saying how many
-// more there were; any other error as it is.
-func capFaults(err error) error {
-	ve, ok := err.(*o2o.ValidationError)
-	if !ok || len(ve.Fields) <= limits.MaxFaults {
-		return err
-	}
-	fields := slices.Clone(ve.Fields[:limits.MaxFaults])
-	fields = append(fields, o2o.FieldError{Reason: fmt.Sprintf("and %d more faults", len(ve.Fields)-limits.MaxFaults)})
-	return &o2o.ValidationError{Fields: fields, Err: ve.Err}
 }
 
 // Unwrap returns the sentinel in Err.

@@ -126,7 +126,7 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 		return nil, o2o.Invalid("", "a catalog is required")
 	}
 	if err := o2o.Validate(c); err != nil {
-		return nil, capFaults(err)
+		return nil, err
 	}
 	n := &Network{
 		cfg:         c.clone(),

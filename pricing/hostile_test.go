@@ -349,7 +349,11 @@ func TestDomainBoundsOnHugeValues(t *testing.T) {
 	for i, d := range huge {
 		m, err := o2o.NewMoneyIn(d, o2o.CNY)
 		if err != nil {
-			t.Fatal(err)
+			// o2o refuses an amount beyond its digit bound before pricing sees it.
+			if !errors.Is(err, o2o.ErrInvalid) || len(err.Error()) > 1000 {
+				t.Errorf("value %d: NewMoneyIn: error of %d bytes: %.200v", i, len(err.Error()), err)
+			}
+			continue
 		}
 		err = hostile.Within(t, hostile.Bound{Time: 3 * time.Second, Bytes: 256 << 20}, fmt.Sprint("huge value ", i), func() error {
 			_, err := pricing.NewBook(cat, []pricing.Entry{{SKU: "TILE-800", Price: m}})
