@@ -9,7 +9,7 @@ import (
 func (d *Definition) edges() []*transition {
 	var out []*transition
 	for i := range d.states {
-		out = append(out, d.outgoing(i)...)
+		out = append(out, d.out[i]...)
 	}
 	return out
 }
