@@ -3,6 +3,7 @@ package workflow
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -272,15 +273,15 @@ func TestRender(t *testing.T) {
 	}
 }
 
-// TestFromPerfect: the per-state perfect lookup finds exactly what a
-// search in order finds, for every event name of the flow, every state,
-// and names one byte away from them (same length, first and last byte).
-func TestFromPerfect(t *testing.T) {
+// TestCanTable: Can answers exactly what a search of the spec's events
+// finds, for every event name of the flow, every state, and names one byte
+// away from them.
+func TestCanTable(t *testing.T) {
 	def, err := Decoration()
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := def.eventNames()
+	names := def.Events()
 	for _, n := range names {
 		if len(n) > 2 {
 			b := []byte(n)
@@ -289,28 +290,16 @@ func TestFromPerfect(t *testing.T) {
 		}
 	}
 	names = append(names, "", "x")
-	hashed := 0
-	for si, out := range def.out {
-		if def.outKey[si].mul != 0 {
-			hashed++
-		}
+	spec := def.Spec()
+	for _, st := range def.States() {
 		for _, n := range names {
-			var want *transition
-			for _, e := range out {
-				if e.event.s == n {
-					want = e.t
-				}
+			want := false
+			for _, e := range spec.Events {
+				want = want || e.Name == n && slices.Contains(e.From, st)
 			}
-			if got := def.from(si, n); got != want {
-				t.Fatalf("from(%q, %q) = %v, want %v", def.states[si], n, got, want)
+			if got := def.Can(st, n); got != want {
+				t.Fatalf("Can(%q, %q) = %v, want %v", st, n, got, want)
 			}
 		}
-	}
-	if hashed == 0 {
-		t.Fatal("no state has a perfect lookup")
-	}
-	// Two events alike in length, first and last byte: no perfect hash.
-	if p := newPerfect([]edge{{event: newNameKey("abc")}, {event: newNameKey("axc")}}); p.mul != 0 {
-		t.Fatalf("newPerfect separated names alike in length, first and last byte: %+v", p)
 	}
 }
