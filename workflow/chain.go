@@ -19,27 +19,32 @@ import (
 // with its length first (facts sorted by name, the instant in RFC 3339 with
 // its offset), so that no two different entries write the same bytes.
 func entryHash(prev string, e *Entry) string {
-	b := make([]byte, 0, 256)
-	field := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	field(prev)
-	field(strconv.Itoa(e.Seq))
-	field(e.Command)
-	field(e.Event)
-	field(e.Actor)
-	field(string(e.Role))
-	field(e.From)
-	field(e.To)
-	field(e.At.Format(time.RFC3339Nano))
-	field(strconv.Itoa(len(e.Facts)))
-	for _, name := range slices.Sorted(maps.Keys(e.Facts)) {
-		field(name)
-		field(e.Facts[name])
+	var buf [512]byte
+	var num [40]byte
+	b := field(buf[:0], prev)
+	b = field(b, strconv.AppendInt(num[:0], int64(e.Seq), 10))
+	b = field(b, e.Command)
+	b = field(b, e.Event)
+	b = field(b, e.Actor)
+	b = field(b, string(e.Role))
+	b = field(b, e.From)
+	b = field(b, e.To)
+	b = field(b, e.At.AppendFormat(num[:0], time.RFC3339Nano))
+	b = field(b, strconv.AppendInt(num[:0], int64(len(e.Facts)), 10))
+	if len(e.Facts) > 0 {
+		for _, name := range slices.Sorted(maps.Keys(e.Facts)) {
+			b = field(b, name)
+			b = field(b, e.Facts[name])
+		}
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return string(hex.AppendEncode(num[:0], sum[:]))
+}
+
+// field appends s to b, its length first.
+func field[T string | []byte](b []byte, s T) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // Seal returns a copy of s carrying a keyed seal (MAC): an HMAC-SHA-256,

@@ -320,9 +320,10 @@ func (d *Definition) known(event string) bool {
 // looplab reports as NoTransitionError, is normalised to success.
 func (d *Definition) step(t *transition) error {
 	m := d.pool.Get().(*fsm.FSM)
-	defer d.pool.Put(m)
 	m.SetState(t.from)
-	if err := m.Event(context.Background(), t.event); err != nil {
+	err := m.Event(context.Background(), t.event)
+	d.pool.Put(m)
+	if err != nil {
 		if _, ok := err.(fsm.NoTransitionError); !ok {
 			return fmt.Errorf("%w: fsm: %v", errInternal, err)
 		}

@@ -287,15 +287,22 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
+	if in.history == nil {
+		in.history = make([]Entry, 0, roomSteps)
+	}
 	in.history = append(in.history, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
 		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: facts})
 	if in.ids == nil {
-		in.ids = make(map[string]int)
+		in.ids = make(map[string]int, roomSteps)
 	}
 	in.ids[cmd.ID] = len(in.history) - 1
 	in.si, in.last = t.toIdx, cmd.At
 	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: keyed(t.intents, cmd.ID)}, nil
 }
+
+// roomSteps is the room for steps a new or restored instance starts with
+// beyond its history, so that the first steps append without copying.
+const roomSteps = 8
 
 // live is the number of steps taken before the last migration: the steps
 // from there on are transitions of the current definition.

@@ -163,7 +163,8 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		maps.Copy(facts, m.Facts)
 		dls = slices.Clone(m.Deadlines)
 	}
-	in := &Instance{def: def, history: make([]Entry, n), ids: make(map[string]int, n)}
+	// Room for the steps of a request or two beyond the snapshot's.
+	in := &Instance{def: def, history: make([]Entry, n, n+roomSteps), ids: make(map[string]int, n+roomSteps)}
 	var last time.Time
 	mi := 0
 	// migrate applies the migrations that come before step i.
