@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -27,7 +28,8 @@ type Command struct {
 	// years a snapshot can encode).
 	At time.Time `json:"at" validate:"required"`
 	// Facts are recorded on the instance when the command succeeds, and are
-	// visible to the event's guards. The instance keeps a copy.
+	// visible to the event's guards. The instance keeps a copy. At most
+	// MaxFacts.
 	Facts Facts `json:"facts,omitempty"`
 }
 
@@ -274,6 +276,9 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 			next = &Deadline{State: t.to, For: spec.For, Due: due}
 		}
 	}
+	if n := len(in.facts) + len(cmd.Facts) + len(t.records); n > MaxFacts && newFacts(in.facts, cmd.Facts, t.records) > MaxFacts {
+		return Result{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
+	}
 	if err := in.def.step(t); err != nil {
 		return Result{}, err
 	}
@@ -300,9 +305,31 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: keyed(t.intents, cmd.ID)}, nil
 }
 
+// MaxFacts is the most facts a command may bring, and the most distinct
+// facts an instance may record: Fire refuses a command beyond either, and
+// Restore a snapshot beyond either (o2o.ErrInvalid naming "facts").
+const MaxFacts = limits.MaxKeys
+
 // roomSteps is the room for steps a new or restored instance starts with
 // beyond its history, so that the first steps append without copying.
 const roomSteps = 8
+
+// newFacts is the number of distinct names in have and the writes.
+func newFacts(have Facts, writes ...Facts) int {
+	n := len(have)
+	seen := Facts{}
+	for _, w := range writes {
+		for k := range w {
+			if _, ok := have[k]; !ok {
+				if _, dup := seen[k]; !dup {
+					seen[k] = ""
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
 
 // live is the number of steps taken before the last migration: the steps
 // from there on are transitions of the current definition.
@@ -326,12 +353,11 @@ func keyed(intents []Intent, id string) []Intent {
 }
 
 // moveDeadlines closes the open deadline of the state left at at and opens
-// next, if any.
+// next, if any. At most one deadline is open, the last one (Restore checks
+// a migration's checkpoint for it), so only the last is looked at.
 func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []Deadline {
-	for i := range ds {
-		if d := &ds[i]; d.Met.IsZero() && d.State == left {
-			d.Met = at
-		}
+	if n := len(ds); n > 0 && ds[n-1].Met.IsZero() && ds[n-1].State == left {
+		ds[n-1].Met = at
 	}
 	if next != nil {
 		ds = append(ds, *next)
@@ -358,6 +384,9 @@ func checkCommand(c Command) error {
 		f = append(f, o2o.FieldError{Path: "at", Reason: "is required"})
 	case !encodable(c.At):
 		f = append(f, o2o.FieldError{Path: "at", Reason: fmt.Sprintf("year %d is outside 0 to 9999", c.At.Year())})
+	}
+	if len(c.Facts) > MaxFacts {
+		f = append(f, o2o.FieldError{Path: "facts", Reason: fmt.Sprintf("has %d facts, at most %d", len(c.Facts), MaxFacts)})
 	}
 	if f != nil {
 		return &o2o.ValidationError{Fields: f}

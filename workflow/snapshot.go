@@ -148,6 +148,9 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	if s.Seq != n {
 		return nil, corrupt("seq", "is %d, but the history has %d steps", s.Seq, n)
 	}
+	if len(s.Facts) > MaxFacts {
+		return nil, o2o.Invalidf("facts", "has %d facts, at most %d", len(s.Facts), MaxFacts)
+	}
 	// The checkpoint the live history starts from: the initial state, or
 	// the last migration. Before it, steps are checked for shape only.
 	si, live := def.initial, 0
@@ -200,6 +203,8 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, corrupt(path+".at", "year %d is outside 0 to 9999", e.At.Year())
 		case !e.Role.Valid():
 			return nil, corrupt(path+".role", "unknown role %q", e.Role)
+		case len(e.Facts) > MaxFacts:
+			return nil, o2o.Invalidf(path+".facts", "has %d facts, at most %d", len(e.Facts), MaxFacts)
 		}
 		if j, ok := in.ids[e.Command]; ok {
 			return nil, corrupt(path+".command", "command %q repeats step %d", e.Command, j+1)
@@ -217,6 +222,9 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			}
 			maps.Copy(facts, e.Facts)
 			maps.Copy(facts, t.records)
+			if len(facts) > MaxFacts {
+				return nil, o2o.Invalidf(path+".facts", "make the instance record %d facts, at most %d", len(facts), MaxFacts)
+			}
 			if t.toIdx != t.fromIdx {
 				var next *Deadline
 				if spec := def.deadline[t.toIdx]; spec != nil {
@@ -266,7 +274,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 
 // checkMigrations checks the migrations' own shape: in order, versions
 // rising to the snapshot's, the last one leading to a state of def with at
-// most one open deadline, for that state.
+// most one open deadline, for that state, the last of its deadlines.
 func checkMigrations(def *Definition, s Snapshot) error {
 	prevSeq, prevVersion := 0, 0
 	for i, m := range s.Migrations {
@@ -301,8 +309,8 @@ func checkMigrations(def *Definition, s Snapshot) error {
 		}
 		if d.Met.IsZero() {
 			open++
-			if d.State != m.To || open > 1 {
-				return corrupt(path+".deadlines["+strconv.Itoa(k)+"]", "an open deadline must be the state's only one")
+			if d.State != m.To || open > 1 || k != len(m.Deadlines)-1 {
+				return corrupt(path+".deadlines["+strconv.Itoa(k)+"]", "an open deadline must be the state's only one, and the last")
 			}
 		}
 	}
