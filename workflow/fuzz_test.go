@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -119,39 +121,54 @@ func FuzzRestore(f *testing.F) {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return
 		}
-		in, err := Restore(def, s)
-		if err != nil && !errors.Is(err, o2o.ErrInvalid) {
-			t.Fatalf("error does not wrap ErrInvalid: %v", err)
+		// The snapshot as it is, and with its hashes computed again (so
+		// that the fuzzer reaches the checks behind them).
+		rehashed := deepSnapshot(s)
+		prev := ""
+		for i := range rehashed.History {
+			rehashed.History[i].Hash = entryHash(prev, &rehashed.History[i])
+			prev = rehashed.History[i].Hash
 		}
-		if len(s.Migrations) == 0 {
-			if ref := referenceRestore(def, s); ref != (err == nil) {
-				t.Fatalf("Restore: %v; the reference replay accepts: %v", err, ref)
-			}
-		}
-		if err != nil {
-			return
-		}
-		want := s
-		want.MAC = ""
-		if diff := cmp.Diff(want, in.Snapshot(), cmpopts.EquateEmpty()); diff != "" {
-			t.Fatalf("the restored instance does not give back its snapshot (-snapshot +restored):\n%s", diff)
-		}
-		b, err := json.Marshal(in.Snapshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back Snapshot
-		if err := json.Unmarshal(b, &back); err != nil {
-			t.Fatal(err)
-		}
-		again, err := Restore(def, back)
-		if err != nil {
-			t.Fatalf("accepted snapshot does not restore after a round trip: %v", err)
-		}
-		if diff := cmp.Diff(in.Snapshot(), again.Snapshot()); diff != "" {
-			t.Fatalf("round trip (-first +second):\n%s", diff)
+		for _, s := range []Snapshot{s, rehashed} {
+			checkRestore(t, def, s)
 		}
 	})
+}
+
+// checkRestore is FuzzRestore's check of one snapshot.
+func checkRestore(t *testing.T, def *Definition, s Snapshot) {
+	in, err := Restore(def, s)
+	if err != nil && !errors.Is(err, o2o.ErrInvalid) {
+		t.Fatalf("error does not wrap ErrInvalid: %v", err)
+	}
+	if len(s.Migrations) == 0 {
+		if ref := referenceRestore(def, s); ref != (err == nil) {
+			t.Fatalf("Restore: %v; the reference replay accepts: %v", err, ref)
+		}
+	}
+	if err != nil {
+		return
+	}
+	want := s
+	want.MAC = ""
+	if diff := cmp.Diff(want, in.Snapshot(), cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("the restored instance does not give back its snapshot (-snapshot +restored):\n%s", diff)
+	}
+	b, err := json.Marshal(in.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Snapshot
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Restore(def, back)
+	if err != nil {
+		t.Fatalf("accepted snapshot does not restore after a round trip: %v", err)
+	}
+	if diff := cmp.Diff(in.Snapshot(), again.Snapshot()); diff != "" {
+		t.Fatalf("round trip (-first +second):\n%s", diff)
+	}
 }
 
 // FuzzParseSpec: never panics; an accepted spec round-trips.
@@ -183,4 +200,72 @@ func FuzzParseSpec(f *testing.F) {
 		_ = def.Mermaid(def.Initial())
 		_ = def.DOT("")
 	})
+}
+
+// TestRestoreReference holds Restore to referenceRestore on snapshots of
+// random journeys, each edited at random (a field of an entry, a fact, a
+// deadline) with its hashes computed again, so that both accept and refuse.
+func TestRestoreReference(t *testing.T) {
+	defs := []*Definition{mustDecoration(t), mustAfterSales(t)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	accepted, refused := 0, 0
+	for round := range 400 {
+		def := defs[round%2]
+		in := New(def)
+		for i := range 12 {
+			ev := pick(rng, def.Available(in.State()), "bogus")
+			role := pick(rng, def.Roles(in.State(), ev), RoleOwner)
+			facts := Facts{}
+			for _, k := range []string{FactVenue, FactFloorPlan, FactDesignMode, FactDesign, FactProducts, FactPlatformOrder, FactProvincePrice,
+				FactCrew, FactDrawings, FactEcoCertified, FactLiveStream, FactRating, FactReview, FactCancelReason, FactClaimKind,
+				FactInspection, FactCompensation, FactClearanceStore} {
+				facts[k] = pick(rng, []string{"true", "online", "designer", "5", "product", "x"}, "")
+			}
+			facts[FactBookedFor] = at(24 * 20).Format(time.RFC3339)
+			facts[FactHandedOverAt] = at(0).Format(time.RFC3339)
+			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)), Facts: facts})
+		}
+		s := in.Snapshot()
+		if n := len(s.History); n > 0 && rng.IntN(5) > 0 {
+			e := &s.History[rng.IntN(n)]
+			switch rng.IntN(8) {
+			case 0:
+				e.Role = Roles()[rng.IntN(len(Roles()))]
+			case 1:
+				e.Event = pick(rng, def.Events(), "x")
+			case 2:
+				e.To = pick(rng, def.States(), "x")
+			case 3:
+				e.At = e.At.Add(time.Duration(rng.IntN(96)-48) * time.Hour)
+			case 4:
+				e.Command = "c" + strconv.Itoa(rng.IntN(12))
+			case 5:
+				e.Facts = with(e.Facts, FactBookedFor, at(rng.IntN(1000)).Format(time.RFC3339))
+			case 6:
+				s.Facts = with(s.Facts, FactCrew, "other")
+			case 7:
+				if len(s.Deadlines) > 0 {
+					s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour)
+				}
+			}
+			prev := ""
+			for i := range s.History {
+				s.History[i].Hash = entryHash(prev, &s.History[i])
+				prev = s.History[i].Hash
+			}
+		}
+		_, err := Restore(def, s)
+		if ref := referenceRestore(def, s); ref != (err == nil) {
+			t.Fatalf("round %d: Restore: %v; the reference replay accepts: %v", round, err, ref)
+		}
+		if err == nil {
+			accepted++
+		} else {
+			refused++
+		}
+	}
+	t.Logf("%d accepted, %d refused", accepted, refused)
+	if accepted < 50 || refused < 50 {
+		t.Errorf("%d accepted, %d refused: the edits do not reach both", accepted, refused)
+	}
 }
