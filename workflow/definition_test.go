@@ -261,8 +261,8 @@ func TestRender(t *testing.T) {
 	for _, want := range []string{
 		`"__start" -> "new";`,
 		`"applied" -> "measured" [label="measure [store] if floor_plan"];`,
-		`"booked" [label="booked\nConstruction booked (預約施工)", style="rounded,filled"`,
-		`"reviewed" [label="reviewed\nReviewed online (點評)", peripheries=2];`,
+		`"booked" [label="booked\nConstruction booked (预约施工)", style="rounded,filled"`,
+		`"reviewed" [label="reviewed\nReviewed online (点评)", peripheries=2];`,
 	} {
 		if !strings.Contains(dot, want) {
 			t.Errorf("dot lacks %s:\n%s", want, dot)

@@ -47,9 +47,9 @@
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
 // an RFC 3339 time, within a period), optionally conditional on another fact.
 // The decoration flow guards a floor plan before measurement completes, a
-// booking date before construction, and seed 001's five guarantees (幾大保障):
+// booking date before construction, and seed 001's five guarantees (几大保障):
 // eco-certified products at acceptance, the province-unified price
-// (全省一個價) on the order, the order placed through the platform, live
+// (全省一个价) on the order, the order placed through the platform, live
 // video streaming during construction when it was bought, and after-sales
 // within the warranty. [Guarantees] reports all five on a project as facts.
 //

@@ -13,18 +13,18 @@ type Role string
 
 // The roles of seed 001's decoration process and after-sales.
 const (
-	// RoleOwner is the home owner (業主), the customer.
+	// RoleOwner is the home owner (业主), the customer.
 	RoleOwner Role = "owner"
-	// RoleStore is the staff of the community store (線下社區體驗店).
+	// RoleStore is the staff of the community store (线下社区体验店).
 	RoleStore Role = "store"
 	// RoleDesigner is an online designer hired through the platform.
 	RoleDesigner Role = "designer"
-	// RoleSpecialist is the construction service specialist (施工服務專員), the
+	// RoleSpecialist is the construction service specialist (施工服务专员), the
 	// agent who runs construction and after-sales.
 	RoleSpecialist Role = "specialist"
 	// RolePlatform is the online platform acting on its own (an automatic step).
 	RolePlatform Role = "platform"
-	// RoleHeadquarters is the manufacturer's head office (總部).
+	// RoleHeadquarters is the manufacturer's head office (总部).
 	RoleHeadquarters Role = "headquarters"
 )
 

@@ -40,7 +40,7 @@ type Spec struct {
 type StateSpec struct {
 	// Name is the state's name, such as "applied".
 	Name string `json:"name" validate:"required"`
-	// Title is a human title, such as "Applied (申請)"; optional.
+	// Title is a human title, such as "Applied (申请)"; optional.
 	Title string `json:"title,omitempty"`
 	// Deadline, when set, is the time allowed to leave the state.
 	Deadline *DeadlineSpec `json:"deadline,omitempty"`

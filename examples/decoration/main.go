@@ -89,7 +89,7 @@ func run() error {
 		}
 	}
 	fmt.Println()
-	fmt.Println("== The five guarantees (幾大保障) ==")
+	fmt.Println("== The five guarantees (几大保障) ==")
 	for _, g := range workflow.Guarantees(project, h(24*60), workflow.DefaultWarranty()) {
 		fmt.Printf("   %-16s held=%-5v %s\n", g.Guarantee, g.Held, g.Reason)
 	}

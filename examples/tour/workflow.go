@@ -10,7 +10,7 @@ import (
 )
 
 // workflowStep runs a decoration project through the first steps of seed
-// 001's re-engineered process (申請 → 量房 → 設計), shows a step refused with
+// 001's re-engineered process (申请 → 量房 → 设计), shows a step refused with
 // its reason, and a deadline that has passed.
 func workflowStep() error {
 	heading("The decoration process (seed 001 part 2.4)")
