@@ -42,6 +42,15 @@
 // years 0 to 9999, the years a snapshot can encode: one beyond is refused
 // when it comes in, never accepted and then impossible to store.
 //
+// # Limits
+//
+// A command brings at most [MaxFacts] facts, and an instance records at
+// most MaxFacts distinct facts: Fire refuses a command beyond either, and
+// Restore a snapshot beyond either, with an error wrapping [o2o.ErrInvalid]
+// that names "facts". Instants and due times lie within years 0 to 9999
+// (see above). Building a definition, firing, snapshotting and restoring
+// cost time linear in the size of their input, but for sorting names.
+//
 // # Guards and the five guarantees
 //
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,

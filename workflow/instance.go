@@ -47,8 +47,9 @@ type Result struct {
 	// Intents are the actions for the caller to carry out, each with its
 	// Key. A repeated command (AlreadyApplied) hands back the same intents
 	// with the same keys, so a caller that could not carry them out the
-	// first time can do so now, deduplicating by key. The slice is the
-	// caller's.
+	// first time can do so now, deduplicating by key (a step taken before
+	// the instance's last migration hands back none: they were the old
+	// version's). The slice is the caller's.
 	Intents []Intent `json:"intents,omitempty"`
 }
 
