@@ -95,7 +95,8 @@
 // the chain proves only that: it catches accidental corruption (a bad
 // disk, a careless script, a hand edit that forgot the hashes), not a
 // deliberate edit, since whoever edits a snapshot can compute the hashes
-// again.
+// again. The chain covers the history; a migration's checkpoint is checked
+// against the history and the definition, not hashed.
 //
 // [Snapshot.Seal] adds what the chain cannot: a keyed seal, an HMAC-SHA-256
 // over the snapshot's canonical encoding, under a key the caller passes in
