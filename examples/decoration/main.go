@@ -85,7 +85,7 @@ func run() error {
 		}
 		fmt.Printf("%2d. %s  %-18s %-38s by %s (%s)\n", r.Seq, cmd.At.Format("2006-01-02 15:04"), cmd.Event, r.From+" → "+r.To, cmd.Actor, cmd.Role)
 		for _, in := range r.Intents {
-			fmt.Printf("       intent: %s %s: %s\n", in.Kind, in.Role, in.Note)
+			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
 		}
 	}
 	fmt.Println()
@@ -96,6 +96,29 @@ func run() error {
 	for _, d := range project.Deadlines() {
 		fmt.Printf("   deadline %-14s due %s met %s late=%v\n", d.State, d.Due.Format("01-02 15:04"), d.Met.Format("01-02 15:04"), d.Late(h(24*60)))
 	}
+
+	fmt.Println()
+	fmt.Println("== Stored and restored: the audit trail ==")
+	// The caller keeps the key (in a secret store, say); the snapshot never holds it.
+	key := []byte("example key: 16 bytes or more")
+	sealed, err := project.Snapshot().Seal(key)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   sealed: %d steps, last hash %s…, seal %s…\n", sealed.Seq, sealed.History[sealed.Seq-1].Hash[:12], sealed.MAC[:12])
+	if err := sealed.Verify(key); err != nil {
+		return err
+	}
+	if _, err := workflow.Restore(def, sealed); err != nil {
+		return err
+	}
+	fmt.Println("   verified and restored")
+	edited := sealed
+	edited.History = append([]workflow.Entry(nil), sealed.History...)
+	edited.History[2].Actor = "store Futian" // who measured, rewritten
+	_, err = workflow.Restore(def, edited)
+	fmt.Printf("   actor edited: restore refused (the hash chain): %v\n", err)
+	fmt.Printf("   actor edited: seal broken: %v\n", errors.Is(edited.Verify(key), o2o.ErrSealBroken))
 
 	fmt.Println()
 	fmt.Println("== After-sales: a cracked tile is returned ==")
@@ -117,7 +140,7 @@ func run() error {
 		}
 		fmt.Printf("%2d. %-8s %s\n", r.Seq, cmd.Event, r.From+" → "+r.To)
 		for _, in := range r.Intents {
-			fmt.Printf("       intent: %s %s: %s\n", in.Kind, in.Role, in.Note)
+			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
 		}
 	}
 	v, _ := claim.Fact(workflow.FactClearance)
