@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -19,6 +18,20 @@ import (
 // with its length first (facts sorted by name, the instant in RFC 3339 with
 // its offset), so that no two different entries write the same bytes.
 func entryHash(prev string, e *Entry) string {
+	var buf [64]byte
+	sum := entrySum(prev, e)
+	return string(hex.AppendEncode(buf[:0], sum[:]))
+}
+
+// hashMatches reports whether e.Hash is entryHash(prev, e).
+func hashMatches(prev string, e *Entry) bool {
+	var buf [64]byte
+	sum := entrySum(prev, e)
+	return string(hex.AppendEncode(buf[:0], sum[:])) == e.Hash
+}
+
+// entrySum is the SHA-256 that entryHash writes in hex.
+func entrySum(prev string, e *Entry) [sha256.Size]byte {
 	var buf [512]byte
 	var num [40]byte
 	b := field(buf[:0], prev)
@@ -31,14 +44,17 @@ func entryHash(prev string, e *Entry) string {
 	b = field(b, e.To)
 	b = field(b, e.At.AppendFormat(num[:0], time.RFC3339Nano))
 	b = field(b, strconv.AppendInt(num[:0], int64(len(e.Facts)), 10))
-	if len(e.Facts) > 0 {
-		for _, name := range slices.Sorted(maps.Keys(e.Facts)) {
-			b = field(b, name)
-			b = field(b, e.Facts[name])
-		}
+	var names [8]string
+	sorted := names[:0]
+	for name := range e.Facts {
+		sorted = append(sorted, name)
 	}
-	sum := sha256.Sum256(b)
-	return string(hex.AppendEncode(num[:0], sum[:]))
+	slices.Sort(sorted)
+	for _, name := range sorted {
+		b = field(b, name)
+		b = field(b, e.Facts[name])
+	}
+	return sha256.Sum256(b)
 }
 
 // field appends s to b, its length first.

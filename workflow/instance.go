@@ -123,8 +123,9 @@ type Instance struct {
 	last      time.Time
 	facts     Facts
 	deadlines []Deadline
-	// history holds the steps, oldest first, without their hashes (Snapshot
-	// and History compute them).
+	// history holds the steps, oldest first: those restored with the
+	// hashes Restore checked, those fired since without (History computes
+	// them).
 	history []Entry
 	// ids maps each command id to its step's index in history.
 	ids map[string]int
@@ -168,7 +169,9 @@ func (in *Instance) History() []Entry {
 	for i := range in.history {
 		h[i] = in.history[i]
 		h[i].Facts = h[i].Facts.Clone()
-		h[i].Hash = entryHash(prev, &h[i])
+		if h[i].Hash == "" {
+			h[i].Hash = entryHash(prev, &h[i])
+		}
 		prev = h[i].Hash
 	}
 	return h

@@ -155,7 +155,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	// the last migration. Before it, steps are checked for shape only.
 	si, live := def.initial, 0
 	state := def.states[si]
-	facts := Facts{}
+	facts := make(Facts, len(s.Facts))
 	var dls []Deadline
 	if len(s.Migrations) > 0 {
 		if err := checkMigrations(def, s); err != nil {
@@ -241,7 +241,6 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		state, last = e.To, e.At
 		in.history[i] = *e
 		in.history[i].Facts = e.Facts.Clone()
-		in.history[i].Hash = ""
 	}
 	if err := migrate(n); err != nil {
 		return nil, err
@@ -257,11 +256,10 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 	}
 	prev := ""
 	for i := range s.History {
-		h := entryHash(prev, &s.History[i])
-		if s.History[i].Hash != h {
+		if !hashMatches(prev, &s.History[i]) {
 			return nil, corrupt(historyPath(i)+".hash", "does not match the entry and the hash before it: the history was damaged or edited")
 		}
-		prev = h
+		prev = s.History[i].Hash
 	}
 	if len(facts) > 0 {
 		in.facts = facts
@@ -332,6 +330,9 @@ func checkMove(m *Migration, i int, state string, last time.Time) error {
 // factsFault names the first fact, by name, where the snapshot's facts,
 // want, and the history's, got, differ; nil when they agree.
 func factsFault(got, want Facts) error {
+	if maps.Equal(got, want) {
+		return nil
+	}
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		v, ok := got[name]
 		if !ok {
@@ -346,7 +347,7 @@ func factsFault(got, want Facts) error {
 			return corrupt("facts", "fact %q recorded by the history is missing", name)
 		}
 	}
-	return nil
+	return corrupt("facts", "differ from the history")
 }
 
 // deadlinesFault names the first of the snapshot's deadlines, want, that
