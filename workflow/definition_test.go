@@ -59,6 +59,9 @@ func TestBuildRejects(t *testing.T) {
 		{"unknown source", func(s *Spec) { s.Events[0].From = []string{"zz"} }, false, "events[0].from[0]", "unknown state"},
 		{"unknown destination", func(s *Spec) { s.Events[0].To = "zz" }, false, "events[0].to", "unknown state"},
 		{"unknown guard", func(s *Spec) { s.Events[0].Guards = []string{"zz"} }, false, "events[0].guards[0]", "unknown guard"},
+		{"intent with a key", func(s *Spec) {
+			s.Events[0].Intents = []Intent{{Key: "k", Kind: "notify", Role: RoleStore}}
+		}, false, "events[0].intents[0].key", "set by Fire"},
 		{"unknown role", func(s *Spec) { s.Events[0].Roles = []Role{"boss"} }, false, "events[0].roles[0]", "unknown role"},
 		{"no roles", func(s *Spec) { s.Events[0].Roles = nil }, false, "events[0].roles", "at least 1"},
 		{"duplicate pair in one event", func(s *Spec) { s.Events[2].From = []string{"a", "a"} }, true, "events[2].from[1]", "duplicate transition"},
