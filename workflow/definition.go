@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 	"github.com/o2okit/o2okit/o2o"
@@ -61,7 +63,8 @@ type transition struct {
 // event and guard names, duplicate states, guards and (state, event) pairs,
 // states unreachable from the initial state, a missing initial or terminal
 // state, terminal states with outgoing events and other states without any,
-// and intents that carry a key (Fire gives each its key). Its work is
+// intents that carry a key (Fire gives each its key), and text that is not
+// valid UTF-8 (its JSON could not carry it unchanged). Its work is
 // linear in the size of the spec, but for sorting names. Errors are
 // *o2o.ValidationError (wrapping o2o.ErrInvalid, and o2o.ErrDuplicate for
 // duplicates) naming faults by their JSON paths.
@@ -74,6 +77,7 @@ func Build(spec Spec) (*Definition, error) {
 	bad := func(path, format string, args ...any) {
 		faults = append(faults, o2o.FieldError{Path: path, Reason: fmt.Sprintf(format, args...)})
 	}
+	checkSpecText(spec, bad)
 	d := &Definition{
 		spec:     cloneSpec(spec),
 		stateIdx: make(map[string]int, len(spec.States)),
@@ -212,6 +216,66 @@ func Build(spec Spec) (*Definition, error) {
 	}
 	d.buildFSM()
 	return d, nil
+}
+
+// checkSpecText rejects text in spec that is not valid UTF-8, which its
+// JSON could not carry unchanged.
+func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
+	txt := func(path, s string) {
+		if !utf8.ValidString(s) {
+			bad(path, "is not valid UTF-8")
+		}
+	}
+	facts := func(path string, f Facts) {
+		if name, ok := invalidText(f); !ok {
+			bad(path, "fact %q is not valid UTF-8", name)
+		}
+	}
+	at := func(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+	txt("name", spec.Name)
+	txt("initial", spec.Initial)
+	for i, t := range spec.Terminal {
+		txt(at("terminal", i), t)
+	}
+	for i, st := range spec.States {
+		p := at("states", i)
+		txt(p+".name", st.Name)
+		txt(p+".title", st.Title)
+		if st.Deadline != nil {
+			txt(p+".deadline.from", st.Deadline.From)
+			txt(p+".deadline.for", st.Deadline.For)
+		}
+	}
+	for i, e := range spec.Events {
+		p := at("events", i)
+		txt(p+".name", e.Name)
+		txt(p+".to", e.To)
+		for k, f := range e.From {
+			txt(at(p+".from", k), f)
+		}
+		for k, g := range e.Guards {
+			txt(at(p+".guards", k), g)
+		}
+		facts(p+".records", e.Records)
+		for k, in := range e.Intents {
+			txt(at(p+".intents", k)+".kind", in.Kind)
+			txt(at(p+".intents", k)+".note", in.Note)
+		}
+	}
+	for i, g := range spec.Guards {
+		p := at("guards", i)
+		txt(p+".name", g.Name)
+		txt(p+".fact", g.Fact)
+		txt(p+".func", g.Func)
+		txt(p+".description", g.Description)
+		for k, v := range g.Values {
+			txt(at(p+".values", k), v)
+		}
+		if g.When != nil {
+			txt(p+".when.fact", g.When.Fact)
+			txt(p+".when.equals", g.When.Equals)
+		}
+	}
 }
 
 // checkGraph rejects unreachable states, terminal states that can be left

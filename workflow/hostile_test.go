@@ -227,3 +227,49 @@ func TestInstantsBeyond9999(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestInvalidUTF8: text JSON cannot carry unchanged (it would come back as
+// U+FFFD, so two different ids could become one, and the history's hashes
+// would no longer match) is refused where it comes in: a command's id,
+// event, actor or facts, a Go-built snapshot, a spec.
+func TestInvalidUTF8(t *testing.T) {
+	def := mustLoop(t)
+	in := New(def)
+	before := snapJSON(t, in)
+	good := Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0)}
+	for _, tt := range []struct {
+		name string
+		edit func(c *Command)
+		path string
+	}{
+		{"id", func(c *Command) { c.ID = "c\xff" }, "id"},
+		{"event", func(c *Command) { c.Event = "g\xffo" }, "event"},
+		{"actor", func(c *Command) { c.Actor = "a\xfe" }, "actor"},
+		{"fact name", func(c *Command) { c.Facts = Facts{"n\xff": "v"} }, "facts"},
+		{"fact value", func(c *Command) { c.Facts = Facts{"n": "v\xff"} }, "facts"},
+	} {
+		c := good
+		tt.edit(&c)
+		_, err := in.Fire(t0Ctx(), c)
+		checkPath(t, err, tt.path)
+		if snapJSON(t, in) != before {
+			t.Fatalf("%s: a refused command changed the instance", tt.name)
+		}
+	}
+	if _, err := in.Fire(t0Ctx(), good); err != nil {
+		t.Fatal(err)
+	}
+	s := in.Snapshot()
+	s.History[0].Actor = "a\xfe"
+	_, err := Restore(def, s)
+	checkRestoreRefusal(t, err, ErrCorrupt, "history[0]")
+	s = in.Snapshot()
+	s.History[0].Facts = Facts{"n": "v\xff"}
+	s.Facts = Facts{"n": "v\xff"}
+	_, err = Restore(def, s)
+	checkRestoreRefusal(t, err, ErrCorrupt, "history[0].facts")
+	spec := loopSpec()
+	spec.States[0].Title = "A\xff"
+	_, err = Build(spec)
+	checkPath(t, err, "states[0].title")
+}

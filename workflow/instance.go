@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
@@ -15,7 +16,9 @@ import (
 // Command asks an instance to fire an event. ID is chosen by the caller and
 // makes the command idempotent: firing the same command twice applies it once.
 type Command struct {
-	// ID identifies the command; required and unique per instance.
+	// ID identifies the command; required and unique per instance. ID,
+	// Event, Actor and the facts' names and values must be valid UTF-8,
+	// which a snapshot's JSON can carry unchanged.
 	ID string `json:"id" validate:"required"`
 	// Event is the event to fire.
 	Event string `json:"event" validate:"required"`
@@ -371,14 +374,13 @@ func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []D
 
 func checkCommand(c Command) error {
 	var f []o2o.FieldError
-	if c.ID == "" {
-		f = append(f, o2o.FieldError{Path: "id", Reason: "is required"})
-	}
-	if c.Event == "" {
-		f = append(f, o2o.FieldError{Path: "event", Reason: "is required"})
-	}
-	if c.Actor == "" {
-		f = append(f, o2o.FieldError{Path: "actor", Reason: "is required"})
+	for _, x := range [...]struct{ path, s string }{{"id", c.ID}, {"event", c.Event}, {"actor", c.Actor}} {
+		switch {
+		case x.s == "":
+			f = append(f, o2o.FieldError{Path: x.path, Reason: "is required"})
+		case !utf8.ValidString(x.s):
+			f = append(f, o2o.FieldError{Path: x.path, Reason: "is not valid UTF-8"})
+		}
 	}
 	if !c.Role.Valid() {
 		f = append(f, o2o.FieldError{Path: "role", Reason: fmt.Sprintf("unknown role %q", c.Role)})
@@ -391,11 +393,25 @@ func checkCommand(c Command) error {
 	}
 	if len(c.Facts) > MaxFacts {
 		f = append(f, o2o.FieldError{Path: "facts", Reason: fmt.Sprintf("has %d facts, at most %d", len(c.Facts), MaxFacts)})
+	} else if name, ok := invalidText(c.Facts); !ok {
+		f = append(f, o2o.FieldError{Path: "facts", Reason: fmt.Sprintf("fact %q is not valid UTF-8", name)})
 	}
 	if f != nil {
 		return &o2o.ValidationError{Fields: f}
 	}
 	return nil
+}
+
+// invalidText returns a fact whose name or value is not valid UTF-8
+// (which JSON cannot carry: it would come back as U+FFFD), and false; or
+// true when every fact is valid.
+func invalidText(f Facts) (string, bool) {
+	for k, v := range f {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return k, false
+		}
+	}
+	return "", true
 }
 
 // encodable reports whether t lies within the years a snapshot can encode

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -205,6 +206,11 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			return nil, corrupt(path+".role", "unknown role %q", e.Role)
 		case len(e.Facts) > MaxFacts:
 			return nil, o2o.Invalidf(path+".facts", "has %d facts, at most %d", len(e.Facts), MaxFacts)
+		case !validText(e.Command, e.Actor, e.Event, e.From, e.To):
+			return nil, corrupt(path, "command, actor, event, from and to must be valid UTF-8")
+		}
+		if name, ok := invalidText(e.Facts); !ok {
+			return nil, corrupt(path+".facts", "fact %q is not valid UTF-8", name)
 		}
 		if j, ok := in.ids[e.Command]; ok {
 			return nil, corrupt(path+".command", "command %q repeats step %d", e.Command, j+1)
@@ -288,8 +294,15 @@ func checkMigrations(def *Definition, s Snapshot) error {
 			return corrupt(path, "from, to and at are required")
 		case !encodable(m.At):
 			return corrupt(path+".at", "year %d is outside 0 to 9999", m.At.Year())
+		case !validText(m.From, m.To):
+			return corrupt(path, "from and to must be valid UTF-8")
 		}
 		prevSeq, prevVersion = m.Seq, m.ToVersion
+	}
+	for i, m := range s.Migrations {
+		if name, ok := invalidText(m.Facts); !ok {
+			return corrupt("migrations["+strconv.Itoa(i)+"].facts", "fact %q is not valid UTF-8", name)
+		}
 	}
 	i := len(s.Migrations) - 1
 	m := s.Migrations[i]
@@ -313,6 +326,16 @@ func checkMigrations(def *Definition, s Snapshot) error {
 		}
 	}
 	return nil
+}
+
+// validText reports whether every s is valid UTF-8.
+func validText(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkMove checks that migration i follows on from state at last.
