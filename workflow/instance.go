@@ -238,7 +238,7 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("fire %q: %w", cmd.Event, err)
 	}
-	if err := checkCommand(cmd); err != nil {
+	if err := checkCommand(&cmd); err != nil {
 		return Result{}, err
 	}
 	if in.def == nil {
@@ -372,16 +372,19 @@ func moveDeadlines(ds []Deadline, left string, at time.Time, next *Deadline) []D
 	return ds
 }
 
-func checkCommand(c Command) error {
+func checkCommand(c *Command) error {
 	var f []o2o.FieldError
-	for _, x := range [...]struct{ path, s string }{{"id", c.ID}, {"event", c.Event}, {"actor", c.Actor}} {
+	text := func(path, s string) {
 		switch {
-		case x.s == "":
-			f = append(f, o2o.FieldError{Path: x.path, Reason: "is required"})
-		case !utf8.ValidString(x.s):
-			f = append(f, o2o.FieldError{Path: x.path, Reason: "is not valid UTF-8"})
+		case s == "":
+			f = append(f, o2o.FieldError{Path: path, Reason: "is required"})
+		case !utf8.ValidString(s):
+			f = append(f, o2o.FieldError{Path: path, Reason: "is not valid UTF-8"})
 		}
 	}
+	text("id", c.ID)
+	text("event", c.Event)
+	text("actor", c.Actor)
 	if !c.Role.Valid() {
 		f = append(f, o2o.FieldError{Path: "role", Reason: fmt.Sprintf("unknown role %q", c.Role)})
 	}
