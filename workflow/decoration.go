@@ -11,7 +11,7 @@ import (
 const (
 	// FactVenue is where the project was applied for: "online" or "store".
 	FactVenue = "venue"
-	// FactFloorPlan identifies the floor plan (戶型尺寸圖) the measurement produced.
+	// FactFloorPlan identifies the floor plan (户型尺寸图) the measurement produced.
 	FactFloorPlan = "floor_plan"
 	// FactDesignMode is "diy" (the owner designs) or "designer" (an online designer).
 	FactDesignMode = "design_mode"
@@ -23,11 +23,11 @@ const (
 	// platform, the owner only accepts (guarantee 3).
 	FactPlatformOrder = "platform_order"
 	// FactProvincePrice is "true" when the order carries the province-unified
-	// price (全省一個價, guarantee 2).
+	// price (全省一个价, guarantee 2).
 	FactProvincePrice = "province_price"
 	// FactCrew identifies the construction crew chosen on the platform.
 	FactCrew = "crew"
-	// FactDrawings identifies the construction drawings (施工圖) agreed.
+	// FactDrawings identifies the construction drawings (施工图) agreed.
 	FactDrawings = "drawings"
 	// FactBookedFor is the booked construction date, RFC 3339.
 	FactBookedFor = "booked_for"
@@ -43,7 +43,7 @@ const (
 	FactHandedOverAt = "handed_over_at"
 	// FactRating is the owner's rating, "1" to "5".
 	FactRating = "rating"
-	// FactReview is the owner's review text (點評).
+	// FactReview is the owner's review text (点评).
 	FactReview = "review"
 	// FactCancelReason says why a project was cancelled.
 	FactCancelReason = "cancel_reason"
@@ -141,37 +141,37 @@ func DecorationSpec(opts ...Option) Spec {
 		Terminal: []string{StateReviewed, StateCancelled},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New project"},
-			{Name: StateApplied, Title: "Applied online or in store (申請)",
+			{Name: StateApplied, Title: "Applied online or in store (申请)",
 				Deadline: &DeadlineSpec{Within: Hours(48), For: "free on-site measurement (量房) within 48h of applying"}},
 			{Name: StateMeasured, Title: "Measured, floor plan produced (量房)"},
-			{Name: StateDesigning, Title: "Plan uploaded, designing (設計)"},
+			{Name: StateDesigning, Title: "Plan uploaded, designing (设计)"},
 			{Name: StateDesignConfirmed, Title: "Design confirmed, products selected offline"},
 			{Name: StateCrewChosen, Title: "Crew chosen on the platform",
-				Deadline: &DeadlineSpec{Within: Days(7), For: "construction drawings (施工圖) agreed within 7d of choosing a crew"}},
+				Deadline: &DeadlineSpec{Within: Days(7), For: "construction drawings (施工图) agreed within 7d of choosing a crew"}},
 			{Name: StateDrawingsAgreed, Title: "Drawings agreed by store and owner"},
-			{Name: StateBooked, Title: "Construction booked (預約施工)",
+			{Name: StateBooked, Title: "Construction booked (预约施工)",
 				Deadline: &DeadlineSpec{Within: Hours(72), From: FactBookedFor, For: "construction start within 72h of the booked date"}},
-			{Name: StateUnderConstruction, Title: "Products accepted, under construction (驗收, 施工)"},
+			{Name: StateUnderConstruction, Title: "Products accepted, under construction (验收, 施工)"},
 			{Name: StateHandedOver, Title: "Handed over (交房)"},
-			{Name: StateReviewed, Title: "Reviewed online (點評)"},
+			{Name: StateReviewed, Title: "Reviewed online (点评)"},
 			{Name: StateCancelled, Title: "Cancelled"},
 		},
 		Guards: []GuardSpec{
 			{Name: "venue", Kind: GuardOneOf, Fact: FactVenue, Values: []string{"online", "store"}, Description: "applied online or in store"},
-			{Name: "floor_plan", Kind: GuardPresent, Fact: FactFloorPlan, Description: "measurement records a floor plan (戶型尺寸圖)"},
+			{Name: "floor_plan", Kind: GuardPresent, Fact: FactFloorPlan, Description: "measurement records a floor plan (户型尺寸图)"},
 			{Name: "design_mode", Kind: GuardOneOf, Fact: FactDesignMode, Values: modes, Description: "owner designs DIY or hires an online designer"},
 			{Name: "design", Kind: GuardPresent, Fact: FactDesign, Description: "a design was submitted"},
 			{Name: "products", Kind: GuardPresent, Fact: FactProducts, Description: "products selected offline"},
 			{Name: "platform_order", Kind: GuardPresent, Fact: FactPlatformOrder, Description: "guarantee 3: ordered through the platform, the owner only accepts"},
-			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "guarantee 2: province-unified price (全省一個價) on the order"},
+			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "guarantee 2: province-unified price (全省一个价) on the order"},
 			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
 			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
 			{Name: "booking_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
-			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "guarantee 1: eco certificates present at acceptance (環保)"},
+			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "guarantee 1: eco certificates present at acceptance (环保)"},
 			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "guarantee 4: live video streaming during construction when bought"},
 			{Name: "handover_date", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant recorded (交房)"},
 			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
-			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (點評)"},
+			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (点评)"},
 			{Name: "cancel_reason", Kind: GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
 		},
 		Events: []EventSpec{
@@ -248,7 +248,7 @@ func AfterSalesSpec(opts ...Option) Spec {
 		Name: "after_sales", Version: o.version, Initial: StateNew, Terminal: []string{ClaimClosed},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New claim"},
-			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服務專員)"}},
+			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服务专员)"}},
 			{Name: ClaimInspected, Title: "Inspected"},
 		},
 		Guards: []GuardSpec{
@@ -279,7 +279,7 @@ func AfterSalesSpec(opts ...Option) Spec {
 		{"repair", ClaimRepaired, "Repaired", []Role{RoleSpecialist}, nil, nil, nil},
 		{"exchange", ClaimExchanged, "Exchanged", []Role{RoleSpecialist}, nil, nil, nil},
 		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, []string{"clearance_store"}, Facts{FactClearance: "available"},
-			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低價出售)"}}},
+			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
 		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, []string{"compensation"}, nil,
 			[]Intent{{Kind: "pay", Role: RoleHeadquarters, Note: "pay the agreed compensation"}}},
 	}
@@ -343,7 +343,7 @@ func checkDeadlineStates(s Spec, opts []Option) error {
 	return nil
 }
 
-// Guarantee names one of seed 001's five guarantees (幾大保障).
+// Guarantee names one of seed 001's five guarantees (几大保障).
 type Guarantee string
 
 // The five guarantees.
@@ -374,8 +374,8 @@ func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
 		return GuaranteeCheck{g, false, no}
 	}
 	out := []GuaranteeCheck{
-		check(GuaranteeEco, f(FactEcoCertified) == "true", "eco certificates present (產品環保保障)", "no eco certificates recorded yet"),
-		check(GuaranteeProvincePrice, f(FactProvincePrice) == "true", "province-unified price on the order (價格全省統一)", "no province-unified price recorded"),
+		check(GuaranteeEco, f(FactEcoCertified) == "true", "eco certificates present (产品环保保障)", "no eco certificates recorded yet"),
+		check(GuaranteeProvincePrice, f(FactProvincePrice) == "true", "province-unified price on the order (价格全省统一)", "no province-unified price recorded"),
 		check(GuaranteePlatformOrder, f(FactPlatformOrder) != "", "ordered through the platform as "+f(FactPlatformOrder), "no platform order recorded"),
 	}
 	switch {

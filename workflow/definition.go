@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/looplab/fsm"
 	"github.com/o2okit/o2okit/o2o"
@@ -19,9 +21,9 @@ import (
 //
 // Can and Available answer from the definition's own table. Transitions are
 // executed through looplab/fsm machines kept in a per-definition pool and
-// reused across calls (no fsm.FSM is built per call), with no callbacks
-// registered and a context that cannot be cancelled, so none of looplab's
-// deadlocks or stuck transitions can happen.
+// reused across calls, with no callbacks registered and a context that
+// cannot be cancelled, so none of looplab's deadlocks or stuck transitions
+// can happen.
 type Definition struct {
 	spec     Spec
 	states   []string
@@ -31,87 +33,41 @@ type Definition struct {
 	terminal []bool
 	deadline []*DeadlineSpec
 	guards   map[string]guardRef
-	events   map[string]*eventEntry
-	// available holds, per state, its events sorted by name.
+	// events holds every event name, sorted.
+	events []string
+	// trans is the table: (source state, event) to the transition.
+	trans map[transKey]*transition
+	// out holds, per state, its outgoing transitions sorted by event name;
+	// available their names.
+	out       [][]*transition
 	available [][]string
-	// out holds, per state, its transitions by event name, each with its
-	// event's name inline so that a lookup follows no pointer until found.
-	out [][]edge
-	// outKey holds, per state, a perfect hash of its events' names by
-	// length, first and last byte (see nameKey), when one exists.
-	outKey []perfect
-	// stateKey holds the states' names as nameKeys, by index.
-	stateKey []nameKey
-	// all holds every transition, by transition.id.
-	all       []*transition
 	fsmEvents fsm.Events
 	pool      *sync.Pool
 }
 
-// edge is an outgoing transition of a state under its event's name.
-type edge struct {
-	event nameKey
-	t     *transition
-}
-
-// nameKey is a name of the definition with its bytes as words, so that a
-// decoded name (which never shares memory with it) is compared in one
-// call that reads the definition's side from here.
-type nameKey struct {
-	s      string
-	w0, w1 uint64
-}
-
-func newNameKey(s string) nameKey {
-	k := nameKey{s: s}
-	switch n := len(s); {
-	case n >= 8 && n <= 16:
-		k.w0, k.w1 = word(s, 0), word(s, n-8)
-	case n >= 4 && n < 8:
-		k.w0, k.w1 = uint64(half(s, 0)), uint64(half(s, n-4))
-	}
-	return k
-}
-
-// is reports whether s is k's name.
-func (k *nameKey) is(s string) bool {
-	n := len(s)
-	switch {
-	case n != len(k.s):
-		return false
-	case n >= 8 && n <= 16:
-		return word(s, 0) == k.w0 && word(s, n-8) == k.w1
-	case n >= 4 && n < 8:
-		return uint64(half(s, 0)) == k.w0 && uint64(half(s, n-4)) == k.w1
-	}
-	return s == k.s
-}
-
-type eventEntry struct {
-	name  string
-	trans []transition
-}
+type transKey struct{ from, event string }
 
 type transition struct {
-	id      int32 // index in Definition.all
 	event   string
 	from    string
 	fromIdx int
 	to      string
 	toIdx   int
 	roles   []Role
-	mask    uint8 // roles as bits by roleIndex
 	guards  []guardRef
-	records []Fact
+	records Facts
 	intents []Intent
 }
 
 // Build validates spec and returns its Definition. It rejects unknown state,
 // event and guard names, duplicate states, guards and (state, event) pairs,
 // states unreachable from the initial state, a missing initial or terminal
-// state, terminal states with outgoing events and other states without any.
-// Errors are *o2o.ValidationError (wrapping o2o.ErrInvalid, and
-// o2o.ErrDuplicate for duplicates) naming every fault by its JSON path.
+// state, terminal states with outgoing events and other states without any,
+// intents that carry a key (Fire gives each its key), and text that is not
+// valid UTF-8 (its JSON could not carry it unchanged). Its work is
+// linear in the size of the spec, but for sorting names. Errors are
+// *o2o.ValidationError (wrapping o2o.ErrInvalid, and o2o.ErrDuplicate for
+// duplicates) naming faults by their JSON paths.
 func Build(spec Spec) (*Definition, error) {
 	if err := o2o.Validate(spec); err != nil {
 		return nil, err
@@ -121,11 +77,12 @@ func Build(spec Spec) (*Definition, error) {
 	bad := func(path, format string, args ...any) {
 		faults = append(faults, o2o.FieldError{Path: path, Reason: fmt.Sprintf(format, args...)})
 	}
+	checkSpecText(spec, bad)
 	d := &Definition{
 		spec:     cloneSpec(spec),
 		stateIdx: make(map[string]int, len(spec.States)),
 		guards:   make(map[string]guardRef, len(spec.Guards)),
-		events:   make(map[string]*eventEntry, len(spec.Events)),
+		trans:    make(map[transKey]*transition, len(spec.Events)),
 	}
 	spec = d.spec
 	for i, s := range spec.States {
@@ -144,6 +101,7 @@ func Build(spec Spec) (*Definition, error) {
 	}
 	n := len(d.states)
 	d.terminal = make([]bool, n)
+	d.out = make([][]*transition, n)
 	d.available = make([][]string, n)
 	if i, ok := d.stateIdx[spec.Initial]; ok {
 		d.initial = i
@@ -189,8 +147,10 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		d.guards[g.Name] = ref
 	}
+	names := make(map[string]bool, len(spec.Events))
 	for i, e := range spec.Events {
 		path := fmt.Sprintf("events[%d]", i)
+		names[e.Name] = true
 		toIdx, toOK := d.stateIdx[e.To]
 		if !toOK {
 			bad(path+".to", "unknown state %q", e.To)
@@ -209,23 +169,19 @@ func Build(spec Spec) (*Definition, error) {
 				bad(fmt.Sprintf("%s.roles[%d]", path, k), "unknown role %q", r)
 			}
 		}
-		entry := d.events[e.Name]
-		if entry == nil {
-			entry = &eventEntry{name: e.Name}
-			d.events[e.Name] = entry
+		for k, in := range e.Intents {
+			if in.Key != "" {
+				bad(fmt.Sprintf("%s.intents[%d].key", path, k), "is set by Fire; leave it empty")
+			}
 		}
-		records := make([]Fact, 0, len(e.Records))
-		for k, v := range e.Records {
-			records = append(records, Fact{k, v})
-		}
-		slices.SortFunc(records, func(a, b Fact) int { return strings.Compare(a.Name, b.Name) })
 		for k, src := range e.From {
 			fromIdx, ok := d.stateIdx[src]
 			if !ok {
 				bad(fmt.Sprintf("%s.from[%d]", path, k), "unknown state %q", src)
 				continue
 			}
-			if slices.ContainsFunc(entry.trans, func(t transition) bool { return t.from == src }) {
+			key := transKey{src, e.Name}
+			if _, ok := d.trans[key]; ok {
 				bad(fmt.Sprintf("%s.from[%d]", path, k), "duplicate transition: event %q from state %q", e.Name, src)
 				dup = true
 				continue
@@ -233,11 +189,19 @@ func Build(spec Spec) (*Definition, error) {
 			if !toOK {
 				continue
 			}
-			entry.trans = append(entry.trans, transition{
+			t := &transition{
 				event: e.Name, from: src, fromIdx: fromIdx, to: e.To, toIdx: toIdx,
-				roles: slices.Clone(e.Roles), mask: roleMask(e.Roles), guards: guards, records: records, intents: e.Intents,
-			})
-			d.available[fromIdx] = append(d.available[fromIdx], e.Name)
+				roles: e.Roles, guards: guards, records: e.Records, intents: e.Intents,
+			}
+			d.trans[key] = t
+			d.out[fromIdx] = append(d.out[fromIdx], t)
+		}
+	}
+	d.events = slices.Sorted(maps.Keys(names))
+	for i, out := range d.out {
+		slices.SortFunc(out, func(a, b *transition) int { return strings.Compare(a.event, b.event) })
+		for _, t := range out {
+			d.available[i] = append(d.available[i], t.event)
 		}
 	}
 	if len(faults) == 0 {
@@ -250,30 +214,68 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		return nil, ve
 	}
-	for _, name := range d.eventNames() {
-		e := d.events[name]
-		for k := range e.trans {
-			e.trans[k].id = int32(len(d.all))
-			d.all = append(d.all, &e.trans[k])
-		}
-	}
-	d.out = make([][]edge, n)
-	for i := range d.available {
-		slices.Sort(d.available[i])
-		for _, t := range d.outgoing(i) {
-			d.out[i] = append(d.out[i], edge{newNameKey(t.event), t})
-		}
-	}
-	d.stateKey = make([]nameKey, n)
-	for i, name := range d.states {
-		d.stateKey[i] = newNameKey(name)
-	}
-	d.outKey = make([]perfect, n)
-	for i, out := range d.out {
-		d.outKey[i] = newPerfect(out)
-	}
 	d.buildFSM()
 	return d, nil
+}
+
+// checkSpecText rejects text in spec that is not valid UTF-8, which its
+// JSON could not carry unchanged.
+func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
+	txt := func(path, s string) {
+		if !utf8.ValidString(s) {
+			bad(path, "is not valid UTF-8")
+		}
+	}
+	facts := func(path string, f Facts) {
+		if name, ok := invalidText(f); !ok {
+			bad(path, "fact %q is not valid UTF-8", name)
+		}
+	}
+	at := func(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+	txt("name", spec.Name)
+	txt("initial", spec.Initial)
+	for i, t := range spec.Terminal {
+		txt(at("terminal", i), t)
+	}
+	for i, st := range spec.States {
+		p := at("states", i)
+		txt(p+".name", st.Name)
+		txt(p+".title", st.Title)
+		if st.Deadline != nil {
+			txt(p+".deadline.from", st.Deadline.From)
+			txt(p+".deadline.for", st.Deadline.For)
+		}
+	}
+	for i, e := range spec.Events {
+		p := at("events", i)
+		txt(p+".name", e.Name)
+		txt(p+".to", e.To)
+		for k, f := range e.From {
+			txt(at(p+".from", k), f)
+		}
+		for k, g := range e.Guards {
+			txt(at(p+".guards", k), g)
+		}
+		facts(p+".records", e.Records)
+		for k, in := range e.Intents {
+			txt(at(p+".intents", k)+".kind", in.Kind)
+			txt(at(p+".intents", k)+".note", in.Note)
+		}
+	}
+	for i, g := range spec.Guards {
+		p := at("guards", i)
+		txt(p+".name", g.Name)
+		txt(p+".fact", g.Fact)
+		txt(p+".func", g.Func)
+		txt(p+".description", g.Description)
+		for k, v := range g.Values {
+			txt(at(p+".values", k), v)
+		}
+		if g.When != nil {
+			txt(p+".when.fact", g.When.Fact)
+			txt(p+".when.equals", g.When.Equals)
+		}
+	}
 }
 
 // checkGraph rejects unreachable states, terminal states that can be left
@@ -285,7 +287,7 @@ func (d *Definition) checkGraph(bad func(path, format string, args ...any)) {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		for _, t := range d.outgoing(s) {
+		for _, t := range d.out[s] {
 			if !reached[t.toIdx] {
 				reached[t.toIdx] = true
 				queue = append(queue, t.toIdx)
@@ -294,7 +296,7 @@ func (d *Definition) checkGraph(bad func(path, format string, args ...any)) {
 	}
 	for i, name := range d.states {
 		path := fmt.Sprintf("states[%d]", i)
-		out := d.outgoing(i)
+		out := d.out[i]
 		switch {
 		case !reached[i]:
 			bad(path, "state %q is unreachable from the initial state %q", name, d.states[d.initial])
@@ -306,32 +308,9 @@ func (d *Definition) checkGraph(bad func(path, format string, args ...any)) {
 	}
 }
 
-// outgoing returns the transitions leaving state i, by event name.
-func (d *Definition) outgoing(i int) []*transition {
-	var out []*transition
-	for _, name := range d.eventNames() {
-		e := d.events[name]
-		for k := range e.trans {
-			if e.trans[k].fromIdx == i {
-				out = append(out, &e.trans[k])
-			}
-		}
-	}
-	return out
-}
-
-func (d *Definition) eventNames() []string {
-	names := make([]string, 0, len(d.events))
-	for n := range d.events {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
-
 func (d *Definition) buildFSM() {
-	for _, name := range d.eventNames() {
-		for _, t := range d.events[name].trans {
+	for _, out := range d.out {
+		for _, t := range out {
 			d.fsmEvents = append(d.fsmEvents, fsm.EventDesc{Name: t.event, Src: []string{t.from}, Dst: t.to})
 		}
 	}
@@ -356,7 +335,7 @@ func (d *Definition) Initial() string { return d.states[d.initial] }
 func (d *Definition) States() []string { return slices.Clone(d.states) }
 
 // Events returns the event names, sorted, as a fresh slice.
-func (d *Definition) Events() []string { return d.eventNames() }
+func (d *Definition) Events() []string { return slices.Clone(d.events) }
 
 // IsTerminal reports whether state is a terminal state of d.
 func (d *Definition) IsTerminal(state string) bool {
@@ -368,9 +347,9 @@ func (d *Definition) IsTerminal(state string) bool {
 func (d *Definition) Spec() Spec { return cloneSpec(d.spec) }
 
 // Can reports whether event may fire from state, by the table alone (roles
-// and guards are not considered). It does not allocate.
+// and guards are not considered).
 func (d *Definition) Can(state, event string) bool {
-	return d.lookup(state, event) != nil
+	return d.trans[transKey{state, event}] != nil
 }
 
 // Available returns the events that may fire from state, sorted by name, as
@@ -385,123 +364,30 @@ func (d *Definition) Available(state string) []string {
 
 // Roles returns the roles allowed to fire event from state, or nil.
 func (d *Definition) Roles(state, event string) []Role {
-	t := d.lookup(state, event)
+	t := d.trans[transKey{state, event}]
 	if t == nil {
 		return nil
 	}
 	return slices.Clone(t.roles)
 }
 
-// from returns the transition for event out of state index si, or nil. It
-// compares names instead of hashing them: the state's perfect hash of
-// length, first and last byte names the one candidate, whose name is then
-// compared (a state without one, which needs two of its events to share
-// all three, is searched in order).
-func (d *Definition) from(si int, event string) *transition {
-	out := d.out[si]
-	if p := &d.outKey[si]; p.mul != 0 {
-		if len(event) == 0 {
-			return nil
-		}
-		j := p.slot[p.of(event)]
-		if j == 0 || !out[j-1].event.is(event) {
-			return nil
-		}
-		return out[j-1].t
-	}
-	for _, e := range out {
-		if e.event.is(event) {
-			return e.t
-		}
-	}
-	return nil
+// known reports whether d has an event of that name.
+func (d *Definition) known(event string) bool {
+	_, ok := slices.BinarySearch(d.events, event)
+	return ok
 }
 
-// perfect maps the names of a state's events, by length, first and last
-// byte, to distinct slots: slot holds 1 + the event's index in the state's
-// edges, or 0. mul is 0 when no multiplier tried separates them.
-type perfect struct {
-	mul  uint32
-	slot [perfectSlots]uint8
-}
-
-const perfectSlots = 32
-
-// of is the slot for name, which is not empty.
-func (p *perfect) of(name string) uint32 {
-	k := uint32(len(name))<<16 | uint32(name[0])<<8 | uint32(name[len(name)-1])
-	return (k * p.mul) >> 27 // 32 slots
-}
-
-// newPerfect finds a multiplier that gives out's names distinct slots,
-// trying a fixed sequence of odd multipliers (deterministic).
-func newPerfect(out []edge) perfect {
-	var p perfect
-	if len(out) == 0 || len(out) > perfectSlots/2 || len(out) > 255 {
-		return p
-	}
-	for _, e := range out {
-		if e.event.s == "" {
-			return p
-		}
-	}
-	for try := range uint32(256) {
-		p.mul = 0x9E3779B1 + 2*try*0x10001
-		clear(p.slot[:])
-		ok := true
-		for j, e := range out {
-			k := p.of(e.event.s)
-			if p.slot[k] != 0 {
-				ok = false
-				break
-			}
-			p.slot[k] = uint8(j + 1)
-		}
-		if ok {
-			return p
-		}
-	}
-	return perfect{}
-}
-
-func (d *Definition) lookup(state, event string) *transition {
-	e := d.events[event]
-	if e == nil {
-		return nil
-	}
-	for i := range e.trans {
-		if e.trans[i].from == state {
-			return &e.trans[i]
-		}
-	}
-	return nil
-}
-
-// step takes t with looplab/fsm, on a pooled machine (see stepOn).
-//
-// Pools per state, handing a machine on to the pool of t.to to save the
-// SetState, were tried and dropped: flows run one way, so the pools of
-// early states run dry and every step then builds a new machine.
+// step takes t with looplab/fsm, on a machine of d's pool set to t.from.
+// The machines are built from the same table as t, so where Event succeeds
+// it lands in t.to. Its context is never cancellable and it has no
+// callbacks, so it cannot deadlock or get stuck. A self-transition, which
+// looplab reports as NoTransitionError, is normalised to success.
 func (d *Definition) step(t *transition) error {
 	m := d.pool.Get().(*fsm.FSM)
-	err := stepOn(m, t, true)
+	m.SetState(t.from)
+	err := m.Event(context.Background(), t.event)
 	d.pool.Put(m)
-	return err
-}
-
-// stepOn takes t with looplab/fsm on m, a machine of t's definition, set
-// to t.from first when set is true (false: the caller knows m is there
-// already). The machines are built from
-// the same table as t, so where Event succeeds it lands in t.to (the state
-// is not read back: that would take one more lock). Its context is never
-// cancellable and it has no callbacks, so it cannot deadlock or get stuck.
-// A self-transition, which looplab reports as NoTransitionError, is
-// normalised to success.
-func stepOn(m *fsm.FSM, t *transition, set bool) error {
-	if set {
-		m.SetState(t.from)
-	}
-	if err := m.Event(context.Background(), t.event); err != nil {
+	if err != nil {
 		if _, ok := err.(fsm.NoTransitionError); !ok {
 			return fmt.Errorf("%w: fsm: %v", errInternal, err)
 		}
@@ -514,11 +400,7 @@ func (d *Definition) MarshalJSON() ([]byte, error) { return json.Marshal(d.spec)
 
 // UnmarshalJSON strictly decodes a Spec and builds it into d.
 func (d *Definition) UnmarshalJSON(data []byte) error {
-	var s Spec
-	if err := o2o.DecodeJSON(data, &s); err != nil {
-		return err
-	}
-	built, err := Build(s)
+	built, err := ParseSpec(data)
 	if err != nil {
 		return err
 	}

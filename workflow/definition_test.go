@@ -3,6 +3,7 @@ package workflow
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,9 @@ func TestBuildRejects(t *testing.T) {
 		{"unknown source", func(s *Spec) { s.Events[0].From = []string{"zz"} }, false, "events[0].from[0]", "unknown state"},
 		{"unknown destination", func(s *Spec) { s.Events[0].To = "zz" }, false, "events[0].to", "unknown state"},
 		{"unknown guard", func(s *Spec) { s.Events[0].Guards = []string{"zz"} }, false, "events[0].guards[0]", "unknown guard"},
+		{"intent with a key", func(s *Spec) {
+			s.Events[0].Intents = []Intent{{Key: "k", Kind: "notify", Role: RoleStore}}
+		}, false, "events[0].intents[0].key", "set by Fire"},
 		{"unknown role", func(s *Spec) { s.Events[0].Roles = []Role{"boss"} }, false, "events[0].roles[0]", "unknown role"},
 		{"no roles", func(s *Spec) { s.Events[0].Roles = nil }, false, "events[0].roles", "at least 1"},
 		{"duplicate pair in one event", func(s *Spec) { s.Events[2].From = []string{"a", "a"} }, true, "events[2].from[1]", "duplicate transition"},
@@ -260,8 +264,8 @@ func TestRender(t *testing.T) {
 	for _, want := range []string{
 		`"__start" -> "new";`,
 		`"applied" -> "measured" [label="measure [store] if floor_plan"];`,
-		`"booked" [label="booked\nConstruction booked (預約施工)", style="rounded,filled"`,
-		`"reviewed" [label="reviewed\nReviewed online (點評)", peripheries=2];`,
+		`"booked" [label="booked\nConstruction booked (预约施工)", style="rounded,filled"`,
+		`"reviewed" [label="reviewed\nReviewed online (点评)", peripheries=2];`,
 	} {
 		if !strings.Contains(dot, want) {
 			t.Errorf("dot lacks %s:\n%s", want, dot)
@@ -272,15 +276,15 @@ func TestRender(t *testing.T) {
 	}
 }
 
-// TestFromPerfect: the per-state perfect lookup finds exactly what a
-// search in order finds, for every event name of the flow, every state,
-// and names one byte away from them (same length, first and last byte).
-func TestFromPerfect(t *testing.T) {
+// TestCanTable: Can answers exactly what a search of the spec's events
+// finds, for every event name of the flow, every state, and names one byte
+// away from them.
+func TestCanTable(t *testing.T) {
 	def, err := Decoration()
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := def.eventNames()
+	names := def.Events()
 	for _, n := range names {
 		if len(n) > 2 {
 			b := []byte(n)
@@ -289,28 +293,16 @@ func TestFromPerfect(t *testing.T) {
 		}
 	}
 	names = append(names, "", "x")
-	hashed := 0
-	for si, out := range def.out {
-		if def.outKey[si].mul != 0 {
-			hashed++
-		}
+	spec := def.Spec()
+	for _, st := range def.States() {
 		for _, n := range names {
-			var want *transition
-			for _, e := range out {
-				if e.event.s == n {
-					want = e.t
-				}
+			want := false
+			for _, e := range spec.Events {
+				want = want || e.Name == n && slices.Contains(e.From, st)
 			}
-			if got := def.from(si, n); got != want {
-				t.Fatalf("from(%q, %q) = %v, want %v", def.states[si], n, got, want)
+			if got := def.Can(st, n); got != want {
+				t.Fatalf("Can(%q, %q) = %v, want %v", st, n, got, want)
 			}
 		}
-	}
-	if hashed == 0 {
-		t.Fatal("no state has a perfect lookup")
-	}
-	// Two events alike in length, first and last byte: no perfect hash.
-	if p := newPerfect([]edge{{event: newNameKey("abc")}, {event: newNameKey("axc")}}); p.mul != 0 {
-		t.Fatalf("newPerfect separated names alike in length, first and last byte: %+v", p)
 	}
 }

@@ -16,8 +16,10 @@
 // forking. A Spec round-trips through JSON, so flows can be stored as data
 // ([ParseSpec]).
 //
-// [Definition.Can] answers from the definition's own table without
-// allocating; [Definition.Available] returns a fresh slice sorted by name.
+// [Definition.Can] answers from the definition's own table;
+// [Definition.Available] returns a fresh slice sorted by name. Building a
+// definition costs time linear in the size of its spec, but for sorting
+// names.
 //
 // # Instances and commands
 //
@@ -29,20 +31,34 @@
 // [*ForbiddenError]; a failed guard a [*GuardError] naming the guard and the
 // condition; an event the state does not allow a [*TransitionError]. Every
 // refusal leaves the instance byte-for-byte unchanged. A command's facts
-// are a [FactList] with distinct names (build one from a map with
-// [Facts.List]). A successful command returns a [Result] with the new state
-// and the [Intent] values ("notify the store", "schedule the crew") for the
-// caller to carry out, as [Intents]: a read-only view of the definition's
-// own list, so Fire does not copy it and nothing can change it.
+// are a [Facts] map the caller writes as a literal. A successful command
+// returns a [Result] with the new state and the [Intent] values ("notify
+// the store", "schedule the crew") for the caller to carry out, each with a
+// stable Key (the command's id and the intent's index): a repeated command
+// hands back the same intents with the same keys, so a caller can carry
+// them out at least once (an outbox, a durable activity) and deduplicate.
+//
+// Every instant a command brings, and every due time it sets, lies within
+// years 0 to 9999, the years a snapshot can encode: one beyond is refused
+// when it comes in, never accepted and then impossible to store.
+//
+// # Limits
+//
+// A command brings at most [MaxFacts] facts, and an instance records at
+// most MaxFacts distinct facts: Fire refuses a command beyond either, and
+// Restore a snapshot beyond either, with an error wrapping [o2o.ErrInvalid]
+// that names "facts". Instants and due times lie within years 0 to 9999
+// (see above). Building a definition, firing, snapshotting and restoring
+// cost time linear in the size of their input, but for sorting names.
 //
 // # Guards and the five guarantees
 //
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
 // an RFC 3339 time, within a period), optionally conditional on another fact.
 // The decoration flow guards a floor plan before measurement completes, a
-// booking date before construction, and seed 001's five guarantees (幾大保障):
+// booking date before construction, and seed 001's five guarantees (几大保障):
 // eco-certified products at acceptance, the province-unified price
-// (全省一個價) on the order, the order placed through the platform, live
+// (全省一个价) on the order, the order placed through the platform, live
 // video streaming during construction when it was bought, and after-sales
 // within the warranty. [Guarantees] reports all five on a project as facts.
 //
@@ -68,22 +84,27 @@
 // nothing and refuses a snapshot of another definition or version
 // ([*VersionError]) or one whose state, facts, deadlines or history disagree
 // ([ErrCorrupt], naming the field). Its work is linear in the snapshot's
-// size, with no sorting and, for a typical project, one allocation. Facts
-// travel as a [FactList] (a JSON object, as a map would be, but a slice in
-// memory), because ranging over one map per history entry alone would cost
-// more than a looplab Event.
+// size, but for sorting each entry's facts to hash them.
 //
-// Restore copies the snapshot. [RestoreOwned] runs the same checks but
-// takes the snapshot over instead, for the usual request that decodes a
-// snapshot, restores it, fires one command and stores the new snapshot:
-// the caller must not touch the snapshot afterwards. [Instance.Load] does
-// what RestoreOwned does into an Instance the caller keeps (a worker's,
-// reused from request to request), without allocating; a refused snapshot
-// leaves that instance as it was. Restoring a decoded 10-step project and
-// firing one command costs about 3.0 looplab Events with Load, 3.2 with
-// RestoreOwned; the restore alone about 1.3 and 1.5 (see
-// BenchmarkRestoreFireVsBare). Fire on an instance whose history grows
-// costs about 1.5 (see BenchmarkFireVsBare).
+// # The audit trail: hash chain and keyed seal
+//
+// Each history [Entry] carries a Hash: the SHA-256 of the previous entry's
+// hash and every field of the entry (sequence, command id, event, actor,
+// role, states, instant, facts). Restore recomputes the chain and refuses a
+// snapshot whose entries were damaged, edited or reordered. Without a key,
+// the chain proves only that: it catches accidental corruption (a bad
+// disk, a careless script, a hand edit that forgot the hashes), not a
+// deliberate edit, since whoever edits a snapshot can compute the hashes
+// again. The chain covers the history; a migration's checkpoint is checked
+// against the history and the definition, not hashed.
+//
+// [Snapshot.Seal] adds what the chain cannot: a keyed seal, an HMAC-SHA-256
+// over the snapshot's canonical encoding, under a key the caller passes in
+// and keeps (it is never stored). [Snapshot.Verify] with the same key
+// refuses, with an error wrapping [o2o.ErrSealBroken], a snapshot without a
+// seal or with any edit at all (a state, an actor, a command id, an
+// instant, a fact, the order of entries, the version) by anyone who does
+// not hold the key. Verify, then Restore.
 //
 // # Versions and migration
 //

@@ -118,7 +118,7 @@ func (e *VersionError) Unwrap() error { return ErrVersion }
 
 // errEmpty refuses a command or migration on the zero Instance.
 func errEmpty() error {
-	return o2o.Invalid("instance", "is empty: it runs on no definition (use New, Restore or Load)")
+	return o2o.Invalid("instance", "is empty: it runs on no definition (use New or Restore)")
 }
 
 // corrupt returns an ErrCorrupt error naming the JSON path at fault.

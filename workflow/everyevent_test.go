@@ -49,17 +49,17 @@ func everyTransition(t *testing.T) []scenario {
 	for _, ev := range slices.Sorted(maps.Keys(resolutions)) {
 		resolve := cmd("a3", ev, "spec-4", RoleSpecialist, 24*102, resolutions[ev])
 		out = append(out, scenario{as, claim[:2], resolve})
-		to := as.lookup(ClaimInspected, ev).to
+		to := as.trans[transKey{ClaimInspected, ev}].to
 		out = append(out, scenario{as, append(slices.Clone(claim[:2]), step{resolve, to}), claim[3].cmd})
 	}
 	// Every transition of both flows is covered.
 	covered := map[*transition]bool{}
 	for _, s := range out {
 		in := run(t, s.def, s.prefix)
-		covered[s.def.lookup(in.State(), s.cmd.Event)] = true
+		covered[s.def.trans[transKey{in.State(), s.cmd.Event}]] = true
 	}
 	for _, def := range []*Definition{dec, as} {
-		for _, tr := range def.all {
+		for _, tr := range def.trans {
 			if !covered[tr] {
 				t.Errorf("%s: no scenario for %s from %s", def.Name(), tr.event, tr.from)
 			}
@@ -79,7 +79,7 @@ func TestEveryEventRefusals(t *testing.T) {
 	for _, s := range everyTransition(t) {
 		in := run(t, s.def, s.prefix)
 		before := snapJSON(t, in)
-		tr := s.def.lookup(in.State(), s.cmd.Event)
+		tr := s.def.trans[transKey{in.State(), s.cmd.Event}]
 		name := s.def.Name() + "/" + tr.from + "/" + tr.event
 		for _, role := range Roles() {
 			if slices.Contains(tr.roles, role) {
@@ -98,17 +98,16 @@ func TestEveryEventRefusals(t *testing.T) {
 			forbidden++
 		}
 		for _, g := range tr.guards {
-			if _, own := getFact(tr.records, g.spec.Fact); own {
+			if _, own := tr.records[g.spec.Fact]; own {
 				continue
 			}
 			c := s.cmd
-			c.Facts = s.cmd.Facts.Clone()
-			setList(&c.Facts, g.spec.Fact, "")
+			c.Facts = with(s.cmd.Facts, g.spec.Fact, "")
 			if w := g.spec.When; w != nil {
-				setList(&c.Facts, w.Fact, w.Equals)
+				c.Facts[w.Fact] = w.Equals
 			}
 			value := func(fact string) string {
-				if v, ok := c.Facts.Get(fact); ok {
+				if v, ok := c.Facts[fact]; ok {
 					return v
 				}
 				v, _ := in.Fact(fact)

@@ -20,18 +20,18 @@ func Example() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	r, err := project.Fire(context.Background(), workflow.Command{
 		ID: "cmd-1", Event: "apply", Actor: "owner-1", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"}.List(),
+		Facts: workflow.Facts{workflow.FactVenue: "online"},
 	})
 	fmt.Println(r.From, "->", r.To, err)
-	first := r.Intents.At(0)
-	fmt.Println(first.Role, first.Kind+":", first.Note)
+	first := r.Intents[0]
+	fmt.Println(first.Key, first.Role, first.Kind+":", first.Note)
 	fmt.Println(project.Available())
 	for _, d := range project.Overdue(t0.Add(49 * time.Hour)) {
 		fmt.Println("overdue:", d.For)
 	}
 	// Output:
 	// new -> applied <nil>
-	// store notify: schedule the free on-site measurement
+	// cmd-1/0 store notify: schedule the free on-site measurement
 	// [buy_live_video cancel measure]
 	// overdue: free on-site measurement (量房) within 48h of applying
 }
@@ -42,7 +42,7 @@ func ExampleInstance_Fire_refusals() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	ctx := context.Background()
 	_, _ = project.Fire(ctx, workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "store"}.List()})
+		Facts: workflow.Facts{workflow.FactVenue: "store"}})
 
 	// The owner may not complete the store's measurement.
 	_, err := project.Fire(ctx, workflow.Command{ID: "2", Event: "measure", Actor: "o", Role: workflow.RoleOwner, At: t0})
@@ -65,7 +65,7 @@ func ExampleRestore() {
 	project := workflow.New(def)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"}.List()})
+		Facts: workflow.Facts{workflow.FactVenue: "online"}})
 
 	restored, err := workflow.Restore(def, project.Snapshot())
 	fmt.Println(restored.State(), restored.Seq(), err)
@@ -80,62 +80,46 @@ func ExampleRestore() {
 	// snapshot is for decoration v1, definition is decoration v2
 }
 
-// Serving one request: decode the stored snapshot, hand it over to
-// RestoreOwned (it is not used again), fire the command, store the new
-// snapshot.
-func ExampleRestoreOwned() {
+// Serving one request: decode the stored snapshot, check its seal,
+// restore it, fire the command, seal and store the new snapshot. The key
+// is the caller's own, kept outside the snapshot.
+func Example_serveRequest() {
 	def, _ := workflow.Decoration()
+	key := []byte("a key of 16 bytes or more")
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
-	stored := []byte(`{"definition":"decoration","version":1,"state":"applied","seq":1,` +
-		`"facts":{"venue":"online"},` +
-		`"deadlines":[{"state":"applied","for":"free on-site measurement (量房) within 48h of applying","due":"2025-03-03T09:00:00+08:00"}],` +
-		`"history":[{"seq":1,"command":"1","event":"apply","actor":"o","role":"owner","from":"new","to":"applied","at":"2025-03-01T09:00:00+08:00","facts":{"venue":"online"}}]}`)
+	first := workflow.New(def)
+	_, _ = first.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
+		Facts: workflow.Facts{workflow.FactVenue: "online"}})
+	sealed, _ := first.Snapshot().Seal(key)
+	stored, _ := json.Marshal(sealed)
 
 	var s workflow.Snapshot
 	if err := json.Unmarshal(stored, &s); err != nil {
 		fmt.Println(err)
 		return
 	}
-	project, err := workflow.RestoreOwned(def, s)
+	if err := s.Verify(key); err != nil {
+		fmt.Println(err)
+		return
+	}
+	project, err := workflow.Restore(def, s)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	r, err := project.Fire(context.Background(), workflow.Command{ID: "2", Event: "measure", Actor: "store-1",
-		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}.List()})
+		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}})
 	fmt.Println(r.From, "->", r.To, err)
-	next, _ := json.Marshal(project.Snapshot())
-	fmt.Println(len(next) > len(stored), project.Deadlines()[0].Late(t0.Add(30*time.Hour)))
+	next, _ := project.Snapshot().Seal(key)
+	fmt.Println(next.Verify(key), project.Deadlines()[0].Late(t0.Add(30*time.Hour)))
+
+	// An edit by anyone without the key breaks the seal.
+	next.History[1].Actor = "someone else"
+	fmt.Println(errors.Is(next.Verify(key), o2o.ErrSealBroken))
 	// Output:
 	// applied -> measured <nil>
-	// true false
-}
-
-// A worker that serves one request at a time keeps one Instance and loads
-// each decoded snapshot into it: the restore allocates nothing of its own,
-// and a refused snapshot leaves the instance as it was.
-func ExampleInstance_Load() {
-	def, _ := workflow.Decoration()
-	stored := [][]byte{
-		[]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[]}`),
-		[]byte(`{"definition":"decoration","version":9,"state":"new","seq":0,"history":[]}`),
-	}
-	var worker workflow.Instance
-	for _, data := range stored {
-		var s workflow.Snapshot
-		if err := json.Unmarshal(data, &s); err != nil {
-			fmt.Println(err)
-			continue
-		}
-		if err := worker.Load(def, s); err != nil {
-			fmt.Println("refused:", errors.Is(err, workflow.ErrVersion), "still", worker.State())
-			continue
-		}
-		fmt.Println("loaded:", worker.State(), worker.Available())
-	}
-	// Output:
-	// loaded: new [apply cancel]
-	// refused: true still new
+	// <nil> false
+	// true
 }
 
 // A flow loaded from JSON, as an ERP would keep it in its database.
@@ -170,7 +154,7 @@ func ExampleAfterSales() {
 	handover := time.Date(2024, 1, 10, 9, 0, 0, 0, o2o.China())
 	_, err := claim.Fire(context.Background(), workflow.Command{
 		ID: "c1", Event: "open", Actor: "owner-1", Role: workflow.RoleOwner, At: handover.AddDate(1, 1, 0),
-		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)}.List(),
+		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)},
 	})
 	var ge *workflow.GuardError
 	if errors.As(err, &ge) {
@@ -190,7 +174,7 @@ func ExampleInstance_Migrate() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	project := workflow.New(v1)
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "c1", Event: "apply", Actor: "owner Li",
-		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}.List()})
+		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}})
 
 	err := project.Migrate(v2, nil, t0.Add(time.Hour))
 	fmt.Println(err, project.State(), "v", project.Definition().Version(), "steps", project.Seq())

@@ -10,49 +10,26 @@ import (
 // view reads facts as they would be after a command: the event's own
 // records win over the command's facts, which win over the instance's.
 type view struct {
-	inst []Fact
-	cmd  FactList
-	rec  []Fact
-	// The instant last parsed from a fact's text, so that guards and the
-	// deadline of one command parse a fact once (booking_date and the
-	// booked deadline, a claim's handover and its warranty).
-	parsedText string
-	parsed     time.Time
-	parsedOK   bool
+	inst, cmd, rec Facts
 }
 
 func (v *view) get(key string) (string, bool) {
-	if s, ok := getFact(v.rec, key); ok {
+	if s, ok := v.rec[key]; ok {
 		return s, true
 	}
-	if s, ok := getFact(v.cmd, key); ok {
+	if s, ok := v.cmd[key]; ok {
 		return s, true
 	}
-	return getFact(v.inst, key)
+	s, ok := v.inst[key]
+	return s, ok
 }
 
 // instant returns fact key's value and that value parsed as an RFC 3339
-// instant, in UTC (ok false when it is not one).
+// instant (ok false when it is not one).
 func (v *view) instant(key string) (s string, t time.Time, ok bool) {
 	s, _ = v.get(key)
-	if !v.parsedOK || s != v.parsedText {
-		t, ok := parseInstant(s)
-		if !ok {
-			return s, time.Time{}, false
-		}
-		v.parsedText, v.parsed, v.parsedOK = s, t, true
-	}
-	return s, v.parsed, true
-}
-
-// due is when the deadline spec, entered at at, falls due, in the offset
-// of the fact it counts from, if any, as it is kept and shown.
-func (v *view) due(spec *DeadlineSpec, at time.Time) (time.Time, error) {
-	var s string
-	if spec.From != "" {
-		s, _ = v.get(spec.From)
-	}
-	return dueTime(spec, s, at)
+	t, err := time.Parse(time.RFC3339, s)
+	return s, t, err == nil
 }
 
 // GuardFunc is a guard written in Go, for a rule that the data guards
@@ -95,7 +72,7 @@ type guardRef struct {
 
 // check applies the guard; it returns nil when the guard holds, else a
 // *GuardError naming it and saying which condition failed. It never panics
-// (a GuardFunc's own panic aside) and does not allocate when it holds.
+// (a GuardFunc's own panic aside).
 func (g guardRef) check(v *view, t *transition, cmd Command) error {
 	s := g.spec
 	if s.When != nil {
@@ -137,8 +114,6 @@ func (g *GuardSpec) test(v *view, at time.Time) string {
 			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
 		}
 		if due := from.Add(time.Duration(g.Within)); at.After(due) {
-			from, _ = time.Parse(time.RFC3339, s) // in the fact's own offset, to explain
-			due = from.Add(time.Duration(g.Within))
 			return fmt.Sprintf("%s is more than %s after %s %s (due by %s)",
 				at.Format(time.RFC3339), g.Within, g.Fact, from.Format(time.RFC3339), due.Format(time.RFC3339))
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ type step struct {
 }
 
 func cmd(id, event, actor string, role Role, h int, facts Facts) Command {
-	return Command{ID: id, Event: event, Actor: actor, Role: role, At: at(h), Facts: facts.List()}
+	return Command{ID: id, Event: event, Actor: actor, Role: role, At: at(h), Facts: facts}
 }
 
 // decorationJourney is a full project from application to review.
@@ -96,18 +95,15 @@ func ids(n int) []string {
 	return out
 }
 
-// setList sets name to value in l.
-func setList(l *FactList, name, value string) {
-	for i := range *l {
-		if (*l)[i].Name == name {
-			(*l)[i].Value = value
-			return
-		}
+// with returns a copy of f (never nil) with the given name and value pairs
+// set.
+func with(f Facts, kv ...string) Facts {
+	c := Facts{}
+	for k, v := range f {
+		c[k] = v
 	}
-	*l = append(*l, Fact{name, value})
-}
-
-// delList removes names from l.
-func delList(l *FactList, names ...string) {
-	*l = slices.DeleteFunc(*l, func(f Fact) bool { return slices.Contains(names, f.Name) })
+	for i := 0; i+1 < len(kv); i += 2 {
+		c[kv[i]] = kv[i+1]
+	}
+	return c
 }

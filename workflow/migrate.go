@@ -56,9 +56,11 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 				Reason: fmt.Sprintf("the current state %q is not in v%d; map it to one", in.State(), to.Version())})
 		}
 	}
-	switch last := in.lastAt(); {
+	switch last := in.last; {
 	case at.IsZero():
 		faults = append(faults, o2o.FieldError{Path: "at", Reason: "is required"})
+	case !encodable(at):
+		faults = append(faults, o2o.FieldError{Path: "at", Reason: fmt.Sprintf("year %d is outside 0 to 9999", at.Year())})
 	case at.Before(last):
 		faults = append(faults, o2o.FieldError{Path: "at", Reason: fmt.Sprintf("%s is before the previous step at %s",
 			at.Format(time.RFC3339), last.Format(time.RFC3339))})
@@ -75,10 +77,8 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 	}
 	in.migrations = append(in.migrations, Migration{
 		Seq: len(in.history), FromVersion: from.Version(), ToVersion: to.Version(),
-		From: in.State(), To: target, At: at, Facts: sortedList(in.facts), Deadlines: slices.Clone(dls),
+		From: in.State(), To: target, At: at, Facts: in.facts.Clone(), Deadlines: slices.Clone(dls),
 	})
-	in.settle()
-	in.release()
 	in.def, in.si, in.deadlines, in.last = to, to.stateIdx[target], dls, at
 	return nil
 }
@@ -90,19 +90,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// settle turns the compact steps in more, whose transitions are the current
-// definition's, into entries in past, before a migration changes the
-// definition. Their records keep their transitions, which only the live
-// history after the last migration uses (Restore checks from there).
-func (in *Instance) settle() {
-	if len(in.more) == 0 {
-		return
-	}
-	past := make([]Entry, len(in.history), len(in.history)+2)
-	for i := range in.history {
-		past[i] = in.entry(i)
-	}
-	in.past, in.more = past, nil
 }

@@ -55,8 +55,7 @@ func TestMigrateJourney(t *testing.T) {
 	if err := in.Migrate(v2, map[string]string{StateDesigning: "design_in_progress"}, at(45)); err != nil {
 		t.Fatal(err)
 	}
-	// The steps taken under v1 keep v1's events and state names (the
-	// compact steps of an in-memory instance are settled first).
+	// The steps taken under v1 keep v1's events and state names.
 	if diff := cmp.Diff(before, in.History()); diff != "" {
 		t.Errorf("history changed by the migration (-before +after):\n%s", diff)
 	}
@@ -64,7 +63,7 @@ func TestMigrateJourney(t *testing.T) {
 		t.Fatalf("after migrate: %s v%d seq %d", in.State(), in.Definition().Version(), in.Seq())
 	}
 	want := []Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: StateDesigning, To: "design_in_progress", At: at(45),
-		Facts: in.Facts().List(), Deadlines: in.Deadlines()}}
+		Facts: in.Facts(), Deadlines: in.Deadlines()}}
 	if diff := cmp.Diff(want, in.Migrations()); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
@@ -199,7 +198,7 @@ func TestRestoreRefusesCorruptMigrations(t *testing.T) {
 		{"unknown target state", func(s *Snapshot) { s.Migrations[0].To = "limbo" }, "migrations[0].to"},
 		{"from breaks the chain", func(s *Snapshot) { s.Migrations[0].From = StateApplied }, "migrations[0].from"},
 		{"before the previous step", func(s *Snapshot) { s.Migrations[0].At = at(1) }, "migrations[0].at"},
-		{"checkpoint facts forged", func(s *Snapshot) { s.Migrations[0].Facts = FactList{} }, "facts.design_mode"},
+		{"checkpoint facts forged", func(s *Snapshot) { s.Migrations[0].Facts = Facts{} }, "facts.design_mode"},
 		{"no migrations", func(s *Snapshot) { s.Migrations = nil }, "history[3].to"},
 	}
 	for _, tt := range tests {

@@ -9,7 +9,7 @@ import (
 func (d *Definition) edges() []*transition {
 	var out []*transition
 	for i := range d.states {
-		out = append(out, d.outgoing(i)...)
+		out = append(out, d.out[i]...)
 	}
 	return out
 }
@@ -66,9 +66,10 @@ func (d *Definition) Mermaid(current string) string {
 }
 
 // mermaidText keeps labels from breaking Mermaid's syntax.
-func mermaidText(s string) string {
-	return strings.NewReplacer(":", "-", ";", ",", "\n", " ", "#", "").Replace(s)
-}
+func mermaidText(s string) string { return mermaidEscape.Replace(s) }
+
+// mermaidEscape is immutable and safe for concurrent use.
+var mermaidEscape = strings.NewReplacer(":", "-", ";", ",", "\n", " ", "#", "")
 
 // DOT renders the definition as Graphviz DOT, with the same content and
 // guarantees as Mermaid: the true initial state, edge labels with roles and

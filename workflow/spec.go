@@ -40,7 +40,7 @@ type Spec struct {
 type StateSpec struct {
 	// Name is the state's name, such as "applied".
 	Name string `json:"name" validate:"required"`
-	// Title is a human title, such as "Applied (申請)"; optional.
+	// Title is a human title, such as "Applied (申请)"; optional.
 	Title string `json:"title,omitempty"`
 	// Deadline, when set, is the time allowed to leave the state.
 	Deadline *DeadlineSpec `json:"deadline,omitempty"`
@@ -85,6 +85,15 @@ type EventSpec struct {
 // Intent is a side effect the caller carries out after a transition: the
 // SDK itself does no I/O.
 type Intent struct {
+	// Key identifies the intent handed out by a step, for a caller that runs
+	// intents at least once (an outbox, a durable activity, a message) and
+	// deduplicates them: Fire sets it to the command's id, a slash and the
+	// intent's index among the step's intents ("c11/0"). It is the same
+	// each time the step's intents are handed out, and unique within an
+	// instance, as command ids are; prefix it with the project's own id
+	// when command ids are not unique across projects. It is empty in a
+	// Spec.
+	Key string `json:"key,omitempty"`
 	// Kind names the action, such as "notify" or "schedule".
 	Kind string `json:"kind" validate:"required"`
 	// Role is who the action is for.
@@ -174,9 +183,10 @@ type Condition struct {
 	Equals string `json:"equals"`
 }
 
-// Facts are the recorded facts of an instance: names to text values
-// (instants in RFC 3339). encoding/json writes them with sorted keys, so
-// they marshal deterministically.
+// Facts are named facts: names to text values (instants in RFC 3339). A
+// command brings them, an instance records them. encoding/json writes them
+// with sorted keys, so they marshal deterministically; the strict decoders
+// refuse a name given twice.
 type Facts map[string]string
 
 // Clone returns a copy of f (nil for an empty f).

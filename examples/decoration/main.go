@@ -37,21 +37,21 @@ func run() error {
 
 	type c = workflow.Command
 	steps := []c{
-		{ID: "c1", Event: "apply", Actor: "owner Li", Role: workflow.RoleOwner, At: h(0), Facts: workflow.Facts{workflow.FactVenue: "online"}.List()},
+		{ID: "c1", Event: "apply", Actor: "owner Li", Role: workflow.RoleOwner, At: h(0), Facts: workflow.Facts{workflow.FactVenue: "online"}},
 		{ID: "c2", Event: "buy_live_video", Actor: "owner Li", Role: workflow.RoleOwner, At: h(1)},
-		{ID: "c3", Event: "measure", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(52), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-001"}.List()},
-		{ID: "c4", Event: "upload_plan", Actor: "owner Li", Role: workflow.RoleOwner, At: h(60), Facts: workflow.Facts{workflow.FactDesignMode: "designer"}.List()},
-		{ID: "c5", Event: "submit_design", Actor: "designer Wang", Role: workflow.RoleDesigner, At: h(100), Facts: workflow.Facts{workflow.FactDesign: "design-9"}.List()},
+		{ID: "c3", Event: "measure", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(52), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-001"}},
+		{ID: "c4", Event: "upload_plan", Actor: "owner Li", Role: workflow.RoleOwner, At: h(60), Facts: workflow.Facts{workflow.FactDesignMode: "designer"}},
+		{ID: "c5", Event: "submit_design", Actor: "designer Wang", Role: workflow.RoleDesigner, At: h(100), Facts: workflow.Facts{workflow.FactDesign: "design-9"}},
 		{ID: "c6", Event: "confirm_design", Actor: "owner Li", Role: workflow.RoleOwner, At: h(120), Facts: workflow.Facts{
-			workflow.FactProducts: "tiles+cabinets", workflow.FactPlatformOrder: "PO-88", workflow.FactProvincePrice: "true"}.List()},
-		{ID: "c7", Event: "choose_crew", Actor: "owner Li", Role: workflow.RoleOwner, At: h(150), Facts: workflow.Facts{workflow.FactCrew: "crew-5"}.List()},
-		{ID: "c8", Event: "agree_drawings", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(200), Facts: workflow.Facts{workflow.FactDrawings: "dwg-2"}.List()},
-		{ID: "c9", Event: "book", Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{workflow.FactBookedFor: booked}.List()},
+			workflow.FactProducts: "tiles+cabinets", workflow.FactPlatformOrder: "PO-88", workflow.FactProvincePrice: "true"}},
+		{ID: "c7", Event: "choose_crew", Actor: "owner Li", Role: workflow.RoleOwner, At: h(150), Facts: workflow.Facts{workflow.FactCrew: "crew-5"}},
+		{ID: "c8", Event: "agree_drawings", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(200), Facts: workflow.Facts{workflow.FactDrawings: "dwg-2"}},
+		{ID: "c9", Event: "book", Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{workflow.FactBookedFor: booked}},
 		{ID: "c10", Event: "start_construction", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 5), Facts: workflow.Facts{
-			workflow.FactEcoCertified: "true", workflow.FactLiveStream: "live-77"}.List()},
+			workflow.FactEcoCertified: "true", workflow.FactLiveStream: "live-77"}},
 		{ID: "c11", Event: "hand_over", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24 * 50), Facts: workflow.Facts{
-			workflow.FactHandedOverAt: h(24 * 50).Format(time.RFC3339)}.List()},
-		{ID: "c12", Event: "review", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 52), Facts: workflow.Facts{workflow.FactRating: "5", workflow.FactReview: "tidy work"}.List()},
+			workflow.FactHandedOverAt: h(24 * 50).Format(time.RFC3339)}},
+		{ID: "c12", Event: "review", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 52), Facts: workflow.Facts{workflow.FactRating: "5", workflow.FactReview: "tidy work"}},
 	}
 
 	fmt.Println("== A decoration project, step by step ==")
@@ -84,18 +84,41 @@ func run() error {
 			return err
 		}
 		fmt.Printf("%2d. %s  %-18s %-38s by %s (%s)\n", r.Seq, cmd.At.Format("2006-01-02 15:04"), cmd.Event, r.From+" → "+r.To, cmd.Actor, cmd.Role)
-		for _, in := range r.Intents.All() {
-			fmt.Printf("       intent: %s %s: %s\n", in.Kind, in.Role, in.Note)
+		for _, in := range r.Intents {
+			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
 		}
 	}
 	fmt.Println()
-	fmt.Println("== The five guarantees (幾大保障) ==")
+	fmt.Println("== The five guarantees (几大保障) ==")
 	for _, g := range workflow.Guarantees(project, h(24*60), workflow.DefaultWarranty()) {
 		fmt.Printf("   %-16s held=%-5v %s\n", g.Guarantee, g.Held, g.Reason)
 	}
 	for _, d := range project.Deadlines() {
 		fmt.Printf("   deadline %-14s due %s met %s late=%v\n", d.State, d.Due.Format("01-02 15:04"), d.Met.Format("01-02 15:04"), d.Late(h(24*60)))
 	}
+
+	fmt.Println()
+	fmt.Println("== Stored and restored: the audit trail ==")
+	// The caller keeps the key (in a secret store, say); the snapshot never holds it.
+	key := []byte("example key: 16 bytes or more")
+	sealed, err := project.Snapshot().Seal(key)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   sealed: %d steps, last hash %s…, seal %s…\n", sealed.Seq, sealed.History[sealed.Seq-1].Hash[:12], sealed.MAC[:12])
+	if err := sealed.Verify(key); err != nil {
+		return err
+	}
+	if _, err := workflow.Restore(def, sealed); err != nil {
+		return err
+	}
+	fmt.Println("   verified and restored")
+	edited := sealed
+	edited.History = append([]workflow.Entry(nil), sealed.History...)
+	edited.History[2].Actor = "store Futian" // who measured, rewritten
+	_, err = workflow.Restore(def, edited)
+	fmt.Printf("   actor edited: restore refused (the hash chain): %v\n", err)
+	fmt.Printf("   actor edited: seal broken: %v\n", errors.Is(edited.Verify(key), o2o.ErrSealBroken))
 
 	fmt.Println()
 	fmt.Println("== After-sales: a cracked tile is returned ==")
@@ -106,9 +129,9 @@ func run() error {
 	claim := workflow.New(as)
 	handed := h(24 * 50).Format(time.RFC3339)
 	for _, cmd := range []c{
-		{ID: "a1", Event: "open", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 100), Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handed}.List()},
-		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*100 + 20), Facts: workflow.Facts{workflow.FactInspection: "cracked tile"}.List()},
-		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24 * 101), Facts: workflow.Facts{workflow.FactClearanceStore: "Shenzhen-Nanshan"}.List()},
+		{ID: "a1", Event: "open", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 100), Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handed}},
+		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*100 + 20), Facts: workflow.Facts{workflow.FactInspection: "cracked tile"}},
+		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24 * 101), Facts: workflow.Facts{workflow.FactClearanceStore: "Shenzhen-Nanshan"}},
 		{ID: "a4", Event: "close", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(24 * 102)},
 	} {
 		r, err := claim.Fire(ctx, cmd)
@@ -116,8 +139,8 @@ func run() error {
 			return err
 		}
 		fmt.Printf("%2d. %-8s %s\n", r.Seq, cmd.Event, r.From+" → "+r.To)
-		for _, in := range r.Intents.All() {
-			fmt.Printf("       intent: %s %s: %s\n", in.Kind, in.Role, in.Note)
+		for _, in := range r.Intents {
+			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
 		}
 	}
 	v, _ := claim.Fact(workflow.FactClearance)

@@ -1,0 +1,33 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+// BenchmarkUserPath is what serving one request costs a user: the stored
+// snapshot's bytes (a decoration project 10 steps in) are decoded,
+// restored, one command is fired, and the new snapshot is encoded.
+func BenchmarkUserPath(b *testing.B) {
+	_, _, data := restoreSnapshot(b)
+	def := mustDecoration(b)
+	c := decorationJourney()[10].cmd
+	ctx := context.Background()
+	for b.Loop() {
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			b.Fatal(err)
+		}
+		in, err := Restore(def, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := in.Fire(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(in.Snapshot()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,275 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/internal/hostile"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// manyFacts returns n facts named by prefix and index.
+func manyFacts(prefix string, n int) Facts {
+	f := make(Facts, n)
+	for i := range n {
+		f[prefix+strconv.Itoa(i)] = "v" + strconv.Itoa(i)
+	}
+	return f
+}
+
+// composite bounds a test that runs an input of the largest size through
+// several steps (build, encode, decode, restore): generous enough for the
+// race detector, far below what a quadratic step costs at these sizes.
+var composite = hostile.Bound{Time: 30 * time.Second, Bytes: 1 << 30}
+
+func checkPath(t *testing.T, err error, path string) {
+	t.Helper()
+	var ve *o2o.ValidationError
+	if !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ve) || ve.Fields[0].Path != path {
+		t.Fatalf("err = %v, want o2o.ErrInvalid at %q", err, path)
+	}
+}
+
+// TestManyFacts: a command or a snapshot with 40,000 facts is refused
+// quickly (MaxFacts); MaxFacts facts go through Fire, Snapshot, JSON and
+// Restore in time linear in their number; an instance never records more
+// than MaxFacts.
+func TestManyFacts(t *testing.T) {
+	def := mustLoop(t)
+	ctx := context.Background()
+	in := New(def)
+	before := snapJSON(t, in)
+	err := hostile.Within(t, hostile.Default, "Fire with 40,000 facts", func() error {
+		_, err := in.Fire(ctx, Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: manyFacts("f", 40_000)})
+		return err
+	})
+	checkPath(t, err, "facts")
+	if snapJSON(t, in) != before {
+		t.Fatal("a refused command changed the instance")
+	}
+	var data []byte
+	err = hostile.Within(t, composite, "MaxFacts facts: Fire, Snapshot, JSON, Restore", func() error {
+		if _, err := in.Fire(ctx, Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: manyFacts("f", MaxFacts)}); err != nil {
+			return err
+		}
+		var err error
+		if data, err = json.Marshal(in.Snapshot()); err != nil {
+			return err
+		}
+		var s Snapshot
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		_, err = Restore(def, s)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One more fact than MaxFacts, over two commands: refused.
+	before = snapJSON(t, in)
+	_, err = in.Fire(ctx, Command{ID: "c2", Event: "back", Actor: "a", Role: RoleOwner, At: at(1), Facts: Facts{"one more": "x"}})
+	checkPath(t, err, "facts")
+	if snapJSON(t, in) != before {
+		t.Fatal("a refused command changed the instance")
+	}
+	// Writing facts it already holds is fine.
+	if _, err := in.Fire(ctx, Command{ID: "c2", Event: "back", Actor: "a", Role: RoleOwner, At: at(1), Facts: Facts{"f7": "again"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Snapshots beyond the limit, in their facts or an entry's.
+	s := New(def).Snapshot()
+	s.Facts = manyFacts("f", 40_000)
+	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts", func() error { _, err := Restore(def, s); return err })
+	checkPath(t, err, "facts")
+	s = in.Snapshot()
+	s.History[1].Facts = manyFacts("g", 40_000)
+	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts in an entry", func() error { _, err := Restore(def, s); return err })
+	checkPath(t, err, "history[1].facts")
+	s = in.Snapshot()
+	s.History[1].Facts = manyFacts("g", 2)
+	_, err = Restore(def, s)
+	checkPath(t, err, "history[1].facts")
+}
+
+// wideSpec is a chain of n states, s0 to s(n-1), each with its own event to
+// the next, and one event "cancel" from every state but the last to a
+// terminal "cancelled".
+func wideSpec(n int) Spec {
+	s := Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"s" + strconv.Itoa(n-1), "cancelled"}}
+	cancel := EventSpec{Name: "cancel", To: "cancelled", Roles: []Role{RoleOwner}}
+	for i := range n {
+		name := "s" + strconv.Itoa(i)
+		s.States = append(s.States, StateSpec{Name: name, Deadline: &DeadlineSpec{Within: Hours(1), For: "leave " + name}})
+		if i < n-1 {
+			s.Events = append(s.Events, EventSpec{Name: "e" + strconv.Itoa(i), From: []string{name}, To: "s" + strconv.Itoa(i+1), Roles: []Role{RoleOwner}})
+			cancel.From = append(cancel.From, name)
+		}
+	}
+	s.States = append(s.States, StateSpec{Name: "cancelled"})
+	s.Events = append(s.Events, cancel)
+	return s
+}
+
+// TestManyStates: specs of 3,000 and 20,000 states build, parse from JSON
+// and render in time linear in their size, and an instance walks the
+// longest one through Snapshot and Restore (a part of it under the race
+// detector).
+func TestManyStates(t *testing.T) {
+	for _, n := range []int{3_000, 20_000} {
+		spec := wideSpec(n)
+		data, err := json.Marshal(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var def *Definition
+		err = hostile.Within(t, composite, strconv.Itoa(n)+" states: Build, ParseSpec, Mermaid, DOT", func() error {
+			var err error
+			if def, err = Build(spec); err != nil {
+				return err
+			}
+			parsed, err := ParseSpec(data)
+			if err != nil {
+				return err
+			}
+			_ = parsed.Mermaid("s1")
+			_ = parsed.DOT("s1")
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !def.Can("s"+strconv.Itoa(n-2), "cancel") || len(def.Available("s0")) != 2 {
+			t.Fatalf("%d states: table wrong: %v", n, def.Available("s0"))
+		}
+		if n < 20_000 {
+			continue
+		}
+		steps := n - 1
+		if raceEnabled {
+			steps = 200 // sync.Pool drops machines under the race detector: each new one is built from the whole table
+		}
+		err = hostile.Within(t, composite, "20,000 steps: Fire, Snapshot, JSON, Restore", func() error {
+			in := New(def)
+			for i := range steps {
+				if _, err := in.Fire(context.Background(), Command{ID: "c" + strconv.Itoa(i), Event: "e" + strconv.Itoa(i), Actor: "a", Role: RoleOwner, At: at(0)}); err != nil {
+					return err
+				}
+			}
+			b, err := json.Marshal(in.Snapshot())
+			if err != nil {
+				return err
+			}
+			var s Snapshot
+			if err := json.Unmarshal(b, &s); err != nil {
+				return err
+			}
+			r, err := Restore(def, s)
+			if err == nil && r.State() != "s"+strconv.Itoa(steps) {
+				t.Errorf("restored state %q", r.State())
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestInstantsBeyond9999: an instant a snapshot could not encode (a
+// command's, a migration's, or a due time derived from one or from a
+// booked date) is refused when it comes in, and the instance stays
+// encodable.
+func TestInstantsBeyond9999(t *testing.T) {
+	ctx := context.Background()
+	def := mustDecoration(t)
+	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+	in := New(def)
+	_, err := in.Fire(ctx, Command{ID: "c1", Event: "apply", Actor: "o", Role: RoleOwner, At: late.AddDate(1, 0, 0), Facts: Facts{FactVenue: "online"}})
+	checkPath(t, err, "at")
+	// Applying on the last day of 9999 opens a deadline due 48h later.
+	_, err = in.Fire(ctx, Command{ID: "c1", Event: "apply", Actor: "o", Role: RoleOwner, At: late, Facts: Facts{FactVenue: "online"}})
+	checkPath(t, err, "at")
+	if in.Seq() != 0 {
+		t.Fatal("a refused command changed the instance")
+	}
+
+	// A booking date whose deadline falls past 9999.
+	in = run(t, def, decorationJourney()[:8])
+	before := snapJSON(t, in)
+	c := decorationJourney()[8].cmd
+	c.Facts = Facts{FactBookedFor: late.Format(time.RFC3339)}
+	_, err = in.Fire(ctx, c)
+	checkPath(t, err, "facts."+FactBookedFor)
+	if snapJSON(t, in) != before {
+		t.Fatal("a refused command changed the instance")
+	}
+
+	// A migration.
+	v2, err := Decoration(WithVersion(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = in.Migrate(v2, nil, late.AddDate(1, 0, 0))
+	checkPath(t, err, "at")
+
+	// A snapshot built in Go with such an instant.
+	s := run(t, def, decorationJourney()[:3]).Snapshot()
+	s.History[2].At = late.AddDate(1, 0, 0)
+	_, err = Restore(def, s)
+	checkPath(t, err, "history[2].at")
+	if _, err := json.Marshal(in.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInvalidUTF8: text JSON cannot carry unchanged (it would come back as
+// U+FFFD, so two different ids could become one, and the history's hashes
+// would no longer match) is refused where it comes in: a command's id,
+// event, actor or facts, a Go-built snapshot, a spec.
+func TestInvalidUTF8(t *testing.T) {
+	def := mustLoop(t)
+	in := New(def)
+	before := snapJSON(t, in)
+	good := Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0)}
+	for _, tt := range []struct {
+		name string
+		edit func(c *Command)
+		path string
+	}{
+		{"id", func(c *Command) { c.ID = "c\xff" }, "id"},
+		{"event", func(c *Command) { c.Event = "g\xffo" }, "event"},
+		{"actor", func(c *Command) { c.Actor = "a\xfe" }, "actor"},
+		{"fact name", func(c *Command) { c.Facts = Facts{"n\xff": "v"} }, "facts"},
+		{"fact value", func(c *Command) { c.Facts = Facts{"n": "v\xff"} }, "facts"},
+	} {
+		c := good
+		tt.edit(&c)
+		_, err := in.Fire(t0Ctx(), c)
+		checkPath(t, err, tt.path)
+		if snapJSON(t, in) != before {
+			t.Fatalf("%s: a refused command changed the instance", tt.name)
+		}
+	}
+	if _, err := in.Fire(t0Ctx(), good); err != nil {
+		t.Fatal(err)
+	}
+	s := in.Snapshot()
+	s.History[0].Actor = "a\xfe"
+	_, err := Restore(def, s)
+	checkRestoreRefusal(t, err, ErrCorrupt, "history[0]")
+	s = in.Snapshot()
+	s.History[0].Facts = Facts{"n": "v\xff"}
+	s.Facts = Facts{"n": "v\xff"}
+	_, err = Restore(def, s)
+	checkRestoreRefusal(t, err, ErrCorrupt, "history[0].facts")
+	spec := loopSpec()
+	spec.States[0].Title = "A\xff"
+	_, err = Build(spec)
+	checkPath(t, err, "states[0].title")
+}

@@ -1,0 +1,222 @@
+package workflow
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/internal/hostile"
+	"github.com/o2okit/o2okit/internal/limits"
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// TestAuditTrailEveryEntry: for every entry of a project's history, an
+// edit of its actor, its command id, or the offset its instant is written
+// in, which leaves the history consistent, is refused by Restore at that
+// entry's hash; so is a history whose hashes were dropped.
+func TestAuditTrailEveryEntry(t *testing.T) {
+	def := mustDecoration(t)
+	good := run(t, def, decorationJourney()).Snapshot()
+	if _, err := Restore(def, good); err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]func(e *Entry){
+		"actor":   func(e *Entry) { e.Actor += " (edited)" },
+		"command": func(e *Entry) { e.Command += "-edited" },
+		"offset":  func(e *Entry) { e.At = e.At.UTC() },
+		"hash":    func(e *Entry) { e.Hash = "" },
+	}
+	for i := range good.History {
+		for name, edit := range edits {
+			s := deepSnapshot(good)
+			edit(&s.History[i])
+			_, err := Restore(def, s)
+			checkRestoreRefusal(t, err, ErrCorrupt, historyPath(i)+".hash")
+			if t.Failed() {
+				t.Fatalf("entry %d, %s edited", i, name)
+			}
+		}
+	}
+}
+
+// sealedProject is a sealed snapshot of a project 10 steps in, migrated to
+// version 2 after its sixth step, with the key that sealed it.
+func sealedProject(t *testing.T) (Snapshot, []byte, *Definition) {
+	t.Helper()
+	v1 := mustDecoration(t)
+	v2, err := Decoration(WithVersion(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := decorationJourney()
+	in := run(t, v1, steps[:6])
+	if err := in.Migrate(v2, nil, steps[5].cmd.At); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps[6:10] {
+		if _, err := in.Fire(t0Ctx(), st.cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := []byte("0123456789abcdef-project-key")
+	s, err := in.Snapshot().Seal(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, key, v2
+}
+
+// TestSealRefusesEveryEdit: a sealed snapshot verifies under its key, also
+// after a JSON round trip; any edit of any field (state, actor, command id,
+// instants, facts, deadlines, the order of entries, migrations, version),
+// a missing or altered seal, and another key are refused with
+// o2o.ErrSealBroken; a short key with o2o.ErrInvalid. Edits that keep the
+// history consistent and its hashes recomputed pass Restore: only the seal
+// catches them.
+func TestSealRefusesEveryEdit(t *testing.T) {
+	good, key, def := sealedProject(t)
+	if err := good.Verify(key); err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Snapshot
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Verify(key); err != nil {
+		t.Fatalf("after JSON: %v", err)
+	}
+	if _, err := Restore(def, back); err != nil {
+		t.Fatal(err)
+	}
+	// rehash recomputes the chain, as whoever edits a snapshot can.
+	rehash := func(s *Snapshot) {
+		prev := ""
+		for i := range s.History {
+			s.History[i].Hash = entryHash(prev, &s.History[i])
+			prev = s.History[i].Hash
+		}
+	}
+	tests := []struct {
+		name string
+		edit func(s *Snapshot)
+		// restores reports that the edit, hashes recomputed, passes
+		// Restore: the seal alone refuses it.
+		restores bool
+	}{
+		{"definition", func(s *Snapshot) { s.Definition = "after_sales" }, false},
+		{"version", func(s *Snapshot) { s.Version = 3 }, false},
+		{"state", func(s *Snapshot) { s.State = StateCancelled }, false},
+		{"seq", func(s *Snapshot) { s.Seq++ }, false},
+		{"fact value", func(s *Snapshot) { s.Facts[FactCrew] = "crew-6" }, false},
+		{"fact added", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, false},
+		{"fact removed", func(s *Snapshot) { delete(s.Facts, FactCrew) }, false},
+		{"fact and its entry", func(s *Snapshot) {
+			s.Facts[FactCrew] = "crew-6"
+			s.History[6].Facts[FactCrew] = "crew-6"
+			rehash(s)
+		}, true},
+		{"actor", func(s *Snapshot) { s.History[3].Actor = "owner-2"; rehash(s) }, true},
+		{"command id", func(s *Snapshot) { s.History[7].Command = "c77"; rehash(s) }, true},
+		{"role", func(s *Snapshot) { s.History[0].Role = RolePlatform; rehash(s) }, true},
+		{"instant", func(s *Snapshot) { s.History[4].At = s.History[4].At.Add(time.Minute); rehash(s) }, true},
+		{"instant's offset", func(s *Snapshot) { s.History[4].At = s.History[4].At.UTC(); rehash(s) }, true},
+		{"event", func(s *Snapshot) { s.History[2].Event = "cancel" }, false},
+		{"from", func(s *Snapshot) { s.History[2].From = StateNew }, false},
+		{"to", func(s *Snapshot) { s.History[2].To = StateCancelled }, false},
+		{"hash", func(s *Snapshot) { s.History[5].Hash = s.History[4].Hash }, false},
+		{"order of entries", func(s *Snapshot) { s.History[0], s.History[1] = s.History[1], s.History[0] }, false},
+		{"order of entries, renumbered", func(s *Snapshot) {
+			// Two steps of the same state, swapped with their numbers and
+			// instants kept in place.
+			s.History[3].Event, s.History[4].Event = s.History[4].Event, s.History[3].Event
+		}, false},
+		{"entry dropped", func(s *Snapshot) { s.History = s.History[:len(s.History)-1]; s.Seq-- }, false},
+		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, false},
+		{"deadline met", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, false},
+		{"deadline for", func(s *Snapshot) { s.Deadlines[0].For = "later" }, false},
+		{"migration instant", func(s *Snapshot) { s.Migrations[0].At = s.Migrations[0].At.Add(time.Minute) }, true},
+		{"migration facts", func(s *Snapshot) { s.Migrations[0].Facts[FactVenue] = "store"; s.Facts[FactVenue] = "store" }, true},
+		{"migration versions", func(s *Snapshot) { s.Migrations[0].FromVersion = 0 }, false},
+		{"seal altered", func(s *Snapshot) { s.MAC = s.MAC[:10] + "0000" + s.MAC[14:] }, true},
+		{"seal removed", func(s *Snapshot) { s.MAC = "" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := deepSnapshot(good)
+			tt.edit(&s)
+			if diff := cmp.Diff(good, s); diff == "" && tt.name != "seal altered" {
+				t.Fatal("the edit changed nothing")
+			}
+			if err := s.Verify(key); !errors.Is(err, o2o.ErrSealBroken) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("Verify = %v, want o2o.ErrSealBroken", err)
+			}
+			if _, err := Restore(def, s); (err == nil) != tt.restores {
+				t.Errorf("Restore = %v; want it to restore: %v", err, tt.restores)
+			}
+		})
+	}
+	if err := good.Verify([]byte("another key, 16 bytes or more")); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("another key: %v", err)
+	}
+	short := []byte("too short")
+	if err := good.Verify(short); !errors.Is(err, o2o.ErrInvalid) || errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("Verify with a short key: %v", err)
+	}
+	if _, err := good.Seal(short); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Seal with a short key: %v", err)
+	}
+	// Seal copies: sealing again, or editing the copy, leaves the original.
+	again, err := good.Seal(key)
+	if err != nil || again.MAC != good.MAC {
+		t.Errorf("sealing again: %v %q %q", err, again.MAC, good.MAC)
+	}
+	again.History[0].Facts[FactVenue] = "moon"
+	if good.History[0].Facts[FactVenue] != "online" {
+		t.Error("Seal returned a copy that shares the snapshot's facts")
+	}
+}
+
+// TestDecodeManyFacts: a command or a snapshot whose facts exceed the
+// shared limit on keys is refused when decoded, quickly. It needs the
+// shared strict decoder's key limit, and is skipped until the decoder
+// has it.
+func TestDecodeManyFacts(t *testing.T) {
+	over, err := json.Marshal(manyFacts("f", limits.MaxKeys+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probe Facts
+	if err := o2o.DecodeJSON(over, &probe); err == nil {
+		t.Skip("the shared strict decoder does not yet refuse objects beyond limits.MaxKeys keys")
+	}
+	f := manyFacts("f", 40_000)
+	c, err := json.Marshal(Command{ID: "c", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(mustLoop(t)).Snapshot()
+	s.Facts = f
+	sd, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"command": c, "snapshot": sd} {
+		err := hostile.Within(t, hostile.Default, "decode a "+name+" with 40,000 facts", func() error {
+			if name == "command" {
+				var v Command
+				return json.Unmarshal(data, &v)
+			}
+			var v Snapshot
+			return json.Unmarshal(data, &v)
+		})
+		if !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
