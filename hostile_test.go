@@ -146,8 +146,6 @@ func decoders(t *testing.T) []decoder {
 		{"workflow.Snapshot JSON", unmarshal[workflow.Snapshot](), marshal(t, workflow.New(decoration).Snapshot())},
 		{"workflow.Command JSON", unmarshal[workflow.Command](), nil},
 		{"workflow.Result JSON", unmarshal[workflow.Result](), nil},
-		{"workflow.FactList JSON", unmarshal[workflow.FactList](), nil},
-		{"workflow.Intents JSON", unmarshal[workflow.Intents](), nil},
 		{"channel.ParseConfig", func(d []byte) error { _, err := channel.ParseConfig(d); return err }, networkJSON},
 		{"channel.Load", func(d []byte) error { _, err := channel.Load(d, catalog); return err }, networkJSON},
 		{"channel.Network.ParseLeads", func(d []byte) error {
