@@ -183,17 +183,15 @@ func TestSealRefusesEveryEdit(t *testing.T) {
 }
 
 // TestDecodeManyFacts: a command or a snapshot whose facts exceed the
-// shared limit on keys is refused when decoded, quickly. It needs the
-// shared strict decoder's key limit, and is skipped until the decoder
-// has it.
+// shared limit on keys is refused when decoded, quickly.
 func TestDecodeManyFacts(t *testing.T) {
 	over, err := json.Marshal(manyFacts("f", limits.MaxKeys+1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var probe Facts
-	if err := o2o.DecodeJSON(over, &probe); err == nil {
-		t.Skip("the shared strict decoder does not yet refuse objects beyond limits.MaxKeys keys")
+	if err := o2o.DecodeJSON(over, &probe); !errors.Is(err, o2o.ErrInvalid) {
+		t.Fatalf("facts beyond limits.MaxKeys decoded: %v", err)
 	}
 	f := manyFacts("f", 40_000)
 	c, err := json.Marshal(Command{ID: "c", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: f})
