@@ -112,5 +112,6 @@ func (l *Ledger) UnmarshalJSON(data []byte) error {
 	l.log, l.byKey, l.accounts, l.reversed = r.log, r.byKey, r.accounts, r.reversed
 	l.head, l.sum, l.sequential = r.head, r.sum, r.sequential
 	l.scratch = scratch{}
+	l.gen++
 	return nil
 }
