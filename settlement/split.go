@@ -10,6 +10,7 @@ import (
 
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Role names who receives a leg of a split.
@@ -451,6 +452,9 @@ func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Ent
 
 func (s *Splitter) split(sale *Sale, routing Routing, entitlements []Entitlement) (Split, error) {
 	o := &sale.Order
+	if err := instant.Check(o.At); err != nil {
+		return Split{}, o2o.Prefix("order.at", err)
+	}
 	if len(sale.Lines) != len(o.Lines) {
 		return Split{}, o2o.Invalidf("lines", "has %d amounts for %d order lines", len(sale.Lines), len(o.Lines))
 	}
