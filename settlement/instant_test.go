@@ -112,4 +112,3 @@ func TestDecideProvinceCity(t *testing.T) {
 		}
 	}
 }
-

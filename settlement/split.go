@@ -122,8 +122,13 @@ var hundred = decimal.New(100, 0)
 // fixed amount that is negative, not whole or in another currency; two
 // remaining legs; percents that over-allocate (above 100 with a remaining
 // leg, anything but exactly 100 without one — a rule without a remaining leg
-// may hold percent legs only); two rules for one channel and line
-// (o2o.ErrDuplicate).
+// may hold percent legs only); a positive fixed leg beside percents that
+// make 100% (it could never be paid, so no line could be split); two rules
+// for one channel and line (o2o.ErrDuplicate).
+//
+// Any other rule splits a line whose amount covers what its fixed and
+// percent legs take (with every party present: F + A × P / 100 ≤ A for the
+// fixed total F and the percents P); a smaller line is refused by Split.
 func (c SplitConfig) Build() (*Splitter, error) {
 	if !c.Currency.Valid() {
 		return nil, o2o.Prefix("currency", fmt.Errorf("%w %q", o2o.ErrUnknownCurrency, string(c.Currency)))
@@ -163,7 +168,7 @@ func checkRule(r Rule, currency o2o.Currency) error {
 		return o2o.Invalid("legs", "must have at least one leg")
 	}
 	seen := map[Role]bool{}
-	remaining, fixedOrCapped := 0, false
+	remaining, fixedOrCapped, fixedPaid := 0, false, false
 	total := decimal.Decimal{}
 	for j, leg := range r.Legs {
 		path := fmt.Sprintf("legs[%d]", j)
@@ -209,6 +214,7 @@ func checkRule(r Rule, currency o2o.Currency) error {
 			if err := checkAmount(*leg.Fixed, currency); err != nil {
 				return o2o.Prefix(path+".fixed", err)
 			}
+			fixedPaid = fixedPaid || leg.Fixed.IsPositive()
 		}
 	}
 	switch {
@@ -218,6 +224,8 @@ func checkRule(r Rule, currency o2o.Currency) error {
 		return o2o.Invalid("legs", "fixed or capped legs need a remaining leg to take what they leave")
 	case remaining == 0 && !total.Equal(hundred):
 		return o2o.Invalidf("legs", "percents sum to %s%%, not 100%%, and no leg takes the remaining amount", o2o.FormatDecimal(total))
+	case fixedPaid && total.Equal(hundred):
+		return o2o.Invalid("legs", "percents sum to 100% and leave nothing for the fixed legs: no line could ever be split")
 	}
 	return nil
 }
