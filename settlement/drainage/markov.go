@@ -1,6 +1,7 @@
 package drainage
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 
@@ -50,10 +51,25 @@ type RemovalEffect struct {
 	Units int64 `json:"units"`
 }
 
+// MaxMarkovSources is the most distinct sources (touch kind × campaign) the
+// Markov model fits. Its chain is solved exactly, with rational arithmetic,
+// and that cost grows about as the fourth power of the sources on dense
+// data: at this limit the densest data set takes a few seconds. Beyond it
+// Attribute refuses the data set with ErrTooManySources; group campaigns,
+// or use another model.
+const MaxMarkovSources = 50
+
+// ErrTooManySources reports a data set with more distinct sources than
+// MaxMarkovSources for the Markov model. It wraps o2o.ErrInvalid.
+var ErrTooManySources = fmt.Errorf("%w: too many sources for the markov model", o2o.ErrInvalid)
+
 // markov fits the chain and returns the report and per-source effects as
 // integers (effect × 2^40, rounded) for the per-journey split.
 func (rn *run) markov() (*Markov, []uint64, error) {
 	k := len(rn.sources)
+	if k > MaxMarkovSources {
+		return nil, nil, fmt.Errorf("touches: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
+	}
 	// states: 0..k-1 sources; counts[i][j] for j in 0..k-1, conv at k, null at k+1.
 	counts := make([][]int64, k)
 	for i := range counts {
@@ -88,13 +104,12 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 		m.ConversionProbability = o2o.MustDec("0")
 		return m, effects, nil
 	}
-	p := solveChain(counts, start, -1)
+	p, without := solveRemovals(counts, start)
 	m.ConversionProbability = ratDecimal(p)
 	res := make([]*big.Rat, k)
 	sum := new(big.Rat)
 	for s := 0; s < k; s++ {
-		ps := solveChain(counts, start, s)
-		re := new(big.Rat).Quo(ps, p)
+		re := new(big.Rat).Quo(without[s], p)
 		re.Sub(big.NewRat(1, 1), re)
 		res[s] = re
 		sum.Add(sum, re)
@@ -109,22 +124,30 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 	return m, effects, nil
 }
 
-// solveChain returns P(absorbed in conversion) from start, with source
-// removed (its incoming transitions going to null) when removed ≥ 0. It
-// solves out_i·x_i - Σ_j c_ij·x_j = c_i,conv for the source states by
-// Gaussian elimination over the rationals. The system is non-singular
-// because every path ends in an absorbing state.
-func solveChain(counts [][]int64, start []int64, removed int) *big.Rat {
+// solveRemovals returns P(absorbed in conversion) from start, and for each
+// source s the same probability with s removed (its incoming transitions
+// going to null), exactly.
+//
+// With M the system out_i·x_i - Σ_j c_ij·x_j = c_i,conv over the source
+// states (non-singular: every path ends in an absorbing state), x = M⁻¹b
+// are the absorption probabilities. Removing s keeps exactly the paths that
+// never visit s, so from state j the probability becomes x_j - h_j(s)·x_s,
+// where h_j(s) = (M⁻¹)_js / (M⁻¹)_ss is the probability of visiting s from
+// j (1 for j = s). So one inversion of M gives every removal:
+//
+//	P(conv without s) = P(conv) - x_s · (Σ_j start_j (M⁻¹)_js) / ((M⁻¹)_ss · Σ_j start_j)
+//
+// where solving the chain again with each source removed (the textbook
+// way, kept as the reference in the tests) costs one elimination per
+// source.
+func solveRemovals(counts [][]int64, start []int64) (*big.Rat, []*big.Rat) {
 	k := len(start)
+	// a is [M | b | I], k rows of 2k+1 columns.
 	a := make([][]*big.Rat, k)
 	for i := range a {
-		a[i] = make([]*big.Rat, k+1)
+		a[i] = make([]*big.Rat, 2*k+1)
 		for j := range a[i] {
 			a[i][j] = new(big.Rat)
-		}
-		if i == removed {
-			a[i][i].SetInt64(1) // x_removed = 0
-			continue
 		}
 		var out int64
 		for _, c := range counts[i] {
@@ -137,22 +160,50 @@ func solveChain(counts [][]int64, start []int64, removed int) *big.Rat {
 			}
 		}
 		a[i][k].SetInt64(counts[i][k])
+		a[i][k+1+i].SetInt64(1)
 	}
-	x := gauss(a)
-	p := new(big.Rat)
+	gauss(a)
+	// Column k now holds x, columns k+1… hold M⁻¹.
+	inv := func(i, j int) *big.Rat { return a[i][k+1+j] }
 	var total int64
+	p := new(big.Rat)
 	for j, c := range start {
 		total += c
-		if c != 0 && j != removed {
-			p.Add(p, new(big.Rat).Mul(new(big.Rat).SetInt64(c), x[j]))
+		if c != 0 {
+			p.Add(p, new(big.Rat).Mul(new(big.Rat).SetInt64(c), a[j][k]))
 		}
 	}
-	return p.Quo(p, new(big.Rat).SetInt64(total))
+	sumStart := new(big.Rat).SetInt64(total)
+	p.Quo(p, sumStart)
+	without := make([]*big.Rat, k)
+	for s := 0; s < k; s++ {
+		z := new(big.Rat) // Σ_j start_j (M⁻¹)_js
+		for j, c := range start {
+			if c != 0 && inv(j, s).Sign() != 0 {
+				z.Add(z, new(big.Rat).Mul(new(big.Rat).SetInt64(c), inv(j, s)))
+			}
+		}
+		w := new(big.Rat).Set(p)
+		if d := inv(s, s); d.Sign() != 0 && z.Sign() != 0 && a[s][k].Sign() != 0 {
+			lost := new(big.Rat).Mul(a[s][k], z)
+			lost.Quo(lost, d)
+			lost.Quo(lost, sumStart)
+			w.Sub(w, lost)
+		}
+		without[s] = w
+	}
+	return p, without
 }
 
-// gauss solves the augmented system a (k rows, k+1 columns) exactly.
-func gauss(a [][]*big.Rat) []*big.Rat {
+// gauss reduces the augmented system a (k rows; the first k columns the
+// matrix, the rest right-hand sides) exactly, in place, to the identity on
+// the left, so the right-hand columns hold the solutions.
+func gauss(a [][]*big.Rat) {
 	k := len(a)
+	if k == 0 {
+		return
+	}
+	width := len(a[0])
 	tmp := new(big.Rat)
 	for col := 0; col < k; col++ {
 		piv := col
@@ -160,29 +211,29 @@ func gauss(a [][]*big.Rat) []*big.Rat {
 			piv++
 		}
 		if piv == k {
-			continue // a state never visited: its x stays 0
+			continue // a state never visited: its row stays 0
 		}
 		a[col], a[piv] = a[piv], a[col]
+		if d := a[col][col]; !(d.IsInt() && d.Num().IsInt64() && d.Num().Int64() == 1) {
+			f := new(big.Rat).Inv(d)
+			for c := col; c < width; c++ {
+				if a[col][c].Sign() != 0 {
+					a[col][c].Mul(a[col][c], f)
+				}
+			}
+		}
 		for r := 0; r < k; r++ {
 			if r == col || a[r][col].Sign() == 0 {
 				continue
 			}
-			f := new(big.Rat).Quo(a[r][col], a[col][col])
-			for c := col; c <= k; c++ {
+			f := new(big.Rat).Set(a[r][col])
+			for c := col; c < width; c++ {
 				if a[col][c].Sign() != 0 {
 					a[r][c].Sub(a[r][c], tmp.Mul(f, a[col][c]))
 				}
 			}
 		}
 	}
-	x := make([]*big.Rat, k)
-	for i := range x {
-		x[i] = new(big.Rat)
-		if a[i][i].Sign() != 0 {
-			x[i].Quo(a[i][k], a[i][i])
-		}
-	}
-	return x
 }
 
 // apportionRat splits total over weights/sum by largest remainder, equal
