@@ -170,10 +170,6 @@ type scratch struct {
 // posting, does not mirror its parties or would reverse more than it moved
 // (*ReversalError, ErrOverReversal); or a balance would leave the int64
 // range (ErrOverflow).
-//
-// Cost: one map look-up per posting for its key, two for its accounts, one
-// SHA-256 of its canonical encoding (and one more for the chain); the only
-// memory a batch allocates is its results and the log's growth.
 func (l *Ledger) Apply(b Batch) (Applied, error) {
 	if len(b.Postings) == 0 {
 		return Applied{}, o2o.Invalid("postings", "must have at least one posting")

@@ -435,10 +435,9 @@ func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement)
 
 // SplitValidated is Split for an order the caller has already validated
 // (o2o.Order.Validate, or decoding through o2o.DecodeJSON and validating
-// once where it entered the system): it skips the order's full validation,
-// which costs more than the split itself, and checks only, cheaply, the
-// fields the split reads — the order id, the customer id, the channel, the
-// venue and the instant. The result and every other error are Split's. An
+// once where it entered the system): it skips the order's full validation
+// and checks only the fields the split reads — the order id, the customer
+// id, the channel, the venue and the instant. The result and every other error are Split's. An
 // order that was not valid may give a split of an invalid order, never a
 // panic or an unbalanced batch.
 func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
