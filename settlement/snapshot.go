@@ -177,26 +177,29 @@ func (l *Ledger) MarshalSealed(key []byte) ([]byte, error) {
 		return nil, err
 	}
 	out := make([]byte, 0, len(data)+100)
-	out = append(out, `{"snapshot":`...)
+	out = append(out, sealPrefix...)
 	out = append(out, data...)
-	out = append(out, `,"seal":"`...)
+	out = append(out, sealMid...)
 	out = append(out, seal.Sum(key, data)...)
-	return append(out, `"}`...), nil
+	return append(out, sealSuffix...), nil
 }
 
-// sealed is a sealed snapshot's JSON shape.
-type sealed struct {
-	Snapshot json.RawMessage `json:"snapshot"`
-	Seal     string          `json:"seal"`
-}
+// The frame of a sealed snapshot: sealPrefix, the snapshot, sealMid, the
+// seal in hex, sealSuffix. ParseLedgerSealed reads exactly this frame, so
+// that the only bytes it accepts are those MarshalSealed writes.
+const (
+	sealPrefix = `{"snapshot":`
+	sealMid    = `,"seal":"`
+	sealSuffix = `"}`
+)
 
 // ParseLedgerSealed restores a ledger from a snapshot written by
 // MarshalSealed with the same key. The seal is checked first, over the
 // snapshot's exact bytes: any edit — an amount, a limit, a key, a party,
-// the order of postings, a flag — or another key gives an error wrapping
-// o2o.ErrSealBroken, and so does a snapshot without a seal. Then the
-// snapshot is restored as ParseLedger does. A key shorter than 16 bytes is
-// an error wrapping o2o.ErrInvalid.
+// the order of postings, a flag, the frame around it — or another key gives
+// an error wrapping o2o.ErrSealBroken, and so does a snapshot without a
+// seal. Then the snapshot is restored as ParseLedger does. A key shorter
+// than 16 bytes is an error wrapping o2o.ErrInvalid.
 //
 // The seal proves that whoever wrote the snapshot held the key; keep the
 // key out of the snapshot's reach (it is never stored in it).
@@ -204,25 +207,23 @@ func ParseLedgerSealed(data, key []byte) (*Ledger, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	var w sealed
-	if err := o2o.DecodeJSON(data, &w); err != nil {
-		var plain struct {
-			Config json.RawMessage `json:"config"`
-		}
-		if json.Unmarshal(data, &plain) == nil && plain.Config != nil {
+	const macLen = 2 * sha256.Size
+	n := len(data)
+	framed := n >= len(sealPrefix)+len(sealMid)+macLen+len(sealSuffix) &&
+		bytes.HasPrefix(data, []byte(sealPrefix)) && bytes.HasSuffix(data, []byte(sealSuffix)) &&
+		string(data[n-len(sealSuffix)-macLen-len(sealMid):n-len(sealSuffix)-macLen]) == sealMid
+	if !framed {
+		if bytes.HasPrefix(bytes.TrimSpace(data), []byte(`{"config"`)) {
 			return nil, fmt.Errorf("%w: the snapshot carries no seal", o2o.ErrSealBroken)
 		}
-		return nil, err
+		return nil, fmt.Errorf("%w: not a sealed snapshot: MarshalSealed writes %s…%s\"…\"}", o2o.ErrSealBroken, sealPrefix, sealMid)
 	}
-	switch {
-	case w.Seal == "":
-		return nil, fmt.Errorf("seal: %w: the snapshot carries no seal", o2o.ErrSealBroken)
-	case len(bytes.TrimSpace(w.Snapshot)) == 0 || string(w.Snapshot) == "null":
-		return nil, o2o.Invalid("snapshot", "is required")
-	case !lowerHex(w.Seal) || !seal.Valid(key, w.Snapshot, w.Seal):
+	snap := data[len(sealPrefix) : n-len(sealSuffix)-macLen-len(sealMid)]
+	mac := string(data[n-len(sealSuffix)-macLen : n-len(sealSuffix)])
+	if !lowerHex(mac) || !seal.Valid(key, snap, mac) {
 		return nil, fmt.Errorf("seal: %w: the snapshot was edited, or sealed with another key", o2o.ErrSealBroken)
 	}
-	l, err := ParseLedger(w.Snapshot)
+	l, err := ParseLedger(snap)
 	if err != nil {
 		return nil, o2o.Prefix("snapshot", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -235,6 +236,12 @@ func recomputeFingerprint(t *testing.T, c snapshot) Hash {
 
 var testKey = []byte("0123456789abcdef-a-test-key")
 
+// sealed is a sealed snapshot's JSON shape.
+type sealed struct {
+	Snapshot json.RawMessage `json:"snapshot"`
+	Seal     string          `json:"seal"`
+}
+
 // TestLedgerSealed: with a key, every edit of a sealed snapshot — each byte
 // flipped in turn, amounts, limits, order, keys, parties, flags and the seal
 // itself — is refused with o2o.ErrSealBroken (or a decoding error for bytes
@@ -304,12 +311,41 @@ func TestLedgerSealed(t *testing.T) {
 	if _, err := ParseLedgerSealed([]byte(`{"snapshot":`+string(w.Snapshot)+`,"seal":"`+strings.ToUpper(w.Seal)+`"}`), testKey); !errors.Is(err, o2o.ErrSealBroken) {
 		t.Errorf("seal in upper case: %v", err)
 	}
+	for _, framing := range []string{
+		`{ "snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `"}`,
+		`{"seal":"` + w.Seal + `","snapshot":` + string(w.Snapshot) + `}`,
+		`{"snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `"} `,
+		`{"snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `","extra":1}`,
+	} {
+		if _, err := ParseLedgerSealed([]byte(framing), testKey); !errors.Is(err, o2o.ErrSealBroken) {
+			t.Errorf("other framing %.40q…: %v", framing, err)
+		}
+	}
 	for _, key := range [][]byte{nil, []byte("short")} {
 		if _, err := l.MarshalSealed(key); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("MarshalSealed with a %d-byte key: %v", len(key), err)
 		}
 		if _, err := ParseLedgerSealed(data, key); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("ParseLedgerSealed with a %d-byte key: %v", len(key), err)
+		}
+	}
+}
+
+// TestLedgerSealedHostile: hostile data is refused quickly, before the
+// snapshot inside is decoded.
+func TestLedgerSealedHostile(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"deep nesting": hostile.Nested(6 << 20),
+		"deep inside the frame": append(append([]byte(`{"snapshot":`), hostile.Nested(6<<20)...),
+			[]byte(`,"seal":"`+strings.Repeat("0", 64)+`"}`)...),
+		"many keys": hostile.ManyKeys(100_000),
+	} {
+		err := hostile.Within(t, hostile.Default, name, func() error {
+			_, err := ParseLedgerSealed(data, testKey)
+			return err
+		})
+		if !errors.Is(err, o2o.ErrSealBroken) {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
