@@ -224,11 +224,14 @@ func BenchmarkPost(b *testing.B) {
 	b.ReportMetric(float64(len(st.Charges)), "charges")
 }
 
-// BenchmarkMarkovAtLimit fits the Markov model on dense journeys over
-// MaxMarkovSources sources (2,000 customers): the costliest data set the
-// limit allows is meant to take a few seconds. Measured on the shared
-// 2-core machine: about 1 s per fit (the former one-elimination-per-source
-// solve took about 20 times as long at 80 sources: 89 s against 4.9 s).
+// BenchmarkMarkovAtLimit fits the Markov model on dense journeys (1 to 12
+// touches each, 40 customers per source) over MaxMarkovSources sources: the
+// costliest kind of data set the limit allows is meant to take a few
+// seconds. Measured on the shared 2-core machine, at 80 sources: about 1 s
+// per fit (1.2 s with 200 customers per source); 100 sources took 3–4 s.
+// Before, with one rational elimination per removed source, 80 sources
+// took 89 s; one rational inversion took 4.9 s; the fraction-free integer
+// inversion used now about 1 s.
 func BenchmarkMarkovAtLimit(b *testing.B) {
 	r := mustRules(b, Config{Model: ModelMarkov})
 	ts, cs := denseJourneys(MaxMarkovSources, 40*MaxMarkovSources)

@@ -52,12 +52,11 @@ type RemovalEffect struct {
 }
 
 // MaxMarkovSources is the most distinct sources (touch kind × campaign) the
-// Markov model fits. Its chain is solved exactly, with rational arithmetic,
-// and that cost grows about as the fourth power of the sources on dense
-// data: at this limit the densest data set takes a few seconds. Beyond it
-// Attribute refuses the data set with ErrTooManySources; group campaigns,
-// or use another model.
-const MaxMarkovSources = 50
+// Markov model fits. Its chain is solved exactly, and that cost grows
+// about as the fourth power of the sources on dense data: at this limit
+// the densest data set takes a few seconds. Beyond it Attribute refuses the
+// data set with ErrTooManySources; group campaigns, or use another model.
+const MaxMarkovSources = 80
 
 // ErrTooManySources reports a data set with more distinct sources than
 // MaxMarkovSources for the Markov model. It wraps o2o.ErrInvalid.
@@ -139,15 +138,20 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 //
 // where solving the chain again with each source removed (the textbook
 // way, kept as the reference in the tests) costs one elimination per
-// source.
+// source. The result is the same rational either way.
 func solveRemovals(counts [][]int64, start []int64) (*big.Rat, []*big.Rat) {
 	k := len(start)
-	// a is [M | b | I], k rows of 2k+1 columns.
-	a := make([][]*big.Rat, k)
+	width := 2*k + 1
+	// a is [M | b | I], k rows of 2k+1 integers, reduced by fraction-free
+	// Gauss-Jordan elimination (Bareiss): every entry stays an integer (a
+	// minor of the augmented matrix), each division is exact, and no
+	// fraction is normalised on the way. At the end the left block is D·I
+	// with D = ±det M, column k holds D·x and the rest D·M⁻¹.
+	a := make([][]*big.Int, k)
 	for i := range a {
-		a[i] = make([]*big.Rat, 2*k+1)
+		a[i] = make([]*big.Int, width)
 		for j := range a[i] {
-			a[i][j] = new(big.Rat)
+			a[i][j] = new(big.Int)
 		}
 		var out int64
 		for _, c := range counts[i] {
@@ -156,84 +160,98 @@ func solveRemovals(counts [][]int64, start []int64) (*big.Rat, []*big.Rat) {
 		a[i][i].SetInt64(out)
 		for j := 0; j < k; j++ {
 			if counts[i][j] != 0 {
-				a[i][j].Sub(a[i][j], new(big.Rat).SetInt64(counts[i][j]))
+				a[i][j].Sub(a[i][j], big.NewInt(counts[i][j]))
 			}
 		}
 		a[i][k].SetInt64(counts[i][k])
 		a[i][k+1+i].SetInt64(1)
 	}
-	gauss(a)
-	// Column k now holds x, columns k+1… hold M⁻¹.
-	inv := func(i, j int) *big.Rat { return a[i][k+1+j] }
-	var total int64
-	p := new(big.Rat)
-	for j, c := range start {
-		total += c
-		if c != 0 {
-			p.Add(p, new(big.Rat).Mul(new(big.Rat).SetInt64(c), a[j][k]))
-		}
-	}
-	sumStart := new(big.Rat).SetInt64(total)
-	p.Quo(p, sumStart)
-	without := make([]*big.Rat, k)
-	for s := 0; s < k; s++ {
-		z := new(big.Rat) // Σ_j start_j (M⁻¹)_js
-		for j, c := range start {
-			if c != 0 && inv(j, s).Sign() != 0 {
-				z.Add(z, new(big.Rat).Mul(new(big.Rat).SetInt64(c), inv(j, s)))
-			}
-		}
-		w := new(big.Rat).Set(p)
-		if d := inv(s, s); d.Sign() != 0 && z.Sign() != 0 && a[s][k].Sign() != 0 {
-			lost := new(big.Rat).Mul(a[s][k], z)
-			lost.Quo(lost, d)
-			lost.Quo(lost, sumStart)
-			w.Sub(w, lost)
-		}
-		without[s] = w
-	}
-	return p, without
-}
-
-// gauss reduces the augmented system a (k rows; the first k columns the
-// matrix, the rest right-hand sides) exactly, in place, to the identity on
-// the left, so the right-hand columns hold the solutions.
-func gauss(a [][]*big.Rat) {
-	k := len(a)
-	if k == 0 {
-		return
-	}
-	width := len(a[0])
-	tmp := new(big.Rat)
+	prev := big.NewInt(1)
+	t, u := new(big.Int), new(big.Int)
 	for col := 0; col < k; col++ {
 		piv := col
 		for piv < k && a[piv][col].Sign() == 0 {
 			piv++
 		}
 		if piv == k {
-			continue // a state never visited: its row stays 0
+			// Singular: a state from which no path ends. Observed paths
+			// always end, so this cannot happen; credit nothing.
+			return new(big.Rat), zeros(k)
 		}
 		a[col], a[piv] = a[piv], a[col]
-		if d := a[col][col]; !(d.IsInt() && d.Num().IsInt64() && d.Num().Int64() == 1) {
-			f := new(big.Rat).Inv(d)
-			for c := col; c < width; c++ {
-				if a[col][c].Sign() != 0 {
-					a[col][c].Mul(a[col][c], f)
-				}
-			}
-		}
+		p, row := a[col][col], a[col]
 		for r := 0; r < k; r++ {
-			if r == col || a[r][col].Sign() == 0 {
+			if r == col {
 				continue
 			}
-			f := new(big.Rat).Set(a[r][col])
-			for c := col; c < width; c++ {
-				if a[col][c].Sign() != 0 {
-					a[r][c].Sub(a[r][c], tmp.Mul(f, a[col][c]))
+			f := a[r][col]
+			for c := 0; c < width; c++ {
+				if c == col {
+					continue
+				}
+				x := a[r][c]
+				switch {
+				case row[c].Sign() == 0 || f.Sign() == 0:
+					if x.Sign() == 0 {
+						continue
+					}
+					x.Mul(x, p)
+				default:
+					t.Mul(x, p)
+					u.Mul(f, row[c])
+					x.Sub(t, u)
+				}
+				x.Quo(x, prev)
+			}
+			f.SetInt64(0)
+		}
+		prev = new(big.Int).Set(p)
+	}
+	d := a[0][0]
+	if d.Sign() == 0 {
+		return new(big.Rat), zeros(k)
+	}
+	var total int64
+	sx := new(big.Int) // Σ_j start_j·D·x_j
+	for j, c := range start {
+		total += c
+		if c != 0 {
+			sx.Add(sx, t.Mul(big.NewInt(c), a[j][k]))
+		}
+	}
+	dt := new(big.Int).Mul(d, big.NewInt(total))
+	p := new(big.Rat).SetFrac(sx, dt)
+	without := make([]*big.Rat, k)
+	for s := 0; s < k; s++ {
+		// P(conv without s) = (Σ·A_ss − X_s·Z_s) / (D·A_ss·total), with
+		// A = D·M⁻¹, X = D·x and Z_s = Σ_j start_j·A_js.
+		ass, xs := a[s][k+1+s], a[s][k]
+		z := new(big.Int)
+		if xs.Sign() != 0 {
+			for j, c := range start {
+				if c != 0 && a[j][k+1+s].Sign() != 0 {
+					z.Add(z, t.Mul(big.NewInt(c), a[j][k+1+s]))
 				}
 			}
 		}
+		if ass.Sign() == 0 || z.Sign() == 0 {
+			without[s] = new(big.Rat).Set(p)
+			continue
+		}
+		num := new(big.Int).Mul(sx, ass)
+		num.Sub(num, u.Mul(xs, z))
+		den := new(big.Int).Mul(dt, ass)
+		without[s] = new(big.Rat).SetFrac(num, den)
 	}
+	return p, without
+}
+
+func zeros(k int) []*big.Rat {
+	out := make([]*big.Rat, k)
+	for i := range out {
+		out[i] = new(big.Rat)
+	}
+	return out
 }
 
 // apportionRat splits total over weights/sum by largest remainder, equal
