@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -269,5 +270,37 @@ func TestMergeOverlapFirstKey(t *testing.T) {
 	_, err = Merge(a, a)
 	if !errors.Is(err, ErrOverlap) {
 		t.Fatalf("a ledger merged with itself: %v", err)
+	}
+}
+
+// TestMergePartReplaced: a part replaced by UnmarshalJSON after Merge read
+// it is not looked up in its new index; Merge builds the merged index from
+// what it read instead, and still finds overlaps.
+func TestMergePartReplaced(t *testing.T) {
+	p := func(key string) Posting {
+		return Posting{Key: key, Kind: KindSaleRevenue, From: "cust", To: "store", Amount: cny("1.00"), Order: "o", At: t0}
+	}
+	a, b := MustLedger(Config{}), MustLedger(Config{})
+	mustApply(t, a, p("k1"))
+	mustApply(t, b, p("k2"))
+	views := make([]partView, 2)
+	out := &Ledger{accounts: map[string]*account{}, reversed: map[string]int64{}}
+	for i, l := range []*Ledger{a, b} {
+		if err := out.mergePart(i, l, &views[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := MustLedger(Config{})
+	mustApply(t, other, p("k2"))
+	data, _ := json.Marshal(other)
+	if err := a.UnmarshalJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := firstOverlap([]*Ledger{a, b}, views); err == nil {
+		t.Fatal("a replaced part's new index was used")
+	}
+	// Merge itself, on the replaced part: k2 now overlaps.
+	if _, err := Merge(a, b); !errors.Is(err, ErrOverlap) {
+		t.Fatalf("merge after replace: %v", err)
 	}
 }
