@@ -279,3 +279,23 @@ func BenchmarkSplit1MLinesBaseline(b *testing.B) {
 	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 	cpu.reportAs(b, benchN, "lines/cpu-s")
 }
+
+// BenchmarkMerge2ThenPosting merges two partitions and looks one key up in
+// the merged ledger, which needs its key index: the cost of a merge whose
+// result is used for more than balances.
+func BenchmarkMerge2ThenPosting(b *testing.B) {
+	benchScale()
+	parts := benchPartitions(b, 2, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m, err := Merge(parts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Posting("p1-0"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b, benchN)
+}

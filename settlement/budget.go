@@ -7,6 +7,7 @@ import (
 
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Level is an approver's level at headquarters (seed 000).
@@ -183,8 +184,10 @@ func (a *Authority) MarshalJSON() ([]byte, error) { return json.Marshal(a.config
 type Request struct {
 	ID      string `json:"id"`
 	Station string `json:"station"`
-	// City is the city the budget is spent in (a city-level code; a county
-	// or township code is read as its city).
+	// City is the city the budget is spent in: a city-level code, or a
+	// county or township code, read as its city (a township of a city
+	// without counties, such as 441900003 in Dongguan, is read as 441900).
+	// A province code is refused: it names no city whose cap could count.
 	City    o2o.RegionCode `json:"city"`
 	Purpose string         `json:"purpose"`
 	Amount  o2o.Money      `json:"amount"`
@@ -241,7 +244,8 @@ func (d Decision) Approved() bool { return d.Outcome == OutcomeApproved }
 // refused (general headquarters staff always are): because of the cap when
 // that is what raised the level, else for lack of authority. Bad input (an
 // unknown level, a non-positive or foreign amount, a missing id, city or
-// instant) is an error wrapping o2o.ErrInvalid, not a refusal.
+// instant, a province code for the city, an instant out of range) is an
+// error wrapping o2o.ErrInvalid, not a refusal.
 func (a *Authority) Decide(req Request, approver Approver, approvedThisMonth o2o.Money) (Decision, error) {
 	switch {
 	case req.ID == "":
@@ -250,12 +254,17 @@ func (a *Authority) Decide(req Request, approver Approver, approvedThisMonth o2o
 		return Decision{}, o2o.Invalid("request.station", "is required")
 	case req.City.IsZero():
 		return Decision{}, o2o.Invalid("request.city", "is required")
+	case req.City.Level() == o2o.LevelProvince:
+		return Decision{}, o2o.Invalidf("request.city", "%s is a province: give the city the budget is spent in (a city-level code such as 440300, or a county or township in it), so that its monthly cap counts", req.City)
 	case req.At.IsZero():
 		return Decision{}, o2o.Invalid("request.at", "is required")
 	case !approver.Level.Valid():
 		return Decision{}, o2o.Invalidf("approver.level", "unknown approver level %q", string(approver.Level))
 	case approver.ID == "":
 		return Decision{}, o2o.Invalid("approver.id", "is required")
+	}
+	if err := instant.Check(req.At); err != nil {
+		return Decision{}, o2o.Prefix("request.at", err)
 	}
 	if err := checkAmount(req.Amount, a.currency); err != nil {
 		return Decision{}, o2o.Prefix("request.amount", err)

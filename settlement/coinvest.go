@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Position is an investor's co-investment in a store (資金自循環, seed 001
@@ -138,6 +139,9 @@ func checkOp(p Position, units int64, key string, at time.Time) error {
 	case at.IsZero():
 		return o2o.Invalid("at", "is required")
 	}
+	if err := instant.Check(at); err != nil {
+		return o2o.Prefix("at", err)
+	}
 	return nil
 }
 
@@ -174,6 +178,9 @@ func Repay(p Position, revenueShare o2o.Money, key string, at time.Time) (Repaym
 		return Repayment{}, o2o.Invalid("key", "is required")
 	case at.IsZero():
 		return Repayment{}, o2o.Invalid("at", "is required")
+	}
+	if err := instant.Check(at); err != nil {
+		return Repayment{}, o2o.Prefix("at", err)
 	}
 	cur := p.Capital.Currency()
 	zero := fromUnits(0, cur)

@@ -36,11 +36,30 @@
 // leaf hashes mod 2²⁵⁶), equal for equal sets of postings.
 //
 // A Ledger marshals to a JSON snapshot (config, postings in log order, chain
-// head, digest); [ParseLedger] restores it by applying the postings again
-// with every check, then refuses it unless the recomputed head and digest
+// head, digest and [Ledger.Fingerprint], which covers the config with its
+// overdraft limits, the sequential flag, the head and the digest);
+// [ParseLedger] restores it by applying the postings again with every
+// check, then refuses it unless the recomputed head, digest and fingerprint
 // equal the recorded ones — so an altered, dropped, added or reordered
-// posting is caught. Compare the head with one you kept to prove it is the
-// ledger you audited.
+// posting, a changed or deleted limit, or a sequential ledger passed off as
+// a merged one is caught.
+//
+// # What the hashes prove, and the keyed seal
+//
+// The hashes carry no key. They prove that a snapshot agrees with itself:
+// accidental corruption (a truncated file, a flipped bit, an edit that
+// forgot a hash) is refused. They do not prove that nobody edited it on
+// purpose: whoever edits a snapshot can recompute every hash. Two ways to
+// prove more:
+//   - keep the Fingerprint (or the head) of the ledger you audited and
+//     compare the restored ledger's with it;
+//   - seal the snapshot with a key only you hold: [Ledger.MarshalSealed]
+//     adds an HMAC-SHA-256 of the snapshot's exact bytes, and
+//     [ParseLedgerSealed] refuses, before restoring anything, a snapshot
+//     whose seal does not match under the key (any edit: an amount, a
+//     limit, a key, a party, the order, a flag), or that has no seal, with
+//     an error wrapping o2o.ErrSealBroken. The key is never stored; it must
+//     be at least 16 bytes.
 //
 // # Mergeable partials
 //
@@ -53,22 +72,18 @@
 // [Ledger.LimitBreaches]), reversal checks (partition by order so a reversal
 // lives with its original) and the hash chain (a merged ledger has none).
 //
-// A merge shares the parts' applied postings instead of copying them (they
-// never change, and the parts may go on applying: the merged ledger does
-// not see it). Up to four parts, overlaps are found by looking keys up in
-// the parts' own indexes and the merged ledger builds its key index only
-// when first needed (Apply or Posting on it); reading balances, statements
-// and the digest never needs it. So building partitions on two workers and
-// merging them beats one worker applying everything (see the benchmarks).
+// The parts may go on applying batches during and after a merge: the merged
+// ledger does not see them, and merges and batches on the same ledgers, in
+// any order of arguments, never deadlock.
 //
-// # Cost
+// # Amounts and instants
 //
-// Apply costs, per posting, one key look-up, two balance updates and one
-// SHA-256 of the posting's canonical encoding (plus one of 64 bytes for the
-// chain); it posts in place, keeping an undo record so that a refusal rolls
-// back, and allocates nothing per posting but the log's growth (in fixed
-// chunks: nothing already applied is copied). Amounts are handled as int64
-// minor units internally (o2o.Money.MinorUnits).
+// Amounts are kept exactly, as whole minor units (a posting at most 10^15,
+// a balance within the int64 range, or ErrOverflow). Business instants run
+// from year 1 up to 9999-12-01T00:00:00+08:00 (excluded), so that every
+// instant and the month that holds it can be written as JSON; a posting,
+// order, reversal, repayment or budget request outside that range is
+// refused at input with an error wrapping o2o.ErrInvalid.
 //
 // # Sales splits
 //
@@ -81,9 +96,10 @@
 // several dealers are entitled — and a remaining leg that takes the rest. Percents that over-allocate, or that do not make 100% without a
 // remaining leg, are refused when built. [Splitter.Split] splits each line
 // with o2o.Allocate — largest remainder, cent-exact, ties by party — into a
-// balanced batch and explains every part. [Splitter.SplitValidated] is the
-// same for orders already validated upstream: it skips the order's full
-// validation, which costs more than the split, and re-checks only the
+// balanced batch and explains every part. A rule whose fixed legs could
+// never be paid (beside percents that make 100%) is refused when built.
+// [Splitter.SplitValidated] is the same for orders already validated
+// upstream: it skips the order's full validation and re-checks only the
 // fields the split reads.
 //
 // # Reversals
@@ -105,7 +121,9 @@
 // [Authority] built from an [AuthorityConfig] names the [Level] that decides
 // by amount band (area director up to a band, VP above; general staff never)
 // and a monthly cap per city only a VP may exceed; [Authority.Decide] says
-// approved or refused, the level required and why.
+// approved or refused, the level required and why. A request names its city
+// (or a county or township in it); a province code is refused, since no
+// city's cap would count it.
 //
 // # Co-investment
 //

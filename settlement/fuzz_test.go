@@ -136,7 +136,8 @@ func FuzzParseLedger(f *testing.F) {
 	m, _ := Merge(l, MustLedger(l.Config()))
 	merged, _ := json.Marshal(m)
 	f.Add(merged)
-	f.Add([]byte(`{"config":{},"sequential":true,"head":"0000000000000000000000000000000000000000000000000000000000000000","digest":"0000000000000000000000000000000000000000000000000000000000000000","postings":[]}`))
+	f.Add([]byte(`{"config":{},"sequential":true,"head":"0000000000000000000000000000000000000000000000000000000000000000","digest":"0000000000000000000000000000000000000000000000000000000000000000","fingerprint":"` +
+		MustLedger(Config{}).Fingerprint().String() + `","postings":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := ParseLedger(data)
 		if err != nil {
@@ -156,6 +157,34 @@ func FuzzParseLedger(f *testing.F) {
 		third, _ := json.Marshal(back)
 		if string(third) != string(again) {
 			t.Fatalf("snapshot not stable:\n%s\n%s", again, third)
+		}
+	})
+}
+
+// FuzzParseLedgerSealed feeds arbitrary data to ParseLedgerSealed: it must
+// never panic, and the only data it accepts is what MarshalSealed writes
+// under the same key, byte for byte.
+func FuzzParseLedgerSealed(f *testing.F) {
+	l := MustLedger(Config{Limits: []Limit{{Account: "store-9", Overdraft: cny("5.00")}}})
+	mustApply(f, l, post("a", "cust", "hq", "12.30"), post("b", "hq", "store-9", "2.00"))
+	seed, _ := l.MarshalSealed(testKey)
+	f.Add(seed)
+	plain, _ := json.Marshal(l)
+	f.Add(plain)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := ParseLedgerSealed(data, testKey)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		again, err := got.MarshalSealed(testKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(data) {
+			t.Fatalf("accepted data that MarshalSealed does not write:\n%s\n%s", data, again)
 		}
 	})
 }

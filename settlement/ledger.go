@@ -2,6 +2,7 @@ package settlement
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -58,6 +59,7 @@ type Ledger struct {
 	head       Hash
 	sum        digest
 	sequential bool
+	gen        uint64 // counts the times UnmarshalJSON replaced the content
 	scratch    scratch
 	slab       []account // where account allocates new accounts
 }
@@ -168,10 +170,6 @@ type scratch struct {
 // posting, does not mirror its parties or would reverse more than it moved
 // (*ReversalError, ErrOverReversal); or a balance would leave the int64
 // range (ErrOverflow).
-//
-// Cost: one map look-up per posting for its key, two for its accounts, one
-// SHA-256 of its canonical encoding (and one more for the chain); the only
-// memory a batch allocates is its results and the log's growth.
 func (l *Ledger) Apply(b Batch) (Applied, error) {
 	if len(b.Postings) == 0 {
 		return Applied{}, o2o.Invalid("postings", "must have at least one posting")
@@ -520,19 +518,21 @@ func (l *Ledger) Clone() *Ledger {
 // is the identity. The parts are not changed, and may go on applying
 // batches: the merged ledger does not see them.
 //
+// Merge holds at most one part's read lock at a time, so merges and batches
+// running at once on the same ledgers, in any order of arguments, never
+// deadlock. Each part is read as it stands at one instant; a part that
+// applies a batch during the merge is read either before or after it.
+//
 // What a merge cannot check, because it depends on order: overdraft limits
 // (each part checked its own; the merged balances may be checked with
 // LimitBreaches) and the hash chain (a merged ledger has none; use Digest).
 // Partition so that a reversal lives with the posting it reverses (by order
 // id, say): each part checks its own reversals.
 //
-// Cost: the merged ledger shares the parts' applied postings (they never
-// change) rather than copying them. Overlapping keys are found by looking
-// each key of a part up in the key indexes of the parts before it; with
-// more than four parts, or parts that are themselves merges, Merge builds
-// the merged ledger's key index instead. Otherwise that index is built on
-// first need (the first Apply or Posting on the merged ledger): reading
-// balances, statements and the digest never needs it.
+// The merged ledger shares the parts' applied postings (they never change)
+// rather than copying them. Up to four parts, overlapping keys are found in
+// the parts' own key indexes and the merged ledger builds its index when it
+// first needs one (Apply or Posting on it); otherwise Merge builds it.
 //
 // Errors: no parts, or parts with different currencies or limits (wrapping
 // o2o.ErrInvalid); a key in two parts (ErrOverlap, naming the key).
@@ -540,87 +540,125 @@ func Merge(parts ...*Ledger) (*Ledger, error) {
 	if len(parts) == 0 {
 		return nil, o2o.Invalid("parts", "must have at least one ledger")
 	}
-	locked := map[*Ledger]bool{}
 	for i, p := range parts {
 		if p == nil {
 			return nil, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "is nil")
 		}
-		if !locked[p] {
-			locked[p] = true
-			p.mu.RLock()
-			defer p.mu.RUnlock()
+	}
+	out := &Ledger{accounts: map[string]*account{}, reversed: map[string]int64{}}
+	views := make([]partView, len(parts))
+	for i, p := range parts {
+		if err := out.mergePart(i, p, &views[i]); err != nil {
+			return nil, err
 		}
 	}
-	first := parts[0]
-	n := 0
 	lookups := len(parts) <= 4 // check overlaps by look-ups into the parts' indexes
-	for i, p := range parts {
-		if p.currency != first.currency {
-			return nil, fmt.Errorf("parts[%d]: %w: %s and %s", i, o2o.ErrCurrencyMismatch, first.currency, p.currency)
-		}
-		if !sameLimits(p.limits, first.limits) {
-			return nil, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "has other overdraft limits than parts[0]")
-		}
-		if i < len(parts)-1 && p.byKey == nil {
-			lookups = false
-		}
-		n += p.log.len()
+	for _, v := range views[:len(views)-1] {
+		lookups = lookups && v.indexed
 	}
 	if lookups {
-		for i, p := range parts[1:] {
-			for _, e := range p.log.all {
-				for _, q := range parts[:i+1] {
-					if _, dup := q.byKey[e.p.Key]; dup {
-						return nil, overlap(i+1, e.p.Key)
-					}
-				}
-			}
+		part, key, err := firstOverlap(parts, views)
+		switch {
+		case err == nil && key != "":
+			return nil, overlap(part, key)
+		case err != nil: // a part was replaced while merging: build the index
+			lookups = false
 		}
 	}
-	out := &Ledger{
-		config:   first.config,
-		currency: first.currency,
-		limits:   cloneMap(first.limits),
-		accounts: map[string]*account{},
-		reversed: map[string]int64{},
-	}
-	out.config.Limits = slices.Clone(first.config.Limits)
-	out.sequential = len(parts) == 1 && first.sequential
-	if out.sequential {
-		out.head = first.head
-	}
 	if !lookups {
-		out.byKey = make(map[string]int, n)
-	}
-	for i, p := range parts {
-		if out.byKey != nil {
-			for _, e := range p.log.all {
+		out.byKey = make(map[string]int, out.log.len())
+		for i, v := range views {
+			for _, e := range v.log.all {
 				if _, dup := out.byKey[e.p.Key]; dup {
 					return nil, overlap(i, e.p.Key)
 				}
 				out.byKey[e.p.Key] = len(out.byKey)
 			}
 		}
-		out.log.share(&p.log)
-		for name, pa := range p.accounts {
-			a, ok := out.accounts[name]
-			if !ok {
-				a = &account{overdraft: pa.overdraft, limited: pa.limited}
-				out.accounts[name] = a
-			}
-			v := pa.balance
-			if (v > 0 && a.balance > math.MaxInt64-v) || (v < 0 && a.balance < math.MinInt64-v) {
-				return nil, fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, name)
-			}
-			a.balance += v
-		}
-		for k, v := range p.reversed {
-			out.reversed[k] += v
-		}
-		out.sum.addDigest(p.sum)
 	}
 	return out, nil
 }
+
+// partView is what Merge keeps of one part after reading it: its postings
+// (shared), whether it had a key index, and its generation.
+type partView struct {
+	log     entryLog
+	indexed bool
+	gen     uint64
+}
+
+// mergePart adds part i to the merged ledger l, under p's read lock alone.
+func (l *Ledger) mergePart(i int, p *Ledger, v *partView) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if i == 0 {
+		l.config, l.currency, l.limits = p.Config(), p.currency, cloneMap(p.limits)
+		l.sequential, l.head = p.sequential, p.head
+	} else {
+		l.sequential, l.head = false, Hash{}
+		if p.currency != l.currency {
+			return fmt.Errorf("parts[%d]: %w: %s and %s", i, o2o.ErrCurrencyMismatch, l.currency, p.currency)
+		}
+		if !sameLimits(p.limits, l.limits) {
+			return o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "has other overdraft limits than parts[0]")
+		}
+	}
+	v.log.share(&p.log)
+	v.indexed, v.gen = p.byKey != nil, p.gen
+	l.log.share(&p.log)
+	for name, pa := range p.accounts {
+		a, ok := l.accounts[name]
+		if !ok {
+			a = &account{overdraft: pa.overdraft, limited: pa.limited}
+			l.accounts[name] = a
+		}
+		b := pa.balance
+		if (b > 0 && a.balance > math.MaxInt64-b) || (b < 0 && a.balance < math.MinInt64-b) {
+			return fmt.Errorf("parts[%d]: %w: balance of %q", i, ErrOverflow, name)
+		}
+		a.balance += b
+	}
+	for k, r := range p.reversed {
+		l.reversed[k] += r
+	}
+	l.sum.addDigest(p.sum)
+	return nil
+}
+
+// firstOverlap finds the first key (in part order, then log order) that a
+// part shares with a part before it, by looking the keys read into views up
+// in the earlier parts' key indexes, holding one part's read lock at a time.
+// An index entry counts only if it is older than the part's view (the part
+// may have applied more since). It returns an error if a part was replaced
+// (UnmarshalJSON) after its view was taken.
+func firstOverlap(parts []*Ledger, views []partView) (part int, key string, err error) {
+	bestPart, bestPos := len(parts), 0
+	for q := 0; q < len(parts)-1 && q < bestPart; q++ {
+		p := parts[q]
+		p.mu.RLock()
+		if p.gen != views[q].gen || p.byKey == nil {
+			p.mu.RUnlock()
+			return 0, "", errReplaced
+		}
+		n := views[q].log.len()
+		for i := q + 1; i < bestPart || (i == bestPart && i < len(parts)); i++ {
+			for pos, e := range views[i].log.all {
+				if i == bestPart && pos >= bestPos {
+					break
+				}
+				if at, dup := p.byKey[e.p.Key]; dup && at < n {
+					bestPart, bestPos, key = i, pos, e.p.Key
+					break
+				}
+			}
+		}
+		p.mu.RUnlock()
+	}
+	return bestPart, key, nil
+}
+
+// errReplaced reports a part replaced while a merge read it.
+var errReplaced = errors.New("settlement: a part was replaced during the merge")
 
 func overlap(part int, key string) error {
 	return fmt.Errorf("parts[%d]: %w: key %q is in two partitions", part, ErrOverlap, key)

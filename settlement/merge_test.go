@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -176,4 +178,129 @@ func TestMergeWhilePartsApply(t *testing.T) {
 	}()
 	wg.Wait()
 	assertSameLedger(t, want, m)
+}
+
+// TestMergeConcurrentNoDeadlock runs Merge(a, b), Merge(b, a) and Apply on
+// a and on b at once, many times over: parts read-locked in argument order
+// deadlocked (a writer waiting on a blocks the reader that holds b).
+func TestMergeConcurrentNoDeadlock(t *testing.T) {
+	a, b := MustLedger(Config{}), MustLedger(Config{})
+	posting := func(key string, i int) Posting {
+		return Posting{Key: fmt.Sprintf("%s%d", key, i), Kind: KindSaleRevenue, From: "cust", To: "store",
+			Amount: cny("1.00"), Order: "o", At: t0.Add(time.Duration(i) * time.Second)}
+	}
+	const workers, rounds = 8, 300
+	err := hostile.Within(t, hostile.Bound{Time: 30 * time.Second, Bytes: 1 << 30}, "concurrent merges and batches", func() error {
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*workers)
+		for w := range workers {
+			wg.Add(4)
+			go func() {
+				defer wg.Done()
+				for i := range rounds {
+					if _, err := a.Apply(Batch{Postings: []Posting{posting(fmt.Sprintf("a%d-", w), i)}}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				for i := range rounds {
+					if _, err := b.Apply(Batch{Postings: []Posting{posting(fmt.Sprintf("b%d-", w), i)}}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				for range rounds {
+					if _, err := Merge(a, b); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				for range rounds {
+					m, err := Merge(b, a)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if bal := m.Balance("store"); bal.IsNegative() {
+						errs <- fmt.Errorf("merged balance %s", bal)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		return <-errs
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m.Len(), 2*workers*rounds; got != want {
+		t.Fatalf("merged %d postings, want %d", got, want)
+	}
+}
+
+// TestMergeOverlapFirstKey checks that Merge names the first key, in part
+// order then log order, that a part shares with an earlier one.
+func TestMergeOverlapFirstKey(t *testing.T) {
+	a, b, c := MustLedger(Config{}), MustLedger(Config{}), MustLedger(Config{})
+	p := func(key string) Posting {
+		return Posting{Key: key, Kind: KindSaleRevenue, From: "cust", To: "store", Amount: cny("1.00"), Order: "o", At: t0}
+	}
+	mustApply(t, a, p("k1"), p("k2"))
+	mustApply(t, b, p("x"), p("k2"))
+	mustApply(t, c, p("k1"))
+	_, err := Merge(a, b, c)
+	if !errors.Is(err, ErrOverlap) || err.Error() != `parts[1]: `+ErrOverlap.Error()+`: key "k2" is in two partitions` {
+		t.Fatalf("want the overlap of k2 in parts[1], got %v", err)
+	}
+	_, err = Merge(a, a)
+	if !errors.Is(err, ErrOverlap) {
+		t.Fatalf("a ledger merged with itself: %v", err)
+	}
+}
+
+// TestMergePartReplaced: a part replaced by UnmarshalJSON after Merge read
+// it is not looked up in its new index; Merge builds the merged index from
+// what it read instead, and still finds overlaps.
+func TestMergePartReplaced(t *testing.T) {
+	p := func(key string) Posting {
+		return Posting{Key: key, Kind: KindSaleRevenue, From: "cust", To: "store", Amount: cny("1.00"), Order: "o", At: t0}
+	}
+	a, b := MustLedger(Config{}), MustLedger(Config{})
+	mustApply(t, a, p("k1"))
+	mustApply(t, b, p("k2"))
+	views := make([]partView, 2)
+	out := &Ledger{accounts: map[string]*account{}, reversed: map[string]int64{}}
+	for i, l := range []*Ledger{a, b} {
+		if err := out.mergePart(i, l, &views[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := MustLedger(Config{})
+	mustApply(t, other, p("k2"))
+	data, _ := json.Marshal(other)
+	if err := a.UnmarshalJSON(data); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := firstOverlap([]*Ledger{a, b}, views); err == nil {
+		t.Fatal("a replaced part's new index was used")
+	}
+	// Merge itself, on the replaced part: k2 now overlaps.
+	if _, err := Merge(a, b); !errors.Is(err, ErrOverlap) {
+		t.Fatalf("merge after replace: %v", err)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // MaxPostingUnits bounds one posting's amount, in minor units (10^15 fen is
@@ -114,6 +115,9 @@ func (p Posting) check() error {
 		return o2o.Invalid("ref", "only a reversal refers to another posting")
 	case p.At.IsZero():
 		return o2o.Invalid("at", "is required: postings carry their business instant")
+	}
+	if err := instant.Check(p.At); err != nil {
+		return o2o.Prefix("at", err)
 	}
 	return nil
 }

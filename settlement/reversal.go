@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Reversible is what is left to reverse of an original set of postings (a
@@ -286,6 +287,9 @@ func (r Reversible) emit(id string, at time.Time, parts []int64, next Reversible
 	}
 	if at.IsZero() {
 		return Batch{}, r, o2o.Invalid("at", "is required")
+	}
+	if err := instant.Check(at); err != nil {
+		return Batch{}, r, o2o.Prefix("at", err)
 	}
 	b := Batch{ID: id}
 	for i, u := range parts {

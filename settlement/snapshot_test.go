@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -147,5 +148,204 @@ func TestLedgerSnapshotTamper(t *testing.T) {
 				t.Errorf("a refused UnmarshalJSON changed the ledger")
 			}
 		})
+	}
+}
+
+// TestLedgerSnapshotLimitsAndOrder: a snapshot whose limits were deleted,
+// or that was downgraded to a merge (sequential false, head dropped), was
+// accepted — limits were outside every hash and the downgrade dropped the
+// order proof. The fingerprint now covers both: the edit is refused, and
+// an edit that recomputes every hash gives another Fingerprint than the one
+// kept.
+func TestLedgerSnapshotLimitsAndOrder(t *testing.T) {
+	l := snapshotLedger(t, Config{Limits: []Limit{{Account: "store-9", Overdraft: cny("0.00")}}})
+	kept := l.Fingerprint()
+	data, _ := json.Marshal(l)
+	var s snapshot
+	if err := o2o.DecodeJSON(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]func(*snapshot){
+		"limits deleted":   func(c *snapshot) { c.Config.Limits = nil },
+		"limit raised":     func(c *snapshot) { c.Config.Limits = []Limit{{Account: "store-9", Overdraft: cny("1000.00")}} },
+		"downgraded":       func(c *snapshot) { c.Sequential, c.Head = false, nil },
+		"chain turned off": func(c *snapshot) { c.Config.DisableChain, c.Head = true, nil },
+	}
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			c := s
+			edit(&c)
+			out, _ := json.Marshal(c)
+			if _, err := ParseLedger(out); !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("accepted (err = %v)", err)
+			}
+			// Whoever edits can recompute the hashes: the snapshot then
+			// agrees with itself, but not with the fingerprint kept.
+			c.Fingerprint = recomputeFingerprint(t, c)
+			out, _ = json.Marshal(c)
+			restored, err := ParseLedger(out)
+			if err != nil {
+				t.Fatalf("a consistent edit: %v", err)
+			}
+			if restored.Fingerprint() == kept {
+				t.Fatal("the edited ledger has the fingerprint kept")
+			}
+		})
+	}
+	// Merged snapshots keep their flag and limits under the fingerprint too.
+	a, b := MustLedger(Config{Limits: []Limit{{Account: "x", Overdraft: cny("5.00")}}}), MustLedger(Config{Limits: []Limit{{Account: "x", Overdraft: cny("5.00")}}})
+	mustApply(t, a, post("a1", "x", "z", "5.00"))
+	mustApply(t, b, post("b1", "x", "z", "3.00"))
+	m, _ := Merge(a, b)
+	md, _ := json.Marshal(m)
+	var ms snapshot
+	if err := o2o.DecodeJSON(md, &ms); err != nil {
+		t.Fatal(err)
+	}
+	ms.Config.Limits = nil
+	out, _ := json.Marshal(ms)
+	if _, err := ParseLedger(out); !errors.Is(err, o2o.ErrInvalid) {
+		t.Fatalf("merged snapshot without its limits: %v", err)
+	}
+}
+
+// recomputeFingerprint returns the fingerprint an editor would write: that
+// of the ledger the edited snapshot restores to.
+func recomputeFingerprint(t *testing.T, c snapshot) Hash {
+	t.Helper()
+	build := c.Config
+	l, err := NewLedger(build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Sequential {
+		l.limits = nil
+	}
+	for i := 0; i < len(c.Postings); i += restoreBatch {
+		if _, err := l.Apply(Batch{Postings: c.Postings[i:min(i+restoreBatch, len(c.Postings))]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !c.Sequential {
+		full := MustLedger(c.Config)
+		l.setLimits(full.limits)
+		l.sequential, l.head = false, Hash{}
+	}
+	return l.Fingerprint()
+}
+
+var testKey = []byte("0123456789abcdef-a-test-key")
+
+// sealed is a sealed snapshot's JSON shape.
+type sealed struct {
+	Snapshot json.RawMessage `json:"snapshot"`
+	Seal     string          `json:"seal"`
+}
+
+// TestLedgerSealed: with a key, every edit of a sealed snapshot — each byte
+// flipped in turn, amounts, limits, order, keys, parties, flags and the seal
+// itself — is refused with o2o.ErrSealBroken (or a decoding error for bytes
+// that no longer make JSON), and the sealed snapshot restores the ledger.
+func TestLedgerSealed(t *testing.T) {
+	l := MustLedger(Config{Limits: []Limit{{Account: "store", Overdraft: cny("5.00")}}})
+	mustApply(t, l, post("k1", "cust", "store", "12.00"), post("k2", "store", "hq", "15.00"))
+	data, err := l.MarshalSealed(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseLedgerSealed(data, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameLedger(t, l, got)
+	if got.Fingerprint() != l.Fingerprint() {
+		t.Fatal("fingerprint changed")
+	}
+	for i := range data {
+		for _, flip := range []byte{0x01, 0x20, 0x80} {
+			edited := append([]byte(nil), data...)
+			edited[i] ^= flip
+			if _, err := ParseLedgerSealed(edited, testKey); err == nil {
+				t.Fatalf("byte %d ^ %#x (%q) accepted", i, flip, edited[max(0, i-10):min(len(edited), i+10)])
+			} else if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("byte %d: %v does not wrap o2o.ErrInvalid", i, err)
+			}
+		}
+	}
+	// Field edits that keep valid JSON are refused as a broken seal.
+	for _, r := range []struct{ from, to string }{
+		{`"12.00"`, `"13.00"`}, {`"overdraft":{"amount":"5.00"`, `"overdraft":{"amount":"50.00"`},
+		{`,"limits":[{"account":"store","overdraft":{"amount":"5.00","currency":"CNY"}}]`, ``},
+		{`"sequential":true`, `"sequential":false`}, {`"k1"`, `"k9"`}, {`"cust"`, `"cus2"`},
+	} {
+		if !strings.Contains(string(data), r.from) {
+			t.Fatalf("%s not in %s", r.from, data)
+		}
+		edited := strings.Replace(string(data), r.from, r.to, 1)
+		if _, err := ParseLedgerSealed([]byte(edited), testKey); !errors.Is(err, o2o.ErrSealBroken) {
+			t.Errorf("%s → %s: %v", r.from, r.to, err)
+		}
+	}
+	// Swapping two postings.
+	var w sealed
+	_ = json.Unmarshal(data, &w)
+	var s snapshot
+	_ = json.Unmarshal(w.Snapshot, &s)
+	s.Postings[0], s.Postings[1] = s.Postings[1], s.Postings[0]
+	swapped, _ := json.Marshal(s)
+	edited := []byte(`{"snapshot":` + string(swapped) + `,"seal":"` + w.Seal + `"}`)
+	if _, err := ParseLedgerSealed(edited, testKey); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("swapped postings: %v", err)
+	}
+	// Another key, no seal, a plain snapshot, short keys.
+	if _, err := ParseLedgerSealed(data, []byte("another key of 16+ bytes")); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("another key: %v", err)
+	}
+	plain, _ := json.Marshal(l)
+	if _, err := ParseLedgerSealed(plain, testKey); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("plain snapshot: %v", err)
+	}
+	if _, err := ParseLedgerSealed([]byte(`{"snapshot":`+string(w.Snapshot)+`}`), testKey); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("no seal: %v", err)
+	}
+	if _, err := ParseLedgerSealed([]byte(`{"snapshot":`+string(w.Snapshot)+`,"seal":"`+strings.ToUpper(w.Seal)+`"}`), testKey); !errors.Is(err, o2o.ErrSealBroken) {
+		t.Errorf("seal in upper case: %v", err)
+	}
+	for _, framing := range []string{
+		`{ "snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `"}`,
+		`{"seal":"` + w.Seal + `","snapshot":` + string(w.Snapshot) + `}`,
+		`{"snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `"} `,
+		`{"snapshot":` + string(w.Snapshot) + `,"seal":"` + w.Seal + `","extra":1}`,
+	} {
+		if _, err := ParseLedgerSealed([]byte(framing), testKey); !errors.Is(err, o2o.ErrSealBroken) {
+			t.Errorf("other framing %.40q…: %v", framing, err)
+		}
+	}
+	for _, key := range [][]byte{nil, []byte("short")} {
+		if _, err := l.MarshalSealed(key); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("MarshalSealed with a %d-byte key: %v", len(key), err)
+		}
+		if _, err := ParseLedgerSealed(data, key); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("ParseLedgerSealed with a %d-byte key: %v", len(key), err)
+		}
+	}
+}
+
+// TestLedgerSealedHostile: hostile data is refused quickly, before the
+// snapshot inside is decoded.
+func TestLedgerSealedHostile(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"deep nesting": hostile.Nested(6 << 20),
+		"deep inside the frame": append(append([]byte(`{"snapshot":`), hostile.Nested(6<<20)...),
+			[]byte(`,"seal":"`+strings.Repeat("0", 64)+`"}`)...),
+		"many keys": hostile.ManyKeys(100_000),
+	} {
+		err := hostile.Within(t, hostile.Default, name, func() error {
+			_, err := ParseLedgerSealed(data, testKey)
+			return err
+		})
+		if !errors.Is(err, o2o.ErrSealBroken) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

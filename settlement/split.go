@@ -10,6 +10,7 @@ import (
 
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Role names who receives a leg of a split.
@@ -121,8 +122,13 @@ var hundred = decimal.New(100, 0)
 // fixed amount that is negative, not whole or in another currency; two
 // remaining legs; percents that over-allocate (above 100 with a remaining
 // leg, anything but exactly 100 without one — a rule without a remaining leg
-// may hold percent legs only); two rules for one channel and line
-// (o2o.ErrDuplicate).
+// may hold percent legs only); a positive fixed leg beside percents that
+// make 100% (it could never be paid, so no line could be split); two rules
+// for one channel and line (o2o.ErrDuplicate).
+//
+// Any other rule splits a line whose amount covers what its fixed and
+// percent legs take (with every party present: F + A × P / 100 ≤ A for the
+// fixed total F and the percents P); a smaller line is refused by Split.
 func (c SplitConfig) Build() (*Splitter, error) {
 	if !c.Currency.Valid() {
 		return nil, o2o.Prefix("currency", fmt.Errorf("%w %q", o2o.ErrUnknownCurrency, string(c.Currency)))
@@ -162,7 +168,7 @@ func checkRule(r Rule, currency o2o.Currency) error {
 		return o2o.Invalid("legs", "must have at least one leg")
 	}
 	seen := map[Role]bool{}
-	remaining, fixedOrCapped := 0, false
+	remaining, fixedOrCapped, fixedPaid := 0, false, false
 	total := decimal.Decimal{}
 	for j, leg := range r.Legs {
 		path := fmt.Sprintf("legs[%d]", j)
@@ -208,6 +214,7 @@ func checkRule(r Rule, currency o2o.Currency) error {
 			if err := checkAmount(*leg.Fixed, currency); err != nil {
 				return o2o.Prefix(path+".fixed", err)
 			}
+			fixedPaid = fixedPaid || leg.Fixed.IsPositive()
 		}
 	}
 	switch {
@@ -217,6 +224,8 @@ func checkRule(r Rule, currency o2o.Currency) error {
 		return o2o.Invalid("legs", "fixed or capped legs need a remaining leg to take what they leave")
 	case remaining == 0 && !total.Equal(hundred):
 		return o2o.Invalidf("legs", "percents sum to %s%%, not 100%%, and no leg takes the remaining amount", o2o.FormatDecimal(total))
+	case fixedPaid && total.Equal(hundred):
+		return o2o.Invalid("legs", "percents sum to 100% and leave nothing for the fixed legs: no line could ever be split")
 	}
 	return nil
 }
@@ -426,10 +435,9 @@ func (s *Splitter) Split(sale Sale, routing Routing, entitlements []Entitlement)
 
 // SplitValidated is Split for an order the caller has already validated
 // (o2o.Order.Validate, or decoding through o2o.DecodeJSON and validating
-// once where it entered the system): it skips the order's full validation,
-// which costs more than the split itself, and checks only, cheaply, the
-// fields the split reads — the order id, the customer id, the channel, the
-// venue and the instant. The result and every other error are Split's. An
+// once where it entered the system): it skips the order's full validation
+// and checks only the fields the split reads — the order id, the customer
+// id, the channel, the venue and the instant. The result and every other error are Split's. An
 // order that was not valid may give a split of an invalid order, never a
 // panic or an unbalanced batch.
 func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Entitlement) (Split, error) {
@@ -451,6 +459,9 @@ func (s *Splitter) SplitValidated(sale Sale, routing Routing, entitlements []Ent
 
 func (s *Splitter) split(sale *Sale, routing Routing, entitlements []Entitlement) (Split, error) {
 	o := &sale.Order
+	if err := instant.Check(o.At); err != nil {
+		return Split{}, o2o.Prefix("order.at", err)
+	}
 	if len(sale.Lines) != len(o.Lines) {
 		return Split{}, o2o.Invalidf("lines", "has %d amounts for %d order lines", len(sale.Lines), len(o.Lines))
 	}
@@ -582,6 +593,22 @@ func (s *Splitter) rule(ch o2o.Channel, line o2o.Line) (*compiledRule, bool) {
 	return r, ok
 }
 
+// pick is one recipient's leg of a line, before allocation: its exact
+// share and the reason it gets it.
+type pick struct {
+	leg    Leg
+	to     recipient
+	exact  decimal.Decimal
+	reason string
+	// share is, when several dealers share the leg, this dealer's weight
+	// (its part of exact is exact × share / dealerTotal).
+	share decimal.Decimal
+	multi bool
+}
+
+// splitLine splits one line: it picks each leg's recipient and exact share,
+// allocates the line's amount over them cent-exact, and emits the parts and
+// postings.
 func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipients) (LineSplit, error) {
 	ol := o.Lines[i]
 	ls := LineSplit{Index: i, SKU: ol.SKU, Quantity: ol.Quantity, Amount: sl.Amount}
@@ -598,22 +625,38 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 	if !ok {
 		return ls, fmt.Errorf("%w for channel %q and line %q", ErrNoRule, o.Channel, sl.Line)
 	}
-	rule := compiled.rule
 	ls.Rule = compiled.name
-	lineText := amountText(sl.Amount)
-	amount := sl.Amount.Amount()
-	type pick struct {
-		leg    Leg
-		to     recipient
-		exact  decimal.Decimal
-		reason string
-		// share is, when several dealers share the leg, this dealer's
-		// weight (its part of exact is exact × share / dealerTotal).
-		share decimal.Decimal
-		multi bool
+	// Working memory sized for the usual rule (one leg per role), so that a
+	// split allocates only its results; append grows past it if need be.
+	var picksBuf [4]pick
+	var sharesBuf [4]o2o.Share
+	var indexBuf [4]int
+	picks, used, err := pickLegs(picksBuf[:0], compiled, sl.Amount, parties)
+	if err != nil {
+		return ls, err
 	}
-	var picksBuf [4]pick // one leg per role; append grows past it if need be
-	picks := picksBuf[:0]
+	shares, index, err := allocationShares(sharesBuf[:0], indexBuf[:0], picks, sl.Amount, used, parties)
+	if err != nil {
+		return ls, err
+	}
+	var alloc []o2o.Part // in the order of shares
+	if sl.Amount.IsPositive() && len(shares) > 0 {
+		if alloc, err = o2o.Allocate(sl.Amount, shares); err != nil {
+			return ls, err
+		}
+	}
+	return s.emit(o, i, ls, picks, index, alloc)
+}
+
+// pickLegs appends to picks each leg's recipient and exact share of line
+// (a remaining leg's is set by allocationShares), a dealer leg shared by
+// several dealers as one pick each, and returns them with what the fixed
+// and percent legs take. A leg without a party is skipped, its share
+// falling to the remaining leg; without one, that is ErrMissingParty.
+func pickLegs(picks []pick, compiled *compiledRule, line o2o.Money, parties *recipients) ([]pick, decimal.Decimal, error) {
+	rule := compiled.rule
+	lineText := amountText(line)
+	amount := line.Amount()
 	used := decimal.Decimal{}
 	for j, leg := range rule.Legs {
 		to := parties.of(leg.Role)
@@ -648,10 +691,10 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		}
 		if to.party == "" {
 			if leg.Remaining {
-				return ls, fmt.Errorf("%w: the remaining leg %q has no party: %s", ErrMissingParty, leg.Role, to.why)
+				return nil, used, fmt.Errorf("%w: the remaining leg %q has no party: %s", ErrMissingParty, leg.Role, to.why)
 			}
 			if !hasRemaining(rule) {
-				return ls, fmt.Errorf("%w: leg %q: %s, and no leg takes the remaining amount", ErrMissingParty, leg.Role, to.why)
+				return nil, used, fmt.Errorf("%w: leg %q: %s, and no leg takes the remaining amount", ErrMissingParty, leg.Role, to.why)
 			}
 			p.reason = "skipped, its share falls to the remaining leg: " + to.why
 			p.exact = decimal.Decimal{}
@@ -659,49 +702,55 @@ func (s *Splitter) splitLine(o *o2o.Order, i int, sl SaleLine, parties *recipien
 		used = used.Add(p.exact)
 		picks = append(picks, p)
 	}
-	left := amount.Sub(used)
+	return picks, used, nil
+}
+
+// allocationShares gives the remaining leg what the others leave of line
+// and appends to shares the weight of each pick with a party, by its exact
+// share, for o2o.Allocate (largest remainder; ties go by party), and to
+// index the position in shares of each pick (-1 for none).
+func allocationShares(shares []o2o.Share, index []int, picks []pick, line o2o.Money, used decimal.Decimal, parties *recipients) ([]o2o.Share, []int, error) {
+	left := line.Amount().Sub(used)
 	if left.Sign() < 0 {
-		return ls, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", sl.Amount, o2o.FormatDecimal(used))
+		return nil, nil, o2o.Invalidf("amount", "%s is less than the fixed and percent legs take (%s)", line, o2o.FormatDecimal(used))
 	}
-	var sharesBuf [4]o2o.Share
-	var shareBuf [4]int
-	shares := sharesBuf[:0]
-	share := shareBuf[:0] // index in shares of each pick, or -1
 	for j := range picks {
-		share = append(share, -1)
-		if picks[j].leg.Remaining {
-			picks[j].exact = left
+		p := &picks[j]
+		index = append(index, -1)
+		if p.leg.Remaining {
+			p.exact = left
 		}
-		if picks[j].to.party != "" {
-			share[j] = len(shares)
-			weight := picks[j].exact
-			switch {
-			case picks[j].multi: // exact × share / total, scaled by total like the rest
-				weight = weight.Mul(picks[j].share)
-			case len(parties.dealers) > 1:
-				weight = weight.Mul(parties.dealerTotal)
-			}
-			// Ties go by party: the key starts with it.
-			shares = append(shares, o2o.Share{Key: picks[j].to.party + "\x00" + string(picks[j].leg.Role), Weight: weight})
+		if p.to.party == "" {
+			continue
 		}
+		index[j] = len(shares)
+		weight := p.exact
+		switch {
+		case p.multi: // exact × share / total, scaled by total like the rest
+			weight = weight.Mul(p.share)
+		case len(parties.dealers) > 1:
+			weight = weight.Mul(parties.dealerTotal)
+		}
+		// Ties go by party: the key starts with it.
+		shares = append(shares, o2o.Share{Key: p.to.party + "\x00" + string(p.leg.Role), Weight: weight})
 	}
-	var alloc []o2o.Part // in the order of shares
-	if sl.Amount.IsPositive() && len(shares) > 0 {
-		var err error
-		if alloc, err = o2o.Allocate(sl.Amount, shares); err != nil {
-			return ls, err
-		}
-	}
+	return shares, index, nil
+}
+
+// emit writes the line's parts, in the order of its picks, and a posting
+// from the customer for each positive part, keyed "order/line/role" (and
+// "/dealer" when several dealers share the leg).
+func (s *Splitter) emit(o *o2o.Order, i int, ls LineSplit, picks []pick, index []int, alloc []o2o.Part) (LineSplit, error) {
 	prefix := o.ID + "/" + strconv.Itoa(i) + "/"
 	ls.Parts = make([]Part, 0, len(picks))
 	if alloc != nil {
-		ls.Postings = make([]Posting, 0, len(shares))
+		ls.Postings = make([]Posting, 0, len(alloc))
 	}
 	zero := s.currency.Zero()
 	for j, p := range picks {
 		part := Part{Role: p.leg.Role, Party: p.to.party, Kind: p.to.kind, Amount: zero, Reason: p.reason}
-		if alloc != nil && share[j] >= 0 {
-			part.Amount = alloc[share[j]].Amount
+		if alloc != nil && index[j] >= 0 {
+			part.Amount = alloc[index[j]].Amount
 		}
 		if part.Amount.IsPositive() {
 			if p.to.party == o.Customer.ID {

@@ -218,6 +218,8 @@ func TestSplitConfigErrors(t *testing.T) {
 		{"over-allocated with remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("60")}, {Role: RoleDealer, Percent: pct("41")}, rest}}}}, "rules[0].legs", o2o.ErrInvalid},
 		{"under 100 without remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("10")}, {Role: RoleManufacturer, Percent: pct("89.99")}}}}}, "rules[0].legs", o2o.ErrInvalid},
 		{"fixed without remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Fixed: ptr(cny("1"))}, {Role: RoleManufacturer, Percent: pct("100")}}}}}, "rules[0].legs", o2o.ErrInvalid},
+		{"fixed beside 100 percent", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Fixed: ptr(cny("100"))}, {Role: RoleDealer, Percent: pct("100")}, rest}}}}, "rules[0].legs", o2o.ErrInvalid},
+		{"fixed beside 100 percent, capped", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Fixed: ptr(cny("0.01"))}, {Role: RoleDealer, Percent: pct("60"), Cap: ptr(cny("5"))}, {Role: RoleRegionStore, Percent: pct("40")}, rest}}}}, "rules[0].legs", o2o.ErrInvalid},
 		{"two remaining", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Remaining: true}, rest}}}}, "rules[0].legs[1].remaining", o2o.ErrInvalid},
 		{"role twice", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{rest, rest}}}}, "rules[0].legs[1].role", o2o.ErrInvalid},
 		{"percent and fixed", SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: "o2o", Legs: []Leg{{Role: RoleServing, Percent: pct("1"), Fixed: ptr(cny("1"))}, rest}}}}, "rules[0].legs[0]", o2o.ErrInvalid},
@@ -542,4 +544,28 @@ func sameJSON(t testing.TB, a, b any) bool {
 		t.Fatal(err)
 	}
 	return bytes.Equal(x, y)
+}
+
+// TestSplitBound: a rule built splits every line that covers its fixed and
+// percent legs, and refuses a smaller one with a clear error; a zero fixed
+// leg beside 100% is no obstacle.
+func TestSplitBound(t *testing.T) {
+	pct := func(s string) *o2o.Decimal { d := o2o.MustDec(s); return &d }
+	build := func(legs ...Leg) *Splitter {
+		s, err := SplitConfig{Manufacturer: "hq", Rules: []Rule{{Channel: o2o.ChannelO2O, Legs: legs}}}.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	rest := Leg{Role: RoleManufacturer, Remaining: true}
+	// Fixed 100 + 50%: a line splits from 200.00 up.
+	s := build(Leg{Role: RoleServing, Fixed: ptr(cny("100"))}, Leg{Role: RoleRegionStore, Percent: pct("50")}, rest)
+	for amount, ok := range map[string]bool{"199.99": false, "200.00": true, "1000.00": true} {
+		_, err := s.Split(testOrder(o2o.ChannelO2O, amount), Routing{Serving: &o2o.Serving{Kind: o2o.PartyStore, PartyID: "store-1"}, RegionStore: "store-2"}, nil)
+		if (err == nil) != ok || (err != nil && !errors.Is(err, o2o.ErrInvalid)) {
+			t.Errorf("line of %s: %v", amount, err)
+		}
+	}
+	build(Leg{Role: RoleServing, Fixed: ptr(cny("0"))}, Leg{Role: RoleRegionStore, Percent: pct("100")}, rest)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Period is a half-open interval of business instants [From, To). A zero
@@ -39,8 +40,15 @@ func (p Period) Contains(t time.Time) bool {
 // before reports whether t comes before the period.
 func (p Period) before(t time.Time) bool { return !p.From.IsZero() && t.Before(p.From) }
 
-// Validate checks that To is not before From.
+// Validate checks that To is not before From, and that both can be written
+// (years 0 to 9999).
 func (p Period) Validate() error {
+	if err := instant.Encodable(p.From); err != nil {
+		return o2o.Prefix("from", err)
+	}
+	if err := instant.Encodable(p.To); err != nil {
+		return o2o.Prefix("to", err)
+	}
 	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
 		return o2o.Invalidf("to", "must not be before from (%s)", p.From.Format(time.RFC3339))
 	}

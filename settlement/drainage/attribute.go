@@ -115,7 +115,8 @@ type run struct {
 // Errors (wrapping o2o.ErrInvalid): an invalid touch or conversion (the
 // path names it, e.g. "touches[3].storeId"); a repeated touch or conversion
 // id (o2o.ErrDuplicate); conversion values in different currencies
-// (o2o.ErrCurrencyMismatch). The inputs are not modified.
+// (o2o.ErrCurrencyMismatch); more than MaxMarkovSources distinct sources
+// under the Markov model (ErrTooManySources). The inputs are not modified.
 func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, error) {
 	rn, err := r.prepare(touches, conversions)
 	if err != nil {

@@ -27,7 +27,8 @@
 // default half-life 7 days), Shapley (closed form: an even split over the
 // journey's distinct sources) and Markov (removal effects of an absorbing
 // chain solved exactly with rational arithmetic, never simulated; see
-// [Markov]).
+// [Markov]). The Markov model fits at most [MaxMarkovSources] distinct
+// sources; beyond, Attribute refuses the data set ([ErrTooManySources]).
 //
 // # Fixed point
 //

@@ -349,3 +349,35 @@ func TestConfig(t *testing.T) {
 		t.Errorf("default deal window %v", got)
 	}
 }
+
+// TestInstantsPastYear9999 refuses touches, conversions and posting
+// instants whose month ends past year 9999: they were accepted, and the
+// statement's postings could then not be written.
+func TestInstantsPastYear9999(t *testing.T) {
+	r := mustRules(t, Config{Model: ModelLinear})
+	late := time.Date(9999, 12, 31, 20, 0, 0, 0, time.UTC)
+	ok := touch("a", "u", day0, KindSearchAd, "x")
+	conv := Conversion{ID: "c", Customer: "u", At: day0, Kind: ConversionOnlinePayment}
+	lateTouch, lateConv := ok, conv
+	lateTouch.At, lateConv.At = late, late
+	for name, in := range map[string]struct {
+		ts []Touch
+		cs []Conversion
+	}{"touch": {[]Touch{lateTouch}, []Conversion{conv}}, "conversion": {[]Touch{ok}, []Conversion{lateConv}}} {
+		_, err := r.Attribute(in.ts, in.cs)
+		var ve *o2o.ValidationError
+		if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) || ve.Fields[0].Path[len(ve.Fields[0].Path)-3:] != ".at" {
+			t.Errorf("%s at %v: %v", name, late, err)
+		}
+		s, err := r.Stream()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(in.ts, in.cs); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("stream, %s at %v: %v", name, late, err)
+		}
+	}
+	if err := (PostingConfig{Period: "9999-12", At: late}).Validate(); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("posting config at %v: %v", late, err)
+	}
+}

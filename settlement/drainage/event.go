@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // Source is what attribution credits: a touch kind × campaign. (Attribution
@@ -64,7 +65,8 @@ type Touch struct {
 // Source returns the touch's source: its kind × campaign.
 func (t Touch) Source() Source { return Source{Kind: t.Kind, Campaign: t.Campaign} }
 
-// Validate checks the touch: required fields, known enums, a sales mode of
+// Validate checks the touch: required fields, an instant in range (see
+// settlement's package doc), known enums, a sales mode of
 // B2C or O2O, and the store binding (required for a store-bound coupon and a
 // store visit; allowed only on an O2O touch). Errors wrap o2o.ErrInvalid.
 func (t Touch) Validate() error {
@@ -80,6 +82,9 @@ func (t Touch) Validate() error {
 		return o2o.Invalidf("storeId", "is required for a %s: it binds the customer to a store", t.Kind)
 	case t.StoreID != "" && t.Channel != o2o.ChannelO2O:
 		return o2o.Invalid("storeId", "only an O2O touch binds a customer to a store (seed 004: O2O is never mixed with B2C)")
+	}
+	if err := instant.Check(t.At); err != nil {
+		return o2o.Prefix("at", err)
 	}
 	return nil
 }
@@ -115,7 +120,8 @@ type Conversion struct {
 
 // Validate checks the conversion: required fields, a known kind, a store for
 // a store visit or a deal and none for an online payment, and a value that is
-// not negative and is a whole number of minor units. Errors wrap o2o.ErrInvalid.
+// not negative and is a whole number of minor units, and an instant in range.
+// Errors wrap o2o.ErrInvalid.
 func (c Conversion) Validate() error {
 	if err := o2o.Validate(c); err != nil {
 		return err
@@ -131,6 +137,9 @@ func (c Conversion) Validate() error {
 		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
 	case !c.Value.IsWhole():
 		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
+	}
+	if err := instant.Check(c.At); err != nil {
+		return o2o.Prefix("at", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
+	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
 // The default accounts of PostingConfig.
@@ -83,6 +84,8 @@ func (c PostingConfig) Validate() error {
 	}
 	if c.At.IsZero() {
 		fields = append(fields, o2o.FieldError{Path: "at", Reason: "is required: the postings' business instant"})
+	} else if instant.Check(c.At) != nil {
+		fields = append(fields, o2o.FieldError{Path: "at", Reason: "is out of range: instants run " + instant.Text})
 	}
 	a := c.accounts()
 	if a.B2C == a.Headquarters {

@@ -1,6 +1,7 @@
 package drainage
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 
@@ -50,10 +51,24 @@ type RemovalEffect struct {
 	Units int64 `json:"units"`
 }
 
+// MaxMarkovSources is the most distinct sources (touch kind × campaign) the
+// Markov model fits. Its chain is solved exactly, and that cost grows
+// about as the fourth power of the sources on dense data: at this limit
+// the densest data set takes a few seconds. Beyond it Attribute refuses the
+// data set with ErrTooManySources; group campaigns, or use another model.
+const MaxMarkovSources = 80
+
+// ErrTooManySources reports a data set with more distinct sources than
+// MaxMarkovSources for the Markov model. It wraps o2o.ErrInvalid.
+var ErrTooManySources = fmt.Errorf("%w: too many sources for the markov model", o2o.ErrInvalid)
+
 // markov fits the chain and returns the report and per-source effects as
 // integers (effect × 2^40, rounded) for the per-journey split.
 func (rn *run) markov() (*Markov, []uint64, error) {
 	k := len(rn.sources)
+	if k > MaxMarkovSources {
+		return nil, nil, fmt.Errorf("touches: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
+	}
 	// states: 0..k-1 sources; counts[i][j] for j in 0..k-1, conv at k, null at k+1.
 	counts := make([][]int64, k)
 	for i := range counts {
@@ -88,13 +103,12 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 		m.ConversionProbability = o2o.MustDec("0")
 		return m, effects, nil
 	}
-	p := solveChain(counts, start, -1)
+	p, without := solveRemovals(counts, start)
 	m.ConversionProbability = ratDecimal(p)
 	res := make([]*big.Rat, k)
 	sum := new(big.Rat)
 	for s := 0; s < k; s++ {
-		ps := solveChain(counts, start, s)
-		re := new(big.Rat).Quo(ps, p)
+		re := new(big.Rat).Quo(without[s], p)
 		re.Sub(big.NewRat(1, 1), re)
 		res[s] = re
 		sum.Add(sum, re)
@@ -109,22 +123,35 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 	return m, effects, nil
 }
 
-// solveChain returns P(absorbed in conversion) from start, with source
-// removed (its incoming transitions going to null) when removed ≥ 0. It
-// solves out_i·x_i - Σ_j c_ij·x_j = c_i,conv for the source states by
-// Gaussian elimination over the rationals. The system is non-singular
-// because every path ends in an absorbing state.
-func solveChain(counts [][]int64, start []int64, removed int) *big.Rat {
+// solveRemovals returns P(absorbed in conversion) from start, and for each
+// source s the same probability with s removed (its incoming transitions
+// going to null), exactly.
+//
+// With M the system out_i·x_i - Σ_j c_ij·x_j = c_i,conv over the source
+// states (non-singular: every path ends in an absorbing state), x = M⁻¹b
+// are the absorption probabilities. Removing s keeps exactly the paths that
+// never visit s, so from state j the probability becomes x_j - h_j(s)·x_s,
+// where h_j(s) = (M⁻¹)_js / (M⁻¹)_ss is the probability of visiting s from
+// j (1 for j = s). So one inversion of M gives every removal:
+//
+//	P(conv without s) = P(conv) - x_s · (Σ_j start_j (M⁻¹)_js) / ((M⁻¹)_ss · Σ_j start_j)
+//
+// where solving the chain again with each source removed (the textbook
+// way, kept as the reference in the tests) costs one elimination per
+// source. The result is the same rational either way.
+func solveRemovals(counts [][]int64, start []int64) (*big.Rat, []*big.Rat) {
 	k := len(start)
-	a := make([][]*big.Rat, k)
+	width := 2*k + 1
+	// a is [M | b | I], k rows of 2k+1 integers, reduced by fraction-free
+	// Gauss-Jordan elimination (Bareiss): every entry stays an integer (a
+	// minor of the augmented matrix), each division is exact, and no
+	// fraction is normalised on the way. At the end the left block is D·I
+	// with D = ±det M, column k holds D·x and the rest D·M⁻¹.
+	a := make([][]*big.Int, k)
 	for i := range a {
-		a[i] = make([]*big.Rat, k+1)
+		a[i] = make([]*big.Int, width)
 		for j := range a[i] {
-			a[i][j] = new(big.Rat)
-		}
-		if i == removed {
-			a[i][i].SetInt64(1) // x_removed = 0
-			continue
+			a[i][j] = new(big.Int)
 		}
 		var out int64
 		for _, c := range counts[i] {
@@ -133,56 +160,98 @@ func solveChain(counts [][]int64, start []int64, removed int) *big.Rat {
 		a[i][i].SetInt64(out)
 		for j := 0; j < k; j++ {
 			if counts[i][j] != 0 {
-				a[i][j].Sub(a[i][j], new(big.Rat).SetInt64(counts[i][j]))
+				a[i][j].Sub(a[i][j], big.NewInt(counts[i][j]))
 			}
 		}
 		a[i][k].SetInt64(counts[i][k])
+		a[i][k+1+i].SetInt64(1)
 	}
-	x := gauss(a)
-	p := new(big.Rat)
-	var total int64
-	for j, c := range start {
-		total += c
-		if c != 0 && j != removed {
-			p.Add(p, new(big.Rat).Mul(new(big.Rat).SetInt64(c), x[j]))
-		}
-	}
-	return p.Quo(p, new(big.Rat).SetInt64(total))
-}
-
-// gauss solves the augmented system a (k rows, k+1 columns) exactly.
-func gauss(a [][]*big.Rat) []*big.Rat {
-	k := len(a)
-	tmp := new(big.Rat)
+	prev := big.NewInt(1)
+	t, u := new(big.Int), new(big.Int)
 	for col := 0; col < k; col++ {
 		piv := col
 		for piv < k && a[piv][col].Sign() == 0 {
 			piv++
 		}
 		if piv == k {
-			continue // a state never visited: its x stays 0
+			// Singular: a state from which no path ends. Observed paths
+			// always end, so this cannot happen; credit nothing.
+			return new(big.Rat), zeros(k)
 		}
 		a[col], a[piv] = a[piv], a[col]
+		p, row := a[col][col], a[col]
 		for r := 0; r < k; r++ {
-			if r == col || a[r][col].Sign() == 0 {
+			if r == col {
 				continue
 			}
-			f := new(big.Rat).Quo(a[r][col], a[col][col])
-			for c := col; c <= k; c++ {
-				if a[col][c].Sign() != 0 {
-					a[r][c].Sub(a[r][c], tmp.Mul(f, a[col][c]))
+			f := a[r][col]
+			for c := 0; c < width; c++ {
+				if c == col {
+					continue
+				}
+				x := a[r][c]
+				switch {
+				case row[c].Sign() == 0 || f.Sign() == 0:
+					if x.Sign() == 0 {
+						continue
+					}
+					x.Mul(x, p)
+				default:
+					t.Mul(x, p)
+					u.Mul(f, row[c])
+					x.Sub(t, u)
+				}
+				x.Quo(x, prev)
+			}
+			f.SetInt64(0)
+		}
+		prev = new(big.Int).Set(p)
+	}
+	d := a[0][0]
+	if d.Sign() == 0 {
+		return new(big.Rat), zeros(k)
+	}
+	var total int64
+	sx := new(big.Int) // Σ_j start_j·D·x_j
+	for j, c := range start {
+		total += c
+		if c != 0 {
+			sx.Add(sx, t.Mul(big.NewInt(c), a[j][k]))
+		}
+	}
+	dt := new(big.Int).Mul(d, big.NewInt(total))
+	p := new(big.Rat).SetFrac(sx, dt)
+	without := make([]*big.Rat, k)
+	for s := 0; s < k; s++ {
+		// P(conv without s) = (Σ·A_ss − X_s·Z_s) / (D·A_ss·total), with
+		// A = D·M⁻¹, X = D·x and Z_s = Σ_j start_j·A_js.
+		ass, xs := a[s][k+1+s], a[s][k]
+		z := new(big.Int)
+		if xs.Sign() != 0 {
+			for j, c := range start {
+				if c != 0 && a[j][k+1+s].Sign() != 0 {
+					z.Add(z, t.Mul(big.NewInt(c), a[j][k+1+s]))
 				}
 			}
 		}
-	}
-	x := make([]*big.Rat, k)
-	for i := range x {
-		x[i] = new(big.Rat)
-		if a[i][i].Sign() != 0 {
-			x[i].Quo(a[i][k], a[i][i])
+		if ass.Sign() == 0 || z.Sign() == 0 {
+			without[s] = new(big.Rat).Set(p)
+			continue
 		}
+		num := new(big.Int).Mul(sx, ass)
+		num.Sub(num, u.Mul(xs, z))
+		den := new(big.Int).Mul(dt, ass)
+		without[s] = new(big.Rat).SetFrac(num, den)
 	}
-	return x
+	return p, without
+}
+
+func zeros(k int) []*big.Rat {
+	out := make([]*big.Rat, k)
+	for i := range out {
+		out[i] = new(big.Rat)
+	}
+	return out
 }
 
 // apportionRat splits total over weights/sum by largest remainder, equal
