@@ -49,7 +49,7 @@ var items = []item{
 }
 
 // generate writes n synthetic orders for the sample rulebook, the same n
-// for the same n: a mix of channels, venues, regions, segments and lines,
+// for the same n, spread over March 2026: a mix of channels, venues, regions, segments and lines,
 // some under the spring campaign and some from customers holding a store's
 // coupon. Most evaluate under the sample rulebook; construction in Zhejiang
 // outside Xihu is refused by routing, as no store there can do it.
@@ -57,7 +57,7 @@ func generate(w *bufio.Writer, n int) error {
 	r := rand.New(rand.NewPCG(2026, 3))
 	start := time.Date(2026, 3, 1, 9, 0, 0, 0, o2o.China())
 	for i := range n {
-		in := sampleOrder(r, i, start)
+		in := sampleOrder(r, i, start.Add(time.Duration(i)*(30*24*time.Hour)/time.Duration(n)).Truncate(time.Minute))
 		data, err := json.Marshal(in)
 		if err != nil {
 			return err
@@ -68,7 +68,7 @@ func generate(w *bufio.Writer, n int) error {
 	return nil
 }
 
-func sampleOrder(r *rand.Rand, i int, start time.Time) input {
+func sampleOrder(r *rand.Rand, i int, at time.Time) input {
 	p := places[r.IntN(len(places))]
 	cust := fmt.Sprintf("cust-%05d", r.IntN(max(50, i/3+1)))
 	o := o2o.Order{
@@ -77,7 +77,7 @@ func sampleOrder(r *rand.Rand, i int, start time.Time) input {
 		Customer: o2o.Customer{ID: cust, Segment: o2o.SegmentRetail, Home: o2o.MustRegionCode(p.county)},
 		Delivery: o2o.MustRegionCode(p.township),
 		Placed:   o2o.Placement{Venue: o2o.VenueOnline},
-		At:       start.Add(time.Duration(i%(30*24*60)) * time.Minute * 1),
+		At:       at,
 	}
 	switch k := r.IntN(10); {
 	case k < 3: // B2C: paid online on the platform
