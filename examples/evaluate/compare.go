@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/o2okit/o2okit"
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // change is one JSON field whose value differs under the two rulebooks.
@@ -60,8 +61,8 @@ func (o outcome) String() string {
 
 // compare evaluates a line under both rulebooks and writes the differences,
 // if any.
-func compare(base, engine *o2okit.Engine, line []byte, n int, out, stderr io.Writer, s *summary) {
-	in, err := readLine(line)
+func compare(base, engine *o2okit.Engine, names o2o.RegionNames, line []byte, n int, out, stderr io.Writer, s *summary) {
+	in, err := readLine(line, names)
 	if err != nil {
 		s.unreadable++
 		fmt.Fprintf(stderr, "line %d: %v\n", n, err)

@@ -10,7 +10,9 @@
 // The orders file holds one JSON value per line: an order as o2o.Order writes
 // it, or {"order":{…},"circumstances":{…}} to evaluate it under a campaign,
 // with leads or coupons (o2okit.Circumstances). "-" reads standard input.
-// Blank lines and lines starting with # are skipped.
+// Blank lines and lines starting with # are skipped. An order whose delivery
+// or home region is a well-formed code that names no division (440660103) is
+// reported as unreadable; -regions=false checks the codes' shape only.
 //
 // Each evaluation is written to standard output as one line of JSON
 // (o2okit.Evaluation). A line that cannot be read, or an order the rules
@@ -41,6 +43,7 @@ import (
 
 	"github.com/o2okit/o2okit"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/regions"
 )
 
 // progressEvery is how many orders pass between two progress lines.
@@ -58,7 +61,7 @@ func main() {
 type options struct {
 	rules, baseline, orders string
 	generate                int
-	timing                  bool
+	timing, regions         bool
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -69,6 +72,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&opt.baseline, "baseline", "", "a second rulebook: print only the orders whose evaluations differ under the two")
 	fs.StringVar(&opt.orders, "orders", "", "the orders, one JSON value per line, - for standard input (default: the sample orders)")
 	fs.IntVar(&opt.generate, "generate", 0, "write this many synthetic orders for the sample rulebook and stop")
+	fs.BoolVar(&opt.regions, "regions", true, "refuse an order whose delivery or home region code names no real division (the regions registry's data)")
 	fs.BoolVar(&opt.timing, "time", false, "add the elapsed time and orders per second to the summary")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -126,13 +130,20 @@ type input struct {
 }
 
 // readLine decodes one line: a bare order, or an envelope with circumstances.
-func readLine(line []byte) (input, error) {
+// With names, it also refuses an order whose regions do not exist.
+func readLine(line []byte, names o2o.RegionNames) (input, error) {
 	var in input
+	var err error
 	if enveloped(line) {
-		err := o2o.DecodeJSON(line, &in)
-		return in, err
+		err = o2o.DecodeJSON(line, &in)
+	} else {
+		err = o2o.DecodeJSON(line, &in.Order)
 	}
-	err := o2o.DecodeJSON(line, &in.Order)
+	if err == nil {
+		if err = in.Order.CheckRegions(names); err != nil {
+			err = fmt.Errorf("order %q: %w", in.Order.ID, err)
+		}
+	}
 	return in, err
 }
 
@@ -169,6 +180,10 @@ func evaluate(opt options, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var names o2o.RegionNames
+	if opt.regions {
+		names = regions.China()
+	}
 	var base *o2okit.Engine
 	if opt.baseline != "" {
 		if base, err = loadEngine(opt.baseline); err != nil {
@@ -203,9 +218,9 @@ func evaluate(opt options, stdin io.Reader, stdout, stderr io.Writer) error {
 		} else if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
 			s.orders++
 			if base == nil {
-				one(engine, t, s.lines, out, stderr, &s)
+				one(engine, names, t, s.lines, out, stderr, &s)
 			} else {
-				compare(base, engine, t, s.lines, out, stderr, &s)
+				compare(base, engine, names, t, s.lines, out, stderr, &s)
 			}
 			if s.orders%progressEvery == 0 {
 				fmt.Fprintf(stderr, "… %d orders\n", s.orders)
@@ -256,8 +271,8 @@ func readFull(r *bufio.Reader) (line []byte, long bool, err error) {
 }
 
 // one evaluates a line under one rulebook and writes its evaluation.
-func one(engine *o2okit.Engine, line []byte, n int, out io.Writer, stderr io.Writer, s *summary) {
-	in, err := readLine(line)
+func one(engine *o2okit.Engine, names o2o.RegionNames, line []byte, n int, out io.Writer, stderr io.Writer, s *summary) {
+	in, err := readLine(line, names)
 	if err != nil {
 		s.unreadable++
 		fmt.Fprintf(stderr, "line %d: %v\n", n, err)

@@ -103,6 +103,7 @@ func TestBadLines(t *testing.T) {
 		strings.Replace(good, "TILE-YF600", "NO-SUCH", 1),
 		strings.Repeat("x", maxLine+10),
 		good[:40],
+		strings.Replace(good, "440305001", "440660103", 1),
 	}, "\n")
 	stdout, stderr, code := runArgs(t, stdin, "-rules", "../rulebook/rulebook.json", "-orders", "-")
 	if code != 0 {
@@ -111,7 +112,12 @@ func TestBadLines(t *testing.T) {
 	if n := strings.Count(stdout, "\n"); n != 2 {
 		t.Errorf("%d evaluations, want 2", n)
 	}
-	for _, want := range []string{"line 1: ", "line 6: ", "line 7: longer than", "line 8: ", "5 orders: 2 evaluated, 1 refused by the rules, 3 unreadable"} {
+	// Without the registry, the made-up township passes: shape only.
+	stdout, _, _ = runArgs(t, stdin, "-rules", "../rulebook/rulebook.json", "-orders", "-", "-regions=false")
+	if n := strings.Count(stdout, "\n"); n != 3 {
+		t.Errorf("-regions=false: %d evaluations, want 3", n)
+	}
+	for _, want := range []string{"line 1: ", "line 6: ", "line 7: longer than", "line 8: ", "line 9: order \"SO-1\": invalid: delivery: region 440660103 is well-formed but names no division", "6 orders: 2 evaluated, 1 refused by the rules, 4 unreadable"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -194,4 +194,3 @@ func journeys(evs []*o2okit.Evaluation) ([]drainage.Touch, []drainage.Conversion
 	}
 	return touches, conversions
 }
-
