@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -61,11 +62,14 @@ func (s *story) theOrder() error {
 		return err
 	}
 	s.printf("%s", indent(ev.Explain(), "  "))
+	if len(ev.Benefits) == 0 || ev.FundingLeft == nil {
+		return fmt.Errorf("order %s: the sample rulebook's ladder granted no benefit", o.ID)
+	}
 	s.printf("\n")
 	s.say("Nothing in the explanation is typed into the tour: the prices, percentages and parties all " +
-		"come from examples/rulebook/rulebook.json. The campaign gives Chen free construction, worth " +
-		ev.Benefits[0].Cost.String() + " and paid from the campaign's funding, not by lowering a price; " +
-		"the campaign has " + ev.FundingLeft.String() + " left.")
+		"come from examples/rulebook/rulebook.json. The campaign gives Chen " + ev.Benefits[0].Description +
+		", worth " + ev.Benefits[0].Cost.String() + " and paid from the campaign's funding, not by lowering " +
+		"a price; the campaign has " + ev.FundingLeft.String() + " left.")
 
 	ledger, err := settlement.NewLedger(settlement.Config{})
 	if err != nil {
