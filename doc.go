@@ -8,6 +8,18 @@
 // decisions, quotes, postings and explanations out, so the rules embed in an
 // ERP, an order service, a batch job or a durable-workflow engine alike.
 //
+// New to O2O? [The business model] explains it in plain words, and [the
+// glossary] lists every term the packages and the tour use, with its Chinese
+// in Simplified characters (全省一个价, 产品区隔, 交叉补偿).
+//
+// # One order through every rule
+//
+// [LoadRulebook] reads every rule from one JSON document (the sample is
+// examples/rulebook/rulebook.json), and an [Engine] evaluates an order against
+// it in one call: routing, channel conflicts, a quote per line, and the sale
+// split into a balanced batch of postings, as an [Evaluation] that explains
+// itself. [Engine.Return] reverses a return pro rata. See Example_engine.
+//
 // # Packages
 //
 //   - [github.com/o2okit/o2okit/o2o]: the shared vocabulary — Money, exact
@@ -25,6 +37,8 @@
 //     splits, reversals, budgets and co-investment.
 //   - [github.com/o2okit/o2okit/settlement/drainage]: drainage (traffic-cost)
 //     attribution, cost allocation to sales mode and store, and KPIs.
+//   - [github.com/o2okit/o2okit/regions]: an optional registry of the real
+//     division codes and their names, an [o2o.RegionNames].
 //
 // # A first taste
 //
@@ -41,5 +55,10 @@
 //
 // (The package example runs exactly this.)
 //
-// Run the end-to-end scenario with `go run ./examples/tour`.
+// Run the end-to-end story with `go run ./examples/tour`, and try a rule
+// change on a month of orders with `go run ./examples/evaluate -rules NEW.json
+// -baseline examples/rulebook/rulebook.json`.
+//
+// [The business model]: https://github.com/o2okit/o2okit/blob/main/docs/model.md
+// [the glossary]: https://github.com/o2okit/o2okit/blob/main/docs/glossary.md
 package o2okit

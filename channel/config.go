@@ -26,9 +26,9 @@ const (
 // what an ERP stores; Build validates it once into a *Network. Zero settings
 // take the documented defaults.
 type Config struct {
-	// Stores are the directly operated community experience stores (線下社區體驗店).
+	// Stores are the directly operated community experience stores (线下社区体验店).
 	Stores []StoreConfig `json:"stores" validate:"dive"`
-	// Agents are franchise agents (特許代理人) attached to stores.
+	// Agents are franchise agents (特许代理人) attached to stores.
 	Agents []AgentConfig `json:"agents,omitempty" validate:"dive"`
 	// Dealers are the traditional regional dealers and their territories.
 	Dealers []DealerConfig `json:"dealers,omitempty" validate:"dive"`
@@ -154,7 +154,7 @@ func (s Selection) clone() Selection {
 	return Selection{SKUs: slices.Clone(s.SKUs), Categories: slices.Clone(s.Categories), Brands: slices.Clone(s.Brands)}
 }
 
-// AgentConfig is one franchise agent (特許代理人): a contracted person
+// AgentConfig is one franchise agent (特许代理人): a contracted person
 // attached to a store, "on line, not on the roll". It serves what its store
 // covers; only a service specialist does on-site work.
 type AgentConfig struct {
@@ -183,7 +183,7 @@ type DealerConfig struct {
 // O2O-line SKU may sell through both B2C and O2O; dealer-line SKUs sell only
 // through dealers.
 type SegregationConfig struct {
-	// B2COnly are SKUs differentiated for online sale only (seed 003): the
+	// B2COnly are SKUs differentiated for online sale only: the
 	// stores do not sell them.
 	B2COnly []string `json:"b2cOnly,omitempty"`
 	// O2OOnly are SKUs sold only through the O2O system, never paid through B2C.
@@ -203,7 +203,7 @@ type LeadConfig struct {
 	ProtectionDays int `json:"protectionDays,omitempty"`
 }
 
-// ShowcaseConfig holds showcase-plan settings (seed 001 part 3.4).
+// ShowcaseConfig holds showcase-plan settings.
 type ShowcaseConfig struct {
 	// MaxHotProducts caps the hot products (爆款) a plan lists; 0 means
 	// DefaultMaxHotProducts.

@@ -14,7 +14,7 @@ type Kind string
 // The finding kinds.
 const (
 	// KindSteeredToB2C: an O2O customer (holding a protected lead or a
-	// store-bound coupon) paid online through B2C (seed 004).
+	// store-bound coupon) paid online through B2C.
 	KindSteeredToB2C Kind = "steered_to_b2c"
 	// KindDealerLineOutsideDealers: a dealer-line product sold through O2O or B2C.
 	KindDealerLineOutsideDealers Kind = "dealer_line_outside_dealers"
@@ -25,7 +25,7 @@ const (
 	// to the channel, a dealer outside its territory).
 	KindNotSellable Kind = "not_sellable"
 	// KindCrossCompensation: an O2O-line sale delivered into a fused dealer's
-	// territory entitles the dealer to cross-compensation (交叉補償).
+	// territory entitles the dealer to cross-compensation (交叉补偿).
 	KindCrossCompensation Kind = "cross_compensation"
 	// KindLeadServedByOther: the order is served by a party other than the
 	// holder of the customer's protected lead.
@@ -38,10 +38,10 @@ const (
 // More rules, for the order findings.
 const (
 	// RuleNoSteering: the O2O operation is independent and never mixed with
-	// B2C; an O2O customer is not steered to pay through B2C (seed 004).
+	// B2C; an O2O customer is not steered to pay through B2C.
 	RuleNoSteering Rule = "conflict.no_steering_to_b2c"
 	// RuleCrossCompensation: a fused dealer (融合) is compensated for O2O-line
-	// sales into its territory (交叉補償).
+	// sales into its territory (交叉补偿).
 	RuleCrossCompensation Rule = "conflict.cross_compensation"
 	// RuleLeadHolderServes: the protected lead's holder serves the order.
 	RuleLeadHolderServes Rule = "conflict.lead_holder_serves"
@@ -51,7 +51,7 @@ const (
 )
 
 // Coupon is a store-bound coupon held by a customer: drainage that binds
-// online traffic to a store (seed 003).
+// online traffic to a store.
 type Coupon struct {
 	Code     string `json:"code"`
 	Customer string `json:"customer"`
@@ -75,7 +75,7 @@ type Facts struct {
 	ServingReason string `json:"servingReason,omitempty"`
 }
 
-// Entitlement is a fused dealer's claim to cross-compensation (交叉補償) for
+// Entitlement is a fused dealer's claim to cross-compensation (交叉补偿) for
 // an O2O-line sale delivered into its territory, as plain data for
 // settlement to price and post.
 type Entitlement struct {
@@ -238,7 +238,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 			r.Entitlements = append(r.Entitlements, e)
 			r.Findings = append(r.Findings, Finding{Kind: KindCrossCompensation, Rule: RuleCrossCompensation, Parties: []PartyRef{Dealer(d.ID)},
 				SKUs: skus(o2oLines), Evidence: []string{fmt.Sprintf("delivery %s lies in territory %s of fused dealer %s", order.Delivery, region, d.ID)},
-				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉補償)", order.Channel, d.ID)})
+				Reason: fmt.Sprintf("an O2O-line sale through %s delivered into the territory of fused dealer %s entitles it to cross-compensation (交叉补偿)", order.Channel, d.ID)})
 		}
 	}
 	if order.ServedBy != nil && order.Channel != o2o.ChannelDealer {
@@ -287,7 +287,7 @@ func (n *Network) steered(order o2o.Order, facts Facts, holder Lead, held bool) 
 		return Finding{}, false
 	}
 	f.Parties = append(f.Parties, Platform("platform"))
-	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but paid online through B2C; the O2O operation is independent and never mixed with B2C (seed 004)", order.Customer.ID, f.Parties[0])
+	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but paid online through B2C; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0])
 	return f, true
 }
 

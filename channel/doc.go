@@ -1,20 +1,19 @@
 // Package channel keeps the manufacturer's sales channels from eating each
 // other: product segregation between the O2O and the dealer line, dealer
 // territories, routing of orders to the store that serves them, conflict
-// rules on orders, lead protection and showcase plans (seed 001 parts 1,
-// 2.2 and 3.4; seeds 003 and 004).
+// rules on orders, lead protection and showcase plans.
 //
 // Everything is built from a [Config] (rules as data, loaded from JSON with
 // [Load] or [ParseConfig]) and an [o2o.Catalog] into a [*Network]. The
 // package does not import pricing: where it needs pricing's answer (a
 // product's store eligibility) it takes it as plain [Eligibility] data.
 //
-// # Segregation (產品區隔)
+// # Segregation (产品区隔)
 //
 // Every SKU belongs to one line. [CheckSegregation] and
 // [Network.Segregation] prove the O2O and dealer lines disjoint: the same
 // brand and model on both is a conflict naming both SKUs, and an online-only
-// SKU of a model the stores sell is a risk (seed 003). [Network.MaySell]
+// SKU of a model the stores sell is a risk. [Network.MaySell]
 // answers "may SKU X be sold through channel C by party P?" with the rule
 // and the reason; [Network.Listing] and [Network.CheckOrder] go through the
 // same check, so listing, lookup and checkout never disagree. A store may
@@ -26,7 +25,7 @@
 // A dealer holds regions of any level, exclusive among dealers: Build
 // rejects overlapping territories with an [*OverlapError] naming both
 // dealers. A dealer is [ModeFused] (融合: keeps its line and pricing power,
-// is owed cross-compensation, 交叉補償, for O2O-line sales into its
+// is owed cross-compensation, 交叉补偿, for O2O-line sales into its
 // territory), [ModeReformed] (改造: a local service point of the O2O system)
 // or [ModeIndependent] (neither).
 //
@@ -46,7 +45,7 @@
 //
 // [Network.CheckOrder] reports, each with kind, parties, evidence and rule:
 // an O2O customer (protected lead or store-bound coupon) steered to pay
-// through B2C (seed 004); a dealer-line product sold through O2O or B2C, or
+// through B2C; a dealer-line product sold through O2O or B2C, or
 // an O2O-line product sold by a dealer; an O2O-line sale delivered into a
 // fused dealer's territory, with an [Entitlement] for settlement; and an
 // order served by someone other than the lead holder, or than routing's

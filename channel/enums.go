@@ -7,14 +7,14 @@ import (
 )
 
 // Mode is how a traditional dealer stands toward the O2O system. Seed 001
-// says "能融合的,融合;願意改造的,改造": fuse those who can, reform those
+// says "能融合的,融合;愿意改造的,改造": fuse those who can, reform those
 // who are willing.
 type Mode string
 
 // The dealer modes.
 const (
 	// ModeFused (融合) keeps its own segregated dealer line and pricing power,
-	// and is entitled to cross-compensation (交叉補償) for O2O-line sales
+	// and is entitled to cross-compensation (交叉补偿) for O2O-line sales
 	// delivered into its territory.
 	ModeFused Mode = "fused"
 	// ModeReformed (改造) joins the O2O system as a local service point: it
@@ -43,29 +43,29 @@ func (m *Mode) UnmarshalText(text []byte) error {
 	return unmarshalEnum("dealer mode", text, m, Modes())
 }
 
-// Capability is something a service point can do for an order (seed 001
-// part 1: the store as the customer's "superman").
+// Capability is something a service point can do for an order (the store
+// as the customer's "superman", who can do everything for them).
 type Capability string
 
-// The capabilities of seed 001 part 1.
+// The capabilities.
 const (
-	// CapOnSiteOrdering lets customers order online in the store (現場網上下單).
+	// CapOnSiteOrdering lets customers order online in the store (现场网上下单).
 	CapOnSiteOrdering Capability = "on_site_ordering"
-	// CapPickup is a pickup point for goods ordered online (線下提貨點).
+	// CapPickup is a pickup point for goods ordered online (线下提货点).
 	CapPickup Capability = "pickup"
-	// CapDelivery is a warehouse and delivery base (倉庫及物流配送地).
+	// CapDelivery is a warehouse and delivery base (仓库及物流配送地).
 	CapDelivery Capability = "delivery"
 	// CapRetail is retail sale.
 	CapRetail Capability = "retail"
-	// CapGroupPurchase is bulk group purchase (大宗團購).
+	// CapGroupPurchase is bulk group purchase (大宗团购).
 	CapGroupPurchase Capability = "group_purchase"
 	// CapMeasurement is the free on-site measurement (量房).
 	CapMeasurement Capability = "measurement"
 	// CapConstruction is construction service on site.
 	CapConstruction Capability = "construction"
-	// CapAfterSales is the after-sales service point (售后服務點).
+	// CapAfterSales is the after-sales service point (售后服务点).
 	CapAfterSales Capability = "after_sales"
-	// CapPromotion is the drainage and promotion station (導流推廣管理站).
+	// CapPromotion is the drainage and promotion station (导流推广管理站).
 	CapPromotion Capability = "promotion"
 )
 
@@ -98,14 +98,14 @@ func (c *Capability) UnmarshalText(text []byte) error {
 	return unmarshalEnum("capability", text, c, Capabilities())
 }
 
-// Role is what a franchise agent (特許代理人) does for its store.
+// Role is what a franchise agent (特许代理人) does for its store.
 type Role string
 
 // The agent roles.
 const (
 	// RoleSales is a sales specialist.
 	RoleSales Role = "sales"
-	// RoleService is a construction service specialist (施工服務專員): the
+	// RoleService is a construction service specialist (施工服务专员): the
 	// agent who does measurement, construction and after-sales.
 	RoleService Role = "service"
 )
@@ -134,7 +134,7 @@ type TieRule string
 // The tie rules.
 const (
 	// TiePreferStore, the default, prefers a directly operated store over a
-	// reformed dealer (seed 001 wants the manufacturer's own stores), then the
+	// reformed dealer (the model wants the manufacturer's own stores), then the
 	// lower Priority number, then the smaller id. It always picks one.
 	TiePreferStore TieRule = "prefer_store"
 	// TieRefuse assigns no one and reports the tie as an error naming the

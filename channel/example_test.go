@@ -70,7 +70,7 @@ func ExampleLoad() {
 	}
 	// Output:
 	// disjoint: false
-	// conflict: Mianpeng DX is on the O2O line as DOOR-DX and on the dealer line as DOOR-DX-D; the lines must be disjoint (產品區隔)
+	// conflict: Mianpeng DX is on the O2O line as DOOR-DX and on the dealer line as DOOR-DX-D; the lines must be disjoint (产品区隔)
 	// risk: TILE-800-WEB vs TILE-800
 }
 
@@ -130,9 +130,9 @@ func ExampleNetwork_CheckOrder() {
 		fmt.Println("entitlement:", e.Dealer, e.Territory, len(e.Lines), "line(s)")
 	}
 	// Output:
-	// dealer_line_outside_dealers: FLOOR-D7 is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through b2c (產品區隔)
-	// steered_to_b2c: customer "C-1" is an O2O customer of store:SZ-NT but paid online through B2C; the O2O operation is independent and never mixed with B2C (seed 004)
-	// cross_compensation: an O2O-line sale through b2c delivered into the territory of fused dealer DL-HZ entitles it to cross-compensation (交叉補償)
+	// dealer_line_outside_dealers: FLOOR-D7 is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through b2c (产品区隔)
+	// steered_to_b2c: customer "C-1" is an O2O customer of store:SZ-NT but paid online through B2C; the O2O operation is independent and never mixed with B2C
+	// cross_compensation: an O2O-line sale through b2c delivered into the territory of fused dealer DL-HZ entitles it to cross-compensation (交叉补偿)
 	// entitlement: DL-HZ 330100 1 line(s)
 }
 
@@ -184,7 +184,7 @@ func ExampleNetwork_CheckShowcase() {
 		fmt.Println(v.Rule, "-", v.Reason)
 	}
 	// Output:
-	// showcase.eligible - TILE-800 is not store-eligible (unified price and network lowest, 全省統一價 and 全網最低): a lower price for Mianpeng T800 was seen online
+	// showcase.eligible - TILE-800 is not store-eligible (unified price and network lowest, 全省统一价 and 全网最低): a lower price for Mianpeng T800 was seen online
 	// showcase.fresh - last refreshed on 2024-04-01, 39 days before 2024-05-10; hot products are refreshed at least every 30 days
 }
 

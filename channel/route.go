@@ -225,7 +225,7 @@ func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability)
 			return o2o.RegionCode{}, "is not an agent of the network"
 		}
 		if need.OnSite() && a.cfg.Role != RoleService {
-			return o2o.RegionCode{}, fmt.Sprintf("is a %s agent, and only a service specialist (施工服務專員) does %s", a.cfg.Role, need)
+			return o2o.RegionCode{}, fmt.Sprintf("is a %s agent, and only a service specialist (施工服务专员) does %s", a.cfg.Role, need)
 		}
 		pi = a.store
 	default:

@@ -15,16 +15,16 @@ type Rule string
 // The rules of the package.
 const (
 	// RuleSameModelBothLines: the same brand and model on the O2O and the
-	// dealer line breaks product segregation (產品區隔).
+	// dealer line breaks product segregation (产品区隔).
 	RuleSameModelBothLines Rule = "segregation.same_model_both_lines"
 	// RuleB2COnlyVariant: an online-only SKU of a model the stores sell is a
-	// conflict risk between B2C and the stores (seed 003).
+	// conflict risk between B2C and the stores.
 	RuleB2COnlyVariant Rule = "segregation.b2c_only_variant"
 	// RuleDealerLineDealersOnly: a dealer-line product is sold only by dealers,
 	// who keep its pricing power.
 	RuleDealerLineDealersOnly Rule = "segregation.dealer_line_dealers_only"
 	// RuleO2OLineNotByDealer: an O2O-line product is priced by the
-	// manufacturer (全省一個價), never by a dealer.
+	// manufacturer (全省一个价), never by a dealer.
 	RuleO2OLineNotByDealer Rule = "segregation.o2o_line_not_by_dealer"
 	// RuleB2COnly: a SKU differentiated for online sale is not sold in stores.
 	RuleB2COnly Rule = "segregation.b2c_only"
@@ -96,13 +96,13 @@ type SegregationFinding struct {
 }
 
 // SegregationReport proves, or disproves, that the O2O line and the dealer
-// line are disjoint (產品區隔).
+// line are disjoint (产品区隔).
 type SegregationReport struct {
 	// Conflicts are brands and models on both lines. Every SKU involved is
 	// named: each O2O-line SKU with the first dealer-line SKU of its model,
 	// and each further dealer-line SKU with the first O2O-line SKU.
 	Conflicts []SegregationFinding `json:"conflicts"`
-	// Risks are online-only SKUs of a model the stores sell (seed 003),
+	// Risks are online-only SKUs of a model the stores sell,
 	// paired as conflicts are: each online-only SKU with the first SKU the
 	// stores sell, and each further store SKU with the first online one.
 	Risks []SegregationFinding `json:"risks"`
@@ -115,7 +115,7 @@ func (r SegregationReport) Disjoint() bool { return len(r.Conflicts) == 0 }
 // CheckSegregation checks a catalog: every brand and model found on both the
 // O2O and the dealer line is a conflict naming both SKUs, and every SKU in
 // b2cOnly whose brand and model the stores also sell under another O2O-line
-// SKU is a risk (a differentiated online SKU of an O2O model, seed 003).
+// SKU is a risk (a differentiated online SKU of an O2O model).
 // Every SKU involved is named in a finding with one SKU of the other side
 // (see SegregationReport), so the report grows with the catalog, not with
 // its square. Findings are sorted by brand, model and SKUs. A nil catalog
@@ -159,13 +159,13 @@ func segregate(products []o2o.Product, b2cOnly map[string]bool) SegregationRepor
 		for _, pr := range cover(o2oLine, dealerLine) {
 			r.Conflicts = append(r.Conflicts, SegregationFinding{
 				Rule: RuleSameModelBothLines, BrandModel: bm, SKU: pr[0], OtherSKU: pr[1],
-				Reason: fmt.Sprintf("%s is on the O2O line as %s and on the dealer line as %s; the lines must be disjoint (產品區隔)", bm, pr[0], pr[1]),
+				Reason: fmt.Sprintf("%s is on the O2O line as %s and on the dealer line as %s; the lines must be disjoint (产品区隔)", bm, pr[0], pr[1]),
 			})
 		}
 		for _, pr := range cover(online, stores) {
 			r.Risks = append(r.Risks, SegregationFinding{
 				Rule: RuleB2COnlyVariant, BrandModel: bm, SKU: pr[0], OtherSKU: pr[1],
-				Reason: fmt.Sprintf("%s is sold online only as %s while the stores sell it as %s: online sales may draw the stores' customers (seed 003)", bm, pr[0], pr[1]),
+				Reason: fmt.Sprintf("%s is sold online only as %s while the stores sell it as %s: online sales may draw the stores' customers", bm, pr[0], pr[1]),
 			})
 		}
 	}
@@ -267,27 +267,27 @@ func (n *Network) verdict(s Sale, p o2o.Product) Verdict {
 		return Verdict{Sale: s, Rule: rule, Reason: fmt.Sprintf(format, args...)}
 	}
 	if p.Line == o2o.LineDealer && s.Channel != o2o.ChannelDealer {
-		return deny(RuleDealerLineDealersOnly, "%s is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through %s (產品區隔)", p.SKU, s.Channel)
+		return deny(RuleDealerLineDealersOnly, "%s is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through %s (产品区隔)", p.SKU, s.Channel)
 	}
 	if p.Line == o2o.LineO2O {
 		if s.Channel == o2o.ChannelDealer {
-			return deny(RuleO2OLineNotByDealer, "%s is an O2O-line product priced by the manufacturer, one price per province (全省一個價); a dealer may not sell or price it", p.SKU)
+			return deny(RuleO2OLineNotByDealer, "%s is an O2O-line product priced by the manufacturer, one price per province (全省一个价); a dealer may not sell or price it", p.SKU)
 		}
 		if d, ok := n.seg.dealerSKU[p.BrandModel()]; ok {
-			return deny(RuleSameModelBothLines, "%s (%s) is also on the dealer line as %s; segregation (產品區隔) is broken until one is withdrawn", p.SKU, p.BrandModel(), d)
+			return deny(RuleSameModelBothLines, "%s (%s) is also on the dealer line as %s; segregation (产品区隔) is broken until one is withdrawn", p.SKU, p.BrandModel(), d)
 		}
 		if s.Channel == o2o.ChannelO2O && n.seg.b2cOnly[p.SKU] {
 			return deny(RuleB2COnly, "%s is differentiated for online sale only; the stores do not sell it", p.SKU)
 		}
 		if s.Channel == o2o.ChannelB2C && n.seg.o2oOnly[p.SKU] {
-			return deny(RuleO2OOnly, "%s is kept to the O2O system and is not paid through B2C (seed 004)", p.SKU)
+			return deny(RuleO2OOnly, "%s is kept to the O2O system and is not paid through B2C", p.SKU)
 		}
 	}
 	k := s.Seller.Kind
 	switch s.Channel {
 	case o2o.ChannelB2C:
 		if k != o2o.PartyPlatform {
-			return deny(RuleSeller, "B2C is online payment on the platform; a %s does not sell through it (seed 004: never mixed with O2O)", k)
+			return deny(RuleSeller, "B2C is online payment on the platform; a %s does not sell through it (never mixed with O2O)", k)
 		}
 	case o2o.ChannelO2O:
 		switch k {

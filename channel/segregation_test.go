@@ -14,9 +14,9 @@ func TestSegregationReport(t *testing.T) {
 	got := n.Segregation()
 	want := SegregationReport{
 		Conflicts: []SegregationFinding{{Rule: RuleSameModelBothLines, BrandModel: o2o.BrandModel{Brand: "Mianpeng", Model: "DX"}, SKU: "DOOR-DX", OtherSKU: "DOOR-DX-D",
-			Reason: "Mianpeng DX is on the O2O line as DOOR-DX and on the dealer line as DOOR-DX-D; the lines must be disjoint (產品區隔)"}},
+			Reason: "Mianpeng DX is on the O2O line as DOOR-DX and on the dealer line as DOOR-DX-D; the lines must be disjoint (产品区隔)"}},
 		Risks: []SegregationFinding{{Rule: RuleB2COnlyVariant, BrandModel: o2o.BrandModel{Brand: "Mianpeng", Model: "T800"}, SKU: "TILE-800-WEB", OtherSKU: "TILE-800",
-			Reason: "Mianpeng T800 is sold online only as TILE-800-WEB while the stores sell it as TILE-800: online sales may draw the stores' customers (seed 003)"}},
+			Reason: "Mianpeng T800 is sold online only as TILE-800-WEB while the stores sell it as TILE-800: online sales may draw the stores' customers"}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)

@@ -7,7 +7,7 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 )
 
-// The showcase rules (seed 001 part 3.4).
+// The showcase rules.
 const (
 	// RuleShowcaseFew: a store shows only a few hot products (爆款), at least
 	// one and at most the configured number, each once.
@@ -125,7 +125,7 @@ func (n *Network) CheckShowcase(plan ShowcasePlan, eligibility []Eligibility, at
 		case !ok:
 			add(RuleShowcaseEligible, sku, "%s has no store-eligibility answer from pricing", sku)
 		case !e.Eligible:
-			add(RuleShowcaseEligible, sku, "%s is not store-eligible (unified price and network lowest, 全省統一價 and 全網最低): %s", sku, e.Reason)
+			add(RuleShowcaseEligible, sku, "%s is not store-eligible (unified price and network lowest, 全省统一价 and 全网最低): %s", sku, e.Reason)
 		}
 	}
 	refreshed := calendarDay(plan.RefreshedAt, n.loc)

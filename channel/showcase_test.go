@@ -64,7 +64,7 @@ func TestCheckShowcase(t *testing.T) {
 		})
 	}
 	r, _ := n.CheckShowcase(ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"CAB-A1"}, RefreshedAt: day(1)}, ok, day(2))
-	if want := "CAB-A1 is not store-eligible (unified price and network lowest, 全省統一價 and 全網最低): no province price in 330000"; r.Violations[0].Reason != want {
+	if want := "CAB-A1 is not store-eligible (unified price and network lowest, 全省统一价 and 全网最低): no province price in 330000"; r.Violations[0].Reason != want {
 		t.Errorf("reason = %q", r.Violations[0].Reason)
 	}
 	// A SKU pricing gave no answer for is a violation of its own, not a

@@ -2,7 +2,7 @@ package o2o
 
 import "github.com/o2okit/o2okit/internal/enum"
 
-// Channel is a sales mode (銷售模式). Seed 004: the O2O operation is
+// Channel is a sales mode (销售模式). Seed 004: the O2O operation is
 // independent and never mixed with B2C.
 type Channel string
 
@@ -38,18 +38,18 @@ type PartyKind string
 
 // The kinds of party.
 const (
-	// PartyHeadquarters is the manufacturer's head office (總部).
+	// PartyHeadquarters is the manufacturer's head office (总部).
 	PartyHeadquarters PartyKind = "headquarters"
-	// PartyStation is a regional sub-station (分站, seed 000).
+	// PartyStation is a regional sub-station (分站).
 	PartyStation PartyKind = "station"
-	// PartyStore is a directly operated community experience store (線下社區體驗店).
+	// PartyStore is a directly operated community experience store (线下社区体验店).
 	PartyStore PartyKind = "store"
-	// PartyAgent is a franchise agent (特許代理人): a contracted sales or
+	// PartyAgent is a franchise agent (特许代理人): a contracted sales or
 	// construction service specialist attached to a store, paid by commission.
 	PartyAgent PartyKind = "agent"
-	// PartyDealer is a traditional regional dealer (經銷商).
+	// PartyDealer is a traditional regional dealer (经销商).
 	PartyDealer PartyKind = "dealer"
-	// PartyInvestor co-invests in stores (seed 001 part 5).
+	// PartyInvestor co-invests in stores.
 	PartyInvestor PartyKind = "investor"
 	// PartyPlatform is the online operator.
 	PartyPlatform PartyKind = "platform"
@@ -76,7 +76,7 @@ func (k *PartyKind) UnmarshalText(text []byte) error {
 	return unmarshalEnum("party kind", text, k, PartyKinds())
 }
 
-// Segment is a customer segment (seed 001 part 3.2).
+// Segment is a customer segment.
 type Segment string
 
 // The customer segments.
@@ -106,7 +106,7 @@ func (s *Segment) UnmarshalText(text []byte) error {
 	return unmarshalEnum("segment", text, s, Segments())
 }
 
-// Line is the product line a SKU belongs to (產品區隔: the lines are disjoint).
+// Line is the product line a SKU belongs to (产品区隔: the lines are disjoint).
 type Line string
 
 // The product lines.
@@ -136,7 +136,7 @@ func (l *Line) UnmarshalText(text []byte) error { return unmarshalEnum("line", t
 // The empty ServiceKind means goods.
 type ServiceKind string
 
-// The service items of seed 001.
+// The service items.
 const (
 	// ServiceMeasurement is the free on-site measurement (量房).
 	ServiceMeasurement ServiceKind = "measurement"
@@ -212,7 +212,7 @@ const (
 	// VenueStore is a community store's counter.
 	VenueStore Venue = "store"
 	// VenueStoreScreen is online ordering on a store's own screen, which counts
-	// as in store (seed 001 part 1).
+	// as in store.
 	VenueStoreScreen Venue = "store_screen"
 )
 

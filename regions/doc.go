@@ -6,7 +6,10 @@
 // exist and what they are called, so validation can refuse a code that does
 // not exist and explanations can print "深圳市南山区 (440305)" instead of
 // digits. The registry is optional: every package of the SDK works without
-// one, and takes one through a small interface of its own where it can use it.
+// one, and takes one through [o2o.RegionNames], the small interface a
+// *Registry satisfies — [o2o.Order.CheckRegions] refuses an order whose
+// delivery or home region does not exist, and [o2o.RegionLabel] names a code
+// for people.
 //
 // [China] is the registry compiled into the package (go:embed; no file is read
 // at run time): the National Bureau of Statistics codes as of [Version]

@@ -10,13 +10,13 @@ import (
 	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
-// Level is an approver's level at headquarters (seed 000).
+// Level is an approver's level at headquarters.
 type Level string
 
 // The approver levels, lowest first.
 const (
 	// LevelStaff is general headquarters staff: it never decides a station's
-	// request (seed 000: a junior clerk overruling a station on a few hundred
+	// request (a junior clerk overruling a station on a few hundred
 	// yuan is the first extreme).
 	LevelStaff Level = "staff"
 	// LevelAreaDirector decides requests up to its band.

@@ -8,12 +8,12 @@ import (
 	"github.com/o2okit/o2okit/settlement/internal/instant"
 )
 
-// Position is an investor's co-investment in a store (資金自循環, seed 001
-// part 5): the investor funds the store, the manufacturer at most advances
-// money (墊付) up to a limit, and the store's revenue share repays the
-// advances first, then the investor's capital, on a schedule. It is a plain
-// value: each operation returns the postings and the next Position, leaving
-// the receiver unchanged.
+// Position is an investor's co-investment in a store (资金自循环): the investor
+// funds the store, the manufacturer at most advances money (垫付) up to a
+// limit, and the store's revenue share repays the advances first, then the
+// investor's capital, on a schedule. It is a plain value: each operation
+// returns the postings and the next Position, leaving the receiver
+// unchanged.
 type Position struct {
 	Store        string `json:"store"`
 	Investor     string `json:"investor"`
@@ -107,7 +107,7 @@ func (p Position) Invest(amount o2o.Money, key string, at time.Time) ([]Posting,
 }
 
 // Advance records the manufacturer advancing amount to the store. The
-// manufacturer at most advances (最多是墊付一下): advances outstanding may
+// manufacturer at most advances (最多是垫付一下): advances outstanding may
 // not exceed AdvanceLimit (a *LimitError wrapping ErrLimit names the
 // manufacturer, the amount needed and what is left under the limit).
 func (p Position) Advance(amount o2o.Money, key string, at time.Time) ([]Posting, Position, error) {

@@ -1,8 +1,7 @@
 // Package settlement moves money between headquarters and the field,
 // cent-exact: a double-entry ledger of postings, sales splits by channel
 // (revenue, commissions, transfer payments, cross-compensation), reversals,
-// station budgets and investor co-investment (seed 004, seed 001 parts 1
-// and 5, seed 000).
+// station budgets and investor co-investment.
 //
 // It imports no other rule package: routing and cross-compensation
 // entitlements (channel's answers) and line amounts (pricing's answer) come
@@ -91,8 +90,8 @@
 // immutable [Splitter]) holds a [Rule] per channel and product line: legs for
 // the manufacturer's revenue, the serving store's or agent's commission
 // (percent, fixed or capped), the transfer payment by which an online sale
-// credits the store of the customer's region (轉移支付, 線上反哺線下), the
-// fused dealer's cross-compensation (交叉補償) — shared by weight when
+// credits the store of the customer's region (转移支付, 线上反哺线下), the
+// fused dealer's cross-compensation (交叉补偿) — shared by weight when
 // several dealers are entitled — and a remaining leg that takes the rest. Percents that over-allocate, or that do not make 100% without a
 // remaining leg, are refused when built. [Splitter.Split] splits each line
 // with o2o.Allocate — largest remainder, cent-exact, ties by party — into a
@@ -127,10 +126,10 @@
 //
 // # Co-investment
 //
-// A [Position] is an investor's stake in a store (資金自循環, seed 001 part
-// 5): the manufacturer at most advances money, up to a limit; [Repay] draws
-// the schedule's percent of the store's revenue share and repays advances
-// first, then capital, closing the position when all is repaid.
+// A [Position] is an investor's stake in a store (资金自循环): the manufacturer
+// at most advances money, up to a limit; [Repay] draws the schedule's
+// percent of the store's revenue share and repays advances first, then
+// capital, closing the position when all is repaid.
 //
 // # Concurrency
 //

@@ -14,19 +14,19 @@ const (
 	KindSaleRevenue Kind = "sale_revenue"
 	// KindStoreCommission is the serving store's commission.
 	KindStoreCommission Kind = "store_commission"
-	// KindAgentCommission is the serving agent's commission (特許代理人).
+	// KindAgentCommission is the serving agent's commission (特许代理人).
 	KindAgentCommission Kind = "agent_commission"
 	// KindTransferPayment credits the offline store of the customer's region
-	// with part of an online sale (轉移支付, 線上反哺線下).
+	// with part of an online sale (转移支付, 线上反哺线下).
 	KindTransferPayment Kind = "transfer_payment"
 	// KindCrossCompensation pays a fused dealer for a sale into its territory
-	// (交叉補償).
+	// (交叉补偿).
 	KindCrossCompensation Kind = "cross_compensation"
 	// KindDrainageCharge charges a traffic cost (引流成本) to a channel or store.
 	KindDrainageCharge Kind = "drainage_charge"
-	// KindInvestment is an investor's capital paid into a store (資金自循環).
+	// KindInvestment is an investor's capital paid into a store (资金自循环).
 	KindInvestment Kind = "investment"
-	// KindAdvance is money the manufacturer advances (墊付).
+	// KindAdvance is money the manufacturer advances (垫付).
 	KindAdvance Kind = "advance"
 	// KindRepayment repays an advance or an investor's capital.
 	KindRepayment Kind = "repayment"

@@ -24,10 +24,10 @@ const (
 	// its commission.
 	RoleServing Role = "serving"
 	// RoleRegionStore is the offline store of the customer's region, credited
-	// by a transfer payment when the sale was made online (線上反哺線下).
+	// by a transfer payment when the sale was made online (线上反哺线下).
 	RoleRegionStore Role = "region_store"
 	// RoleDealer is the fused dealer whose territory the sale went into: its
-	// cross-compensation (交叉補償).
+	// cross-compensation (交叉补偿).
 	RoleDealer Role = "dealer"
 )
 
@@ -358,7 +358,7 @@ type Routing struct {
 }
 
 // Entitlement is channel's answer that a fused dealer is owed
-// cross-compensation (交叉補償) for this order, passed in as data. When
+// cross-compensation (交叉补偿) for this order, passed in as data. When
 // several dealers are entitled (territories that overlap, say), the dealer
 // leg is shared among them in proportion to their weights.
 type Entitlement struct {
@@ -526,7 +526,7 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 	case serving.PartyID == "":
 		return m, o2o.Invalid("routing.serving.partyId", "is required")
 	case serving.Kind == o2o.PartyAgent:
-		m.serving = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特許代理人) of store %s", serving.StoreID)}
+		m.serving = recipient{party: serving.PartyID, kind: KindAgentCommission, why: fmt.Sprintf("commission of the serving agent (特许代理人) of store %s", serving.StoreID)}
 	case serving.Kind == o2o.PartyDealer:
 		m.serving = recipient{party: serving.PartyID, kind: KindStoreCommission, why: "commission of the reformed dealer serving as a local service point (改造)"}
 	default:
@@ -538,7 +538,7 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 	case routing.RegionStore == "":
 		m.regionStore = recipient{why: "no store covers the customer's region"}
 	default:
-		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (線上反哺線下)"}
+		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (线上反哺线下)"}
 	}
 	if len(ents) == 0 {
 		m.dealer = recipient{why: "no dealer is entitled to cross-compensation"}
@@ -560,7 +560,7 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 		}
 	}
 	if len(ents) == 1 {
-		why := "cross-compensation (交叉補償) for a sale into the fused dealer's territory"
+		why := "cross-compensation (交叉补偿) for a sale into the fused dealer's territory"
 		if ents[0].Reason != "" {
 			why += ": " + ents[0].Reason
 		}
@@ -568,7 +568,7 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 		return m, nil
 	}
 	m.dealer = recipient{party: ents[0].Dealer, kind: KindCrossCompensation,
-		why: "cross-compensation (交叉補償) for a sale into a territory " + strconv.Itoa(len(ents)) + " fused dealers share"}
+		why: "cross-compensation (交叉补偿) for a sale into a territory " + strconv.Itoa(len(ents)) + " fused dealers share"}
 	for _, e := range ents {
 		w := decimal.New(1, 0)
 		if e.Weight != nil {

@@ -1,6 +1,6 @@
 // Package drainage attributes conversions to the traffic that brought them
 // and charges each campaign's drainage cost (引流成本) to the sales mode and
-// the store that received the traffic (seed 004; seed 003).
+// the store that received the traffic.
 //
 // Seed 004's problem: when B2C and O2O coexist, nobody can tell which mode
 // a traffic spend of 1,000,000 went to, and stores escape responsibility for
@@ -11,7 +11,7 @@
 // # Touchpoints, conversions and sources
 //
 // A [Touch] is a contact with a customer: a search ad, paid ad-reading
-// (有償讀廣告), a road show (巡迴路演), a ground-push visit (地推), a coupon
+// (有偿读广告), a road show (巡回路演), a ground-push visit (地推), a coupon
 // bound to a store, an online visit or a store visit. A [Conversion] is a
 // store visit, a deal or an online payment. Attribution credits a [Source]:
 // a touch kind × campaign (what attribution tools call a "channel";

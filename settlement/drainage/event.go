@@ -81,7 +81,7 @@ func (t Touch) Validate() error {
 	case (t.Kind == KindStoreCoupon || t.Kind == KindStoreVisit) && t.StoreID == "":
 		return o2o.Invalidf("storeId", "is required for a %s: it binds the customer to a store", t.Kind)
 	case t.StoreID != "" && t.Channel != o2o.ChannelO2O:
-		return o2o.Invalid("storeId", "only an O2O touch binds a customer to a store (seed 004: O2O is never mixed with B2C)")
+		return o2o.Invalid("storeId", "only an O2O touch binds a customer to a store (O2O is never mixed with B2C)")
 	}
 	if err := instant.Check(t.At); err != nil {
 		return o2o.Prefix("at", err)

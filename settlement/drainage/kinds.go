@@ -9,17 +9,17 @@ import (
 // paid ad-reading, road show, ground push, store-bound coupon) or a visit.
 type TouchKind string
 
-// The kinds of touchpoint (seed 001 parts 2.1 and 3.3, seed 002, seed 003).
+// The kinds of touchpoint.
 const (
 	// KindSearchAd is a click on a paid search ad.
 	KindSearchAd TouchKind = "search_ad"
-	// KindPaidAdReading is a user paid to read an ad (有償讀廣告).
+	// KindPaidAdReading is a user paid to read an ad (有偿读广告).
 	KindPaidAdReading TouchKind = "paid_ad_reading"
-	// KindRoadShow is a touring road show, down to the villages (巡迴路演).
+	// KindRoadShow is a touring road show, down to the villages (巡回路演).
 	KindRoadShow TouchKind = "road_show"
 	// KindGroundPush is a ground-push team's visit to a merchant or a home (地推).
 	KindGroundPush TouchKind = "ground_push"
-	// KindStoreCoupon is a coupon that binds the customer to a store (seed 003).
+	// KindStoreCoupon is a coupon that binds the customer to a store.
 	KindStoreCoupon TouchKind = "store_coupon"
 	// KindOnlineVisit is a visit to the platform's site or app. Without a
 	// campaign it is what GA4 calls a direct visit.
@@ -143,7 +143,7 @@ type Basis string
 const (
 	// BasisTraffic allocates by the touches each sales mode and store
 	// received: a store that receives traffic and fails to convert it still
-	// carries its cost (seed 004). The default.
+	// carries its cost. The default.
 	BasisTraffic Basis = "traffic"
 	// BasisConversions allocates by the conversions the traffic produced, as
 	// the attribution model credits them.
