@@ -66,7 +66,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 
 // apiError is the JSON body of every error response.
 type apiError struct {
-	status int
 	// Error says what went wrong, in the SDK's words where the SDK refused.
 	Error string `json:"error"`
 	// Kind classifies it: "bad_request", "invalid", "conflict", "stale",
@@ -133,8 +132,8 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 	}
 	var ve *o2o.ValidationError
 	if f.err != nil && errors.As(f.err, &ve) {
-		if pe := (*o2o.ValidationError)(nil); errors.As(o2o.Prefix(f.prefix, ve), &pe) {
-			body.Fields = pe.Fields
+		if errors.As(o2o.Prefix(f.prefix, ve), &ve) {
+			body.Fields = ve.Fields
 		}
 	}
 	writeJSON(w, status, body)
@@ -348,14 +347,14 @@ func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	sum, canonical, err := hash(req)
-	if err != nil {
-		s.writeError(w, fail(o2o.ErrInvalid, err, ""))
-		return
-	}
 	ev, err := s.engine.Evaluate(req.Order, req.Circumstances)
 	if err != nil {
 		s.writeError(w, fail(o2o.ErrInvalid, err, "order"))
+		return
+	}
+	sum, canonical, err := hash(req)
+	if err != nil {
+		s.writeError(w, fail(o2o.ErrInvalid, err, ""))
 		return
 	}
 	resp, err := json.Marshal(orderResponse{Order: req.Order.ID, Pays: ev.Payable.Pays, Postings: ev.Batch().Postings, Explain: ev.Explain(), Evaluation: ev})

@@ -16,7 +16,7 @@ CREATE TABLE orders (
     request_hash TEXT NOT NULL,          -- SHA-256 of the canonical request
     request      JSONB NOT NULL,         -- {order, circumstances} as decoded
     pays         TEXT NOT NULL,          -- what the customer pays, '8198.00 CNY'
-    response     JSONB NOT NULL,         -- the answer given, returned again on retry
+    response     JSON NOT NULL,          -- the answer given, byte for byte, returned again on retry
     created_at   TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
@@ -56,7 +56,7 @@ CREATE TABLE returns (
     order_id     TEXT COLLATE "C" NOT NULL REFERENCES orders (id),
     id           TEXT COLLATE "C" NOT NULL,
     request_hash TEXT NOT NULL,
-    response     JSONB NOT NULL,
+    response     JSON NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (order_id, id)
 );
