@@ -3,8 +3,10 @@ module github.com/o2okit/o2okit/examples/service
 go 1.25.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/o2okit/o2okit v0.0.0
+	github.com/shopspring/decimal v1.6.0
 )
 
 require (
@@ -17,7 +19,6 @@ require (
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/looplab/fsm v1.0.3 // indirect
-	github.com/shopspring/decimal v1.6.0 // indirect
 	golang.org/x/crypto v0.42.0 // indirect
 	golang.org/x/exp v0.0.0-20251125195548-87e1e737ad39 // indirect
 	golang.org/x/sync v0.22.0 // indirect
