@@ -50,6 +50,16 @@ func testDSN(t testing.TB) string {
 	return ""
 }
 
+// TestMain says once, before any test, when the database tests will skip.
+func TestMain(m *testing.M) {
+	if os.Getenv("O2OKIT_SERVICE_DSN") == "" && os.Getenv("CI") != "true" && os.Getenv("CI_REQUIRE_DB") != "1" {
+		if _, err := os.Stat(".ci-services.env"); err != nil {
+			fmt.Fprintln(os.Stderr, "examples/service: NO DATABASE: the tests that need PostgreSQL SKIP; run `bash ci-services.sh start` first")
+		}
+	}
+	os.Exit(m.Run())
+}
+
 var (
 	engineOnce sync.Once
 	engineVal  *o2okit.Engine
