@@ -349,7 +349,7 @@ func (s *Server) postOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := s.engine.Evaluate(req.Order, req.Circumstances)
 	if err != nil {
-		s.writeError(w, fail(o2o.ErrInvalid, err, "order"))
+		s.writeError(w, fail(o2o.ErrInvalid, requestPaths(err), ""))
 		return
 	}
 	sum, canonical, err := hash(req)
@@ -423,6 +423,37 @@ func (s *Server) orderAgain(w http.ResponseWriter, ctx context.Context, id, sum 
 	}
 	s.writeError(w, failf(errConflict, "order %q was placed before with other content; its postings stand: place a new order under a new id", id))
 }
+
+// requestPaths puts the field paths of an Evaluate error under the part of
+// the request they name: "clearance[0].line" under "circumstances", the rest
+// under "order".
+func requestPaths(err error) error {
+	var ve *o2o.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := &o2o.ValidationError{Fields: make([]o2o.FieldError, len(ve.Fields)), Total: ve.Total, Err: ve.Err}
+	for i, f := range ve.Fields {
+		part := "order"
+		if strings.HasPrefix(f.Path, "clearance") {
+			part = "circumstances"
+		}
+		out.Fields[i] = o2o.FieldError{Path: part, Reason: f.Reason}
+		if f.Path != "" {
+			out.Fields[i].Path = part + "." + f.Path
+		}
+	}
+	return &mapped{msg: err.Error(), ve: out}
+}
+
+// mapped is an error with its message kept and its field paths remapped.
+type mapped struct {
+	msg string
+	ve  *o2o.ValidationError
+}
+
+func (m *mapped) Error() string { return m.msg }
+func (m *mapped) Unwrap() error { return m.ve }
 
 // getOrder returns the answer POST /orders gave for the order.
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {

@@ -125,6 +125,8 @@ func TestOrderBadInput(t *testing.T) {
 		{"unknown sku", unknown, 422, "order.lines[1].sku"},
 		{"fractional cabinet", unit, 422, "order.lines[0].quantity.value"},
 		{"nanoseconds", nano, 422, "order.at"},
+		{"clearance of no line", orderBody{Order: order("SO-CL", at(3, 1)), Circumstances: &o2okit.Circumstances{Clearance: []o2okit.ClearanceLine{{Line: 9}}}}, 422, "circumstances.clearance[0].line"},
+		{"too large", `{"order": {"id": "` + strings.Repeat("x", MaxBody) + `"}}`, 400, ""},
 	} {
 		r := e.do("POST", "/orders", c.body)
 		if r.status != c.status {
@@ -138,6 +140,23 @@ func TestOrderBadInput(t *testing.T) {
 	}
 	if n, p := e.count("orders"), e.count("postings"); n+p != 0 {
 		t.Errorf("bad input wrote %d orders, %d postings", n, p)
+	}
+}
+
+// TestPostingKeyTaken: the postings table's unique key refuses a posting
+// whose key another posting holds, and the 409 gives the SDK's explanation.
+func TestPostingKeyTaken(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.db.Exec(`INSERT INTO postings (key, batch, kind, from_account, to_account, amount, currency, order_id, at)
+		VALUES ('SO-K/0/manufacturer', 'elsewhere', 'sale_revenue', 'cust-9', 'headquarters', 1.00, 'CNY', 'SO-K', now())`); err != nil {
+		t.Fatal(err)
+	}
+	r := e.do("POST", "/orders", orderBody{Order: order("SO-K", at(3, 1))})
+	if r.status != http.StatusConflict || !strings.Contains(r.error(t).Error, `key "SO-K/0/manufacturer" already names a different posting`) {
+		t.Fatalf("a taken posting key: %s", r)
+	}
+	if n, p := e.count("orders"), e.count("postings"); n != 0 || p != 1 {
+		t.Errorf("the refused order left %d orders, %d postings", n, p)
 	}
 }
 
