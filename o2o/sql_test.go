@@ -223,3 +223,32 @@ func TestSQLScanRefused(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMoneyScan: whatever text a column holds, Scan either refuses it with
+// ErrInvalid, leaving the destination alone, or reads a Money whose Value
+// scans back to the same money.
+func FuzzMoneyScan(f *testing.F) {
+	for _, s := range []string{"12.30 CNY", "0 JPY", "-0.001 KWD", "1.00", "1 XXX", "", " ", "1e3 CNY", "00.10 CNY", "+1.5 USD"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := o2o.MustParseMoney("7.00 CNY")
+		if err := m.Scan(s); err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("Scan(%q): %v does not wrap ErrInvalid", s, err)
+			}
+			if m.String() != "7.00 CNY" {
+				t.Fatalf("Scan(%q) failed but changed the destination to %v", s, m)
+			}
+			return
+		}
+		v, err := m.Value()
+		if err != nil {
+			t.Fatalf("Scan(%q) gave %v, whose Value fails: %v", s, m, err)
+		}
+		var back o2o.Money
+		if err := back.Scan(v); err != nil || !back.Equal(m) || back.String() != m.String() {
+			t.Fatalf("Scan(%q) = %v; Value %q scans back to %v, %v", s, m, v, back, err)
+		}
+	})
+}
