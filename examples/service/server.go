@@ -108,13 +108,11 @@ func failf(kind error, format string, args ...any) error {
 func (s *Server) writeError(w http.ResponseWriter, err error) {
 	var f *failure
 	if !errors.As(err, &f) {
-		if errors.Is(err, o2o.ErrInvalid) {
-			f = &failure{kind: o2o.ErrInvalid, msg: err.Error(), err: err}
-		} else {
-			s.logf("internal error: %v", err)
-			writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error", Kind: "internal"})
-			return
-		}
+		// Not the client's doing: a database error, or stored data the
+		// SDK refuses (which says the database was altered).
+		s.logf("internal error: %v", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error", Kind: "internal"})
+		return
 	}
 	body := apiError{Error: f.msg}
 	var status int
@@ -174,7 +172,7 @@ func decode(r *http.Request, v any) error {
 // postings made.
 func checkInstant(path string, t time.Time) error {
 	if t.Nanosecond()%1000 != 0 {
-		return o2o.Invalidf(path, "%s has a fraction of a microsecond, which the database does not keep", t.Format(time.RFC3339Nano))
+		return fail(o2o.ErrInvalid, o2o.Invalidf(path, "%s has a fraction of a microsecond, which the database does not keep", t.Format(time.RFC3339Nano)), "")
 	}
 	return nil
 }
@@ -264,8 +262,11 @@ func (s *Server) postingConflict(ctx context.Context, ps []settlement.Posting) e
 	if err == nil {
 		_, err = ledger.Apply(settlement.Batch{Postings: ps})
 	}
-	if err != nil {
+	if errors.Is(err, settlement.ErrConflict) {
 		return fail(errConflict, err, "")
+	}
+	if err != nil {
+		return fmt.Errorf("explaining a taken posting key: %v", err)
 	}
 	return failf(errConflict, "postings %s: a key was taken by a concurrent request", strings.Join(keys, ", "))
 }
@@ -285,7 +286,7 @@ func scanPosting(row interface{ Scan(...any) error }, extra ...any) (settlement.
 	}
 	m, err := o2o.NewMoneyIn(amount.Decimal, cur)
 	if err != nil {
-		return p, fmt.Errorf("posting %q: %w", p.Key, err)
+		return p, fmt.Errorf("posting %q: %v", p.Key, err)
 	}
 	p.Amount = m
 	p.At = p.At.In(o2o.China())
@@ -414,7 +415,7 @@ func (s *Server) orderAgain(w http.ResponseWriter, ctx context.Context, id, sum 
 		_, err = ledger.Apply(settlement.Batch{ID: id, Postings: posted})
 	}
 	if err != nil {
-		s.writeError(w, fmt.Errorf("replaying the postings of order %q: %w", id, err))
+		s.writeError(w, fmt.Errorf("replaying the postings of order %q: %v", id, err))
 		return
 	}
 	if _, err := ledger.Apply(ev.Batch()); err != nil {
@@ -527,7 +528,7 @@ func (s *Server) postReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		var req orderRequest
 		if err := json.Unmarshal(reqJSON, &req); err != nil {
-			return fmt.Errorf("stored order %q: %w", orderID, err)
+			return fmt.Errorf("stored order %q: %v", orderID, err)
 		}
 		posted, err := postingsWhere(ctx, tx, `order_id = $1`, orderID)
 		if err != nil {
@@ -651,11 +652,11 @@ func (s *Server) loadProject(ctx context.Context, id string) (*workflow.Instance
 	}
 	var snap workflow.Snapshot
 	if err := json.Unmarshal(data, &snap); err != nil {
-		return nil, 0, fmt.Errorf("project %q: stored snapshot: %w", id, err)
+		return nil, 0, fmt.Errorf("project %q: stored snapshot: %v", id, err)
 	}
 	in, err := workflow.Restore(def, snap)
 	if err != nil {
-		return nil, 0, fmt.Errorf("project %q: stored snapshot: %w", id, err)
+		return nil, 0, fmt.Errorf("project %q: stored snapshot: %v", id, err)
 	}
 	return in, version, nil
 }

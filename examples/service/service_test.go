@@ -451,6 +451,14 @@ func TestProjects(t *testing.T) {
 	if nf := e.do("POST", "/projects/P9/commands", apply("c1")); nf.status != http.StatusNotFound {
 		t.Errorf("unknown project: %s", nf)
 	}
+	// A snapshot altered in the database is the service's failure, not the
+	// client's: a 500 that shows nothing of it.
+	if _, err := e.db.Exec(`UPDATE projects SET snapshot = jsonb_set(snapshot, '{state}', '"reviewed"') WHERE id = 'P1'`); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("GET", "/projects/P1", nil); r.status != http.StatusInternalServerError || r.error(t).Error != "internal error" {
+		t.Errorf("an altered snapshot: %s", r)
+	}
 }
 
 // TestTwoClerks: two clerks read one project and fire at once, each naming
