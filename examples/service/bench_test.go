@@ -73,3 +73,21 @@ func BenchmarkProjectCommand(b *testing.B) {
 	}
 	reportRate(b)
 }
+
+// BenchmarkPostOrderParallel is POST /orders from as many clients as
+// GOMAXPROCS, each with its own orders.
+func BenchmarkPostOrderParallel(b *testing.B) {
+	e := newEnv(b)
+	run := benchSeq.Add(1)
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := e.do("POST", "/orders", orderBody{Order: order3(fmt.Sprintf("SO-P%d-%d", run, n.Add(1)), at(3, 1))})
+			if r.status != http.StatusCreated {
+				b.Error(r)
+				return
+			}
+		}
+	})
+	reportRate(b)
+}

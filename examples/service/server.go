@@ -682,7 +682,7 @@ func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
 // project id and intent Key. A command the workflow refuses is a 422 with
 // the guard's (or role's, or transition's) explanation; a command id
 // reused with other content is a 409; a command already applied gets its
-// result again, with its intents.
+// result again, with its intents, whatever version it names.
 func (s *Server) postCommand(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	var cmd workflow.Command
@@ -709,11 +709,13 @@ func (s *Server) postCommand(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	if want >= 0 && want != version {
+	res, err := in.Fire(ctx, cmd)
+	if want >= 0 && want != version && (err != nil || !res.AlreadyApplied) {
+		// A retry of a command applied since is answered below; anything
+		// else was decided on a version that is gone.
 		s.writeError(w, failf(errStale, "project %q is at version %d, not %d: read it again", id, version, want))
 		return
 	}
-	res, err := in.Fire(ctx, cmd)
 	switch {
 	case errors.Is(err, workflow.ErrConflict):
 		s.writeError(w, fail(errConflict, err, ""))

@@ -419,6 +419,18 @@ func TestProjects(t *testing.T) {
 	if len(outboxKeys(t, e)) != 1 || projectVersion(t, e, "P1") != 2 {
 		t.Errorf("the retry wrote")
 	}
+	// Retried with the version it was sent with: still the same result,
+	// not a stale conflict.
+	if again := e.do("POST", "/projects/P1/commands", apply("c1"), "If-Match", `"1"`); again.status != http.StatusOK {
+		t.Errorf("apply retried with If-Match 1: %s", again)
+	}
+	stale := workflow.Command{ID: "c9", Event: "cancel", Actor: "clerk-1", Role: "store", At: at(3, 2), Facts: workflow.Facts{"cancel_reason": "x"}}
+	if r := e.do("POST", "/projects/P1/commands", stale, "If-Match", `"1"`); r.status != http.StatusConflict || r.error(t).Kind != "stale" {
+		t.Errorf("a new command on version 1: %s", r)
+	}
+	if r := e.do("POST", "/projects/P1/commands", stale, "If-Match", `soon`); r.status != http.StatusBadRequest {
+		t.Errorf("a malformed If-Match: %s", r)
+	}
 	// Refused by a guard: no floor plan.
 	measure := workflow.Command{ID: "c2", Event: "measure", Actor: "store-nanshan", Role: "store", At: at(3, 2)}
 	g := e.do("POST", "/projects/P1/commands", measure)
