@@ -152,7 +152,7 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	sku := s.req.SKU
 	if !s.req.Placed.InStore() {
-		return refuse(RuleClearance, sku, ErrClearance, "returned goods are sold in the community store that holds them, never online (seed 001 part 2.7)")
+		return refuse(RuleClearance, sku, ErrClearance, "returned goods are sold in the community store that holds them, never online (退换货就地低价出售)")
 	}
 	if s.req.Placed.StoreID != ret.StoreID {
 		return refuse(RuleClearance, sku, ErrClearance, "returned goods are held by store %s, not %s", ret.StoreID, s.req.Placed.StoreID)
@@ -196,11 +196,11 @@ func (p *Policy) negotiation(s *state) error {
 	case s.q.Flags.Clearance:
 		return refuse(RuleNegotiation, sku, ErrNoHaggling, "clearance goods are sold at their grade's markdown, not negotiated")
 	case !p.cfg.Negotiation.Enabled && designated:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): designated group account %s does not negotiate either; it receives value-added services instead (seed 001 part 3.1)", s.req.AccountID)
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): designated group account %s does not negotiate either; it receives value-added services (增值服务) instead", s.req.AccountID)
 	case !p.cfg.Negotiation.Enabled:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): the price is the same for everyone (seed 001 part 3.1)")
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): the price is the same for everyone")
 	case !designated:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): a negotiated price (議價) is open only to designated group accounts (seed 001 part 2.3)")
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): a negotiated price (议价) is open only to designated group accounts")
 	}
 	ask := s.fig(*asked)
 	band := s.in(s.q.ListPrice).mul(s.k(p.bandFactor)).roundTo(p.minor, o2o.RoundCeiling)

@@ -62,7 +62,7 @@ func (p *Policy) UnifiedPrice(sku string, province o2o.RegionCode, quotes []Quot
 		}
 		d := Deviation{StoreID: q.Placed.StoreID, Venue: q.Placed.Venue, Expected: e.Price, Got: q.ListPrice}
 		if !q.ListPrice.Equal(e.Price) {
-			d.Reason = fmt.Sprintf("list price %s is not the %s price %s (全省一個價)", q.ListPrice, e.ScopeName(), e.Price)
+			d.Reason = fmt.Sprintf("list price %s is not the %s price %s (全省一个价)", q.ListPrice, e.ScopeName(), e.Price)
 			out = append(out, d)
 			continue
 		}
@@ -144,7 +144,7 @@ func crossStore(quotes []Quote, idx []int) []Deviation {
 				continue
 			}
 			out = append(out, Deviation{StoreID: q.Placed.StoreID, Venue: q.Placed.Venue, Expected: want, Got: q.UnitPrice,
-				Reason: fmt.Sprintf("%s unit price %s differs from the %s that %d of %d %s quotes at the same instant share (全省一個價): its steps differ (different network observations?)",
+				Reason: fmt.Sprintf("%s unit price %s differs from the %s that %d of %d %s quotes at the same instant share (全省一个价): its steps differ (different network observations?)",
 					where, q.UnitPrice, want, best, len(g.members), where)})
 		}
 	}

@@ -150,7 +150,7 @@ func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 			continue
 		}
 		if !e.Scope.IsZero() && e.Scope.Level() != o2o.LevelProvince {
-			fault(i, -1, ErrLocalPrice, "scope %s is a %s: O2O-line prices are national or per province (全省一個價)", e.Scope, e.Scope.Level())
+			fault(i, -1, ErrLocalPrice, "scope %s is a %s: O2O-line prices are national or per province (全省一个价)", e.Scope, e.Scope.Level())
 			continue
 		}
 		if !e.Price.SameCurrency(entries[0].Price) {

@@ -75,15 +75,15 @@ func ExampleQuote_Explain() {
 	fmt.Print(q.Explain())
 	// Output:
 	// Quote TILE-800 (Mianpeng T800, tiles): 12.5 m2, in store S-SZ-01, region 440300, o2o channel
-	//   1. list_price              0.00        +95.00 =        95.00  province price of 440000: one price per province (全省一個價)
-	//   2. network_lowest         95.00         -5.10 =        89.90  matched the lowest price on the network for Mianpeng T800: 89.90 CNY at jd (同品牌同款產品全網最低)
+	//   1. list_price              0.00        +95.00 =        95.00  province price of 440000: one price per province (全省一个价)
+	//   2. network_lowest         95.00         -5.10 =        89.90  matched the lowest price on the network for Mianpeng T800: 89.90 CNY at jd (同品牌同款产品全网最低)
 	//   3. vat                    89.90         +0.00 =        89.90  price includes VAT at 13% for category tiles: 129.28 CNY
 	// Unit price 89.90 CNY × 12.5 m2 = line total 1123.75 CNY
 	// VAT 13% included: 129.28 CNY (category tiles)
 	// Flags: matched
 }
 
-// No haggling (不講價): a lower price asked for is refused with ErrNoHaggling.
+// No haggling (不讲价): a lower price asked for is refused with ErrNoHaggling.
 func ExamplePolicy_Quote_noHaggling() {
 	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
 	ask := o2o.MustParseMoney("90.00")
@@ -97,7 +97,7 @@ func ExamplePolicy_Quote_noHaggling() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// quote TILE-800: negotiation: no haggling (不講價): the price is the same for everyone (seed 001 part 3.1)
+	// quote TILE-800: negotiation: no haggling (不讲价): the price is the same for everyone
 }
 
 // Building a book refuses local prices and names the entry at fault.
@@ -110,7 +110,7 @@ func ExampleNewBook() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// price book: entries[0] (SKU TILE-800): scope 440300 is a city: O2O-line prices are national or per province (全省一個價)
+	// price book: entries[0] (SKU TILE-800): scope 440300 is a city: O2O-line prices are national or per province (全省一个价)
 }
 
 // The promotion ladder: stage 2 asked, only stage 1 funded.
@@ -119,7 +119,7 @@ func ExamplePolicy_Quote_ladder() {
 	policy, err := pricing.Config{
 		VAT: pricing.VAT{Default: &o2o.Decimal{}},
 		Ladder: []pricing.Stage{
-			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免費施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
+			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免费施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
 			{Stage: 2, Adds: []pricing.StageBenefit{{Code: "house_fee_waived", Description: "house payment waived (免房款)", Kind: pricing.BenefitService, Cost: cost("2000")}}},
 		},
 	}.Build(exampleBook())
@@ -142,7 +142,7 @@ func ExamplePolicy_Quote_ladder() {
 	// free_construction 0.00 800.00 C-1
 }
 
-// Store eligibility (seed 001 part 3.4): a unified price and the lowest on the network.
+// Store eligibility: a unified price and the lowest on the network.
 func ExamplePolicy_StoreEligible() {
 	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
 	el, _ := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), exampleAt, []pricing.Observation{
