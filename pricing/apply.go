@@ -29,6 +29,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
 	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
 		f.add("quantity.value", "%s", why)
+	} else if places, _ := shape(r.Quantity.Value.Decimal); places > 0 && WholeUnit(r.Quantity.Unit) {
+		f.add("quantity.value", "%s is not a whole number of %s: pieces, sets and jobs are counted in whole units", r.Quantity.Value, r.Quantity.Unit)
 	}
 	if r.Region.IsZero() {
 		f.add("region", "is required: the province selects the price")
@@ -137,6 +139,11 @@ func (p *Policy) listPrice(s *state) error {
 		s.floor = list
 	}
 	s.q.Floor = s.show(&s.floor)
+	if e.Price.IsZero() {
+		// A free service item (NewBook allows zero for services only).
+		s.step(RuleListPrice, list, ReasonFreeService, &Facts{Label: string(s.product.Service), Region: s.req.Region.Province()})
+		return nil
+	}
 	if e.National() {
 		s.step(RuleListPrice, list, ReasonNationalPrice, &Facts{Region: s.req.Region.Province()})
 	} else {
@@ -172,7 +179,7 @@ func (p *Policy) uplift(s *state) {
 		s.note(RuleOnlineUplift, ReasonStoreScreen, &Facts{Party: s.req.Placed.StoreID})
 		return
 	}
-	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
+	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 || s.price.n.sign() == 0 {
 		return
 	}
 	up := s.price.n.mul(s.k(p.upliftFactor))

@@ -144,3 +144,15 @@ var (
 	safeFrom  = time.Date(0, 1, 2, 0, 0, 0, 0, time.UTC)
 	safeUntil = time.Date(MaxYear, 12, 30, 0, 0, 0, 0, time.UTC)
 )
+
+// WholeUnit reports whether quantities in u are whole numbers: pieces,
+// sets and jobs are counted, so 1.5 pieces is refused; square metres and
+// metres are measured and may have a fraction (up to MaxQuantityPlaces
+// places). An unknown unit is not whole.
+func WholeUnit(u o2o.Unit) bool {
+	switch u {
+	case o2o.UnitPiece, o2o.UnitSet, o2o.UnitJob:
+		return true
+	}
+	return false
+}

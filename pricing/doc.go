@@ -13,15 +13,20 @@
 // were): overlapping validities for one SKU and scope ([ErrOverlap]), city,
 // county or township scopes ([ErrLocalPrice]), dealer-line SKUs
 // ([ErrDealerPriced]), mixed currencies and SKUs missing from the catalog
-// ([ErrUnknownSKU]). Building a book of n entries takes O(n log n) time,
-// and a lookup O(log n) in the entries of its SKU.
+// ([ErrUnknownSKU]). A price is positive, except that a service item (the
+// free on-site measurement, 免费量房) may be priced at zero: it quotes at
+// zero with a free_service step. Goods are never free in a book; goods
+// given away are the ladder's products-free benefit. Building a book of n
+// entries takes O(n log n) time, and a lookup O(log n) in the entries of
+// its SKU.
 //
 // # The domain
 //
 // Every amount of money in a book, a config or a request has at most as
 // many decimal places as its currency's minor unit (10.001 CNY is refused:
 // the fen is 0.01) and is at most [MaxPrice]; a quantity is at most
-// [MaxQuantity], with at most [MaxQuantityPlaces] places; a percent of a
+// [MaxQuantity], with at most [MaxQuantityPlaces] places, and a whole
+// number for units that are counted (pieces, sets, jobs: [WholeUnit]); a percent of a
 // config has at most [MaxPercentPlaces] places; an instant falls in years
 // 0 to [MaxYear]. Input outside is refused with an error wrapping
 // o2o.ErrInvalid that names the field, the value and the bound. Within

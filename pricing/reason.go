@@ -21,6 +21,10 @@ const (
 	// ReasonNationalPrice: the province has no price, the national one
 	// applies (Facts.Region: the province asked for).
 	ReasonNationalPrice ReasonCode = "national_price"
+	// ReasonFreeService: a service item the book prices at zero, such as
+	// the free on-site measurement (Facts.Label: the service kind, Region:
+	// the province asked for).
+	ReasonFreeService ReasonCode = "free_service"
 	// ReasonClearance: returned goods marked down (Facts.Label: grade,
 	// Percent: markdown, Party: the store holding them).
 	ReasonClearance ReasonCode = "clearance_markdown"
@@ -86,7 +90,7 @@ const (
 
 // ReasonCodes returns every reason code.
 func ReasonCodes() []ReasonCode {
-	return []ReasonCode{ReasonProvincePrice, ReasonNationalPrice, ReasonClearance, ReasonStoreScreen,
+	return []ReasonCode{ReasonProvincePrice, ReasonNationalPrice, ReasonFreeService, ReasonClearance, ReasonStoreScreen,
 		ReasonOnlineUplift, ReasonOnlineUpliftCapped, ReasonNegotiationNotLower, ReasonNegotiated,
 		ReasonNetworkClearance, ReasonNetworkNoObservation, ReasonNetworkLowest, ReasonNetworkReported,
 		ReasonNetworkFloorBlocks, ReasonNetworkMatchedFloor, ReasonNetworkMatched, ReasonRoundedUpToFloor,
@@ -144,6 +148,8 @@ func (c ReasonCode) facts() factField {
 	switch c {
 	case ReasonProvincePrice, ReasonNationalPrice:
 		return factRegion
+	case ReasonFreeService:
+		return factLabel | factRegion
 	case ReasonClearance:
 		return factLabel | factPercent | factParty
 	case ReasonStoreScreen:
@@ -230,6 +236,8 @@ func (s Step) Reason() string {
 		return fmt.Sprintf("province price of %s: one price per province (全省一个价)", f.Region)
 	case ReasonNationalPrice:
 		return fmt.Sprintf("national price: province %s has no price of its own (全国统一价)", f.Region)
+	case ReasonFreeService:
+		return fmt.Sprintf("free service (%s): the book prices it at zero for province %s; nothing to pay (免费)", f.Label, f.Region)
 	case ReasonClearance:
 		return fmt.Sprintf("returned goods of grade %s marked down %s%% in store %s (退换货就地低价出售)", f.Label, f.Percent, f.Party)
 	case ReasonStoreScreen:
