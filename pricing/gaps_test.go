@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/pricing"
 )
@@ -121,5 +123,77 @@ func TestWholeUnits(t *testing.T) {
 		if pricing.WholeUnit(u) != want {
 			t.Errorf("WholeUnit(%s) = %v, want %v", u, !want, want)
 		}
+	}
+}
+
+// TestUnifiedPriceFlagsProveNothing: a quote flagged negotiated or
+// clearance is set aside only when its steps entitle it to its price; a
+// flag alone, a negotiated price for an account that is not designated, or
+// clearance sold by another store is reported.
+func TestUnifiedPriceFlagsProveNothing(t *testing.T) {
+	p := fixturePolicy(t, "policy-negotiation.json")
+	at := benchRequest(t).At
+	base := pricing.Request{SKU: "CAB-01", Quantity: o2o.Qty(o2o.MustDec("2").Decimal, o2o.UnitPiece), Region: o2o.MustRegionCode("440305001"),
+		Channel: o2o.ChannelO2O, Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-1"}, Segment: o2o.SegmentRetail, At: at}
+	quote := func(r pricing.Request) pricing.Quote {
+		t.Helper()
+		q, err := p.Quote(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	clean := quote(base)
+	neg := base
+	neg.Placed.StoreID, neg.Segment, neg.AccountID = "S-2", o2o.SegmentGroup, "G-001"
+	asked := o2o.MustParseMoney("3700.00")
+	neg.Negotiated = &asked
+	negotiated := quote(neg)
+	if negotiated.AccountID != "G-001" || negotiated.Segment != o2o.SegmentGroup || !negotiated.Flags.Negotiated {
+		t.Fatalf("the quote does not record whom it was priced for: %q %q %+v", negotiated.Segment, negotiated.AccountID, negotiated.Flags)
+	}
+	cl := base
+	cl.Placed.StoreID, cl.Returned = "S-3", &pricing.Returned{Grade: "B", StoreID: "S-3"}
+	clearance := quote(cl)
+
+	devs, err := p.UnifiedPrice("CAB-01", gd, []pricing.Quote{clean, negotiated, clearance})
+	if err != nil || len(devs) != 0 {
+		t.Fatalf("honest quotes reported: %+v %v", devs, err)
+	}
+
+	// A flag and a lower price, no step.
+	flagged := clean
+	flagged.Placed.StoreID, flagged.UnitPrice, flagged.Flags.Negotiated = "S-4", o2o.MustParseMoney("3000.00"), true
+	// A clearance flag and a lower price, no step.
+	flaggedCl := clean
+	flaggedCl.Placed.StoreID, flaggedCl.UnitPrice, flaggedCl.Flags.Clearance = "S-5", o2o.MustParseMoney("3000.00"), true
+	// A negotiated price re-labelled as priced for a retail customer.
+	retail := negotiated
+	retail.Placed.StoreID, retail.Segment, retail.AccountID = "S-6", o2o.SegmentRetail, ""
+	// Clearance goods held by S-3 sold in S-7.
+	moved := clearance
+	moved.Placed.StoreID = "S-7"
+	// A negotiated step whose price is below the floor.
+	low := negotiated
+	low.Placed.StoreID = "S-8"
+	low.Steps = append([]pricing.Step(nil), negotiated.Steps...)
+	for i, s := range low.Steps {
+		if s.Rule == pricing.RuleNegotiation {
+			low.Steps[i].Result = o2o.MustParseMoney("2000.00")
+			low.Steps[i].Amount = must(o2o.MustParseMoney("2000.00").Sub(s.Base))
+		}
+	}
+	low.UnitPrice = o2o.MustParseMoney("2000.00")
+
+	devs, err = p.UnifiedPrice("CAB-01", gd, []pricing.Quote{clean, negotiated, clearance, flagged, flaggedCl, retail, moved, low})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stores []string
+	for _, d := range devs {
+		stores = append(stores, d.StoreID)
+	}
+	if diff := cmp.Diff([]string{"S-4", "S-5", "S-6", "S-7", "S-8"}, stores); diff != "" {
+		t.Errorf("deviating stores (-want +got):\n%s\n%+v", diff, devs)
 	}
 }

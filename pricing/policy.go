@@ -299,7 +299,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
-		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
+		Channel: req.Channel, Placed: req.Placed, Segment: req.Segment, AccountID: req.AccountID, Quantity: req.Quantity, At: req.At,
 	}
 	s.q.Steps = make([]Step, 0, p.maxSteps(&req, designated))
 	for _, r := range p.procedure {
