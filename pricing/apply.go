@@ -15,23 +15,32 @@ import (
 // check validates the request's shape and currencies. When bm is not nil
 // it also picks, in the same pass over the observations, the lowest fresh
 // outside observation of that brand and model into low, so that the
-// network-lowest rule does not read them again.
-func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
+// network-lowest rule does not read them again. With line set, the fields
+// an order's lines share (region, channel, placement, customer, instant,
+// observations, campaign) were checked once for the order: only the
+// line's own are checked, and the pick is made.
+func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line bool) error {
 	var f faults
 	cur := p.book.Currency()
-	if r.SKU == "" {
-		f.add("sku", "is required")
+	if line {
+		if bm != nil {
+			low.i, low.n = p.lowest(*bm, r.At, r.Observations)
+		}
+		if err := p.checkNegotiated(r); err != nil {
+			return err
+		}
+		checkItem(r, &f)
+		checkAsked(r, &f)
+		checkReturned(r, &f)
+		if len(f) > 0 {
+			return &o2o.ValidationError{Fields: f}
+		}
+		return nil
 	}
-	if !r.Quantity.Unit.Valid() {
-		f.add("quantity.unit", "unknown unit %q", string(r.Quantity.Unit))
+	if err := p.checkNegotiated(r); err != nil {
+		return err
 	}
-	if r.Quantity.Value.Sign() <= 0 {
-		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
-	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
-		f.add("quantity.value", "%s", why)
-	} else if places, _ := shape(r.Quantity.Value.Decimal); places > 0 && WholeUnit(r.Quantity.Unit) {
-		f.add("quantity.value", "%s is not a whole number of %s: pieces, sets and jobs are counted in whole units", r.Quantity.Value, r.Quantity.Unit)
-	}
+	checkItem(r, &f)
 	if r.Region.IsZero() {
 		f.add("region", "is required: the province selects the price")
 	}
@@ -51,16 +60,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	} else if why := instantFault(r.At); why != "" {
 		f.add("at", "%s", why)
 	}
-	if r.Negotiated != nil {
-		if r.Negotiated.Currency() != cur {
-			return fmt.Errorf("negotiated price in %s, book in %s: %w", r.Negotiated.Currency(), cur, o2o.ErrCurrencyMismatch)
-		}
-		if !r.Negotiated.IsPositive() {
-			f.add("negotiated", "must be positive, got %s", r.Negotiated)
-		} else if why := amountFault(*r.Negotiated); why != "" {
-			f.add("negotiated", "%s", why)
-		}
-	}
+	checkAsked(r, &f)
 	for i := range r.Observations {
 		o := &r.Observations[i]
 		// The path is built only for a fault: a clean request formats nothing.
@@ -111,9 +111,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		}
 		f.money("campaign.fundingLeft", c.FundingLeft, cur)
 	}
-	if r.Returned != nil && r.Returned.StoreID == "" {
-		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")
-	}
+	checkReturned(r, &f)
 	if len(f) > 0 {
 		return &o2o.ValidationError{Fields: f}
 	}
@@ -124,6 +122,51 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		return refuse(RuleListPrice, r.SKU, ErrDealerPriced, "the dealer channel keeps its own pricing power; the O2O policy quotes b2c and o2o")
 	}
 	return nil
+}
+
+// checkNegotiated refuses a negotiated price in another currency than
+// the book's.
+func (p *Policy) checkNegotiated(r *Request) error {
+	if cur := p.book.Currency(); r.Negotiated != nil && r.Negotiated.Currency() != cur {
+		return fmt.Errorf("negotiated price in %s, book in %s: %w", r.Negotiated.Currency(), cur, o2o.ErrCurrencyMismatch)
+	}
+	return nil
+}
+
+// checkItem checks the SKU and the quantity: positive, in the domain, and
+// a whole number for units that are counted.
+func checkItem(r *Request, f *faults) {
+	if r.SKU == "" {
+		f.add("sku", "is required")
+	}
+	if !r.Quantity.Unit.Valid() {
+		f.add("quantity.unit", "unknown unit %q", string(r.Quantity.Unit))
+	}
+	if r.Quantity.Value.Sign() <= 0 {
+		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
+	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
+		f.add("quantity.value", "%s", why)
+	} else if places, _ := shape(r.Quantity.Value.Decimal); places > 0 && WholeUnit(r.Quantity.Unit) {
+		f.add("quantity.value", "%s is not a whole number of %s: pieces, sets and jobs are counted in whole units", r.Quantity.Value, r.Quantity.Unit)
+	}
+}
+
+// checkAsked checks a negotiated price asked for (its currency aside).
+func checkAsked(r *Request, f *faults) {
+	if r.Negotiated != nil {
+		if !r.Negotiated.IsPositive() {
+			f.add("negotiated", "must be positive, got %s", r.Negotiated)
+		} else if why := amountFault(*r.Negotiated); why != "" {
+			f.add("negotiated", "%s", why)
+		}
+	}
+}
+
+// checkReturned checks the clearance marking.
+func checkReturned(r *Request, f *faults) {
+	if r.Returned != nil && r.Returned.StoreID == "" {
+		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")
+	}
 }
 
 func (p *Policy) listPrice(s *state) error {

@@ -3,6 +3,8 @@ package pricing_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -195,5 +197,207 @@ func TestUnifiedPriceFlagsProveNothing(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"S-4", "S-5", "S-6", "S-7", "S-8"}, stores); diff != "" {
 		t.Errorf("deviating stores (-want +got):\n%s\n%+v", diff, devs)
+	}
+}
+
+// orderRequest is an in-store order in Guangdong for 10 m2 of TILE-800 and
+// one CAB-01 (950.00 + 3999.00 = 4949.00) under campaign C.
+func orderRequest(t testing.TB, stage int, funding string) pricing.OrderRequest {
+	return pricing.OrderRequest{
+		Region: o2o.MustRegionCode("440305001"), Channel: o2o.ChannelO2O, Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-1"},
+		Segment: o2o.SegmentRetail, At: benchRequest(t).At,
+		Campaign: &pricing.Campaign{ID: "C", Stage: stage, FundingLeft: o2o.MustParseMoney(funding)},
+		Lines: []pricing.OrderLine{
+			{SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre)},
+			{SKU: "CAB-01", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitPiece)},
+		},
+	}
+}
+
+func ladderCodes(bs []pricing.Benefit) []string {
+	var out []string
+	for _, b := range bs {
+		if b.Rule == pricing.RuleLadder {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+// TestQuoteOrderLadderOncePerOrder: the ladder's benefits are granted once
+// per order, its cost drawn once from the funding, and no line counts it
+// again; what the customer pays follows.
+func TestQuoteOrderLadderOncePerOrder(t *testing.T) {
+	p := fixturePolicy(t, "")
+	m := o2o.MustParseMoney
+	for _, tt := range []struct {
+		name, funding                          string
+		stage, wantStage                       int
+		fallback                               bool
+		codes                                  []string
+		drawn, productsFree, paidBack, payable string
+	}{
+		// Stage 2 costs 800 + 2000 once: 2800, not 5600 for two lines.
+		{"stage 2 once", "2800.00", 2, 2, false, []string{"free_construction", "house_fee_waived"}, "2800.00", "0.00", "0.00", "4949.00"},
+		// Stage 3 costs 2800 + the products (4949.00) = 7749.00 exactly;
+		// counting the services per line would need 10549.00.
+		{"stage 3 products free", "7749.00", 3, 3, false, []string{"free_construction", "house_fee_waived", "products_free"}, "7749.00", "4949.00", "0.00", "0.00"},
+		{"stage 3 falls back to 2", "7748.99", 3, 2, true, []string{"free_construction", "house_fee_waived"}, "2800.00", "0.00", "0.00", "4949.00"},
+		// Stage 4 adds a 500.00 payback: the customer receives 500.00.
+		{"stage 4 pays back", "8249.00", 4, 4, false, []string{"free_construction", "house_fee_waived", "products_free", "payback"}, "8249.00", "4949.00", "500.00", "-500.00"},
+		{"nothing affordable", "799.99", 1, 0, true, nil, "0.00", "0.00", "0.00", "4949.00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			oq, err := p.QuoteOrder(orderRequest(t, tt.stage, tt.funding))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if oq.Stage != tt.wantStage || oq.StageFallback != tt.fallback {
+				t.Errorf("stage %d fallback %v, want %d %v", oq.Stage, oq.StageFallback, tt.wantStage, tt.fallback)
+			}
+			if diff := cmp.Diff(tt.codes, ladderCodes(oq.Benefits)); diff != "" {
+				t.Errorf("ladder benefits (-want +got):\n%s", diff)
+			}
+			for _, x := range []struct {
+				name      string
+				got, want o2o.Money
+			}{{"subtotal", oq.Subtotal, m("4949.00")}, {"fundingDrawn", oq.FundingDrawn, m(tt.drawn)},
+				{"productsFree", oq.ProductsFree, m(tt.productsFree)}, {"paidBack", oq.PaidBack, m(tt.paidBack)}, {"payable", oq.Payable, m(tt.payable)}} {
+				if !x.got.Equal(x.want) {
+					t.Errorf("%s = %s, want %s", x.name, x.got, x.want)
+				}
+			}
+			for i, q := range oq.Lines {
+				if len(q.Benefits) != 0 || q.Stage != 0 {
+					t.Errorf("line %d carries per-order benefits: %+v", i, q.Benefits)
+				}
+				for _, s := range q.Steps {
+					if s.Rule == pricing.RuleLadder || s.Rule == pricing.RuleValueAdded {
+						t.Errorf("line %d carries a per-order step: %s", i, s)
+					}
+				}
+			}
+			if n := len(oq.Steps); n != 1 || oq.Steps[0].Rule != pricing.RuleLadder {
+				t.Errorf("order steps: %v", oq.Steps)
+			}
+			data, err := json.Marshal(oq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back pricing.OrderQuote
+			if err := json.Unmarshal(data, &back); err != nil {
+				t.Fatalf("order quote does not decode: %v", err)
+			}
+			if again, _ := json.Marshal(back); string(again) != string(data) {
+				t.Errorf("order quote JSON does not round-trip:\n%s\n%s", data, again)
+			}
+		})
+	}
+}
+
+// TestQuoteOrderMatchesQuote: an order of one line gets the line quote
+// Quote gives, less the per-order rules, and the same stage and benefits.
+func TestQuoteOrderMatchesQuote(t *testing.T) {
+	p := fixturePolicy(t, "")
+	req := orderRequest(t, 2, "10000.00")
+	req.Segment, req.AccountID = o2o.SegmentGroup, "G-001"
+	req.Lines = req.Lines[:1]
+	oq, err := p.QuoteOrder(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := p.Quote(req.Request(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oq.Stage != q.Stage || !cmp.Equal(oq.Benefits, q.Benefits, cmpOpts...) {
+		t.Errorf("order: stage %d, %v; quote: stage %d, %v", oq.Stage, oq.Benefits, q.Stage, q.Benefits)
+	}
+	var perLine []pricing.Step
+	for _, s := range q.Steps {
+		if s.Rule != pricing.RuleLadder && s.Rule != pricing.RuleValueAdded {
+			perLine = append(perLine, s)
+		}
+	}
+	if !cmp.Equal(perLine, oq.Lines[0].Steps, cmpOpts...) || !oq.Lines[0].LineTotal.Equal(q.LineTotal) {
+		t.Errorf("line steps differ:\n%v\n%v", perLine, oq.Lines[0].Steps)
+	}
+}
+
+// TestQuoteOrderRefuses: faults are named by their path in the order, and a
+// refused order returns nothing.
+func TestQuoteOrderRefuses(t *testing.T) {
+	p := fixturePolicy(t, "")
+	path := func(err error) string {
+		var ve *o2o.ValidationError
+		if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+			return "not a validation error: " + fmt.Sprint(err)
+		}
+		return ve.Fields[0].Path
+	}
+	req := orderRequest(t, 1, "1000")
+	req.Lines = nil
+	if _, err := p.QuoteOrder(req); path(err) != "lines" {
+		t.Errorf("no lines: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Lines = make([]pricing.OrderLine, pricing.MaxOrderLines+1)
+	if _, err := p.QuoteOrder(req); path(err) != "lines" {
+		t.Errorf("too many lines: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Lines[1].Quantity.Value = o2o.MustDec("1.5")
+	if oq, err := p.QuoteOrder(req); path(err) != "lines[1].quantity.value" || oq.Lines != nil {
+		t.Errorf("a fraction of a piece: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Region = o2o.RegionCode{}
+	if _, err := p.QuoteOrder(req); path(err) != "region" {
+		t.Errorf("no region: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Campaign.ID = ""
+	if _, err := p.QuoteOrder(req); path(err) != "campaign.id" {
+		t.Errorf("no campaign id: %v", err)
+	}
+	req = orderRequest(t, 5, "1000")
+	if _, err := p.QuoteOrder(req); !errors.Is(err, pricing.ErrLadder) {
+		t.Errorf("stage 5: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Lines[0].SKU = "NOPE"
+	if _, err := p.QuoteOrder(req); !errors.Is(err, pricing.ErrUnknownSKU) || !strings.Contains(err.Error(), "lines[0]") {
+		t.Errorf("unknown SKU: %v", err)
+	}
+	req = orderRequest(t, 1, "1000")
+	req.Lines[1].Returned = &pricing.Returned{Grade: "B", StoreID: "S-2"}
+	var re *pricing.RuleError
+	if _, err := p.QuoteOrder(req); !errors.Is(err, pricing.ErrClearance) || !errors.As(err, &re) || !strings.Contains(err.Error(), "lines[1]") {
+		t.Errorf("clearance from another store: %v", err)
+	}
+}
+
+// TestQuoteOrderFreeAndClearance: a wholly free order quotes at zero with
+// nothing to pay; clearance goods are not given free by the ladder.
+func TestQuoteOrderFreeAndClearance(t *testing.T) {
+	p := gapPolicy(t)
+	req := orderRequest(t, 0, "0")
+	req.Campaign = nil
+	req.Lines = []pricing.OrderLine{{SKU: "SVC-MEAS", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitJob)}}
+	oq, err := p.QuoteOrder(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !oq.Subtotal.IsZero() || !oq.Payable.IsZero() || len(oq.Benefits) != 0 {
+		t.Errorf("wholly free order: %+v", oq)
+	}
+	req = orderRequest(t, 3, "100000.00")
+	req.Lines[0].Returned = &pricing.Returned{Grade: "B", StoreID: "S-1"} // 950.00 − 35% = 617.50
+	oq, err = p.QuoteOrder(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oq.Stage != 3 || !oq.ProductsFree.Equal(o2o.MustParseMoney("3999.00")) || !oq.Payable.Equal(o2o.MustParseMoney("617.50")) {
+		t.Errorf("clearance line under products free: stage %d, free %s, payable %s", oq.Stage, oq.ProductsFree, oq.Payable)
 	}
 }

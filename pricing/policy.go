@@ -266,6 +266,13 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
+	return p.quote(req, false)
+}
+
+// quote prices req. With line set, req is a line of an order whose shared
+// fields QuoteOrder has checked, and the rules that apply once per order
+// (value_added, ladder) are left to QuoteOrder.
+func (p *Policy) quote(req Request, line bool) (Quote, error) {
 	var info *skuInfo
 	var product o2o.Product
 	k, ok := p.skus[req.SKU]
@@ -278,7 +285,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		b := product.BrandModel()
 		bm = &b
 	}
-	if err := p.check(&req, bm, &low); err != nil {
+	if err := p.check(&req, bm, &low, line); err != nil {
 		return Quote{}, err
 	}
 	if !ok {
@@ -318,9 +325,13 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		case RuleRounding:
 			p.round(s)
 		case RuleValueAdded:
-			p.valueAdded(s)
+			if !line {
+				p.valueAdded(s)
+			}
 		case RuleLadder:
-			err = p.ladder(s)
+			if !line {
+				err = p.ladder(s)
+			}
 		case RuleVAT:
 			p.showVAT(s)
 		}
