@@ -251,21 +251,44 @@ func crossStore(quotes []Quote, idx []int) []Deviation {
 	return out
 }
 
-// Eligibility is the answer of StoreEligible: whether a product may be sold
-// through the community stores, and why.
+// Eligibility is the answer of StoreEligible for one SKU in one province
+// at one instant: whether the product may be sold through the province's
+// community stores, and why. It is plain data, the one shape a showcase
+// check takes: it writes as JSON and reads back to the same value
+// (decoding refuses unknown fields, and an Eligible that is not Unified
+// and Lowest).
 type Eligibility struct {
 	SKU string `json:"sku"`
-	// Eligible is true only when Unified and Lowest both hold.
+	// Province is the province the answer holds for: a store may use it
+	// only for a store of that province.
+	Province o2o.RegionCode `json:"province"`
+	// At is the instant the answer holds at.
+	At time.Time `json:"at"`
+	// Eligible is true exactly when Unified and Lowest both hold.
 	Eligible bool `json:"eligible"`
 	// Unified: a national or provincial price is in force (全国/全省统一价).
 	Unified bool `json:"unified"`
 	// Lowest: the in-store price is the lowest on the network for the brand
 	// and model (同品牌同款产品全网最低).
 	Lowest bool `json:"lowest"`
-	// Price is the in-store unit price quoted, when there is one.
+	// Price is the in-store unit price quoted; zero when there is none.
 	Price o2o.Money `json:"price"`
-	// Reasons explain each condition, held or failed.
+	// Reasons explain each condition, held or failed; there is at least one.
 	Reasons []string `json:"reasons"`
+}
+
+// UnmarshalJSON decodes an eligibility answer strictly.
+func (e *Eligibility) UnmarshalJSON(data []byte) error {
+	type plain Eligibility
+	var p plain
+	if err := o2o.DecodeJSON(data, &p); err != nil {
+		return err
+	}
+	if p.Eligible != (p.Unified && p.Lowest) {
+		return o2o.Invalidf("eligible", "is %v, but unified is %v and lowest %v", p.Eligible, p.Unified, p.Lowest)
+	}
+	*e = Eligibility(p)
+	return nil
 }
 
 // StoreEligible reports whether a product may be sold through the community
@@ -273,10 +296,21 @@ type Eligibility struct {
 // unified national or provincial price, and its in-store price (as this
 // policy quotes it, one unit, retail) must be at or below every fresh outside
 // observation of its brand and model. The showcase of hot products (爆款) is
-// chosen from eligible products. A failed condition is an answer, not an
-// error; errors are for bad input (an unknown SKU, a malformed observation).
+// chosen from eligible products. The answer names its province and
+// instant (see Eligibility). A failed condition is an answer, not an
+// error; errors are for bad input (an unknown SKU, a missing region or
+// instant, a malformed observation).
 func (p *Policy) StoreEligible(sku string, region o2o.RegionCode, at time.Time, observations []Observation) (Eligibility, error) {
-	el := Eligibility{SKU: sku, Price: p.zero}
+	switch {
+	case region.IsZero():
+		return Eligibility{}, o2o.Invalid("region", "is required: eligibility is answered per province")
+	case at.IsZero():
+		return Eligibility{}, o2o.Invalid("at", "is required")
+	}
+	if why := instantFault(at); why != "" {
+		return Eligibility{}, o2o.Invalid("at", why)
+	}
+	el := Eligibility{SKU: sku, Province: region.Province(), At: at, Price: p.zero}
 	product, ok := p.book.Catalog().Product(sku)
 	if !ok {
 		return Eligibility{}, fmt.Errorf("store eligibility %s: %w", sku, ErrUnknownSKU)

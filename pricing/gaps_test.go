@@ -401,3 +401,43 @@ func TestQuoteOrderFreeAndClearance(t *testing.T) {
 		t.Errorf("clearance line under products free: stage %d, free %s, payable %s", oq.Stage, oq.ProductsFree, oq.Payable)
 	}
 }
+
+// TestEligibilityIsPlainData: the answer names its province and instant and
+// round-trips through JSON; decoding refuses an inconsistent answer.
+func TestEligibilityIsPlainData(t *testing.T) {
+	p := fixturePolicy(t, "policy-report.json")
+	at := benchRequest(t).At
+	obs := []pricing.Observation{{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.00"), ObservedAt: at.Add(-1), ValidUntil: at.Add(1)}}
+	for _, sku := range []string{"TILE-800", "DLR-TILE", "CAB-01"} {
+		el, err := p.StoreEligible(sku, o2o.MustRegionCode("440305001"), at, obs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if el.Province != gd || !el.At.Equal(at) || len(el.Reasons) == 0 {
+			t.Errorf("%s: province %s at %s reasons %v", sku, el.Province, el.At, el.Reasons)
+		}
+		data, err := json.Marshal(el)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back pricing.Eligibility
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatalf("%s: %v\n%s", sku, err, data)
+		}
+		if again, _ := json.Marshal(back); string(again) != string(data) || !back.At.Equal(el.At) || back.Province != el.Province ||
+			!back.Price.Equal(el.Price) || back.Eligible != el.Eligible || !cmp.Equal(back.Reasons, el.Reasons) {
+			t.Errorf("%s: JSON does not round-trip:\n%s\n%s", sku, data, again)
+		}
+	}
+	var el pricing.Eligibility
+	bad := `{"sku":"X","province":"440000","at":"2025-06-01T10:00:00+08:00","eligible":true,"unified":true,"lowest":false,"price":{"amount":"1.00","currency":"CNY"},"reasons":["r"]}`
+	if err := json.Unmarshal([]byte(bad), &el); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("eligible without lowest decoded: %v", err)
+	}
+	if err := json.Unmarshal([]byte(strings.Replace(bad, `"sku"`, `"extra":1,"sku"`, 1)), &el); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("unknown field decoded: %v", err)
+	}
+	if _, err := p.StoreEligible("TILE-800", o2o.RegionCode{}, at, nil); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("no region: %v", err)
+	}
+}
