@@ -95,12 +95,27 @@
 // notes' Base jump between unit and line depending on whether a rounding
 // difference happened to exist.
 //
+// # One order
+//
+// [Policy.QuoteOrder] prices the lines of one order ([OrderRequest]): each
+// line through the procedure up to its line total and VAT, then, once for
+// the order, the value-added services of a designated group account and
+// the ladder's stage, whose cost is checked against the campaign's funding
+// once (products free covers every line but clearance goods). The
+// [OrderQuote] holds the line quotes, the per-order benefits and what the
+// customer pays after products free and paybacks. [Policy.Quote] prices a
+// single line with every rule.
+//
 // # Audits
 //
 // [Policy.UnifiedPrice] reports every quote whose price departs from the
-// province price; [Policy.StoreEligible] says whether a product may be sold
-// through the community stores (a unified price, and the lowest on the
-// network).
+// province price; a quote flagged negotiated or clearance is set aside
+// only when its steps entitle it to its price (a negotiated price for the
+// designated account the quote was priced for, within the band and above
+// the floor; a clearance markdown of the policy's grade in the store that
+// holds the goods). [Policy.StoreEligible] says whether a product may be
+// sold through a province's community stores (a unified price, and the
+// lowest on the network), as plain data ([Eligibility]).
 //
 // # Concurrency
 //
