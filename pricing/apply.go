@@ -61,6 +61,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line bool) err
 		f.add("at", "%s", why)
 	}
 	checkAsked(r, &f)
+	minor := cur.MinorDigits()
 	for i := range r.Observations {
 		o := &r.Observations[i]
 		// The path is built only for a fault: a clean request formats nothing.
@@ -73,21 +74,25 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line bool) err
 			f.add(path()+".source", "is required")
 			ok = false
 		}
-		if o.Price.Sign() <= 0 {
-			f.add(path()+".price", "must be positive, got %s", o.Price)
-			ok = false
-		} else if why := amountFault(o.Price); why != "" {
-			f.add(path()+".price", "%s", why)
-			ok = false
-		}
-		for _, x := range [...]struct {
-			name string
-			at   time.Time
-		}{{".observedAt", o.ObservedAt}, {".validUntil", o.ValidUntil}} {
-			if why := instantFault(x.at); why != "" {
-				f.add(path()+x.name, "%s", why)
+		// The price is read as a num once: to check it and, for a
+		// candidate, to compare it.
+		n := p.in(o.Price)
+		if !priceFits(n, minor) {
+			if o.Price.Sign() <= 0 {
+				f.add(path()+".price", "must be positive, got %s", o.Price)
+				ok = false
+			} else if why := amountFault(o.Price); why != "" {
+				f.add(path()+".price", "%s", why)
 				ok = false
 			}
+		}
+		if why := instantFault(o.ObservedAt); why != "" {
+			f.add(path()+".observedAt", "%s", why)
+			ok = false
+		}
+		if why := instantFault(o.ValidUntil); why != "" {
+			f.add(path()+".validUntil", "%s", why)
+			ok = false
 		}
 		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
 		fresh := o.fresh(r.At)
@@ -96,7 +101,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line bool) err
 			ok = false
 		}
 		if ok && fresh && bm != nil && o.Brand == bm.Brand && o.Model == bm.Model {
-			p.consider(low, i, r.Observations)
+			p.consider(low, i, n, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -170,10 +175,12 @@ func checkReturned(r *Request, f *faults) {
 }
 
 func (p *Policy) listPrice(s *state) error {
-	e, err := p.book.Lookup(s.req.SKU, s.req.Region, s.req.At)
-	if err != nil {
+	price, scope, ok := p.book.price(s.req.SKU, s.req.Region, s.req.At)
+	if !ok {
+		_, err := p.book.Lookup(s.req.SKU, s.req.Region, s.req.At) // the error, worded once
 		return fmt.Errorf("quote %s: %w", s.req.SKU, err)
 	}
+	e := Entry{SKU: s.req.SKU, Scope: scope, Price: price}
 	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
 	if f := &s.info.floor; s.info.hasFloor {
@@ -281,10 +288,9 @@ var noPick = pick{i: -1}
 
 // consider makes obs[i], a fresh observation of the product's brand and
 // model, the pick when it is an outside one and lower than the pick so far
-// (ties by source). Its price is read only here, for a candidate.
-func (p *Policy) consider(l *pick, i int, obs []Observation) {
+// (ties by source); n is its price.
+func (p *Policy) consider(l *pick, i int, n num, obs []Observation) {
 	o := &obs[i]
-	n := p.in(o.Price)
 	if l.i >= 0 {
 		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
 			return
@@ -304,7 +310,7 @@ func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int
 	l := noPick
 	for i := range obs {
 		if o := &obs[i]; o.Brand == bm.Brand && o.Model == bm.Model && o.fresh(at) {
-			p.consider(&l, i, obs)
+			p.consider(&l, i, p.in(o.Price), obs)
 		}
 	}
 	return l.i, l.n
@@ -396,14 +402,19 @@ func (p *Policy) valueAdded(s *state) {
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
-// stageCostFor returns what ladder stages 1..k cost for the line total.
-func (p *Policy) stageCostFor(s *state, k int) num {
-	st := p.stages[k-1]
+// stageCostFor returns what ladder stages 1..k cost for the line total,
+// as a figure: shown from Build's Money when the stages give no products
+// away (their cost is then fixed).
+func (p *Policy) stageCostFor(s *state, k int) figure {
+	st := &p.stages[k-1]
+	if st.freeRuns == 0 && !s.wide {
+		return figure{m: st.fixedM, n: st.fixed, known: true}
+	}
 	cost := s.k(st.fixed)
 	for range st.freeRuns {
 		cost = cost.add(s.total.n)
 	}
-	return cost
+	return figure{n: cost}
 }
 
 // grant adds benefit lines funded by funder; a products_free line costs
@@ -412,12 +423,14 @@ func (p *Policy) grant(s *state, lines []Benefit, funder string) {
 	if s.q.Benefits == nil {
 		s.q.Benefits = make([]Benefit, 0, p.maxBenefits(&s.req, s.designated))
 	}
-	for _, b := range lines {
+	n := len(s.q.Benefits)
+	s.q.Benefits = append(s.q.Benefits, lines...)
+	for i := range s.q.Benefits[n:] {
+		b := &s.q.Benefits[n+i]
 		b.FundedBy = funder
 		if b.Kind == BenefitProductsFree {
 			b.Cost = s.show(&s.total)
 		}
-		s.q.Benefits = append(s.q.Benefits, b)
 	}
 }
 
@@ -436,7 +449,7 @@ func (p *Policy) ladder(s *state) error {
 	funding := s.fig(c.FundingLeft)
 	for k := c.Stage; k >= 1; k-- {
 		cost := p.stageCostFor(s, k)
-		if funding.n.less(cost) {
+		if funding.n.less(cost.n) {
 			continue
 		}
 		p.grant(s, p.lines[p.ladderLines[0][0]:p.ladderLines[k-1][1]], c.ID)
@@ -444,14 +457,14 @@ func (p *Policy) ladder(s *state) error {
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
 			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
-				figure{n: p.stageCostFor(s, c.Stage)}, funding, figure{n: cost})
+				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, figure{n: cost})
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, figure{n: p.stageCostFor(s, 1)}, funding, figure{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, figure{})
 	return nil
 }
 

@@ -384,6 +384,18 @@ func (b *Book) Lookup(sku string, region o2o.RegionCode, at time.Time) (Entry, e
 	return Entry{}, fmt.Errorf("SKU %q %s at %s: %w", sku, where, at.Format(time.RFC3339), ErrNoPrice)
 }
 
+// price returns the price in force for sku in region's province at the
+// instant and its scope (zero for national), as Lookup does but without
+// rebuilding the entry; false when there is none.
+func (b *Book) price(sku string, region o2o.RegionCode, at time.Time) (o2o.Money, o2o.RegionCode, bool) {
+	i, ok := b.find(sku, provinceNumber(region), at)
+	if !ok {
+		return o2o.Money{}, o2o.RegionCode{}, false
+	}
+	r := &b.rows[i]
+	return b.prices[r.price], b.scopes[r.scope], true
+}
+
 // find returns the row in force for sku at the instant: in the province
 // first (unless province is 0), then nationally.
 func (b *Book) find(sku string, province uint8, at time.Time) (int32, bool) {

@@ -80,6 +80,7 @@ type vatRate struct {
 // payback costs, and how many times the line total is given away.
 type stageCost struct {
 	fixed    num
+	fixedM   o2o.Money // fixed, as Money
 	freeRuns int
 	lines    int
 }
