@@ -176,7 +176,7 @@ type handQuote struct {
 // handFigures are the figures handQuote computes, each one the quote shows.
 type handFigures struct {
 	uplift, matched, unit, exact, difference, total, stageCost, vat decimal.Decimal
-	affordable                                                       bool
+	affordable                                                      bool
 }
 
 func newHandQuote() handQuote {
