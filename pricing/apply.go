@@ -15,16 +15,18 @@ import (
 // check validates the request's shape and currencies. When bm is not nil
 // it also picks, in the same pass over the observations, the lowest fresh
 // outside observation of that brand and model into low, so that the
-// network-lowest rule does not read them again. With line set, the fields
-// an order's lines share (region, channel, placement, customer, instant,
-// observations, campaign) were checked once for the order: only the
-// line's own are checked, and the pick is made.
-func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line bool) error {
+// network-lowest rule does not read them again. For a line of an order
+// (line not nil), the fields the lines share (region, channel, placement,
+// customer, instant, observations, campaign) were checked once for the
+// order: only the line's own are checked, and the pick is the order's.
+func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line *orderLine) error {
 	var f faults
 	cur := p.book.Currency()
-	if line {
+	if line != nil {
 		if bm != nil {
-			low.i, low.n = p.lowest(*bm, r.At, r.Observations)
+			if l, ok := line.lows[*bm]; ok {
+				*low = l
+			}
 		}
 		if err := p.checkNegotiated(r); err != nil {
 			return err

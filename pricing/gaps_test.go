@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/pricing"
 )
@@ -301,6 +303,8 @@ func TestQuoteOrderMatchesQuote(t *testing.T) {
 	p := fixturePolicy(t, "")
 	req := orderRequest(t, 2, "10000.00")
 	req.Segment, req.AccountID = o2o.SegmentGroup, "G-001"
+	req.Observations = benchRequest(t).Observations
+	req.Observations[3].Price = o2o.MustParseMoney("90.00") // the line is matched to the network
 	req.Lines = req.Lines[:1]
 	oq, err := p.QuoteOrder(req)
 	if err != nil {
@@ -318,6 +322,9 @@ func TestQuoteOrderMatchesQuote(t *testing.T) {
 		if s.Rule != pricing.RuleLadder && s.Rule != pricing.RuleValueAdded {
 			perLine = append(perLine, s)
 		}
+	}
+	if !q.Flags.Matched {
+		t.Fatalf("the quote was not matched to the network:\n%s", q.Explain())
 	}
 	if !cmp.Equal(perLine, oq.Lines[0].Steps, cmpOpts...) || !oq.Lines[0].LineTotal.Equal(q.LineTotal) {
 		t.Errorf("line steps differ:\n%v\n%v", perLine, oq.Lines[0].Steps)
@@ -439,5 +446,36 @@ func TestEligibilityIsPlainData(t *testing.T) {
 	}
 	if _, err := p.StoreEligible("TILE-800", o2o.RegionCode{}, at, nil); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("no region: %v", err)
+	}
+}
+
+// TestQuoteOrderManyLinesManyObservations: an order of MaxOrderLines lines
+// with 10,000 observations reads the observations once, not once per line.
+func TestQuoteOrderManyLinesManyObservations(t *testing.T) {
+	p := fixturePolicy(t, "")
+	req := orderRequest(t, 0, "0")
+	req.Campaign = nil
+	base := benchRequest(t).Observations[0]
+	base.Price = o2o.MustParseMoney("90.00")
+	req.Observations = make([]pricing.Observation, 10_000)
+	for i := range req.Observations {
+		o := base
+		o.Source = fmt.Sprintf("shop-%05d", i)
+		req.Observations[i] = o
+	}
+	line := req.Lines[0]
+	req.Lines = make([]pricing.OrderLine, pricing.MaxOrderLines)
+	for i := range req.Lines {
+		req.Lines[i] = line
+	}
+	err := hostile.Within(t, hostile.Bound{Time: 5 * time.Second, Bytes: 64 << 20}, "order of many lines", func() error {
+		oq, err := p.QuoteOrder(req)
+		if err == nil && (len(oq.Lines) != pricing.MaxOrderLines || !oq.Lines[999].Flags.Matched) {
+			t.Errorf("lines %d, last matched %v", len(oq.Lines), oq.Lines[999].Flags.Matched)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -142,8 +142,27 @@ func (p *Policy) QuoteOrder(req OrderRequest) (OrderQuote, error) {
 	// The shared fields, once: a probe line that is itself valid.
 	probe := req.Request(0)
 	probe.SKU, probe.Quantity, probe.Negotiated, probe.Returned = "order", o2o.Qty(oneUnit, o2o.UnitPiece), nil, nil
-	if err := p.check(&probe, nil, nil, false); err != nil {
+	if err := p.check(&probe, nil, nil, nil); err != nil {
 		return OrderQuote{}, err
+	}
+	// The lowest fresh outside observation of each brand and model, picked
+	// in one pass for every line.
+	line := &orderLine{}
+	if p.network {
+		line.lows = make(map[o2o.BrandModel]pick)
+		for i := range req.Observations {
+			o := &req.Observations[i]
+			if !o.fresh(req.At) {
+				continue
+			}
+			bm := o2o.BrandModel{Brand: o.Brand, Model: o.Model}
+			l, ok := line.lows[bm]
+			if !ok {
+				l = noPick
+			}
+			p.consider(&l, i, p.in(o.Price), req.Observations)
+			line.lows[bm] = l
+		}
 	}
 	if c := req.Campaign; c != nil && p.onLadder && c.Stage > len(p.cfg.Ladder) {
 		return OrderQuote{}, fmt.Errorf("order: campaign %s is at stage %d, but the ladder has %d stage(s): %w", c.ID, c.Stage, len(p.cfg.Ladder), ErrLadder)
@@ -152,7 +171,7 @@ func (p *Policy) QuoteOrder(req OrderRequest) (OrderQuote, error) {
 	subtotal, covered := p.in(p.zero), p.in(p.zero)
 	allClearance := true
 	for i := range req.Lines {
-		q, err := p.quote(req.Request(i), true)
+		q, err := p.quote(req.Request(i), line)
 		if err != nil {
 			return OrderQuote{}, o2o.Prefix("lines["+strconv.Itoa(i)+"]", err)
 		}
@@ -202,4 +221,10 @@ func (p *Policy) QuoteOrder(req OrderRequest) (OrderQuote, error) {
 	out.ProductsFree, out.PaidBack, out.FundingDrawn = s.out(free), s.out(back), s.out(drawn)
 	out.Payable = s.out(s.price.n.sub(free).sub(back))
 	return out, nil
+}
+
+// orderLine is what the lines of one order share once checked: the lowest
+// fresh outside observation of each brand and model.
+type orderLine struct {
+	lows map[o2o.BrandModel]pick
 }

@@ -267,13 +267,13 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
-	return p.quote(req, false)
+	return p.quote(req, nil)
 }
 
-// quote prices req. With line set, req is a line of an order whose shared
-// fields QuoteOrder has checked, and the rules that apply once per order
-// (value_added, ladder) are left to QuoteOrder.
-func (p *Policy) quote(req Request, line bool) (Quote, error) {
+// quote prices req. With line not nil, req is a line of an order whose
+// shared fields QuoteOrder has checked, and the rules that apply once per
+// order (value_added, ladder) are left to QuoteOrder.
+func (p *Policy) quote(req Request, line *orderLine) (Quote, error) {
 	var info *skuInfo
 	var product o2o.Product
 	k, ok := p.skus[req.SKU]
@@ -326,11 +326,11 @@ func (p *Policy) quote(req Request, line bool) (Quote, error) {
 		case RuleRounding:
 			p.round(s)
 		case RuleValueAdded:
-			if !line {
+			if line == nil {
 				p.valueAdded(s)
 			}
 		case RuleLadder:
-			if !line {
+			if line == nil {
 				err = p.ladder(s)
 			}
 		case RuleVAT:
