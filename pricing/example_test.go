@@ -157,3 +157,54 @@ func ExamplePolicy_StoreEligible() {
 	// unified price: 440000 price 95.00 CNY
 	// not the lowest on the network: Mianpeng T800 is sold for 89.90 CNY at jd, below our 95.00 CNY
 }
+
+// One order of two lines under a campaign at stage 1: the free
+// construction is granted and funded once for the order, not per line.
+func ExamplePolicy_QuoteOrder() {
+	cat := o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "MEASURE", Brand: "Mianpeng", Model: "M", Category: "services", Line: o2o.LineO2O, Service: o2o.ServiceMeasurement, Unit: o2o.UnitJob},
+	)
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("95.00")},
+		{SKU: "MEASURE", Price: o2o.MustParseMoney("0.00")}, // the free on-site measurement
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy, err := pricing.Config{
+		VAT: pricing.VAT{Default: &o2o.Decimal{}},
+		Ladder: []pricing.Stage{{Stage: 1, Adds: []pricing.StageBenefit{
+			{Code: "free_construction", Description: "free construction (免费施工)", Kind: pricing.BenefitService, Cost: o2o.MustParseMoney("800")}}}},
+	}.Build(book)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	oq, err := policy.QuoteOrder(pricing.OrderRequest{
+		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Campaign: &pricing.Campaign{ID: "C-1", Stage: 1, FundingLeft: o2o.MustParseMoney("1000")},
+		Lines: []pricing.OrderLine{
+			{SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre)},
+			{SKU: "MEASURE", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitJob)},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, q := range oq.Lines {
+		fmt.Println(q.SKU, q.LineTotal, q.Steps[0].Code)
+	}
+	for _, b := range oq.Benefits {
+		fmt.Println(b.Code, "cost", b.Cost, "funded by", b.FundedBy)
+	}
+	fmt.Println("stage", oq.Stage, "subtotal", oq.Subtotal, "payable", oq.Payable, "funding drawn", oq.FundingDrawn)
+	// Output:
+	// TILE-800 950.00 CNY national_price
+	// MEASURE 0.00 CNY free_service
+	// free_construction cost 800.00 CNY funded by C-1
+	// stage 1 subtotal 950.00 CNY payable 950.00 CNY funding drawn 800.00 CNY
+}

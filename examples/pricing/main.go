@@ -125,6 +125,32 @@ func run() error {
 	})
 	show("A dealer-line product is refused", func(r *pricing.Request) { r.SKU = "DLR-TILE" })
 
+	// One order of two lines at ladder stage 2: the benefits are granted,
+	// and the campaign's funding drawn, once for the order.
+	oq, err := policy.QuoteOrder(pricing.OrderRequest{
+		Region: base.Region, Channel: base.Channel, Placed: store, Segment: o2o.SegmentRetail, At: at,
+		Campaign: &pricing.Campaign{ID: "C-2025", Stage: 2, FundingLeft: o2o.MustParseMoney("3000.00")},
+		Lines: []pricing.OrderLine{
+			{SKU: "TILE-800", Quantity: tiles("10")},
+			{SKU: "CAB-01", Quantity: o2o.Qty(decimal.New(1, 0), o2o.UnitPiece)},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Println("== One order, two lines, ladder stage 2 with 3000 of funding left")
+	for _, q := range oq.Lines {
+		fmt.Printf("  %s × %s: %s\n", q.SKU, q.Quantity, q.LineTotal)
+	}
+	for _, s := range oq.Steps {
+		fmt.Println("  " + s.Reason())
+	}
+	for _, b := range oq.Benefits {
+		fmt.Printf("  - %s: cost %s, funded by %s\n", b.Code, b.Cost, b.FundedBy)
+	}
+	fmt.Printf("  subtotal %s, products free %s, paid back %s, the customer pays %s; funding drawn %s\n\n",
+		oq.Subtotal, oq.ProductsFree, oq.PaidBack, oq.Payable, oq.FundingDrawn)
+
 	el, err := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), at, obs("89.90")[:1])
 	if err != nil {
 		return err
