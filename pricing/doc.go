@@ -26,9 +26,10 @@
 // many decimal places as its currency's minor unit (10.001 CNY is refused:
 // the fen is 0.01) and is at most [MaxPrice]; a quantity is at most
 // [MaxQuantity], with at most [MaxQuantityPlaces] places, and a whole
-// number for units that are counted (pieces, sets, jobs: [WholeUnit]); a percent of a
-// config has at most [MaxPercentPlaces] places; an instant falls in years
-// 0 to [MaxYear]. Input outside is refused with an error wrapping
+// number for units that are counted (pieces, sets, jobs: [WholeUnit]); a
+// percent of a config has at most [MaxPercentPlaces] places; an instant
+// falls in years 0 to [MaxYear]; an order holds 1 to [MaxOrderLines]
+// lines. Input outside is refused with an error wrapping
 // o2o.ErrInvalid that names the field, the value and the bound. Within
 // it, every quote the package produces writes as JSON and reads back to
 // the same bytes.
