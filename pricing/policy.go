@@ -221,9 +221,9 @@ func (p *Policy) maxBenefits(r *Request, designated bool) int {
 }
 
 // maxSteps bounds the steps a request can produce, so that a quote's steps
-// are allocated once: every rule
-// adds at most one step (rounding two, with the line total), and a rule
-// whose input is absent adds none.
+// are allocated once: every rule adds at most one step (rounding two, with
+// the line total), and a rule whose input is absent adds none. It is a
+// capacity: were it short, the steps would grow.
 func (p *Policy) maxSteps(r *Request, designated bool) int {
 	n := 0
 	for _, rule := range p.procedure {
@@ -253,7 +253,12 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 				continue
 			}
 		case RuleRounding:
-			n++
+			// A line_total step carries a fraction of the minor unit, which
+			// a whole quantity of a unit price rounded to at most the
+			// minor unit's places cannot make.
+			if places, _ := shape(r.Quantity.Value.Decimal); places > 0 || p.places > p.minor {
+				n++
+			}
 		}
 		n++
 	}
