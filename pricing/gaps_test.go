@@ -197,6 +197,9 @@ func TestUnifiedPriceFlagsProveNothing(t *testing.T) {
 	for _, d := range devs {
 		stores = append(stores, d.StoreID)
 	}
+	for _, d := range devs {
+		t.Logf("%s: %s", d.StoreID, d.Reason)
+	}
 	if diff := cmp.Diff([]string{"S-4", "S-5", "S-6", "S-7", "S-8"}, stores); diff != "" {
 		t.Errorf("deviating stores (-want +got):\n%s\n%+v", diff, devs)
 	}
