@@ -482,3 +482,41 @@ func TestQuoteOrderManyLinesManyObservations(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestQuoteOrderConcurrent: one policy prices orders on many goroutines
+// with the same answers (run it under -race).
+func TestQuoteOrderConcurrent(t *testing.T) {
+	p := fixturePolicy(t, "")
+	var reqs []pricing.OrderRequest
+	var want []string
+	for stage := range 5 {
+		req := orderRequest(t, stage, "8000.00")
+		req.Observations = benchRequest(t).Observations
+		oq, err := p.QuoteOrder(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(oq)
+		reqs, want = append(reqs, req), append(want, string(data))
+	}
+	errs := make(chan error, 16)
+	for g := range 16 {
+		go func() {
+			for i := range 50 {
+				i := (i + g) % len(reqs)
+				oq, err := p.QuoteOrder(reqs[i])
+				data, _ := json.Marshal(oq)
+				if err != nil || string(data) != want[i] {
+					errs <- fmt.Errorf("goroutine %d, order %d: %v", g, i, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
