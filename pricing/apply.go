@@ -15,21 +15,34 @@ import (
 // check validates the request's shape and currencies. When bm is not nil
 // it also picks, in the same pass over the observations, the lowest fresh
 // outside observation of that brand and model into low, so that the
-// network-lowest rule does not read them again.
-func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
+// network-lowest rule does not read them again. For a line of an order
+// (line not nil), the fields the lines share (region, channel, placement,
+// customer, instant, observations, campaign) were checked once for the
+// order: only the line's own are checked, and the pick is the order's.
+func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick, line *orderLine) error {
 	var f faults
 	cur := p.book.Currency()
-	if r.SKU == "" {
-		f.add("sku", "is required")
+	if line != nil {
+		if bm != nil {
+			if l, ok := line.lows[*bm]; ok {
+				*low = l
+			}
+		}
+		if err := p.checkNegotiated(r); err != nil {
+			return err
+		}
+		checkItem(r, &f)
+		checkAsked(r, &f)
+		checkReturned(r, &f)
+		if len(f) > 0 {
+			return &o2o.ValidationError{Fields: f}
+		}
+		return nil
 	}
-	if !r.Quantity.Unit.Valid() {
-		f.add("quantity.unit", "unknown unit %q", string(r.Quantity.Unit))
+	if err := p.checkNegotiated(r); err != nil {
+		return err
 	}
-	if r.Quantity.Value.Sign() <= 0 {
-		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
-	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
-		f.add("quantity.value", "%s", why)
-	}
+	checkItem(r, &f)
 	if r.Region.IsZero() {
 		f.add("region", "is required: the province selects the price")
 	}
@@ -49,16 +62,8 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	} else if why := instantFault(r.At); why != "" {
 		f.add("at", "%s", why)
 	}
-	if r.Negotiated != nil {
-		if r.Negotiated.Currency() != cur {
-			return fmt.Errorf("negotiated price in %s, book in %s: %w", r.Negotiated.Currency(), cur, o2o.ErrCurrencyMismatch)
-		}
-		if !r.Negotiated.IsPositive() {
-			f.add("negotiated", "must be positive, got %s", r.Negotiated)
-		} else if why := amountFault(*r.Negotiated); why != "" {
-			f.add("negotiated", "%s", why)
-		}
-	}
+	checkAsked(r, &f)
+	minor := cur.MinorDigits()
 	for i := range r.Observations {
 		o := &r.Observations[i]
 		// The path is built only for a fault: a clean request formats nothing.
@@ -71,21 +76,25 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 			f.add(path()+".source", "is required")
 			ok = false
 		}
-		if o.Price.Sign() <= 0 {
-			f.add(path()+".price", "must be positive, got %s", o.Price)
-			ok = false
-		} else if why := amountFault(o.Price); why != "" {
-			f.add(path()+".price", "%s", why)
-			ok = false
-		}
-		for _, x := range [...]struct {
-			name string
-			at   time.Time
-		}{{".observedAt", o.ObservedAt}, {".validUntil", o.ValidUntil}} {
-			if why := instantFault(x.at); why != "" {
-				f.add(path()+x.name, "%s", why)
+		// The price is read as a num once: to check it and, for a
+		// candidate, to compare it.
+		n := p.in(o.Price)
+		if !priceFits(n, minor) {
+			if o.Price.Sign() <= 0 {
+				f.add(path()+".price", "must be positive, got %s", o.Price)
+				ok = false
+			} else if why := amountFault(o.Price); why != "" {
+				f.add(path()+".price", "%s", why)
 				ok = false
 			}
+		}
+		if why := instantFault(o.ObservedAt); why != "" {
+			f.add(path()+".observedAt", "%s", why)
+			ok = false
+		}
+		if why := instantFault(o.ValidUntil); why != "" {
+			f.add(path()+".validUntil", "%s", why)
+			ok = false
 		}
 		// A fresh observation (observedAt ≤ at < validUntil) is valid too.
 		fresh := o.fresh(r.At)
@@ -94,7 +103,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 			ok = false
 		}
 		if ok && fresh && bm != nil && o.Brand == bm.Brand && o.Model == bm.Model {
-			p.consider(low, i, r.Observations)
+			p.consider(low, i, n, r.Observations)
 		}
 	}
 	if c := r.Campaign; c != nil {
@@ -109,9 +118,7 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 		}
 		f.money("campaign.fundingLeft", c.FundingLeft, cur)
 	}
-	if r.Returned != nil && r.Returned.StoreID == "" {
-		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")
-	}
+	checkReturned(r, &f)
 	if len(f) > 0 {
 		return &o2o.ValidationError{Fields: f}
 	}
@@ -124,11 +131,58 @@ func (p *Policy) check(r *Request, bm *o2o.BrandModel, low *pick) error {
 	return nil
 }
 
+// checkNegotiated refuses a negotiated price in another currency than
+// the book's.
+func (p *Policy) checkNegotiated(r *Request) error {
+	if cur := p.book.Currency(); r.Negotiated != nil && r.Negotiated.Currency() != cur {
+		return fmt.Errorf("negotiated price in %s, book in %s: %w", r.Negotiated.Currency(), cur, o2o.ErrCurrencyMismatch)
+	}
+	return nil
+}
+
+// checkItem checks the SKU and the quantity: positive, in the domain, and
+// a whole number for units that are counted.
+func checkItem(r *Request, f *faults) {
+	if r.SKU == "" {
+		f.add("sku", "is required")
+	}
+	if !r.Quantity.Unit.Valid() {
+		f.add("quantity.unit", "unknown unit %q", string(r.Quantity.Unit))
+	}
+	if r.Quantity.Value.Sign() <= 0 {
+		f.add("quantity.value", "must be positive, got %s", r.Quantity.Value)
+	} else if why := quantityFault(r.Quantity.Value.Decimal); why != "" {
+		f.add("quantity.value", "%s", why)
+	} else if places, _ := shape(r.Quantity.Value.Decimal); places > 0 && WholeUnit(r.Quantity.Unit) {
+		f.add("quantity.value", "%s is not a whole number of %s: pieces, sets and jobs are counted in whole units", r.Quantity.Value, r.Quantity.Unit)
+	}
+}
+
+// checkAsked checks a negotiated price asked for (its currency aside).
+func checkAsked(r *Request, f *faults) {
+	if r.Negotiated != nil {
+		if !r.Negotiated.IsPositive() {
+			f.add("negotiated", "must be positive, got %s", r.Negotiated)
+		} else if why := amountFault(*r.Negotiated); why != "" {
+			f.add("negotiated", "%s", why)
+		}
+	}
+}
+
+// checkReturned checks the clearance marking.
+func checkReturned(r *Request, f *faults) {
+	if r.Returned != nil && r.Returned.StoreID == "" {
+		f.add("returned.storeId", "is required: clearance goods are sold by the store that holds them")
+	}
+}
+
 func (p *Policy) listPrice(s *state) error {
-	e, err := p.book.Lookup(s.req.SKU, s.req.Region, s.req.At)
-	if err != nil {
+	price, scope, ok := p.book.price(s.req.SKU, s.req.Region, s.req.At)
+	if !ok {
+		_, err := p.book.Lookup(s.req.SKU, s.req.Region, s.req.At) // the error, worded once
 		return fmt.Errorf("quote %s: %w", s.req.SKU, err)
 	}
+	e := Entry{SKU: s.req.SKU, Scope: scope, Price: price}
 	list := s.fig(e.Price)
 	s.q.ListPrice, s.q.ListScope = e.Price, e.ScopeName()
 	if f := &s.info.floor; s.info.hasFloor {
@@ -137,6 +191,11 @@ func (p *Policy) listPrice(s *state) error {
 		s.floor = list
 	}
 	s.q.Floor = s.show(&s.floor)
+	if e.Price.IsZero() {
+		// A free service item (NewBook allows zero for services only).
+		s.step(RuleListPrice, list, ReasonFreeService, &Facts{Label: string(s.product.Service), Region: s.req.Region.Province()})
+		return nil
+	}
 	if e.National() {
 		s.step(RuleListPrice, list, ReasonNationalPrice, &Facts{Region: s.req.Region.Province()})
 	} else {
@@ -152,7 +211,7 @@ func (p *Policy) clearanceRule(s *state) error {
 	}
 	sku := s.req.SKU
 	if !s.req.Placed.InStore() {
-		return refuse(RuleClearance, sku, ErrClearance, "returned goods are sold in the community store that holds them, never online (seed 001 part 2.7)")
+		return refuse(RuleClearance, sku, ErrClearance, "returned goods are sold in the community store that holds them, never online (退换货就地低价出售)")
 	}
 	if s.req.Placed.StoreID != ret.StoreID {
 		return refuse(RuleClearance, sku, ErrClearance, "returned goods are held by store %s, not %s", ret.StoreID, s.req.Placed.StoreID)
@@ -172,7 +231,7 @@ func (p *Policy) uplift(s *state) {
 		s.note(RuleOnlineUplift, ReasonStoreScreen, &Facts{Party: s.req.Placed.StoreID})
 		return
 	}
-	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 {
+	if s.req.Placed.InStore() || p.cfg.Uplift.Percent.Sign() == 0 || s.price.n.sign() == 0 {
 		return
 	}
 	up := s.price.n.mul(s.k(p.upliftFactor))
@@ -196,11 +255,11 @@ func (p *Policy) negotiation(s *state) error {
 	case s.q.Flags.Clearance:
 		return refuse(RuleNegotiation, sku, ErrNoHaggling, "clearance goods are sold at their grade's markdown, not negotiated")
 	case !p.cfg.Negotiation.Enabled && designated:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): designated group account %s does not negotiate either; it receives value-added services instead (seed 001 part 3.1)", s.req.AccountID)
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): designated group account %s does not negotiate either; it receives value-added services (增值服务) instead", s.req.AccountID)
 	case !p.cfg.Negotiation.Enabled:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): the price is the same for everyone (seed 001 part 3.1)")
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): the price is the same for everyone")
 	case !designated:
-		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不講價): a negotiated price (議價) is open only to designated group accounts (seed 001 part 2.3)")
+		return refuse(RuleNegotiation, sku, ErrNoHaggling, "no haggling (不讲价): a negotiated price (议价) is open only to designated group accounts")
 	}
 	ask := s.fig(*asked)
 	band := s.in(s.q.ListPrice).mul(s.k(p.bandFactor)).roundTo(p.minor, o2o.RoundCeiling)
@@ -231,10 +290,9 @@ var noPick = pick{i: -1}
 
 // consider makes obs[i], a fresh observation of the product's brand and
 // model, the pick when it is an outside one and lower than the pick so far
-// (ties by source). Its price is read only here, for a candidate.
-func (p *Policy) consider(l *pick, i int, obs []Observation) {
+// (ties by source); n is its price.
+func (p *Policy) consider(l *pick, i int, n num, obs []Observation) {
 	o := &obs[i]
-	n := p.in(o.Price)
 	if l.i >= 0 {
 		if c := n.cmp(l.n); c > 0 || (c == 0 && !cmp.Less(o.Source, obs[l.i].Source)) {
 			return
@@ -254,7 +312,7 @@ func (p *Policy) lowest(bm o2o.BrandModel, at time.Time, obs []Observation) (int
 	l := noPick
 	for i := range obs {
 		if o := &obs[i]; o.Brand == bm.Brand && o.Model == bm.Model && o.fresh(at) {
-			p.consider(&l, i, obs)
+			p.consider(&l, i, p.in(o.Price), obs)
 		}
 	}
 	return l.i, l.n
@@ -346,14 +404,19 @@ func (p *Policy) valueAdded(s *state) {
 	s.note(RuleValueAdded, ReasonValueAdded, &Facts{Party: s.req.AccountID, Count: len(p.cfg.ValueAdded)})
 }
 
-// stageCostFor returns what ladder stages 1..k cost for the line total.
-func (p *Policy) stageCostFor(s *state, k int) num {
-	st := p.stages[k-1]
+// stageCostFor returns what ladder stages 1..k cost for the line total,
+// as a figure: shown from Build's Money when the stages give no products
+// away (their cost is then fixed).
+func (p *Policy) stageCostFor(s *state, k int) figure {
+	st := &p.stages[k-1]
+	if st.freeRuns == 0 && !s.wide {
+		return figure{m: st.fixedM, n: st.fixed, known: true}
+	}
 	cost := s.k(st.fixed)
 	for range st.freeRuns {
 		cost = cost.add(s.total.n)
 	}
-	return cost
+	return figure{n: cost}
 }
 
 // grant adds benefit lines funded by funder; a products_free line costs
@@ -362,12 +425,14 @@ func (p *Policy) grant(s *state, lines []Benefit, funder string) {
 	if s.q.Benefits == nil {
 		s.q.Benefits = make([]Benefit, 0, p.maxBenefits(&s.req, s.designated))
 	}
-	for _, b := range lines {
+	n := len(s.q.Benefits)
+	s.q.Benefits = append(s.q.Benefits, lines...)
+	for i := range s.q.Benefits[n:] {
+		b := &s.q.Benefits[n+i]
 		b.FundedBy = funder
 		if b.Kind == BenefitProductsFree {
 			b.Cost = s.show(&s.total)
 		}
-		s.q.Benefits = append(s.q.Benefits, b)
 	}
 }
 
@@ -386,7 +451,7 @@ func (p *Policy) ladder(s *state) error {
 	funding := s.fig(c.FundingLeft)
 	for k := c.Stage; k >= 1; k-- {
 		cost := p.stageCostFor(s, k)
-		if funding.n.less(cost) {
+		if funding.n.less(cost.n) {
 			continue
 		}
 		p.grant(s, p.lines[p.ladderLines[0][0]:p.ladderLines[k-1][1]], c.ID)
@@ -394,14 +459,14 @@ func (p *Policy) ladder(s *state) error {
 		if k < c.Stage {
 			s.q.Flags.StageFallback = true
 			s.noteFigures(RuleLadder, ReasonLadderFallback, &Facts{Party: c.ID, Asked: c.Stage, Stage: k},
-				figure{n: p.stageCostFor(s, c.Stage)}, funding, figure{n: cost})
+				p.stageCostFor(s, c.Stage), funding, cost)
 		} else {
-			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, figure{n: cost})
+			s.noteFigures(RuleLadder, ReasonLadderStage, &Facts{Party: c.ID, Stage: k, Count: p.stages[k-1].lines}, figure{}, funding, cost)
 		}
 		return nil
 	}
 	s.q.Flags.StageFallback = true
-	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, figure{n: p.stageCostFor(s, 1)}, funding, figure{})
+	s.noteFigures(RuleLadder, ReasonLadderUnaffordable, &Facts{Party: c.ID, Asked: c.Stage}, p.stageCostFor(s, 1), funding, figure{})
 	return nil
 }
 

@@ -107,7 +107,8 @@ func provinceNumber(r o2o.RegionCode) uint8 {
 
 // NewBook checks every entry against the catalog and builds the book. It
 // refuses, with a *BookError naming the entries at fault:
-//   - an entry without a SKU, with a negative or zero price, a price beyond
+//   - an entry without a SKU, with a negative price, a zero price for goods
+//     (see "Free lines" below), a price beyond
 //     MaxPrice or with more decimal places than its currency's minor unit,
 //     with Until not after From, or with a bound past year MaxYear
 //     (o2o.ErrInvalid);
@@ -118,6 +119,13 @@ func provinceNumber(r o2o.RegionCode) uint8 {
 //   - two entries for one SKU and scope whose validity overlaps (ErrOverlap),
 //     naming both: each entry is named once, with the one starting no later
 //     that reaches furthest.
+//
+// Free lines: a service item (a product with o2o.Product.IsService, such
+// as the free on-site measurement, 免费量房) may be priced at zero, and
+// quotes at zero with a free_service step saying so. Goods are never priced
+// at zero in a book: goods given away are a benefit of the promotion ladder
+// (products free, 免单), funded by a campaign and shown as such, not a
+// price.
 //
 // The entries are copied. A nil catalog is an error. Checking takes
 // O(n log n) time for n entries.
@@ -150,15 +158,15 @@ func NewBook(catalog *o2o.Catalog, entries []Entry) (*Book, error) {
 			continue
 		}
 		if !e.Scope.IsZero() && e.Scope.Level() != o2o.LevelProvince {
-			fault(i, -1, ErrLocalPrice, "scope %s is a %s: O2O-line prices are national or per province (全省一個價)", e.Scope, e.Scope.Level())
+			fault(i, -1, ErrLocalPrice, "scope %s is a %s: O2O-line prices are national or per province (全省一个价)", e.Scope, e.Scope.Level())
 			continue
 		}
 		if !e.Price.SameCurrency(entries[0].Price) {
 			fault(i, 0, o2o.ErrCurrencyMismatch, "price in %s, but entries[0] is in %s", e.Price.Currency(), currency)
 			continue
 		}
-		if !e.Price.IsPositive() {
-			fault(i, -1, o2o.ErrInvalid, "price %s must be positive", e.Price)
+		if why := priceFault(p, e.Price); why != "" {
+			fault(i, -1, o2o.ErrInvalid, "%s", why)
 			continue
 		}
 		if why := amountFault(e.Price); why != "" {
@@ -376,6 +384,18 @@ func (b *Book) Lookup(sku string, region o2o.RegionCode, at time.Time) (Entry, e
 	return Entry{}, fmt.Errorf("SKU %q %s at %s: %w", sku, where, at.Format(time.RFC3339), ErrNoPrice)
 }
 
+// price returns the price in force for sku in region's province at the
+// instant and its scope (zero for national), as Lookup does but without
+// rebuilding the entry; false when there is none.
+func (b *Book) price(sku string, region o2o.RegionCode, at time.Time) (o2o.Money, o2o.RegionCode, bool) {
+	i, ok := b.find(sku, provinceNumber(region), at)
+	if !ok {
+		return o2o.Money{}, o2o.RegionCode{}, false
+	}
+	r := &b.rows[i]
+	return b.prices[r.price], b.scopes[r.scope], true
+}
+
 // find returns the row in force for sku at the instant: in the province
 // first (unless province is 0), then nationally.
 func (b *Book) find(sku string, province uint8, at time.Time) (int32, bool) {
@@ -439,4 +459,16 @@ func ParseBookJSON(catalog *o2o.Catalog, data []byte) (*Book, error) {
 		return nil, err
 	}
 	return NewBook(catalog, raw.Entries)
+}
+
+// priceFault says why price may not be product's price in a book, or
+// returns "": negative, or zero for goods (only a service item may be free).
+func priceFault(product o2o.Product, price o2o.Money) string {
+	switch {
+	case price.IsNegative():
+		return fmt.Sprintf("price %s must not be negative", price)
+	case price.IsZero() && !product.IsService():
+		return fmt.Sprintf("price %s must be positive: only a service item may be free, goods never are (products given away are a ladder benefit)", price)
+	}
+	return ""
 }

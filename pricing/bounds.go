@@ -75,6 +75,17 @@ func beyond(d decimal.Decimal, whole int64, limit int64, limitDigits int64) bool
 	return d.Abs().GreaterThan(decimal.New(limit, 0))
 }
 
+// priceFits reports, without formatting or allocating, that a price read
+// as n is surely in the domain: positive, at most MaxPrice, with at most
+// minor decimal places. False means "look closer" (amountFault), not
+// "out of the domain".
+func priceFits(n num, minor int32) bool {
+	return !n.wide && n.c > 0 && n.e <= 0 && n.e >= -minor && -n.e < int32(len(maxPriceAt)) && n.c <= maxPriceAt[-n.e]
+}
+
+// maxPriceAt[k] is MaxPrice in units of 10^-k.
+var maxPriceAt = [...]int64{MaxPrice, MaxPrice * 10, MaxPrice * 100, MaxPrice * 1000, MaxPrice * 10000}
+
 // amountFault says why m is outside the domain (more places than its
 // currency's minor unit, or beyond MaxPrice), or returns "".
 func amountFault(m o2o.Money) string {
@@ -120,7 +131,7 @@ func percentPlacesFault(p decimal.Decimal) string {
 // instantFault says why an instant is outside years 0–MaxYear, or returns
 // "". The zero time (an absent or open bound) is in the domain.
 func instantFault(t time.Time) string {
-	if t.IsZero() || (t.After(safeFrom) && t.Before(safeUntil)) {
+	if u := t.Unix(); (u > safeFromUnix && u < safeUntilUnix) || t.IsZero() {
 		return "" // a day inside the bounds in every location
 	}
 	if y := t.Year(); y < 0 || y > MaxYear {
@@ -141,6 +152,18 @@ func show(d decimal.Decimal, places, whole int64) string {
 // safeFrom and safeUntil are a day inside years 0 and MaxYear: an instant
 // between them is in the domain whatever its location's offset.
 var (
-	safeFrom  = time.Date(0, 1, 2, 0, 0, 0, 0, time.UTC)
-	safeUntil = time.Date(MaxYear, 12, 30, 0, 0, 0, 0, time.UTC)
+	safeFromUnix  = time.Date(0, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
+	safeUntilUnix = time.Date(MaxYear, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
 )
+
+// WholeUnit reports whether quantities in u are whole numbers: pieces,
+// sets and jobs are counted, so 1.5 pieces is refused; square metres and
+// metres are measured and may have a fraction (up to MaxQuantityPlaces
+// places). An unknown unit is not whole.
+func WholeUnit(u o2o.Unit) bool {
+	switch u {
+	case o2o.UnitPiece, o2o.UnitSet, o2o.UnitJob:
+		return true
+	}
+	return false
+}

@@ -407,6 +407,7 @@ func (p *Policy) derive() {
 			}
 			acc.fixed = acc.fixed.add(numOfMoney(b.Cost))
 		}
+		acc.fixedM = acc.fixed.money(cur)
 		p.stages = append(p.stages, acc)
 		p.ladderLines = append(p.ladderLines, [2]int{from, len(p.lines)})
 	}

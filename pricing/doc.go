@@ -13,17 +13,23 @@
 // were): overlapping validities for one SKU and scope ([ErrOverlap]), city,
 // county or township scopes ([ErrLocalPrice]), dealer-line SKUs
 // ([ErrDealerPriced]), mixed currencies and SKUs missing from the catalog
-// ([ErrUnknownSKU]). Building a book of n entries takes O(n log n) time,
-// and a lookup O(log n) in the entries of its SKU.
+// ([ErrUnknownSKU]). A price is positive, except that a service item (the
+// free on-site measurement, 免费量房) may be priced at zero: it quotes at
+// zero with a free_service step. Goods are never free in a book; goods
+// given away are the ladder's products-free benefit. Building a book of n
+// entries takes O(n log n) time, and a lookup O(log n) in the entries of
+// its SKU.
 //
 // # The domain
 //
 // Every amount of money in a book, a config or a request has at most as
 // many decimal places as its currency's minor unit (10.001 CNY is refused:
 // the fen is 0.01) and is at most [MaxPrice]; a quantity is at most
-// [MaxQuantity], with at most [MaxQuantityPlaces] places; a percent of a
-// config has at most [MaxPercentPlaces] places; an instant falls in years
-// 0 to [MaxYear]. Input outside is refused with an error wrapping
+// [MaxQuantity], with at most [MaxQuantityPlaces] places, and a whole
+// number for units that are counted (pieces, sets, jobs: [WholeUnit]); a
+// percent of a config has at most [MaxPercentPlaces] places; an instant
+// falls in years 0 to [MaxYear]; an order holds 1 to [MaxOrderLines]
+// lines. Input outside is refused with an error wrapping
 // o2o.ErrInvalid that names the field, the value and the bound. Within
 // it, every quote the package produces writes as JSON and reads back to
 // the same bytes.
@@ -90,12 +96,27 @@
 // notes' Base jump between unit and line depending on whether a rounding
 // difference happened to exist.
 //
+// # One order
+//
+// [Policy.QuoteOrder] prices the lines of one order ([OrderRequest]): each
+// line through the procedure up to its line total and VAT, then, once for
+// the order, the value-added services of a designated group account and
+// the ladder's stage, whose cost is checked against the campaign's funding
+// once (products free covers every line but clearance goods). The
+// [OrderQuote] holds the line quotes, the per-order benefits and what the
+// customer pays after products free and paybacks. [Policy.Quote] prices a
+// single line with every rule.
+//
 // # Audits
 //
 // [Policy.UnifiedPrice] reports every quote whose price departs from the
-// province price; [Policy.StoreEligible] says whether a product may be sold
-// through the community stores (a unified price, and the lowest on the
-// network).
+// province price; a quote flagged negotiated or clearance is set aside
+// only when its steps entitle it to its price (a negotiated price for the
+// designated account the quote was priced for, within the band and above
+// the floor; a clearance markdown of the policy's grade in the store that
+// holds the goods). [Policy.StoreEligible] says whether a product may be
+// sold through a province's community stores (a unified price, and the
+// lowest on the network), as plain data ([Eligibility]).
 //
 // # Concurrency
 //

@@ -29,7 +29,9 @@ var (
 	ErrLocalPrice = fmt.Errorf("%w: no local prices", o2o.ErrInvalid)
 	// ErrOverlap refuses two prices for one SKU and scope whose validity overlaps.
 	ErrOverlap = fmt.Errorf("%w: overlapping prices", o2o.ErrInvalid)
-	// ErrUnknownSKU reports a SKU that is not in the catalog.
+	// ErrUnknownSKU reports a SKU that is not in the catalog. Every
+	// unknown SKU the package reports (NewBook, Quote, QuoteOrder,
+	// StoreEligible) wraps it.
 	ErrUnknownSKU = fmt.Errorf("%w: SKU not in catalog", o2o.ErrInvalid)
 	// ErrNoPrice reports a SKU with no price in force for the region at the
 	// instant asked.

@@ -75,15 +75,15 @@ func ExampleQuote_Explain() {
 	fmt.Print(q.Explain())
 	// Output:
 	// Quote TILE-800 (Mianpeng T800, tiles): 12.5 m2, in store S-SZ-01, region 440300, o2o channel
-	//   1. list_price              0.00        +95.00 =        95.00  province price of 440000: one price per province (全省一個價)
-	//   2. network_lowest         95.00         -5.10 =        89.90  matched the lowest price on the network for Mianpeng T800: 89.90 CNY at jd (同品牌同款產品全網最低)
+	//   1. list_price              0.00        +95.00 =        95.00  province price of 440000: one price per province (全省一个价)
+	//   2. network_lowest         95.00         -5.10 =        89.90  matched the lowest price on the network for Mianpeng T800: 89.90 CNY at jd (同品牌同款产品全网最低)
 	//   3. vat                    89.90         +0.00 =        89.90  price includes VAT at 13% for category tiles: 129.28 CNY
 	// Unit price 89.90 CNY × 12.5 m2 = line total 1123.75 CNY
 	// VAT 13% included: 129.28 CNY (category tiles)
 	// Flags: matched
 }
 
-// No haggling (不講價): a lower price asked for is refused with ErrNoHaggling.
+// No haggling (不讲价): a lower price asked for is refused with ErrNoHaggling.
 func ExamplePolicy_Quote_noHaggling() {
 	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
 	ask := o2o.MustParseMoney("90.00")
@@ -97,7 +97,7 @@ func ExamplePolicy_Quote_noHaggling() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// quote TILE-800: negotiation: no haggling (不講價): the price is the same for everyone (seed 001 part 3.1)
+	// quote TILE-800: negotiation: no haggling (不讲价): the price is the same for everyone
 }
 
 // Building a book refuses local prices and names the entry at fault.
@@ -110,7 +110,7 @@ func ExampleNewBook() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// price book: entries[0] (SKU TILE-800): scope 440300 is a city: O2O-line prices are national or per province (全省一個價)
+	// price book: entries[0] (SKU TILE-800): scope 440300 is a city: O2O-line prices are national or per province (全省一个价)
 }
 
 // The promotion ladder: stage 2 asked, only stage 1 funded.
@@ -119,7 +119,7 @@ func ExamplePolicy_Quote_ladder() {
 	policy, err := pricing.Config{
 		VAT: pricing.VAT{Default: &o2o.Decimal{}},
 		Ladder: []pricing.Stage{
-			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免費施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
+			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免费施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
 			{Stage: 2, Adds: []pricing.StageBenefit{{Code: "house_fee_waived", Description: "house payment waived (免房款)", Kind: pricing.BenefitService, Cost: cost("2000")}}},
 		},
 	}.Build(exampleBook())
@@ -142,7 +142,7 @@ func ExamplePolicy_Quote_ladder() {
 	// free_construction 0.00 800.00 C-1
 }
 
-// Store eligibility (seed 001 part 3.4): a unified price and the lowest on the network.
+// Store eligibility: a unified price and the lowest on the network.
 func ExamplePolicy_StoreEligible() {
 	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
 	el, _ := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), exampleAt, []pricing.Observation{
@@ -156,4 +156,55 @@ func ExamplePolicy_StoreEligible() {
 	// false
 	// unified price: 440000 price 95.00 CNY
 	// not the lowest on the network: Mianpeng T800 is sold for 89.90 CNY at jd, below our 95.00 CNY
+}
+
+// One order of two lines under a campaign at stage 1: the free
+// construction is granted and funded once for the order, not per line.
+func ExamplePolicy_QuoteOrder() {
+	cat := o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "MEASURE", Brand: "Mianpeng", Model: "M", Category: "services", Line: o2o.LineO2O, Service: o2o.ServiceMeasurement, Unit: o2o.UnitJob},
+	)
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("95.00")},
+		{SKU: "MEASURE", Price: o2o.MustParseMoney("0.00")}, // the free on-site measurement
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy, err := pricing.Config{
+		VAT: pricing.VAT{Default: &o2o.Decimal{}},
+		Ladder: []pricing.Stage{{Stage: 1, Adds: []pricing.StageBenefit{
+			{Code: "free_construction", Description: "free construction (免费施工)", Kind: pricing.BenefitService, Cost: o2o.MustParseMoney("800")}}}},
+	}.Build(book)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	oq, err := policy.QuoteOrder(pricing.OrderRequest{
+		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Campaign: &pricing.Campaign{ID: "C-1", Stage: 1, FundingLeft: o2o.MustParseMoney("1000")},
+		Lines: []pricing.OrderLine{
+			{SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre)},
+			{SKU: "MEASURE", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitJob)},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, q := range oq.Lines {
+		fmt.Println(q.SKU, q.LineTotal, q.Steps[0].Code)
+	}
+	for _, b := range oq.Benefits {
+		fmt.Println(b.Code, "cost", b.Cost, "funded by", b.FundedBy)
+	}
+	fmt.Println("stage", oq.Stage, "subtotal", oq.Subtotal, "payable", oq.Payable, "funding drawn", oq.FundingDrawn)
+	// Output:
+	// TILE-800 950.00 CNY national_price
+	// MEASURE 0.00 CNY free_service
+	// free_construction cost 800.00 CNY funded by C-1
+	// stage 1 subtotal 950.00 CNY payable 950.00 CNY funding drawn 800.00 CNY
 }

@@ -156,3 +156,47 @@ func FuzzStepJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQuoteOrder: pricing an order never panics, errors wrap ErrInvalid
+// (or report a currency mismatch), every line quote is sound, and the
+// order quote round-trips through JSON with the customer paying the
+// subtotal less products free and paybacks.
+func FuzzQuoteOrder(f *testing.F) {
+	for _, stage := range []int{0, 1, 3, 4} {
+		data, _ := json.Marshal(orderRequest(f, stage, "8000.00"))
+		f.Add(data)
+	}
+	f.Add([]byte(`{"lines":[]}`))
+	p := fixturePolicy(f, "")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var req pricing.OrderRequest
+		if err := json.Unmarshal(data, &req); err != nil {
+			return
+		}
+		oq, err := p.QuoteOrder(req)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) && !errors.Is(err, o2o.ErrCurrencyMismatch) {
+				t.Fatalf("error wraps neither ErrInvalid nor ErrCurrencyMismatch: %v", err)
+			}
+			return
+		}
+		for _, q := range oq.Lines {
+			checkQuote(t, "fuzz", q)
+		}
+		want := must(must(oq.Subtotal.Sub(oq.ProductsFree)).Sub(oq.PaidBack))
+		if !oq.Payable.Equal(want) {
+			t.Fatalf("payable %s, want %s", oq.Payable, want)
+		}
+		out, err := json.Marshal(oq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back pricing.OrderQuote
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("order quote does not round-trip: %v", err)
+		}
+		if again, err := json.Marshal(back); err != nil || string(again) != string(out) {
+			t.Fatalf("round trip changed the order quote (%v)", err)
+		}
+	})
+}

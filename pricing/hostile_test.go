@@ -400,6 +400,10 @@ func TestQuotesAtTheDomainEdgesRoundTrip(t *testing.T) {
 					req.SKU, req.Observations = sku, nil
 					prod, _ := cat.Product(sku)
 					req.Quantity = o2o.Qty(o2o.MustDec(qty).Decimal, prod.SaleUnit())
+					if pricing.WholeUnit(prod.SaleUnit()) {
+						// Counted units take the whole edges: 999999999 and 1.
+						req.Quantity.Value = o2o.Dec(decimal.Max(req.Quantity.Value.Truncate(0), decimal.New(1, 0)))
+					}
 					req.Campaign.Stage, req.Campaign.FundingLeft = 4, maxPrice
 					q, err := p.Quote(req)
 					if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/pricing"
 )
@@ -114,6 +116,10 @@ func genWideRequest(r *rand.Rand) pricing.Request {
 		req.Observations[i].Price = o2o.MustParseMoney(genAmount(r))
 	}
 	req.Quantity.Value = o2o.MustDec(genQuantity(r))
+	if pricing.WholeUnit(req.Quantity.Unit) {
+		// Pieces, sets and jobs are counted: a whole number, at least 1.
+		req.Quantity.Value = o2o.Dec(decimal.Max(req.Quantity.Value.Truncate(0), decimal.New(1, 0)))
+	}
 	switch r.IntN(4) {
 	case 0:
 		req.Placed = o2o.Placement{Venue: o2o.VenueOnline}

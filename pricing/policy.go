@@ -80,6 +80,7 @@ type vatRate struct {
 // payback costs, and how many times the line total is given away.
 type stageCost struct {
 	fixed    num
+	fixedM   o2o.Money // fixed, as Money
 	freeRuns int
 	lines    int
 }
@@ -220,9 +221,9 @@ func (p *Policy) maxBenefits(r *Request, designated bool) int {
 }
 
 // maxSteps bounds the steps a request can produce, so that a quote's steps
-// are allocated once: every rule
-// adds at most one step (rounding two, with the line total), and a rule
-// whose input is absent adds none.
+// are allocated once: every rule adds at most one step (rounding two, with
+// the line total), and a rule whose input is absent adds none. It is a
+// capacity: were it short, the steps would grow.
 func (p *Policy) maxSteps(r *Request, designated bool) int {
 	n := 0
 	for _, rule := range p.procedure {
@@ -252,7 +253,12 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 				continue
 			}
 		case RuleRounding:
-			n++
+			// A line_total step carries a fraction of the minor unit, which
+			// a whole quantity of a unit price rounded to at most the
+			// minor unit's places cannot make.
+			if places, _ := shape(r.Quantity.Value.Decimal); places > 0 || p.places > p.minor {
+				n++
+			}
 		}
 		n++
 	}
@@ -266,6 +272,13 @@ func (p *Policy) maxSteps(r *Request, designated bool) int {
 // ErrOutOfBand, ErrClearance or ErrLadder when a rule refuses.
 // o2o.ErrCurrencyMismatch reports an input in another currency than the book.
 func (p *Policy) Quote(req Request) (Quote, error) {
+	return p.quote(req, nil)
+}
+
+// quote prices req. With line not nil, req is a line of an order whose
+// shared fields QuoteOrder has checked, and the rules that apply once per
+// order (value_added, ladder) are left to QuoteOrder.
+func (p *Policy) quote(req Request, line *orderLine) (Quote, error) {
 	var info *skuInfo
 	var product o2o.Product
 	k, ok := p.skus[req.SKU]
@@ -278,7 +291,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		b := product.BrandModel()
 		bm = &b
 	}
-	if err := p.check(&req, bm, &low); err != nil {
+	if err := p.check(&req, bm, &low, line); err != nil {
 		return Quote{}, err
 	}
 	if !ok {
@@ -299,7 +312,7 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 	s.zeroN = s.price.n
 	s.q = Quote{
 		SKU: req.SKU, BrandModel: product.BrandModel(), Category: product.Category, Region: req.Region,
-		Channel: req.Channel, Placed: req.Placed, Quantity: req.Quantity, At: req.At,
+		Channel: req.Channel, Placed: req.Placed, Segment: req.Segment, AccountID: req.AccountID, Quantity: req.Quantity, At: req.At,
 	}
 	s.q.Steps = make([]Step, 0, p.maxSteps(&req, designated))
 	for _, r := range p.procedure {
@@ -318,9 +331,13 @@ func (p *Policy) Quote(req Request) (Quote, error) {
 		case RuleRounding:
 			p.round(s)
 		case RuleValueAdded:
-			p.valueAdded(s)
+			if line == nil {
+				p.valueAdded(s)
+			}
 		case RuleLadder:
-			err = p.ladder(s)
+			if line == nil {
+				err = p.ladder(s)
+			}
 		case RuleVAT:
 			p.showVAT(s)
 		}

@@ -39,6 +39,9 @@ func genRequest(r *rand.Rand) pricing.Request {
 		Placed:  o2o.Placement{Venue: o2o.VenueStore, StoreID: fmt.Sprintf("S-%d", r.IntN(20))},
 		Segment: o2o.SegmentRetail, At: at, Observations: obs,
 	}
+	if pricing.WholeUnit(s.unit) {
+		req.Quantity.Value = o2o.MustDec(fmt.Sprint(1 + r.IntN(40))) // counted, not measured
+	}
 	if r.IntN(3) == 0 {
 		req.Segment, req.AccountID = o2o.SegmentGroup, []string{"G-001", "G-002"}[r.IntN(2)]
 	}

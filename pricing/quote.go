@@ -356,8 +356,12 @@ type Quote struct {
 	Region     o2o.RegionCode `json:"region"`
 	Channel    o2o.Channel    `json:"channel"`
 	Placed     o2o.Placement  `json:"placed"`
-	Quantity   o2o.Quantity   `json:"quantity"`
-	At         time.Time      `json:"at"`
+	// Segment and AccountID are the customer segment and account the quote
+	// was priced for: UnifiedPrice checks a negotiated price against them.
+	Segment   o2o.Segment  `json:"segment"`
+	AccountID string       `json:"accountId,omitempty"`
+	Quantity  o2o.Quantity `json:"quantity"`
+	At        time.Time    `json:"at"`
 	// ListPrice is the book price; ListScope is "national" or the province.
 	ListPrice o2o.Money `json:"listPrice"`
 	ListScope string    `json:"listScope"`

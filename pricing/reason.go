@@ -21,6 +21,10 @@ const (
 	// ReasonNationalPrice: the province has no price, the national one
 	// applies (Facts.Region: the province asked for).
 	ReasonNationalPrice ReasonCode = "national_price"
+	// ReasonFreeService: a service item the book prices at zero, such as
+	// the free on-site measurement (Facts.Label: the service kind, Region:
+	// the province asked for).
+	ReasonFreeService ReasonCode = "free_service"
 	// ReasonClearance: returned goods marked down (Facts.Label: grade,
 	// Percent: markdown, Party: the store holding them).
 	ReasonClearance ReasonCode = "clearance_markdown"
@@ -86,7 +90,7 @@ const (
 
 // ReasonCodes returns every reason code.
 func ReasonCodes() []ReasonCode {
-	return []ReasonCode{ReasonProvincePrice, ReasonNationalPrice, ReasonClearance, ReasonStoreScreen,
+	return []ReasonCode{ReasonProvincePrice, ReasonNationalPrice, ReasonFreeService, ReasonClearance, ReasonStoreScreen,
 		ReasonOnlineUplift, ReasonOnlineUpliftCapped, ReasonNegotiationNotLower, ReasonNegotiated,
 		ReasonNetworkClearance, ReasonNetworkNoObservation, ReasonNetworkLowest, ReasonNetworkReported,
 		ReasonNetworkFloorBlocks, ReasonNetworkMatchedFloor, ReasonNetworkMatched, ReasonRoundedUpToFloor,
@@ -144,6 +148,8 @@ func (c ReasonCode) facts() factField {
 	switch c {
 	case ReasonProvincePrice, ReasonNationalPrice:
 		return factRegion
+	case ReasonFreeService:
+		return factLabel | factRegion
 	case ReasonClearance:
 		return factLabel | factPercent | factParty
 	case ReasonStoreScreen:
@@ -227,35 +233,37 @@ func (s Step) Reason() string {
 	f := s.Facts
 	switch s.Code {
 	case ReasonProvincePrice:
-		return fmt.Sprintf("province price of %s: one price per province (全省一個價)", f.Region)
+		return fmt.Sprintf("province price of %s: one price per province (全省一个价)", f.Region)
 	case ReasonNationalPrice:
-		return fmt.Sprintf("national price: province %s has no price of its own (全國統一價)", f.Region)
+		return fmt.Sprintf("national price: province %s has no price of its own (全国统一价)", f.Region)
+	case ReasonFreeService:
+		return fmt.Sprintf("free service (%s): the book prices it at zero for province %s; nothing to pay (免费)", f.Label, f.Region)
 	case ReasonClearance:
-		return fmt.Sprintf("returned goods of grade %s marked down %s%% in store %s (退換貨就地低價出售)", f.Label, f.Percent, f.Party)
+		return fmt.Sprintf("returned goods of grade %s marked down %s%% in store %s (退换货就地低价出售)", f.Label, f.Percent, f.Party)
 	case ReasonStoreScreen:
-		return fmt.Sprintf("ordered online on store %s's own screen: counts as in store, no uplift (seed 001 part 1)", f.Party)
+		return fmt.Sprintf("ordered online on store %s's own screen: counts as in store, no uplift", f.Party)
 	case ReasonOnlineUplift:
-		return fmt.Sprintf("ordered online: %s%% above the in-store price (線上價格比線下高一點)", f.Percent)
+		return fmt.Sprintf("ordered online: %s%% above the in-store price (线上价格比线下高一点)", f.Percent)
 	case ReasonOnlineUpliftCapped:
-		return fmt.Sprintf("ordered online: %s%% above the in-store price (線上價格比線下高一點), capped at %s", f.Percent, f.Figure)
+		return fmt.Sprintf("ordered online: %s%% above the in-store price (线上价格比线下高一点), capped at %s", f.Percent, f.Figure)
 	case ReasonNegotiationNotLower:
 		return fmt.Sprintf("requested price %s is not below the current price; unchanged", f.Figure)
 	case ReasonNegotiated:
-		return fmt.Sprintf("negotiated price (議價) for designated group account %s, within %s%% of list and above the floor %s (seed 001 part 2.3)", f.Party, f.Percent, f.Limit)
+		return fmt.Sprintf("negotiated price (议价) for designated group account %s, within %s%% of list and above the floor %s", f.Party, f.Percent, f.Limit)
 	case ReasonNetworkClearance:
 		return "clearance goods are not compared with the network"
 	case ReasonNetworkNoObservation:
-		return fmt.Sprintf("no fresh outside observation of %s: the price stands (全網最低)", f.Product)
+		return fmt.Sprintf("no fresh outside observation of %s: the price stands (全网最低)", f.Product)
 	case ReasonNetworkLowest:
-		return fmt.Sprintf("lowest on the network for %s (同品牌同款產品全網最低): lowest observed %s at %s", f.Product, f.Figure, f.Party)
+		return fmt.Sprintf("lowest on the network for %s (同品牌同款产品全网最低): lowest observed %s at %s", f.Product, f.Figure, f.Party)
 	case ReasonNetworkReported:
 		return fmt.Sprintf("not the lowest on the network: %s at %s; reported, price kept", f.Figure, f.Party)
 	case ReasonNetworkFloorBlocks:
 		return fmt.Sprintf("cannot match %s at %s: the floor %s is not below the price", f.Figure, f.Party, f.Limit)
 	case ReasonNetworkMatchedFloor:
-		return fmt.Sprintf("matched toward %s at %s but held at the floor %s (全網最低)", f.Figure, f.Party, f.Limit)
+		return fmt.Sprintf("matched toward %s at %s but held at the floor %s (全网最低)", f.Figure, f.Party, f.Limit)
 	case ReasonNetworkMatched:
-		return fmt.Sprintf("matched the lowest price on the network for %s: %s at %s (同品牌同款產品全網最低)", f.Product, f.Figure, f.Party)
+		return fmt.Sprintf("matched the lowest price on the network for %s: %s at %s (同品牌同款产品全网最低)", f.Product, f.Figure, f.Party)
 	case ReasonRoundedUpToFloor:
 		return fmt.Sprintf("rounded up to the %s to stay at or above the floor %s", f.Increment, f.Limit)
 	case ReasonRounded:
@@ -263,7 +271,7 @@ func (s Step) Reason() string {
 	case ReasonRoundingDifference:
 		return fmt.Sprintf("rounding difference: %s × %s = %s, line total rounded to the fen (%s)", f.Figure.AmountString(), f.Quantity, s.Base.AmountString(), f.Mode)
 	case ReasonValueAdded:
-		return fmt.Sprintf("designated group account %s receives %d value-added service(s) (增值服務) instead of a discount; price unchanged (seed 001 part 3.1)", f.Party, f.Count)
+		return fmt.Sprintf("designated group account %s receives %d value-added service(s) (增值服务) instead of a discount; price unchanged", f.Party, f.Count)
 	case ReasonLadderClearance:
 		return "clearance goods are excluded from the promotion ladder"
 	case ReasonLadderStage:

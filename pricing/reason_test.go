@@ -52,7 +52,7 @@ func TestStepJSONCarriesReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"rule":"online_uplift","code":"online_uplift_capped","reason":"ordered online: 5% above the in-store price (線上價格比線下高一點), capped at 100.00 CNY",` +
+	want := `{"rule":"online_uplift","code":"online_uplift_capped","reason":"ordered online: 5% above the in-store price (线上价格比线下高一点), capped at 100.00 CNY",` +
 		`"base":{"amount":"3999.00","currency":"CNY"},"amount":{"amount":"100.00","currency":"CNY"},"result":{"amount":"4099.00","currency":"CNY"},` +
 		`"facts":{"percent":"5","figure":{"amount":"100.00","currency":"CNY"}}}`
 	if diff := cmp.Diff(want, string(data)); diff != "" {

@@ -25,10 +25,10 @@ const policyJSON = `{
   "vat": {"categories": [{"category": "tiles", "percent": "13"}, {"category": "cabinets", "percent": "13"}]},
   "networkLowest": {"mode": "match", "ownSources": ["our-b2c"]},
   "ladder": [
-    {"stage": 1, "adds": [{"code": "free_construction", "description": "free construction (免費施工)", "kind": "service", "cost": {"amount": "800.00", "currency": "CNY"}}]},
+    {"stage": 1, "adds": [{"code": "free_construction", "description": "free construction (免费施工)", "kind": "service", "cost": {"amount": "800.00", "currency": "CNY"}}]},
     {"stage": 2, "adds": [{"code": "house_fee_waived", "description": "house payment waived (免房款)", "kind": "service", "cost": {"amount": "2000.00", "currency": "CNY"}}]},
-    {"stage": 3, "adds": [{"code": "products_free", "description": "all products free (產品全部免單)", "kind": "products_free", "cost": {"amount": "0.00", "currency": "CNY"}}]},
-    {"stage": 4, "adds": [{"code": "payback", "description": "the customer is paid back (還倒付用戶錢)", "kind": "payback", "cost": {"amount": "500.00", "currency": "CNY"}}]}
+    {"stage": 3, "adds": [{"code": "products_free", "description": "all products free (产品全部免单)", "kind": "products_free", "cost": {"amount": "0.00", "currency": "CNY"}}]},
+    {"stage": 4, "adds": [{"code": "payback", "description": "the customer is paid back (还倒付用户钱)", "kind": "payback", "cost": {"amount": "500.00", "currency": "CNY"}}]}
   ],
   "clearance": [{"grade": "A", "percent": "20"}, {"grade": "B", "percent": "35"}, {"grade": "C", "percent": "50"}],
   "rounding": {"mode": "half_even", "increment": "fen"}
@@ -85,7 +85,7 @@ func run() error {
 		}
 		fmt.Println(q.Explain())
 	}
-	show("Province price in a Guangdong store (全省一個價)", func(r *pricing.Request) {})
+	show("Province price in a Guangdong store (全省一个价)", func(r *pricing.Request) {})
 	show("National price in Zhejiang", func(r *pricing.Request) { r.Region = o2o.MustRegionCode("330106") })
 	show("Online: a little higher", func(r *pricing.Request) { r.Placed = o2o.Placement{Venue: o2o.VenueOnline} })
 	show("Online on the store's own screen counts as in store", func(r *pricing.Request) {
@@ -94,7 +94,7 @@ func run() error {
 	show("Online uplift capped", func(r *pricing.Request) {
 		r.SKU, r.Quantity, r.Placed = "CAB-01", o2o.Qty(decimal.New(1, 0), o2o.UnitPiece), o2o.Placement{Venue: o2o.VenueOnline}
 	})
-	show("No haggling (不講價)", func(r *pricing.Request) { r.Negotiated = &ask })
+	show("No haggling (不讲价)", func(r *pricing.Request) { r.Negotiated = &ask })
 	show("Designated group account: value-added services, price unchanged", func(r *pricing.Request) {
 		r.Segment, r.AccountID = o2o.SegmentGroup, "G-001"
 	})
@@ -124,6 +124,32 @@ func run() error {
 		r.Placed, r.Returned = o2o.Placement{Venue: o2o.VenueOnline}, &pricing.Returned{Grade: "B", StoreID: "S-SZ-01"}
 	})
 	show("A dealer-line product is refused", func(r *pricing.Request) { r.SKU = "DLR-TILE" })
+
+	// One order of two lines at ladder stage 2: the benefits are granted,
+	// and the campaign's funding drawn, once for the order.
+	oq, err := policy.QuoteOrder(pricing.OrderRequest{
+		Region: base.Region, Channel: base.Channel, Placed: store, Segment: o2o.SegmentRetail, At: at,
+		Campaign: &pricing.Campaign{ID: "C-2025", Stage: 2, FundingLeft: o2o.MustParseMoney("3000.00")},
+		Lines: []pricing.OrderLine{
+			{SKU: "TILE-800", Quantity: tiles("10")},
+			{SKU: "CAB-01", Quantity: o2o.Qty(decimal.New(1, 0), o2o.UnitPiece)},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Println("== One order, two lines, ladder stage 2 with 3000 of funding left")
+	for _, q := range oq.Lines {
+		fmt.Printf("  %s × %s: %s\n", q.SKU, q.Quantity, q.LineTotal)
+	}
+	for _, s := range oq.Steps {
+		fmt.Println("  " + s.Reason())
+	}
+	for _, b := range oq.Benefits {
+		fmt.Printf("  - %s: cost %s, funded by %s\n", b.Code, b.Cost, b.FundedBy)
+	}
+	fmt.Printf("  subtotal %s, products free %s, paid back %s, the customer pays %s; funding drawn %s\n\n",
+		oq.Subtotal, oq.ProductsFree, oq.PaidBack, oq.Payable, oq.FundingDrawn)
 
 	el, err := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), at, obs("89.90")[:1])
 	if err != nil {
