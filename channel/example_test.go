@@ -131,7 +131,7 @@ func ExampleNetwork_CheckOrder() {
 	}
 	// Output:
 	// dealer_line_outside_dealers: FLOOR-D7 is a dealer-line product: the dealer keeps its pricing power, so it is sold only through dealers, not through b2c (產品區隔)
-	// steered_to_b2c: customer "C-1" is an O2O customer of store:SZ-NT but paid online through B2C; the O2O operation is independent and never mixed with B2C (seed 004)
+	// steered_to_b2c: customer "C-1" is an O2O customer of store:SZ-NT but paid online through B2C; the O2O operation is independent and never mixed with B2C
 	// cross_compensation: an O2O-line sale through b2c delivered into the territory of fused dealer DL-HZ entitles it to cross-compensation (交叉補償)
 	// entitlement: DL-HZ 330100 1 line(s)
 }
