@@ -18,8 +18,13 @@ import (
 // It explains itself (Explain) and round-trips through JSON: encoding/json
 // writes it by its tags, and UnmarshalJSON reads it back strictly.
 type Evaluation struct {
-	// Need is the capability routing needed, derived from the products.
+	// Need is the capability routing needed, derived from the products: the
+	// most demanding one (see Engine.Needs).
 	Need channel.Capability `json:"need"`
+	// Also are the capabilities needed besides Need (delivery of the goods of
+	// an order that also needs construction, say); the serving party can do
+	// every one. Empty when the order needs one.
+	Also []channel.Capability `json:"also,omitempty"`
 	// Route is who serves the order, why, and who was passed over.
 	Route channel.Decision `json:"route"`
 	// Conflicts are channel's findings, entitlements and notes on the order,
@@ -41,8 +46,9 @@ type Evaluation struct {
 	FundingLeft *o2o.Money `json:"fundingLeft,omitempty"`
 	// RegionStore is the store of the customer's region credited with the
 	// transfer payment of an online sale; empty when none is (the order was
-	// placed in a store, no store covers the region, or the store serves the
-	// order and Settings.SameStore is commission_only).
+	// placed in a store, no store covers the region, the split rule has no
+	// transfer leg, or the store serves the order and the split's SameStore
+	// rule is commission_only).
 	RegionStore string `json:"regionStore,omitempty"`
 	// Sale is the order as evaluated (its serving party filled in from
 	// routing when it named none) with what the customer pays for each line.
@@ -128,7 +134,11 @@ func (ev *Evaluation) Explain() string {
 	}
 	fmt.Fprintf(&b, "), delivery %s\n", o.Delivery)
 	r := ev.Route
-	fmt.Fprintf(&b, "Route: %s serves (needs %s; covers %s, %s; %s): %s\n", r.Serve, ev.Need, r.Covers, r.Level, r.Rule, r.Reason)
+	needs := string(ev.Need)
+	for _, a := range ev.Also {
+		needs += ", " + string(a)
+	}
+	fmt.Fprintf(&b, "Route: %s serves (needs %s; covers %s, %s; %s): %s\n", r.Serve, needs, r.Covers, r.Level, r.Rule, r.Reason)
 	for _, p := range r.PassedOver {
 		fmt.Fprintf(&b, "  passed over %s (covers %s): %s\n", p.Party, p.Covers, p.Reason)
 	}

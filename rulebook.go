@@ -28,20 +28,23 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 // Rulebook is every rule of every package in one versioned document, loaded
 // and checked at once by LoadRulebook: the catalog, the price book and the
 // pricing policy, the channel network, the split rules, and optionally the
-// drainage attribution rules, workflow definitions and the budget authority,
-// plus the Engine's own settings.
+// drainage attribution rules, workflow definitions and the budget authority.
+// The Engine has no settings of its own: the online platform's id is the
+// channel section's "platform", and whether a serving store that is also the
+// store of the customer's region gets the transfer payment too is the split
+// section's "sameStore", which a rulebook must state.
 //
 // Its JSON form is
 //
 //	{"schemaVersion":1,"catalog":{…},"priceBook":{…},"pricing":{…},
 //	 "channel":{…},"split":{…},"drainage":{…},"workflows":[…],
-//	 "budget":{…},"settings":{…}}
+//	 "budget":{…}}
 //
 // where each section is exactly what its package's own loader reads
 // (o2o.ParseCatalogJSON, pricing.ParseBookJSON, pricing.ParseConfig,
 // channel.ParseConfig, settlement.SplitConfig, drainage.ParseConfig,
-// workflow.ParseSpec, settlement.AuthorityConfig) and settings is Settings.
-// drainage, workflows and budget may be left out.
+// workflow.ParseSpec, settlement.AuthorityConfig). drainage, workflows and
+// budget may be left out.
 //
 // A Rulebook is immutable once loaded and safe for concurrent use.
 type Rulebook struct {
@@ -53,70 +56,6 @@ type Rulebook struct {
 	drainage  *drainage.Rules
 	workflows []*workflow.Definition
 	authority *settlement.Authority
-	settings  Settings
-}
-
-// SameStoreRule says what the store serving an online order gets when it is
-// also the store of the customer's region: the split's transfer payment (转移支付,
-// online sales feeding the offline store) goes to the store of the customer's
-// region and the commission to the serving store, and when both are one store
-// the rulebook must say whether it takes both.
-type SameStoreRule string
-
-// The same-store rules.
-const (
-	// SameStoreBoth pays the one store both its commission and the transfer
-	// payment.
-	SameStoreBoth SameStoreRule = "both"
-	// SameStoreCommissionOnly pays the one store its commission only; the
-	// transfer payment's share falls to the split rule's remaining leg.
-	SameStoreCommissionOnly SameStoreRule = "commission_only"
-)
-
-// Valid reports whether r is one of the same-store rules.
-func (r SameStoreRule) Valid() bool { return r == SameStoreBoth || r == SameStoreCommissionOnly }
-
-// MarshalText returns the text form; it refuses an invalid rule.
-func (r SameStoreRule) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, &o2o.EnumError{Enum: "same-store rule", Value: string(r)}
-	}
-	return []byte(r), nil
-}
-
-// UnmarshalText accepts exactly "both" or "commission_only".
-func (r *SameStoreRule) UnmarshalText(text []byte) error {
-	v := SameStoreRule(text)
-	if !v.Valid() {
-		return &o2o.EnumError{Enum: "same-store rule", Value: string(text)}
-	}
-	*r = v
-	return nil
-}
-
-// Settings are the Engine's own rules: how it joins the packages' answers.
-type Settings struct {
-	// Platform is the id of the online platform, named as a party of the
-	// steering finding the Engine adds for O2O orders paid through B2C.
-	Platform string `json:"platform"`
-	// SameStore says whether a store that serves an online order and is also
-	// the store of the customer's region gets both the commission and the
-	// transfer payment. Required: there is no default.
-	SameStore SameStoreRule `json:"sameStore"`
-}
-
-func (s Settings) validate() error {
-	var fields []o2o.FieldError
-	if s.Platform == "" {
-		fields = append(fields, o2o.FieldError{Path: "platform", Reason: "is required"})
-	}
-	if !s.SameStore.Valid() {
-		fields = append(fields, o2o.FieldError{Path: "sameStore", Reason: `must be "both" or "commission_only"`})
-	}
-	if fields != nil {
-		return &o2o.ValidationError{Fields: fields}
-	}
-	return nil
 }
 
 // rulebookDoc is the document's shape; each section is decoded by its own
@@ -131,7 +70,6 @@ type rulebookDoc struct {
 	Drainage      json.RawMessage `json:"drainage,omitempty"`
 	Workflows     json.RawMessage `json:"workflows,omitempty"`
 	Budget        json.RawMessage `json:"budget,omitempty"`
-	Settings      json.RawMessage `json:"settings"`
 }
 
 // RulebookError lists every fault LoadRulebook found, across all sections,
@@ -188,10 +126,10 @@ func (f *faults) add(prefix string, err error) {
 		for _, ef := range be.Faults {
 			list = append(list, o2o.FieldError{Path: fmt.Sprintf("entries[%d]", ef.Index), Reason: ef.Reason})
 		}
-	case errors.As(err, &oe):
-		list = append(list, o2o.FieldError{Path: oe.Path, Reason: strings.TrimPrefix(oe.Error(), oe.Path+": ")})
 	case errors.As(err, &ve):
 		list = ve.Fields
+	case errors.As(err, &oe):
+		list = append(list, o2o.FieldError{Path: oe.Path, Reason: strings.TrimPrefix(oe.Error(), oe.Path+": ")})
 	default:
 		list = []o2o.FieldError{{Reason: strings.TrimPrefix(err.Error(), o2o.ErrInvalid.Error()+": ")}}
 	}
@@ -294,6 +232,9 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 		var cfg settlement.SplitConfig
 		err := o2o.DecodeJSON(doc.Split, &cfg)
 		f.add("split", err)
+		if err == nil && cfg.SameStore == "" {
+			f.add("split.sameStore", o2o.Invalid("", `is required in a rulebook: "both" or "commission_only" (whether a store serving an online order that is also the store of the customer's region gets the transfer payment too)`))
+		}
 		if err == nil {
 			rb.splitter, err = cfg.Build()
 			f.add("split", err)
@@ -333,13 +274,6 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 		if err == nil {
 			rb.authority, err = cfg.Build()
 			f.add("budget", err)
-		}
-	}
-	if required("settings", doc.Settings) {
-		err := o2o.DecodeJSON(doc.Settings, &rb.settings)
-		f.add("settings", err)
-		if err == nil {
-			f.add("settings", rb.settings.validate())
 		}
 	}
 	if err := f.err(); err != nil {
@@ -427,7 +361,6 @@ func (rb *Rulebook) MarshalJSON() ([]byte, error) {
 	if rb.authority != nil {
 		section(&doc.Budget, rb.authority)
 	}
-	section(&doc.Settings, rb.settings)
 	if err != nil {
 		return nil, fmt.Errorf("rulebook: %w", err)
 	}
@@ -470,5 +403,3 @@ func (rb *Rulebook) Workflow(name string) (*workflow.Definition, bool) {
 // Authority returns the rulebook's budget authority, nil when it has none.
 func (rb *Rulebook) Authority() *settlement.Authority { return rb.authority }
 
-// Settings returns the Engine's settings.
-func (rb *Rulebook) Settings() Settings { return rb.settings }
