@@ -28,7 +28,8 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 // Rulebook is every rule of every package in one versioned document, loaded
 // and checked at once by LoadRulebook: the catalog, the price book and the
 // pricing policy, the channel network, the split rules, and optionally the
-// drainage attribution rules, workflow definitions and the budget authority.
+// drainage attribution rules, workflow definitions, the budget authority and
+// the investors' co-investment terms.
 // The Engine has no settings of its own: the online platform's id is the
 // channel section's "platform", and whether a serving store that is also the
 // store of the customer's region gets the transfer payment too is the split
@@ -38,13 +39,15 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 //
 //	{"schemaVersion":1,"catalog":{…},"priceBook":{…},"pricing":{…},
 //	 "channel":{…},"split":{…},"drainage":{…},"workflows":[…],
-//	 "budget":{…}}
+//	 "budget":{…},"coInvestment":[…]}
 //
 // where each section is exactly what its package's own loader reads
 // (o2o.ParseCatalogJSON, pricing.ParseBookJSON, pricing.ParseConfig,
 // channel.ParseConfig, settlement.SplitConfig, drainage.ParseConfig,
-// workflow.ParseSpec, settlement.AuthorityConfig). drainage, workflows and
-// budget may be left out.
+// workflow.ParseSpec, settlement.AuthorityConfig) and coInvestment is a list
+// of settlement.CoInvestTerms, each for a store of the channel section, in
+// the price book's currency, one per store and investor. drainage,
+// workflows, budget and coInvestment may be left out.
 //
 // A Rulebook is immutable once loaded and safe for concurrent use.
 type Rulebook struct {
@@ -56,6 +59,7 @@ type Rulebook struct {
 	drainage  *drainage.Rules
 	workflows []*workflow.Definition
 	authority *settlement.Authority
+	coinvest  []settlement.CoInvestTerms
 }
 
 // rulebookDoc is the document's shape; each section is decoded by its own
@@ -70,6 +74,7 @@ type rulebookDoc struct {
 	Drainage      json.RawMessage `json:"drainage,omitempty"`
 	Workflows     json.RawMessage `json:"workflows,omitempty"`
 	Budget        json.RawMessage `json:"budget,omitempty"`
+	CoInvestment  json.RawMessage `json:"coInvestment,omitempty"`
 }
 
 // RulebookError lists every fault LoadRulebook found, across all sections,
@@ -276,10 +281,46 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 			f.add("budget", err)
 		}
 	}
+	if len(doc.CoInvestment) > 0 && string(doc.CoInvestment) != "null" {
+		rb.coinvest = loadCoInvestment(&f, doc.CoInvestment, rb)
+	}
 	if err := f.err(); err != nil {
 		return nil, err
 	}
 	return rb, nil
+}
+
+// loadCoInvestment decodes and checks the co-investment terms: each opens a
+// valid position, names a store of the network, is in the price book's
+// currency, and no store and investor are listed twice.
+func loadCoInvestment(f *faults, raw json.RawMessage, rb *Rulebook) []settlement.CoInvestTerms {
+	var terms []settlement.CoInvestTerms
+	if err := o2o.DecodeJSON(raw, &terms); err != nil {
+		f.add("coInvestment", err)
+		return nil
+	}
+	type key struct{ store, investor string }
+	seen := map[key]int{}
+	for i, t := range terms {
+		path := fmt.Sprintf("coInvestment[%d]", i)
+		if _, err := t.Open(); err != nil {
+			f.add(path, err)
+			continue
+		}
+		if rb.network != nil && !rb.network.Has(channel.Store(t.Store)) {
+			f.add(path+".store", o2o.Invalidf("", "%q is not a store of the channel section", t.Store))
+		}
+		if rb.book != nil && t.AdvanceLimit.Currency() != rb.book.Currency() {
+			f.add(path+".advanceLimit", fmt.Errorf("%w: %s, but the price book is in %s", o2o.ErrCurrencyMismatch, t.AdvanceLimit.Currency(), rb.book.Currency()))
+		}
+		k := key{t.Store, t.Investor}
+		if j, dup := seen[k]; dup {
+			f.add(path, o2o.InvalidAs(o2o.ErrDuplicate, "", fmt.Sprintf("repeats store %q and investor %q of coInvestment[%d]", t.Store, t.Investor, j)))
+			continue
+		}
+		seen[k] = i
+	}
+	return terms
 }
 
 // jsonBounds checks, in one pass and before anything is decoded, that data
@@ -361,6 +402,9 @@ func (rb *Rulebook) MarshalJSON() ([]byte, error) {
 	if rb.authority != nil {
 		section(&doc.Budget, rb.authority)
 	}
+	if len(rb.coinvest) > 0 {
+		section(&doc.CoInvestment, rb.coinvest)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rulebook: %w", err)
 	}
@@ -398,6 +442,21 @@ func (rb *Rulebook) Workflow(name string) (*workflow.Definition, bool) {
 		}
 	}
 	return nil, false
+}
+
+// CoInvestment returns a copy of the investors' co-investment terms, in
+// document order; settlement.CoInvestTerms.Open gives each one's opening
+// position.
+func (rb *Rulebook) CoInvestment() []settlement.CoInvestTerms {
+	out := make([]settlement.CoInvestTerms, len(rb.coinvest))
+	for i, t := range rb.coinvest {
+		if t.Installment != nil {
+			m := *t.Installment
+			t.Installment = &m
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // Authority returns the rulebook's budget authority, nil when it has none.

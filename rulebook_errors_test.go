@@ -112,6 +112,25 @@ func TestLoadRulebookFaults(t *testing.T) {
 		{"the engine settings section is gone", func(t *testing.T) []byte {
 			return mutate(t, func(d map[string]any) { d["settings"] = map[string]any{"sameStore": "both"} })
 		}, "settings", o2o.ErrInvalid},
+		{"coInvestment: a store the network lacks", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["store"] = "store-nowhere" })
+		}, "coInvestment[0].store", o2o.ErrInvalid},
+		{"coInvestment: a repayment percent above 100", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["repayPercent"] = "120" })
+		}, "coInvestment[0].repayPercent", o2o.ErrInvalid},
+		{"coInvestment: a limit in another currency", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) {
+				c := d["coInvestment"].([]any)[0].(map[string]any)
+				c["advanceLimit"] = map[string]any{"amount": "1.00", "currency": "USD"}
+				delete(c, "installment")
+			})
+		}, "coInvestment[0].advanceLimit", o2o.ErrCurrencyMismatch},
+		{"coInvestment: one store and investor twice", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"] = append(d["coInvestment"].([]any), d["coInvestment"].([]any)[0]) })
+		}, "coInvestment[1]", o2o.ErrDuplicate},
+		{"coInvestment: an unknown field", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["interest"] = "5" })
+		}, "coInvestment[0].interest", o2o.ErrInvalid},
 		{"nested past the depth limit", func(t *testing.T) []byte {
 			return []byte(`{"catalog":` + strings.Repeat("[", limits.MaxDepth+1) + strings.Repeat("]", limits.MaxDepth+1) + `}`)
 		}, "", o2o.ErrInvalid},
