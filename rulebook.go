@@ -461,4 +461,3 @@ func (rb *Rulebook) CoInvestment() []settlement.CoInvestTerms {
 
 // Authority returns the rulebook's budget authority, nil when it has none.
 func (rb *Rulebook) Authority() *settlement.Authority { return rb.authority }
-

@@ -126,7 +126,9 @@ func TestLoadRulebookFaults(t *testing.T) {
 			})
 		}, "coInvestment[0].advanceLimit", o2o.ErrCurrencyMismatch},
 		{"coInvestment: one store and investor twice", func(t *testing.T) []byte {
-			return mutate(t, func(d map[string]any) { d["coInvestment"] = append(d["coInvestment"].([]any), d["coInvestment"].([]any)[0]) })
+			return mutate(t, func(d map[string]any) {
+				d["coInvestment"] = append(d["coInvestment"].([]any), d["coInvestment"].([]any)[0])
+			})
 		}, "coInvestment[1]", o2o.ErrDuplicate},
 		{"coInvestment: an unknown field", func(t *testing.T) []byte {
 			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["interest"] = "5" })
