@@ -31,6 +31,9 @@ type Engine struct {
 	// covers, the store routing picks there for retail ("" for a reformed
 	// dealer); nil when the network refuses ties (see regionStore).
 	regionStores map[o2o.RegionCode]string
+	// manufacturer is the split's manufacturer account, credited by a
+	// campaign's products-free funding.
+	manufacturer string
 }
 
 // NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
@@ -39,7 +42,7 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	if rb == nil {
 		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
 	}
-	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}}
+	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}, manufacturer: rb.splitter.Config().Manufacturer}
 	cfg := rb.network.Config()
 	var covered []o2o.RegionCode
 	for _, s := range cfg.Stores {
@@ -315,8 +318,11 @@ func (e *Engine) routeRegionStore(region o2o.RegionCode) string {
 //     checked against what the lines before it left), and a ladder or
 //     value-added benefit that is not a products-free line is granted once per
 //     order (Evaluation.Benefits) though each quote still lists it;
-//  5. settlement: the sale is derived from the quotes (what the customer pays
-//     for each line: its total less a products-free benefit) and split by
+//  5. settlement: the campaign's money is posted in a batch of its own
+//     (Evaluation.Campaign: products given free and paybacks, from the
+//     campaign's account); the sale is derived from the quotes (what the
+//     customer pays for each line: its total less a products-free benefit)
+//     and split by
 //     the split rules, with the serving party, the store of the customer's
 //     region (the split's SameStore rule decides whether a serving store
 //     that is also the region's store gets the transfer payment too) and the
@@ -403,10 +409,60 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	if err != nil {
 		return fail(StageSettlement, err)
 	}
+	campaign, err := e.campaignBatch(order, ev)
+	if err != nil {
+		return fail(StageSettlement, err)
+	}
 	ev.Sale = sale
 	ev.Split = split
+	ev.Campaign = campaign
 	ev.RegionStore = creditedRegionStore(split)
 	return ev, nil
+}
+
+// campaignBatch posts the campaign's money (see Evaluation.Campaign): for
+// each line given free, what the customer no longer pays, from the
+// products-free benefit's funder to the manufacturer; for each payback, its
+// amount from its funder to the customer.
+func (e *Engine) campaignBatch(order o2o.Order, ev *Evaluation) (settlement.Batch, error) {
+	b := settlement.Batch{ID: order.ID + "/campaign", Postings: []settlement.Posting{}}
+	add := func(p settlement.Posting) error {
+		if err := p.Validate(); err != nil {
+			return o2o.Prefix("campaign", err)
+		}
+		b.Postings = append(b.Postings, p)
+		return nil
+	}
+	for i, la := range ev.Lines {
+		funded, err := la.Total.Sub(la.Pays)
+		if err != nil {
+			return b, err
+		}
+		if !funded.IsPositive() {
+			continue
+		}
+		funder := ""
+		for _, bl := range ev.Quotes[i].Benefits {
+			if bl.Kind == pricing.BenefitProductsFree {
+				funder = bl.FundedBy
+				break
+			}
+		}
+		if err := add(settlement.Posting{Key: fmt.Sprintf("%s/%d/campaign", order.ID, i), Kind: settlement.KindCampaignFunding,
+			From: funder, To: e.manufacturer, Amount: funded, Order: order.ID, At: order.At}); err != nil {
+			return b, err
+		}
+	}
+	for _, bl := range ev.Benefits {
+		if bl.Kind != pricing.BenefitPayback || !bl.Price.IsNegative() {
+			continue
+		}
+		if err := add(settlement.Posting{Key: fmt.Sprintf("%s/payback/%s/%d/%s", order.ID, bl.Rule, bl.Stage, bl.Code), Kind: settlement.KindCampaignPayback,
+			From: bl.FundedBy, To: order.Customer.ID, Amount: bl.Price.Neg(), Order: order.ID, At: order.At}); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // creditedRegionStore returns the store a split credits with a transfer

@@ -3,11 +3,14 @@ package o2okit_test
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/o2okit/o2okit"
 	"github.com/o2okit/o2okit/channel"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 )
 
 // engineFrom loads the sample rulebook with one replacement made in its text.
@@ -112,5 +115,91 @@ func TestEvaluateRegionStoreCredited(t *testing.T) {
 		if ev.RegionStore != tt.want {
 			t.Errorf("%s: RegionStore = %q, want %q", tt.rule, ev.RegionStore, tt.want)
 		}
+	}
+}
+
+// TestEvaluateCampaignPostings: the campaign's money is posted in a batch of
+// its own, balanced: a line given free credits the manufacturer with what
+// the customer no longer pays, a payback goes to the customer, both from
+// the campaign's account; the customer's own batch is unchanged. A full
+// return gives the free line's funding back to the campaign.
+func TestEvaluateCampaignPostings(t *testing.T) {
+	e := sampleEngine(t)
+
+	// Stage 3, funding for one line: the video line is free.
+	order := baseOrder("C1", placed(o2o.VenueStore, "store-nanshan"), lines(line("SVC-VIDEO", "1", o2o.UnitJob), line("CAB-K1", "1", o2o.UnitPiece)))
+	ev, err := e.Evaluate(order, o2okit.Circumstances{Campaign: campaign(3, "3000.00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := ev.Lines[0].Total
+	if !free.IsPositive() || !ev.Lines[0].Pays.IsZero() {
+		t.Fatalf("line 0: total %s, pays %s", ev.Lines[0].Total, ev.Lines[0].Pays)
+	}
+	if len(ev.Campaign.Postings) != 1 {
+		t.Fatalf("campaign postings %v", ev.Campaign.Postings)
+	}
+	p := ev.Campaign.Postings[0]
+	if p.Key != "C1/0/campaign" || p.Kind != settlement.KindCampaignFunding || p.From != "spring-ladder" || p.To != "headquarters" || !p.Amount.Equal(free) {
+		t.Errorf("campaign posting %v, want spring-ladder→headquarters %s", p, free)
+	}
+	if !strings.Contains(ev.Explain(), "Campaign postings:") {
+		t.Error("Explain does not list the campaign postings")
+	}
+	ledger := settlement.MustLedger(settlement.Config{})
+	apply(t, ledger, ev.Batch())
+	apply(t, ledger, ev.Campaign)
+	eq(t, "campaign balance", ledger.Balance("spring-ladder"), free.Neg())
+	eq(t, "customer balance", ledger.Balance(order.Customer.ID), ev.Payable.Pays.Neg())
+	// A full return reverses the customer's postings and the campaign's.
+	b, err := e.ReturnAll(ledger.Log(), order, "RET-C1", orderAt.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, ledger, b)
+	for _, ab := range ledger.Balances() {
+		if !ab.Balance.IsZero() {
+			t.Errorf("%s: balance %s after returning everything", ab.Account, ab.Balance)
+		}
+	}
+
+	// Stage 4, ample funding: every line free and 500.00 paid back once.
+	order = baseOrder("C2", lines(line("TILE-YF600", "20", o2o.UnitSquareMetre), line("CAB-K1", "1", o2o.UnitPiece)))
+	ev, err = e.Evaluate(order, o2okit.Circumstances{Campaign: campaign(4, "100000.00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ev.NothingToPost() {
+		t.Errorf("the customer's batch of a wholly free order: %v", ev.Batch().Postings)
+	}
+	var paybacks, funded int
+	for _, p := range ev.Campaign.Postings {
+		switch p.Kind {
+		case settlement.KindCampaignPayback:
+			paybacks++
+			if p.From != "spring-ladder" || p.To != order.Customer.ID || !p.Amount.Equal(money("500.00")) {
+				t.Errorf("payback %v", p)
+			}
+		case settlement.KindCampaignFunding:
+			funded++
+		}
+	}
+	if paybacks != 1 || funded != 2 {
+		t.Errorf("campaign postings %v: want 2 fundings and 1 payback", ev.Campaign.Postings)
+	}
+	total, err := ev.Campaign.Total()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ev.Payable.Total.Add(money("500.00"))
+	eq(t, "campaign total", total, want)
+	ledger = settlement.MustLedger(settlement.Config{})
+	apply(t, ledger, ev.Campaign)
+	eq(t, "customer balance", ledger.Balance(order.Customer.ID), ev.Payable.Net.Neg())
+
+	// No campaign, no campaign postings.
+	ev, err = e.Evaluate(baseOrder("C3"), o2okit.Circumstances{})
+	if err != nil || len(ev.Campaign.Postings) != 0 {
+		t.Errorf("without a campaign: %v, %v", ev.Campaign.Postings, err)
 	}
 }

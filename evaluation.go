@@ -55,6 +55,17 @@ type Evaluation struct {
 	Sale settlement.Sale `json:"sale"`
 	// Split is the sale split into postings, explained line by line.
 	Split settlement.Split `json:"split"`
+	// Campaign is the campaign's money, a balanced batch of its own (ID
+	// "<order>/campaign") beside the split's, from the account of the
+	// campaign funding each ladder benefit (the benefit's FundedBy): for each
+	// line given free (products free, 免单), what the customer no longer pays
+	// for it, to the manufacturer, whose revenue it replaces
+	// (settlement.KindCampaignFunding, keyed "<order>/<line>/campaign", so
+	// that Engine.Return reverses it with the line); and each payback to the
+	// customer (settlement.KindCampaignPayback, keyed
+	// "<order>/payback/<rule>/<stage>/<code>", which a return does not
+	// reverse). It has no postings when no campaign money moves.
+	Campaign settlement.Batch `json:"campaign"`
 }
 
 // LineAmounts is what one order line comes to.
@@ -89,11 +100,14 @@ type Payable struct {
 // Order returns the order as evaluated.
 func (ev *Evaluation) Order() o2o.Order { return ev.Sale.Order }
 
-// Batch returns the balanced batch of postings to apply; it has no postings
-// when there is nothing to post (a wholly free order).
+// Batch returns the balanced batch of the customer's money to apply: the
+// split of what the customer pays. It has no postings when there is nothing
+// to post (a wholly free order). The campaign's money is the Campaign batch,
+// applied beside it.
 func (ev *Evaluation) Batch() settlement.Batch { return ev.Split.Batch }
 
-// NothingToPost reports whether the batch has no postings.
+// NothingToPost reports whether the batch of the customer's money (Batch)
+// has no postings.
 func (ev *Evaluation) NothingToPost() bool { return len(ev.Split.Batch.Postings) == 0 }
 
 // evaluationJSON has Evaluation's fields without its methods. Evaluation has
@@ -175,6 +189,12 @@ func (ev *Evaluation) Explain() string {
 	}
 	if ev.RegionStore != "" {
 		fmt.Fprintf(&b, "Store of the customer's region: %s\n", ev.RegionStore)
+	}
+	if len(ev.Campaign.Postings) > 0 {
+		b.WriteString("Campaign postings:\n")
+		for _, p := range ev.Campaign.Postings {
+			fmt.Fprintf(&b, "  %s\n", p)
+		}
 	}
 	if ev.NothingToPost() {
 		b.WriteString("Postings: nothing to post\n")
