@@ -368,7 +368,8 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	}
 
 	// Conflicts.
-	report, err := e.rb.network.CheckOrder(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, Also: ev.Also, ServingReason: c.ServingReason})
+	// The order was validated against the network's own catalog above.
+	report, err := e.rb.network.CheckValidated(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, Also: ev.Also, ServingReason: c.ServingReason})
 	if err != nil {
 		return fail(StageConflicts, err)
 	}

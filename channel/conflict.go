@@ -178,6 +178,19 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if err := order.ValidateWith(n.catalog); err != nil {
 		return Report{}, fmt.Errorf("check order: %w", err)
 	}
+	return n.check(order, facts)
+}
+
+// CheckValidated is CheckOrder for an order the caller has already
+// validated against this network's catalog (o2o.Order.ValidateWith with
+// Catalog()): it skips that validation and runs the rules. The report and
+// every other error are CheckOrder's. An order that was not valid may give
+// a report that does not hold, never a panic.
+func (n *Network) CheckValidated(order o2o.Order, facts Facts) (Report, error) {
+	return n.check(order, facts)
+}
+
+func (n *Network) check(order o2o.Order, facts Facts) (Report, error) {
 	leads, err := n.bind(facts.Leads)
 	if err != nil {
 		return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Prefix("leads", err))
@@ -212,7 +225,10 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}, Notes: []Note{}}
 	var o2oLines []o2o.OrderLine
 	for i, line := range order.Lines {
-		p, _ := n.catalog.Product(line.SKU) // ValidateWith checked every SKU
+		p, ok := n.catalog.Product(line.SKU)
+		if !ok {
+			return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.InvalidAs(o2o.ErrUnknownSKU, fmt.Sprintf("lines[%d].sku", i), fmt.Sprintf("%q is not in the catalog", line.SKU)))
+		}
 		if p.Line == o2o.LineO2O {
 			o2oLines = append(o2oLines, line)
 		}

@@ -197,3 +197,27 @@ func TestRouteNeedingSeveral(t *testing.T) {
 		t.Errorf("CheckOrder findings = %+v, want SZ-NT unrouted (GD-PROV can do both)", r.Findings)
 	}
 }
+
+// CheckValidated gives CheckOrder's report for a valid order, and an
+// unknown SKU is still an error, never a panic.
+func TestCheckValidated(t *testing.T) {
+	n := testNetwork(t)
+	o := order("O-V", o2o.ChannelB2C, "330102001", lines("FLOOR-D7", "TILE-800"))
+	want, err := n.CheckOrder(o, Facts{Coupons: []Coupon{{Code: "Q", Customer: "C-1", Store: "SZ-NT"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := n.CheckValidated(o, Facts{Coupons: []Coupon{{Code: "Q", Customer: "C-1", Store: "SZ-NT"}}})
+	if err != nil || len(got.Findings) != len(want.Findings) || len(got.Findings) == 0 {
+		t.Fatalf("CheckValidated = %+v, %v; CheckOrder = %+v", got, err, want)
+	}
+	for i := range got.Findings {
+		if got.Findings[i].Kind != want.Findings[i].Kind || got.Findings[i].Reason != want.Findings[i].Reason {
+			t.Errorf("finding %d: %+v, want %+v", i, got.Findings[i], want.Findings[i])
+		}
+	}
+	o = order("O-V", o2o.ChannelO2O, "440305001", lines("NOPE"))
+	if _, err := n.CheckValidated(o, Facts{}); !errors.Is(err, o2o.ErrUnknownSKU) {
+		t.Errorf("CheckValidated of an unknown SKU = %v", err)
+	}
+}
