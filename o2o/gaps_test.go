@@ -135,3 +135,23 @@ func TestNewCatalogFaultsCapped(t *testing.T) {
 		t.Fatalf("NewCatalog: %d listed, %d counted; want %d and %d", len(ve.Fields), ve.Count(), o2o.MaxFaults, len(products)-1)
 	}
 }
+
+// Product.Validate reports every fault of a product, each once.
+func TestProductValidateEveryFault(t *testing.T) {
+	p := tile("T-1")
+	p.Brand = ""
+	p.Line = "b2c"
+	p.Unit = "ft2"
+	err := p.Validate()
+	var ve *o2o.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v", err)
+	}
+	var paths []string
+	for _, f := range ve.Fields {
+		paths = append(paths, f.Path)
+	}
+	if got, want := strings.Join(paths, " "), "brand line unit"; got != want {
+		t.Errorf("paths = %q, want %q (%v)", got, want, err)
+	}
+}
