@@ -155,3 +155,26 @@ func TestProductValidateEveryFault(t *testing.T) {
 		t.Errorf("paths = %q, want %q (%v)", got, want, err)
 	}
 }
+
+// A field the struct tags find missing is reported once, not again by the
+// checks of its value.
+func TestOrderValidateOnceAPath(t *testing.T) {
+	o := sampleOrder()
+	o.Lines[0].Quantity.Unit = ""
+	o.ServedBy.Kind = ""
+	err := o.Validate()
+	var ve *o2o.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v", err)
+	}
+	seen := map[string]bool{}
+	for _, f := range ve.Fields {
+		if seen[f.Path] {
+			t.Errorf("%s reported twice: %v", f.Path, err)
+		}
+		seen[f.Path] = true
+	}
+	if !seen["lines[0].quantity.unit"] || !seen["servedBy.kind"] {
+		t.Errorf("Validate = %v, want lines[0].quantity.unit and servedBy.kind", err)
+	}
+}

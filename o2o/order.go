@@ -141,8 +141,23 @@ func (o Order) ValidateWith(catalog *Catalog) error {
 			f.Add(c.path, c.reason)
 		}
 	}
+	// untagged records the faults of err under prefix that the struct tags
+	// did not already report at the same path ("is required" beside
+	// "unknown unit \"\"").
+	untagged := func(prefix string, err error) {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			f.AddErr(prefix, err)
+			return
+		}
+		for _, fe := range ve.Fields {
+			if path := joinPath(prefix, fe.Path); !tagged[path] {
+				f.Add(path, fe.Reason)
+			}
+		}
+	}
 	if err := o.ServedBy.validate(); err != nil {
-		f.AddErr("servedBy", err)
+		untagged("servedBy", err)
 	}
 	var unit, unknown bool
 	for i, l := range o.Lines {
@@ -152,7 +167,7 @@ func (o Order) ValidateWith(catalog *Catalog) error {
 			if errors.As(err, &ve) && errors.Is(ve.Err, ErrUnit) {
 				unit = true
 			}
-			f.AddErr(path+".quantity", err)
+			untagged(path+".quantity", err)
 		}
 		if catalog == nil || l.SKU == "" {
 			continue
