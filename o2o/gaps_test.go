@@ -4,7 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -176,5 +178,29 @@ func TestOrderValidateOnceAPath(t *testing.T) {
 	}
 	if !seen["lines[0].quantity.unit"] || !seen["servedBy.kind"] {
 		t.Errorf("Validate = %v, want lines[0].quantity.unit and servedBy.kind", err)
+	}
+}
+
+// ValidateWith on an order of 100,000 faulty lines lists MaxFaults of them,
+// counts the rest, and stays within a time and memory bound.
+func TestValidateWithManyFaults(t *testing.T) {
+	cat := o2o.MustCatalog(tile("T-1"))
+	o := sampleOrder()
+	o.Lines = make([]o2o.OrderLine, 100_000)
+	for i := range o.Lines {
+		if i%2 == 0 {
+			o.Lines[i] = o2o.OrderLine{SKU: "NOPE", Quantity: o2o.Qty(dec("1"), o2o.UnitPiece)}
+		} else {
+			o.Lines[i] = o2o.OrderLine{SKU: "T-1", Quantity: o2o.Qty(dec("0.5"), o2o.UnitPiece)}
+		}
+	}
+	err := hostile.Within(t, hostile.Bound{Time: 10 * time.Second, Bytes: 256 << 20}, "ValidateWith", func() error { return o.ValidateWith(cat) })
+	var ve *o2o.ValidationError
+	// Odd lines: a fraction of a piece, and pieces of a tile sold by m2.
+	if !errors.As(err, &ve) || len(ve.Fields) != o2o.MaxFaults || ve.Count() != 150_000 {
+		t.Fatalf("ValidateWith: %d listed, %d counted: %.200v", len(ve.Fields), ve.Count(), err)
+	}
+	if !errors.Is(err, o2o.ErrUnknownSKU) || !errors.Is(err, o2o.ErrUnit) {
+		t.Errorf("ValidateWith = %.200v, want ErrUnknownSKU and ErrUnit", err)
 	}
 }
