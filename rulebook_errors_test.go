@@ -287,3 +287,27 @@ func TestLoadRulebookHostile(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadRulebookEveryCatalogFault: the catalog section reports every
+// faulty product, not only the first.
+func TestLoadRulebookEveryCatalogFault(t *testing.T) {
+	data := mutate(t, func(d map[string]any) {
+		products := list(section(d, "catalog"), "products")
+		products[0].(map[string]any)["brand"] = ""
+		products[2].(map[string]any)["sku"] = products[1].(map[string]any)["sku"]
+	})
+	_, err := o2okit.LoadRulebook(data)
+	var re *o2okit.RulebookError
+	if !errors.As(err, &re) || !errors.Is(err, o2o.ErrDuplicate) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"catalog.products[0].brand", "catalog.products[2].sku"} {
+		found := false
+		for _, f := range re.Faults {
+			found = found || f.Path == want
+		}
+		if !found {
+			t.Errorf("no fault at %s in %v", want, err)
+		}
+	}
+}
