@@ -37,20 +37,21 @@ func BenchmarkEvaluate(b *testing.B) {
 			}
 		}
 	})
-	net, policy, splitter := rb.Network(), rb.Policy(), rb.Splitter()
+	net, policy, splitter, catalog := rb.Network(), rb.Policy(), rb.Splitter(), rb.Catalog()
+	needs := []channel.Capability{channel.CapMeasurement, channel.CapDelivery} // a measurement and goods
 	parts := func(b *testing.B) {
 		leads := channel.Leads{}
 		{
-			if err := order.Validate(); err != nil {
+			if err := order.ValidateWith(catalog); err != nil {
 				b.Fatal(err)
 			}
-			d, err := net.RouteWithLeads(order, channel.CapMeasurement, leads)
+			d, err := net.RouteNeeding(order, needs, leads)
 			if err != nil {
 				b.Fatal(err)
 			}
 			served := order
 			served.ServedBy = &o2o.Serving{Kind: d.Serve.Kind, PartyID: d.Serve.ID}
-			if _, err := net.CheckOrder(served, channel.Facts{Need: channel.CapMeasurement}); err != nil {
+			if _, err := net.CheckOrder(served, channel.Facts{Need: needs[0], Also: needs[1:]}); err != nil {
 				b.Fatal(err)
 			}
 			sale := settlement.Sale{Order: served, Lines: make([]settlement.SaleLine, len(order.Lines))}

@@ -1,7 +1,6 @@
 package o2okit
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -17,8 +16,8 @@ import (
 // Engine evaluates orders against one rulebook: it routes, checks conflicts,
 // prices every line, derives the sale from the quotes and splits it into a
 // balanced batch of postings, in one call. It composes the packages' own
-// rules and adds none of its own beyond the joins the rulebook's Settings
-// name.
+// rules and adds none of its own: every setting it follows is a package's
+// (the platform is channel's, the same-store rule settlement's).
 //
 // An Engine is immutable and safe for concurrent use. It does no I/O and
 // reads no clock: every instant comes in with the order, and everything that
@@ -32,6 +31,9 @@ type Engine struct {
 	// covers, the store routing picks there for retail ("" for a reformed
 	// dealer); nil when the network refuses ties (see regionStore).
 	regionStores map[o2o.RegionCode]string
+	// manufacturer is the split's manufacturer account, credited by a
+	// campaign's products-free funding.
+	manufacturer string
 }
 
 // NewEngine returns the engine of a loaded rulebook. A nil rulebook is an
@@ -40,7 +42,7 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	if rb == nil {
 		return nil, fmt.Errorf("%w: new engine: no rulebook", o2o.ErrInvalid)
 	}
-	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}}
+	e := &Engine{rb: rb, provinces: map[string]o2o.RegionCode{}, manufacturer: rb.splitter.Config().Manufacturer}
 	cfg := rb.network.Config()
 	var covered []o2o.RegionCode
 	for _, s := range cfg.Stores {
@@ -149,8 +151,9 @@ func (e *StageError) Unwrap() error { return e.Err }
 var ErrForbidden = fmt.Errorf("%w: forbidden by a channel rule", o2o.ErrInvalid)
 
 // ErrUnit reports an order line whose unit is not its product's, or a
-// fraction of a whole-number unit (piece, set, job).
-var ErrUnit = fmt.Errorf("%w: unit", o2o.ErrInvalid)
+// fraction of a whole-number unit (piece, set, job). It is o2o.ErrUnit, the
+// one sentinel every package gives for that fault.
+var ErrUnit = o2o.ErrUnit
 
 // ConflictError lists the findings that forbid an order. It wraps
 // ErrForbidden.
@@ -186,17 +189,13 @@ func forbids(k channel.Kind) bool {
 	return false
 }
 
-// wholeUnit reports whether a unit counts whole things.
-func wholeUnit(u o2o.Unit) bool {
-	return u == o2o.UnitPiece || u == o2o.UnitSet || u == o2o.UnitJob
-}
-
-// Need returns the capability routing needs for an order, derived from its
-// products: construction when a line is a construction service, else
-// measurement when a line is a measurement, else delivery when a line is
-// goods, else retail (an order of design or live video only). Unknown SKUs
-// count as goods.
-func (e *Engine) Need(order o2o.Order) channel.Capability {
+// Needs returns the capabilities routing needs for an order, derived from
+// its products, the most demanding first: construction when a line is a
+// construction service, measurement when a line is a measurement, delivery
+// when a line is goods; retail alone for an order of design or live video
+// only. An order of construction and goods needs construction and delivery,
+// and is served by a party able to do both. Unknown SKUs count as goods.
+func (e *Engine) Needs(order o2o.Order) []channel.Capability {
 	var construction, measurement, goods bool
 	for _, l := range order.Lines {
 		p, ok := e.rb.catalog.Product(l.SKU)
@@ -209,76 +208,31 @@ func (e *Engine) Need(order o2o.Order) channel.Capability {
 			measurement = true
 		}
 	}
-	switch {
-	case construction:
-		return channel.CapConstruction
-	case measurement:
-		return channel.CapMeasurement
-	case goods:
-		return channel.CapDelivery
+	var needs []channel.Capability
+	if construction {
+		needs = append(needs, channel.CapConstruction)
 	}
-	return channel.CapRetail
+	if measurement {
+		needs = append(needs, channel.CapMeasurement)
+	}
+	if goods {
+		needs = append(needs, channel.CapDelivery)
+	}
+	if needs == nil {
+		needs = append(needs, channel.CapRetail)
+	}
+	return needs
 }
 
 // Validate checks an order as Evaluate's validation stage does, without
-// evaluating it: the order's own checks and every line against the catalog
-// (an unknown SKU wraps pricing.ErrUnknownSKU; a unit other than the
-// product's, or a fraction of a piece, set or job, wraps ErrUnit). Every
-// fault is listed in one *o2o.ValidationError with its JSON path; all wrap
-// o2o.ErrInvalid.
-func (e *Engine) Validate(order o2o.Order) error { return e.validate(order) }
+// evaluating it: o2o.Order.ValidateWith against the rulebook's catalog (an
+// unknown SKU wraps o2o.ErrUnknownSKU; a unit other than the product's, or a
+// fraction of a piece, set or job, wraps ErrUnit). Every fault is listed in
+// one *o2o.ValidationError with its JSON path; all wrap o2o.ErrInvalid.
+func (e *Engine) Validate(order o2o.Order) error { return order.ValidateWith(e.rb.catalog) }
 
-// validate checks the order as a whole and against the catalog, every fault
-// at once: the order's own checks, then for each line a SKU in the catalog,
-// the product's unit, and a whole quantity of a whole-number unit.
-func (e *Engine) validate(order o2o.Order) error {
-	var fields []o2o.FieldError
-	var sentinels []error
-	if err := order.Validate(); err != nil {
-		var ve *o2o.ValidationError
-		if !errors.As(err, &ve) {
-			return err
-		}
-		fields = append(fields, ve.Fields...)
-		if ve.Err != nil {
-			sentinels = append(sentinels, ve.Err)
-		}
-	}
-	unknown, unit := false, false
-	for i, l := range order.Lines {
-		p, ok := e.rb.catalog.Product(l.SKU)
-		switch {
-		case l.SKU == "":
-		case !ok:
-			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].sku", i), Reason: fmt.Sprintf("%q is not in the catalog", l.SKU)})
-			unknown = true
-		case l.Quantity.Unit != p.SaleUnit():
-			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.unit", i), Reason: fmt.Sprintf("%s sells by %s, not %s", p.SKU, p.SaleUnit(), l.Quantity.Unit)})
-			unit = true
-		case wholeUnit(l.Quantity.Unit) && !l.Quantity.Value.IsInteger():
-			fields = append(fields, o2o.FieldError{Path: fmt.Sprintf("lines[%d].quantity.value", i), Reason: fmt.Sprintf("%s counts whole %ss, not %s", p.SKU, l.Quantity.Unit, l.Quantity.Value)})
-			unit = true
-		}
-	}
-	if fields == nil {
-		return nil
-	}
-	if unknown {
-		sentinels = append(sentinels, pricing.ErrUnknownSKU)
-	}
-	if unit {
-		sentinels = append(sentinels, ErrUnit)
-	}
-	ve := &o2o.ValidationError{Fields: fields}
-	switch len(sentinels) {
-	case 0:
-	case 1:
-		ve.Err = sentinels[0]
-	default:
-		ve.Err = errors.Join(sentinels...)
-	}
-	return ve
-}
+// wholeUnit reports whether a unit counts whole things (o2o.Unit.Whole).
+func wholeUnit(u o2o.Unit) bool { return u.Whole() }
 
 // servingOf turns a routing decision into the order's serving party.
 func servingOf(d channel.Decision) *o2o.Serving {
@@ -342,32 +296,37 @@ func (e *Engine) routeRegionStore(region o2o.RegionCode) string {
 // Evaluate evaluates one order, in stages:
 //
 //  1. validation: the order's own checks, and every line against the catalog
-//     (an unknown SKU wraps pricing.ErrUnknownSKU, whichever package would
-//     have found it), its product's unit and, for pieces, sets and jobs,
-//     a whole quantity (ErrUnit). A dealer-channel order is refused
+//     (o2o.Order.ValidateWith: an unknown SKU wraps o2o.ErrUnknownSKU, a
+//     unit other than the product's or a fraction of a piece, set or job
+//     wraps ErrUnit). A dealer-channel order is refused
 //     (pricing.ErrDealerPriced): its dealer prices it;
-//  2. routing: the capability needed is derived from the products (Need);
-//     the holder of a protected lead serves, else the closest capable
-//     store. An order that names its serving party keeps it, and the
+//  2. routing: the capabilities needed are derived from the products
+//     (Needs), and the party chosen can do every one of them
+//     (channel.Network.RouteNeeding): the holder of a protected lead serves,
+//     else the closest capable store. An order that names its serving party keeps it, and the
 //     conflict check compares it with routing's pick. An order routing
 //     cannot place (channel.ErrNoRoute, channel.ErrTie,
 //     channel.ErrLeadHolderCannotServe) is refused here, even when it names
 //     its serving party;
-//  3. conflicts: channel's rules, told who serves. A segregation finding
-//     forbids the sale (a *ConflictError wrapping ErrForbidden); the others
-//     (steering to B2C, a lead served by another, cross-compensation) are in
-//     the evaluation. An O2O order paid online through B2C by a customer a
-//     store holds by lead or coupon is steering, as a B2C order is;
+//  3. conflicts: channel's rules, told who serves and every capability
+//     needed. A segregation finding forbids the sale (a *ConflictError
+//     wrapping ErrForbidden); the others (steering to B2C — on a B2C order,
+//     or an O2O order paid online through B2C —, a lead served by another,
+//     cross-compensation) are in the evaluation;
 //  4. pricing: each line is quoted in turn, at the delivery region's price.
 //     The campaign's funding is drawn line by line (a line's ladder stage is
 //     checked against what the lines before it left), and a ladder or
 //     value-added benefit that is not a products-free line is granted once per
 //     order (Evaluation.Benefits) though each quote still lists it;
-//  5. settlement: the sale is derived from the quotes (what the customer pays
-//     for each line: its total less a products-free benefit) and split by
+//  5. settlement: the campaign's money is posted in a batch of its own
+//     (Evaluation.Campaign: products given free and paybacks, from the
+//     campaign's account); the sale is derived from the quotes (what the
+//     customer pays for each line: its total less a products-free benefit)
+//     and split by
 //     the split rules, with the serving party, the store of the customer's
-//     region (subject to Settings.SameStore) and the cross-compensation
-//     entitlements.
+//     region (the split's SameStore rule decides whether a serving store
+//     that is also the region's store gets the transfer payment too) and the
+//     cross-compensation entitlements.
 //
 // The batch is not applied. A wholly free order gives an evaluation with
 // an empty batch: nothing to post, which is not an error. An order that
@@ -377,7 +336,7 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	fail := func(stage Stage, err error) (*Evaluation, error) {
 		return nil, &StageError{Stage: stage, OrderID: order.ID, Err: err}
 	}
-	if err := e.validate(order); err != nil {
+	if err := order.ValidateWith(e.rb.catalog); err != nil {
 		return fail(StageValidation, err)
 	}
 	for k, cl := range c.Clearance {
@@ -389,10 +348,14 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 		return fail(StageValidation, o2o.InvalidAs(pricing.ErrDealerPriced, "channel", "a dealer-channel order is priced by its dealer: the Engine evaluates B2C and O2O orders"))
 	}
 	order.Lines = slices.Clone(order.Lines)
-	ev := &Evaluation{Need: e.Need(order)}
+	needs := e.Needs(order)
+	ev := &Evaluation{Need: needs[0], Also: needs[1:]}
+	if len(ev.Also) == 0 {
+		ev.Also = nil
+	}
 
 	// Routing.
-	route, err := e.rb.network.RouteWithLeads(order, ev.Need, c.Leads)
+	route, err := e.rb.network.RouteNeeding(order, needs, c.Leads)
 	if err != nil {
 		return fail(StageRouting, err)
 	}
@@ -405,12 +368,10 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	}
 
 	// Conflicts.
-	report, err := e.rb.network.CheckOrder(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, ServingReason: c.ServingReason})
+	// The order was validated against the network's own catalog above.
+	report, err := e.rb.network.CheckValidated(order, channel.Facts{Leads: c.Leads, Coupons: c.Coupons, Need: ev.Need, Also: ev.Also, ServingReason: c.ServingReason})
 	if err != nil {
 		return fail(StageConflicts, err)
-	}
-	if f, ok := e.steeredO2O(order, c); ok {
-		report.Findings = append(report.Findings, f)
 	}
 	var forbidding []channel.Finding
 	for _, f := range report.Findings {
@@ -440,10 +401,6 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 		// needs no store of the customer's region.
 		routing.RegionStore = e.regionStore(order)
 	}
-	if routing.RegionStore != "" && routing.RegionStore == storeOf(order.ServedBy) && e.rb.settings.SameStore == SameStoreCommissionOnly {
-		routing.RegionStore = ""
-	}
-	ev.RegionStore = routing.RegionStore
 	var ents []settlement.Entitlement
 	for _, en := range report.Entitlements {
 		ents = append(ents, settlement.Entitlement{Dealer: en.Dealer, Territory: en.Territory,
@@ -453,38 +410,73 @@ func (e *Engine) Evaluate(order o2o.Order, c Circumstances) (*Evaluation, error)
 	if err != nil {
 		return fail(StageSettlement, err)
 	}
+	campaign, err := e.campaignBatch(order, ev)
+	if err != nil {
+		return fail(StageSettlement, err)
+	}
 	ev.Sale = sale
 	ev.Split = split
+	ev.Campaign = campaign
+	ev.RegionStore = creditedRegionStore(split)
 	return ev, nil
 }
 
-// steeredO2O finds the steering conflict on an O2O order paid online through
-// B2C: channel checks it on B2C orders only, and an O2O order paid online
-// through B2C moves the same customer's money the same way. The finding has
-// channel's shape: the lead holder and the coupons' stores, then the platform.
-func (e *Engine) steeredO2O(order o2o.Order, c Circumstances) (channel.Finding, bool) {
-	if order.Channel != o2o.ChannelO2O || !order.PaidOnline {
-		return channel.Finding{}, false
+// campaignBatch posts the campaign's money (see Evaluation.Campaign): for
+// each line given free, what the customer no longer pays, from the
+// products-free benefit's funder to the manufacturer; for each payback, its
+// amount from its funder to the customer.
+func (e *Engine) campaignBatch(order o2o.Order, ev *Evaluation) (settlement.Batch, error) {
+	b := settlement.Batch{ID: order.ID + "/campaign", Postings: []settlement.Posting{}}
+	add := func(p settlement.Posting) error {
+		if err := p.Validate(); err != nil {
+			return o2o.Prefix("campaign", err)
+		}
+		b.Postings = append(b.Postings, p)
+		return nil
 	}
-	f := channel.Finding{Kind: channel.KindSteeredToB2C, Rule: channel.RuleNoSteering, Parties: []channel.PartyRef{}, Evidence: []string{}}
-	if h, ok := c.Leads.Holder(order.Customer.ID, order.At); ok {
-		f.Parties = append(f.Parties, h.Party)
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s holds the protected lead on customer %q since %s", h.Party, h.Customer, h.At.In(o2o.China()).Format("2006-01-02 15:04")))
-	}
-	for _, cp := range c.Coupons {
-		if cp.Customer == order.Customer.ID {
-			if ref := channel.Store(cp.Store); !slices.Contains(f.Parties, ref) {
-				f.Parties = append(f.Parties, ref)
+	for i, la := range ev.Lines {
+		funded, err := la.Total.Sub(la.Pays)
+		if err != nil {
+			return b, err
+		}
+		if !funded.IsPositive() {
+			continue
+		}
+		funder := ""
+		for _, bl := range ev.Quotes[i].Benefits {
+			if bl.Kind == pricing.BenefitProductsFree {
+				funder = bl.FundedBy
+				break
 			}
-			f.Evidence = append(f.Evidence, fmt.Sprintf("coupon %q binds customer %q to store %s", cp.Code, cp.Customer, cp.Store))
+		}
+		if err := add(settlement.Posting{Key: fmt.Sprintf("%s/%d/campaign", order.ID, i), Kind: settlement.KindCampaignFunding,
+			From: funder, To: e.manufacturer, Amount: funded, Order: order.ID, At: order.At}); err != nil {
+			return b, err
 		}
 	}
-	if len(f.Evidence) == 0 {
-		return channel.Finding{}, false
+	for _, bl := range ev.Benefits {
+		if bl.Kind != pricing.BenefitPayback || !bl.Price.IsNegative() {
+			continue
+		}
+		if err := add(settlement.Posting{Key: fmt.Sprintf("%s/payback/%s/%d/%s", order.ID, bl.Rule, bl.Stage, bl.Code), Kind: settlement.KindCampaignPayback,
+			From: bl.FundedBy, To: order.Customer.ID, Amount: bl.Price.Neg(), Order: order.ID, At: order.At}); err != nil {
+			return b, err
+		}
 	}
-	f.Parties = append(f.Parties, channel.Platform(e.rb.settings.Platform))
-	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but the O2O order was paid online through B2C; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0])
-	return f, true
+	return b, nil
+}
+
+// creditedRegionStore returns the store a split credits with a transfer
+// payment, "" for none.
+func creditedRegionStore(split settlement.Split) string {
+	for _, l := range split.Lines {
+		for _, p := range l.Parts {
+			if p.Role == settlement.RoleRegionStore && p.Party != "" {
+				return p.Party
+			}
+		}
+	}
+	return ""
 }
 
 // price quotes every line, drawing the campaign's funding line by line and

@@ -317,7 +317,7 @@ func TestEvaluate(t *testing.T) {
 			wantStage: o2okit.StageValidation, wantErr: o2okit.ErrUnit},
 		{name: "an unknown SKU is the one sentinel",
 			order:     baseOrder("O24", lines(line("NOPE", "1", o2o.UnitPiece))),
-			wantStage: o2okit.StageValidation, wantErr: pricing.ErrUnknownSKU},
+			wantStage: o2okit.StageValidation, wantErr: o2o.ErrUnknownSKU},
 		{name: "an order without id",
 			order:     baseOrder(""),
 			wantStage: o2okit.StageValidation, wantErr: o2o.ErrInvalid},
@@ -489,7 +489,7 @@ func TestValidateEveryFault(t *testing.T) {
 	o := baseOrder("V1", lines(line("NOPE", "1", o2o.UnitPiece), line("CAB-K1", "0.5", o2o.UnitPiece), line("TILE-YF600", "2", o2o.UnitJob)))
 	err := e.Validate(o)
 	var ve *o2o.ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, pricing.ErrUnknownSKU) || !errors.Is(err, o2okit.ErrUnit) {
+	if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrUnknownSKU) || !errors.Is(err, o2o.ErrNotFound) || !errors.Is(err, o2okit.ErrUnit) {
 		t.Fatalf("got %v", err)
 	}
 	var paths []string

@@ -18,8 +18,13 @@ import (
 // It explains itself (Explain) and round-trips through JSON: encoding/json
 // writes it by its tags, and UnmarshalJSON reads it back strictly.
 type Evaluation struct {
-	// Need is the capability routing needed, derived from the products.
+	// Need is the capability routing needed, derived from the products: the
+	// most demanding one (see Engine.Needs).
 	Need channel.Capability `json:"need"`
+	// Also are the capabilities needed besides Need (delivery of the goods of
+	// an order that also needs construction, say); the serving party can do
+	// every one. Empty when the order needs one.
+	Also []channel.Capability `json:"also,omitempty"`
 	// Route is who serves the order, why, and who was passed over.
 	Route channel.Decision `json:"route"`
 	// Conflicts are channel's findings, entitlements and notes on the order,
@@ -41,14 +46,26 @@ type Evaluation struct {
 	FundingLeft *o2o.Money `json:"fundingLeft,omitempty"`
 	// RegionStore is the store of the customer's region credited with the
 	// transfer payment of an online sale; empty when none is (the order was
-	// placed in a store, no store covers the region, or the store serves the
-	// order and Settings.SameStore is commission_only).
+	// placed in a store, no store covers the region, the split rule has no
+	// transfer leg, or the store serves the order and the split's SameStore
+	// rule is commission_only).
 	RegionStore string `json:"regionStore,omitempty"`
 	// Sale is the order as evaluated (its serving party filled in from
 	// routing when it named none) with what the customer pays for each line.
 	Sale settlement.Sale `json:"sale"`
 	// Split is the sale split into postings, explained line by line.
 	Split settlement.Split `json:"split"`
+	// Campaign is the campaign's money, a balanced batch of its own (ID
+	// "<order>/campaign") beside the split's, from the account of the
+	// campaign funding each ladder benefit (the benefit's FundedBy): for each
+	// line given free (products free, 免单), what the customer no longer pays
+	// for it, to the manufacturer, whose revenue it replaces
+	// (settlement.KindCampaignFunding, keyed "<order>/<line>/campaign", so
+	// that Engine.Return reverses it with the line); and each payback to the
+	// customer (settlement.KindCampaignPayback, keyed
+	// "<order>/payback/<rule>/<stage>/<code>", which a return does not
+	// reverse). It has no postings when no campaign money moves.
+	Campaign settlement.Batch `json:"campaign"`
 }
 
 // LineAmounts is what one order line comes to.
@@ -83,11 +100,14 @@ type Payable struct {
 // Order returns the order as evaluated.
 func (ev *Evaluation) Order() o2o.Order { return ev.Sale.Order }
 
-// Batch returns the balanced batch of postings to apply; it has no postings
-// when there is nothing to post (a wholly free order).
+// Batch returns the balanced batch of the customer's money to apply: the
+// split of what the customer pays. It has no postings when there is nothing
+// to post (a wholly free order). The campaign's money is the Campaign batch,
+// applied beside it.
 func (ev *Evaluation) Batch() settlement.Batch { return ev.Split.Batch }
 
-// NothingToPost reports whether the batch has no postings.
+// NothingToPost reports whether the batch of the customer's money (Batch)
+// has no postings.
 func (ev *Evaluation) NothingToPost() bool { return len(ev.Split.Batch.Postings) == 0 }
 
 // evaluationJSON has Evaluation's fields without its methods. Evaluation has
@@ -128,7 +148,11 @@ func (ev *Evaluation) Explain() string {
 	}
 	fmt.Fprintf(&b, "), delivery %s\n", o.Delivery)
 	r := ev.Route
-	fmt.Fprintf(&b, "Route: %s serves (needs %s; covers %s, %s; %s): %s\n", r.Serve, ev.Need, r.Covers, r.Level, r.Rule, r.Reason)
+	needs := string(ev.Need)
+	for _, a := range ev.Also {
+		needs += ", " + string(a)
+	}
+	fmt.Fprintf(&b, "Route: %s serves (needs %s; covers %s, %s; %s): %s\n", r.Serve, needs, r.Covers, r.Level, r.Rule, r.Reason)
 	for _, p := range r.PassedOver {
 		fmt.Fprintf(&b, "  passed over %s (covers %s): %s\n", p.Party, p.Covers, p.Reason)
 	}
@@ -165,6 +189,12 @@ func (ev *Evaluation) Explain() string {
 	}
 	if ev.RegionStore != "" {
 		fmt.Fprintf(&b, "Store of the customer's region: %s\n", ev.RegionStore)
+	}
+	if len(ev.Campaign.Postings) > 0 {
+		b.WriteString("Campaign postings:\n")
+		for _, p := range ev.Campaign.Postings {
+			fmt.Fprintf(&b, "  %s\n", p)
+		}
 	}
 	if ev.NothingToPost() {
 		b.WriteString("Postings: nothing to post\n")

@@ -28,20 +28,26 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 // Rulebook is every rule of every package in one versioned document, loaded
 // and checked at once by LoadRulebook: the catalog, the price book and the
 // pricing policy, the channel network, the split rules, and optionally the
-// drainage attribution rules, workflow definitions and the budget authority,
-// plus the Engine's own settings.
+// drainage attribution rules, workflow definitions, the budget authority and
+// the investors' co-investment terms.
+// The Engine has no settings of its own: the online platform's id is the
+// channel section's "platform", and whether a serving store that is also the
+// store of the customer's region gets the transfer payment too is the split
+// section's "sameStore", which a rulebook must state.
 //
 // Its JSON form is
 //
 //	{"schemaVersion":1,"catalog":{…},"priceBook":{…},"pricing":{…},
 //	 "channel":{…},"split":{…},"drainage":{…},"workflows":[…],
-//	 "budget":{…},"settings":{…}}
+//	 "budget":{…},"coInvestment":[…]}
 //
 // where each section is exactly what its package's own loader reads
 // (o2o.ParseCatalogJSON, pricing.ParseBookJSON, pricing.ParseConfig,
 // channel.ParseConfig, settlement.SplitConfig, drainage.ParseConfig,
-// workflow.ParseSpec, settlement.AuthorityConfig) and settings is Settings.
-// drainage, workflows and budget may be left out.
+// workflow.ParseSpec, settlement.AuthorityConfig) and coInvestment is a list
+// of settlement.CoInvestTerms, each for a store of the channel section, in
+// the price book's currency, one per store and investor. drainage,
+// workflows, budget and coInvestment may be left out.
 //
 // A Rulebook is immutable once loaded and safe for concurrent use.
 type Rulebook struct {
@@ -53,70 +59,7 @@ type Rulebook struct {
 	drainage  *drainage.Rules
 	workflows []*workflow.Definition
 	authority *settlement.Authority
-	settings  Settings
-}
-
-// SameStoreRule says what the store serving an online order gets when it is
-// also the store of the customer's region: the split's transfer payment (转移支付,
-// online sales feeding the offline store) goes to the store of the customer's
-// region and the commission to the serving store, and when both are one store
-// the rulebook must say whether it takes both.
-type SameStoreRule string
-
-// The same-store rules.
-const (
-	// SameStoreBoth pays the one store both its commission and the transfer
-	// payment.
-	SameStoreBoth SameStoreRule = "both"
-	// SameStoreCommissionOnly pays the one store its commission only; the
-	// transfer payment's share falls to the split rule's remaining leg.
-	SameStoreCommissionOnly SameStoreRule = "commission_only"
-)
-
-// Valid reports whether r is one of the same-store rules.
-func (r SameStoreRule) Valid() bool { return r == SameStoreBoth || r == SameStoreCommissionOnly }
-
-// MarshalText returns the text form; it refuses an invalid rule.
-func (r SameStoreRule) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, &o2o.EnumError{Enum: "same-store rule", Value: string(r)}
-	}
-	return []byte(r), nil
-}
-
-// UnmarshalText accepts exactly "both" or "commission_only".
-func (r *SameStoreRule) UnmarshalText(text []byte) error {
-	v := SameStoreRule(text)
-	if !v.Valid() {
-		return &o2o.EnumError{Enum: "same-store rule", Value: string(text)}
-	}
-	*r = v
-	return nil
-}
-
-// Settings are the Engine's own rules: how it joins the packages' answers.
-type Settings struct {
-	// Platform is the id of the online platform, named as a party of the
-	// steering finding the Engine adds for O2O orders paid through B2C.
-	Platform string `json:"platform"`
-	// SameStore says whether a store that serves an online order and is also
-	// the store of the customer's region gets both the commission and the
-	// transfer payment. Required: there is no default.
-	SameStore SameStoreRule `json:"sameStore"`
-}
-
-func (s Settings) validate() error {
-	var fields []o2o.FieldError
-	if s.Platform == "" {
-		fields = append(fields, o2o.FieldError{Path: "platform", Reason: "is required"})
-	}
-	if !s.SameStore.Valid() {
-		fields = append(fields, o2o.FieldError{Path: "sameStore", Reason: `must be "both" or "commission_only"`})
-	}
-	if fields != nil {
-		return &o2o.ValidationError{Fields: fields}
-	}
-	return nil
+	coinvest  []settlement.CoInvestTerms
 }
 
 // rulebookDoc is the document's shape; each section is decoded by its own
@@ -131,7 +74,7 @@ type rulebookDoc struct {
 	Drainage      json.RawMessage `json:"drainage,omitempty"`
 	Workflows     json.RawMessage `json:"workflows,omitempty"`
 	Budget        json.RawMessage `json:"budget,omitempty"`
-	Settings      json.RawMessage `json:"settings"`
+	CoInvestment  json.RawMessage `json:"coInvestment,omitempty"`
 }
 
 // RulebookError lists every fault LoadRulebook found, across all sections,
@@ -188,10 +131,10 @@ func (f *faults) add(prefix string, err error) {
 		for _, ef := range be.Faults {
 			list = append(list, o2o.FieldError{Path: fmt.Sprintf("entries[%d]", ef.Index), Reason: ef.Reason})
 		}
-	case errors.As(err, &oe):
-		list = append(list, o2o.FieldError{Path: oe.Path, Reason: strings.TrimPrefix(oe.Error(), oe.Path+": ")})
 	case errors.As(err, &ve):
 		list = ve.Fields
+	case errors.As(err, &oe):
+		list = append(list, o2o.FieldError{Path: oe.Path, Reason: strings.TrimPrefix(oe.Error(), oe.Path+": ")})
 	default:
 		list = []o2o.FieldError{{Reason: strings.TrimPrefix(err.Error(), o2o.ErrInvalid.Error()+": ")}}
 	}
@@ -294,6 +237,9 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 		var cfg settlement.SplitConfig
 		err := o2o.DecodeJSON(doc.Split, &cfg)
 		f.add("split", err)
+		if err == nil && cfg.SameStore == "" {
+			f.add("split.sameStore", o2o.Invalid("", `is required in a rulebook: "both" or "commission_only" (whether a store serving an online order that is also the store of the customer's region gets the transfer payment too)`))
+		}
 		if err == nil {
 			rb.splitter, err = cfg.Build()
 			f.add("split", err)
@@ -335,17 +281,46 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 			f.add("budget", err)
 		}
 	}
-	if required("settings", doc.Settings) {
-		err := o2o.DecodeJSON(doc.Settings, &rb.settings)
-		f.add("settings", err)
-		if err == nil {
-			f.add("settings", rb.settings.validate())
-		}
+	if len(doc.CoInvestment) > 0 && string(doc.CoInvestment) != "null" {
+		rb.coinvest = loadCoInvestment(&f, doc.CoInvestment, rb)
 	}
 	if err := f.err(); err != nil {
 		return nil, err
 	}
 	return rb, nil
+}
+
+// loadCoInvestment decodes and checks the co-investment terms: each opens a
+// valid position, names a store of the network, is in the price book's
+// currency, and no store and investor are listed twice.
+func loadCoInvestment(f *faults, raw json.RawMessage, rb *Rulebook) []settlement.CoInvestTerms {
+	var terms []settlement.CoInvestTerms
+	if err := o2o.DecodeJSON(raw, &terms); err != nil {
+		f.add("coInvestment", err)
+		return nil
+	}
+	type key struct{ store, investor string }
+	seen := map[key]int{}
+	for i, t := range terms {
+		path := fmt.Sprintf("coInvestment[%d]", i)
+		if _, err := t.Open(); err != nil {
+			f.add(path, err)
+			continue
+		}
+		if rb.network != nil && !rb.network.Has(channel.Store(t.Store)) {
+			f.add(path+".store", o2o.Invalidf("", "%q is not a store of the channel section", t.Store))
+		}
+		if rb.book != nil && t.AdvanceLimit.Currency() != rb.book.Currency() {
+			f.add(path+".advanceLimit", fmt.Errorf("%w: %s, but the price book is in %s", o2o.ErrCurrencyMismatch, t.AdvanceLimit.Currency(), rb.book.Currency()))
+		}
+		k := key{t.Store, t.Investor}
+		if j, dup := seen[k]; dup {
+			f.add(path, o2o.InvalidAs(o2o.ErrDuplicate, "", fmt.Sprintf("repeats store %q and investor %q of coInvestment[%d]", t.Store, t.Investor, j)))
+			continue
+		}
+		seen[k] = i
+	}
+	return terms
 }
 
 // jsonBounds checks, in one pass and before anything is decoded, that data
@@ -427,7 +402,9 @@ func (rb *Rulebook) MarshalJSON() ([]byte, error) {
 	if rb.authority != nil {
 		section(&doc.Budget, rb.authority)
 	}
-	section(&doc.Settings, rb.settings)
+	if len(rb.coinvest) > 0 {
+		section(&doc.CoInvestment, rb.coinvest)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rulebook: %w", err)
 	}
@@ -467,8 +444,20 @@ func (rb *Rulebook) Workflow(name string) (*workflow.Definition, bool) {
 	return nil, false
 }
 
+// CoInvestment returns a copy of the investors' co-investment terms, in
+// document order; settlement.CoInvestTerms.Open gives each one's opening
+// position.
+func (rb *Rulebook) CoInvestment() []settlement.CoInvestTerms {
+	out := make([]settlement.CoInvestTerms, len(rb.coinvest))
+	for i, t := range rb.coinvest {
+		if t.Installment != nil {
+			m := *t.Installment
+			t.Installment = &m
+		}
+		out[i] = t
+	}
+	return out
+}
+
 // Authority returns the rulebook's budget authority, nil when it has none.
 func (rb *Rulebook) Authority() *settlement.Authority { return rb.authority }
-
-// Settings returns the Engine's settings.
-func (rb *Rulebook) Settings() Settings { return rb.settings }

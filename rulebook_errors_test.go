@@ -103,9 +103,36 @@ func TestLoadRulebookFaults(t *testing.T) {
 				b["bands"] = []any{bands[1], bands[0]}
 			})
 		}, "budget.bands", o2o.ErrInvalid},
-		{"settings: the same-store rule left out", func(t *testing.T) []byte {
-			return mutate(t, func(d map[string]any) { delete(section(d, "settings"), "sameStore") })
-		}, "settings.sameStore", o2o.ErrInvalid},
+		{"split: the same-store rule left out", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { delete(section(d, "split"), "sameStore") })
+		}, "split.sameStore", o2o.ErrInvalid},
+		{"split: an unknown same-store rule", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { section(d, "split")["sameStore"] = "sometimes" })
+		}, "split.sameStore", o2o.ErrInvalid},
+		{"the engine settings section is gone", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["settings"] = map[string]any{"sameStore": "both"} })
+		}, "settings", o2o.ErrInvalid},
+		{"coInvestment: a store the network lacks", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["store"] = "store-nowhere" })
+		}, "coInvestment[0].store", o2o.ErrInvalid},
+		{"coInvestment: a repayment percent above 100", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["repayPercent"] = "120" })
+		}, "coInvestment[0].repayPercent", o2o.ErrInvalid},
+		{"coInvestment: a limit in another currency", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) {
+				c := d["coInvestment"].([]any)[0].(map[string]any)
+				c["advanceLimit"] = map[string]any{"amount": "1.00", "currency": "USD"}
+				delete(c, "installment")
+			})
+		}, "coInvestment[0].advanceLimit", o2o.ErrCurrencyMismatch},
+		{"coInvestment: one store and investor twice", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) {
+				d["coInvestment"] = append(d["coInvestment"].([]any), d["coInvestment"].([]any)[0])
+			})
+		}, "coInvestment[1]", o2o.ErrDuplicate},
+		{"coInvestment: an unknown field", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["interest"] = "5" })
+		}, "coInvestment[0].interest", o2o.ErrInvalid},
 		{"nested past the depth limit", func(t *testing.T) []byte {
 			return []byte(`{"catalog":` + strings.Repeat("[", limits.MaxDepth+1) + strings.Repeat("]", limits.MaxDepth+1) + `}`)
 		}, "", o2o.ErrInvalid},
@@ -136,14 +163,18 @@ func TestLoadRulebookEveryFault(t *testing.T) {
 		list(section(d, "channel"), "dealers")[1].(map[string]any)["territory"] = []any{"441900"}
 		section(d, "split")["currency"] = "USD"
 		section(d, "drainage")["model"] = "magic"
-		delete(section(d, "settings"), "sameStore")
+		delete(section(d, "split"), "sameStore")
+		ch := section(d, "channel")
+		stores := list(ch, "stores")
+		stores[0].(map[string]any)["capabilities"] = []any{"retail", "retail"}
+		stores[1].(map[string]any)["id"] = stores[0].(map[string]any)["id"]
 	})
 	_, err := o2okit.LoadRulebook(data)
 	var re *o2okit.RulebookError
 	if !errors.As(err, &re) {
 		t.Fatalf("got %v", err)
 	}
-	for _, want := range []string{"schemaVersion", "pricing.uplift.percent", "channel.dealers[1].territory[0]", "split.currency", "drainage.model", "settings.sameStore"} {
+	for _, want := range []string{"schemaVersion", "pricing.uplift.percent", "channel.stores[0].capabilities[1]", "channel.stores[1].id", "channel.dealers[1].territory[0]", "split.sameStore", "split.currency", "drainage.model"} {
 		found := false
 		for _, f := range re.Faults {
 			found = found || f.Path == want
@@ -154,14 +185,16 @@ func TestLoadRulebookEveryFault(t *testing.T) {
 	}
 	want := `rulebook: schemaVersion: 9 is not supported (this SDK reads 1); ` +
 		`pricing.uplift.percent: must be between 0 and 100, got 101; ` +
+		`channel.stores[0].capabilities[1]: repeats capability "retail"; ` +
+		`channel.stores[1].id: repeats id "store-nanshan" of stores[0].id; ` +
 		`channel.dealers[1].territory[0]: territory 441900 of dealer "dealer-ningbo" overlaps territory 441900 of dealer "dealer-dongguan" (地域代理制 is exclusive); ` +
+		`split.sameStore: is required in a rulebook: "both" or "commission_only" (whether a store serving an online order that is also the store of the customer's region gets the transfer payment too); ` +
 		`split.currency: currency mismatch: USD, but the price book is in CNY; ` +
-		`drainage.model: unknown model "magic"; ` +
-		`settings.sameStore: must be "both" or "commission_only"`
+		`drainage.model: unknown model "magic"`
 	if err.Error() != want {
 		t.Errorf("message\n%s\nwant\n%s", err, want)
 	}
-	for _, want := range []error{o2okit.ErrSchemaVersion, channel.ErrOverlap, o2o.ErrCurrencyMismatch} {
+	for _, want := range []error{o2okit.ErrSchemaVersion, channel.ErrOverlap, o2o.ErrDuplicate, o2o.ErrCurrencyMismatch} {
 		if !errors.Is(err, want) {
 			t.Errorf("errors.Is(%v) fails", want)
 		}
@@ -177,7 +210,7 @@ func TestLoadRulebookFaultCap(t *testing.T) {
 			entries = append(entries, map[string]any{"sku": "NOT-IN-CATALOG", "price": map[string]any{"amount": "1.00", "currency": "CNY"}})
 		}
 		section(d, "priceBook")["entries"] = entries
-		section(d, "settings")["platform"] = ""
+		delete(section(d, "split"), "sameStore")
 	})
 	_, err := o2okit.LoadRulebook(data)
 	var re *o2okit.RulebookError
@@ -192,7 +225,7 @@ func TestLoadRulebookFaultCap(t *testing.T) {
 func FuzzLoadRulebook(f *testing.F) {
 	f.Add(sampleRulebook(f))
 	f.Add([]byte(`{"schemaVersion":1}`))
-	f.Add([]byte(`{"schemaVersion":1,"catalog":{"products":[]},"priceBook":{"entries":[]},"pricing":{},"channel":{"stores":[]},"split":{"manufacturer":"hq","rules":[]},"settings":{"platform":"p","sameStore":"both"}}`))
+	f.Add([]byte(`{"schemaVersion":1,"catalog":{"products":[]},"priceBook":{"entries":[]},"pricing":{},"channel":{"stores":[]},"split":{"manufacturer":"hq","sameStore":"both","rules":[]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rb, err := o2okit.LoadRulebook(data)
 		if err != nil {
@@ -252,5 +285,29 @@ func TestLoadRulebookHostile(t *testing.T) {
 				t.Errorf("got %v", err)
 			}
 		})
+	}
+}
+
+// TestLoadRulebookEveryCatalogFault: the catalog section reports every
+// faulty product, not only the first.
+func TestLoadRulebookEveryCatalogFault(t *testing.T) {
+	data := mutate(t, func(d map[string]any) {
+		products := list(section(d, "catalog"), "products")
+		products[0].(map[string]any)["brand"] = ""
+		products[2].(map[string]any)["sku"] = products[1].(map[string]any)["sku"]
+	})
+	_, err := o2okit.LoadRulebook(data)
+	var re *o2okit.RulebookError
+	if !errors.As(err, &re) || !errors.Is(err, o2o.ErrDuplicate) {
+		t.Fatalf("got %v", err)
+	}
+	for _, want := range []string{"catalog.products[0].brand", "catalog.products[2].sku"} {
+		found := false
+		for _, f := range re.Faults {
+			found = found || f.Path == want
+		}
+		if !found {
+			t.Errorf("no fault at %s in %v", want, err)
+		}
 	}
 }

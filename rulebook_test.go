@@ -56,19 +56,20 @@ func TestRulebookOptionalSections(t *testing.T) {
 		delete(d, "drainage")
 		delete(d, "workflows")
 		delete(d, "budget")
+		delete(d, "coInvestment")
 	})
 	rb, err := o2okit.LoadRulebook(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rb.Drainage() != nil || rb.Authority() != nil {
+	if rb.Drainage() != nil || rb.Authority() != nil || len(rb.CoInvestment()) != 0 {
 		t.Error("absent sections are not nil")
 	}
 	if _, ok := rb.Workflow("decoration"); ok {
 		t.Error("absent workflow found")
 	}
 	first, _ := rb.MarshalJSON()
-	if bytes.Contains(first, []byte(`"drainage"`)) || bytes.Contains(first, []byte(`"workflows"`)) || bytes.Contains(first, []byte(`"budget"`)) {
+	if bytes.Contains(first, []byte(`"drainage"`)) || bytes.Contains(first, []byte(`"workflows"`)) || bytes.Contains(first, []byte(`"budget"`)) || bytes.Contains(first, []byte(`"coInvestment"`)) {
 		t.Errorf("absent sections written: %s", first)
 	}
 	again, err := o2okit.LoadRulebook(first)
@@ -85,5 +86,12 @@ func TestRulebookOptionalSections(t *testing.T) {
 	}
 	if full.Drainage() == nil || full.Authority() == nil {
 		t.Error("the sample's drainage or budget section is missing")
+	}
+	ci := full.CoInvestment()
+	if len(ci) != 1 || ci[0].Store != "store-futian" || ci[0].Investor != "investor-zhao" {
+		t.Fatalf("the sample's co-investment = %+v", ci)
+	}
+	if p, err := ci[0].Open(); err != nil || !p.Capital.IsZero() || p.AdvanceLimit.AmountString() != "50000.00" {
+		t.Errorf("the sample's co-investment opens %+v, %v", p, err)
 	}
 }

@@ -17,6 +17,8 @@ const (
 	DefaultMaxHotProducts = 5
 	// DefaultRefreshDays is how often, in calendar days, a showcase must be refreshed.
 	DefaultRefreshDays = 30
+	// DefaultPlatform is the online platform's id when a Config names none.
+	DefaultPlatform = "platform"
 	// maxSetting bounds day counts and sizes so that outside input stays sane.
 	maxSetting = 3660
 )
@@ -40,6 +42,10 @@ type Config struct {
 	Leads LeadConfig `json:"leads"`
 	// Showcase holds the showcase-plan settings.
 	Showcase ShowcaseConfig `json:"showcase"`
+	// Platform is the id of the online (B2C) platform: the seller of B2C
+	// orders, and the party the steering finding names as the one the
+	// customer was steered to. Empty means DefaultPlatform.
+	Platform string `json:"platform,omitempty"`
 }
 
 // StoreConfig is one directly operated community store: the regions it
@@ -81,13 +87,13 @@ func (s Selection) IsZero() bool {
 	return len(s.SKUs) == 0 && len(s.Categories) == 0 && len(s.Brands) == 0
 }
 
-// check validates a selection against the catalog: known SKUs, no empty
-// names, no names that are not valid UTF-8 (JSON would turn them into
-// others).
-func (s Selection) check(path string, c *o2o.Catalog) error {
+// check validates a selection against the catalog, recording every fault:
+// known SKUs, no empty names, no names that are not valid UTF-8 (JSON would
+// turn them into others).
+func (s Selection) check(f *o2o.Faults, path string, c *o2o.Catalog) {
 	for i, sku := range s.SKUs {
 		if _, ok := c.Product(sku); !ok {
-			return o2o.Invalidf(fmt.Sprintf("%s.skus[%d]", path, i), "SKU %q is not in the catalog", sku)
+			f.Addf(fmt.Sprintf("%s.skus[%d]", path, i), "SKU %q is not in the catalog", sku)
 		}
 	}
 	for _, l := range []struct {
@@ -96,14 +102,12 @@ func (s Selection) check(path string, c *o2o.Catalog) error {
 	}{{"categories", s.Categories}, {"brands", s.Brands}} {
 		for i, v := range l.list {
 			if v == "" {
-				return o2o.Invalid(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "is empty")
-			}
-			if !utf8.ValidString(v) {
-				return o2o.Invalidf(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "%q is not valid UTF-8", v)
+				f.Add(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "is empty")
+			} else if !utf8.ValidString(v) {
+				f.Addf(fmt.Sprintf("%s.%s[%d]", path, l.name, i), "%q is not valid UTF-8", v)
 			}
 		}
 	}
-	return nil
 }
 
 // assortment is a built Assortment: its selections as sets, so that a
@@ -314,20 +318,22 @@ func checkRegions(path string, regions []o2o.RegionCode) error {
 	return nil
 }
 
-// checkCapabilities validates a capability list: known values, no repeats.
-func checkCapabilities(path string, caps []Capability) (capSet, error) {
+// checkCapabilities validates a capability list, recording every fault:
+// known values, no repeats. It returns the valid ones as a set.
+func checkCapabilities(f *o2o.Faults, path string, caps []Capability) capSet {
 	var set capSet
 	for i, c := range caps {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if !c.Valid() {
-			return 0, o2o.Invalidf(p, "unknown capability %q", string(c))
+		switch {
+		case !c.Valid():
+			f.Addf(p, "unknown capability %q", string(c))
+		case set.has(c):
+			f.Addf(p, "repeats capability %q", string(c))
+		default:
+			set = set.with(c)
 		}
-		if set.has(c) {
-			return 0, o2o.Invalidf(p, "repeats capability %q", string(c))
-		}
-		set = set.with(c)
 	}
-	return set, nil
+	return set
 }
 
 // capSet is a set of capabilities as a bit mask.

@@ -14,7 +14,8 @@ type Kind string
 // The finding kinds.
 const (
 	// KindSteeredToB2C: an O2O customer (holding a protected lead or a
-	// store-bound coupon) paid online through B2C.
+	// store-bound coupon) paid online through B2C, on a B2C order or on an
+	// O2O order paid online.
 	KindSteeredToB2C Kind = "steered_to_b2c"
 	// KindDealerLineOutsideDealers: a dealer-line product sold through O2O or B2C.
 	KindDealerLineOutsideDealers Kind = "dealer_line_outside_dealers"
@@ -69,6 +70,9 @@ type Facts struct {
 	// Need is the capability routing checks the serving party against;
 	// empty means CapRetail.
 	Need Capability `json:"need,omitempty"`
+	// Also are the capabilities, besides Need, the serving party must have
+	// (see Network.RouteNeeding); none for an order needing one.
+	Also []Capability `json:"also,omitempty"`
 	// ServingReason is the recorded reason for serving the order by a party
 	// other than the one routing picks (a customer's request, a capacity
 	// problem). Empty means none was recorded.
@@ -144,28 +148,49 @@ func (r Report) Conflicts() []Finding {
 //   - every line through MaySell (the one segregation check) for the
 //     order's seller: the platform for B2C, the serving party (else the
 //     platform) for O2O, the serving dealer for the dealer channel;
-//   - an O2O customer (protected lead or store-bound coupon) on a B2C order;
+//   - an O2O customer (protected lead or store-bound coupon) paying online
+//     through B2C: on a B2C order, and on an O2O order paid online
+//     (o2o.Order.PaidOnline; see o2o.Order for how Channel and PaidOnline
+//     differ). The finding names the holder, the coupons' stores, then the
+//     platform (Config.Platform);
 //   - O2O-line lines delivered into a fused dealer's territory (an
 //     entitlement, also reported as a finding);
 //   - a serving party other than the lead holder, or, with no lead held,
 //     other than the party routing picks and with no recorded reason
 //     (an agent counts as its store, and a store as its agents).
 //
-// The order is validated once, in full; routing then runs on the same
-// internal path as Route. Routing gaps (ErrNoRoute, ErrTie) are not errors
+// The order is validated once, in full and against the network's catalog
+// (o2o.Order.ValidateWith); routing then runs on the same internal path as
+// Route. Routing gaps (ErrNoRoute, ErrTie) are not errors
 // here: the serving party cannot be checked, and the report says so in a
 // NoteServingUnchecked note. An O2O-line sale into an independent dealer's
 // territory gets a NoteIndependentTerritory note.
 //
-// Errors: an invalid order wraps o2o.ErrInvalid, listing at most
-// 100 faults and how many more (a dealer-channel order must
-// name its serving dealer; a serving agent must be named with the store it
-// is attached to), as does a lead registry whose parties are not
-// this network's; an unknown SKU or party wraps o2o.ErrNotFound.
+// Errors: an invalid order wraps o2o.ErrInvalid, listing every fault (at
+// most 100, then how many more): a fraction of a whole-number unit or a
+// unit other than the product's wraps o2o.ErrUnit, a SKU not in the
+// catalog wraps o2o.ErrUnknownSKU (which wraps o2o.ErrNotFound too); a
+// dealer-channel order must name its serving dealer; a serving agent must
+// be named with the store it is attached to. A lead registry whose parties
+// are not this network's wraps o2o.ErrInvalid; an unknown serving party
+// wraps o2o.ErrNotFound.
 func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
-	if err := order.Validate(); err != nil {
+	if err := order.ValidateWith(n.catalog); err != nil {
 		return Report{}, fmt.Errorf("check order: %w", err)
 	}
+	return n.check(order, facts)
+}
+
+// CheckValidated is CheckOrder for an order the caller has already
+// validated against this network's catalog (o2o.Order.ValidateWith with
+// Catalog()): it skips that validation and runs the rules. The report and
+// every other error are CheckOrder's. An order that was not valid may give
+// a report that does not hold, never a panic.
+func (n *Network) CheckValidated(order o2o.Order, facts Facts) (Report, error) {
+	return n.check(order, facts)
+}
+
+func (n *Network) check(order o2o.Order, facts Facts) (Report, error) {
 	leads, err := n.bind(facts.Leads)
 	if err != nil {
 		return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.Prefix("leads", err))
@@ -174,10 +199,12 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	if need == "" {
 		need = CapRetail
 	}
-	if !need.Valid() {
-		return Report{}, &o2o.EnumError{Enum: "capability", Value: string(need)}
+	for _, c := range append([]Capability{need}, facts.Also...) {
+		if !c.Valid() {
+			return Report{}, &o2o.EnumError{Enum: "capability", Value: string(c)}
+		}
 	}
-	seller := Platform("platform")
+	seller := n.platform
 	var served PartyRef
 	if order.ServedBy != nil {
 		served = PartyRef{Kind: order.ServedBy.Kind, ID: order.ServedBy.PartyID}
@@ -198,9 +225,9 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 	r := Report{OrderID: order.ID, Findings: []Finding{}, Entitlements: []Entitlement{}, Notes: []Note{}}
 	var o2oLines []o2o.OrderLine
 	for i, line := range order.Lines {
-		p, err := n.catalog.Lookup(line.SKU)
-		if err != nil {
-			return Report{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
+		p, ok := n.catalog.Product(line.SKU)
+		if !ok {
+			return Report{}, fmt.Errorf("check order %q: %w", order.ID, o2o.InvalidAs(o2o.ErrUnknownSKU, fmt.Sprintf("lines[%d].sku", i), fmt.Sprintf("%q is not in the catalog", line.SKU)))
 		}
 		if p.Line == o2o.LineO2O {
 			o2oLines = append(o2oLines, line)
@@ -220,7 +247,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 			Evidence: []string{fmt.Sprintf("lines[%d]: %s %s through %s by %s", i, p.SKU, line.Quantity, order.Channel, seller)}, Reason: v.Reason})
 	}
 	holder, held := leads.Holder(order.Customer.ID, order.At)
-	if order.Channel == o2o.ChannelB2C {
+	if order.Channel == o2o.ChannelB2C || (order.Channel == o2o.ChannelO2O && order.PaidOnline) {
 		if f, ok := n.steered(order, facts, holder, held); ok {
 			r.Findings = append(r.Findings, f)
 		}
@@ -242,7 +269,7 @@ func (n *Network) CheckOrder(order o2o.Order, facts Facts) (Report, error) {
 		}
 	}
 	if order.ServedBy != nil && order.Channel != o2o.ChannelDealer {
-		f, ok, err := n.serving(order, facts, served, need, holder, held)
+		f, ok, err := n.serving(order, facts, served, needOf(need, facts.Also), holder, held)
 		var re *RouteError
 		switch {
 		case errors.As(err, &re):
@@ -286,8 +313,12 @@ func (n *Network) steered(order o2o.Order, facts Facts, holder Lead, held bool) 
 	if len(f.Evidence) == 0 {
 		return Finding{}, false
 	}
-	f.Parties = append(f.Parties, Platform("platform"))
-	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but paid online through B2C; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0])
+	f.Parties = append(f.Parties, n.platform)
+	paid := "paid online through B2C"
+	if order.Channel == o2o.ChannelO2O {
+		paid = "the O2O order was paid online through B2C"
+	}
+	f.Reason = fmt.Sprintf("customer %q is an O2O customer of %s but %s; the O2O operation is independent and never mixed with B2C", order.Customer.ID, f.Parties[0], paid)
 	return f, true
 }
 
@@ -320,7 +351,7 @@ func (n *Network) sameTeam(a, b PartyRef) bool {
 	return storeOf(a) == storeOf(b)
 }
 
-func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need Capability, holder Lead, held bool) (Finding, bool, error) {
+func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need need, holder Lead, held bool) (Finding, bool, error) {
 	if held {
 		if n.sameTeam(served, holder.Party) {
 			return Finding{}, false, nil
@@ -332,7 +363,7 @@ func (n *Network) serving(order o2o.Order, facts Facts, served PartyRef, need Ca
 	if facts.ServingReason != "" {
 		return Finding{}, false, nil
 	}
-	d, err := n.route(order, need)
+	d, err := n.routeNeed(order, need)
 	if err != nil {
 		return Finding{}, false, err
 	}
@@ -353,9 +384,9 @@ func unchecked(served PartyRef, re *RouteError) Note {
 			parties = append(parties, p)
 		}
 	}
-	why := fmt.Sprintf("routing finds no candidate able to do %s in %s", re.Need, re.Delivery)
+	why := fmt.Sprintf("routing finds no candidate able to do %s in %s", needOf(re.Need, re.Also), re.Delivery)
 	if errors.Is(re, ErrTie) {
-		why = fmt.Sprintf("routing refuses a tie among %d candidates for %s in %s", len(re.Tied), re.Need, re.Delivery)
+		why = fmt.Sprintf("routing refuses a tie among %d candidates for %s in %s", len(re.Tied), needOf(re.Need, re.Also), re.Delivery)
 	}
 	return Note{Kind: NoteServingUnchecked, Rule: RuleServeAsRouted, Parties: parties,
 		Evidence: []string{re.Error()},

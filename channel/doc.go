@@ -40,12 +40,19 @@
 // [Decision] lists every candidate passed over and why; no candidate is a
 // [*RouteError] wrapping [ErrNoRoute]. [Network.RouteWithLeads] lets the
 // holder of a protected lead serve, after checking it can.
+// [Network.RouteNeeding] routes an order that needs several capabilities
+// at once (construction and delivery of goods) to a party able to do every
+// one of them.
 //
 // # Conflicts
 //
-// [Network.CheckOrder] reports, each with kind, parties, evidence and rule:
-// an O2O customer (protected lead or store-bound coupon) steered to pay
-// through B2C; a dealer-line product sold through O2O or B2C, or
+// [Network.CheckOrder] validates the order against the catalog (whole
+// numbers of pieces, sets and jobs; each product's own unit; an unknown SKU
+// is [o2o.ErrUnknownSKU]) and reports, each with kind, parties, evidence
+// and rule: an O2O customer (protected lead or store-bound coupon) steered
+// to pay through B2C — on a B2C order, or on an O2O order paid online (see
+// [o2o.Order] for how Channel and PaidOnline differ), the platform being
+// [Config].Platform; a dealer-line product sold through O2O or B2C, or
 // an O2O-line product sold by a dealer; an O2O-line sale delivered into a
 // fused dealer's territory, with an [Entitlement] for settlement; and an
 // order served by someone other than the lead holder, or than routing's
@@ -53,14 +60,16 @@
 // silently: where routing itself finds no one or refuses a tie, the
 // [Report] carries a [NoteServingUnchecked] note; a sale into an
 // independent dealer's territory gets a [NoteIndependentTerritory] note.
-// [Facts] (leads, coupons, the capability needed, a recorded serving
+// [Network.CheckValidated] is CheckOrder for an order already validated.
+// [Facts] (leads, coupons, the capabilities needed, a recorded serving
 // reason) round-trip through JSON with their lead registry.
 //
 // # Cost
 //
 // [Network.Route] reads, and checks, only the order's delivery region (and
 // with leads its customer and instant); [Network.CheckOrder] validates the
-// whole order once and routes on the same internal path. Build and every
+// whole order once and routes on the same internal path. [Config.Build]
+// reports every fault of a config at once (at most 100 listed). Build and every
 // check grow linearly (or as n log n) with their input: a store may cover,
 // and a dealer hold, tens of thousands of regions; an assortment may list
 // the whole catalog; a brand and model with thousands of SKUs on both lines

@@ -67,6 +67,8 @@ type RouteError struct {
 	OrderID  string
 	Delivery o2o.RegionCode
 	Need     Capability
+	// Also are the capabilities needed besides Need; see Decision.Also.
+	Also []Capability
 	// Tied lists the tied candidates for ErrTie.
 	Tied []PartyRef
 	// PassedOver lists every candidate considered and why it was not chosen.
@@ -79,7 +81,7 @@ type RouteError struct {
 // were. The fields hold them all.
 func (e *RouteError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "route order %q (%s to %s): %v", e.OrderID, e.Need, e.Delivery, e.Err)
+	fmt.Fprintf(&b, "route order %q (%s to %s): %v", e.OrderID, needOf(e.Need, e.Also), e.Delivery, e.Err)
 	if len(e.Tied) > 0 {
 		var refs []string
 		for _, r := range e.Tied[:min(len(e.Tied), limits.MaxFaults)] {

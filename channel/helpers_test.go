@@ -58,9 +58,21 @@ func lines(skus ...string) orderOpt {
 	return func(o *o2o.Order) {
 		o.Lines = nil
 		for _, s := range skus {
-			o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(2), o2o.UnitPiece)})
+			o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(2), unitOf(s))})
 		}
 	}
+}
+
+// unitOf returns the sale unit of a SKU of testdata/catalog.json (pieces
+// for a SKU it lacks), so that orders pass CheckOrder's unit check.
+func unitOf(sku string) o2o.Unit {
+	switch sku {
+	case "TILE-800", "TILE-800-WEB", "FLOOR-D7":
+		return o2o.UnitSquareMetre
+	case "SVC-MEASURE", "SVC-BUILD":
+		return o2o.UnitJob
+	}
+	return o2o.UnitPiece
 }
 
 func at(t time.Time) orderOpt { return func(o *o2o.Order) { o.At = t } }

@@ -2,8 +2,10 @@ package channel
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -111,23 +113,27 @@ type Network struct {
 	protectionDays int
 	maxHot         int
 	refreshDays    int
+	platform       PartyRef
 	loc            *time.Location
 }
 
 // Build validates the config against the catalog and returns the network.
-// Errors wrap o2o.ErrInvalid: a *o2o.ValidationError naming the field by
-// its JSON path ("stores[2].covers[0]"; at most 100 fields, then how many
-// more), among them an id or a selection name that is not valid UTF-8
-// (JSON would turn it into another); o2o.ErrDuplicate for a repeated id;
-// or an *OverlapError (ErrOverlap) naming two dealers whose territories
-// overlap. The config and catalog are not modified; the config is copied.
+// It checks the whole config before answering and reports every fault it
+// finds at once (a list of regions reports its first overlap): the error is
+// a *o2o.ValidationError naming each field by its JSON path
+// ("stores[2].covers[0]"; at most 100 fields, then how many more), among
+// them an id or a selection name that is not valid UTF-8 (JSON would turn
+// it into another). It wraps o2o.ErrInvalid, and also o2o.ErrDuplicate when
+// an id is repeated and, when two dealers' territories overlap, the first
+// *OverlapError (ErrOverlap) naming both dealers, for errors.As. The config
+// and catalog are not modified; the config is copied.
 func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 	if catalog == nil {
 		return nil, o2o.Invalid("", "a catalog is required")
 	}
-	if err := o2o.Validate(c); err != nil {
-		return nil, err
-	}
+	var f o2o.Faults
+	var typed []error // ErrDuplicate, the first *OverlapError
+	f.AddErr("", o2o.Validate(c))
 	n := &Network{
 		cfg:         c.clone(),
 		catalog:     catalog,
@@ -139,79 +145,86 @@ func (c Config) Build(catalog *o2o.Catalog) (*Network, error) {
 		storeAgents: make(map[int][]AgentConfig),
 		loc:         o2o.China(),
 	}
-	if err := n.buildSettings(); err != nil {
-		return nil, err
-	}
+	n.buildSettings(&f)
 	ids := make(map[string]string) // id → path of its first use
-	claim := func(path, id string) error {
-		if !utf8.ValidString(id) {
-			return o2o.Invalidf(path, "%q is not valid UTF-8", id)
+	dup := false
+	claim := func(path, id string) bool {
+		switch {
+		case id == "":
+			return false // the struct tags reported it
+		case !utf8.ValidString(id):
+			f.Addf(path, "%q is not valid UTF-8", id)
+			return false
 		}
 		if first, ok := ids[id]; ok {
-			return &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("repeats id %q of %s", id, first)}}, Err: o2o.ErrDuplicate}
+			f.Addf(path, "repeats id %q of %s", id, first)
+			dup = true
+			return false
 		}
 		ids[id] = path
-		return nil
+		return true
 	}
 	for i, s := range n.cfg.Stores {
 		path := fmt.Sprintf("stores[%d]", i)
-		if err := claim(path+".id", s.ID); err != nil {
-			return nil, err
-		}
+		ok := claim(path+".id", s.ID)
 		if err := checkRegions(path+".covers", s.Covers); err != nil {
-			return nil, err
+			f.AddErr("", err)
+			ok = false
 		}
-		caps, err := checkCapabilities(path+".capabilities", s.Capabilities)
-		if err != nil {
-			return nil, err
+		caps := checkCapabilities(&f, path+".capabilities", s.Capabilities)
+		s.Assortment.Include.check(&f, path+".assortment.include", catalog)
+		s.Assortment.Exclude.check(&f, path+".assortment.exclude", catalog)
+		if ok {
+			n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment.compile()})
 		}
-		for _, sel := range []struct {
-			name string
-			s    Selection
-		}{{"include", s.Assortment.Include}, {"exclude", s.Assortment.Exclude}} {
-			if err := sel.s.check(path+".assortment."+sel.name, catalog); err != nil {
-				return nil, err
-			}
-		}
-		n.addPoint(point{ref: Store(s.ID), covers: s.Covers, caps: caps, priority: s.Priority, store: true, assortment: s.Assortment.compile()})
 	}
 	for i, a := range n.cfg.Agents {
 		path := fmt.Sprintf("agents[%d]", i)
-		if err := claim(path+".id", a.ID); err != nil {
-			return nil, err
+		ok := claim(path+".id", a.ID)
+		if a.Role != "" && !a.Role.Valid() {
+			f.Addf(path+".role", "unknown agent role %q", string(a.Role))
+			ok = false
 		}
-		if !a.Role.Valid() {
-			return nil, o2o.Invalidf(path+".role", "unknown agent role %q", string(a.Role))
+		si, found := n.byRef[Store(a.StoreID)]
+		if !found && a.StoreID != "" {
+			f.Addf(path+".storeId", "names no store: %q", a.StoreID)
 		}
-		si, ok := n.byRef[Store(a.StoreID)]
-		if !ok {
-			return nil, o2o.Invalidf(path+".storeId", "names no store: %q", a.StoreID)
+		if ok && found {
+			n.agents[a.ID] = agent{cfg: a, store: si}
+			n.storeAgents[si] = append(n.storeAgents[si], a)
 		}
-		n.agents[a.ID] = agent{cfg: a, store: si}
-		n.storeAgents[si] = append(n.storeAgents[si], a)
 	}
 	for _, list := range n.storeAgents {
 		slices.SortFunc(list, func(a, b AgentConfig) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	if err := n.buildDealers(claim); err != nil {
-		return nil, err
+	if oe := n.buildDealers(&f, claim); oe != nil {
+		typed = append(typed, oe)
 	}
 	for r, idx := range n.byCover {
 		slices.SortFunc(idx, func(a, b int) int { return tieOrder(&n.points[a], &n.points[b]) })
 		n.byCover[r] = idx
 	}
-	seg, err := buildSegregation(catalog, n.cfg.Segregation)
-	if err != nil {
-		return nil, o2o.Prefix("segregation", err)
+	n.seg = buildSegregation(&f, catalog, n.cfg.Segregation, &dup)
+	if dup {
+		typed = append([]error{o2o.ErrDuplicate}, typed...)
 	}
-	n.seg = seg
+	switch len(typed) {
+	case 0:
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+	case 1:
+		return nil, f.ErrAs(typed[0])
+	default:
+		return nil, f.ErrAs(errors.Join(typed...))
+	}
 	return n, nil
 }
 
-func (n *Network) buildSettings() error {
+func (n *Network) buildSettings(f *o2o.Faults) {
 	c := n.cfg
 	if c.Routing.Ties != "" && !c.Routing.Ties.Valid() {
-		return o2o.Invalidf("routing.ties", "unknown tie rule %q", string(c.Routing.Ties))
+		f.Addf("routing.ties", "unknown tie rule %q", string(c.Routing.Ties))
 	}
 	n.ties = cmp.Or(c.Routing.Ties, TiePreferStore)
 	for _, s := range []struct {
@@ -222,14 +235,15 @@ func (n *Network) buildSettings() error {
 		{"showcase.maxHotProducts", c.Showcase.MaxHotProducts},
 		{"showcase.refreshDays", c.Showcase.RefreshDays},
 	} {
-		if err := checkSetting(s.path, s.v); err != nil {
-			return err
-		}
+		f.AddErr("", checkSetting(s.path, s.v))
+	}
+	if !utf8.ValidString(c.Platform) {
+		f.Addf("platform", "%q is not valid UTF-8", c.Platform)
 	}
 	n.protectionDays = orDefault(c.Leads.ProtectionDays, DefaultProtectionDays)
 	n.maxHot = orDefault(c.Showcase.MaxHotProducts, DefaultMaxHotProducts)
 	n.refreshDays = orDefault(c.Showcase.RefreshDays, DefaultRefreshDays)
-	return nil
+	n.platform = Platform(cmp.Or(c.Platform, DefaultPlatform))
 }
 
 func (n *Network) addPoint(p point) {
@@ -242,52 +256,68 @@ func (n *Network) addPoint(p point) {
 	}
 }
 
-// buildDealers checks modes, capabilities and territories. Territories are
-// exclusive: a region of one dealer may neither equal, contain nor lie within
-// a region of another.
-func (n *Network) buildDealers(claim func(path, id string) error) error {
+// buildDealers checks modes, capabilities and territories, recording every
+// fault. Territories are exclusive: a region of one dealer may neither
+// equal, contain nor lie within a region of another. It returns the first
+// overlap found, nil for none.
+func (n *Network) buildDealers(f *o2o.Faults, claim func(path, id string) bool) *OverlapError {
 	type held struct {
 		dealer int
 		region o2o.RegionCode
 	}
+	var first *OverlapError
 	below := make(map[o2o.RegionCode]held) // ancestor of a held region → that holding
 	for i, d := range n.cfg.Dealers {
 		path := fmt.Sprintf("dealers[%d]", i)
-		if err := claim(path+".id", d.ID); err != nil {
-			return err
-		}
-		if !d.Mode.Valid() {
-			return o2o.Invalidf(path+".mode", "unknown dealer mode %q", string(d.Mode))
+		ok := claim(path+".id", d.ID)
+		if d.Mode != "" && !d.Mode.Valid() {
+			f.Addf(path+".mode", "unknown dealer mode %q", string(d.Mode))
+			ok = false
 		}
 		if err := checkRegions(path+".territory", d.Territory); err != nil {
-			return err
+			f.AddErr("", err)
+			ok = false
 		}
-		caps, err := checkCapabilities(path+".capabilities", d.Capabilities)
-		if err != nil {
-			return err
-		}
+		caps := checkCapabilities(f, path+".capabilities", d.Capabilities)
 		switch {
 		case d.Mode == ModeReformed && len(d.Capabilities) == 0:
-			return o2o.Invalid(path+".capabilities", "a reformed dealer (改造) is a service point and needs at least one capability")
-		case d.Mode != ModeReformed && len(d.Capabilities) > 0:
-			return o2o.Invalidf(path+".capabilities", "a %s dealer has no O2O role; only a reformed dealer has capabilities", d.Mode)
+			f.Add(path+".capabilities", "a reformed dealer (改造) is a service point and needs at least one capability")
+			ok = false
+		case d.Mode.Valid() && d.Mode != ModeReformed && len(d.Capabilities) > 0:
+			f.Addf(path+".capabilities", "a %s dealer has no O2O role; only a reformed dealer has capabilities", d.Mode)
+			ok = false
 		}
+		if !ok {
+			continue
+		}
+		overlapped := false
 		for j, r := range d.Territory {
-			overlap := func(other held) error {
-				return &OverlapError{
+			overlap := func(other held) {
+				oe := &OverlapError{
 					Path:  fmt.Sprintf("%s.territory[%d]", path, j),
 					First: n.dealers[other.dealer].cfg.ID, FirstRegion: other.region,
 					Second: d.ID, SecondRegion: r,
 				}
+				f.Add(oe.Path, strings.TrimPrefix(oe.Error(), oe.Path+": "))
+				if first == nil {
+					first = oe
+				}
+				overlapped = true
 			}
+			found := false
 			for _, a := range append([]o2o.RegionCode{r}, r.Ancestors()...) {
 				if k, ok := n.territory[a]; ok {
-					return overlap(held{k, a})
+					overlap(held{k, a})
+					found = true
+					break
 				}
 			}
-			if h, ok := below[r]; ok {
-				return overlap(h)
+			if h, ok := below[r]; ok && !found {
+				overlap(h)
 			}
+		}
+		if overlapped {
+			continue
 		}
 		di := len(n.dealers)
 		for _, r := range d.Territory {
@@ -306,7 +336,7 @@ func (n *Network) buildDealers(claim func(path, id string) error) error {
 		n.dealers = append(n.dealers, dl)
 		n.dealerByID[d.ID] = di
 	}
-	return nil
+	return first
 }
 
 // Config returns a deep copy of the config the network was built from.
@@ -321,6 +351,10 @@ func (n *Network) Catalog() *o2o.Catalog { return n.catalog }
 
 // ProtectionDays returns the effective lead protection window in days.
 func (n *Network) ProtectionDays() int { return n.protectionDays }
+
+// Platform returns the online platform, as a party: the seller of B2C
+// orders and a party of the steering finding.
+func (n *Network) Platform() PartyRef { return n.platform }
 
 // TieRule returns the effective tie rule.
 func (n *Network) TieRule() TieRule { return n.ties }

@@ -34,6 +34,10 @@ type Decision struct {
 	OrderID  string         `json:"orderId"`
 	Need     Capability     `json:"need"`
 	Delivery o2o.RegionCode `json:"delivery"`
+	// Also are the capabilities the order needs besides Need (an order of
+	// construction and goods needs delivery too); the chosen party can do
+	// every one. Empty when the order needs one capability.
+	Also []Capability `json:"also,omitempty"`
 	// Serve is the chosen store, reformed dealer, or lead-holding agent.
 	Serve PartyRef `json:"serve"`
 	// Store is, when an agent serves, the store it is attached to.
@@ -87,35 +91,113 @@ func (n *Network) Route(order o2o.Order, need Capability) (Decision, error) {
 // A registry decoded with encoding/json, or built by another network, is
 // first checked against this network and takes its window.
 func (n *Network) RouteWithLeads(order o2o.Order, need Capability, leads Leads) (Decision, error) {
-	if err := checkRouteInput(order, need, true); err != nil {
+	return n.RouteNeeding(order, []Capability{need}, leads)
+}
+
+// RouteNeeding is RouteWithLeads for an order that needs several
+// capabilities at once (construction and delivery of goods, say): the party
+// chosen, by the same rules, is one able to do every one of them, and a lead
+// holder serves only when it can do them all. needs[0] is the Decision's
+// Need and the rest its Also; a capability listed twice counts once. No
+// needs at all is an error wrapping o2o.ErrInvalid, as is an unknown
+// capability.
+func (n *Network) RouteNeeding(order o2o.Order, needs []Capability, leads Leads) (Decision, error) {
+	if len(needs) == 0 {
+		return Decision{}, fmt.Errorf("route %q: %w", order.ID, o2o.Invalid("needs", "name at least one capability"))
+	}
+	for _, c := range needs[1:] {
+		if !c.Valid() {
+			return Decision{}, &o2o.EnumError{Enum: "capability", Value: string(c)}
+		}
+	}
+	if err := checkRouteInput(order, needs[0], true); err != nil {
 		return Decision{}, err
 	}
 	leads, err := n.bind(leads)
 	if err != nil {
 		return Decision{}, fmt.Errorf("route %q: %w", order.ID, o2o.Prefix("leads", err))
 	}
-	return n.routeWithLeads(order, need, leads)
+	return n.routeWithLeads(order, needOf(needs[0], needs[1:]), leads)
 }
 
-func (n *Network) routeWithLeads(order o2o.Order, need Capability, leads Leads) (Decision, error) {
+// need is what an order needs of the party serving it: a capability, and
+// possibly more besides it.
+type need struct {
+	cap  Capability
+	also []Capability
+	set  capSet
+}
+
+// needOf returns the need of c and also, dropping repeats.
+func needOf(c Capability, also []Capability) need {
+	nd := need{cap: c, set: capSet(0).with(c)}
+	for _, a := range also {
+		if !nd.set.has(a) {
+			nd.set = nd.set.with(a)
+			nd.also = append(nd.also, a)
+		}
+	}
+	return nd
+}
+
+// String returns "construction", or "construction and delivery".
+func (nd need) String() string {
+	if len(nd.also) == 0 {
+		return string(nd.cap)
+	}
+	s := string(nd.cap)
+	for i, a := range nd.also {
+		if i == len(nd.also)-1 {
+			s += " and " + string(a)
+		} else {
+			s += ", " + string(a)
+		}
+	}
+	return s
+}
+
+// onSite reports whether any capability needed is on-site work.
+func (nd need) onSite() bool {
+	if nd.cap.OnSite() {
+		return true
+	}
+	for _, a := range nd.also {
+		if a.OnSite() {
+			return true
+		}
+	}
+	return false
+}
+
+// onSiteCap returns the first on-site capability needed.
+func (nd need) onSiteCap() Capability {
+	for _, c := range append([]Capability{nd.cap}, nd.also...) {
+		if c.OnSite() {
+			return c
+		}
+	}
+	return nd.cap
+}
+
+func (n *Network) routeWithLeads(order o2o.Order, nd need, leads Leads) (Decision, error) {
 	lead, ok := leads.Holder(order.Customer.ID, order.At)
 	if !ok {
-		return n.route(order, need)
+		return n.routeNeed(order, nd)
 	}
-	d := Decision{OrderID: order.ID, Need: need, Delivery: order.Delivery, Serve: lead.Party, Rule: RuleRouteLead, PassedOver: []PassedOver{}}
-	covers, why := n.canServe(lead.Party, order.Delivery, need)
+	d := Decision{OrderID: order.ID, Need: nd.cap, Also: nd.also, Delivery: order.Delivery, Serve: lead.Party, Rule: RuleRouteLead, PassedOver: []PassedOver{}}
+	covers, why := n.canServe(lead.Party, order.Delivery, nd)
 	if why != "" {
-		return Decision{}, &RouteError{Err: ErrLeadHolderCannotServe, OrderID: order.ID, Delivery: order.Delivery, Need: need,
+		return Decision{}, &RouteError{Err: ErrLeadHolderCannotServe, OrderID: order.ID, Delivery: order.Delivery, Need: nd.cap, Also: nd.also,
 			PassedOver: []PassedOver{{Party: lead.Party, Reason: fmt.Sprintf("holds the protected lead on customer %q since %s but %s", lead.Customer, lead.At.In(n.loc).Format("2006-01-02 15:04"), why)}}}
 	}
 	d.Covers, d.Level = covers, covers.Level()
 	if lead.Party.Kind == o2o.PartyAgent {
 		d.Store = n.agents[lead.Party.ID].cfg.StoreID
 	} else {
-		d.Agents = n.agentsFor(n.byRef[lead.Party], need)
+		d.Agents = n.agentsFor(n.byRef[lead.Party], nd)
 	}
 	d.Reason = fmt.Sprintf("%s holds the protected lead on customer %q (registered %s, protected %d days) and can do %s in %s",
-		lead.Party, lead.Customer, lead.At.In(n.loc).Format("2006-01-02 15:04"), n.protectionDays, need, order.Delivery)
+		lead.Party, lead.Customer, lead.At.In(n.loc).Format("2006-01-02 15:04"), n.protectionDays, nd, order.Delivery)
 	return d, nil
 }
 
@@ -136,8 +218,12 @@ func checkRouteInput(order o2o.Order, need Capability, leads bool) error {
 	return nil
 }
 
-func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
-	d := Decision{OrderID: order.ID, Need: need, Delivery: order.Delivery, PassedOver: []PassedOver{}}
+func (n *Network) route(order o2o.Order, c Capability) (Decision, error) {
+	return n.routeNeed(order, needOf(c, nil))
+}
+
+func (n *Network) routeNeed(order o2o.Order, need need) (Decision, error) {
+	d := Decision{OrderID: order.ID, Need: need.cap, Also: need.also, Delivery: order.Delivery, PassedOver: []PassedOver{}}
 	chosen := -1
 	var tied []int
 	var buf [4]o2o.RegionCode
@@ -152,7 +238,7 @@ func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
 		}
 		var capable []int
 		for _, i := range idx {
-			if n.points[i].caps.has(need) {
+			if n.points[i].caps&need.set == need.set {
 				capable = append(capable, i)
 				continue
 			}
@@ -167,7 +253,7 @@ func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
 			for k, i := range capable {
 				refs[k] = n.points[i].ref
 			}
-			return Decision{}, &RouteError{Err: ErrTie, OrderID: order.ID, Delivery: order.Delivery, Need: need, Tied: refs, PassedOver: d.PassedOver}
+			return Decision{}, &RouteError{Err: ErrTie, OrderID: order.ID, Delivery: order.Delivery, Need: need.cap, Also: need.also, Tied: refs, PassedOver: d.PassedOver}
 		}
 		chosen, tied = capable[0], capable[1:]
 		p := &n.points[chosen]
@@ -179,7 +265,7 @@ func (n *Network) route(order o2o.Order, need Capability) (Decision, error) {
 		}
 	}
 	if chosen < 0 {
-		return Decision{}, &RouteError{Err: ErrNoRoute, OrderID: order.ID, Delivery: order.Delivery, Need: need, PassedOver: d.PassedOver}
+		return Decision{}, &RouteError{Err: ErrNoRoute, OrderID: order.ID, Delivery: order.Delivery, Need: need.cap, Also: need.also, PassedOver: d.PassedOver}
 	}
 	d.Rule = RuleRouteClosest
 	if len(tied) > 0 {
@@ -201,13 +287,13 @@ func tieWhy(a, b *point) string {
 }
 
 // agentsFor returns the ids of the agents of point i able to do need.
-func (n *Network) agentsFor(i int, need Capability) []string {
+func (n *Network) agentsFor(i int, need need) []string {
 	if !n.points[i].store {
 		return nil
 	}
 	var out []string
 	for _, a := range n.storeAgents[i] {
-		if !need.OnSite() || a.Role == RoleService {
+		if !need.onSite() || a.Role == RoleService {
 			out = append(out, a.ID)
 		}
 	}
@@ -216,7 +302,7 @@ func (n *Network) agentsFor(i int, need Capability) []string {
 
 // canServe checks that a party can serve a delivery region needing a
 // capability. It returns the party's covering region, or why it cannot.
-func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability) (o2o.RegionCode, string) {
+func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need need) (o2o.RegionCode, string) {
 	var pi int
 	switch p.Kind {
 	case o2o.PartyAgent:
@@ -224,8 +310,8 @@ func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability)
 		if !ok {
 			return o2o.RegionCode{}, "is not an agent of the network"
 		}
-		if need.OnSite() && a.cfg.Role != RoleService {
-			return o2o.RegionCode{}, fmt.Sprintf("is a %s agent, and only a service specialist (施工服务专员) does %s", a.cfg.Role, need)
+		if need.onSite() && a.cfg.Role != RoleService {
+			return o2o.RegionCode{}, fmt.Sprintf("is a %s agent, and only a service specialist (施工服务专员) does %s", a.cfg.Role, need.onSiteCap())
 		}
 		pi = a.store
 	default:
@@ -236,7 +322,7 @@ func (n *Network) canServe(p PartyRef, delivery o2o.RegionCode, need Capability)
 		pi = i
 	}
 	pt := &n.points[pi]
-	if !pt.caps.has(need) {
+	if pt.caps&need.set != need.set {
 		return o2o.RegionCode{}, fmt.Sprintf("%s cannot do %s", pt.ref, need)
 	}
 	if r, ok := pt.covering(delivery); ok {

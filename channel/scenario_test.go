@@ -159,7 +159,7 @@ func (s orderSpec) order(t *testing.T) o2o.Order {
 		skus = []string{"SOFA-S3"}
 	}
 	for _, sku := range skus {
-		o.Lines = append(o.Lines, o2o.OrderLine{SKU: sku, Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)})
+		o.Lines = append(o.Lines, o2o.OrderLine{SKU: sku, Quantity: o2o.Qty(decimal.NewFromInt(1), unitOf(sku))})
 	}
 	return o
 }
@@ -176,10 +176,10 @@ func errorClass(err error) string {
 		return "tie"
 	case errors.Is(err, ErrLeadHolderCannotServe):
 		return "lead_holder_cannot_serve"
+	case errors.Is(err, o2o.ErrNotFound): // an unknown SKU wraps both
+		return "not_found"
 	case errors.Is(err, o2o.ErrInvalid):
 		return "invalid"
-	case errors.Is(err, o2o.ErrNotFound):
-		return "not_found"
 	}
 	return "unexpected: " + err.Error()
 }

@@ -52,34 +52,38 @@ type segregation struct {
 	report    SegregationReport
 }
 
-func buildSegregation(c *o2o.Catalog, cfg SegregationConfig) (segregation, error) {
+func buildSegregation(f *o2o.Faults, c *o2o.Catalog, cfg SegregationConfig, dup *bool) segregation {
 	s := segregation{b2cOnly: map[string]bool{}, o2oOnly: map[string]bool{}, dealerSKU: map[o2o.BrandModel]string{}}
 	for _, l := range []struct {
 		path string
 		skus []string
 		set  map[string]bool
-	}{{"b2cOnly", cfg.B2COnly, s.b2cOnly}, {"o2oOnly", cfg.O2OOnly, s.o2oOnly}} {
+	}{{"segregation.b2cOnly", cfg.B2COnly, s.b2cOnly}, {"segregation.o2oOnly", cfg.O2OOnly, s.o2oOnly}} {
 		for i, sku := range l.skus {
 			path := fmt.Sprintf("%s[%d]", l.path, i)
 			p, ok := c.Product(sku)
 			switch {
 			case !ok:
-				return s, o2o.Invalidf(path, "SKU %q is not in the catalog", sku)
+				f.Addf(path, "SKU %q is not in the catalog", sku)
+				continue
 			case p.Line != o2o.LineO2O:
-				return s, o2o.Invalidf(path, "SKU %q is on the %s line; only O2O-line SKUs are restricted to a channel", sku, p.Line)
+				f.Addf(path, "SKU %q is on the %s line; only O2O-line SKUs are restricted to a channel", sku, p.Line)
+				continue
 			case s.b2cOnly[sku] || s.o2oOnly[sku]:
-				return s, &o2o.ValidationError{Fields: []o2o.FieldError{{Path: path, Reason: fmt.Sprintf("SKU %q is listed twice", sku)}}, Err: o2o.ErrDuplicate}
+				f.Addf(path, "SKU %q is listed twice", sku)
+				*dup = true
+				continue
 			}
 			l.set[sku] = true
 		}
 	}
 	s.report = segregate(c.Products(), s.b2cOnly)
-	for _, f := range s.report.Conflicts {
-		if _, ok := s.dealerSKU[f.BrandModel]; !ok {
-			s.dealerSKU[f.BrandModel] = f.OtherSKU
+	for _, fd := range s.report.Conflicts {
+		if _, ok := s.dealerSKU[fd.BrandModel]; !ok {
+			s.dealerSKU[fd.BrandModel] = fd.OtherSKU
 		}
 	}
-	return s, nil
+	return s
 }
 
 // SegregationFinding is one breach or risk of product segregation, naming

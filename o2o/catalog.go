@@ -15,23 +15,33 @@ type Catalog struct {
 	index    map[string]int // SKU → position in products
 }
 
-// NewCatalog validates every product and builds a catalog. A repeated SKU is
-// an error wrapping ErrDuplicate that names both positions; an invalid
-// product is a *ValidationError with paths such as "products[3].brand".
-// The products are copied.
+// NewCatalog validates every product and builds a catalog. It reports every
+// fault at once in one *ValidationError (at most MaxFaults listed), with
+// paths such as "products[3].brand"; a repeated SKU names both positions and
+// makes the error wrap ErrDuplicate. The products are copied.
 func NewCatalog(products []Product) (*Catalog, error) {
 	index := make(map[string]int, len(products))
+	var f Faults
+	dup := false
 	for i, p := range products {
 		if err := p.Validate(); err != nil {
-			return nil, Prefix(fmt.Sprintf("products[%d]", i), err)
+			f.AddErr(fmt.Sprintf("products[%d]", i), err)
 		}
-		if first, dup := index[p.SKU]; dup {
-			return nil, &ValidationError{
-				Fields: []FieldError{{Path: fmt.Sprintf("products[%d].sku", i), Reason: fmt.Sprintf("repeats SKU %q of products[%d]", p.SKU, first)}},
-				Err:    ErrDuplicate,
-			}
+		if p.SKU == "" {
+			continue
+		}
+		if first, ok := index[p.SKU]; ok {
+			f.Addf(fmt.Sprintf("products[%d].sku", i), "repeats SKU %q of products[%d]", p.SKU, first)
+			dup = true
+			continue
 		}
 		index[p.SKU] = i
+	}
+	if dup {
+		return nil, f.ErrAs(ErrDuplicate)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	sorted := slices.Clone(products)
 	slices.SortFunc(sorted, func(a, b Product) int { return cmp.Compare(a.SKU, b.SKU) })

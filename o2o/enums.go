@@ -196,6 +196,10 @@ func (u Unit) String() string { return string(u) }
 // Valid reports whether u is one of the units.
 func (u Unit) Valid() bool { return enum.Valid(u, Units()...) }
 
+// Whole reports whether the unit counts whole things (piece, set, job), so
+// that a quantity of it is a whole number.
+func (u Unit) Whole() bool { return u == UnitPiece || u == UnitSet || u == UnitJob }
+
 // MarshalText returns the text form; it refuses an invalid unit.
 func (u Unit) MarshalText() ([]byte, error) { return marshalEnum("unit", u, u.Valid()) }
 

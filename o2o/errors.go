@@ -26,7 +26,25 @@ var (
 	// match its content under the key given: it was edited, or sealed with
 	// another key.
 	ErrSealBroken = fmt.Errorf("%w: seal broken", ErrInvalid)
+	// ErrUnknownSKU reports a SKU that is not in the catalog. It is the one
+	// sentinel for that fault in every package of the SDK (o2o, channel,
+	// pricing, the Engine), and it wraps both ErrNotFound (a lookup found
+	// nothing) and ErrInvalid (the input named it), so a caller testing
+	// either keeps working.
+	ErrUnknownSKU error = &sentinel{msg: "unknown SKU: not in the catalog", wraps: []error{ErrNotFound, ErrInvalid}}
+	// ErrUnit reports an order line whose unit is not its product's, or a
+	// fraction of a whole-number unit (piece, set, job).
+	ErrUnit = fmt.Errorf("%w: unit", ErrInvalid)
 )
+
+// sentinel is a sentinel error that wraps several others.
+type sentinel struct {
+	msg   string
+	wraps []error
+}
+
+func (s *sentinel) Error() string   { return s.msg }
+func (s *sentinel) Unwrap() []error { return s.wraps }
 
 // FieldError is one field at fault: its path in JSON names, such as
 // "lines[2].quantity", and the reason in plain English.

@@ -48,18 +48,18 @@ func (b BrandModel) String() string { return b.Brand + " " + b.Model }
 
 // Validate checks the product: SKU, brand, model, category and a known line
 // are required, and the service kind and unit, when set, must be known.
-// Errors are *ValidationError.
+// Every fault is reported at once in one *ValidationError.
 func (p Product) Validate() error {
-	if err := Validate(p); err != nil {
-		return err
+	var f Faults
+	f.AddErr("", Validate(p))
+	if p.Line != "" && !p.Line.Valid() {
+		f.Addf("line", "unknown line %q", string(p.Line))
 	}
-	switch {
-	case !p.Line.Valid():
-		return Invalidf("line", "unknown line %q", string(p.Line))
-	case p.Service != "" && !p.Service.Valid():
-		return Invalidf("service", "unknown service kind %q", string(p.Service))
-	case p.Unit != "" && !p.Unit.Valid():
-		return Invalidf("unit", "unknown unit %q", string(p.Unit))
+	if p.Service != "" && !p.Service.Valid() {
+		f.Addf("service", "unknown service kind %q", string(p.Service))
 	}
-	return nil
+	if p.Unit != "" && !p.Unit.Valid() {
+		f.Addf("unit", "unknown unit %q", string(p.Unit))
+	}
+	return f.Err()
 }

@@ -226,3 +226,37 @@ func Repay(p Position, revenueShare o2o.Money, key string, at time.Time) (Repaym
 		amountText(toCap) + " to the investor's capital"
 	return r, nil
 }
+
+// CoInvestTerms are the terms of an investor's co-investment in a store
+// (资金自循环), as a rulebook states them: who invests in which store, the
+// most the manufacturer may advance, and the repayment schedule. Open turns
+// them into the Position of a co-investment with nothing invested or
+// advanced yet.
+type CoInvestTerms struct {
+	Store        string `json:"store"`
+	Investor     string `json:"investor"`
+	Manufacturer string `json:"manufacturer"`
+	// AdvanceLimit is the most the manufacturer may have advanced at once
+	// (the manufacturer at most advances, 最多是垫付); its currency is the
+	// co-investment's.
+	AdvanceLimit o2o.Money `json:"advanceLimit"`
+	// RepayPercent is the percent of each revenue share drawn for
+	// repayment, 0 to 100.
+	RepayPercent o2o.Decimal `json:"repayPercent"`
+	// Installment, when set, bounds what one repayment draws.
+	Installment *o2o.Money `json:"installment,omitempty"`
+}
+
+// Open returns the position the terms open: no capital, no advance, not
+// closed, in the advance limit's currency. It checks the terms as
+// Position.Validate does (errors wrap o2o.ErrInvalid, with the terms' JSON
+// paths).
+func (t CoInvestTerms) Open() (Position, error) {
+	zero := t.AdvanceLimit.Currency().Zero()
+	p := Position{Store: t.Store, Investor: t.Investor, Manufacturer: t.Manufacturer,
+		Capital: zero, Advanced: zero, AdvanceLimit: t.AdvanceLimit, RepayPercent: t.RepayPercent, Installment: t.Installment}
+	if err := p.Validate(); err != nil {
+		return Position{}, err
+	}
+	return p, nil
+}

@@ -99,7 +99,10 @@
 // never be paid (beside percents that make 100%) is refused when built.
 // [Splitter.SplitValidated] is the same for orders already validated
 // upstream: it skips the order's full validation and re-checks only the
-// fields the split reads.
+// fields the split reads. [SplitConfig].SameStore says whether a serving
+// store that is also the store of the customer's region gets the transfer
+// payment beside its commission ([SameStoreBoth], the default) or its
+// commission only ([SameStoreCommissionOnly]).
 //
 // # Reversals
 //
@@ -126,10 +129,12 @@
 //
 // # Co-investment
 //
-// A [Position] is an investor's stake in a store (资金自循环): the manufacturer
-// at most advances money, up to a limit; [Repay] draws the schedule's
-// percent of the store's revenue share and repays advances first, then
-// capital, closing the position when all is repaid.
+// A [Position] is an investor's stake in a store (资金自循环):
+// the manufacturer at most advances money, up to a limit; [Repay] draws
+// the schedule's percent of the store's revenue share and repays advances
+// first, then capital, closing the position when all is repaid.
+// [CoInvestTerms] are a co-investment's terms as rules state them;
+// [CoInvestTerms.Open] gives the position they open.
 //
 // # Concurrency
 //

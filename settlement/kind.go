@@ -36,13 +36,20 @@ const (
 	KindRounding Kind = "rounding"
 	// KindBudget pays out an approved station budget.
 	KindBudget Kind = "budget"
+	// KindCampaignFunding is a promotion campaign paying, from its funding,
+	// for products it gives a customer free (免单): it credits the revenue
+	// the free products replace.
+	KindCampaignFunding Kind = "campaign_funding"
+	// KindCampaignPayback is cash a promotion campaign pays back to a
+	// customer from its funding.
+	KindCampaignPayback Kind = "campaign_payback"
 )
 
 // Kinds returns every posting kind in a fixed order.
 func Kinds() []Kind {
 	return []Kind{KindSaleRevenue, KindStoreCommission, KindAgentCommission, KindTransferPayment,
 		KindCrossCompensation, KindDrainageCharge, KindInvestment, KindAdvance, KindRepayment,
-		KindReversal, KindRounding, KindBudget}
+		KindReversal, KindRounding, KindBudget, KindCampaignFunding, KindCampaignPayback}
 }
 
 // String returns the kind's text form.

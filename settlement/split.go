@@ -90,6 +90,56 @@ type SplitConfig struct {
 	Manufacturer string `json:"manufacturer"`
 	// Rules, at most one per channel and line.
 	Rules []Rule `json:"rules"`
+	// SameStore says what the store serving an online order gets when it is
+	// also the store of the customer's region (Routing.RegionStore): both
+	// its commission and the transfer payment (SameStoreBoth), or its
+	// commission only (SameStoreCommissionOnly), the transfer payment's
+	// share then falling to the rule's remaining leg. Empty means
+	// SameStoreBoth. It applies to a serving store only: an agent serving
+	// for the region store is another party, and the store keeps its
+	// transfer payment.
+	SameStore SameStoreRule `json:"sameStore,omitempty"`
+}
+
+// SameStoreRule says what a store that serves an online order and is also
+// the store of the customer's region gets: the split's transfer payment
+// (转移支付, online sales feeding the offline store) goes to the store of the
+// customer's region and the commission to the serving store, and when both
+// are one store the rule says whether it takes both.
+type SameStoreRule string
+
+// The same-store rules.
+const (
+	// SameStoreBoth pays the one store both its commission and the transfer
+	// payment.
+	SameStoreBoth SameStoreRule = "both"
+	// SameStoreCommissionOnly pays the one store its commission only; the
+	// transfer payment's share falls to the split rule's remaining leg.
+	SameStoreCommissionOnly SameStoreRule = "commission_only"
+)
+
+// SameStoreRules returns every same-store rule in a fixed order.
+func SameStoreRules() []SameStoreRule { return []SameStoreRule{SameStoreBoth, SameStoreCommissionOnly} }
+
+// Valid reports whether r is one of the same-store rules.
+func (r SameStoreRule) Valid() bool { return enum.Valid(r, SameStoreRules()...) }
+
+// MarshalText returns the text form; it refuses an invalid rule.
+func (r SameStoreRule) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, &o2o.EnumError{Enum: "same-store rule", Value: string(r)}
+	}
+	return []byte(r), nil
+}
+
+// UnmarshalText accepts exactly "both" or "commission_only".
+func (r *SameStoreRule) UnmarshalText(text []byte) error {
+	v, ok := enum.Parse(text, SameStoreRules()...)
+	if !ok {
+		return &o2o.EnumError{Enum: "same-store rule", Value: string(text)}
+	}
+	*r = v
+	return nil
 }
 
 // ParseSplitConfig decodes a SplitConfig strictly (unknown fields refused)
@@ -140,7 +190,10 @@ func (c SplitConfig) Build() (*Splitter, error) {
 	if len(c.Rules) == 0 {
 		return nil, o2o.Invalid("rules", "must have at least one rule")
 	}
-	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]*compiledRule{}}
+	if c.SameStore != "" && !c.SameStore.Valid() {
+		return nil, o2o.Invalidf("sameStore", `must be "both" or "commission_only", got %q`, string(c.SameStore))
+	}
+	s := &Splitter{currency: currency, manufacturer: c.Manufacturer, rules: map[ruleKey]*compiledRule{}, commissionOnly: c.SameStore == SameStoreCommissionOnly}
 	for i, r := range c.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
 		if err := checkRule(r, currency); err != nil {
@@ -282,6 +335,8 @@ type Splitter struct {
 	currency     o2o.Currency
 	manufacturer string
 	rules        map[ruleKey]*compiledRule
+	// commissionOnly is SameStore == SameStoreCommissionOnly.
+	commissionOnly bool
 }
 
 // compiledRule is a rule with the texts of its explanations formatted once,
@@ -419,8 +474,9 @@ type Split struct {
 // "order/line/dealer/<dealer>".
 //
 // A leg whose party is missing — no serving party, no region store or an
-// in-store sale (transfer payments are for online sales), no entitled dealer
-// — is skipped and its share falls to the remaining leg; without one, that
+// in-store sale (transfer payments are for online sales), a region store
+// that is the serving store under SameStoreCommissionOnly, no entitled
+// dealer — is skipped and its share falls to the remaining leg; without one, that
 // is ErrMissingParty. Other errors: an invalid order or sale
 // (*o2o.ValidationError); no rule for a line (ErrNoRule); fixed legs above a
 // line's amount; an entitlement without a dealer, naming a dealer twice
@@ -537,6 +593,8 @@ func (s *Splitter) parties(o *o2o.Order, routing Routing, ents []Entitlement) (r
 		m.regionStore = recipient{why: "placed in store: transfer payments credit stores for online sales only"}
 	case routing.RegionStore == "":
 		m.regionStore = recipient{why: "no store covers the customer's region"}
+	case s.commissionOnly && serving != nil && serving.Kind == o2o.PartyStore && serving.PartyID == routing.RegionStore:
+		m.regionStore = recipient{why: "the serving store is the store of the customer's region, and the same-store rule (commission_only) pays it its commission only"}
 	default:
 		m.regionStore = recipient{party: routing.RegionStore, kind: KindTransferPayment, why: "transfer payment: the online sale credits the store of the customer's region (线上反哺线下)"}
 	}

@@ -20,10 +20,10 @@ const (
 	// FactProducts identifies the products selected offline.
 	FactProducts = "products"
 	// FactPlatformOrder is the platform order id: ordered through the
-	// platform, the owner only accepts (guarantee 3).
+	// platform, the owner only accepts (one of the five guarantees).
 	FactPlatformOrder = "platform_order"
 	// FactProvincePrice is "true" when the order carries the province-unified
-	// price (全省一个价, guarantee 2).
+	// price (全省一个价, one of the five guarantees).
 	FactProvincePrice = "province_price"
 	// FactCrew identifies the construction crew chosen on the platform.
 	FactCrew = "crew"
@@ -32,12 +32,12 @@ const (
 	// FactBookedFor is the booked construction date, RFC 3339.
 	FactBookedFor = "booked_for"
 	// FactEcoCertified is "true" when the products' eco certificates are
-	// present at acceptance (guarantee 1).
+	// present at acceptance (one of the five guarantees).
 	FactEcoCertified = "eco_certified"
 	// FactLiveVideo is "bought" once the owner bought live video of the site.
 	FactLiveVideo = "live_video"
 	// FactLiveStream identifies the live stream; required during
-	// construction when live video was bought (guarantee 4).
+	// construction when live video was bought (one of the five guarantees).
 	FactLiveStream = "live_stream"
 	// FactHandedOverAt is the handover instant (交房), RFC 3339.
 	FactHandedOverAt = "handed_over_at"
@@ -102,7 +102,7 @@ func WithResolutions(events ...string) Option {
 	return func(o *options) { o.resolutions = append([]string(nil), events...) }
 }
 
-// Warranty holds the free after-sales maintenance periods (guarantee 5),
+// Warranty holds the free after-sales maintenance periods (one of the five guarantees),
 // counted from handover.
 type Warranty struct {
 	Product      o2o.Duration `json:"product"`
@@ -162,13 +162,13 @@ func DecorationSpec(opts ...Option) Spec {
 			{Name: "design_mode", Kind: GuardOneOf, Fact: FactDesignMode, Values: modes, Description: "owner designs DIY or hires an online designer"},
 			{Name: "design", Kind: GuardPresent, Fact: FactDesign, Description: "a design was submitted"},
 			{Name: "products", Kind: GuardPresent, Fact: FactProducts, Description: "products selected offline"},
-			{Name: "platform_order", Kind: GuardPresent, Fact: FactPlatformOrder, Description: "guarantee 3: ordered through the platform, the owner only accepts"},
-			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "guarantee 2: province-unified price (全省一个价) on the order"},
+			{Name: "platform_order", Kind: GuardPresent, Fact: FactPlatformOrder, Description: "ordered through the platform, the owner only accepts"},
+			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "province-unified price (全省一个价) on the order"},
 			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
 			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
 			{Name: "booking_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
-			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "guarantee 1: eco certificates present at acceptance (环保)"},
-			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "guarantee 4: live video streaming during construction when bought"},
+			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "eco certificates present at acceptance (环保)"},
+			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "live video streaming during construction when bought"},
 			{Name: "handover_date", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant recorded (交房)"},
 			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
 			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (点评)"},
@@ -255,9 +255,9 @@ func AfterSalesSpec(opts ...Option) Spec {
 			{Name: "claim_kind", Kind: GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
 			{Name: "handed_over", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from"},
 			{Name: "product_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
-				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "guarantee 5: free maintenance within the product warranty"},
+				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "free maintenance within the product warranty"},
 			{Name: "construction_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
-				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "guarantee 5: free maintenance within the construction warranty"},
+				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "free maintenance within the construction warranty"},
 			{Name: "inspection", Kind: GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
 			{Name: "compensation", Kind: GuardPresent, Fact: FactCompensation, Description: "compensation under the manufacturer's standard rules"},
 			{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"},
@@ -343,7 +343,8 @@ func checkDeadlineStates(s Spec, opts []Option) error {
 	return nil
 }
 
-// Guarantee names one of seed 001's five guarantees (几大保障).
+// Guarantee names one of the five guarantees the decoration process makes to
+// the owner (几大保障).
 type Guarantee string
 
 // The five guarantees.
@@ -362,7 +363,7 @@ type GuaranteeCheck struct {
 	Reason    string    `json:"reason"`
 }
 
-// Guarantees checks the five guarantees of seed 001 as facts recorded on a
+// Guarantees checks the five guarantees as facts recorded on a
 // decoration project, at instant at (free maintenance depends on it), in
 // the seed's order.
 func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {

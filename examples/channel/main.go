@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/o2okit/o2okit/channel"
@@ -51,7 +52,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	fmt.Println("== Segregation report (產品區隔)")
+	fmt.Println("== Segregation report (产品区隔)")
 	seg := net.Segregation()
 	fmt.Println("lines disjoint:", seg.Disjoint())
 	for _, f := range seg.Conflicts {
@@ -149,7 +150,11 @@ func newOrder(id string, ch o2o.Channel, delivery string, skus ...string) o2o.Or
 	o := o2o.Order{ID: id, Channel: ch, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
 		Delivery: o2o.MustRegionCode(delivery), Placed: o2o.Placement{Venue: o2o.VenueOnline}, At: day(10)}
 	for _, s := range skus {
-		o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)})
+		unit := o2o.UnitPiece
+		if strings.HasPrefix(s, "TILE-") || strings.HasPrefix(s, "FLOOR-") {
+			unit = o2o.UnitSquareMetre // each line in the product's own unit
+		}
+		o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(1), unit)})
 	}
 	return o
 }
