@@ -443,7 +443,7 @@ func (e *Engine) campaignBatch(order o2o.Order, ev *Evaluation) (settlement.Batc
 			continue
 		}
 		funder := ""
-		for _, bl := range ev.Quotes[i].Benefits {
+		for _, bl := range ev.Benefits {
 			if bl.Kind == pricing.BenefitProductsFree {
 				funder = bl.FundedBy
 				break
@@ -482,118 +482,48 @@ func creditedRegionStore(split settlement.Split) string {
 // price quotes every line, drawing the campaign's funding line by line and
 // granting per-order benefits once.
 func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
-	var campaign *pricing.Campaign
-	if c.Campaign != nil {
-		cp := *c.Campaign
-		campaign = &cp
-	}
-	n := len(order.Lines)
-	ev.Quotes = make([]pricing.Quote, n)
-	ev.Lines = make([]LineAmounts, n)
-	type key struct {
-		rule  pricing.RuleName
-		stage int
-		code  string
-	}
-	var granted map[key]bool
-	cur := e.rb.book.Currency()
-	amounts := make([]o2o.Money, 0, 2*n)
-	var paybacks []o2o.Money
-	req := pricing.Request{Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
-		Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At, Observations: c.Observations, Campaign: campaign}
+	req := pricing.OrderRequest{Region: order.Delivery, Channel: order.Channel, Placed: order.Placed,
+		Segment: order.Customer.Segment, AccountID: order.Customer.AccountID, At: order.At,
+		Observations: c.Observations, Campaign: c.Campaign, Lines: make([]pricing.OrderLine, len(order.Lines))}
 	for i, l := range order.Lines {
-		req.SKU, req.Quantity, req.Returned = l.SKU, l.Quantity, nil
+		req.Lines[i] = pricing.OrderLine{SKU: l.SKU, Quantity: l.Quantity}
 		for k := range c.Clearance {
 			if c.Clearance[k].Line == i {
-				req.Returned = &c.Clearance[k].Returned
+				req.Lines[i].Returned = &c.Clearance[k].Returned
 			}
 		}
-		var err error
-		if ev.Quotes[i], err = e.rb.policy.Quote(req); err != nil {
-			return o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
-		}
-		q := &ev.Quotes[i]
-		la := LineAmounts{Index: i, SKU: l.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
-		var frees, drawn []o2o.Money
-		for _, b := range q.Benefits {
-			bl := b
-			if bl.Kind == pricing.BenefitProductsFree {
-				frees = append(frees, bl.Cost)
-			} else {
-				k := key{bl.Rule, bl.Stage, bl.Code}
-				if granted[k] {
-					continue
-				}
-				if granted == nil {
-					granted = map[key]bool{}
-				}
-				granted[k] = true
-				ev.Benefits = append(ev.Benefits, bl)
-				if bl.Kind == pricing.BenefitPayback {
-					paybacks = append(paybacks, bl.Price)
-				}
-			}
-			if bl.Rule == pricing.RuleLadder {
-				drawn = append(drawn, bl.Cost)
-			}
-		}
-		if frees != nil {
-			if la.Free, err = sum(cur, frees...); err != nil {
-				return err
-			}
-			if la.Pays, err = q.LineTotal.Sub(la.Free); err != nil {
-				return err
-			}
-			if la.Pays.IsNegative() {
-				la.Pays = cur.Zero()
-			}
+	}
+	oq, err := e.rb.policy.QuoteOrder(req)
+	if err != nil {
+		return err
+	}
+	cur := e.rb.book.Currency()
+	ev.Quotes, ev.Benefits, ev.OrderSteps = oq.Lines, oq.Benefits, oq.Steps
+	free := slices.ContainsFunc(oq.Benefits, func(b pricing.Benefit) bool { return b.Kind == pricing.BenefitProductsFree })
+	ev.Lines = make([]LineAmounts, len(oq.Lines))
+	for i, q := range oq.Lines {
+		la := LineAmounts{Index: i, SKU: q.SKU, Total: q.LineTotal, Free: cur.Zero(), Pays: q.LineTotal}
+		if free && !q.Flags.Clearance { // the ladder gives every line but clearance goods free
+			la.Free, la.Pays = q.LineTotal, cur.Zero()
 		}
 		ev.Lines[i] = la
-		amounts = append(amounts, la.Total)
-		if campaign != nil && drawn != nil {
-			d, err := sum(cur, drawn...)
-			if err != nil {
-				return err
-			}
-			if campaign.FundingLeft, err = campaign.FundingLeft.Sub(d); err != nil {
-				return err
-			}
-			if campaign.FundingLeft.IsNegative() {
-				campaign.FundingLeft = cur.Zero()
-			}
-		}
 	}
-	var err error
 	p := &ev.Payable
-	if p.Total, err = sum(cur, amounts...); err != nil {
+	p.Total, p.Free, p.Paybacks = oq.Subtotal, oq.ProductsFree, oq.PaidBack.Neg()
+	if p.Pays, err = p.Total.Sub(p.Free); err != nil {
 		return err
 	}
-	amounts = amounts[:0]
-	for _, la := range ev.Lines {
-		if !la.Free.IsZero() {
-			amounts = append(amounts, la.Free)
-		}
-	}
-	if p.Free, err = sum(cur, amounts...); err != nil {
+	if p.Net, err = p.Pays.Add(p.Paybacks); err != nil {
 		return err
 	}
-	p.Pays = p.Total
-	if !p.Free.IsZero() {
-		if p.Pays, err = p.Total.Sub(p.Free); err != nil {
+	if c.Campaign != nil {
+		left, err := c.Campaign.FundingLeft.Sub(oq.FundingDrawn)
+		if err != nil {
 			return err
 		}
-	}
-	if p.Paybacks, err = sum(cur, paybacks...); err != nil {
-		return err
-	}
-	p.Net = p.Pays
-	if !p.Paybacks.IsZero() {
-		if p.Net, err = p.Pays.Add(p.Paybacks); err != nil {
-			return err
+		if left.IsNegative() {
+			left = cur.Zero()
 		}
-	}
-	if campaign != nil {
-		left := campaign.FundingLeft
 		ev.FundingLeft = &left
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/o2okit/o2okit"
 	"github.com/o2okit/o2okit/channel"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/pricing"
 	"github.com/o2okit/o2okit/settlement"
 )
 
@@ -126,9 +127,10 @@ func TestEvaluateRegionStoreCredited(t *testing.T) {
 func TestEvaluateCampaignPostings(t *testing.T) {
 	e := sampleEngine(t)
 
-	// Stage 3, funding for one line: the video line is free.
+	// Stage 3 beside clearance goods: the video line is free, the clearance line paid.
 	order := baseOrder("C1", placed(o2o.VenueStore, "store-nanshan"), lines(line("SVC-VIDEO", "1", o2o.UnitJob), line("CAB-K1", "1", o2o.UnitPiece)))
-	ev, err := e.Evaluate(order, o2okit.Circumstances{Campaign: campaign(3, "3000.00")})
+	ev, err := e.Evaluate(order, o2okit.Circumstances{Campaign: campaign(3, "3000.00"),
+		Clearance: []o2okit.ClearanceLine{{Line: 1, Returned: pricing.Returned{Grade: "A", StoreID: "store-nanshan"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

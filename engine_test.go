@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit"
@@ -212,15 +213,32 @@ func TestEvaluate(t *testing.T) {
 				}
 				eq(t, "funding left", *ev.FundingLeft, money("9200.00"))
 			}},
-		{name: "ladder stage 3 with funding for one line: a free line beside a paid one",
+		{name: "ladder stage 3 beside clearance goods: the clearance line is paid, the other free, funding drawn once",
 			order: baseOrder("O13", placed(o2o.VenueStore, "store-nanshan"), lines(line("SVC-VIDEO", "1", o2o.UnitJob), line("CAB-K1", "1", o2o.UnitPiece))),
-			c:     o2okit.Circumstances{Campaign: campaign(3, "3000.00")},
+			c: o2okit.Circumstances{Campaign: campaign(3, "3000.00"),
+				Clearance: []o2okit.ClearanceLine{{Line: 1, Returned: pricing.Returned{Grade: "A", StoreID: "store-nanshan"}}}},
 			check: func(t *testing.T, ev *o2okit.Evaluation) {
 				eq(t, "line 0 pays", ev.Lines[0].Pays, money("0"))
-				eq(t, "line 1 pays", ev.Lines[1].Pays, money("3999.00"))
+				eq(t, "line 1 pays", ev.Lines[1].Pays, money("3199.20"))
+				// Stage 3 costs its services once (800.00 + 2000.00) and the line it gives free (99.00).
 				eq(t, "funding left", *ev.FundingLeft, money("101.00"))
 				if len(ev.Split.Lines[0].Postings) != 0 {
 					t.Errorf("a free line posts nothing, got %v", ev.Split.Lines[0].Postings)
+				}
+			}},
+		{name: "ladder stage 3 the funding cannot cover for the whole order: stage 2 applies, no line is free",
+			order: baseOrder("O13b", placed(o2o.VenueStore, "store-nanshan"), lines(line("SVC-VIDEO", "1", o2o.UnitJob), line("CAB-K1", "1", o2o.UnitPiece))),
+			c:     o2okit.Circumstances{Campaign: campaign(3, "3000.00")},
+			check: func(t *testing.T, ev *o2okit.Evaluation) {
+				eq(t, "line 0 pays", ev.Lines[0].Pays, money("99.00"))
+				eq(t, "line 1 pays", ev.Lines[1].Pays, money("3999.00"))
+				eq(t, "funding left", *ev.FundingLeft, money("200.00"))
+				var codes []string
+				for _, b := range ev.Benefits {
+					codes = append(codes, b.Code)
+				}
+				if d := cmp.Diff([]string{"free_construction", "house_fee_waived"}, codes); d != "" {
+					t.Errorf("benefits, once per order (-want +got):\n%s", d)
 				}
 			}},
 		{name: "ladder stage 3 with ample funding: a wholly free order, nothing to post",

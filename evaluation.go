@@ -35,10 +35,13 @@ type Evaluation struct {
 	// Lines are each line's total, products-free benefit and what the
 	// customer pays for it.
 	Lines []LineAmounts `json:"lines"`
-	// Benefits are the order's benefits other than products-free lines
-	// (value-added services, the ladder's services and payback), each granted
-	// once per order.
+	// Benefits are the order's benefits, each granted once per order:
+	// value-added services, then the ladder's (services, products free —
+	// spread over the lines in Lines — and payback).
 	Benefits []pricing.Benefit `json:"benefits"`
+	// OrderSteps explain the rules applied once per order (value-added
+	// services, the ladder stage and what it cost the campaign).
+	OrderSteps []pricing.Step `json:"orderSteps,omitempty"`
 	// Payable sums what the customer pays.
 	Payable Payable `json:"payable"`
 	// FundingLeft is the campaign's funding left after this order, when it ran
@@ -174,6 +177,12 @@ func (ev *Evaluation) Explain() string {
 		fmt.Fprintf(&b, "Line %d:\n", i)
 		for _, l := range strings.Split(strings.TrimRight(q.Explain(), "\n"), "\n") {
 			b.WriteString("  " + l + "\n")
+		}
+	}
+	if len(ev.OrderSteps) > 0 {
+		b.WriteString("Rules applied once per order:\n")
+		for _, st := range ev.OrderSteps {
+			fmt.Fprintf(&b, "  %s: %s\n", st.Rule, st.Reason())
 		}
 	}
 	if len(ev.Benefits) > 0 {

@@ -29,10 +29,11 @@ var (
 	ErrLocalPrice = fmt.Errorf("%w: no local prices", o2o.ErrInvalid)
 	// ErrOverlap refuses two prices for one SKU and scope whose validity overlaps.
 	ErrOverlap = fmt.Errorf("%w: overlapping prices", o2o.ErrInvalid)
-	// ErrUnknownSKU reports a SKU that is not in the catalog. Every
-	// unknown SKU the package reports (NewBook, Quote, QuoteOrder,
-	// StoreEligible) wraps it.
-	ErrUnknownSKU = fmt.Errorf("%w: SKU not in catalog", o2o.ErrInvalid)
+	// ErrUnknownSKU reports a SKU that is not in the catalog. It is
+	// o2o.ErrUnknownSKU itself, so one errors.Is test holds for every
+	// package; every unknown SKU the package reports (NewBook, Quote,
+	// QuoteOrder, StoreEligible) wraps it.
+	ErrUnknownSKU = o2o.ErrUnknownSKU
 	// ErrNoPrice reports a SKU with no price in force for the region at the
 	// instant asked.
 	ErrNoPrice = fmt.Errorf("%w: no price in force", o2o.ErrInvalid)
