@@ -329,7 +329,7 @@ type accumulator struct {
 	traffic      map[trafficKey]int64
 	attributed   int64
 	conversions  int64
-	value        int64 // attributed value, minor units
+	value        [2]uint64 // attributed value in minor units, 128-bit: hi, lo
 	currency     o2o.Currency
 	hasCurrency  bool
 }
@@ -389,7 +389,7 @@ func (a *accumulator) add(rn *run, global []int32) {
 			return
 		}
 		a.attributed++
-		a.value += minor
+		a.addValue(0, uint64(minor))
 		a.w.srcIdx = src[lo:hi]
 		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
 		kind := int8(conversionIndex(c.Kind))
@@ -418,6 +418,13 @@ func (a *accumulator) add(rn *run, global []int32) {
 		a.rs.touch(0, t, src[i], true)
 		a.traffic[trafficKey{src: src[i], channel: t.Channel, store: t.StoreID}]++
 	}
+}
+
+// addValue adds the 128-bit hi, lo to the attributed value.
+func (a *accumulator) addValue(hi, lo uint64) {
+	var carry uint64
+	a.value[1], carry = bits.Add64(a.value[1], lo, 0)
+	a.value[0] += hi + carry
 }
 
 // result writes the sums into res, rows sorted by source (not by the order
@@ -456,8 +463,8 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		}
 		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
 	}
-	if a.value > 0 {
-		total, err := o2o.FromMinor(a.value, a.currency)
+	if a.value != [2]uint64{} {
+		total, err := o2o.NewMoneyIn(u128(a.value[0], a.value[1]).Shift(-int32(a.currency.MinorDigits())), a.currency)
 		if err != nil {
 			return nil, err
 		}

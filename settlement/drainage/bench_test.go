@@ -1,6 +1,7 @@
 package drainage
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -23,10 +24,16 @@ type benchSet struct {
 	bounds      []int // journey j is touches[bounds[j]:bounds[j+1]]
 }
 
+// benchN sets the number of journeys: go test -bench . -journeys 100000.
+var benchN = flag.Int("journeys", 0, "journeys in the benchmark data set (default 1,000,000, 20,000 under -short)")
+
 var benchOnce = sync.OnceValue(func() *benchSet {
 	n := 1_000_000
 	if testing.Short() {
 		n = 20_000
+	}
+	if *benchN > 0 {
+		n = *benchN
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
 	kinds := []TouchKind{KindSearchAd, KindPaidAdReading, KindRoadShow, KindGroundPush, KindStoreCoupon}

@@ -1,0 +1,194 @@
+package drainage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Attribution over random partitions of the customers, merged in random
+// order and grouping, equals Attribute over the whole data set byte for
+// byte — money per source included — and the empty partial is the identity.
+func TestPartialsMergeExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 2))
+	for round := range rounds(t, 30) {
+		ts, cs := gen(rng, 1+rng.IntN(60), 8, 1+rng.IntN(12), 1+rng.IntN(6))
+		customers, jt, jc := byCustomer(rng, ts, cs)
+		for _, cfg := range allConfigs {
+			r := mustRules(t, cfg)
+			if cfg.Model == ModelMarkov {
+				if _, err := r.NewPartial(); !errors.Is(err, ErrWholeDataSet) {
+					t.Fatalf("markov partial: %v", err)
+				}
+				continue
+			}
+			want, err := r.Attribute(ts, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Partition the customers into 1..16 parts.
+			k := 1 + rng.IntN(16)
+			parts := make([]*Partial, k)
+			for i := range parts {
+				if parts[i], err = r.NewPartial(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pt := make([][]Touch, k)
+			pc := make([][]Conversion, k)
+			for _, c := range customers {
+				i := rng.IntN(k)
+				pt[i] = append(pt[i], jt[c]...)
+				pc[i] = append(pc[i], jc[c]...)
+			}
+			for i := range parts {
+				// Some parts are fed whole, others a customer at a time.
+				if err := parts[i].Add(pt[i], pc[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Merge in a random tree: pick two, merge one into the other.
+			for len(parts) > 1 {
+				i, j := rng.IntN(len(parts)), rng.IntN(len(parts)-1)
+				if j >= i {
+					j++
+				}
+				if err := parts[i].Merge(parts[j]); err != nil {
+					t.Fatal(err)
+				}
+				parts = append(parts[:j], parts[j+1:]...)
+			}
+			id, _ := r.NewPartial()
+			if err := parts[0].Merge(id); err != nil {
+				t.Fatal(err)
+			}
+			got, err := parts[0].Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(want)
+			b, _ := json.Marshal(got)
+			if string(a) != string(b) {
+				t.Fatalf("round %d %s %d parts: merged\n%s\nattribute\n%s", round, cfg.Model, k, b, a)
+			}
+		}
+	}
+}
+
+// Streams over disjoint customer ranges give partials that merge to the
+// single result; merging leaves the merged-in partial unchanged.
+func TestStreamPartialsMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 3))
+	ts, cs := gen(rng, 80, 8, 10, 5)
+	customers, jt, jc := byCustomer(rng, ts, cs)
+	r := mustRules(t, Config{Model: ModelTimeDecay})
+	want, err := r.Attribute(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, _ := r.Stream()
+	s2, _ := r.Stream()
+	for i, c := range customers {
+		s := s1
+		if i >= len(customers)/3 {
+			s = s2
+		}
+		if err := s.Add(jt[c], jc[c]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p1, p2 := s2.Partial(), s1.Partial()
+	before, _ := p2.Result()
+	if err := p1.Merge(p2); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := p2.Result()
+	got, _ := p1.Result()
+	for _, pair := range [][2]*Result{{want, got}, {before, after}} {
+		a, _ := json.Marshal(pair[0])
+		b, _ := json.Marshal(pair[1])
+		if string(a) != string(b) {
+			t.Fatalf("got\n%s\nwant\n%s", b, a)
+		}
+	}
+}
+
+func TestPartialMergeErrors(t *testing.T) {
+	lin := mustRules(t, Config{Model: ModelLinear})
+	p, _ := lin.NewPartial()
+	if err := p.Merge(p); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("self merge: %v", err)
+	}
+	q, _ := mustRules(t, Config{Model: ModelFirstTouch}).NewPartial()
+	if err := p.Merge(q); !errors.Is(err, ErrMismatchedRules) {
+		t.Errorf("other model: %v", err)
+	}
+	same, _ := mustRules(t, Config{Model: ModelLinear}).NewPartial()
+	if err := p.Merge(same); err != nil {
+		t.Errorf("same rules built twice: %v", err)
+	}
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
+	usd, _ := o2o.FromMinor(100, "USD")
+	if err := q.Add(nil, []Conversion{{ID: "x", Customer: "u", At: at, Kind: ConversionOnlinePayment, Value: usd}}); err != nil {
+		t.Fatal(err)
+	}
+	q2, _ := lin.NewPartial()
+	if err := q2.Add(nil, []Conversion{{ID: "x", Customer: "u", At: at, Kind: ConversionOnlinePayment, Value: usd}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Add(nil, []Conversion{{ID: "y", Customer: "v", At: at, Kind: ConversionOnlinePayment, Value: o2o.MustParseMoney("1.00")}}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := p.Result()
+	if err := p.Merge(q2); !errors.Is(err, o2o.ErrCurrencyMismatch) {
+		t.Errorf("currency: %v", err)
+	}
+	after, _ := p.Result()
+	a, _ := json.Marshal(before)
+	b, _ := json.Marshal(after)
+	if string(a) != string(b) {
+		t.Errorf("refused merge changed the partial:\n%s\n%s", a, b)
+	}
+}
+
+// The attributed value is summed in 128 bits: 100 conversions at the
+// largest value allowed (10^15 each) are credited in full, where a 64-bit
+// sum of minor units wrapped and credited 0.00.
+func TestAttributedValueBeyond64Bits(t *testing.T) {
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
+	var ts []Touch
+	var cs []Conversion
+	for i := range 100 {
+		c := fmt.Sprintf("u%03d", i)
+		ts = append(ts, Touch{ID: "t" + c, Customer: c, At: at, Channel: o2o.ChannelB2C, Kind: KindSearchAd, Campaign: "x"})
+		cs = append(cs, Conversion{ID: "c" + c, Customer: c, At: at, Kind: ConversionOnlinePayment, Value: o2o.MustParseMoney("1000000000000000.00")})
+	}
+	r := mustRules(t, Config{Model: ModelLinear})
+	res, err := r.Attribute(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Credits) != 1 || res.Credits[0].Value.String() != o2o.MustParseMoney("100000000000000000.00").String() {
+		t.Fatalf("credits %v", res.Credits)
+	}
+	p, _ := r.NewPartial()
+	q, _ := r.NewPartial()
+	if err := p.Add(ts[:50], cs[:50]); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Add(ts[50:], cs[50:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Merge(q); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Result()
+	if err != nil || got.Credits[0].Value.String() != res.Credits[0].Value.String() {
+		t.Fatalf("merged %v, %v", got.Credits, err)
+	}
+}
