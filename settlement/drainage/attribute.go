@@ -137,7 +137,7 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
 	ids := make([]string, 0, len(touches))
 	for i := range touches {
-		if err := touches[i].Validate(); err != nil {
+		if err := touches[i].validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
 		ids = append(ids, touches[i].ID)
@@ -149,7 +149,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	currency := o2o.CNY
 	for i := range conversions {
 		c := &conversions[i]
-		if err := c.Validate(); err != nil {
+		if err := c.validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("conversions", i), err)
 		}
 		if i == 0 {
@@ -208,7 +208,25 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 // maxValue bounds a conversion's value so fixed-point sums cannot overflow.
 var maxValue = decimal.New(1, 15)
 
+// noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
+// It sorts 64-bit hashes of the ids; only when two hashes are equal does it
+// compare the ids themselves, sorted, to name the repeat.
 func noDuplicates(name string, ids []string) error {
+	hs := make([]uint64, len(ids))
+	for i, id := range ids {
+		hs[i] = fnv1a(id)
+	}
+	slices.Sort(hs)
+	collision := false
+	for i := 1; i < len(hs); i++ {
+		if hs[i] == hs[i-1] {
+			collision = true
+			break
+		}
+	}
+	if !collision {
+		return nil
+	}
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
 	for i := 1; i < len(sorted); i++ {
@@ -222,6 +240,16 @@ func noDuplicates(name string, ids []string) error {
 		}
 	}
 	return nil
+}
+
+// fnv1a returns the 64-bit FNV-1a hash of s.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // journeyFunc receives one journey: its conversion (nil for a customer's
@@ -292,7 +320,7 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 type creditKey struct {
 	src   int32
 	kind  int8
-	store string
+	store int32 // interned store id
 }
 
 type creditCell struct {
@@ -302,9 +330,18 @@ type creditCell struct {
 
 type trafficKey struct {
 	src     int32
-	channel o2o.Channel
-	store   string
+	channel int8 // 0 b2c, 1 o2o
+	store   int32
 }
+
+func channelIndex(c o2o.Channel) int8 {
+	if c == o2o.ChannelO2O {
+		return 1
+	}
+	return 0
+}
+
+var channels = [2]o2o.Channel{o2o.ChannelB2C, o2o.ChannelO2O}
 
 // tally runs the model over every converting journey and sums credit and
 // value per (source, conversion kind, store), then splits the attributed
@@ -327,6 +364,9 @@ type accumulator struct {
 	cells        map[creditKey]*creditCell
 	unattributed map[unKey]*Unattributed
 	traffic      map[trafficKey]int64
+	stores       []string // interned store ids ("" for none); indices are the keys' store
+	storeIndex   map[string]int32
+	tStore       []int32 // scratch: per touch of the run being added, its store
 	attributed   int64
 	conversions  int64
 	value        [2]uint64 // attributed value in minor units, 128-bit: hi, lo
@@ -343,12 +383,25 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
 		cells: map[creditKey]*creditCell{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
-		currency: o2o.CNY,
+		storeIndex: map[string]int32{},
+		currency:   o2o.CNY,
 	}
 	for _, s := range sources {
 		a.intern(s)
 	}
 	return a
+}
+
+// internStore returns the index of store id, adding it if new.
+func (a *accumulator) internStore(id string) int32 {
+	if i, ok := a.storeIndex[id]; ok {
+		return i
+	}
+	i := int32(len(a.stores))
+	a.storeIndex[id] = i
+	a.stores = append(a.stores, id)
+	a.rs.stores = append(a.rs.stores, reachAcc{})
+	return i
 }
 
 // intern returns the index of source s, adding it if new.
@@ -374,6 +427,15 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}
 	a.conversions += int64(len(rn.conv))
+	a.tStore = grow(a.tStore, len(rn.tOrder))
+	tst := a.tStore
+	prevID, prevIdx := "", a.internStore("")
+	for i, t := range rn.tOrder {
+		if t.StoreID != prevID {
+			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
+		}
+		tst[i] = prevIdx
+	}
 	digits := a.currency.MinorDigits()
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		minor := c.Value.Amount().Shift(digits).IntPart()
@@ -393,15 +455,16 @@ func (a *accumulator) add(rn *run, global []int32) {
 		a.w.srcIdx = src[lo:hi]
 		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
 		kind := int8(conversionIndex(c.Kind))
+		cst := a.internStore(c.StoreID)
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+int(kind), t, src[i], c.Kind == ConversionOnlinePayment || t.StoreID == c.StoreID)
+			a.rs.touch(1+int(kind), t, src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
 		}
 		for i, u := range units {
 			if u == 0 {
 				continue
 			}
-			k := creditKey{src: src[lo+i], kind: kind, store: c.StoreID}
+			k := creditKey{src: src[lo+i], kind: kind, store: cst}
 			cell := a.cells[k]
 			if cell == nil {
 				cell = &creditCell{}
@@ -415,8 +478,8 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}, nil)
 	for i, t := range rn.tOrder {
-		a.rs.touch(0, t, src[i], true)
-		a.traffic[trafficKey{src: src[i], channel: t.Channel, store: t.StoreID}]++
+		a.rs.touch(0, t, src[i], tst[i], true)
+		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}]++
 	}
 }
 
@@ -451,14 +514,14 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		if c := cmp.Compare(x.kind, y.kind); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.store, y.store)
+		return cmp.Compare(a.stores[x.store], a.stores[y.store])
 	})
 	res.Credits = make([]Credit, len(keys))
 	shares := make([]o2o.Share, 0, len(keys))
 	for i, k := range keys {
 		cell := a.cells[k]
 		res.Credits[i] = Credit{
-			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: k.store,
+			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
 			Units: cell.units, Value: zeroIn(a.currency),
 		}
 		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
@@ -497,13 +560,13 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		if c := cmp.Compare(x.channel, y.channel); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.store, y.store)
+		return cmp.Compare(a.stores[x.store], a.stores[y.store])
 	})
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
-		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: k.channel, StoreID: k.store, Touches: a.traffic[k]}
+		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k]}
 	}
-	res.Reach = a.rs.rows(a.sources)
+	res.Reach = a.rs.rows(a.sources, a.stores)
 	return res, nil
 }
 

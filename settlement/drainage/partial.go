@@ -93,8 +93,12 @@ func (p *Partial) Merge(q *Partial) error {
 	for i, s := range b.sources {
 		global[i] = a.intern(s)
 	}
+	stores := make([]int32, len(b.stores))
+	for i, id := range b.stores {
+		stores[i] = a.internStore(id)
+	}
 	for k, c := range b.cells {
-		k.src = global[k.src]
+		k.src, k.store = global[k.src], stores[k.store]
 		cell := a.cells[k]
 		if cell == nil {
 			cell = &creditCell{}
@@ -115,13 +119,13 @@ func (p *Partial) Merge(q *Partial) error {
 		v.Value, _ = v.Value.Add(u.Value) // same currency, checked above
 	}
 	for k, n := range b.traffic {
-		k.src = global[k.src]
+		k.src, k.store = global[k.src], stores[k.store]
 		a.traffic[k] += n
 	}
 	a.attributed += b.attributed
 	a.conversions += b.conversions
 	a.addValue(b.value[0], b.value[1])
-	a.rs.merge(b.rs, global)
+	a.rs.merge(b.rs, global, stores)
 	return nil
 }
 
@@ -138,8 +142,9 @@ func sameAttribution(a, b *Rules) bool {
 }
 
 // merge adds o's distinct-customer counts: the partials hold disjoint
-// customers, so the counts add. global maps o's source indices to rs's.
-func (rs *reachSet) merge(o *reachSet, global []int32) {
+// customers, so the counts add. global and stores map o's source and store
+// indices to rs's.
+func (rs *reachSet) merge(o *reachSet, global, stores []int32) {
 	for i := range o.sources {
 		rs.sources[global[i]].add(&o.sources[i])
 	}
@@ -149,8 +154,8 @@ func (rs *reachSet) merge(o *reachSet, global []int32) {
 	for i := range o.channels {
 		rs.channels[i].add(&o.channels[i])
 	}
-	for id, c := range o.stores {
-		rs.store(id).add(c)
+	for i := range o.stores {
+		rs.stores[stores[i]].add(&o.stores[i])
 	}
 }
 

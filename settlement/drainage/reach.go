@@ -76,11 +76,11 @@ type reachSet struct {
 	campNames []string
 	campByKey map[string]int32
 	channels  [2]reachAcc // b2c, o2o
-	stores    map[string]*reachAcc
+	stores    []reachAcc  // by the accumulator's interned store index
 }
 
 func newReachSet(sources []Source) *reachSet {
-	rs := &reachSet{stores: map[string]*reachAcc{}, campByKey: map[string]int32{}}
+	rs := &reachSet{campByKey: map[string]int32{}}
 	for _, s := range sources {
 		rs.addSource(s)
 	}
@@ -104,19 +104,11 @@ func (rs *reachSet) addSource(s Source) {
 	rs.campIdx = append(rs.campIdx, j)
 }
 
-func (rs *reachSet) store(id string) *reachAcc {
-	a := rs.stores[id]
-	if a == nil {
-		a = &reachAcc{}
-		rs.stores[id] = a
-	}
-	return a
-}
-
 // touch counts customer in slot for every group touch t (of interned source
-// src) belongs to. For slots of store conversions, storeOK says whether the
-// conversion happened at the touch's store.
-func (rs *reachSet) touch(slot int, t *Touch, src int32, storeOK bool) {
+// src, its store interned as store) belongs to. For slots of store
+// conversions, storeOK says whether the conversion happened at the touch's
+// store.
+func (rs *reachSet) touch(slot int, t *Touch, src, store int32, storeOK bool) {
 	rs.sources[src].count(slot, t.Customer)
 	if c := rs.campIdx[src]; c >= 0 {
 		rs.campaigns[c].count(slot, t.Customer)
@@ -127,12 +119,12 @@ func (rs *reachSet) touch(slot int, t *Touch, src int32, storeOK bool) {
 	}
 	rs.channels[ch].count(slot, t.Customer)
 	if t.StoreID != "" && storeOK {
-		rs.store(t.StoreID).count(slot, t.Customer)
+		rs.stores[store].count(slot, t.Customer)
 	}
 }
 
 // rows returns the Reach rows sorted by grouping, then key.
-func (rs *reachSet) rows(sources []Source) []Reach {
+func (rs *reachSet) rows(sources []Source, stores []string) []Reach {
 	out := []Reach{}
 	row := func(by GroupBy, key string, a *reachAcc) {
 		if a.n[0] == 0 {
@@ -140,8 +132,10 @@ func (rs *reachSet) rows(sources []Source) []Reach {
 		}
 		out = append(out, Reach{By: by, Key: key, Customers: a.n[0], Visitors: a.n[1], Buyers: a.n[2], Payers: a.n[3]})
 	}
-	for id, a := range rs.stores {
-		row(ByStore, id, a)
+	for i, id := range stores {
+		if id != "" {
+			row(ByStore, id, &rs.stores[i])
+		}
 	}
 	for i, name := range rs.campNames {
 		row(ByCampaign, name, &rs.campaigns[i])
