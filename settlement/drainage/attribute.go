@@ -135,17 +135,14 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 }
 
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
-	ids := make([]string, 0, len(touches))
 	for i := range touches {
 		if err := touches[i].validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
-		ids = append(ids, touches[i].ID)
 	}
-	if err := noDuplicates("touches", ids); err != nil {
+	if err := noDuplicates("touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
 		return nil, err
 	}
-	ids = ids[:0]
 	currency := o2o.CNY
 	for i := range conversions {
 		c := &conversions[i]
@@ -157,12 +154,11 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		} else if c.Value.Currency() != currency {
 			return nil, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, currency, c.Value.Currency())
 		}
-		if c.Value.Amount().Cmp(maxValue) > 0 {
+		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
 			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
-		ids = append(ids, c.ID)
 	}
-	if err := noDuplicates("conversions", ids); err != nil {
+	if err := noDuplicates("conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
 	}
 	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
@@ -205,16 +201,25 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	return rn, nil
 }
 
+// maxMinor returns maxValue in minor units of currency c.
+func maxMinor(c o2o.Currency) int64 {
+	m := int64(1e15)
+	for range c.MinorDigits() {
+		m *= 10
+	}
+	return m
+}
+
 // maxValue bounds a conversion's value so fixed-point sums cannot overflow.
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
 // It sorts 64-bit hashes of the ids; only when two hashes are equal does it
 // compare the ids themselves, sorted, to name the repeat.
-func noDuplicates(name string, ids []string) error {
-	hs := make([]uint64, len(ids))
-	for i, id := range ids {
-		hs[i] = fnv1a(id)
+func noDuplicates(name string, n int, id func(int) string) error {
+	hs := make([]uint64, n)
+	for i := range hs {
+		hs[i] = fnv1a(id(i))
 	}
 	slices.Sort(hs)
 	collision := false
@@ -226,6 +231,10 @@ func noDuplicates(name string, ids []string) error {
 	}
 	if !collision {
 		return nil
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = id(i)
 	}
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
@@ -361,7 +370,8 @@ type accumulator struct {
 	sources      []Source // interned; indices are the cells' src
 	index        map[Source]int32
 	rs           *reachSet
-	cells        map[creditKey]*creditCell
+	cells        map[creditKey]int32 // index in cellData
+	cellData     []creditCell
 	unattributed map[unKey]*Unattributed
 	traffic      map[trafficKey]int64
 	stores       []string // interned store ids ("" for none); indices are the keys' store
@@ -382,7 +392,7 @@ type unKey struct {
 func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
-		cells: map[creditKey]*creditCell{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
+		cells: map[creditKey]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
 		storeIndex: map[string]int32{},
 		currency:   o2o.CNY,
 	}
@@ -390,6 +400,18 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 		a.intern(s)
 	}
 	return a
+}
+
+// cell returns the credit cell of k, adding it if new. The pointer is good
+// until the next cell is added.
+func (a *accumulator) cell(k creditKey) *creditCell {
+	i, ok := a.cells[k]
+	if !ok {
+		i = int32(len(a.cellData))
+		a.cells[k] = i
+		a.cellData = append(a.cellData, creditCell{})
+	}
+	return &a.cellData[i]
 }
 
 // internStore returns the index of store id, adding it if new.
@@ -438,7 +460,10 @@ func (a *accumulator) add(rn *run, global []int32) {
 	}
 	digits := a.currency.MinorDigits()
 	rn.journeys(func(c *Conversion, lo, hi int) {
-		minor := c.Value.Amount().Shift(digits).IntPart()
+		minor, ok := c.Value.MinorUnits()
+		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
+			minor = c.Value.Amount().Shift(digits).IntPart()
+		}
 		if lo == hi {
 			k := unKey{c.Kind, c.StoreID}
 			u := a.unattributed[k]
@@ -465,11 +490,7 @@ func (a *accumulator) add(rn *run, global []int32) {
 				continue
 			}
 			k := creditKey{src: src[lo+i], kind: kind, store: cst}
-			cell := a.cells[k]
-			if cell == nil {
-				cell = &creditCell{}
-				a.cells[k] = cell
-			}
+			cell := a.cell(k)
 			cell.units += u
 			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
 			var carry uint64
@@ -519,7 +540,7 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	res.Credits = make([]Credit, len(keys))
 	shares := make([]o2o.Share, 0, len(keys))
 	for i, k := range keys {
-		cell := a.cells[k]
+		cell := &a.cellData[a.cells[k]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
 			Units: cell.units, Value: zeroIn(a.currency),

@@ -169,13 +169,22 @@ func (c *Conversion) check() error {
 		return o2o.Invalid("storeId", "must be empty for an online payment (B2C)")
 	case c.Value.IsNegative():
 		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
-	case !c.Value.IsWhole():
+	case !c.whole():
 		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
 	}
 	if err := instant.Check(c.At); err != nil {
 		return o2o.Prefix("at", err)
 	}
 	return nil
+}
+
+// whole reports whether the value is a whole number of minor units,
+// without allocating when it fits in int64 minor units.
+func (c *Conversion) whole() bool {
+	if _, ok := c.Value.MinorUnits(); ok {
+		return true
+	}
+	return c.Value.IsWhole()
 }
 
 // compareConversions orders conversions by (At, ID).

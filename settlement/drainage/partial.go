@@ -97,13 +97,10 @@ func (p *Partial) Merge(q *Partial) error {
 	for i, id := range b.stores {
 		stores[i] = a.internStore(id)
 	}
-	for k, c := range b.cells {
+	for k, i := range b.cells {
+		c := &b.cellData[i]
 		k.src, k.store = global[k.src], stores[k.store]
-		cell := a.cells[k]
-		if cell == nil {
-			cell = &creditCell{}
-			a.cells[k] = cell
-		}
+		cell := a.cell(k)
 		cell.units += c.units
 		var carry uint64
 		cell.val, carry = bits.Add64(cell.val, c.val, 0)
