@@ -1,11 +1,13 @@
 package drainage
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math/big"
 	"math/bits"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -538,26 +540,22 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		return cmp.Compare(a.stores[x.store], a.stores[y.store])
 	})
 	res.Credits = make([]Credit, len(keys))
-	shares := make([]o2o.Share, 0, len(keys))
+	weights := make([][2]uint64, len(keys))
 	for i, k := range keys {
 		cell := &a.cellData[a.cells[k]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
 			Units: cell.units, Value: zeroIn(a.currency),
 		}
-		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
+		weights[i] = [2]uint64{cell.valHi, cell.val}
 	}
 	if a.value != [2]uint64{} {
-		total, err := o2o.NewMoneyIn(u128(a.value[0], a.value[1]).Shift(-int32(a.currency.MinorDigits())), a.currency)
-		if err != nil {
-			return nil, err
-		}
-		parts, err := o2o.Allocate(total, shares)
+		parts, err := allocateMinor(a.value, weights, a.currency)
 		if err != nil {
 			return nil, fmt.Errorf("allocate attributed value: %w", err)
 		}
 		for i, p := range parts {
-			res.Credits[i].Value = p.Amount
+			res.Credits[i].Value = p
 		}
 	}
 	res.Unattributed = make([]Unattributed, 0, len(a.unattributed))
@@ -591,12 +589,72 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	return res, nil
 }
 
-func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
-
-func u128(hi, lo uint64) decimal.Decimal {
-	var v big.Int
-	v.SetUint64(hi)
-	v.Lsh(&v, 64)
-	v.Or(&v, new(big.Int).SetUint64(lo))
-	return decimal.NewFromBigInt(&v, 0)
+// allocateMinor splits total minor units of currency over 128-bit weights
+// exactly as o2o.Allocate splits them over shares keyed "0", "1", … (each
+// gets ⌊total·w/Σw⌋, the units left go to the largest remainders, equal
+// remainders to the smaller key as text), without decimals: the same
+// amounts, in integers.
+func allocateMinor(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
+	u := bigU128(total[0], total[1])
+	sum := new(big.Int)
+	ws := make([]*big.Int, len(weights))
+	for i, w := range weights {
+		ws[i] = bigU128(w[0], w[1])
+		sum.Add(sum, ws[i])
+	}
+	out := make([]o2o.Money, len(weights))
+	if sum.Sign() == 0 {
+		return nil, o2o.Invalid("shares", "all weights are zero")
+	}
+	whole := make([]*big.Int, len(weights))
+	rem := make([]*big.Int, len(weights))
+	left := new(big.Int).Set(u)
+	t := new(big.Int)
+	for i, w := range ws {
+		whole[i], rem[i] = new(big.Int).QuoRem(t.Mul(u, w), sum, new(big.Int))
+		left.Sub(left, whole[i])
+	}
+	if n := int(left.Int64()); n > 0 { // left < len(weights)
+		order := make([]int, len(weights))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int {
+			if c := rem[b].Cmp(rem[a]); c != 0 {
+				return c
+			}
+			return compareKeys(a, b)
+		})
+		for _, i := range order[:n] {
+			whole[i].Add(whole[i], big.NewInt(1))
+		}
+	}
+	digits := int32(currency.MinorDigits())
+	for i, q := range whole {
+		var err error
+		if q.IsInt64() {
+			out[i], err = o2o.FromMinor(q.Int64(), currency)
+		} else {
+			out[i], err = o2o.NewMoneyIn(decimal.NewFromBigInt(q, -digits), currency)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
+
+// compareKeys compares the decimal texts of a and b (≥ 0), as strings:
+// "10" before "2".
+func compareKeys(a, b int) int {
+	var x, y [20]byte
+	return bytes.Compare(strconv.AppendInt(x[:0], int64(a), 10), strconv.AppendInt(y[:0], int64(b), 10))
+}
+
+func bigU128(hi, lo uint64) *big.Int {
+	v := new(big.Int).SetUint64(hi)
+	v.Lsh(v, 64)
+	return v.Or(v, new(big.Int).SetUint64(lo))
+}
+
+func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
