@@ -119,11 +119,50 @@ type run struct {
 // id (o2o.ErrDuplicate); conversion values in different currencies
 // (o2o.ErrCurrencyMismatch); more than MaxMarkovSources distinct sources
 // under the Markov model (ErrTooManySources). The inputs are not modified.
+//
+// Touch ids, like conversion ids, must be unique over the whole data set,
+// not only per customer: an id names one row of the caller's data, and one
+// id under two customers is a broken export, refused before it can be
+// credited twice.
 func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, error) {
 	rn, err := r.prepare(touches, conversions)
 	if err != nil {
 		return nil, err
 	}
+	return r.attribute(rn)
+}
+
+// Prepared is a data set validated, ordered and interned once, to be
+// attributed under several rules (Rules.AttributePrepared) without doing
+// that work again: what Attribute does before any model runs.
+//
+// It refers to the touches and conversions it was prepared from, which
+// must not be modified while it is in use. It is safe for concurrent use.
+type Prepared struct {
+	rn *run
+}
+
+// Prepare validates, orders and interns touches and conversions for
+// Rules.AttributePrepared. Its errors are Attribute's, but for the Markov
+// source limit, which is the Markov rules' to check.
+func Prepare(touches []Touch, conversions []Conversion) (*Prepared, error) {
+	rn, err := (&Rules{}).prepare(touches, conversions)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{rn: rn}, nil
+}
+
+// AttributePrepared is Attribute over a prepared data set: the same result
+// byte for byte, without validating, ordering and interning again.
+func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
+	rn := *p.rn
+	rn.r = r
+	return r.attribute(&rn)
+}
+
+func (r *Rules) attribute(rn *run) (*Result, error) {
+	conversions := rn.conv
 	var effects []uint64
 	res := &Result{Model: r.model, Conversions: int64(len(conversions))}
 	if r.model == ModelMarkov {

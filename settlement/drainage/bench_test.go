@@ -135,6 +135,44 @@ func BenchmarkAttribute(b *testing.B) {
 	}
 }
 
+// BenchmarkHeuristics is the first line, end to end from the
+// caller's input: first touch, last touch and linear over the same data,
+// prepared once (Prepare, then AttributePrepared per model), beside
+// Attribute called once per model.
+func BenchmarkHeuristics(b *testing.B) {
+	s := benchOnce()
+	var rules []*Rules
+	for _, m := range []ModelName{ModelFirstTouch, ModelLastTouch, ModelLinear} {
+		rules = append(rules, mustRules(b, Config{Model: m}))
+	}
+	b.Run("prepared_once", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := Prepare(s.touches, s.conversions)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range rules {
+				if _, err := r.AttributePrepared(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+	})
+	b.Run("attribute_each", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, r := range rules {
+				if _, err := r.Attribute(s.touches, s.conversions); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
+	})
+}
+
 // BenchmarkAllocate allocates 4 campaigns' spend over 3,000 stores and B2C.
 func BenchmarkAllocate(b *testing.B) {
 	s := benchOnce()

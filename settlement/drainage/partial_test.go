@@ -192,3 +192,38 @@ func TestAttributedValueBeyond64Bits(t *testing.T) {
 		t.Fatalf("merged %v, %v", got.Credits, err)
 	}
 }
+
+// One prepared data set attributed under every rules gives Attribute's
+// results byte for byte, and a refusal of Prepare is Attribute's.
+func TestPreparedMatchesAttribute(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 7))
+	for round := range rounds(t, 20) {
+		ts, cs := gen(rng, 1+rng.IntN(50), 8, 1+rng.IntN(12), 1+rng.IntN(5))
+		p, err := Prepare(ts, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cfg := range allConfigs {
+			r := mustRules(t, cfg)
+			want, err := r.Attribute(ts, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.AttributePrepared(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(want)
+			b, _ := json.Marshal(got)
+			if string(a) != string(b) {
+				t.Fatalf("round %d %s: prepared\n%s\nattribute\n%s", round, cfg.Model, b, a)
+			}
+		}
+	}
+	ts, cs := gen(rng, 5, 4, 3, 2)
+	ts = append(ts, ts[0])
+	_, want := mustRules(t, Config{Model: ModelLinear}).Attribute(ts, cs)
+	if _, err := Prepare(ts, cs); err == nil || err.Error() != want.Error() {
+		t.Fatalf("prepare: %v, attribute: %v", err, want)
+	}
+}
