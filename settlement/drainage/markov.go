@@ -102,11 +102,20 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 		}
 		addPath(buf, k+1)
 	})
+	m, effects := markovReport(rn.sources, counts, start, paths)
+	return m, effects, nil
+}
+
+// markovReport solves the chain of counts and start (paths converting
+// paths in it) and returns the report and per-source effects as integers
+// (effect × 2^40, rounded).
+func markovReport(sources []Source, counts [][]int64, start []int64, paths int64) (*Markov, []uint64) {
+	k := len(sources)
 	m := &Markov{Effects: []RemovalEffect{}}
 	effects := make([]uint64, k)
 	if paths == 0 {
 		m.ConversionProbability = o2o.MustDec("0")
-		return m, effects, nil
+		return m, effects
 	}
 	sol := solveChain(counts, start)
 	m.ConversionProbability = ratDecimal(sol.probability())
@@ -118,10 +127,10 @@ func (rn *run) markov() (*Markov, []uint64, error) {
 		if den[s].Sign() != 0 {
 			re.SetFrac(num[s], den[s])
 		}
-		m.Effects = append(m.Effects, RemovalEffect{Source: rn.sources[s], Effect: ratDecimal(re), Units: units[s]})
+		m.Effects = append(m.Effects, RemovalEffect{Source: sources[s], Effect: ratDecimal(re), Units: units[s]})
 		effects[s] = roundRat(re.Mul(re, new(big.Rat).SetInt(scale)))
 	}
-	return m, effects, nil
+	return m, effects
 }
 
 // solveChainBareiss solves the chain by fraction-free elimination over the
