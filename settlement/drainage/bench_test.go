@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -70,10 +71,27 @@ var benchOnce = sync.OnceValue(func() *benchSet {
 
 var sink int64
 
+// cpuSeconds returns the CPU time the process has used (user + system,
+// every thread: the garbage collector's included).
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// reportCPU reports the CPU seconds per iteration since from: on a shared
+// machine, wall time per op measures the neighbours too.
+func reportCPU(b *testing.B, from float64) {
+	b.ReportMetric((cpuSeconds()-from)/float64(b.N), "cpu-s/op")
+}
+
 // BenchmarkBareLoop is the baseline: read every touch of every journey once.
 func BenchmarkBareLoop(b *testing.B) {
 	s := benchOnce()
 	b.ResetTimer()
+	cpu := cpuSeconds()
 	for b.Loop() {
 		var acc [20]int64
 		for j := 0; j+1 < len(s.bounds); j++ {
@@ -84,6 +102,7 @@ func BenchmarkBareLoop(b *testing.B) {
 		}
 		sink += acc[0]
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 }
 
@@ -125,11 +144,13 @@ func BenchmarkAttribute(b *testing.B) {
 		b.Run(string(cfg.Model), func(b *testing.B) {
 			r := mustRules(b, cfg)
 			b.ReportAllocs()
+			cpu := cpuSeconds()
 			for b.Loop() {
 				if _, err := r.Attribute(s.touches, s.conversions); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 		})
 	}
@@ -147,6 +168,7 @@ func BenchmarkHeuristics(b *testing.B) {
 	}
 	b.Run("prepared_once", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuSeconds()
 		for b.Loop() {
 			p, err := Prepare(s.touches, s.conversions)
 			if err != nil {
@@ -158,10 +180,12 @@ func BenchmarkHeuristics(b *testing.B) {
 				}
 			}
 		}
+		reportCPU(b, cpu)
 		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 	})
 	b.Run("attribute_each", func(b *testing.B) {
 		b.ReportAllocs()
+		cpu := cpuSeconds()
 		for b.Loop() {
 			for _, r := range rules {
 				if _, err := r.Attribute(s.touches, s.conversions); err != nil {
@@ -169,8 +193,47 @@ func BenchmarkHeuristics(b *testing.B) {
 				}
 			}
 		}
+		reportCPU(b, cpu)
 		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 	})
+}
+
+// BenchmarkPaths attributes the same journeys grouped into distinct paths
+// (grouped outside the timer, as a caller holding grouped data would), per
+// model.
+func BenchmarkPaths(b *testing.B) {
+	s := benchOnce()
+	index := map[string]int{}
+	var paths []Path
+	for j := 0; j+1 < len(s.bounds); j++ {
+		key := fmt.Sprint(s.src[s.bounds[j]:s.bounds[j+1]])
+		i, ok := index[key]
+		if !ok {
+			i = len(paths)
+			index[key] = i
+			var srcs []Source
+			for _, t := range s.touches[s.bounds[j]:s.bounds[j+1]] {
+				srcs = append(srcs, t.Source())
+			}
+			paths = append(paths, Path{Sources: srcs, Value: o2o.CNY.Zero()})
+		}
+		paths[i].Conversions++
+		paths[i].Value, _ = paths[i].Value.Add(s.conversions[j].Value)
+	}
+	for _, m := range []ModelName{ModelFirstTouch, ModelLastTouch, ModelLinear, ModelMarkov} {
+		b.Run(string(m), func(b *testing.B) {
+			r := mustRules(b, Config{Model: m})
+			b.ReportAllocs()
+			cpu := cpuSeconds()
+			for b.Loop() {
+				if _, err := r.AttributePaths(paths); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+			b.ReportMetric(float64(len(paths)), "paths")
+		})
+	}
 }
 
 // BenchmarkAllocate allocates 4 campaigns' spend over 3,000 stores and B2C.
