@@ -227,3 +227,71 @@ func TestPreparedMatchesAttribute(t *testing.T) {
 		t.Fatalf("prepare: %v, attribute: %v", err, want)
 	}
 }
+
+// FuzzPartialMerge: partials of each customer, merged in the order the
+// fuzzer picks, give Attribute's result byte for byte.
+func FuzzPartialMerge(f *testing.F) {
+	f.Add([]byte{0, 1, 1, 2, 2, 200, 7, 9}, uint8(2), uint8(1))
+	f.Add([]byte{5, 0, 5, 0, 5, 0}, uint8(7), uint8(0))
+	f.Fuzz(func(t *testing.T, data []byte, model, order uint8) {
+		cfg := allConfigs[int(model)%len(allConfigs)]
+		if cfg.Model == ModelMarkov {
+			return
+		}
+		r := mustRules(t, cfg)
+		var ts []Touch
+		for i := 0; i+1 < len(data) && len(ts) < 64; i += 2 {
+			kind := TouchKinds()[int(data[i])%len(TouchKinds())]
+			tt := Touch{ID: string(rune('a' + len(ts))), Customer: string(rune('A' + data[i]%3)), At: day0.Add(-time.Duration(data[i+1]) * time.Hour),
+				Channel: o2o.ChannelO2O, Kind: kind, Campaign: string(rune('p' + data[i]%4)), StoreID: "s" + string(rune('0'+data[i+1]%3))}
+			ts = append(ts, tt)
+		}
+		cs := []Conversion{
+			{ID: "x", Customer: "A", At: day0, Kind: ConversionDeal, StoreID: "s1", Value: o2o.MustParseMoney("99.99")},
+			{ID: "y", Customer: "B", At: day0, Kind: ConversionOnlinePayment, Value: o2o.MustParseMoney("0.01")},
+			{ID: "z", Customer: "C", At: day0, Kind: ConversionStoreVisit, StoreID: "s0", Value: o2o.MustParseMoney("0")},
+		}
+		want, err := r.Attribute(ts, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := map[string]*Partial{}
+		for _, c := range []string{"A", "B", "C"} {
+			p, _ := r.NewPartial()
+			var pt []Touch
+			var pc []Conversion
+			for _, x := range ts {
+				if x.Customer == c {
+					pt = append(pt, x)
+				}
+			}
+			for _, x := range cs {
+				if x.Customer == c {
+					pc = append(pc, x)
+				}
+			}
+			if err := p.Add(pt, pc); err != nil {
+				t.Fatal(err)
+			}
+			parts[c] = p
+		}
+		perms := [][3]string{{"A", "B", "C"}, {"C", "B", "A"}, {"B", "C", "A"}}
+		o := perms[int(order)%len(perms)]
+		if order%2 == 0 { // (x+y)+z
+			_ = parts[o[0]].Merge(parts[o[1]])
+			_ = parts[o[0]].Merge(parts[o[2]])
+		} else { // x+(y+z)
+			_ = parts[o[1]].Merge(parts[o[2]])
+			_ = parts[o[0]].Merge(parts[o[1]])
+		}
+		got, err := parts[o[0]].Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(got)
+		if string(a) != string(b) {
+			t.Fatalf("merged\n%s\nattribute\n%s", b, a)
+		}
+	})
+}
