@@ -101,6 +101,9 @@ type run struct {
 	tOrder   []*Touch // by (customer, at, seq, id)
 	cOrder   []*Conversion
 	srcIdx   []int32 // parallel to tOrder
+	tCust    []int32 // parallel to tOrder: the customer's rank among the run's customers
+	cCust    []int32 // parallel to cOrder: likewise
+	nCust    int     // distinct customers
 	sources  []Source
 	currency o2o.Currency
 }
@@ -223,6 +226,27 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		return compareConversions(a, b)
 	})
+	// Rank the customers, so journeys and distinct counts compare integers.
+	rn.tCust = make([]int32, len(rn.tOrder))
+	rn.cCust = make([]int32, len(rn.cOrder))
+	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
+		var cust string
+		switch {
+		case ti == len(rn.tOrder):
+			cust = rn.cOrder[ci].Customer
+		case ci == len(rn.cOrder):
+			cust = rn.tOrder[ti].Customer
+		default:
+			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
+		}
+		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
+			rn.tCust[ti] = n
+		}
+		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
+			rn.cCust[ci] = n
+		}
+		rn.nCust = int(n) + 1
+	}
 	// Intern sources in sorted order, so indices do not depend on input order.
 	index := map[Source]int32{}
 	for _, t := range rn.tOrder {
@@ -315,22 +339,13 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	ti, ci := 0, 0
 	var used []bool
 	var rest []int
-	for ti < len(rn.tOrder) || ci < len(rn.cOrder) {
-		var cust string
-		switch {
-		case ti == len(rn.tOrder):
-			cust = rn.cOrder[ci].Customer
-		case ci == len(rn.cOrder):
-			cust = rn.tOrder[ti].Customer
-		default:
-			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
-		}
+	for cust := range int32(rn.nCust) {
 		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tOrder[tEnd].Customer == cust {
+		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
 			tEnd++
 		}
 		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cOrder[cEnd].Customer == cust {
+		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
 			cEnd++
 		}
 		ts := rn.tOrder[ti:tEnd]
@@ -384,6 +399,24 @@ type trafficKey struct {
 	store   int32
 }
 
+// The keys pack into 64 bits: source (31 bits), conversion kind or sales
+// mode (2), store (31); interned indices are int32, so never negative.
+func (k creditKey) pack() uint64 {
+	return uint64(k.src)<<33 | uint64(k.kind)<<31 | uint64(k.store)
+}
+
+func unpackCredit(v uint64) creditKey {
+	return creditKey{src: int32(v >> 33), kind: int8(v >> 31 & 3), store: int32(v & (1<<31 - 1))}
+}
+
+func (k trafficKey) pack() uint64 {
+	return uint64(k.src)<<33 | uint64(k.channel)<<31 | uint64(k.store)
+}
+
+func unpackTraffic(v uint64) trafficKey {
+	return trafficKey{src: int32(v >> 33), channel: int8(v >> 31 & 3), store: int32(v & (1<<31 - 1))}
+}
+
 func channelIndex(c o2o.Channel) int8 {
 	if c == o2o.ChannelO2O {
 		return 1
@@ -411,15 +444,16 @@ type accumulator struct {
 	sources      []Source // interned; indices are the cells' src
 	index        map[Source]int32
 	rs           *reachSet
-	cells        map[creditKey]int32 // index in cellData
+	cells        map[uint64]int32 // packed creditKey → index in cellData
 	cellData     []creditCell
 	unattributed map[unKey]*Unattributed
-	traffic      map[trafficKey]int64
-	stores       []string // interned store ids ("" for none); indices are the keys' store
+	traffic      map[uint64]int64 // by packed trafficKey
+	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
 	tStore       []int32 // scratch: per touch of the run being added, its store
 	attributed   int64
 	conversions  int64
+	customers    int64     // customers of the runs added so far
 	value        [2]uint64 // attributed value in minor units, 128-bit: hi, lo
 	currency     o2o.Currency
 	hasCurrency  bool
@@ -433,7 +467,7 @@ type unKey struct {
 func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
-		cells: map[creditKey]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
+		cells: map[uint64]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[uint64]int64{},
 		storeIndex: map[string]int32{},
 		currency:   o2o.CNY,
 	}
@@ -446,10 +480,10 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 // cell returns the credit cell of k, adding it if new. The pointer is good
 // until the next cell is added.
 func (a *accumulator) cell(k creditKey) *creditCell {
-	i, ok := a.cells[k]
+	i, ok := a.cells[k.pack()]
 	if !ok {
 		i = int32(len(a.cellData))
-		a.cells[k] = i
+		a.cells[k.pack()] = i
 		a.cellData = append(a.cellData, creditCell{})
 	}
 	return &a.cellData[i]
@@ -490,6 +524,11 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}
 	a.conversions += int64(len(rn.conv))
+	// Customers are numbered across every run added, for distinct counts:
+	// each run holds its customers whole (Stream and Partial callers
+	// promise it).
+	base := a.customers
+	a.customers += int64(rn.nCust)
 	a.tStore = grow(a.tStore, len(rn.tOrder))
 	tst := a.tStore
 	prevID, prevIdx := "", a.internStore("")
@@ -524,7 +563,7 @@ func (a *accumulator) add(rn *run, global []int32) {
 		cst := a.internStore(c.StoreID)
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+int(kind), t, src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
+			a.rs.touch(1+int(kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
 		}
 		for i, u := range units {
 			if u == 0 {
@@ -540,8 +579,8 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}, nil)
 	for i, t := range rn.tOrder {
-		a.rs.touch(0, t, src[i], tst[i], true)
-		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}]++
+		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
+		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
 }
 
@@ -566,8 +605,8 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	}
 	res.Attributed = a.attributed
 	keys := make([]creditKey, 0, len(a.cells))
-	for k := range a.cells {
-		keys = append(keys, k)
+	for v := range a.cells {
+		keys = append(keys, unpackCredit(v))
 	}
 	slices.SortFunc(keys, func(x, y creditKey) int {
 		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
@@ -581,7 +620,7 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	res.Credits = make([]Credit, len(keys))
 	weights := make([][2]uint64, len(keys))
 	for i, k := range keys {
-		cell := &a.cellData[a.cells[k]]
+		cell := &a.cellData[a.cells[k.pack()]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
 			Units: cell.units, Value: zeroIn(a.currency),
@@ -608,8 +647,8 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
 	tkeys := make([]trafficKey, 0, len(a.traffic))
-	for k := range a.traffic {
-		tkeys = append(tkeys, k)
+	for v := range a.traffic {
+		tkeys = append(tkeys, unpackTraffic(v))
 	}
 	slices.SortFunc(tkeys, func(x, y trafficKey) int {
 		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
@@ -622,7 +661,7 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	})
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
-		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k]}
+		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
 	}
 	res.Reach = a.rs.rows(a.sources, a.stores)
 	return res, nil

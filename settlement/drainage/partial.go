@@ -97,8 +97,8 @@ func (p *Partial) Merge(q *Partial) error {
 	for i, id := range b.stores {
 		stores[i] = a.internStore(id)
 	}
-	for k, i := range b.cells {
-		c := &b.cellData[i]
+	for v, i := range b.cells {
+		c, k := &b.cellData[i], unpackCredit(v)
 		k.src, k.store = global[k.src], stores[k.store]
 		cell := a.cell(k)
 		cell.units += c.units
@@ -115,12 +115,14 @@ func (p *Partial) Merge(q *Partial) error {
 		v.Conversions += u.Conversions
 		v.Value, _ = v.Value.Add(u.Value) // same currency, checked above
 	}
-	for k, n := range b.traffic {
+	for v, n := range b.traffic {
+		k := unpackTraffic(v)
 		k.src, k.store = global[k.src], stores[k.store]
-		a.traffic[k] += n
+		a.traffic[k.pack()] += n
 	}
 	a.attributed += b.attributed
 	a.conversions += b.conversions
+	a.customers += b.customers
 	a.addValue(b.value[0], b.value[1])
 	a.rs.merge(b.rs, global, stores)
 	return nil

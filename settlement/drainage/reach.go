@@ -53,12 +53,12 @@ type Reach struct {
 // customer, so remembering the last customer counted is enough (memory per
 // group, not per customer).
 type reachAcc struct {
-	last [4]string // reached, then per conversion index
+	last [4]int64 // customer number: reached, then per conversion index
 	seen [4]bool
 	n    [4]int64
 }
 
-func (a *reachAcc) count(slot int, customer string) {
+func (a *reachAcc) count(slot int, customer int64) {
 	if a.seen[slot] && a.last[slot] == customer {
 		return
 	}
@@ -104,22 +104,22 @@ func (rs *reachSet) addSource(s Source) {
 	rs.campIdx = append(rs.campIdx, j)
 }
 
-// touch counts customer in slot for every group touch t (of interned source
+// touch counts customer (t's, numbered) in slot for every group touch t (of interned source
 // src, its store interned as store) belongs to. For slots of store
 // conversions, storeOK says whether the conversion happened at the touch's
 // store.
-func (rs *reachSet) touch(slot int, t *Touch, src, store int32, storeOK bool) {
-	rs.sources[src].count(slot, t.Customer)
+func (rs *reachSet) touch(slot int, t *Touch, customer int64, src, store int32, storeOK bool) {
+	rs.sources[src].count(slot, customer)
 	if c := rs.campIdx[src]; c >= 0 {
-		rs.campaigns[c].count(slot, t.Customer)
+		rs.campaigns[c].count(slot, customer)
 	}
 	ch := 0
 	if t.Channel == o2o.ChannelO2O {
 		ch = 1
 	}
-	rs.channels[ch].count(slot, t.Customer)
+	rs.channels[ch].count(slot, customer)
 	if t.StoreID != "" && storeOK {
-		rs.stores[store].count(slot, t.Customer)
+		rs.stores[store].count(slot, customer)
 	}
 }
 
