@@ -604,19 +604,32 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		rank[i] = int32(r)
 	}
 	res.Attributed = a.attributed
-	keys := make([]creditKey, 0, len(a.cells))
-	for v := range a.cells {
-		keys = append(keys, unpackCredit(v))
+	// Rank stores by id once, so rows sort on integers.
+	storeRank := make([]int32, len(a.stores))
+	byName := make([]int32, len(a.stores))
+	for i := range byName {
+		byName[i] = int32(i)
 	}
-	slices.SortFunc(keys, func(x, y creditKey) int {
-		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.kind, y.kind); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.stores[x.store], a.stores[y.store])
-	})
+	slices.SortFunc(byName, func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
+	for r, i := range byName {
+		storeRank[i] = int32(r)
+	}
+	// Sort keys with the source and store replaced by their ranks, as
+	// integers, then map the ranks back.
+	ranked := func(src, mid, store int32) uint64 {
+		return creditKey{src: rank[src], kind: int8(mid), store: storeRank[store]}.pack()
+	}
+	keys := make([]creditKey, 0, len(a.cells))
+	rk := make([]uint64, 0, len(a.cells))
+	for v := range a.cells {
+		k := unpackCredit(v)
+		rk = append(rk, ranked(k.src, int32(k.kind), k.store))
+	}
+	slices.Sort(rk)
+	for _, v := range rk {
+		k := unpackCredit(v)
+		keys = append(keys, creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]})
+	}
 	res.Credits = make([]Credit, len(keys))
 	weights := make([][2]uint64, len(keys))
 	for i, k := range keys {
@@ -647,18 +660,16 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
 	tkeys := make([]trafficKey, 0, len(a.traffic))
+	rk = rk[:0]
 	for v := range a.traffic {
-		tkeys = append(tkeys, unpackTraffic(v))
+		k := unpackTraffic(v)
+		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
 	}
-	slices.SortFunc(tkeys, func(x, y trafficKey) int {
-		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.channel, y.channel); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.stores[x.store], a.stores[y.store])
-	})
+	slices.Sort(rk)
+	for _, v := range rk {
+		k := unpackTraffic(v)
+		tkeys = append(tkeys, trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]})
+	}
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
