@@ -48,6 +48,11 @@ const MaxPathLength = 10_000
 // paths together, so that credit in Scale units fits in 64 bits.
 const MaxPathConversions = 1_000_000_000
 
+// pathAt names paths[i] in errors; it is built only for an error.
+type pathAt int
+
+func (i pathAt) String() string { return indexPath("paths", int(i)) }
+
 // AttributePaths runs the rules over grouped paths: each distinct path is
 // weighed once and its credit multiplied by its conversions, so the work
 // grows with distinct paths, not journeys. The models that need only the
@@ -76,22 +81,22 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	index := map[Source]int32{}
 	for i := range paths {
 		p := &paths[i]
-		at := indexPath("paths", i)
+		at := pathAt(i)
 		switch {
 		case len(p.Sources) == 0:
-			return nil, o2o.Invalid(at+".sources", "must have at least one source")
+			return nil, o2o.Invalid(at.String()+".sources", "must have at least one source")
 		case len(p.Sources) > MaxPathLength:
-			return nil, o2o.Invalidf(at+".sources", "has %d sources, at most %d", len(p.Sources), MaxPathLength)
+			return nil, o2o.Invalidf(at.String()+".sources", "has %d sources, at most %d", len(p.Sources), MaxPathLength)
 		case p.Conversions < 0 || p.Conversions > MaxPathConversions-conversions:
-			return nil, o2o.Invalidf(at+".conversions", "must be 0 to %d in all paths", MaxPathConversions)
+			return nil, o2o.Invalidf(at.String()+".conversions", "must be 0 to %d in all paths", MaxPathConversions)
 		case p.Nulls < 0 || p.Nulls > MaxPathConversions-nulls:
-			return nil, o2o.Invalidf(at+".nulls", "must be 0 to %d in all paths", MaxPathConversions)
+			return nil, o2o.Invalidf(at.String()+".nulls", "must be 0 to %d in all paths", MaxPathConversions)
 		}
 		conversions += p.Conversions
 		nulls += p.Nulls
 		for j, s := range p.Sources {
 			if !s.Kind.Valid() {
-				return nil, o2o.Invalidf(fmt.Sprintf("%s.sources[%d].kind", at, j), "unknown touch kind %q", string(s.Kind))
+				return nil, o2o.Invalidf(fmt.Sprintf("%s.sources[%d].kind", at.String(), j), "unknown touch kind %q", string(s.Kind))
 			}
 			if _, ok := index[s]; !ok {
 				index[s] = 0
@@ -101,21 +106,21 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 			continue
 		}
 		if p.Conversions == 0 {
-			return nil, o2o.Invalid(at+".value", "must be zero when the path has no conversions")
+			return nil, o2o.Invalid(at.String()+".value", "must be zero when the path has no conversions")
 		}
 		if !hasCurrency {
 			currency, hasCurrency = p.Value.Currency(), true
 		} else if p.Value.Currency() != currency {
-			return nil, fmt.Errorf("%s.value: %w: %s and %s", at, o2o.ErrCurrencyMismatch, currency, p.Value.Currency())
+			return nil, fmt.Errorf("%s.value: %w: %s and %s", at.String(), o2o.ErrCurrencyMismatch, currency, p.Value.Currency())
 		}
 		m, ok := p.Value.MinorUnits()
 		switch {
 		case p.Value.IsNegative():
-			return nil, o2o.Invalidf(at+".value", "must not be negative, got %s", p.Value)
+			return nil, o2o.Invalidf(at.String()+".value", "must not be negative, got %s", p.Value)
 		case !ok && !p.Value.IsWhole():
-			return nil, o2o.Invalidf(at+".value", "%s is not a whole number of minor units", p.Value)
+			return nil, o2o.Invalidf(at.String()+".value", "%s is not a whole number of minor units", p.Value)
 		case !ok || m/p.Conversions > maxMinor(currency):
-			return nil, o2o.Invalidf(at+".value", "must be at most %s per conversion", o2o.FormatDecimal(maxValue))
+			return nil, o2o.Invalidf(at.String()+".value", "must be at most %s per conversion", o2o.FormatDecimal(maxValue))
 		}
 		minors[i] = m
 	}
