@@ -14,6 +14,31 @@ import (
 	"github.com/o2okit/o2okit/settlement"
 )
 
+// Figures (issue 18), CPU seconds per op (cpu-s/op: user + system, every
+// thread) and B/op, measured on the shared 2-core machine with
+//
+//	go test -c -o /tmp/d.test ./settlement/drainage
+//	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics|Attribute/|Paths' \
+//	    -test.benchtime 1x -journeys 1000000 -test.benchmem
+//
+// over 1,000,000 journeys (2.36 M touches, 20 sources, 3,000 stores; the
+// same journeys form 592,262 distinct paths):
+//
+//	                                   before            after
+//	bare loop                          0.063 s           0.065 s
+//	Attribute, linear                  6.0 s, 1.06 GB    2.27 s, 196 MB
+//	Attribute, markov (exact)          5.6 s, 1.06 GB    2.64 s, 197 MB
+//	first + last + linear, Attribute   16.1 s, 3.18 GB   5.87 s, 585 MB
+//	first + last + linear, Prepare     —                 3.82 s, 329 MB
+//	AttributePaths, first touch        —                 0.29 s, 4.8 MB
+//	AttributePaths, linear             —                 0.38 s, 4.8 MB
+//	AttributePaths, markov             —                 0.55 s, 5.2 MB
+//
+// and over 100,000 journeys (68,567 distinct paths): bare loop 0.0076 s;
+// Attribute linear 0.24 s, 65 MB (before 0.79 s, 185 MB); first + last +
+// linear prepared once 0.51 s (before, by Attribute, 2.07 s, 505 MB);
+// AttributePaths first touch 0.037 s.
+
 // benchJourneys is the issue's benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.
 // 1,000,000 journeys, or 20,000 under -short.
