@@ -29,11 +29,14 @@ func main() {
 		{Model: drainage.ModelPosition, Position: &drainage.Position{Preset: drainage.PresetUShaped}},
 		{Model: drainage.ModelMarkov},
 	}
+	// The month is validated, ordered and interned once for the three models.
+	prepared, err := drainage.Prepare(touches, conversions)
+	check(err)
 	results := make([]*drainage.Result, len(models))
 	for i, cfg := range models {
 		rules, err := cfg.Build()
 		check(err)
-		results[i], err = rules.Attribute(touches, conversions)
+		results[i], err = rules.AttributePrepared(prepared)
 		check(err)
 	}
 

@@ -1,11 +1,13 @@
 package drainage
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math/big"
 	"math/bits"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -99,6 +101,9 @@ type run struct {
 	tOrder   []*Touch // by (customer, at, seq, id)
 	cOrder   []*Conversion
 	srcIdx   []int32 // parallel to tOrder
+	tCust    []int32 // parallel to tOrder: the customer's rank among the run's customers
+	cCust    []int32 // parallel to cOrder: likewise
+	nCust    int     // distinct customers
 	sources  []Source
 	currency o2o.Currency
 }
@@ -117,11 +122,50 @@ type run struct {
 // id (o2o.ErrDuplicate); conversion values in different currencies
 // (o2o.ErrCurrencyMismatch); more than MaxMarkovSources distinct sources
 // under the Markov model (ErrTooManySources). The inputs are not modified.
+//
+// Touch ids, like conversion ids, must be unique over the whole data set,
+// not only per customer: an id names one row of the caller's data, and one
+// id under two customers is a broken export, refused before it can be
+// credited twice.
 func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, error) {
 	rn, err := r.prepare(touches, conversions)
 	if err != nil {
 		return nil, err
 	}
+	return r.attribute(rn)
+}
+
+// Prepared is a data set validated, ordered and interned once, to be
+// attributed under several rules (Rules.AttributePrepared) without doing
+// that work again: what Attribute does before any model runs.
+//
+// It refers to the touches and conversions it was prepared from, which
+// must not be modified while it is in use. It is safe for concurrent use.
+type Prepared struct {
+	rn *run
+}
+
+// Prepare validates, orders and interns touches and conversions for
+// Rules.AttributePrepared. Its errors are Attribute's, but for the Markov
+// source limit, which is the Markov rules' to check.
+func Prepare(touches []Touch, conversions []Conversion) (*Prepared, error) {
+	rn, err := (&Rules{}).prepare(touches, conversions)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{rn: rn}, nil
+}
+
+// AttributePrepared is Attribute over a prepared data set: the same result
+// byte for byte, without validating, ordering and interning again.
+func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
+	rn := *p.rn
+	rn.r = r
+	return r.attribute(&rn)
+}
+
+func (r *Rules) attribute(rn *run) (*Result, error) {
+	conversions := rn.conv
 	var effects []uint64
 	res := &Result{Model: r.model, Conversions: int64(len(conversions))}
 	if r.model == ModelMarkov {
@@ -135,21 +179,18 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 }
 
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
-	ids := make([]string, 0, len(touches))
 	for i := range touches {
-		if err := touches[i].Validate(); err != nil {
+		if err := touches[i].validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
-		ids = append(ids, touches[i].ID)
 	}
-	if err := noDuplicates("touches", ids); err != nil {
+	if err := noDuplicates("touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
 		return nil, err
 	}
-	ids = ids[:0]
 	currency := o2o.CNY
 	for i := range conversions {
 		c := &conversions[i]
-		if err := c.Validate(); err != nil {
+		if err := c.validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("conversions", i), err)
 		}
 		if i == 0 {
@@ -157,12 +198,11 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		} else if c.Value.Currency() != currency {
 			return nil, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, currency, c.Value.Currency())
 		}
-		if c.Value.Amount().Cmp(maxValue) > 0 {
+		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
 			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
-		ids = append(ids, c.ID)
 	}
-	if err := noDuplicates("conversions", ids); err != nil {
+	if err := noDuplicates("conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
 	}
 	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
@@ -186,6 +226,27 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		return compareConversions(a, b)
 	})
+	// Rank the customers, so journeys and distinct counts compare integers.
+	rn.tCust = make([]int32, len(rn.tOrder))
+	rn.cCust = make([]int32, len(rn.cOrder))
+	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
+		var cust string
+		switch {
+		case ti == len(rn.tOrder):
+			cust = rn.cOrder[ci].Customer
+		case ci == len(rn.cOrder):
+			cust = rn.tOrder[ti].Customer
+		default:
+			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
+		}
+		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
+			rn.tCust[ti] = n
+		}
+		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
+			rn.cCust[ci] = n
+		}
+		rn.nCust = int(n) + 1
+	}
 	// Intern sources in sorted order, so indices do not depend on input order.
 	index := map[Source]int32{}
 	for _, t := range rn.tOrder {
@@ -205,10 +266,41 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	return rn, nil
 }
 
+// maxMinor returns maxValue in minor units of currency c.
+func maxMinor(c o2o.Currency) int64 {
+	m := int64(1e15)
+	for range c.MinorDigits() {
+		m *= 10
+	}
+	return m
+}
+
 // maxValue bounds a conversion's value so fixed-point sums cannot overflow.
 var maxValue = decimal.New(1, 15)
 
-func noDuplicates(name string, ids []string) error {
+// noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
+// It sorts 64-bit hashes of the ids; only when two hashes are equal does it
+// compare the ids themselves, sorted, to name the repeat.
+func noDuplicates(name string, n int, id func(int) string) error {
+	hs := make([]uint64, n)
+	for i := range hs {
+		hs[i] = fnv1a(id(i))
+	}
+	slices.Sort(hs)
+	collision := false
+	for i := 1; i < len(hs); i++ {
+		if hs[i] == hs[i-1] {
+			collision = true
+			break
+		}
+	}
+	if !collision {
+		return nil
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = id(i)
+	}
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
 	for i := 1; i < len(sorted); i++ {
@@ -224,6 +316,16 @@ func noDuplicates(name string, ids []string) error {
 	return nil
 }
 
+// fnv1a returns the 64-bit FNV-1a hash of s.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
 // journeyFunc receives one journey: its conversion (nil for a customer's
 // touches that no conversion counted) and the range [lo, hi) of tOrder.
 type journeyFunc func(c *Conversion, lo, hi int)
@@ -237,22 +339,13 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	ti, ci := 0, 0
 	var used []bool
 	var rest []int
-	for ti < len(rn.tOrder) || ci < len(rn.cOrder) {
-		var cust string
-		switch {
-		case ti == len(rn.tOrder):
-			cust = rn.cOrder[ci].Customer
-		case ci == len(rn.cOrder):
-			cust = rn.tOrder[ti].Customer
-		default:
-			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
-		}
+	for cust := range int32(rn.nCust) {
 		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tOrder[tEnd].Customer == cust {
+		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
 			tEnd++
 		}
 		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cOrder[cEnd].Customer == cust {
+		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
 			cEnd++
 		}
 		ts := rn.tOrder[ti:tEnd]
@@ -292,7 +385,7 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 type creditKey struct {
 	src   int32
 	kind  int8
-	store string
+	store int32 // interned store id
 }
 
 type creditCell struct {
@@ -302,9 +395,36 @@ type creditCell struct {
 
 type trafficKey struct {
 	src     int32
-	channel o2o.Channel
-	store   string
+	channel int8 // 0 b2c, 1 o2o
+	store   int32
 }
+
+// The keys pack into 64 bits: source (31 bits), conversion kind or sales
+// mode (2), store (31); interned indices are int32, so never negative.
+func (k creditKey) pack() uint64 {
+	return uint64(k.src)<<33 | uint64(k.kind)<<31 | uint64(k.store)
+}
+
+func unpackCredit(v uint64) creditKey {
+	return creditKey{src: int32(v >> 33), kind: int8(v >> 31 & 3), store: int32(v & (1<<31 - 1))}
+}
+
+func (k trafficKey) pack() uint64 {
+	return uint64(k.src)<<33 | uint64(k.channel)<<31 | uint64(k.store)
+}
+
+func unpackTraffic(v uint64) trafficKey {
+	return trafficKey{src: int32(v >> 33), channel: int8(v >> 31 & 3), store: int32(v & (1<<31 - 1))}
+}
+
+func channelIndex(c o2o.Channel) int8 {
+	if c == o2o.ChannelO2O {
+		return 1
+	}
+	return 0
+}
+
+var channels = [2]o2o.Channel{o2o.ChannelB2C, o2o.ChannelO2O}
 
 // tally runs the model over every converting journey and sums credit and
 // value per (source, conversion kind, store), then splits the attributed
@@ -324,12 +444,17 @@ type accumulator struct {
 	sources      []Source // interned; indices are the cells' src
 	index        map[Source]int32
 	rs           *reachSet
-	cells        map[creditKey]*creditCell
+	cells        map[uint64]int32 // packed creditKey → index in cellData
+	cellData     []creditCell
 	unattributed map[unKey]*Unattributed
-	traffic      map[trafficKey]int64
+	traffic      map[uint64]int64 // by packed trafficKey
+	stores       []string         // interned store ids ("" for none); indices are the keys' store
+	storeIndex   map[string]int32
+	tStore       []int32 // scratch: per touch of the run being added, its store
 	attributed   int64
 	conversions  int64
-	value        int64 // attributed value, minor units
+	customers    int64     // customers of the runs added so far
+	value        [2]uint64 // attributed value in minor units, 128-bit: hi, lo
 	currency     o2o.Currency
 	hasCurrency  bool
 }
@@ -342,13 +467,38 @@ type unKey struct {
 func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
-		cells: map[creditKey]*creditCell{}, unattributed: map[unKey]*Unattributed{}, traffic: map[trafficKey]int64{},
-		currency: o2o.CNY,
+		cells: map[uint64]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[uint64]int64{},
+		storeIndex: map[string]int32{},
+		currency:   o2o.CNY,
 	}
 	for _, s := range sources {
 		a.intern(s)
 	}
 	return a
+}
+
+// cell returns the credit cell of k, adding it if new. The pointer is good
+// until the next cell is added.
+func (a *accumulator) cell(k creditKey) *creditCell {
+	i, ok := a.cells[k.pack()]
+	if !ok {
+		i = int32(len(a.cellData))
+		a.cells[k.pack()] = i
+		a.cellData = append(a.cellData, creditCell{})
+	}
+	return &a.cellData[i]
+}
+
+// internStore returns the index of store id, adding it if new.
+func (a *accumulator) internStore(id string) int32 {
+	if i, ok := a.storeIndex[id]; ok {
+		return i
+	}
+	i := int32(len(a.stores))
+	a.storeIndex[id] = i
+	a.stores = append(a.stores, id)
+	a.rs.stores = append(a.rs.stores, reachAcc{})
+	return i
 }
 
 // intern returns the index of source s, adding it if new.
@@ -374,9 +524,26 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}
 	a.conversions += int64(len(rn.conv))
+	// Customers are numbered across every run added, for distinct counts:
+	// each run holds its customers whole (Stream and Partial callers
+	// promise it).
+	base := a.customers
+	a.customers += int64(rn.nCust)
+	a.tStore = grow(a.tStore, len(rn.tOrder))
+	tst := a.tStore
+	prevID, prevIdx := "", a.internStore("")
+	for i, t := range rn.tOrder {
+		if t.StoreID != prevID {
+			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
+		}
+		tst[i] = prevIdx
+	}
 	digits := a.currency.MinorDigits()
 	rn.journeys(func(c *Conversion, lo, hi int) {
-		minor := c.Value.Amount().Shift(digits).IntPart()
+		minor, ok := c.Value.MinorUnits()
+		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
+			minor = c.Value.Amount().Shift(digits).IntPart()
+		}
 		if lo == hi {
 			k := unKey{c.Kind, c.StoreID}
 			u := a.unattributed[k]
@@ -389,24 +556,21 @@ func (a *accumulator) add(rn *run, global []int32) {
 			return
 		}
 		a.attributed++
-		a.value += minor
+		a.addValue(0, uint64(minor))
 		a.w.srcIdx = src[lo:hi]
 		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
 		kind := int8(conversionIndex(c.Kind))
+		cst := a.internStore(c.StoreID)
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+int(kind), t, src[i], c.Kind == ConversionOnlinePayment || t.StoreID == c.StoreID)
+			a.rs.touch(1+int(kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
 		}
 		for i, u := range units {
 			if u == 0 {
 				continue
 			}
-			k := creditKey{src: src[lo+i], kind: kind, store: c.StoreID}
-			cell := a.cells[k]
-			if cell == nil {
-				cell = &creditCell{}
-				a.cells[k] = cell
-			}
+			k := creditKey{src: src[lo+i], kind: kind, store: cst}
+			cell := a.cell(k)
 			cell.units += u
 			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
 			var carry uint64
@@ -415,9 +579,16 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 	}, nil)
 	for i, t := range rn.tOrder {
-		a.rs.touch(0, t, src[i], true)
-		a.traffic[trafficKey{src: src[i], channel: t.Channel, store: t.StoreID}]++
+		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
+		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
+}
+
+// addValue adds the 128-bit hi, lo to the attributed value.
+func (a *accumulator) addValue(hi, lo uint64) {
+	var carry uint64
+	a.value[1], carry = bits.Add64(a.value[1], lo, 0)
+	a.value[0] += hi + carry
 }
 
 // result writes the sums into res, rows sorted by source (not by the order
@@ -433,40 +604,49 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		rank[i] = int32(r)
 	}
 	res.Attributed = a.attributed
-	keys := make([]creditKey, 0, len(a.cells))
-	for k := range a.cells {
-		keys = append(keys, k)
+	// Rank stores by id once, so rows sort on integers.
+	storeRank := make([]int32, len(a.stores))
+	byName := make([]int32, len(a.stores))
+	for i := range byName {
+		byName[i] = int32(i)
 	}
-	slices.SortFunc(keys, func(x, y creditKey) int {
-		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.kind, y.kind); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.store, y.store)
-	})
+	slices.SortFunc(byName, func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
+	for r, i := range byName {
+		storeRank[i] = int32(r)
+	}
+	// Sort keys with the source and store replaced by their ranks, as
+	// integers, then map the ranks back.
+	ranked := func(src, mid, store int32) uint64 {
+		return creditKey{src: rank[src], kind: int8(mid), store: storeRank[store]}.pack()
+	}
+	keys := make([]creditKey, 0, len(a.cells))
+	rk := make([]uint64, 0, len(a.cells))
+	for v := range a.cells {
+		k := unpackCredit(v)
+		rk = append(rk, ranked(k.src, int32(k.kind), k.store))
+	}
+	slices.Sort(rk)
+	for _, v := range rk {
+		k := unpackCredit(v)
+		keys = append(keys, creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]})
+	}
 	res.Credits = make([]Credit, len(keys))
-	shares := make([]o2o.Share, 0, len(keys))
+	weights := make([][2]uint64, len(keys))
 	for i, k := range keys {
-		cell := a.cells[k]
+		cell := &a.cellData[a.cells[k.pack()]]
 		res.Credits[i] = Credit{
-			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: k.store,
+			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
 			Units: cell.units, Value: zeroIn(a.currency),
 		}
-		shares = append(shares, o2o.Share{Key: fmt.Sprint(i), Weight: u128(cell.valHi, cell.val)})
+		weights[i] = [2]uint64{cell.valHi, cell.val}
 	}
-	if a.value > 0 {
-		total, err := o2o.FromMinor(a.value, a.currency)
-		if err != nil {
-			return nil, err
-		}
-		parts, err := o2o.Allocate(total, shares)
+	if a.value != [2]uint64{} {
+		parts, err := allocateMinor(a.value, weights, a.currency)
 		if err != nil {
 			return nil, fmt.Errorf("allocate attributed value: %w", err)
 		}
 		for i, p := range parts {
-			res.Credits[i].Value = p.Amount
+			res.Credits[i].Value = p
 		}
 	}
 	res.Unattributed = make([]Unattributed, 0, len(a.unattributed))
@@ -480,32 +660,90 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
 	tkeys := make([]trafficKey, 0, len(a.traffic))
-	for k := range a.traffic {
-		tkeys = append(tkeys, k)
+	rk = rk[:0]
+	for v := range a.traffic {
+		k := unpackTraffic(v)
+		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
 	}
-	slices.SortFunc(tkeys, func(x, y trafficKey) int {
-		if c := cmp.Compare(rank[x.src], rank[y.src]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.channel, y.channel); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.store, y.store)
-	})
+	slices.Sort(rk)
+	for _, v := range rk {
+		k := unpackTraffic(v)
+		tkeys = append(tkeys, trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]})
+	}
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
-		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: k.channel, StoreID: k.store, Touches: a.traffic[k]}
+		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
 	}
-	res.Reach = a.rs.rows(a.sources)
+	res.Reach = a.rs.rows(a.sources, a.stores)
 	return res, nil
 }
 
-func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }
-
-func u128(hi, lo uint64) decimal.Decimal {
-	var v big.Int
-	v.SetUint64(hi)
-	v.Lsh(&v, 64)
-	v.Or(&v, new(big.Int).SetUint64(lo))
-	return decimal.NewFromBigInt(&v, 0)
+// allocateMinor splits total minor units of currency over 128-bit weights
+// exactly as o2o.Allocate splits them over shares keyed "0", "1", … (each
+// gets ⌊total·w/Σw⌋, the units left go to the largest remainders, equal
+// remainders to the smaller key as text), without decimals: the same
+// amounts, in integers.
+func allocateMinor(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
+	u := bigU128(total[0], total[1])
+	sum := new(big.Int)
+	ws := make([]*big.Int, len(weights))
+	for i, w := range weights {
+		ws[i] = bigU128(w[0], w[1])
+		sum.Add(sum, ws[i])
+	}
+	out := make([]o2o.Money, len(weights))
+	if sum.Sign() == 0 {
+		return nil, o2o.Invalid("shares", "all weights are zero")
+	}
+	whole := make([]*big.Int, len(weights))
+	rem := make([]*big.Int, len(weights))
+	left := new(big.Int).Set(u)
+	t := new(big.Int)
+	for i, w := range ws {
+		whole[i], rem[i] = new(big.Int).QuoRem(t.Mul(u, w), sum, new(big.Int))
+		left.Sub(left, whole[i])
+	}
+	if n := int(left.Int64()); n > 0 { // left < len(weights)
+		order := make([]int, len(weights))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int {
+			if c := rem[b].Cmp(rem[a]); c != 0 {
+				return c
+			}
+			return compareKeys(a, b)
+		})
+		for _, i := range order[:n] {
+			whole[i].Add(whole[i], big.NewInt(1))
+		}
+	}
+	digits := int32(currency.MinorDigits())
+	for i, q := range whole {
+		var err error
+		if q.IsInt64() {
+			out[i], err = o2o.FromMinor(q.Int64(), currency)
+		} else {
+			out[i], err = o2o.NewMoneyIn(decimal.NewFromBigInt(q, -digits), currency)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
+
+// compareKeys compares the decimal texts of a and b (≥ 0), as strings:
+// "10" before "2".
+func compareKeys(a, b int) int {
+	var x, y [20]byte
+	return bytes.Compare(strconv.AppendInt(x[:0], int64(a), 10), strconv.AppendInt(y[:0], int64(b), 10))
+}
+
+func bigU128(hi, lo uint64) *big.Int {
+	v := new(big.Int).SetUint64(hi)
+	v.Lsh(v, 64)
+	return v.Or(v, new(big.Int).SetUint64(lo))
+}
+
+func zeroIn(c o2o.Currency) o2o.Money { return c.Zero() }

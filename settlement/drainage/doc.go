@@ -26,9 +26,21 @@
 // touches drop the middle share and renormalise), time decay (2^(-t/h),
 // default half-life 7 days), Shapley (closed form: an even split over the
 // journey's distinct sources) and Markov (removal effects of an absorbing
-// chain solved exactly with rational arithmetic, never simulated; see
-// [Markov]). The Markov model fits at most [MaxMarkovSources] distinct
-// sources; beyond, Attribute refuses the data set ([ErrTooManySources]).
+// chain solved exactly — modulo word-sized primes, rebuilt by the Chinese
+// remainder theorem into the exact rationals — never simulated; see
+// [Markov], which also says when to use its removal-effect totals and when
+// its per-journey split). The Markov model fits at most
+// [MaxMarkovSources] distinct sources; beyond, Attribute refuses the data
+// set at once ([ErrTooManySources]).
+//
+// # Several models, grouped paths
+//
+// [Prepare] validates, orders and interns a data set once;
+// [Rules.AttributePrepared] then runs any model over it with Attribute's
+// result, byte for byte. [Rules.AttributePaths] takes the grouped input
+// attribution tools commonly take — distinct paths of sources with their
+// conversions, value and non-converting journeys — and weighs each
+// distinct path once.
 //
 // # Fixed point
 //
@@ -57,6 +69,15 @@
 // sources and stores, not journeys; its [Stream.Result] equals Attribute's
 // byte for byte. Every model streams except Markov, which fits its chain on
 // the whole data set before crediting any journey ([ErrWholeDataSet]).
+//
+// # Partials that merge
+//
+// A [Partial] is the attribution of some customers kept as exact sums
+// (units, and value × units in 128-bit integers), rounded only by
+// [Partial.Result]. Partials over a partition of the customers merge
+// ([Partial.Merge]: associative, commutative, the empty partial its
+// identity) into exactly Attribute's result over them all, money per
+// source included — what a distributed combiner needs.
 //
 // # Cost allocation
 //

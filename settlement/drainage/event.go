@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement/internal/instant"
@@ -73,6 +74,24 @@ func (t Touch) Validate() error {
 	if err := o2o.Validate(t); err != nil {
 		return err
 	}
+	return t.check()
+}
+
+// validate is Validate without reflection on the common path: when the
+// required fields are set and every string is UTF-8 — all that
+// o2o.Validate checks on a Touch — only the rules are left to check;
+// otherwise Validate gives the error.
+func (t *Touch) validate() error {
+	if t.ID == "" || t.Customer == "" || t.At.IsZero() || t.Channel == "" || t.Kind == "" ||
+		!utf8.ValidString(t.ID) || !utf8.ValidString(t.Customer) || !utf8.ValidString(string(t.Channel)) ||
+		!utf8.ValidString(string(t.Kind)) || !utf8.ValidString(t.Campaign) || !utf8.ValidString(t.StoreID) {
+		return t.Validate()
+	}
+	return t.check()
+}
+
+// check checks the touch's rules beyond the required fields.
+func (t *Touch) check() error {
 	switch {
 	case t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O:
 		return o2o.Invalidf("channel", "must be b2c or o2o, got %q", string(t.Channel))
@@ -126,6 +145,21 @@ func (c Conversion) Validate() error {
 	if err := o2o.Validate(c); err != nil {
 		return err
 	}
+	return c.check()
+}
+
+// validate is Validate without reflection on the common path (see
+// Touch.validate).
+func (c *Conversion) validate() error {
+	if c.ID == "" || c.Customer == "" || c.At.IsZero() || c.Kind == "" ||
+		!utf8.ValidString(c.ID) || !utf8.ValidString(c.Customer) || !utf8.ValidString(string(c.Kind)) || !utf8.ValidString(c.StoreID) {
+		return c.Validate()
+	}
+	return c.check()
+}
+
+// check checks the conversion's rules beyond the required fields.
+func (c *Conversion) check() error {
 	switch {
 	case !c.Kind.Valid():
 		return o2o.Invalidf("kind", "unknown conversion kind %q", string(c.Kind))
@@ -135,13 +169,22 @@ func (c Conversion) Validate() error {
 		return o2o.Invalid("storeId", "must be empty for an online payment (B2C)")
 	case c.Value.IsNegative():
 		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
-	case !c.Value.IsWhole():
+	case !c.whole():
 		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
 	}
 	if err := instant.Check(c.At); err != nil {
 		return o2o.Prefix("at", err)
 	}
 	return nil
+}
+
+// whole reports whether the value is a whole number of minor units,
+// without allocating when it fits in int64 minor units.
+func (c *Conversion) whole() bool {
+	if _, ok := c.Value.MinorUnits(); ok {
+		return true
+	}
+	return c.Value.IsWhole()
 }
 
 // compareConversions orders conversions by (At, ID).

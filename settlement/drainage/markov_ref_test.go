@@ -125,3 +125,75 @@ func TestSolveRemovalsMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// randomChain returns counts and start for k sources, each state ending
+// somewhere; dense sets about two thirds of the transitions, big scales
+// the counts up to a million.
+func randomChain(r *rand.Rand, k int, dense, big bool) ([][]int64, []int64) {
+	scale := int64(20)
+	if big {
+		scale = 1_000_000
+	}
+	counts := make([][]int64, k)
+	start := make([]int64, k)
+	for i := range counts {
+		counts[i] = make([]int64, k+2)
+		counts[i][k+r.IntN(2)] = 1 + r.Int64N(5)
+		for j := range counts[i] {
+			if r.IntN(3) == 0 || (dense && r.IntN(3) > 0) {
+				counts[i][j] += r.Int64N(scale)
+			}
+		}
+		if r.IntN(2) == 0 || i == 0 {
+			start[i] = 1 + r.Int64N(scale)
+		}
+	}
+	return counts, start
+}
+
+// The modular solver gives exactly the rationals of fraction-free
+// elimination over the integers, on sparse and dense chains up to 60
+// sources with counts up to a million.
+func TestSolveRemovalsMatchesBareiss(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 18))
+	cases := 60
+	if testing.Short() {
+		cases = 15
+	}
+	for n := range cases {
+		k := 1 + r.IntN(25)
+		if n%6 == 0 {
+			k = 40 + r.IntN(21)
+		}
+		counts, start := randomChain(r, k, n%2 == 0, n%3 == 0)
+		p, without := solveRemovals(counts, start)
+		wp, wwithout := solveRemovalsBareiss(counts, start)
+		if p.Cmp(wp) != 0 {
+			t.Fatalf("case %d (k=%d): P(conv) = %s, want %s", n, k, p.RatString(), wp.RatString())
+		}
+		for s := range k {
+			if without[s].Cmp(wwithout[s]) != 0 {
+				t.Fatalf("case %d (k=%d), source %d removed: %s, want %s", n, k, s, without[s].RatString(), wwithout[s].RatString())
+			}
+		}
+	}
+}
+
+// A chain with a state that never ends (singular: no observed path gives
+// one) makes every prime unlucky; the solver falls back to the integers
+// and credits nothing, as they do.
+func TestSolveRemovalsSingular(t *testing.T) {
+	// State 0 only loops on itself; state 1 goes to 0 or converts.
+	counts := [][]int64{{5, 0, 0, 0}, {2, 0, 1, 0}}
+	start := []int64{1, 1}
+	p, without := solveRemovals(counts, start)
+	wp, wwithout := solveRemovalsBareiss(counts, start)
+	if p.Cmp(wp) != 0 || len(without) != len(wwithout) {
+		t.Fatalf("%s %v, want %s %v", p, without, wp, wwithout)
+	}
+	for i := range without {
+		if without[i].Cmp(wwithout[i]) != 0 {
+			t.Fatalf("%d: %s, want %s", i, without[i], wwithout[i])
+		}
+	}
+}

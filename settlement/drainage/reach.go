@@ -53,12 +53,12 @@ type Reach struct {
 // customer, so remembering the last customer counted is enough (memory per
 // group, not per customer).
 type reachAcc struct {
-	last [4]string // reached, then per conversion index
+	last [4]int64 // customer number: reached, then per conversion index
 	seen [4]bool
 	n    [4]int64
 }
 
-func (a *reachAcc) count(slot int, customer string) {
+func (a *reachAcc) count(slot int, customer int64) {
 	if a.seen[slot] && a.last[slot] == customer {
 		return
 	}
@@ -76,11 +76,11 @@ type reachSet struct {
 	campNames []string
 	campByKey map[string]int32
 	channels  [2]reachAcc // b2c, o2o
-	stores    map[string]*reachAcc
+	stores    []reachAcc  // by the accumulator's interned store index
 }
 
 func newReachSet(sources []Source) *reachSet {
-	rs := &reachSet{stores: map[string]*reachAcc{}, campByKey: map[string]int32{}}
+	rs := &reachSet{campByKey: map[string]int32{}}
 	for _, s := range sources {
 		rs.addSource(s)
 	}
@@ -104,35 +104,27 @@ func (rs *reachSet) addSource(s Source) {
 	rs.campIdx = append(rs.campIdx, j)
 }
 
-func (rs *reachSet) store(id string) *reachAcc {
-	a := rs.stores[id]
-	if a == nil {
-		a = &reachAcc{}
-		rs.stores[id] = a
-	}
-	return a
-}
-
-// touch counts customer in slot for every group touch t (of interned source
-// src) belongs to. For slots of store conversions, storeOK says whether the
-// conversion happened at the touch's store.
-func (rs *reachSet) touch(slot int, t *Touch, src int32, storeOK bool) {
-	rs.sources[src].count(slot, t.Customer)
+// touch counts customer (t's, numbered) in slot for every group touch t (of interned source
+// src, its store interned as store) belongs to. For slots of store
+// conversions, storeOK says whether the conversion happened at the touch's
+// store.
+func (rs *reachSet) touch(slot int, t *Touch, customer int64, src, store int32, storeOK bool) {
+	rs.sources[src].count(slot, customer)
 	if c := rs.campIdx[src]; c >= 0 {
-		rs.campaigns[c].count(slot, t.Customer)
+		rs.campaigns[c].count(slot, customer)
 	}
 	ch := 0
 	if t.Channel == o2o.ChannelO2O {
 		ch = 1
 	}
-	rs.channels[ch].count(slot, t.Customer)
+	rs.channels[ch].count(slot, customer)
 	if t.StoreID != "" && storeOK {
-		rs.store(t.StoreID).count(slot, t.Customer)
+		rs.stores[store].count(slot, customer)
 	}
 }
 
 // rows returns the Reach rows sorted by grouping, then key.
-func (rs *reachSet) rows(sources []Source) []Reach {
+func (rs *reachSet) rows(sources []Source, stores []string) []Reach {
 	out := []Reach{}
 	row := func(by GroupBy, key string, a *reachAcc) {
 		if a.n[0] == 0 {
@@ -140,8 +132,10 @@ func (rs *reachSet) rows(sources []Source) []Reach {
 		}
 		out = append(out, Reach{By: by, Key: key, Customers: a.n[0], Visitors: a.n[1], Buyers: a.n[2], Payers: a.n[3]})
 	}
-	for id, a := range rs.stores {
-		row(ByStore, id, a)
+	for i, id := range stores {
+		if id != "" {
+			row(ByStore, id, &rs.stores[i])
+		}
 	}
 	for i, name := range rs.campNames {
 		row(ByCampaign, name, &rs.campaigns[i])

@@ -21,7 +21,7 @@ var ErrOrder = fmt.Errorf("%w: journeys out of customer order", o2o.ErrInvalid)
 // A Stream is not safe for concurrent use; Rules are, so run one Stream per
 // partition of customers if needed.
 type Stream struct {
-	acc  *accumulator
+	p    *Partial
 	last string
 	any  bool
 }
@@ -31,7 +31,7 @@ func (r *Rules) Stream() (*Stream, error) {
 	if r.model == ModelMarkov {
 		return nil, ErrWholeDataSet
 	}
-	return &Stream{acc: newAccumulator(r, nil, nil)}, nil
+	return &Stream{p: &Partial{acc: newAccumulator(r, nil, nil)}}, nil
 }
 
 // Add adds one customer's journey: all their touches and conversions, which
@@ -70,22 +70,9 @@ func (s *Stream) Add(touches []Touch, conversions []Conversion) error {
 	if s.any && customer <= s.last {
 		return fmt.Errorf("customer %q after %q: %w", customer, s.last, ErrOrder)
 	}
-	rn, err := s.acc.w.r.prepare(touches, conversions)
-	if err != nil {
+	if err := s.p.Add(touches, conversions); err != nil {
 		return err
 	}
-	if len(conversions) > 0 {
-		if !s.acc.hasCurrency {
-			s.acc.currency, s.acc.hasCurrency = rn.currency, true
-		} else if rn.currency != s.acc.currency {
-			return fmt.Errorf("conversions[0].value: %w: %s and %s", o2o.ErrCurrencyMismatch, s.acc.currency, rn.currency)
-		}
-	}
-	global := make([]int32, len(rn.sources))
-	for i, src := range rn.sources {
-		global[i] = s.acc.intern(src)
-	}
-	s.acc.add(rn, global)
 	s.last, s.any = customer, true
 	return nil
 }
@@ -93,5 +80,13 @@ func (s *Stream) Add(touches []Touch, conversions []Conversion) error {
 // Result returns the attribution of every journey added so far. The stream
 // may go on: a later Result includes later journeys.
 func (s *Stream) Result() (*Result, error) {
-	return s.acc.result(&Result{Model: s.acc.w.r.model, Conversions: s.acc.conversions})
+	return s.p.Result()
+}
+
+// Partial returns a copy of the stream's sums as a Partial, to merge with
+// the partials of other customers (see Partial). The stream may go on.
+func (s *Stream) Partial() *Partial {
+	q := &Partial{acc: newAccumulator(s.p.acc.w.r, nil, nil)}
+	_ = q.Merge(s.p) // same rules, empty q: cannot fail
+	return q
 }

@@ -1,0 +1,210 @@
+package drainage
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// Path is a group of identical journeys, the input attribution tools
+// commonly take (ChannelAttribution's path, total_conversions,
+// total_conversion_value, total_null): the sources touched in order, how
+// many journeys along it converted and their total value, and how many did
+// not convert.
+type Path struct {
+	// Sources are the path's sources, first touch first.
+	Sources []Source `json:"sources"`
+	// Conversions is the number of journeys along the path that converted.
+	Conversions int64 `json:"conversions"`
+	// Value is their total value (zero when Conversions is zero).
+	Value o2o.Money `json:"value"`
+	// Nulls is the number of journeys along the path that did not convert
+	// (the Markov model's paths to null; the other models ignore them).
+	Nulls int64 `json:"nulls,omitempty"`
+}
+
+// PathResult is the attribution of grouped paths: credit per source.
+type PathResult struct {
+	Model ModelName `json:"model"`
+	// Conversions is the conversions of every path.
+	Conversions int64 `json:"conversions"`
+	// Sources holds each source's credit (Scale units per conversion) and
+	// its share of the value, cent-exact, sorted by source. Units sum to
+	// Conversions × Scale, values to the paths' total value.
+	Sources []SourceTotal `json:"sources"`
+	// Markov holds the removal effects under the Markov model; its
+	// Effects[i].Units are the removal-effect totals, Sources the
+	// per-journey split (see Markov).
+	Markov *Markov `json:"markov,omitempty"`
+}
+
+// MaxPathLength is the most sources a Path may have.
+const MaxPathLength = 10_000
+
+// MaxPathConversions bounds the conversions (and the null journeys) of all
+// paths together, so that credit in Scale units fits in 64 bits.
+const MaxPathConversions = 1_000_000_000
+
+// pathAt names paths[i] in errors; it is built only for an error.
+type pathAt int
+
+func (i pathAt) String() string { return indexPath("paths", int(i)) }
+
+// AttributePaths runs the rules over grouped paths: each distinct path is
+// weighed once and its credit multiplied by its conversions, so the work
+// grows with distinct paths, not journeys. The models that need only the
+// order of sources take paths (first and last touch, linear, position,
+// Shapley, Markov); time decay needs the touches' instants and is refused.
+// The credit of a path is the credit Attribute gives one journey with the
+// same sources in the same order, so units per source equal the sum of
+// Attribute's credits over the same journeys; values may differ from
+// Attribute's summed per store by the cents of its finer rounding.
+//
+// Errors (wrapping o2o.ErrInvalid, paths named "paths[3].sources[1]"): a
+// path with no source or more than MaxPathLength; an unknown kind;
+// negative counts, conversions or nulls beyond MaxPathConversions in all;
+// a value that is negative, not whole, above the largest conversion value
+// times the path's conversions, non-zero without conversions, or in
+// another currency than the first path's (o2o.ErrCurrencyMismatch); time
+// decay; more than MaxMarkovSources distinct sources under Markov
+// (ErrTooManySources).
+func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
+	if r.model == ModelTimeDecay {
+		return nil, o2o.Invalid("model", "time decay needs the touches' instants: use Attribute")
+	}
+	currency, hasCurrency := o2o.CNY, false
+	var conversions, nulls int64
+	minors := make([]int64, len(paths))
+	index := map[Source]int32{}
+	for i := range paths {
+		p := &paths[i]
+		at := pathAt(i)
+		switch {
+		case len(p.Sources) == 0:
+			return nil, o2o.Invalid(at.String()+".sources", "must have at least one source")
+		case len(p.Sources) > MaxPathLength:
+			return nil, o2o.Invalidf(at.String()+".sources", "has %d sources, at most %d", len(p.Sources), MaxPathLength)
+		case p.Conversions < 0 || p.Conversions > MaxPathConversions-conversions:
+			return nil, o2o.Invalidf(at.String()+".conversions", "must be 0 to %d in all paths", MaxPathConversions)
+		case p.Nulls < 0 || p.Nulls > MaxPathConversions-nulls:
+			return nil, o2o.Invalidf(at.String()+".nulls", "must be 0 to %d in all paths", MaxPathConversions)
+		}
+		conversions += p.Conversions
+		nulls += p.Nulls
+		for j, s := range p.Sources {
+			if !s.Kind.Valid() {
+				return nil, o2o.Invalidf(fmt.Sprintf("%s.sources[%d].kind", at.String(), j), "unknown touch kind %q", string(s.Kind))
+			}
+			if _, ok := index[s]; !ok {
+				index[s] = 0
+			}
+		}
+		if p.Value.IsZero() && p.Conversions == 0 {
+			continue
+		}
+		if p.Conversions == 0 {
+			return nil, o2o.Invalid(at.String()+".value", "must be zero when the path has no conversions")
+		}
+		if !hasCurrency {
+			currency, hasCurrency = p.Value.Currency(), true
+		} else if p.Value.Currency() != currency {
+			return nil, fmt.Errorf("%s.value: %w: %s and %s", at.String(), o2o.ErrCurrencyMismatch, currency, p.Value.Currency())
+		}
+		m, ok := p.Value.MinorUnits()
+		switch {
+		case p.Value.IsNegative():
+			return nil, o2o.Invalidf(at.String()+".value", "must not be negative, got %s", p.Value)
+		case !ok && !p.Value.IsWhole():
+			return nil, o2o.Invalidf(at.String()+".value", "%s is not a whole number of minor units", p.Value)
+		case !ok || m/p.Conversions > maxMinor(currency):
+			return nil, o2o.Invalidf(at.String()+".value", "must be at most %s per conversion", o2o.FormatDecimal(maxValue))
+		}
+		minors[i] = m
+	}
+	sources := make([]Source, 0, len(index))
+	for s := range index {
+		sources = append(sources, s)
+	}
+	slices.SortFunc(sources, compareSources)
+	for i, s := range sources {
+		index[s] = int32(i)
+	}
+	k := len(sources)
+	res := &PathResult{Model: r.model, Conversions: conversions, Sources: []SourceTotal{}}
+	w := &weigher{r: r}
+	if r.model == ModelMarkov {
+		if k > MaxMarkovSources {
+			return nil, fmt.Errorf("paths: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
+		}
+		counts := make([][]int64, k)
+		for i := range counts {
+			counts[i] = make([]int64, k+2)
+		}
+		start := make([]int64, k)
+		for _, p := range paths {
+			for end, n := range [2]int64{p.Conversions, p.Nulls} {
+				if n == 0 {
+					continue
+				}
+				start[index[p.Sources[0]]] += n
+				for j := 0; j+1 < len(p.Sources); j++ {
+					counts[index[p.Sources[j]]][index[p.Sources[j+1]]] += n
+				}
+				counts[index[p.Sources[len(p.Sources)-1]]][k+end] += n
+			}
+		}
+		res.Markov, w.effects = markovReport(sources, counts, start, conversions)
+	}
+	units := make([]int64, k)
+	weights := make([][2]uint64, k)
+	var total [2]uint64
+	var ts []*Touch
+	var buf []Touch
+	for i, p := range paths {
+		if p.Conversions == 0 {
+			continue
+		}
+		n := len(p.Sources)
+		buf = grow(buf, n)
+		ts = grow(ts, n)
+		w.srcIdx = grow(w.srcIdx, n)
+		for j, s := range p.Sources {
+			buf[j] = Touch{Kind: s.Kind, Campaign: s.Campaign}
+			ts[j] = &buf[j]
+			w.srcIdx[j] = index[s]
+		}
+		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
+		total = [2]uint64{total[0] + c, lo}
+		// The instant matters to time decay only, refused above.
+		for j, u := range w.weigh(time.Time{}, ts) {
+			if u == 0 {
+				continue
+			}
+			s := index[p.Sources[j]]
+			units[s] += u * p.Conversions
+			hi, lo := bits.Mul64(uint64(minors[i]), uint64(u))
+			var carry uint64
+			weights[s][1], carry = bits.Add64(weights[s][1], lo, 0)
+			weights[s][0] += hi + carry
+		}
+	}
+	values := make([]o2o.Money, k)
+	for i := range values {
+		values[i] = currency.Zero()
+	}
+	if total != [2]uint64{} {
+		var err error
+		if values, err = allocateMinor(total, weights, currency); err != nil {
+			return nil, fmt.Errorf("allocate value: %w", err)
+		}
+	}
+	for i, s := range sources {
+		if units[i] != 0 || !values[i].IsZero() {
+			res.Sources = append(res.Sources, SourceTotal{Source: s, Units: units[i], Value: values[i]})
+		}
+	}
+	return res, nil
+}
