@@ -298,3 +298,21 @@ func TestRegistryConcurrent(t *testing.T) {
 		t.Errorf("Versions = %v", got)
 	}
 }
+
+// TestInvalidTextErrorIsStable: several facts not valid UTF-8 give the same
+// error every time (the least name), not one chosen by map order: a host
+// recording errors in a durable history must see the same one on replay.
+func TestInvalidTextErrorIsStable(t *testing.T) {
+	facts := Facts{}
+	for _, name := range []string{"e", "b", "d", "a", "c", "f", "g", "h"} {
+		facts[name] = "bad \xff"
+	}
+	in := New(mustDecoration(t))
+	c := cmd("c1", "apply", "owner-1", RoleOwner, 0, facts)
+	for range 64 {
+		err := in.Check(context.Background(), c)
+		if err == nil || !strings.Contains(err.Error(), `fact "a" is not valid UTF-8`) {
+			t.Fatalf("Check = %v, want the fact \"a\" named", err)
+		}
+	}
+}

@@ -493,16 +493,19 @@ func checkCommand(c *Command) error {
 	return nil
 }
 
-// invalidText returns a fact whose name or value is not valid UTF-8
-// (which JSON cannot carry: it would come back as U+FFFD), and false; or
-// true when every fact is valid.
+// invalidText returns the least name of a fact whose name or value is not
+// valid UTF-8 (which JSON cannot carry: it would come back as U+FFFD), and
+// false; or true when every fact is valid. The least, not the first met in
+// the map's random order, so the same facts always give the same error (a
+// durable host records the error in its history).
 func invalidText(f Facts) (string, bool) {
+	bad, found := "", false
 	for k, v := range f {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return k, false
+		if (!utf8.ValidString(k) || !utf8.ValidString(v)) && (!found || k < bad) {
+			bad, found = k, true
 		}
 	}
-	return "", true
+	return bad, !found
 }
 
 // encodable reports whether t lies within the years a snapshot can encode
