@@ -35,7 +35,12 @@ func server(t *testing.T) (*temporaltest.TestServer, client.Client) {
 
 func newWorker(t *testing.T, ts *temporaltest.TestServer, reg *flow.Registry, sink *project.MemorySink) worker.Worker {
 	t.Helper()
-	h := &project.Host{Registry: reg, IntentRetry: &temporal.RetryPolicy{InitialInterval: 50 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: time.Second}}
+	return newHostWorker(t, ts, reg, sink, false)
+}
+
+func newHostWorker(t *testing.T, ts *temporaltest.TestServer, reg *flow.Registry, sink *project.MemorySink, before bool) worker.Worker {
+	t.Helper()
+	h := &project.Host{BeforeActivityIDs: before, Registry: reg, IntentRetry: &temporal.RetryPolicy{InitialInterval: 50 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: time.Second}}
 	return ts.NewWorker(project.TaskQueue, func(r worker.Registry) {
 		project.Register(r, h, &project.Activities{Sink: sink})
 	})
@@ -145,8 +150,26 @@ func TestWholeProject(t *testing.T) {
 	if n := onceEach(t, sink, journeyKeys(id)); n != 6 {
 		t.Errorf("%d deliveries, want 6", n)
 	}
-	// A rejected command never enters history: the server has no Update
-	// for it.
+	record(t, c, id, run.GetRunID())
+}
+
+// TestRecordBeforeActivityIDs records, with RECORD set, a whole project
+// run by the code as it was before ChangeActivityIDs, for the replay test
+// that proves today's code still replays it.
+func TestRecordBeforeActivityIDs(t *testing.T) {
+	if os.Getenv("RECORD") == "" {
+		t.Skip("records a history only with RECORD set")
+	}
+	ts, c := server(t)
+	newHostWorker(t, ts, definitions(t, false), project.NewMemorySink(), true)
+	id := "before-activity-ids"
+	run := start(t, c, id, 1)
+	for _, req := range project.Journey(time.Now()) {
+		if _, err := fire(t, c, id, req); err != nil {
+			t.Fatalf("%s: %v", req.ID, err)
+		}
+	}
+	finish(t, run)
 	record(t, c, id, run.GetRunID())
 }
 

@@ -104,6 +104,12 @@ type Host struct {
 	// IntentRetry is the retry policy of intent activities; nil retries
 	// forever with backoff from one second to one minute.
 	IntentRetry *temporal.RetryPolicy
+	// BeforeActivityIDs runs the workflow as it was before the change
+	// ChangeActivityIDs: no version marker, activity ids chosen by the
+	// SDK. It exists only so that a test can record a history of the old
+	// code and prove that today's code still replays it; never set it in a
+	// worker.
+	BeforeActivityIDs bool
 }
 
 // project is one run's state.
@@ -129,7 +135,11 @@ func (h *Host) Run(ctx workflow.Context, in Input) (State, error) {
 	// Version 1 gives each intent activity its key as activity id, which
 	// makes histories readable; DefaultVersion left the id to the SDK. A
 	// project started before the change replays on the old branch.
-	p.idVersion = workflow.GetVersion(ctx, ChangeActivityIDs, workflow.DefaultVersion, 1)
+	if h.BeforeActivityIDs {
+		p.idVersion = workflow.DefaultVersion
+	} else {
+		p.idVersion = workflow.GetVersion(ctx, ChangeActivityIDs, workflow.DefaultVersion, 1)
+	}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (State, error) { return p.state(), nil }); err != nil {
 		return State{}, err
 	}

@@ -1,7 +1,9 @@
 package project
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,6 +48,36 @@ func TestReplayRecorded(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayAcrossGetVersion: a project recorded by the code before the
+// change ChangeActivityIDs (no marker, SDK-chosen activity ids) replays on
+// today's code, which takes the old branch for it; without the
+// GetVersion guard, the activity ids would differ and the replay fail.
+func TestReplayAcrossGetVersion(t *testing.T) {
+	reg, err := Definitions(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join("testdata", "before-activity-ids-v1.history.json")
+	if err := replay(t, reg, f); err != nil {
+		t.Errorf("%s: %v", f, err)
+	}
+	// Only the history recorded after the change carries the version
+	// marker (its change id is base64 in the payload).
+	for file, want := range map[string]bool{f: false, filepath.Join("testdata", "whole-v1.history.json"): true} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := versionMarker.Match(b); got != want {
+			t.Errorf("%s: version marker %v, want %v", file, got, want)
+		}
+	}
+}
+
+// versionMarker matches GetVersion's marker event in protojson (whose
+// spacing varies on purpose).
+var versionMarker = regexp.MustCompile(`"markerName":\s*"Version"`)
 
 // TestReplayCatchesChangedDefinition: changing v1 in place (an intent
 // added to the measurement) instead of deploying a v2 breaks running
