@@ -35,12 +35,14 @@ func server(t *testing.T) (*temporaltest.TestServer, client.Client) {
 
 func newWorker(t *testing.T, ts *temporaltest.TestServer, reg *flow.Registry, sink *project.MemorySink) worker.Worker {
 	t.Helper()
-	return newHostWorker(t, ts, reg, sink, false)
+	return newHostWorker(t, ts, reg, sink, func(*project.Host) {})
 }
 
-func newHostWorker(t *testing.T, ts *temporaltest.TestServer, reg *flow.Registry, sink *project.MemorySink, before bool) worker.Worker {
+// newHostWorker starts a worker whose Host adapt may change.
+func newHostWorker(t *testing.T, ts *temporaltest.TestServer, reg *flow.Registry, sink *project.MemorySink, adapt func(*project.Host)) worker.Worker {
 	t.Helper()
-	h := &project.Host{BeforeActivityIDs: before, Registry: reg, IntentRetry: &temporal.RetryPolicy{InitialInterval: 50 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: time.Second}}
+	h := &project.Host{Registry: reg, IntentRetry: &temporal.RetryPolicy{InitialInterval: 50 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: time.Second}}
+	adapt(h)
 	return ts.NewWorker(project.TaskQueue, func(r worker.Registry) {
 		project.Register(r, h, &project.Activities{Sink: sink})
 	})
@@ -161,7 +163,7 @@ func TestRecordBeforeActivityIDs(t *testing.T) {
 		t.Skip("records a history only with RECORD set")
 	}
 	ts, c := server(t)
-	newHostWorker(t, ts, definitions(t, false), project.NewMemorySink(), true)
+	newHostWorker(t, ts, definitions(t, false), project.NewMemorySink(), func(h *project.Host) { h.BeforeActivityIDs = true })
 	id := "before-activity-ids"
 	run := start(t, c, id, 1)
 	for _, req := range project.Journey(time.Now()) {
@@ -239,6 +241,27 @@ func TestWorkerStoppedMidProject(t *testing.T) {
 	if n := onceEach(t, sink, journeyKeys(id)); n != 6 {
 		t.Errorf("%d deliveries, want 6", n)
 	}
+}
+
+// TestContinueAsNew: with four steps per run, the project continues as new
+// twice, carrying its snapshot; Updates sent by workflow id reach the
+// current run, and every intent's effect happens once.
+func TestContinueAsNew(t *testing.T) {
+	ts, c := server(t)
+	sink := project.NewMemorySink()
+	newHostWorker(t, ts, definitions(t, false), sink, func(h *project.Host) { h.StepsPerRun = 4 })
+	id := "continued"
+	run := start(t, c, id, 1)
+	for _, req := range project.Journey(time.Now()) {
+		if _, err := fire(t, c, id, req); err != nil {
+			t.Fatalf("%s: %v", req.ID, err)
+		}
+	}
+	st := finish(t, run)
+	if st.Runs < 2 || st.Snapshot.Seq != 11 || st.Snapshot.State != flow.StateReviewed {
+		t.Errorf("end: runs %d seq %d %s; want at least 2 continued runs, 11 steps, reviewed", st.Runs, st.Snapshot.Seq, st.Snapshot.State)
+	}
+	onceEach(t, sink, journeyKeys(id))
 }
 
 // TestIntentFailsTwice: the store's notification fails twice and then
