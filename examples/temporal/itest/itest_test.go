@@ -265,12 +265,15 @@ func TestContinueAsNew(t *testing.T) {
 }
 
 // TestIntentFailsTwice: the store's notification fails twice and then
-// succeeds; its effect happens once, and the project went on meanwhile.
+// succeeds; the owner's notification does its effect but its completion is
+// lost once, so it runs again. Each effect happens once, and the project
+// went on meanwhile.
 func TestIntentFailsTwice(t *testing.T) {
 	ts, c := server(t)
 	sink := project.NewMemorySink()
 	id := "flaky"
 	sink.FailNext(id+"/c1/0", 2)
+	sink.LoseCompletion(id+"/c2/0", 1)
 	newWorker(t, ts, definitions(t, false), sink)
 	run := start(t, c, id, 1)
 	for _, req := range project.Journey(time.Now()) {
@@ -281,6 +284,9 @@ func TestIntentFailsTwice(t *testing.T) {
 	finish(t, run)
 	if n := sink.Attempts(id + "/c1/0"); n != 3 {
 		t.Errorf("c1/0 attempted %d times, want 3", n)
+	}
+	if n := sink.Attempts(id + "/c2/0"); n != 2 {
+		t.Errorf("c2/0 attempted %d times, want 2 (the completion was lost once)", n)
 	}
 	onceEach(t, sink, journeyKeys(id))
 }

@@ -70,11 +70,12 @@ type MemorySink struct {
 	done     map[string]flow.Intent
 	order    []string
 	failures map[string]int
+	lost     map[string]int
 }
 
 // NewMemorySink returns an empty MemorySink.
 func NewMemorySink() *MemorySink {
-	return &MemorySink{attempts: map[string]int{}, done: map[string]flow.Intent{}, failures: map[string]int{}}
+	return &MemorySink{attempts: map[string]int{}, done: map[string]flow.Intent{}, failures: map[string]int{}, lost: map[string]int{}}
 }
 
 // FailNext makes the next n deliveries of key fail before its effect.
@@ -82,6 +83,15 @@ func (s *MemorySink) FailNext(key string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[key] = n
+}
+
+// LoseCompletion makes the next n deliveries of key fail after its effect,
+// as when a worker dies between doing the effect and reporting it: Temporal
+// runs the activity again, and the key keeps the effect single.
+func (s *MemorySink) LoseCompletion(key string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lost[key] = n
 }
 
 // Deliver does the intent's effect once per key; later deliveries of the
@@ -94,11 +104,14 @@ func (s *MemorySink) Deliver(_ context.Context, key string, it flow.Intent) erro
 		s.failures[key]--
 		return fmt.Errorf("deliver %s: injected failure", key)
 	}
-	if _, ok := s.done[key]; ok {
-		return nil
+	if _, ok := s.done[key]; !ok {
+		s.done[key] = it
+		s.order = append(s.order, key)
 	}
-	s.done[key] = it
-	s.order = append(s.order, key)
+	if s.lost[key] > 0 {
+		s.lost[key]--
+		return fmt.Errorf("deliver %s: completion lost after the effect", key)
+	}
 	return nil
 }
 

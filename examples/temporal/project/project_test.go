@@ -2,6 +2,7 @@ package project
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,7 @@ func TestContinueAsNewKeepsProject(t *testing.T) {
 func TestIntentRetriedBesideLoop(t *testing.T) {
 	h := newHarness(t, nil)
 	h.sink.FailNext("p1/c1/0", 2)
+	h.sink.LoseCompletion("p1/c2/0", 1)
 	h.schedule(journey())
 	h.env.ExecuteWorkflow(WorkflowName, Input{ProjectID: "p1", Definition: "decoration", Version: 1})
 	if err := h.env.GetWorkflowError(); err != nil {
@@ -254,6 +256,14 @@ func TestIntentRetriedBesideLoop(t *testing.T) {
 	}
 	if _, ok := h.sink.Effect("p1/c1/0"); !ok {
 		t.Error("no effect")
+	}
+	if n := h.sink.Attempts("p1/c2/0"); n != 2 {
+		t.Errorf("c2/0 attempts %d, want 2 (completion lost once)", n)
+	}
+	effects := h.sink.Effects()
+	slices.Sort(effects)
+	if len(slices.Compact(effects)) != 6 {
+		t.Errorf("effects %v, want 6 distinct, each once", h.sink.Effects())
 	}
 }
 
