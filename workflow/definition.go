@@ -63,7 +63,8 @@ type transition struct {
 // event and guard names, duplicate states, guards and (state, event) pairs,
 // states unreachable from the initial state, a missing initial or terminal
 // state, terminal states with outgoing events and other states without any,
-// intents that carry a key (Fire gives each its key), and text that is not
+// intents and escalations that carry a key (Fire and Escalations give each
+// its key), escalations to unknown roles, and text that is not
 // valid UTF-8 (its JSON could not carry it unchanged). Its work is
 // linear in the size of the spec, but for sorting names. Errors are
 // *o2o.ValidationError (wrapping o2o.ErrInvalid, and o2o.ErrDuplicate for
@@ -93,6 +94,9 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		if s.Deadline != nil && s.Deadline.Within <= 0 {
 			bad(fmt.Sprintf("states[%d].deadline.within", i), "must be positive")
+		}
+		if s.Deadline != nil && s.Deadline.Escalate != nil {
+			checkEscalation(fmt.Sprintf("states[%d].deadline.escalate", i), s.Deadline.Escalate, bad)
 		}
 		d.stateIdx[s.Name] = len(d.states)
 		d.states = append(d.states, s.Name)
@@ -244,6 +248,10 @@ func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
 		if st.Deadline != nil {
 			txt(p+".deadline.from", st.Deadline.From)
 			txt(p+".deadline.for", st.Deadline.For)
+			if esc := st.Deadline.Escalate; esc != nil {
+				txt(p+".deadline.escalate.kind", esc.Kind)
+				txt(p+".deadline.escalate.note", esc.Note)
+			}
 		}
 	}
 	for i, e := range spec.Events {
@@ -275,6 +283,17 @@ func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
 			txt(p+".when.fact", g.When.Fact)
 			txt(p+".when.equals", g.When.Equals)
 		}
+	}
+}
+
+// checkEscalation rejects an escalation whose role is unknown or which
+// carries a key (Instance.Escalations gives it its key).
+func checkEscalation(path string, esc *Intent, bad func(path, format string, args ...any)) {
+	if !esc.Role.Valid() {
+		bad(path+".role", "unknown role %q", esc.Role)
+	}
+	if esc.Key != "" {
+		bad(path+".key", "is set by Escalations; leave it empty")
 	}
 }
 
@@ -424,6 +443,10 @@ func cloneSpec(s Spec) Spec {
 	for i := range c.States {
 		if dl := c.States[i].Deadline; dl != nil {
 			cp := *dl
+			if cp.Escalate != nil {
+				esc := *cp.Escalate
+				cp.Escalate = &esc
+			}
 			c.States[i].Deadline = &cp
 		}
 	}

@@ -264,7 +264,7 @@ func TestRender(t *testing.T) {
 	for _, want := range []string{
 		`"__start" -> "new";`,
 		`"applied" -> "measured" [label="measure [store] if floor_plan"];`,
-		`"booked" [label="booked\nConstruction booked (预约施工)", style="rounded,filled"`,
+		`"booked" [label="booked\nConstruction booked (预约施工)\ndue within 3d of booked_for, then escalate to headquarters", style="rounded,filled"`,
 		`"reviewed" [label="reviewed\nReviewed online (点评)", peripheries=2];`,
 	} {
 		if !strings.Contains(dot, want) {

@@ -78,6 +78,28 @@
 // them against an instant the caller passes. Restore recomputes every due
 // time from the history and refuses a snapshot whose stored ones differ.
 //
+// A deadline may name its escalation ([DeadlineSpec.Escalate]): the intent
+// a host sends once it has passed with the state still open, who is told
+// and what is asked (the decoration flow tells headquarters when the
+// measurement is overdue). [Instance.NextDue] gives the open due time to
+// wait on; [Instance.Escalations] the escalations due at an instant, each
+// with a stable key ("deadline/0/escalate") that never equals a key Fire
+// hands out. Diagrams note each deadline and its escalation.
+//
+// # Durable hosts
+//
+// A host that keeps instances alive for months (a durable-execution
+// engine such as Temporal, an outbox and a scheduler) gets from the package
+// what it needs without working around it: [Instance.Check] reports what
+// Fire would refuse, changing nothing, so a command can be rejected before
+// it is recorded anywhere; [Instance.Applied] returns a command already
+// applied, to fire it again and get its result and intents with the same
+// keys; and a [Registry] holds definitions by name and version, so that
+// [Registry.Restore] restores a snapshot with the definition it names (a
+// project started on version 1 stays on version 1 after version 2 is
+// registered) and [Registry.Migrate] moves one explicitly. The same
+// commands give the same errors, whatever the order maps are read in.
+//
 // # Snapshots
 //
 // [Instance.Snapshot] and [Restore] round-trip through JSON. Restore fires

@@ -141,6 +141,7 @@ func ExampleParseSpec() {
 	// Output:
 	// true [finish]
 	// stateDiagram-v2
+	//     note right of requested : due within 2d
 	//     [*] --> requested
 	//     requested --> done : finish [specialist] if photo
 	//     done --> [*]

@@ -235,57 +235,14 @@ func (in *Instance) Overdue(at time.Time) []Deadline {
 // checked before anything happens; it is never handed to looplab/fsm, so a
 // cancelled context can never leave a transition half done.
 func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
-	if err := ctx.Err(); err != nil {
-		return Result{}, fmt.Errorf("fire %q: %w", cmd.Event, err)
-	}
-	if err := checkCommand(&cmd); err != nil {
+	p, err := in.prepare(ctx, cmd)
+	switch {
+	case err != nil:
 		return Result{}, err
+	case p.repeat != nil:
+		return *p.repeat, nil
 	}
-	if in.def == nil {
-		return Result{}, errEmpty()
-	}
-	if i, ok := in.ids[cmd.ID]; ok {
-		e := &in.history[i]
-		if !sameCommand(e, cmd) {
-			return Result{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
-		}
-		var intents []Intent
-		if t := in.def.trans[transKey{e.From, e.Event}]; t != nil && i >= in.live() {
-			intents = keyed(t.intents, e.Command)
-		}
-		return Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true, Intents: intents}, nil
-	}
-	if cmd.At.Before(in.last) {
-		return Result{}, o2o.Invalidf("at", "%s is before the previous step at %s",
-			cmd.At.Format(time.RFC3339), in.last.Format(time.RFC3339))
-	}
-	t := in.def.trans[transKey{in.State(), cmd.Event}]
-	if t == nil {
-		return Result{}, &TransitionError{Event: cmd.Event, State: in.State(), Known: in.def.known(cmd.Event)}
-	}
-	if !slices.Contains(t.roles, cmd.Role) {
-		return Result{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
-	}
-	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
-	for _, g := range t.guards {
-		if err := g.check(&v, t, cmd); err != nil {
-			return Result{}, err
-		}
-	}
-	var next *Deadline
-	if t.toIdx != t.fromIdx {
-		if spec := in.def.deadline[t.toIdx]; spec != nil {
-			s, _ := v.get(spec.From)
-			due, err := dueTime(spec, s, cmd.At)
-			if err != nil {
-				return Result{}, err
-			}
-			next = &Deadline{State: t.to, For: spec.For, Due: due}
-		}
-	}
-	if n := len(in.facts) + len(cmd.Facts) + len(t.records); n > MaxFacts && newFacts(in.facts, cmd.Facts, t.records) > MaxFacts {
-		return Result{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
-	}
+	t, next := p.t, p.next
 	if err := in.def.step(t); err != nil {
 		return Result{}, err
 	}
@@ -310,6 +267,137 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	in.ids[cmd.ID] = len(in.history) - 1
 	in.si, in.last = t.toIdx, cmd.At
 	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: keyed(t.intents, cmd.ID)}, nil
+}
+
+// plan is what prepare found a command would do: the transition and the
+// deadline it opens, or, for a command applied before, its result.
+type plan struct {
+	t      *transition
+	next   *Deadline
+	repeat *Result
+}
+
+// prepare runs every check of Fire without changing the instance.
+func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
+	if err := ctx.Err(); err != nil {
+		return plan{}, fmt.Errorf("fire %q: %w", cmd.Event, err)
+	}
+	if err := checkCommand(&cmd); err != nil {
+		return plan{}, err
+	}
+	if in.def == nil {
+		return plan{}, errEmpty()
+	}
+	if i, ok := in.ids[cmd.ID]; ok {
+		e := &in.history[i]
+		if !sameCommand(e, cmd) {
+			return plan{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
+		}
+		var intents []Intent
+		if t := in.def.trans[transKey{e.From, e.Event}]; t != nil && i >= in.live() {
+			intents = keyed(t.intents, e.Command)
+		}
+		return plan{repeat: &Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true, Intents: intents}}, nil
+	}
+	if cmd.At.Before(in.last) {
+		return plan{}, o2o.Invalidf("at", "%s is before the previous step at %s",
+			cmd.At.Format(time.RFC3339), in.last.Format(time.RFC3339))
+	}
+	t := in.def.trans[transKey{in.State(), cmd.Event}]
+	if t == nil {
+		return plan{}, &TransitionError{Event: cmd.Event, State: in.State(), Known: in.def.known(cmd.Event)}
+	}
+	if !slices.Contains(t.roles, cmd.Role) {
+		return plan{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
+	}
+	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
+	for _, g := range t.guards {
+		if err := g.check(&v, t, cmd); err != nil {
+			return plan{}, err
+		}
+	}
+	var next *Deadline
+	if t.toIdx != t.fromIdx {
+		if spec := in.def.deadline[t.toIdx]; spec != nil {
+			s, _ := v.get(spec.From)
+			due, err := dueTime(spec, s, cmd.At)
+			if err != nil {
+				return plan{}, err
+			}
+			next = &Deadline{State: t.to, For: spec.For, Due: due}
+		}
+	}
+	if n := len(in.facts) + len(cmd.Facts) + len(t.records); n > MaxFacts && newFacts(in.facts, cmd.Facts, t.records) > MaxFacts {
+		return plan{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
+	}
+	return plan{t: t, next: next}, nil
+}
+
+// Check reports the error Fire would return for cmd now, without applying
+// it or changing the instance in any way: nil when Fire would take the
+// step, or when cmd repeats a command already applied with the same
+// content (Fire would report AlreadyApplied). It is what a host calls to
+// refuse a command before recording it anywhere (a Temporal update's
+// validator, an API's dry run). A guard function is called as Fire would
+// call it, so it must be pure.
+func (in *Instance) Check(ctx context.Context, cmd Command) error {
+	_, err := in.prepare(ctx, cmd)
+	return err
+}
+
+// Applied returns the command applied under id, as Fire received it (its
+// facts copied), and true; or false when no step carries that id. A host
+// that resends a command it may already have applied (after a crash, a
+// retry, a restart of its durable run) fires the returned command again to
+// get the step's result and intents, with the same keys.
+func (in *Instance) Applied(id string) (Command, bool) {
+	i, ok := in.ids[id]
+	if !ok {
+		return Command{}, false
+	}
+	e := &in.history[i]
+	return Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts.Clone()}, true
+}
+
+// NextDue returns the open deadline, the one a host waits on with a timer,
+// and true; or false when no deadline is open (an instance has at most one
+// open deadline: that of its current state).
+func (in *Instance) NextDue() (Deadline, bool) {
+	for i := len(in.deadlines) - 1; i >= 0; i-- {
+		if in.deadlines[i].Met.IsZero() {
+			return in.deadlines[i], true
+		}
+	}
+	return Deadline{}, false
+}
+
+// Escalations returns the escalation intents of the open deadlines past
+// due at at (see Overdue: strictly after the due time), as the definition
+// the instance runs on says (DeadlineSpec.Escalate), in the order of
+// Deadlines. A
+// deadline without an escalation gives none. Each intent carries a Key,
+// "deadline/" and the deadline's index among Deadlines and "/escalate",
+// the same every time it is asked for and never equal to a key that Fire
+// hands out (those end in a digit), so a host sends it at least once and
+// deduplicates by key. The slice is the caller's.
+func (in *Instance) Escalations(at time.Time) []Intent {
+	if in.def == nil {
+		return nil
+	}
+	var out []Intent
+	for k, d := range in.deadlines {
+		if !d.Met.IsZero() || !at.After(d.Due) {
+			continue
+		}
+		si, ok := in.def.stateIdx[d.State]
+		if !ok || in.def.deadline[si] == nil || in.def.deadline[si].Escalate == nil {
+			continue
+		}
+		esc := *in.def.deadline[si].Escalate
+		esc.Key = "deadline/" + strconv.Itoa(k) + "/escalate"
+		out = append(out, esc)
+	}
+	return out
 }
 
 // MaxFacts is the most facts a command may bring, and the most distinct
@@ -405,16 +493,19 @@ func checkCommand(c *Command) error {
 	return nil
 }
 
-// invalidText returns a fact whose name or value is not valid UTF-8
-// (which JSON cannot carry: it would come back as U+FFFD), and false; or
-// true when every fact is valid.
+// invalidText returns the least name of a fact whose name or value is not
+// valid UTF-8 (which JSON cannot carry: it would come back as U+FFFD), and
+// false; or true when every fact is valid. The least, not the first met in
+// the map's random order, so the same facts always give the same error (a
+// durable host records the error in its history).
 func invalidText(f Facts) (string, bool) {
+	bad, found := "", false
 	for k, v := range f {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return k, false
+		if (!utf8.ValidString(k) || !utf8.ValidString(v)) && (!found || k < bad) {
+			bad, found = k, true
 		}
 	}
-	return "", true
+	return bad, !found
 }
 
 // encodable reports whether t lies within the years a snapshot can encode

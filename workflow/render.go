@@ -39,7 +39,8 @@ func (t *transition) label() string {
 
 // Mermaid renders the definition as a Mermaid state diagram. It starts from
 // the true initial state (not a current one), labels each edge with its
-// event, roles and guards, and marks the terminal states. When current names
+// event, roles and guards, notes each deadline with its escalation (who is
+// told when it passes), and marks the terminal states. When current names
 // a state it is highlighted; pass "" for none. The output is deterministic.
 func (d *Definition) Mermaid(current string) string {
 	var b strings.Builder
@@ -47,6 +48,11 @@ func (d *Definition) Mermaid(current string) string {
 	for i, s := range d.states {
 		if d.titles[i] != "" {
 			b.WriteString("    " + s + " : " + mermaidText(d.titles[i]) + "\n")
+		}
+	}
+	for i, s := range d.states {
+		if dl := d.deadline[i]; dl != nil {
+			b.WriteString("    note right of " + s + " : " + mermaidText(deadlineText(dl)) + "\n")
 		}
 	}
 	b.WriteString("    [*] --> " + d.states[d.initial] + "\n")
@@ -73,7 +79,7 @@ var mermaidEscape = strings.NewReplacer(":", "-", ";", ",", "\n", " ", "#", "")
 
 // DOT renders the definition as Graphviz DOT, with the same content and
 // guarantees as Mermaid: the true initial state, edge labels with roles and
-// guards, terminal states doubled, current (if not "") filled.
+// guards, deadlines and their escalations in the states' labels, terminal states doubled, current (if not "") filled.
 func (d *Definition) DOT(current string) string {
 	var b strings.Builder
 	b.WriteString("digraph " + dotID(d.spec.Name) + " {\n")
@@ -81,7 +87,11 @@ func (d *Definition) DOT(current string) string {
 	b.WriteString("    node [shape=box, style=rounded];\n")
 	b.WriteString("    \"__start\" [shape=point];\n")
 	for i, s := range d.states {
-		attrs := []string{"label=" + dotID(s+titleSuffix(d.titles[i]))}
+		label := s + titleSuffix(d.titles[i])
+		if dl := d.deadline[i]; dl != nil {
+			label += "\\n" + deadlineText(dl)
+		}
+		attrs := []string{"label=" + dotID(label)}
 		if d.terminal[i] {
 			attrs = append(attrs, "peripheries=2")
 		}
@@ -96,6 +106,18 @@ func (d *Definition) DOT(current string) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// deadlineText describes a state's deadline and its escalation, if any.
+func deadlineText(dl *DeadlineSpec) string {
+	s := "due within " + dl.Within.String()
+	if dl.From != "" {
+		s += " of " + dl.From
+	}
+	if dl.Escalate != nil {
+		s += ", then " + dl.Escalate.Kind + " to " + string(dl.Escalate.Role)
+	}
+	return s
 }
 
 func titleSuffix(title string) string {

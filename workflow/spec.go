@@ -57,6 +57,11 @@ type DeadlineSpec struct {
 	From string `json:"from,omitempty"`
 	// For says what is due, such as "on-site measurement (量房)".
 	For string `json:"for" validate:"required"`
+	// Escalate, when set, is the intent a host sends once the deadline has
+	// passed with the state still open: who is told (its Role) and what
+	// is asked (its Kind and Note). Instance.Escalations hands it out with
+	// its key; its Key is empty in a Spec.
+	Escalate *Intent `json:"escalate,omitempty"`
 }
 
 // EventSpec is an event: the states it may fire from, the state it leads
