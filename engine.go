@@ -2,7 +2,6 @@ package o2okit
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -527,34 +526,6 @@ func (e *Engine) price(ev *Evaluation, order o2o.Order, c Circumstances) error {
 		ev.FundingLeft = &left
 	}
 	return nil
-}
-
-// sum adds amounts of the currency cur: in int64 minor units when each is a
-// whole number of them and the sum fits, else as decimals. The sum of none is
-// zero in cur; an amount in another currency is o2o.ErrCurrencyMismatch.
-func sum(cur o2o.Currency, amounts ...o2o.Money) (o2o.Money, error) {
-	switch len(amounts) {
-	case 0:
-		return cur.Zero(), nil
-	case 1:
-		if amounts[0].Currency() != cur {
-			return o2o.Money{}, fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, amounts[0].Currency(), cur)
-		}
-		return amounts[0], nil
-	}
-	var units int64
-	for _, m := range amounts {
-		u, ok := m.MinorUnits()
-		if !ok || m.Currency() != cur || (u > 0 && units > math.MaxInt64-u) || (u < 0 && units < math.MinInt64-u) {
-			s, err := o2o.Sum(amounts...)
-			if err == nil && s.Currency() != cur {
-				err = fmt.Errorf("%w: %s, not %s", o2o.ErrCurrencyMismatch, s.Currency(), cur)
-			}
-			return s, err
-		}
-		units += u
-	}
-	return o2o.FromMinor(units, cur)
 }
 
 // CheckShowcase checks a store's showcase plan (爆款) at an instant with
