@@ -54,7 +54,7 @@ const (
 	// FactCompensation is the agreed compensation, such as "500.00 CNY".
 	FactCompensation = "compensation"
 	// FactClearance is "available" once returned goods may be sold in the
-	// community store at a markdown (seed 001 part 2.7; pricing's clearance rule).
+	// community store at a markdown (pricing's clearance rule).
 	FactClearance = "clearance"
 	// FactClearanceStore is the store holding returned goods.
 	FactClearanceStore = "clearance_store"
@@ -128,8 +128,8 @@ const (
 	StateCancelled         = "cancelled"
 )
 
-// DecorationSpec returns the Spec of the re-engineered decoration process
-// of seed 001 part 2.4, adapted by opts. Decoration builds it.
+// DecorationSpec returns the Spec of the re-engineered decoration process,
+// adapted by opts. Decoration builds it.
 func DecorationSpec(opts ...Option) Spec {
 	o := buildOptions(opts)
 	modes := []string{"diy", "designer"}
@@ -212,7 +212,7 @@ func DecorationSpec(opts ...Option) Spec {
 	return s
 }
 
-// Decoration builds the default decoration flow of seed 001 part 2.4:
+// Decoration builds the default re-engineered decoration flow:
 // new → applied → measured → designing → design_confirmed → crew_chosen →
 // drawings_agreed → booked → under_construction → handed_over → reviewed,
 // with cancel before construction and buy_live_video before handover. See
@@ -236,8 +236,8 @@ const (
 	ClaimClosed      = "closed"
 )
 
-// AfterSalesSpec returns the Spec of the after-sales flow (seed 001 parts
-// 2.6–2.7), adapted by opts. AfterSales builds it.
+// AfterSalesSpec returns the Spec of the after-sales flow, adapted by
+// opts. AfterSales builds it.
 func AfterSalesSpec(opts ...Option) Spec {
 	o := buildOptions(opts)
 	res := map[string]bool{"repair": true, "exchange": true, "return": true, "compensate": true}
@@ -369,7 +369,7 @@ type GuaranteeCheck struct {
 
 // Guarantees checks the five guarantees as facts recorded on a
 // decoration project, at instant at (free maintenance depends on it), in
-// the seed's order.
+// the order the process promises them in.
 func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
 	f := func(name string) string { v, _ := in.Fact(name); return v }
 	check := func(g Guarantee, held bool, yes, no string) GuaranteeCheck {

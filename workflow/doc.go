@@ -1,6 +1,5 @@
-// Package workflow runs the re-engineered decoration process of seed 001
-// (part 2.4) and its after-sales flow (parts 2.6–2.7) as state machines on
-// looplab/fsm, with roles, guards, deadlines, snapshots and an append-only
+// Package workflow runs the re-engineered decoration process and its
+// after-sales flow as state machines on looplab/fsm, with roles, guards, deadlines, snapshots and an append-only
 // history. It is pure: callers pass every instant in and carry out the
 // intents it hands back.
 //
@@ -56,7 +55,8 @@
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
 // an RFC 3339 time, within a period), optionally conditional on another fact.
 // The decoration flow guards a floor plan before measurement completes, a
-// booking date before construction, and seed 001's five guarantees (几大保障):
+// booking date before construction, and the five guarantees the process
+// makes the owner (几大保障):
 // eco-certified products at acceptance, the province-unified price
 // (全省一个价) on the order, the order placed through the platform, live
 // video streaming during construction when it was bought, and after-sales

@@ -11,7 +11,7 @@ import (
 // the roles allowed to fire it.
 type Role string
 
-// The roles of seed 001's decoration process and after-sales.
+// The roles of the decoration process and after-sales.
 const (
 	// RoleOwner is the home owner (业主), the customer.
 	RoleOwner Role = "owner"

@@ -1,5 +1,5 @@
 // Command decoration walks one decoration project through every step of
-// seed 001's re-engineered process, printing each transition with its actor
+// the re-engineered decoration process, printing each transition with its actor
 // and instant, and shows a forbidden action, a failed guard, an overdue
 // step, an after-sales return and the Mermaid diagram.
 //
