@@ -178,10 +178,6 @@ func (f *faults) err() error {
 // still reported. Every error wraps o2o.ErrInvalid.
 func LoadRulebook(data []byte) (*Rulebook, error) {
 	var f faults
-	if err := jsonBounds(data); err != nil {
-		f.add("", err)
-		return nil, f.err()
-	}
 	var doc rulebookDoc
 	if err := o2o.DecodeJSON(data, &doc); err != nil {
 		f.add("", err)
@@ -321,51 +317,6 @@ func loadCoInvestment(f *faults, raw json.RawMessage, rb *Rulebook) []settlement
 		seen[k] = i
 	}
 	return terms
-}
-
-// jsonBounds checks, in one pass and before anything is decoded, that data
-// nests at most limits.MaxDepth arrays and objects and that no object holds
-// more than limits.MaxKeys keys: a strict decoder's checks of a huge object
-// cost more than linear time.
-func jsonBounds(data []byte) error {
-	var keys []int // per open container: its keys so far, -1 for an array
-	inString, escaped := false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if len(keys) == limits.MaxDepth {
-				return o2o.Invalidf("", "nested more than %d levels deep", limits.MaxDepth)
-			}
-			k := 0
-			if c == '[' {
-				k = -1
-			}
-			keys = append(keys, k)
-		case c == '}' || c == ']':
-			if len(keys) > 0 {
-				keys = keys[:len(keys)-1]
-			}
-		case c == ':':
-			if n := len(keys); n > 0 && keys[n-1] >= 0 {
-				keys[n-1]++
-				if keys[n-1] > limits.MaxKeys {
-					return o2o.Invalidf("", "an object holds more than %d keys", limits.MaxKeys)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // MarshalJSON writes the rulebook in its JSON form, each section as its
