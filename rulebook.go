@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/o2okit/o2okit/channel"
@@ -28,8 +29,9 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 // Rulebook is every rule of every package in one versioned document, loaded
 // and checked at once by LoadRulebook: the catalog, the price book and the
 // pricing policy, the channel network, the split rules, and optionally the
-// drainage attribution rules, workflow definitions, the budget authority and
-// the investors' co-investment terms.
+// drainage attribution rules, the drainage campaigns and their spend,
+// workflow definitions, the budget authority and the investors'
+// co-investment terms.
 // The Engine has no settings of its own: the online platform's id is the
 // channel section's "platform", and whether a serving store that is also the
 // store of the customer's region gets the transfer payment too is the split
@@ -39,15 +41,19 @@ var ErrSchemaVersion = fmt.Errorf("%w: unsupported rulebook schema version", o2o
 //
 //	{"schemaVersion":1,"catalog":{…},"priceBook":{…},"pricing":{…},
 //	 "channel":{…},"split":{…},"drainage":{…},"workflows":[…],
-//	 "budget":{…},"coInvestment":[…]}
+//	 "campaigns":[…],"budget":{…},"coInvestment":[…]}
 //
 // where each section is exactly what its package's own loader reads
 // (o2o.ParseCatalogJSON, pricing.ParseBookJSON, pricing.ParseConfig,
 // channel.ParseConfig, settlement.SplitConfig, drainage.ParseConfig,
 // workflow.ParseSpec, settlement.AuthorityConfig) and coInvestment is a list
 // of settlement.CoInvestTerms, each for a store of the channel section, in
-// the price book's currency, one per store and investor. drainage,
-// workflows, budget and coInvestment may be left out.
+// the price book's currency, one per store and investor. campaigns lists
+// the drainage campaigns the network runs (drainage.Campaign: an id and the
+// traffic spend of the period the rulebook covers, which drainage's cost
+// allocation charges to sales modes and stores), each id once, in the price
+// book's currency. drainage, campaigns, workflows, budget and coInvestment
+// may be left out.
 //
 // A Rulebook is immutable once loaded and safe for concurrent use.
 type Rulebook struct {
@@ -60,6 +66,7 @@ type Rulebook struct {
 	workflows []*workflow.Definition
 	authority *settlement.Authority
 	coinvest  []settlement.CoInvestTerms
+	campaigns []drainage.Campaign
 }
 
 // rulebookDoc is the document's shape; each section is decoded by its own
@@ -74,6 +81,7 @@ type rulebookDoc struct {
 	Drainage      json.RawMessage `json:"drainage,omitempty"`
 	Workflows     json.RawMessage `json:"workflows,omitempty"`
 	Budget        json.RawMessage `json:"budget,omitempty"`
+	Campaigns     json.RawMessage `json:"campaigns,omitempty"`
 	CoInvestment  json.RawMessage `json:"coInvestment,omitempty"`
 }
 
@@ -277,6 +285,9 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 			f.add("budget", err)
 		}
 	}
+	if len(doc.Campaigns) > 0 && string(doc.Campaigns) != "null" {
+		rb.campaigns = loadCampaigns(&f, doc.Campaigns, rb)
+	}
 	if len(doc.CoInvestment) > 0 && string(doc.CoInvestment) != "null" {
 		rb.coinvest = loadCoInvestment(&f, doc.CoInvestment, rb)
 	}
@@ -284,6 +295,36 @@ func LoadRulebook(data []byte) (*Rulebook, error) {
 		return nil, err
 	}
 	return rb, nil
+}
+
+// loadCampaigns decodes and checks the drainage campaigns: each has an id
+// given once and a spend that is not negative, in the price book's currency.
+func loadCampaigns(f *faults, raw json.RawMessage, rb *Rulebook) []drainage.Campaign {
+	var cs []drainage.Campaign
+	if err := o2o.DecodeJSON(raw, &cs); err != nil {
+		f.add("campaigns", err)
+		return nil
+	}
+	seen := map[string]int{}
+	for i, c := range cs {
+		path := fmt.Sprintf("campaigns[%d]", i)
+		if err := o2o.Validate(c); err != nil {
+			f.add(path, err)
+			continue
+		}
+		if c.Spend.IsNegative() {
+			f.add(path+".spend", o2o.Invalidf("", "must not be negative, got %s", c.Spend))
+		}
+		if rb.book != nil && c.Spend.Currency() != rb.book.Currency() {
+			f.add(path+".spend", fmt.Errorf("%w: %s, but the price book is in %s", o2o.ErrCurrencyMismatch, c.Spend.Currency(), rb.book.Currency()))
+		}
+		if j, dup := seen[c.ID]; dup {
+			f.add(path+".id", o2o.InvalidAs(o2o.ErrDuplicate, "", fmt.Sprintf("repeats campaign %q of campaigns[%d]", c.ID, j)))
+			continue
+		}
+		seen[c.ID] = i
+	}
+	return cs
 }
 
 // loadCoInvestment decodes and checks the co-investment terms: each opens a
@@ -353,6 +394,9 @@ func (rb *Rulebook) MarshalJSON() ([]byte, error) {
 	if rb.authority != nil {
 		section(&doc.Budget, rb.authority)
 	}
+	if len(rb.campaigns) > 0 {
+		section(&doc.Campaigns, rb.campaigns)
+	}
 	if len(rb.coinvest) > 0 {
 		section(&doc.CoInvestment, rb.coinvest)
 	}
@@ -394,6 +438,10 @@ func (rb *Rulebook) Workflow(name string) (*workflow.Definition, bool) {
 	}
 	return nil, false
 }
+
+// Campaigns returns a copy of the drainage campaigns and their spend, in
+// document order.
+func (rb *Rulebook) Campaigns() []drainage.Campaign { return slices.Clone(rb.campaigns) }
 
 // CoInvestment returns a copy of the investors' co-investment terms, in
 // document order; settlement.CoInvestTerms.Open gives each one's opening

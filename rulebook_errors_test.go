@@ -133,6 +133,25 @@ func TestLoadRulebookFaults(t *testing.T) {
 		{"coInvestment: an unknown field", func(t *testing.T) []byte {
 			return mutate(t, func(d map[string]any) { d["coInvestment"].([]any)[0].(map[string]any)["interest"] = "5" })
 		}, "coInvestment[0].interest", o2o.ErrInvalid},
+		{"campaigns: an id twice", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["campaigns"] = append(d["campaigns"].([]any), d["campaigns"].([]any)[0]) })
+		}, "campaigns[2].id", o2o.ErrDuplicate},
+		{"campaigns: no id", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { delete(d["campaigns"].([]any)[1].(map[string]any), "id") })
+		}, "campaigns[1].id", o2o.ErrInvalid},
+		{"campaigns: a negative spend", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) {
+				d["campaigns"].([]any)[0].(map[string]any)["spend"] = map[string]any{"amount": "-1.00", "currency": "CNY"}
+			})
+		}, "campaigns[0].spend", o2o.ErrInvalid},
+		{"campaigns: a spend in another currency", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) {
+				d["campaigns"].([]any)[0].(map[string]any)["spend"] = map[string]any{"amount": "1.00", "currency": "USD"}
+			})
+		}, "campaigns[0].spend", o2o.ErrCurrencyMismatch},
+		{"campaigns: an unknown field", func(t *testing.T) []byte {
+			return mutate(t, func(d map[string]any) { d["campaigns"].([]any)[0].(map[string]any)["budget"] = "5" })
+		}, "campaigns[0].budget", o2o.ErrInvalid},
 		{"nested past the depth limit", func(t *testing.T) []byte {
 			return []byte(`{"catalog":` + strings.Repeat("[", limits.MaxDepth+1) + strings.Repeat("]", limits.MaxDepth+1) + `}`)
 		}, "", o2o.ErrInvalid},

@@ -49,27 +49,28 @@ func TestRulebookRoundTrip(t *testing.T) {
 	}
 }
 
-// TestRulebookOptionalSections: drainage, workflows and budget may be left
-// out; the rulebook then round-trips without them.
+// TestRulebookOptionalSections: drainage, campaigns, workflows, budget and
+// co-investment may be left out; the rulebook then round-trips without them.
 func TestRulebookOptionalSections(t *testing.T) {
 	data := mutate(t, func(d map[string]any) {
 		delete(d, "drainage")
 		delete(d, "workflows")
 		delete(d, "budget")
 		delete(d, "coInvestment")
+		delete(d, "campaigns")
 	})
 	rb, err := o2okit.LoadRulebook(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rb.Drainage() != nil || rb.Authority() != nil || len(rb.CoInvestment()) != 0 {
+	if rb.Drainage() != nil || rb.Authority() != nil || len(rb.CoInvestment()) != 0 || len(rb.Campaigns()) != 0 {
 		t.Error("absent sections are not nil")
 	}
 	if _, ok := rb.Workflow("decoration"); ok {
 		t.Error("absent workflow found")
 	}
 	first, _ := rb.MarshalJSON()
-	if bytes.Contains(first, []byte(`"drainage"`)) || bytes.Contains(first, []byte(`"workflows"`)) || bytes.Contains(first, []byte(`"budget"`)) || bytes.Contains(first, []byte(`"coInvestment"`)) {
+	if bytes.Contains(first, []byte(`"drainage"`)) || bytes.Contains(first, []byte(`"workflows"`)) || bytes.Contains(first, []byte(`"budget"`)) || bytes.Contains(first, []byte(`"coInvestment"`)) || bytes.Contains(first, []byte(`"campaigns"`)) {
 		t.Errorf("absent sections written: %s", first)
 	}
 	again, err := o2okit.LoadRulebook(first)
@@ -86,6 +87,14 @@ func TestRulebookOptionalSections(t *testing.T) {
 	}
 	if full.Drainage() == nil || full.Authority() == nil {
 		t.Error("the sample's drainage or budget section is missing")
+	}
+	cs := full.Campaigns()
+	if len(cs) != 2 || cs[0].ID != "spring-search" || cs[0].Spend.AmountString() != "30000.00" || cs[1].ID != "village-roadshow" {
+		t.Fatalf("the sample's drainage campaigns = %+v", cs)
+	}
+	cs[0].ID = "changed"
+	if full.Campaigns()[0].ID != "spring-search" {
+		t.Error("Campaigns returned the rulebook's own slice")
 	}
 	ci := full.CoInvestment()
 	if len(ci) != 1 || ci[0].Store != "store-futian" || ci[0].Investor != "investor-zhao" {

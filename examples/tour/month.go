@@ -77,10 +77,7 @@ func (s *story) month() error {
 	if err != nil {
 		return err
 	}
-	campaigns := []drainage.Campaign{
-		{ID: "spring-search", Spend: o2o.MustParseMoney("30000.00")},
-		{ID: "village-roadshow", Spend: o2o.MustParseMoney("12000.00")},
-	}
+	campaigns := s.rb.Campaigns() // the rulebook's drainage campaigns and their spend
 	s.say(fmt.Sprintf("Two traffic campaigns ran: search ads (spent %s) and a road show touring the "+
 		"villages (spent %s). The rulebook attributes each conversion to the touches before it (%s) and "+
 		"charges each campaign's spend to the stores and to B2C in proportion to the traffic each received, "+
