@@ -9,25 +9,18 @@ import (
 	"github.com/o2okit/o2okit/pricing"
 )
 
-func exampleBook() *pricing.Book {
-	cat := o2o.MustCatalog(
-		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
-		o2o.Product{SKU: "DLR-1", Brand: "Huashan", Model: "H1", Category: "tiles", Line: o2o.LineDealer, Unit: o2o.UnitSquareMetre},
-	)
-	book, err := pricing.NewBook(cat, []pricing.Entry{
-		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},
-		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")},
-	})
-	if err != nil {
-		panic(err)
-	}
-	return book
-}
-
-var exampleAt = time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
-
 // Loading a policy from JSON, then quoting an online and an in-store order.
 func Example_loadFromJSON() {
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre})
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},                                     // the national price
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")}, // Guangdong's price
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
 	cfg, err := pricing.ParseConfig([]byte(`{
 		"uplift": {"percent": "5", "cap": {"amount": "100.00", "currency": "CNY"}},
 		"vat": {"categories": [{"category": "tiles", "percent": "13"}]},
@@ -37,7 +30,7 @@ func Example_loadFromJSON() {
 		fmt.Println(err)
 		return
 	}
-	policy, err := cfg.Build(exampleBook())
+	policy, err := cfg.Build(book)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -45,7 +38,7 @@ func Example_loadFromJSON() {
 	req := pricing.Request{
 		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre),
 		Region: o2o.MustRegionCode("440305001"), Channel: o2o.ChannelO2O,
-		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: at,
 	}
 	store, _ := policy.Quote(req)
 	req.Placed = o2o.Placement{Venue: o2o.VenueOnline}
@@ -56,17 +49,27 @@ func Example_loadFromJSON() {
 
 // A quote explains itself step by step.
 func ExampleQuote_Explain() {
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre})
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},                                     // the national price
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")}, // Guangdong's price
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
 	policy, _ := pricing.Config{
 		NetworkLowest: pricing.Network{Mode: pricing.NetworkMatch, OwnSources: []string{"our-b2c"}},
 		VAT:           pricing.VAT{Categories: []pricing.CategoryRate{{Category: "tiles", Percent: o2o.MustDec("13")}}},
 		Costs:         []pricing.Cost{{SKU: "TILE-800", Cost: o2o.MustParseMoney("60.00")}},
-	}.Build(exampleBook())
+	}.Build(book)
 	q, err := policy.Quote(pricing.Request{
 		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("12.5").Decimal, o2o.UnitSquareMetre),
 		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
-		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: at,
 		Observations: []pricing.Observation{{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.90"),
-			ObservedAt: exampleAt.Add(-time.Hour), ValidUntil: exampleAt.Add(24 * time.Hour)}},
+			ObservedAt: at.Add(-time.Hour), ValidUntil: at.Add(24 * time.Hour)}},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -85,12 +88,22 @@ func ExampleQuote_Explain() {
 
 // No haggling (不讲价): a lower price asked for is refused with ErrNoHaggling.
 func ExamplePolicy_Quote_noHaggling() {
-	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre})
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},                                     // the national price
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")}, // Guangdong's price
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
+	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(book)
 	ask := o2o.MustParseMoney("90.00")
-	_, err := policy.Quote(pricing.Request{
+	_, err = policy.Quote(pricing.Request{
 		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("1").Decimal, o2o.UnitSquareMetre),
 		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
-		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: at,
 		Negotiated: &ask,
 	})
 	fmt.Println(errors.Is(err, pricing.ErrNoHaggling))
@@ -115,6 +128,16 @@ func ExampleNewBook() {
 
 // The promotion ladder: stage 2 asked, only stage 1 funded.
 func ExamplePolicy_Quote_ladder() {
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre})
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},                                     // the national price
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")}, // Guangdong's price
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
 	cost := func(s string) o2o.Money { return o2o.MustParseMoney(s) }
 	policy, err := pricing.Config{
 		VAT: pricing.VAT{Default: &o2o.Decimal{}},
@@ -122,7 +145,7 @@ func ExamplePolicy_Quote_ladder() {
 			{Stage: 1, Adds: []pricing.StageBenefit{{Code: "free_construction", Description: "free construction (免费施工)", Kind: pricing.BenefitService, Cost: cost("800")}}},
 			{Stage: 2, Adds: []pricing.StageBenefit{{Code: "house_fee_waived", Description: "house payment waived (免房款)", Kind: pricing.BenefitService, Cost: cost("2000")}}},
 		},
-	}.Build(exampleBook())
+	}.Build(book)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -130,7 +153,7 @@ func ExamplePolicy_Quote_ladder() {
 	q, _ := policy.Quote(pricing.Request{
 		SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre),
 		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
-		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: at,
 		Campaign: &pricing.Campaign{ID: "C-1", Stage: 2, FundingLeft: cost("1000")},
 	})
 	fmt.Println("stage", q.Stage, "fallback", q.Flags.StageFallback, "unit", q.UnitPrice)
@@ -144,9 +167,19 @@ func ExamplePolicy_Quote_ladder() {
 
 // Store eligibility: a unified price and the lowest on the network.
 func ExamplePolicy_StoreEligible() {
-	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(exampleBook())
-	el, _ := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), exampleAt, []pricing.Observation{
-		{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.90"), ObservedAt: exampleAt.Add(-time.Hour), ValidUntil: exampleAt.Add(time.Hour)},
+	cat := o2o.MustCatalog(o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre})
+	book, err := pricing.NewBook(cat, []pricing.Entry{
+		{SKU: "TILE-800", Price: o2o.MustParseMoney("100.00")},                                     // the national price
+		{SKU: "TILE-800", Scope: o2o.MustRegionCode("440000"), Price: o2o.MustParseMoney("95.00")}, // Guangdong's price
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
+	policy, _ := pricing.Config{VAT: pricing.VAT{Default: &o2o.Decimal{}}}.Build(book)
+	el, _ := policy.StoreEligible("TILE-800", o2o.MustRegionCode("440300"), at, []pricing.Observation{
+		{Source: "jd", Brand: "Mianpeng", Model: "T800", Price: o2o.MustParseMoney("89.90"), ObservedAt: at.Add(-time.Hour), ValidUntil: at.Add(time.Hour)},
 	})
 	fmt.Println(el.Eligible)
 	for _, r := range el.Reasons {
@@ -161,6 +194,7 @@ func ExamplePolicy_StoreEligible() {
 // One order of two lines under a campaign at stage 1: the free
 // construction is granted and funded once for the order, not per line.
 func ExamplePolicy_QuoteOrder() {
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, o2o.China())
 	cat := o2o.MustCatalog(
 		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
 		o2o.Product{SKU: "MEASURE", Brand: "Mianpeng", Model: "M", Category: "services", Line: o2o.LineO2O, Service: o2o.ServiceMeasurement, Unit: o2o.UnitJob},
@@ -184,7 +218,7 @@ func ExamplePolicy_QuoteOrder() {
 	}
 	oq, err := policy.QuoteOrder(pricing.OrderRequest{
 		Region: o2o.MustRegionCode("440300"), Channel: o2o.ChannelO2O,
-		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: exampleAt,
+		Placed: o2o.Placement{Venue: o2o.VenueStore, StoreID: "S-SZ-01"}, Segment: o2o.SegmentRetail, At: at,
 		Campaign: &pricing.Campaign{ID: "C-1", Stage: 1, FundingLeft: o2o.MustParseMoney("1000")},
 		Lines: []pricing.OrderLine{
 			{SKU: "TILE-800", Quantity: o2o.Qty(o2o.MustDec("10").Decimal, o2o.UnitSquareMetre)},

@@ -13,9 +13,8 @@ import (
 	"github.com/o2okit/o2okit/settlement"
 )
 
-var at = time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
-
 func Example_splitFromJSON() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	splitter, err := settlement.ParseSplitConfig([]byte(`{
 	  "manufacturer": "hq",
 	  "rules": [{"channel": "o2o", "legs": [
@@ -51,6 +50,7 @@ func Example_splitFromJSON() {
 }
 
 func ExampleLedger_Apply() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	l := settlement.MustLedger(settlement.Config{})
 	sale := settlement.Posting{Key: "SO-1/0/manufacturer", Kind: settlement.KindSaleRevenue,
 		From: "cust-1", To: "hq", Amount: o2o.MustParseMoney("100.00"), Order: "SO-1", At: at}
@@ -71,6 +71,7 @@ func ExampleLedger_Apply() {
 }
 
 func ExampleMerge() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	mk := func(key, to, amount string) settlement.Posting {
 		return settlement.Posting{Key: key, Kind: settlement.KindSaleRevenue, From: "cust", To: to, Amount: o2o.MustParseMoney(amount), At: at}
 	}
@@ -89,6 +90,7 @@ func ExampleMerge() {
 }
 
 func ExampleReversible_Partial() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	orig := settlement.Batch{ID: "SO-9", Postings: []settlement.Posting{
 		{Key: "a", Kind: settlement.KindSaleRevenue, From: "cust", To: "hq", Amount: o2o.MustParseMoney("0.67"), At: at},
 		{Key: "b", Kind: settlement.KindStoreCommission, From: "cust", To: "store", Amount: o2o.MustParseMoney("0.33"), At: at},
@@ -117,6 +119,7 @@ func ExampleReversible_Partial() {
 }
 
 func ExampleAuthority_Decide() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	var cfg settlement.AuthorityConfig
 	_ = cfg.UnmarshalJSON([]byte(`{
 	  "bands": [{"upTo": {"amount": "5000.00", "currency": "CNY"}, "level": "area_director"}, {"level": "vp"}],
@@ -138,6 +141,7 @@ func ExampleAuthority_Decide() {
 }
 
 func ExampleRepay() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	inst := o2o.MustParseMoney("20000.00")
 	p := settlement.Position{Store: "store-1", Investor: "investor-1", Manufacturer: "hq",
 		Capital: o2o.MustParseMoney("100000.00"), Advanced: o2o.MustParseMoney("15000.00"),
@@ -153,6 +157,7 @@ func ExampleRepay() {
 // A ledger snapshots to JSON and restores with every check applied again;
 // an altered snapshot is refused because its hash chain no longer matches.
 func ExampleParseLedger() {
+	at := time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())
 	l := settlement.MustLedger(settlement.Config{})
 	_, err := l.Apply(settlement.Batch{Postings: []settlement.Posting{
 		{Key: "SO-1/0/manufacturer", Kind: settlement.KindSaleRevenue, From: "cust-1", To: "hq", Amount: o2o.MustParseMoney("870.00"), Order: "SO-1", At: at},

@@ -9,13 +9,11 @@ import (
 	"github.com/o2okit/o2okit/settlement/drainage"
 )
 
-var at = time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())
-
-func day(n int) time.Time { return at.AddDate(0, 0, -n) }
-
 // Adobe's worked example: a $50 purchase after paid search (9 days
 // before), social (6 days), email and display (on the day), under time decay.
 func ExampleRules_Attribute() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())       // the day of the conversion
+	day := func(n int) time.Time { return at.AddDate(0, 0, -n) } // n days before it
 	rules, err := drainage.Config{Model: drainage.ModelTimeDecay}.Build()
 	if err != nil {
 		panic(err)
@@ -43,6 +41,8 @@ func ExampleRules_Attribute() {
 
 // Rules load from JSON; a preset's name maps to its exact shares.
 func ExampleParseConfig() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())       // the day of the conversion
+	day := func(n int) time.Time { return at.AddDate(0, 0, -n) } // n days before it
 	rules, err := drainage.ParseConfig([]byte(`{"model":"position","position":{"preset":"j_curve"},"lookback":{"storeVisit":7},"basis":"conversions"}`))
 	if err != nil {
 		panic(err)
@@ -62,6 +62,8 @@ func ExampleParseConfig() {
 // A store that receives traffic and converts none still carries its cost;
 // traffic that reached no store stays visibly on headquarters.
 func ExampleRules_Allocate() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())       // the day of the conversion
+	day := func(n int) time.Time { return at.AddDate(0, 0, -n) } // n days before it
 	rules, _ := drainage.Config{Model: drainage.ModelLastTouch}.Build()
 	touches := []drainage.Touch{
 		{ID: "1", Customer: "a", At: day(2), Channel: o2o.ChannelO2O, Kind: drainage.KindStoreCoupon, Campaign: "spring", StoreID: "s1"},
@@ -87,6 +89,8 @@ func ExampleRules_Allocate() {
 
 // KPIs per store: store-visit rate, cost per deal, ROI.
 func ExampleKPIs() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())       // the day of the conversion
+	day := func(n int) time.Time { return at.AddDate(0, 0, -n) } // n days before it
 	rules, _ := drainage.Config{Model: drainage.ModelLinear}.Build()
 	touches := []drainage.Touch{
 		{ID: "1", Customer: "a", At: day(2), Channel: o2o.ChannelO2O, Kind: drainage.KindStoreCoupon, Campaign: "spring", StoreID: "s1"},
@@ -109,6 +113,8 @@ func ExampleKPIs() {
 // settlement ledger, keyed by period, campaign and payer: posting the same
 // month again changes nothing.
 func ExampleStatement_Post() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())       // the day of the conversion
+	day := func(n int) time.Time { return at.AddDate(0, 0, -n) } // n days before it
 	rules, _ := drainage.Config{Model: drainage.ModelLastTouch}.Build()
 	touches := []drainage.Touch{
 		{ID: "1", Customer: "a", At: day(2), Channel: o2o.ChannelO2O, Kind: drainage.KindStoreCoupon, Campaign: "spring", StoreID: "s1"},
