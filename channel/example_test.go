@@ -10,52 +10,28 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func exampleCatalog() *o2o.Catalog {
-	return o2o.MustCatalog(
+// Load builds the rules from JSON; the segregation report names both SKUs
+// of every conflict.
+func ExampleLoad() {
+	n, err := channel.Load([]byte(`{
+	  "stores": [
+	    {"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail", "measurement", "construction"]},
+	    {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail", "measurement"]},
+	    {"id": "GD-PROV", "covers": ["440000"], "capabilities": ["retail", "measurement", "construction"]}
+	  ],
+	  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}],
+	  "dealers": [{"id": "DL-HZ", "mode": "fused", "territory": ["330100"]}],
+	  "segregation": {"b2cOnly": ["TILE-800-WEB"]},
+	  "leads": {"protectionDays": 30},
+	  "showcase": {"maxHotProducts": 3, "refreshDays": 30}
+	}`), o2o.MustCatalog(
 		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
 		o2o.Product{SKU: "TILE-800-WEB", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
 		o2o.Product{SKU: "DOOR-DX", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineO2O},
 		o2o.Product{SKU: "DOOR-DX-D", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineDealer},
 		o2o.Product{SKU: "FLOOR-D7", Brand: "Mianpeng", Model: "D7", Category: "flooring", Line: o2o.LineDealer},
 		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
-	)
-}
-
-const exampleConfig = `{
-  "stores": [
-    {"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail", "measurement", "construction"]},
-    {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail", "measurement"]},
-    {"id": "GD-PROV", "covers": ["440000"], "capabilities": ["retail", "measurement", "construction"]}
-  ],
-  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}],
-  "dealers": [{"id": "DL-HZ", "mode": "fused", "territory": ["330100"]}],
-  "segregation": {"b2cOnly": ["TILE-800-WEB"]},
-  "leads": {"protectionDays": 30},
-  "showcase": {"maxHotProducts": 3, "refreshDays": 30}
-}`
-
-func exampleNetwork() *channel.Network {
-	n, err := channel.Load([]byte(exampleConfig), exampleCatalog())
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
-
-func exampleOrder(id string, ch o2o.Channel, delivery string, skus ...string) o2o.Order {
-	o := o2o.Order{ID: id, Channel: ch, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
-		Delivery: o2o.MustRegionCode(delivery), Placed: o2o.Placement{Venue: o2o.VenueOnline},
-		At: time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China())}
-	for _, s := range skus {
-		o.Lines = append(o.Lines, o2o.OrderLine{SKU: s, Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)})
-	}
-	return o
-}
-
-// Load builds the rules from JSON; the segregation report names both SKUs
-// of every conflict.
-func ExampleLoad() {
-	n, err := channel.Load([]byte(exampleConfig), exampleCatalog())
+	))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -75,7 +51,19 @@ func ExampleLoad() {
 }
 
 func ExampleNetwork_MaySell() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}],
+	  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}],
+	  "segregation": {"b2cOnly": ["TILE-800-WEB"]}
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800-WEB", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "FLOOR-D7", Brand: "Mianpeng", Model: "D7", Category: "flooring", Line: o2o.LineDealer},
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, s := range []channel.Sale{
 		{SKU: "SOFA-S3", Channel: o2o.ChannelO2O, Seller: channel.Store("SZ-NT")},
 		{SKU: "FLOOR-D7", Channel: o2o.ChannelB2C, Seller: channel.Platform("tmall")},
@@ -95,8 +83,22 @@ func ExampleNetwork_MaySell() {
 }
 
 func ExampleNetwork_Route() {
-	n := exampleNetwork()
-	d, err := n.Route(exampleOrder("O-1", o2o.ChannelO2O, "440305002", "SOFA-S3"), channel.CapConstruction)
+	n, err := channel.Load([]byte(`{"stores": [
+	  {"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail", "measurement", "construction"]},
+	  {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail", "measurement"]},
+	  {"id": "GD-PROV", "covers": ["440000"], "capabilities": ["retail", "measurement", "construction"]}
+	]}`), o2o.MustCatalog(
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := o2o.Order{ID: "O-1", Channel: o2o.ChannelO2O, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
+		Delivery: o2o.MustRegionCode("440305002"), Placed: o2o.Placement{Venue: o2o.VenueOnline},
+		At:    time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China()),
+		Lines: []o2o.OrderLine{{SKU: "SOFA-S3", Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)}}}
+	d, err := n.Route(o, channel.CapConstruction)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -105,7 +107,8 @@ func ExampleNetwork_Route() {
 	for _, p := range d.PassedOver {
 		fmt.Println("passed over", p.Party, "-", p.Reason)
 	}
-	_, err = n.Route(exampleOrder("O-2", o2o.ChannelO2O, "110105001", "SOFA-S3"), channel.CapRetail)
+	o.ID, o.Delivery = "O-2", o2o.MustRegionCode("110105001") // Beijing, which no store covers
+	_, err = n.Route(o, channel.CapRetail)
 	fmt.Println(err)
 	// Output:
 	// store:GD-PROV covers the province 440000, the closest level to 440305002 with a candidate able to do construction
@@ -114,9 +117,25 @@ func ExampleNetwork_Route() {
 }
 
 func ExampleNetwork_CheckOrder() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}],
+	  "dealers": [{"id": "DL-HZ", "mode": "fused", "territory": ["330100"]}]
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "FLOOR-D7", Brand: "Mianpeng", Model: "D7", Category: "flooring", Line: o2o.LineDealer},
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	leads, _, _ := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
-	o := exampleOrder("O-3", o2o.ChannelB2C, "330106002", "SOFA-S3", "FLOOR-D7")
+	o := o2o.Order{ID: "O-3", Channel: o2o.ChannelB2C, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
+		Delivery: o2o.MustRegionCode("330106002"), Placed: o2o.Placement{Venue: o2o.VenueOnline},
+		At: time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China()),
+		Lines: []o2o.OrderLine{
+			{SKU: "SOFA-S3", Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)},
+			{SKU: "FLOOR-D7", Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)},
+		}}
 	o.PaidOnline = true
 	r, err := n.CheckOrder(o, channel.Facts{Leads: leads})
 	if err != nil {
@@ -137,7 +156,17 @@ func ExampleNetwork_CheckOrder() {
 }
 
 func ExampleLeads_Register() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}, {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail"]}],
+	  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}],
+	  "leads": {"protectionDays": 30}
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	at := func(d int) time.Time { return time.Date(2024, 5, d, 9, 0, 0, 0, o2o.China()) }
 	leads := n.Leads()
 	for _, l := range []channel.Lead{
@@ -163,10 +192,18 @@ func ExampleLeads_Register() {
 // the future of that instant cannot claim the customer, so it cannot make
 // honest registrations before it fail as out of order.
 func ExampleLeads_Register_future() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}, {"id": "SZ-NS", "covers": ["440305"], "capabilities": ["retail"]}]
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	now := time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())
 	leads := n.Leads()
-	_, _, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: time.Date(2099, 1, 1, 0, 0, 0, 0, o2o.China())}, now)
+	_, _, err = leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NS"), At: time.Date(2099, 1, 1, 0, 0, 0, 0, o2o.China())}, now)
 	fmt.Println(errors.Is(err, channel.ErrFutureLead))
 	_, c, err := leads.Register(channel.Lead{Customer: "C-1", Party: channel.Store("SZ-NT"), At: now}, now)
 	fmt.Println(c.Outcome, err)
@@ -176,7 +213,17 @@ func ExampleLeads_Register_future() {
 }
 
 func ExampleNetwork_CheckShowcase() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}],
+	  "showcase": {"maxHotProducts": 3, "refreshDays": 30}
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	plan := channel.ShowcasePlan{Store: "SZ-NT", HotProducts: []string{"SOFA-S3", "TILE-800"}, RefreshedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, o2o.China())}
 	answers := []channel.Eligibility{{SKU: "SOFA-S3", Eligible: true}, {SKU: "TILE-800", Eligible: false, Reason: "a lower price for Mianpeng T800 was seen online"}}
 	r, _ := n.CheckShowcase(plan, answers, time.Date(2024, 5, 10, 9, 0, 0, 0, o2o.China()))
@@ -194,7 +241,7 @@ func ExampleConfig_Build() {
 		{ID: "DL-HZ", Mode: channel.ModeFused, Territory: []o2o.RegionCode{o2o.MustRegionCode("330100")}},
 		{ID: "DL-XH", Mode: channel.ModeIndependent, Territory: []o2o.RegionCode{o2o.MustRegionCode("330106")}},
 	}}
-	_, err := cfg.Build(exampleCatalog())
+	_, err := cfg.Build(o2o.MustCatalog(o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O}))
 	var overlap *channel.OverlapError
 	if errors.As(err, &overlap) {
 		fmt.Println(overlap.First, "and", overlap.Second, "at", overlap.Path)
@@ -207,13 +254,25 @@ func ExampleConfig_Build() {
 
 // The holder of a protected lead serves; routing only checks it can.
 func ExampleNetwork_RouteWithLeads() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail", "measurement"]}],
+	  "agents": [{"id": "AG-WANG", "storeId": "SZ-NT", "role": "service"}]
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	leads, _, err := n.Leads().Register(channel.Lead{Customer: "C-1", Party: channel.Agent("AG-WANG"), At: time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China())}, time.Date(2024, 5, 1, 9, 0, 0, 0, o2o.China()))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	o := exampleOrder("O-4", o2o.ChannelO2O, "440305001", "SOFA-S3")
+	o := o2o.Order{ID: "O-4", Channel: o2o.ChannelO2O, Customer: o2o.Customer{ID: "C-1", Segment: o2o.SegmentRetail},
+		Delivery: o2o.MustRegionCode("440305001"), Placed: o2o.Placement{Venue: o2o.VenueOnline},
+		At:    time.Date(2024, 5, 10, 10, 0, 0, 0, o2o.China()),
+		Lines: []o2o.OrderLine{{SKU: "SOFA-S3", Quantity: o2o.Qty(decimal.NewFromInt(1), o2o.UnitPiece)}}}
 	d, err := n.RouteWithLeads(o, channel.CapMeasurement, leads)
 	if err != nil {
 		fmt.Println(err)
@@ -227,7 +286,21 @@ func ExampleNetwork_RouteWithLeads() {
 // A listing is the catalog filtered by MaySell, so what a store lists is
 // exactly what it may sell at checkout.
 func ExampleNetwork_Listing() {
-	n := exampleNetwork()
+	n, err := channel.Load([]byte(`{
+	  "stores": [{"id": "SZ-NT", "covers": ["440305001"], "capabilities": ["retail"]}],
+	  "segregation": {"b2cOnly": ["TILE-800-WEB"]}
+	}`), o2o.MustCatalog(
+		o2o.Product{SKU: "TILE-800", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "TILE-800-WEB", Brand: "Mianpeng", Model: "T800", Category: "tiles", Line: o2o.LineO2O, Unit: o2o.UnitSquareMetre},
+		o2o.Product{SKU: "DOOR-DX", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineO2O},
+		o2o.Product{SKU: "DOOR-DX-D", Brand: "Mianpeng", Model: "DX", Category: "doors", Line: o2o.LineDealer},
+		o2o.Product{SKU: "FLOOR-D7", Brand: "Mianpeng", Model: "D7", Category: "flooring", Line: o2o.LineDealer},
+		o2o.Product{SKU: "SOFA-S3", Brand: "Mianpeng", Model: "S3", Category: "furniture", Line: o2o.LineO2O},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, seller := range []channel.PartyRef{channel.Store("SZ-NT"), channel.Platform("tmall")} {
 		skus, err := n.Listing(o2o.ChannelO2O, seller)
 		if err != nil {
