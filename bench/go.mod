@@ -4,7 +4,9 @@ go 1.24.0
 
 require (
 	github.com/govalues/decimal v0.1.36
+	github.com/looplab/fsm v1.0.3
 	github.com/o2okit/o2okit v0.0.0
+	github.com/qmuntal/stateless v1.7.2
 	github.com/shopspring/decimal v1.6.0
 )
 
