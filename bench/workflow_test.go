@@ -14,8 +14,8 @@ import (
 	"github.com/looplab/fsm"
 	"github.com/qmuntal/stateless"
 
-	wf "github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/o2o"
+	wf "github.com/o2okit/o2okit/workflow"
 )
 
 var wt0 = time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
@@ -88,7 +88,9 @@ type snapKey struct{}
 func newPlainFlow(def *wf.Definition) *plainFlow {
 	p := &plainFlow{roles: map[string][]string{}}
 	sl := stateless.NewStateMachineWithExternalStorage(
-		func(ctx context.Context) (stateless.State, error) { return ctx.Value(snapKey{}).(*pSnapshot).State, nil },
+		func(ctx context.Context) (stateless.State, error) {
+			return ctx.Value(snapKey{}).(*pSnapshot).State, nil
+		},
 		func(ctx context.Context, s stateless.State) error {
 			ctx.Value(snapKey{}).(*pSnapshot).State = s.(string)
 			return nil
