@@ -23,7 +23,10 @@ type journeySet struct {
 
 var journeys = sync.OnceValue(func() *journeySet {
 	n := 1_000_000
-	if testing.Short() {
+	switch {
+	case tiny:
+		n = 2_000
+	case testing.Short():
 		n = 100_000
 	}
 	rng := rand.New(rand.NewPCG(1, 1))

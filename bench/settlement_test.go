@@ -16,6 +16,9 @@ import (
 // postings is the number of postings per ledger benchmark op: 1,000,000,
 // or 100,000 under -short.
 func postings() int {
+	if tiny {
+		return 8_000
+	}
 	if testing.Short() {
 		return 100_000
 	}
@@ -168,7 +171,7 @@ func BenchmarkSettlement(b *testing.B) {
 	b.Run("merge_8_on_2_workers/o2okit", func(b *testing.B) { merge(b, 2) })
 	b.Run("merge_8_on_2_workers/peer-one-ledger", one)
 
-	snap, err := json.Marshal(applyAll(b, settlement.Config{}, batches(20_000, "s")))
+	snap, err := json.Marshal(applyAll(b, settlement.Config{}, batches(min(20_000, postings()), "s")))
 	if err != nil {
 		b.Fatal(err)
 	}
