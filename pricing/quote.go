@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -122,6 +121,11 @@ type stepFacts struct {
 // MarshalJSON writes the step with its reason formatted from the code and
 // facts, and only the facts its code uses.
 func (s Step) MarshalJSON() ([]byte, error) {
+	return s.form().appendJSON(make([]byte, 0, 640))
+}
+
+// form is the step as its JSON form holds it.
+func (s Step) form() stepJSON {
 	f, uses := s.Facts.only(s.Code.facts()), s.Code.facts()
 	j := stepFacts{Party: f.Party, Label: f.Label, Region: f.Region, Product: f.Product, Quantity: f.Quantity,
 		Mode: f.Mode, Increment: f.Increment, Stage: f.Stage, Asked: f.Asked, Count: f.Count}
@@ -137,8 +141,8 @@ func (s Step) MarshalJSON() ([]byte, error) {
 	if uses&factCost != 0 {
 		j.Cost = &f.Cost
 	}
-	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base,
-		Amount: s.Amount, Result: s.Result, Facts: j})
+	return stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base,
+		Amount: s.Amount, Result: s.Result, Facts: j}
 }
 
 // UnmarshalJSON decodes a step strictly. The reason is derived data: it
