@@ -490,6 +490,24 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
+	b.Run("encode_append/o2okit", func(b *testing.B) {
+		b.ReportAllocs()
+		buf := make([]byte, 0, 8192)
+		for b.Loop() {
+			var err error
+			if buf, err = s.quote.AppendJSON(buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encode_append/peer-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(plain); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("encode/peer-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

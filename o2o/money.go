@@ -310,7 +310,8 @@ func (m Money) MinorUnits() (int64, bool) {
 // AmountString formats the amount exactly with at least the currency's
 // minor digits: "12.30", "0.0125", "-5.00".
 func (m Money) AmountString() string {
-	return m.amount.StringFixed(max(m.Currency().MinorDigits(), -m.amount.Exponent()))
+	var buf [48]byte
+	return string(appendFixed(buf[:0], m.amount, max(m.Currency().MinorDigits(), -m.amount.Exponent())))
 }
 
 // String returns "12.30 CNY"; ParseMoney reads it back when m is

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -15,116 +16,91 @@ import (
 // byte), and refuses what json.Marshal refuses: an unknown rule, code,
 // unit or increment, and an amount that is not Encodable.
 
-// appendJSON appends the step's JSON form to b.
-func (j stepJSON) appendJSON(b []byte) ([]byte, error) {
-	rule, err := j.Rule.MarshalText()
-	if err != nil {
-		return nil, err
+// appendJSON appends the step's JSON form (stepJSON) to b.
+func (s *Step) appendJSON(b []byte) ([]byte, error) {
+	e := enc{b: b}
+	e.raw(`{"rule":`)
+	e.enum(string(s.Rule), s.Rule.Valid(), s.Rule)
+	e.raw(`,"code":`)
+	e.enum(string(s.Code), s.Code.Valid(), s.Code)
+	e.raw(`,"reason":`)
+	e.str(s.Reason())
+	e.raw(`,"base":`)
+	e.money(s.Base)
+	e.raw(`,"amount":`)
+	e.money(s.Amount)
+	e.raw(`,"result":`)
+	e.money(s.Result)
+	e.raw(`,"facts":`)
+	uses := s.Code.facts()
+	f := s.Facts.only(uses)
+	e.facts(&f, uses)
+	e.raw("}")
+	if e.err != nil {
+		return nil, e.err
 	}
-	code, err := j.Code.MarshalText()
-	if err != nil {
-		return nil, err
-	}
-	b = append(b, `{"rule":`...)
-	b = appendString(b, string(rule))
-	b = append(b, `,"code":`...)
-	b = appendString(b, string(code))
-	b = append(b, `,"reason":`...)
-	b = appendString(b, j.Reason)
-	for _, m := range [...]struct {
-		key   string
-		money o2o.Money
-	}{{`,"base":`, j.Base}, {`,"amount":`, j.Amount}, {`,"result":`, j.Result}} {
-		b = append(b, m.key...)
-		if b, err = m.money.AppendJSON(b); err != nil {
-			return nil, err
-		}
-	}
-	b = append(b, `,"facts":`...)
-	if b, err = j.Facts.appendJSON(b); err != nil {
-		return nil, err
-	}
-	return append(b, '}'), nil
+	return e.b, nil
 }
 
-// appendJSON appends the facts as json.Marshal writes stepFacts: the
-// fields in order, each left out under its omitempty or omitzero.
-func (f stepFacts) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, '{')
-	n := len(b)
+// facts appends the facts as json.Marshal writes stepFacts: the fields in
+// order, each left out under its omitempty or omitzero; the percent and
+// the amounts present exactly when the code uses them.
+func (e *enc) facts(f *Facts, uses factField) {
+	e.raw("{")
+	n := len(e.b)
 	key := func(name string) {
-		if len(b) > n {
-			b = append(b, ',')
+		if len(e.b) > n {
+			e.raw(",")
 		}
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
-	var err error
-	money := func(name string, m *o2o.Money) {
-		if m == nil || err != nil {
-			return
-		}
-		key(name)
-		b, err = m.AppendJSON(b)
-	}
-	text := func(name string, t []byte, terr error) {
-		if err != nil {
-			return
-		}
-		if terr != nil {
-			err = terr
-			return
-		}
-		key(name)
-		b = appendString(b, string(t))
+		e.raw(`"` + name + `":`)
 	}
 	if f.Party != "" {
 		key("party")
-		b = appendString(b, f.Party)
+		e.str(f.Party)
 	}
 	if f.Label != "" {
 		key("label")
-		b = appendString(b, f.Label)
+		e.str(f.Label)
 	}
 	if !f.Region.IsZero() {
-		t, terr := f.Region.MarshalText()
-		text("region", t, terr)
+		key("region")
+		e.str(f.Region.String())
 	}
 	if f.Product != (o2o.BrandModel{}) {
 		key("product")
-		b = append(b, `{"brand":`...)
-		b = appendString(b, f.Product.Brand)
-		b = append(b, `,"model":`...)
-		b = appendString(b, f.Product.Model)
-		b = append(b, '}')
+		e.raw(`{"brand":`)
+		e.str(f.Product.Brand)
+		e.raw(`,"model":`)
+		e.str(f.Product.Model)
+		e.raw("}")
 	}
-	if f.Percent != nil && err == nil {
+	if uses&factPercent != 0 {
 		key("percent")
-		b, err = f.Percent.AppendJSON(b)
+		e.decimal(f.Percent)
 	}
-	money("figure", f.Figure)
-	money("limit", f.Limit)
-	money("cost", f.Cost)
-	if f.Quantity != (o2o.Quantity{}) && err == nil {
+	if uses&factFigure != 0 {
+		key("figure")
+		e.money(f.Figure)
+	}
+	if uses&factLimit != 0 {
+		key("limit")
+		e.money(f.Limit)
+	}
+	if uses&factCost != 0 {
+		key("cost")
+		e.money(f.Cost)
+	}
+	if f.Quantity != (o2o.Quantity{}) {
 		key("quantity")
-		b = append(b, `{"value":`...)
-		if b, err = f.Quantity.Value.AppendJSON(b); err == nil {
-			var unit []byte
-			if unit, err = f.Quantity.Unit.MarshalText(); err == nil {
-				b = append(b, `,"unit":`...)
-				b = appendString(b, string(unit))
-				b = append(b, '}')
-			}
-		}
+		e.quantity(f.Quantity)
 	}
-	if f.Mode != "" && err == nil {
+	if f.Mode != "" {
 		key("mode")
-		b = appendString(b, string(f.Mode))
+		e.str(string(f.Mode))
 	}
 	if f.Increment != "" {
-		t, terr := f.Increment.MarshalText()
-		text("increment", t, terr)
+		key("increment")
+		e.text(f.Increment)
 	}
 	for _, v := range [...]struct {
 		name string
@@ -132,13 +108,10 @@ func (f stepFacts) appendJSON(b []byte) ([]byte, error) {
 	}{{"stage", f.Stage}, {"asked", f.Asked}, {"count", f.Count}} {
 		if v.n != 0 {
 			key(v.name)
-			b = strconv.AppendInt(b, int64(v.n), 10)
+			e.int(v.n)
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '}'), nil
+	e.raw("}")
 }
 
 // appendString appends s as a JSON string the way encoding/json writes
@@ -194,4 +167,221 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// enc appends JSON to b and keeps the first error.
+type enc struct {
+	b   []byte
+	err error
+}
+
+func (e *enc) raw(s string) { e.b = append(e.b, s...) }
+func (e *enc) str(s string) { e.b = appendString(e.b, s) }
+
+// text writes v's text form as a string, refusing what its MarshalText
+// refuses.
+func (e *enc) text(v interface{ MarshalText() ([]byte, error) }) {
+	if e.err != nil {
+		return
+	}
+	t, err := v.MarshalText()
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.b = appendString(e.b, string(t))
+}
+
+// enum writes a text enum's value when valid, and otherwise refuses it
+// with its MarshalText's error, without MarshalText's copy.
+func (e *enc) enum(s string, valid bool, v interface{ MarshalText() ([]byte, error) }) {
+	if valid {
+		e.str(s)
+		return
+	}
+	e.text(v)
+}
+
+func (e *enc) money(m o2o.Money) {
+	if e.err == nil {
+		e.b, e.err = m.AppendJSON(e.b)
+	}
+}
+
+func (e *enc) decimal(d o2o.Decimal) {
+	if e.err == nil {
+		e.b, e.err = d.AppendJSON(e.b)
+	}
+}
+
+func (e *enc) int(n int) { e.b = strconv.AppendInt(e.b, int64(n), 10) }
+
+func (e *enc) time(t time.Time) {
+	if e.err != nil {
+		return
+	}
+	j, err := t.MarshalJSON()
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.b = append(e.b, j...)
+}
+
+func (e *enc) quantity(q o2o.Quantity) {
+	e.raw(`{"value":`)
+	e.decimal(q.Value)
+	e.raw(`,"unit":`)
+	e.enum(string(q.Unit), q.Unit.Valid(), q.Unit)
+	e.raw(`}`)
+}
+
+// flag writes a true flag under omitempty.
+func (e *enc) flag(name string, on bool, first *bool) {
+	if !on {
+		return
+	}
+	if !*first {
+		e.raw(",")
+	}
+	*first = false
+	e.raw(`"` + name + `":true`)
+}
+
+// appendJSON appends the quote as json.Marshal writes its fields (a
+// test holds it to that, byte for byte): one buffer, and encoding/json
+// checks the result once instead of every amount and step on its own.
+func (q *Quote) appendJSON(b []byte) ([]byte, error) {
+	e := enc{b: b}
+	e.raw(`{"sku":`)
+	e.str(q.SKU)
+	e.raw(`,"brandModel":{"brand":`)
+	e.str(q.BrandModel.Brand)
+	e.raw(`,"model":`)
+	e.str(q.BrandModel.Model)
+	e.raw(`},"category":`)
+	e.str(q.Category)
+	e.raw(`,"region":`)
+	e.str(q.Region.String())
+	e.raw(`,"channel":`)
+	e.enum(string(q.Channel), q.Channel.Valid(), q.Channel)
+	e.raw(`,"placed":{"venue":`)
+	e.enum(string(q.Placed.Venue), q.Placed.Venue.Valid(), q.Placed.Venue)
+	if q.Placed.StoreID != "" {
+		e.raw(`,"storeId":`)
+		e.str(q.Placed.StoreID)
+	}
+	e.raw(`},"segment":`)
+	e.enum(string(q.Segment), q.Segment.Valid(), q.Segment)
+	if q.AccountID != "" {
+		e.raw(`,"accountId":`)
+		e.str(q.AccountID)
+	}
+	e.raw(`,"quantity":`)
+	e.quantity(q.Quantity)
+	e.raw(`,"at":`)
+	e.time(q.At)
+	e.raw(`,"listPrice":`)
+	e.money(q.ListPrice)
+	e.raw(`,"listScope":`)
+	e.str(q.ListScope)
+	e.raw(`,"floor":`)
+	e.money(q.Floor)
+	e.raw(`,"steps":`)
+	if q.Steps == nil {
+		e.raw("null")
+	} else {
+		e.raw("[")
+		for i := range q.Steps {
+			if i > 0 {
+				e.raw(",")
+			}
+			if e.err == nil {
+				e.b, e.err = q.Steps[i].appendJSON(e.b)
+			}
+		}
+		e.raw("]")
+	}
+	if len(q.Benefits) > 0 {
+		e.raw(`,"benefits":[`)
+		for i, x := range q.Benefits {
+			if i > 0 {
+				e.raw(",")
+			}
+			e.raw(`{"rule":`)
+			e.enum(string(x.Rule), x.Rule.Valid(), x.Rule)
+			if x.Stage != 0 {
+				e.raw(`,"stage":`)
+				e.int(x.Stage)
+			}
+			e.raw(`,"code":`)
+			e.str(x.Code)
+			e.raw(`,"description":`)
+			e.str(x.Description)
+			e.raw(`,"kind":`)
+			e.enum(string(x.Kind), x.Kind.Valid(), x.Kind)
+			e.raw(`,"price":`)
+			e.money(x.Price)
+			e.raw(`,"cost":`)
+			e.money(x.Cost)
+			e.raw(`,"fundedBy":`)
+			e.str(x.FundedBy)
+			e.raw("}")
+		}
+		e.raw("]")
+	}
+	if len(q.Violations) > 0 {
+		e.raw(`,"violations":[`)
+		for i, v := range q.Violations {
+			if i > 0 {
+				e.raw(",")
+			}
+			e.raw(`{"rule":`)
+			e.enum(string(v.Rule), v.Rule.Valid(), v.Rule)
+			e.raw(`,"reason":`)
+			e.str(v.Reason)
+			if v.Source != "" {
+				e.raw(`,"source":`)
+				e.str(v.Source)
+			}
+			e.raw(`,"lowest":`)
+			e.money(v.Lowest)
+			e.raw(`,"price":`)
+			e.money(v.Price)
+			e.raw("}")
+		}
+		e.raw("]")
+	}
+	e.raw(`,"flags":{`)
+	first, f := true, q.Flags
+	e.flag("matched", f.Matched, &first)
+	e.flag("capped", f.Capped, &first)
+	e.flag("rounded", f.Rounded, &first)
+	e.flag("floored", f.Floored, &first)
+	e.flag("stageFallback", f.StageFallback, &first)
+	e.flag("negotiated", f.Negotiated, &first)
+	e.flag("clearance", f.Clearance, &first)
+	e.raw("}")
+	if q.Stage != 0 {
+		e.raw(`,"stage":`)
+		e.int(q.Stage)
+	}
+	e.raw(`,"unitPrice":`)
+	e.money(q.UnitPrice)
+	e.raw(`,"lineTotal":`)
+	e.money(q.LineTotal)
+	if q.VAT != nil {
+		e.raw(`,"vat":{"category":`)
+		e.str(q.VAT.Category)
+		e.raw(`,"percent":`)
+		e.decimal(q.VAT.Percent)
+		e.raw(`,"included":`)
+		e.money(q.VAT.Included)
+		e.raw("}")
+	}
+	e.raw("}")
+	if e.err != nil {
+		return nil, e.err
+	}
+	return e.b, nil
 }
