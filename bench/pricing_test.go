@@ -432,6 +432,40 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
+	b.Run("whole_path_append/o2okit", func(b *testing.B) {
+		b.ReportAllocs()
+		buf := make([]byte, 0, 8192)
+		for b.Loop() {
+			var r pricing.Request
+			if err := json.Unmarshal(s.reqBytes, &r); err != nil {
+				b.Fatal(err)
+			}
+			q, err := s.p.Quote(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if buf, err = q.AppendJSON(buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("whole_path_append/peer-json+shopspring", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r pRequest
+			if err := json.Unmarshal(s.reqBytes, &r); err != nil {
+				b.Fatal(err)
+			}
+			in, err := input(&r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			q := fill(&s.template, &r, s.h.quote(in))
+			if _, err := json.Marshal(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("decode/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
