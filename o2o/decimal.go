@@ -74,6 +74,14 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	if len(s) > maxDecimalDigits+2 { // sign and point
 		return decimal.Decimal{}, Invalidf("", "decimal %q has more than %d digits", clip(s), maxDecimalDigits)
 	}
+	if d, ok := parseSmallDecimal(s); ok {
+		return d, nil
+	}
+	return parseDecimalGeneral(s)
+}
+
+// parseDecimalGeneral is ParseDecimal for any length of coefficient.
+func parseDecimalGeneral(s string) (decimal.Decimal, error) {
 	digits, scale, neg, ok := scanDecimal(s)
 	if !ok {
 		return decimal.Decimal{}, Invalidf("", "malformed decimal %q", clip(s))
@@ -96,6 +104,98 @@ func clip(s string) string {
 		return s
 	}
 	return s[:limit] + "…"
+}
+
+// parseSmallDecimal parses s as ParseDecimal does when s is a well-formed
+// decimal of at most 18 digits, which an int64 holds, without the big.Int
+// text parsing; otherwise ok is false and ParseDecimal's general path
+// parses it or says what is wrong.
+func parseSmallDecimal[T string | []byte](s T) (d decimal.Decimal, ok bool) {
+	i := 0
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg, i = s[0] == '-', 1
+	}
+	var v int64
+	n, point, seen := 0, -1, false // n counts digits from the first non-zero
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; {
+		case c >= '0' && c <= '9':
+			seen = true
+			if v == 0 && c == '0' {
+				continue
+			}
+			if n == 18 {
+				return decimal.Decimal{}, false
+			}
+			v = v*10 + int64(c-'0')
+			n++
+		case c == '.' && point < 0 && j > i && j < len(s)-1:
+			point = j
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	if !seen {
+		return decimal.Decimal{}, false
+	}
+	scale := 0
+	if point >= 0 {
+		scale = len(s) - point - 1
+	}
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, -int32(scale)), true
+}
+
+// appendFixed appends d with exactly places digits after the point, as
+// d.StringFixed(places) writes it, for places of at least -d.Exponent()
+// (so nothing is rounded). A coefficient of at most 18 digits is written
+// from an int64; a longer one through StringFixed.
+func appendFixed(b []byte, d decimal.Decimal, places int32) []byte {
+	exp := d.Exponent()
+	if places < -exp || d.NumDigits() > 18 || exp > 40 || places > 60 {
+		return append(b, d.StringFixed(places)...)
+	}
+	coef := d.CoefficientInt64()
+	if coef < 0 {
+		b = append(b, '-')
+		coef = -coef
+	}
+	var buf [20]byte
+	digits := strconv.AppendInt(buf[:0], coef, 10)
+	scale := int(-exp) // digits after the point in the coefficient
+	if coef == 0 && scale < 0 {
+		scale = 0 // StringFixed writes a zero without its exponent's zeros
+	}
+	switch {
+	case scale <= 0:
+		b = append(b, digits...)
+		for range -scale {
+			b = append(b, '0')
+		}
+		scale = 0
+	case len(digits) <= scale:
+		b = append(b, "0."...)
+		for range scale - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	default:
+		b = append(b, digits[:len(digits)-scale]...)
+		b = append(b, '.')
+		b = append(b, digits[len(digits)-scale:]...)
+	}
+	if int(places) > scale {
+		if scale == 0 {
+			b = append(b, '.')
+		}
+		for range int(places) - scale {
+			b = append(b, '0')
+		}
+	}
+	return b
 }
 
 // scanDecimal splits s into its digits (point removed), the number of
@@ -213,10 +313,19 @@ func (d *Decimal) UnmarshalText(text []byte) error {
 // MarshalJSON writes the value as a JSON string: "12.50". A value beyond
 // MaxDigits is an error wrapping ErrInvalid: it would not read back.
 func (d Decimal) MarshalJSON() ([]byte, error) {
+	return d.AppendJSON(make([]byte, 0, 24))
+}
+
+// AppendJSON appends d to b as MarshalJSON writes it, byte for byte, for
+// encoders that write a document in one buffer. A value beyond MaxDigits
+// is MarshalJSON's error, and b is returned unchanged.
+func (d Decimal) AppendJSON(b []byte) ([]byte, error) {
 	if err := d.Encodable(); err != nil {
-		return nil, err
+		return b, err
 	}
-	return []byte(strconv.Quote(d.String())), nil
+	b = append(b, '"')
+	b = appendFixed(b, d.Decimal, max(0, -d.Exponent()))
+	return append(b, '"'), nil
 }
 
 // UnmarshalJSON accepts a JSON string or a JSON number, parsed exactly.

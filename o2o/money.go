@@ -1,10 +1,8 @@
 package o2o
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -312,7 +310,8 @@ func (m Money) MinorUnits() (int64, bool) {
 // AmountString formats the amount exactly with at least the currency's
 // minor digits: "12.30", "0.0125", "-5.00".
 func (m Money) AmountString() string {
-	return m.amount.StringFixed(max(m.Currency().MinorDigits(), -m.amount.Exponent()))
+	var buf [48]byte
+	return string(appendFixed(buf[:0], m.amount, max(m.Currency().MinorDigits(), -m.amount.Exponent())))
 }
 
 // String returns "12.30 CNY"; ParseMoney reads it back when m is
@@ -331,16 +330,23 @@ type moneyJSON struct {
 // more than MaxDigits digits (built by arithmetic), wrapping ErrInvalid. It
 // would not read back.
 func (m Money) MarshalJSON() ([]byte, error) {
+	return m.AppendJSON(make([]byte, 0, 48))
+}
+
+// AppendJSON appends m to b as MarshalJSON writes it, byte for byte, for
+// encoders that write a document in one buffer. A Money that is not
+// Encodable is MarshalJSON's error, and b is returned unchanged.
+func (m Money) AppendJSON(b []byte) ([]byte, error) {
 	if err := m.Encodable(); err != nil {
-		return nil, err
+		return b, err
 	}
-	var b bytes.Buffer
-	b.WriteString(`{"amount":`)
-	b.WriteString(strconv.Quote(m.AmountString()))
-	b.WriteString(`,"currency":`)
-	b.WriteString(strconv.Quote(m.Currency().String()))
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	// The amount's text is digits, a point and a sign, and a known
+	// currency is upper-case letters: neither needs escaping.
+	b = append(b, `{"amount":"`...)
+	b = appendFixed(b, m.amount, max(m.Currency().MinorDigits(), -m.amount.Exponent()))
+	b = append(b, `","currency":"`...)
+	b = append(b, m.Currency()...)
+	return append(b, `"}`...), nil
 }
 
 // UnmarshalJSON reads {"amount":"12.34","currency":"CNY"}. Both fields are
@@ -350,26 +356,146 @@ func (m Money) MarshalJSON() ([]byte, error) {
 // more than MaxDigits digits written with the currency's minor places is an
 // error wrapping ErrInvalid.
 func (m *Money) UnmarshalJSON(data []byte) error {
-	var raw moneyJSON
-	if err := DecodeJSON(data, &raw); err != nil {
-		return err
-	}
-	if raw.Amount == nil {
-		return Invalid("amount", "is required")
-	}
-	if raw.Currency == nil {
-		return Invalid("currency", "is required")
-	}
-	amount, err := ParseDecimal(*raw.Amount)
-	if err != nil {
-		return Prefix("amount", err)
-	}
-	v := Money{amount: amount, currency: *raw.Currency}
-	if err := v.checkDigits(); err != nil {
-		return Prefix("amount", err)
+	v, ok := parseMoneyJSON(data)
+	if !ok {
+		var err error
+		if v, err = decodeMoneyStrict(data); err != nil {
+			return err
+		}
 	}
 	*m = v
 	return nil
+}
+
+// decodeMoneyStrict is UnmarshalJSON through the strict decoder, for every
+// form parseMoneyJSON does not read itself.
+func decodeMoneyStrict(data []byte) (Money, error) {
+	var raw moneyJSON
+	if err := DecodeJSON(data, &raw); err != nil {
+		return Money{}, err
+	}
+	if raw.Amount == nil {
+		return Money{}, Invalid("amount", "is required")
+	}
+	if raw.Currency == nil {
+		return Money{}, Invalid("currency", "is required")
+	}
+	amount, err := ParseDecimal(*raw.Amount)
+	if err != nil {
+		return Money{}, Prefix("amount", err)
+	}
+	v := Money{amount: amount, currency: *raw.Currency}
+	if err := v.checkDigits(); err != nil {
+		return Money{}, Prefix("amount", err)
+	}
+	return v, nil
+}
+
+// parseMoneyJSON reads the usual form of a Money in one pass: an object
+// with the keys "amount" and "currency", once each, in either order, each
+// value a JSON string of printable ASCII without escapes, the amount of at
+// most 18 digits, the currency known, the digits within MaxDigits. Any
+// other input, valid or not, gives ok false: the strict decoder then reads
+// it and accepts it or says what is wrong, so that both paths accept the
+// same documents, give the same value and refuse with the same error.
+func parseMoneyJSON(data []byte) (m Money, ok bool) {
+	r := lite{data: data}
+	if !r.skip('{') {
+		return Money{}, false
+	}
+	var amount, currency []byte
+	for i := range 2 {
+		key, ok := r.str()
+		if !ok || !r.skip(':') {
+			return Money{}, false
+		}
+		val, ok := r.str()
+		if !ok {
+			return Money{}, false
+		}
+		switch {
+		case string(key) == "amount" && amount == nil:
+			amount = val
+		case string(key) == "currency" && currency == nil:
+			currency = val
+		default:
+			return Money{}, false
+		}
+		if i == 0 && !r.skip(',') {
+			return Money{}, false
+		}
+	}
+	if !r.skip('}') || !r.end() {
+		return Money{}, false
+	}
+	c := CNY
+	if string(currency) != string(CNY) {
+		c = Currency(currency)
+		if _, known := minorDigits(c); !known { // "" is no currency here
+			return Money{}, false
+		}
+	}
+	d, ok := parseSmallDecimal(amount)
+	if !ok {
+		return Money{}, false
+	}
+	m = Money{amount: d, currency: c}
+	if m.checkDigits() != nil {
+		return Money{}, false
+	}
+	return m, true
+}
+
+// lite reads the few JSON forms parseMoneyJSON knows.
+type lite struct {
+	data []byte
+	pos  int
+}
+
+func (r *lite) space() {
+	for r.pos < len(r.data) {
+		switch r.data[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+// skip reads the byte c, after white space.
+func (r *lite) skip(c byte) bool {
+	r.space()
+	if r.pos < len(r.data) && r.data[r.pos] == c {
+		r.pos++
+		return true
+	}
+	return false
+}
+
+// end reports whether only white space is left.
+func (r *lite) end() bool {
+	r.space()
+	return r.pos == len(r.data)
+}
+
+// str reads a string of printable ASCII without escapes, after white
+// space, and returns its content (a view of the data, never nil).
+func (r *lite) str() ([]byte, bool) {
+	if !r.skip('"') {
+		return nil, false
+	}
+	start := r.pos
+	for ; r.pos < len(r.data); r.pos++ {
+		switch c := r.data[r.pos]; {
+		case c == '"':
+			r.pos++
+			return r.data[start : r.pos-1 : r.pos-1], true
+		case c < 0x20 || c >= 0x7f || c == '\\':
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // Sum adds amounts that share one currency. The sum of none is 0 CNY.

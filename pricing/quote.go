@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -122,23 +121,7 @@ type stepFacts struct {
 // MarshalJSON writes the step with its reason formatted from the code and
 // facts, and only the facts its code uses.
 func (s Step) MarshalJSON() ([]byte, error) {
-	f, uses := s.Facts.only(s.Code.facts()), s.Code.facts()
-	j := stepFacts{Party: f.Party, Label: f.Label, Region: f.Region, Product: f.Product, Quantity: f.Quantity,
-		Mode: f.Mode, Increment: f.Increment, Stage: f.Stage, Asked: f.Asked, Count: f.Count}
-	if uses&factPercent != 0 {
-		j.Percent = &f.Percent
-	}
-	if uses&factFigure != 0 {
-		j.Figure = &f.Figure
-	}
-	if uses&factLimit != 0 {
-		j.Limit = &f.Limit
-	}
-	if uses&factCost != 0 {
-		j.Cost = &f.Cost
-	}
-	return json.Marshal(stepJSON{Rule: s.Rule, Code: s.Code, Reason: s.Reason(), Base: s.Base,
-		Amount: s.Amount, Result: s.Result, Facts: j})
+	return s.appendJSON(make([]byte, 0, 640))
 }
 
 // UnmarshalJSON decodes a step strictly. The reason is derived data: it
@@ -377,6 +360,25 @@ type Quote struct {
 	UnitPrice o2o.Money `json:"unitPrice"`
 	LineTotal o2o.Money `json:"lineTotal"`
 	VAT       *VATShown `json:"vat,omitempty"`
+}
+
+// MarshalJSON writes the quote: its fields under their JSON names, each
+// step with its reason. An amount that is not Encodable, or an unknown
+// enum value, is an error.
+func (q Quote) MarshalJSON() ([]byte, error) {
+	return q.appendJSON(make([]byte, 0, 4096))
+}
+
+// AppendJSON appends the quote's JSON to b, byte for byte what
+// json.Marshal writes, for a caller that writes responses into its own
+// buffer: json.Marshal checks and copies whatever MarshalJSON returns,
+// AppendJSON does not. On error b is returned unchanged.
+func (q Quote) AppendJSON(b []byte) ([]byte, error) {
+	out, err := q.appendJSON(b)
+	if err != nil {
+		return b, err
+	}
+	return out, nil
 }
 
 // UnmarshalJSON decodes a quote strictly: unknown fields are refused, and

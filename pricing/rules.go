@@ -63,7 +63,11 @@ func DefaultProcedure() []RuleName {
 func (r RuleName) String() string { return string(r) }
 
 // Valid reports whether r is a rule name.
-func (r RuleName) Valid() bool { return enum.Valid(r, RuleNames()...) }
+func (r RuleName) Valid() bool { return enum.Valid(r, ruleNames...) }
+
+// ruleNames is RuleNames, made once: Valid runs for every step encoded.
+// It is never written to.
+var ruleNames = RuleNames()
 
 // MarshalText returns the text form; it refuses an unknown name.
 func (r RuleName) MarshalText() ([]byte, error) {

@@ -1,0 +1,147 @@
+// Command table reads benchstat's CSV output (benchstat -format csv) for
+// the benchmarks of this module and prints one Markdown table: for every
+// area/path with an "o2okit" side, one row per other side (a peer or a
+// limit), with both times, their ratio and the allocations per op of each.
+//
+// Benchmarks are named Benchmark<Area>/<path>/<side>: side "o2okit", or
+// "peer-…" or "limit-…".
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// targets are the binding whole-path ratios of issue 14.
+var targets = map[string]float64{
+	"Pricing/whole_path":  1.6,
+	"Workflow/whole_path": 1.5,
+}
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+func main() {
+	values := map[string]map[string]float64{} // unit → name → value
+	var order []string
+	seen := map[string]bool{}
+	unit := ""
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), ",")
+		if len(f) < 2 {
+			continue
+		}
+		if f[0] == "" {
+			if f[1] != "" && len(f) > 2 && f[2] == "CI" {
+				unit = f[1]
+			}
+			continue
+		}
+		if unit == "" || f[0] == "geomean" {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			continue
+		}
+		name := procs.ReplaceAllString(f[0], "")
+		if values[unit] == nil {
+			values[unit] = map[string]float64{}
+		}
+		values[unit][name] = v
+		if !seen[name] {
+			seen[name] = true
+			order = append(order, name)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	secs := values["sec/op"]
+	if len(secs) == 0 {
+		fmt.Fprintln(os.Stderr, "table: no sec/op figures in the input")
+		os.Exit(1)
+	}
+	allocs := values["allocs/op"]
+	fmt.Println("| area | path | o2okit | peer or limit | ratio | allocs/op |")
+	fmt.Println("|---|---|---|---|---|---|")
+	var notes []string
+	for _, name := range order {
+		area, path, side, ok := split(name)
+		if !ok || side != "o2okit" {
+			continue
+		}
+		mine, ok := secs[name]
+		if !ok {
+			continue
+		}
+		var others []string
+		for _, o := range order {
+			a, p, s, ok := split(o)
+			if ok && a == area && p == path && s != "o2okit" {
+				others = append(others, o)
+			}
+		}
+		for _, o := range others {
+			theirs, ok := secs[o]
+			if !ok || theirs == 0 {
+				continue
+			}
+			_, _, s, _ := split(o)
+			ratio := mine / theirs
+			fmt.Printf("| %s | %s | %s | %s: %s | %.2f× | %s / %s |\n", strings.ToLower(area), path,
+				duration(mine), s, duration(theirs), ratio, count(allocs, name), count(allocs, o))
+			if t, ok := targets[area+"/"+path]; ok {
+				verdict := "met"
+				if ratio > t {
+					verdict = "NOT met"
+				}
+				notes = append(notes, fmt.Sprintf("- %s %s beside %s: %.2f× (target ≤ %.1f×): %s", strings.ToLower(area), path, s, ratio, t, verdict))
+			}
+		}
+		if rate, ok := values["postings/s"][name]; ok && area == "Settlement" && path == "apply" {
+			notes = append(notes, fmt.Sprintf("- settlement postings per second on one goroutine, hash chain on: %.0f (target ≥ 1,000,000)", rate))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Println()
+		fmt.Println("Targets:")
+		for _, n := range notes {
+			fmt.Println(n)
+		}
+	}
+}
+
+// split parses Area/path/side.
+func split(name string) (area, path, side string, ok bool) {
+	i, j := strings.Index(name, "/"), strings.LastIndex(name, "/")
+	if i < 0 || i == j {
+		return "", "", "", false
+	}
+	return name[:i], name[i+1 : j], name[j+1:], true
+}
+
+func count(m map[string]float64, name string) string {
+	v, ok := m[name]
+	if !ok {
+		return "?"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+func duration(s float64) string {
+	switch {
+	case s >= 1:
+		return fmt.Sprintf("%.3g s", s)
+	case s >= 1e-3:
+		return fmt.Sprintf("%.3g ms", s*1e3)
+	case s >= 1e-6:
+		return fmt.Sprintf("%.3g µs", s*1e6)
+	}
+	return fmt.Sprintf("%.3g ns", s*1e9)
+}
