@@ -52,6 +52,26 @@ type Traffic struct {
 	Touches int64       `json:"touches"`
 }
 
+// Drawn is unattached O2O traffic one campaign source drew to a place where the
+// customer then converted: an O2O touch that bound its customer to no store,
+// followed within a conversion's lookback window by a conversion at StoreID
+// (a store visit or a deal; Channel o2o) or by an online payment (Channel
+// b2c, no store). Units are in Scale per touch: a touch followed by several
+// conversions is split over their places by the number of conversions at
+// each (units left by largest remainder, equal remainders to the earlier
+// place: stores by id, then B2C), so the Drawn units of one touch sum to
+// exactly Scale. Unattached touches whose customer converted nowhere are
+// the touches of the unattached Traffic rows not accounted for here.
+type Drawn struct {
+	Source  Source      `json:"source"`
+	Channel o2o.Channel `json:"channel"`
+	StoreID string      `json:"storeId,omitempty"`
+	Units   int64       `json:"units"`
+}
+
+// Touches returns the drawn traffic in touches, exactly (Units × 10^-9).
+func (d Drawn) Touches() decimal.Decimal { return decimal.New(d.Units, -ScaleDigits) }
+
 // Result is an attribution run's outcome. Credits sum exactly to
 // Attributed × Scale units; Attributed plus the Unattributed conversions is
 // every conversion. Rows are sorted (source, conversion, store). A Result is
@@ -65,6 +85,9 @@ type Result struct {
 	Credits      []Credit       `json:"credits"`
 	Unattributed []Unattributed `json:"unattributed"`
 	Traffic      []Traffic      `json:"traffic"`
+	// Drawn is the unattached O2O traffic charged, under the default
+	// UnattachedConverted rule, to where its customers converted.
+	Drawn []Drawn `json:"drawn"`
 	// Reach counts distinct customers per store, campaign, source and
 	// sales mode: reached, and converted with a touch of the group.
 	Reach []Reach `json:"reach"`
@@ -448,6 +471,8 @@ type accumulator struct {
 	cellData     []creditCell
 	unattributed map[unKey]*Unattributed
 	traffic      map[uint64]int64 // by packed trafficKey
+	drawn        map[uint64]int64 // Scale units by packed trafficKey (the place converted)
+	hits         []drawHit        // scratch: unattached touches in a conversion's window
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
 	tStore       []int32 // scratch: per touch of the run being added, its store
@@ -468,6 +493,7 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
 		cells: map[uint64]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[uint64]int64{},
+		drawn:      map[uint64]int64{},
 		storeIndex: map[string]int32{},
 		currency:   o2o.CNY,
 	}
@@ -539,7 +565,19 @@ func (a *accumulator) add(rn *run, global []int32) {
 		tst[i] = prevIdx
 	}
 	digits := a.currency.MinorDigits()
+	a.hits = a.hits[:0]
 	rn.journeys(func(c *Conversion, lo, hi int) {
+		place := trafficKey{channel: channelIndex(c.Kind.Channel())}
+		if c.Kind != ConversionOnlinePayment {
+			place.store = a.internStore(c.StoreID)
+		} else {
+			place.store = a.internStore("")
+		}
+		for i := lo; i < hi; i++ {
+			if t := rn.tOrder[i]; t.Channel == o2o.ChannelO2O && t.StoreID == "" && t.Campaign != "" {
+				a.hits = append(a.hits, drawHit{touch: i, place: place})
+			}
+		}
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -582,6 +620,86 @@ func (a *accumulator) add(rn *run, global []int32) {
 		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
+	a.draw(src)
+}
+
+// drawHit is an unattached O2O touch inside the window of a conversion at
+// place (the store, or B2C for an online payment).
+type drawHit struct {
+	touch int
+	place trafficKey // channel and store; src unset
+}
+
+// draw splits each unattached touch in a.hits over the places its
+// customer converted, by the number of conversions at each: Scale units
+// per touch, the units left by largest remainder, equal remainders to the
+// earlier place (stores by id, then B2C).
+func (a *accumulator) draw(src []int32) {
+	hits := a.hits
+	if len(hits) == 0 {
+		return
+	}
+	slices.SortFunc(hits, func(x, y drawHit) int {
+		if c := cmp.Compare(x.touch, y.touch); c != 0 {
+			return c
+		}
+		return a.comparePlaces(x.place, y.place)
+	})
+	type count struct {
+		place trafficKey
+		n     int64
+	}
+	var counts []count
+	for lo := 0; lo < len(hits); {
+		hi := lo
+		counts = counts[:0]
+		for hi < len(hits) && hits[hi].touch == hits[lo].touch {
+			if n := len(counts); n > 0 && counts[n-1].place == hits[hi].place {
+				counts[n-1].n++
+			} else {
+				counts = append(counts, count{place: hits[hi].place, n: 1})
+			}
+			hi++
+		}
+		total := int64(hi - lo)
+		units := make([]int64, len(counts))
+		rems := make([]int64, len(counts))
+		left := int64(Scale)
+		for i, c := range counts {
+			units[i] = Scale / total * c.n
+			rems[i] = Scale % total * c.n
+			// Scale·n/total = (Scale/total)·n + (Scale%total)·n/total
+			units[i] += rems[i] / total
+			rems[i] %= total
+			left -= units[i]
+		}
+		for ; left > 0; left-- {
+			best := -1
+			for i := range counts {
+				if best < 0 || rems[i] > rems[best] {
+					best = i
+				}
+			}
+			units[best]++
+			rems[best] = -1
+		}
+		for i, c := range counts {
+			k := c.place
+			k.src = src[hits[lo].touch]
+			a.drawn[k.pack()] += units[i]
+		}
+		lo = hi
+	}
+	a.hits = hits[:0]
+}
+
+// comparePlaces orders the places a touch may be drawn to: stores by id,
+// then B2C.
+func (a *accumulator) comparePlaces(x, y trafficKey) int {
+	if x.channel != y.channel {
+		return -cmp.Compare(x.channel, y.channel) // o2o (1) before b2c (0)
+	}
+	return cmp.Compare(a.stores[x.store], a.stores[y.store])
 }
 
 // addValue adds the 128-bit hi, lo to the attributed value.
@@ -673,6 +791,18 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
+	}
+	rk = rk[:0]
+	for v := range a.drawn {
+		k := unpackTraffic(v)
+		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+	}
+	slices.Sort(rk)
+	res.Drawn = make([]Drawn, len(rk))
+	for i, v := range rk {
+		k := unpackTraffic(v)
+		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
+		res.Drawn[i] = Drawn{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Units: a.drawn[k.pack()]}
 	}
 	res.Reach = a.rs.rows(a.sources, a.stores)
 	return res, nil

@@ -82,7 +82,7 @@ func ExampleRules_Allocate() {
 	// store s1 pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
 	// store s2 pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
 	// b2c pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
-	// headquarters keeps 250.00 CNY of spend that reached no store and converted nowhere online (unattributed): spring 250.00 CNY
+	// headquarters keeps 250.00 CNY of spend that reached no store and converted nowhere (unattributed): spring 250.00 CNY
 }
 
 // KPIs per store: store-visit rate, cost per deal, ROI.
