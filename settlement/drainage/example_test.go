@@ -142,3 +142,43 @@ func ExampleStatement_Post() {
 	// headquarters/unattributed  -333.33 CNY
 	// s1                         -333.34 CNY
 }
+
+// Search sub-accounts sized to each store's capacity, from rules as JSON:
+// the small store is full at its ceiling, the rest goes by expected deals,
+// and the new store without conversion gets nothing.
+func ExamplePlanSubAccounts() {
+	c, err := drainage.ParseCapacityConfig([]byte(`{
+	  "budget": {"amount": "10000.00", "currency": "CNY"},
+	  "costPerVisit": {"amount": "20.00", "currency": "CNY"},
+	  "stores": [
+	    {"storeId": "s1", "capacity": 100, "conversion": "0.20"},
+	    {"storeId": "s2", "capacity": 300, "conversion": "0.10"},
+	    {"storeId": "s3", "capacity": 500, "conversion": "0.05"},
+	    {"storeId": "s4", "capacity": 200, "conversion": "0"}
+	  ]}`))
+	if err != nil {
+		panic(err)
+	}
+	plan, err := drainage.PlanSubAccounts(c)
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range plan.Accounts {
+		fmt.Println(a.Explanation)
+	}
+	fmt.Println("unplaced:", plan.Unplaced)
+	checks, _ := plan.Check([]drainage.StoreVisits{{StoreID: "s1", Visits: 130}, {StoreID: "s2", Visits: 280}, {StoreID: "s3", Visits: 200}})
+	for _, ch := range checks {
+		fmt.Println(ch.Status, "-", ch.Explanation)
+	}
+	// Output:
+	// store s1: 2000.00 CNY, its ceiling (capacity 100 visits × 20.00 CNY per visit): the store cannot digest more
+	// store s2: 4363.64 CNY by 30 expected deals (capacity 300 × conversion 0.10) of 55 among stores below their ceiling; buys 218 of 300 visits
+	// store s3: 3636.36 CNY by 25 expected deals (capacity 500 × conversion 0.05) of 55 among stores below their ceiling; buys 181 of 500 visits
+	// store s4: 0.00 CNY: no recorded conversion
+	// unplaced: 0.00 CNY
+	// over - store s1: 130 visits against a capacity of 100: over capacity by more than 10%: customers wait or leave, move budget to stores with room
+	// within - store s2: 280 visits against a capacity of 300: within 10%
+	// under - store s3: 200 visits against a capacity of 500: under capacity by more than 10%, room for more traffic
+	// under - store s4: 0 visits against a capacity of 200: under capacity by more than 10%, room for more traffic
+}
