@@ -182,3 +182,39 @@ func ExamplePlanSubAccounts() {
 	// under - store s3: 200 visits against a capacity of 500: under capacity by more than 10%, room for more traffic
 	// under - store s4: 0 visits against a capacity of 200: under capacity by more than 10%, room for more traffic
 }
+
+// Online leads worked by the network sales team against those left to a
+// store's own sales, with the flag threshold as data.
+func ExampleLeadConfig_Report() {
+	cfg, err := drainage.ParseLeadConfig([]byte(`{"contactWindow":"24h","flagBelowPercent":"50","minLeads":3}`))
+	if err != nil {
+		panic(err)
+	}
+	at := func(d, h int) time.Time { return time.Date(2025, 9, d, h, 0, 0, 0, o2o.China()) }
+	reached := func(t time.Time) *time.Time { return &t }
+	leads := []drainage.Lead{
+		{ID: "1", StoreID: "s1", Received: at(1, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(3, 9))},
+		{ID: "2", StoreID: "s1", Received: at(2, 9), Team: drainage.TeamStoreSales, Handler: "wang"},
+		{ID: "3", StoreID: "s1", Received: at(3, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(3, 10)), Converted: true},
+		{ID: "4", StoreID: "s1", Received: at(4, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(6, 10))},
+		{ID: "5", StoreID: "s2", Received: at(1, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(1, 10)), Converted: true},
+		{ID: "6", StoreID: "s2", Received: at(2, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(2, 11)), Converted: true},
+		{ID: "7", StoreID: "s2", Received: at(3, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(3, 9))},
+	}
+	walkIns := []drainage.WalkIns{{StoreID: "s1", Visitors: 60, Deals: 36}, {StoreID: "s2", Visitors: 50, Deals: 15}}
+	r, err := cfg.Report(leads, walkIns, at(30, 0))
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range r.Stores {
+		fmt.Println(s.Explanation)
+	}
+	for _, h := range r.Handlers {
+		fmt.Printf("%s %s: %d leads, %d missed, median %d minutes to first contact\n", h.Team, h.Handler, h.Leads, h.Missed, *h.MedianMinutesToContact)
+	}
+	// Output:
+	// store s1: 4 online leads, 1 converted (25.0%) against walk-ins 36 of 60 (60.0%); 3 not contacted within 1d; FLAGGED: online leads convert below 50% of walk-ins — leads left to cool while walk-ins are served; give them to the network sales team (网销团队)
+	// store s2: 3 online leads, 2 converted (66.7%) against walk-ins 15 of 50 (30.0%); 0 not contacted within 1d
+	// network_sales zhang: 3 leads, 0 missed, median 60 minutes to first contact
+	// store_sales wang: 4 leads, 3 missed, median 2880 minutes to first contact
+}
