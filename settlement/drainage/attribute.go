@@ -472,7 +472,6 @@ type accumulator struct {
 	unattributed map[unKey]*Unattributed
 	traffic      map[uint64]int64 // by packed trafficKey
 	drawn        map[uint64]int64 // Scale units by packed trafficKey (the place converted)
-	hits         []drawHit        // scratch: unattached touches in a conversion's window
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
 	tStore       []int32 // scratch: per touch of the run being added, its store
@@ -565,19 +564,7 @@ func (a *accumulator) add(rn *run, global []int32) {
 		tst[i] = prevIdx
 	}
 	digits := a.currency.MinorDigits()
-	a.hits = a.hits[:0]
 	rn.journeys(func(c *Conversion, lo, hi int) {
-		place := trafficKey{channel: channelIndex(c.Kind.Channel())}
-		if c.Kind != ConversionOnlinePayment {
-			place.store = a.internStore(c.StoreID)
-		} else {
-			place.store = a.internStore("")
-		}
-		for i := lo; i < hi; i++ {
-			if t := rn.tOrder[i]; t.Channel == o2o.ChannelO2O && t.StoreID == "" && t.Campaign != "" {
-				a.hits = append(a.hits, drawHit{touch: i, place: place})
-			}
-		}
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -620,77 +607,132 @@ func (a *accumulator) add(rn *run, global []int32) {
 		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
-	a.draw(src)
+	a.draw(rn, src)
 }
 
-// drawHit is an unattached O2O touch inside the window of a conversion at
-// place (the store, or B2C for an online payment).
-type drawHit struct {
-	touch int
-	place trafficKey // channel and store; src unset
+// convGroup is one customer's conversions of one kind at one place, in
+// time order.
+type convGroup struct {
+	place  trafficKey // channel and store; src unset
+	window time.Duration
+	at     []time.Time
 }
 
-// draw splits each unattached touch in a.hits over the places its
-// customer converted, by the number of conversions at each: Scale units
-// per touch, the units left by largest remainder, equal remainders to the
-// earlier place (stores by id, then B2C).
-func (a *accumulator) draw(src []int32) {
-	hits := a.hits
-	if len(hits) == 0 {
+// placeCount is how many conversions at a place counted one touch.
+type placeCount struct {
+	place trafficKey
+	n     int64
+}
+
+// draw splits each unattached O2O campaign touch over the places its
+// customer converted with the touch inside the conversion's window (touch
+// ≤ conversion ≤ touch + window), by the number of such conversions at
+// each: Scale units per touch, the units left by largest remainder, equal
+// remainders to the earlier place (stores by id, then B2C). It works one
+// customer at a time and counts conversions by binary search, so its
+// memory grows with one customer's conversions, never with touches ×
+// conversions.
+func (a *accumulator) draw(rn *run, src []int32) {
+	ti, ci := 0, 0
+	var groups []convGroup
+	var counts []placeCount
+	type groupKey struct {
+		place  trafficKey
+		window time.Duration
+	}
+	index := map[groupKey]int{}
+	for cust := range int32(rn.nCust) {
+		tEnd := ti
+		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
+			tEnd++
+		}
+		cEnd := ci
+		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
+			cEnd++
+		}
+		if cEnd > ci {
+			groups = groups[:0]
+			clear(index)
+			for _, c := range rn.cOrder[ci:cEnd] {
+				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: a.internStore(c.StoreID)}
+				w := rn.r.Window(c.Kind)
+				k, ok := index[groupKey{place, w}]
+				if !ok {
+					groups = append(groups, convGroup{place: place, window: w})
+					k = len(groups) - 1
+					index[groupKey{place, w}] = k
+				}
+				groups[k].at = append(groups[k].at, c.At) // cOrder is in time order
+			}
+			slices.SortFunc(groups, func(x, y convGroup) int {
+				if c := a.comparePlaces(x.place, y.place); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.window, y.window)
+			})
+			for i := ti; i < tEnd; i++ {
+				t := rn.tOrder[i]
+				if t.Channel != o2o.ChannelO2O || t.StoreID != "" || t.Campaign == "" {
+					continue
+				}
+				counts = counts[:0]
+				for _, g := range groups {
+					lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
+					hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
+					for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
+						hi++
+					}
+					if hi <= lo {
+						continue
+					}
+					if n := len(counts); n > 0 && counts[n-1].place == g.place {
+						counts[n-1].n += int64(hi - lo)
+					} else {
+						counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
+					}
+				}
+				a.split(src[i], counts)
+			}
+		}
+		ti, ci = tEnd, cEnd
+	}
+}
+
+// split adds Scale units of one touch of source src over counts, by number.
+func (a *accumulator) split(src int32, counts []placeCount) {
+	var total int64
+	for _, c := range counts {
+		total += c.n
+	}
+	if total == 0 {
 		return
 	}
-	slices.SortFunc(hits, func(x, y drawHit) int {
-		if c := cmp.Compare(x.touch, y.touch); c != 0 {
-			return c
-		}
-		return a.comparePlaces(x.place, y.place)
-	})
-	type count struct {
-		place trafficKey
-		n     int64
+	units := make([]int64, len(counts))
+	rems := make([]int64, len(counts))
+	left := Scale
+	q, r := Scale/total, Scale%total
+	for i, c := range counts {
+		// Scale·n/total = q·n + r·n/total, r < total: no overflow while
+		// one customer has fewer than 3·10^9 conversions.
+		units[i] = q*c.n + r*c.n/total
+		rems[i] = r * c.n % total
+		left -= units[i]
 	}
-	var counts []count
-	for lo := 0; lo < len(hits); {
-		hi := lo
-		counts = counts[:0]
-		for hi < len(hits) && hits[hi].touch == hits[lo].touch {
-			if n := len(counts); n > 0 && counts[n-1].place == hits[hi].place {
-				counts[n-1].n++
-			} else {
-				counts = append(counts, count{place: hits[hi].place, n: 1})
-			}
-			hi++
+	if left > 0 { // fewer than len(counts): the largest remainders, earlier place first
+		order := make([]int, len(counts))
+		for i := range order {
+			order[i] = i
 		}
-		total := int64(hi - lo)
-		units := make([]int64, len(counts))
-		rems := make([]int64, len(counts))
-		left := int64(Scale)
-		for i, c := range counts {
-			units[i] = Scale / total * c.n
-			rems[i] = Scale % total * c.n
-			// Scale·n/total = (Scale/total)·n + (Scale%total)·n/total
-			units[i] += rems[i] / total
-			rems[i] %= total
-			left -= units[i]
+		slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(rems[y], rems[x]) })
+		for _, i := range order[:left] {
+			units[i]++
 		}
-		for ; left > 0; left-- {
-			best := -1
-			for i := range counts {
-				if best < 0 || rems[i] > rems[best] {
-					best = i
-				}
-			}
-			units[best]++
-			rems[best] = -1
-		}
-		for i, c := range counts {
-			k := c.place
-			k.src = src[hits[lo].touch]
-			a.drawn[k.pack()] += units[i]
-		}
-		lo = hi
 	}
-	a.hits = hits[:0]
+	for i, c := range counts {
+		k := c.place
+		k.src = src
+		a.drawn[k.pack()] += units[i]
+	}
 }
 
 // comparePlaces orders the places a touch may be drawn to: stores by id,
