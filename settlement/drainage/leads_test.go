@@ -246,3 +246,38 @@ func FuzzLeadReport(f *testing.F) {
 		}
 	})
 }
+
+// Reports and plans are data: they round-trip through JSON without loss.
+func TestLeadReportAndPlanRoundTrip(t *testing.T) {
+	leads, walk, at := handLeads()
+	r, err := LeadConfig{MinLeads: 4}.Report(leads, walk, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back LeadReport
+	if err := o2o.DecodeJSON(js, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if string(js) != string(again) {
+		t.Errorf("lead report changed in a round trip:\n%s\n%s", js, again)
+	}
+	p, err := PlanSubAccounts(capacityConfig(t, `{"budget":{"amount":"10000.00","currency":"CNY"},"costPerVisit":{"amount":"20.00","currency":"CNY"},
+	 "stores":[{"storeId":"s1","capacity":100,"conversion":"0.2"},{"storeId":"s2","capacity":150,"conversion":"0.1"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ = json.Marshal(p)
+	var pb CapacityPlan
+	if err := o2o.DecodeJSON(js, &pb); err != nil {
+		t.Fatal(err)
+	}
+	again, _ = json.Marshal(&pb)
+	if string(js) != string(again) {
+		t.Errorf("plan changed in a round trip:\n%s\n%s", js, again)
+	}
+}
