@@ -472,6 +472,7 @@ type accumulator struct {
 	unattributed map[unKey]*Unattributed
 	traffic      map[uint64]int64 // by packed trafficKey
 	drawn        map[uint64]int64 // Scale units by packed trafficKey (the place converted)
+	units        []int64          // scratch: split's units and remainders
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
 	tStore       []int32 // scratch: per touch of the run being added, its store
@@ -658,8 +659,13 @@ func (a *accumulator) draw(rn *run, src []int32) {
 				w := rn.r.Window(c.Kind)
 				k, ok := index[groupKey{place, w}]
 				if !ok {
-					groups = append(groups, convGroup{place: place, window: w})
-					k = len(groups) - 1
+					k = len(groups)
+					if k < cap(groups) { // reuse the earlier customers' slices
+						groups = groups[:k+1]
+						groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
+					} else {
+						groups = append(groups, convGroup{place: place, window: w})
+					}
 					index[groupKey{place, w}] = k
 				}
 				groups[k].at = append(groups[k].at, c.At) // cOrder is in time order
@@ -700,15 +706,21 @@ func (a *accumulator) draw(rn *run, src []int32) {
 
 // split adds Scale units of one touch of source src over counts, by number.
 func (a *accumulator) split(src int32, counts []placeCount) {
+	switch len(counts) {
+	case 0:
+		return
+	case 1: // the common case: one place takes the whole touch
+		k := counts[0].place
+		k.src = src
+		a.drawn[k.pack()] += Scale
+		return
+	}
 	var total int64
 	for _, c := range counts {
 		total += c.n
 	}
-	if total == 0 {
-		return
-	}
-	units := make([]int64, len(counts))
-	rems := make([]int64, len(counts))
+	a.units = grow(a.units, 2*len(counts))
+	units, rems := a.units[:len(counts)], a.units[len(counts):2*len(counts)]
 	left := Scale
 	q, r := Scale/total, Scale%total
 	for i, c := range counts {
