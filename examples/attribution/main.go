@@ -5,10 +5,17 @@
 // cost charged to each store and to B2C, the unattributed remainder, and
 // each store's KPIs, then posts the charges to the settlement ledger as
 // drainage-charge postings, twice, to show that re-posting changes nothing.
+//
+// Road shows and ad-reading that named no store are charged to the stores
+// where their customers came in (the default): the cost table shows it beside
+// the earlier rule that kept them on headquarters. Then a search budget is
+// split over one sub-account per store, sized to what each store can serve,
+// and the month's online leads show which stores let them go cold.
 package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -70,11 +77,29 @@ func main() {
 	check(err)
 	st, err := rules.Allocate(results[1], campaigns)
 	check(err)
-	fmt.Printf("Drainage cost of %s, by traffic received:\n", st.Spend)
-	for _, p := range st.Payers {
-		fmt.Printf("  %-18s %16s\n", p.Payer, p.Total)
+	// The earlier rule, for comparison: unattached touches stay on headquarters.
+	hqRules, err := drainage.Config{Model: drainage.ModelPosition, Position: &drainage.Position{Preset: drainage.PresetUShaped},
+		Unattached: drainage.UnattachedHeadquarters}.Build()
+	check(err)
+	hq, err := hqRules.Allocate(results[1], campaigns)
+	check(err)
+	before := map[drainage.Payer]o2o.Money{}
+	for _, p := range hq.Payers {
+		before[p.Payer] = p.Total
 	}
-	fmt.Printf("  stores %s + B2C %s + unattributed %s = %s\n\n", st.Stores, st.B2C, st.Unattributed, st.Spend)
+	fmt.Printf("Drainage cost of %s, by traffic received:\n", st.Spend)
+	fmt.Println("  (a road show or ad that named no store is charged where its customer came in or paid)")
+	fmt.Printf("  %-18s %16s %26s\n", "payer", "charged", "if kept on headquarters")
+	for _, p := range st.Payers {
+		fmt.Printf("  %-18s %16s %26s\n", p.Payer, p.Total, before[p.Payer])
+	}
+	fmt.Printf("  stores %s + B2C %s + unattributed %s = %s\n", st.Stores, st.B2C, st.Unattributed, st.Spend)
+	var drawn int64
+	for _, d := range results[1].Drawn {
+		drawn += d.Units
+	}
+	fmt.Printf("  %.2f unattached touches followed by a conversion were charged where it happened\n\n",
+		float64(drawn)/float64(drainage.Scale))
 
 	fmt.Println("Store KPIs (u-shaped credit, traffic basis):")
 	fmt.Println("  (reached and came in count distinct customers; visits and deals are credited conversions)")
@@ -108,6 +133,146 @@ func main() {
 	nanshan, err := ledger.Statement("sz-nanshan", settlement.Month(2025, time.June, nil))
 	check(err)
 	fmt.Printf("sz-nanshan's June statement: %d lines, debits %s, closing %s\n", len(nanshan.Lines), nanshan.Debits, nanshan.Closing)
+
+	searchSubAccounts(drainage.KPIs(results[1], st).Stores)
+	onlineLeads()
+}
+
+// capacityRules is July's search campaign as data: the budget, what a
+// visit costs through search, and the visits each store can serve.
+const capacityRules = `{
+  "budget": {"amount": "400000.00", "currency": "CNY"},
+  "costPerVisit": {"amount": "2500.00", "currency": "CNY"},
+  "tolerancePercent": "15",
+  "stores": [
+    {"storeId": "gz-tianhe", "capacity": 30},
+    {"storeId": "gz-panyu", "capacity": 25},
+    {"storeId": "sz-nanshan", "capacity": 40},
+    {"storeId": "cs-yuelu", "capacity": 20},
+    {"storeId": "cs-furong", "capacity": 35},
+    {"storeId": "zz-lukou", "capacity": 15}
+  ]
+}`
+
+// searchSubAccounts sizes July's search sub-accounts to each store's
+// capacity and June's deals per visit, then checks June's visitors against
+// capacity.
+func searchSubAccounts(kpis []drainage.KPI) {
+	c, err := drainage.ParseCapacityConfig([]byte(capacityRules))
+	check(err)
+	var visits []drainage.StoreVisits
+	for i := range c.Stores {
+		for _, k := range kpis {
+			if k.Key == c.Stores[i].StoreID && k.Visits.IsPositive() {
+				c.Stores[i].Conversion = o2o.Dec(k.Deals.DivRound(k.Visits.Decimal, 2)) // June's deals per visit
+				visits = append(visits, drainage.StoreVisits{StoreID: k.Key, Visits: k.Visitors})
+			}
+		}
+	}
+	plan, err := drainage.PlanSubAccounts(c)
+	check(err)
+	fmt.Printf("\nSearch sub-accounts for July: %s by deals each store can make at capacity, none above capacity × %s a visit\n", plan.Budget, plan.CostPerVisit)
+	fmt.Printf("  %-10s %8s %10s %10s %14s %14s %8s\n", "store", "capacity", "conversion", "exp. deals", "ceiling", "budget", "visits")
+	for _, a := range plan.Accounts {
+		note := ""
+		if a.Capped {
+			note = "  full: cannot digest more"
+		}
+		fmt.Printf("  %-10s %8d %10s %10s %14s %14s %8d%s\n", a.StoreID, a.Capacity, a.Conversion, a.Weight, a.Ceiling, a.Budget, a.Visits, note)
+	}
+	fmt.Printf("  placed %s + unplaced %s = %s\n", plan.Placed, plan.Unplaced, plan.Budget)
+	checks, err := plan.Check(visits)
+	check(err)
+	fmt.Println("June's visitors against capacity (±15%):")
+	for _, ch := range checks {
+		fmt.Printf("  %-10s %-6s load %s  %s\n", ch.StoreID, ch.Status, ch.Load, ch.Explanation)
+	}
+}
+
+// onlineLeads reports how June's online leads were worked: the Guangdong
+// stores hand theirs to the network sales team (网销团队), the others leave
+// them to their own store sales.
+func onlineLeads() {
+	cfg, err := drainage.ParseLeadConfig([]byte(`{"contactWindow":"24h","flagBelowPercent":"50","minLeads":10}`))
+	check(err)
+	leads, walkIns := leadMonth()
+	r, err := cfg.Report(leads, walkIns, time.Date(2025, 7, 1, 0, 0, 0, 0, o2o.China()))
+	check(err)
+	fmt.Println("\nOnline leads in June, by store (conversion against walk-ins; flagged below 50% of walk-ins):")
+	fmt.Println("  (missed: not contacted within 24 hours; median wait: from the lead to its first contact)")
+	fmt.Printf("  %-10s %6s %10s %10s %8s %8s %12s  %s\n", "store", "leads", "lead conv", "walk-in", "missed", "pending", "median wait", "worked by")
+	for _, s := range r.Stores {
+		var by []string
+		for _, t := range s.ByTeam {
+			by = append(by, fmt.Sprintf("%s %d", t.Team, t.Leads))
+		}
+		flag := ""
+		if s.Flagged {
+			flag = "  FLAGGED: leads going cold"
+		}
+		fmt.Printf("  %-10s %6d %10s %10s %8d %8d %12s  %s%s\n", s.StoreID, s.Leads, pct(s.Conversion), pct(s.WalkInConversion), s.Missed, s.Pending, minutes(s.MedianMinutesToContact), strings.Join(by, ", "), flag)
+	}
+	fmt.Println("By handler:")
+	for _, h := range r.Handlers {
+		fmt.Printf("  %-14s %-20s %3d leads, %s converted (their stores' walk-ins %s), %d missed, median wait %s\n",
+			h.Team, h.Handler, h.Leads, pct(h.Conversion), pct(h.WalkInConversion), h.Missed, minutes(h.MedianMinutesToContact))
+	}
+	for _, t := range r.Teams {
+		fmt.Printf("  all %-14s %3d leads, %s converted, %d missed\n", t.Team, t.Leads, pct(t.Conversion), t.Missed)
+	}
+}
+
+// leadMonth builds June's online leads and walk-ins, deterministically.
+func leadMonth() ([]drainage.Lead, []drainage.WalkIns) {
+	stores := []string{"gz-tianhe", "gz-panyu", "sz-nanshan", "cs-yuelu", "cs-furong", "zz-lukou"}
+	start := time.Date(2025, 6, 1, 9, 0, 0, 0, o2o.China())
+	seed := uint32(11)
+	next := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
+	var leads []drainage.Lead
+	for i := 0; i < 180; i++ {
+		store := stores[next(len(stores))]
+		l := drainage.Lead{ID: fmt.Sprintf("lead-%03d", i), StoreID: store, Received: start.Add(time.Duration(next(29*24)) * time.Hour)}
+		network := strings.HasPrefix(store, "gz-") || strings.HasPrefix(store, "sz-")
+		if network {
+			l.Team, l.Handler = drainage.TeamNetworkSales, []string{"ns-zhang", "ns-liu"}[next(2)]
+			c := l.Received.Add(time.Duration(5+next(180)) * time.Minute)
+			l.FirstContact = &c
+			l.Converted = i%3 == 0 // about the walk-ins' rate: every lead is worked
+		} else {
+			l.Team, l.Handler = drainage.TeamStoreSales, store+"-sales"
+			switch next(10) {
+			case 0, 1, 2, 3: // the easy ones, reached the same day
+				c := l.Received.Add(time.Duration(30+next(6*60)) * time.Minute)
+				l.FirstContact = &c
+				l.Converted = next(3) == 0
+			case 4, 5: // reached when the floor is quiet, days later
+				c := l.Received.Add(time.Duration(48*60+next(72*60)) * time.Minute)
+				l.FirstContact = &c
+				l.Converted = next(10) == 0
+			}
+		}
+		leads = append(leads, l)
+	}
+	walkIns := []drainage.WalkIns{
+		{StoreID: "gz-tianhe", Visitors: 210, Deals: 63}, {StoreID: "gz-panyu", Visitors: 160, Deals: 45},
+		{StoreID: "sz-nanshan", Visitors: 240, Deals: 70}, {StoreID: "cs-yuelu", Visitors: 150, Deals: 48},
+		{StoreID: "cs-furong", Visitors: 190, Deals: 61}, {StoreID: "zz-lukou", Visitors: 120, Deals: 35},
+	}
+	return leads, walkIns
+}
+
+func pct(d *o2o.Decimal) string {
+	if d == nil {
+		return "-"
+	}
+	return d.Decimal.Shift(2).StringFixed(1) + "%"
+}
+
+func minutes(m *int64) string {
+	if m == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%dh%02dm", *m/60, *m%60)
 }
 
 // month builds a deterministic month of traffic: customers in Guangdong and

@@ -52,6 +52,26 @@ type Traffic struct {
 	Touches int64       `json:"touches"`
 }
 
+// Drawn is unattached O2O traffic one campaign source drew to a place where the
+// customer then converted: an O2O touch that bound its customer to no store,
+// followed within a conversion's lookback window by a conversion at StoreID
+// (a store visit or a deal; Channel o2o) or by an online payment (Channel
+// b2c, no store). Units are in Scale per touch: a touch followed by several
+// conversions is split over their places by the number of conversions at
+// each (units left by largest remainder, equal remainders to the earlier
+// place: stores by id, then B2C), so the Drawn units of one touch sum to
+// exactly Scale. Unattached touches whose customer converted nowhere are
+// the touches of the unattached Traffic rows not accounted for here.
+type Drawn struct {
+	Source  Source      `json:"source"`
+	Channel o2o.Channel `json:"channel"`
+	StoreID string      `json:"storeId,omitempty"`
+	Units   int64       `json:"units"`
+}
+
+// Touches returns the drawn traffic in touches, exactly (Units × 10^-9).
+func (d Drawn) Touches() decimal.Decimal { return decimal.New(d.Units, -ScaleDigits) }
+
 // Result is an attribution run's outcome. Credits sum exactly to
 // Attributed × Scale units; Attributed plus the Unattributed conversions is
 // every conversion. Rows are sorted (source, conversion, store). A Result is
@@ -65,6 +85,9 @@ type Result struct {
 	Credits      []Credit       `json:"credits"`
 	Unattributed []Unattributed `json:"unattributed"`
 	Traffic      []Traffic      `json:"traffic"`
+	// Drawn is the unattached O2O traffic charged, under the default
+	// UnattachedConverted rule, to where its customers converted.
+	Drawn []Drawn `json:"drawn"`
 	// Reach counts distinct customers per store, campaign, source and
 	// sales mode: reached, and converted with a touch of the group.
 	Reach []Reach `json:"reach"`
@@ -448,6 +471,8 @@ type accumulator struct {
 	cellData     []creditCell
 	unattributed map[unKey]*Unattributed
 	traffic      map[uint64]int64 // by packed trafficKey
+	drawn        map[uint64]int64 // Scale units by packed trafficKey (the place converted)
+	units        []int64          // scratch: split's units and remainders
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
 	tStore       []int32 // scratch: per touch of the run being added, its store
@@ -468,6 +493,7 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 	a := &accumulator{
 		w: &weigher{r: r, effects: effects}, index: map[Source]int32{}, rs: newReachSet(nil),
 		cells: map[uint64]int32{}, unattributed: map[unKey]*Unattributed{}, traffic: map[uint64]int64{},
+		drawn:      map[uint64]int64{},
 		storeIndex: map[string]int32{},
 		currency:   o2o.CNY,
 	}
@@ -582,6 +608,152 @@ func (a *accumulator) add(rn *run, global []int32) {
 		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
+	a.draw(rn, src)
+}
+
+// convGroup is one customer's conversions of one kind at one place, in
+// time order.
+type convGroup struct {
+	place  trafficKey // channel and store; src unset
+	window time.Duration
+	at     []time.Time
+}
+
+// placeCount is how many conversions at a place counted one touch.
+type placeCount struct {
+	place trafficKey
+	n     int64
+}
+
+// draw splits each unattached O2O campaign touch over the places its
+// customer converted with the touch inside the conversion's window (touch
+// ≤ conversion ≤ touch + window), by the number of such conversions at
+// each: Scale units per touch, the units left by largest remainder, equal
+// remainders to the earlier place (stores by id, then B2C). It works one
+// customer at a time and counts conversions by binary search, so its
+// memory grows with one customer's conversions, never with touches ×
+// conversions.
+func (a *accumulator) draw(rn *run, src []int32) {
+	ti, ci := 0, 0
+	var groups []convGroup
+	var counts []placeCount
+	type groupKey struct {
+		place  trafficKey
+		window time.Duration
+	}
+	index := map[groupKey]int{}
+	for cust := range int32(rn.nCust) {
+		tEnd := ti
+		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
+			tEnd++
+		}
+		cEnd := ci
+		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
+			cEnd++
+		}
+		if cEnd > ci {
+			groups = groups[:0]
+			clear(index)
+			for _, c := range rn.cOrder[ci:cEnd] {
+				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: a.internStore(c.StoreID)}
+				w := rn.r.Window(c.Kind)
+				k, ok := index[groupKey{place, w}]
+				if !ok {
+					k = len(groups)
+					if k < cap(groups) { // reuse the earlier customers' slices
+						groups = groups[:k+1]
+						groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
+					} else {
+						groups = append(groups, convGroup{place: place, window: w})
+					}
+					index[groupKey{place, w}] = k
+				}
+				groups[k].at = append(groups[k].at, c.At) // cOrder is in time order
+			}
+			slices.SortFunc(groups, func(x, y convGroup) int {
+				if c := a.comparePlaces(x.place, y.place); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.window, y.window)
+			})
+			for i := ti; i < tEnd; i++ {
+				t := rn.tOrder[i]
+				if t.Channel != o2o.ChannelO2O || t.StoreID != "" || t.Campaign == "" {
+					continue
+				}
+				counts = counts[:0]
+				for _, g := range groups {
+					lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
+					hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
+					for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
+						hi++
+					}
+					if hi <= lo {
+						continue
+					}
+					if n := len(counts); n > 0 && counts[n-1].place == g.place {
+						counts[n-1].n += int64(hi - lo)
+					} else {
+						counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
+					}
+				}
+				a.split(src[i], counts)
+			}
+		}
+		ti, ci = tEnd, cEnd
+	}
+}
+
+// split adds Scale units of one touch of source src over counts, by number.
+func (a *accumulator) split(src int32, counts []placeCount) {
+	switch len(counts) {
+	case 0:
+		return
+	case 1: // the common case: one place takes the whole touch
+		k := counts[0].place
+		k.src = src
+		a.drawn[k.pack()] += Scale
+		return
+	}
+	var total int64
+	for _, c := range counts {
+		total += c.n
+	}
+	a.units = grow(a.units, 2*len(counts))
+	units, rems := a.units[:len(counts)], a.units[len(counts):2*len(counts)]
+	left := Scale
+	q, r := Scale/total, Scale%total
+	for i, c := range counts {
+		// Scale·n/total = q·n + r·n/total, r < total: no overflow while
+		// one customer has fewer than 3·10^9 conversions.
+		units[i] = q*c.n + r*c.n/total
+		rems[i] = r * c.n % total
+		left -= units[i]
+	}
+	if left > 0 { // fewer than len(counts): the largest remainders, earlier place first
+		order := make([]int, len(counts))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(rems[y], rems[x]) })
+		for _, i := range order[:left] {
+			units[i]++
+		}
+	}
+	for i, c := range counts {
+		k := c.place
+		k.src = src
+		a.drawn[k.pack()] += units[i]
+	}
+}
+
+// comparePlaces orders the places a touch may be drawn to: stores by id,
+// then B2C.
+func (a *accumulator) comparePlaces(x, y trafficKey) int {
+	if x.channel != y.channel {
+		return -cmp.Compare(x.channel, y.channel) // o2o (1) before b2c (0)
+	}
+	return cmp.Compare(a.stores[x.store], a.stores[y.store])
 }
 
 // addValue adds the 128-bit hi, lo to the attributed value.
@@ -673,6 +845,18 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	res.Traffic = make([]Traffic, len(tkeys))
 	for i, k := range tkeys {
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
+	}
+	rk = rk[:0]
+	for v := range a.drawn {
+		k := unpackTraffic(v)
+		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+	}
+	slices.Sort(rk)
+	res.Drawn = make([]Drawn, len(rk))
+	for i, v := range rk {
+		k := unpackTraffic(v)
+		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
+		res.Drawn[i] = Drawn{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Units: a.drawn[k.pack()]}
 	}
 	res.Reach = a.rs.rows(a.sources, a.stores)
 	return res, nil

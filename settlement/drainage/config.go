@@ -107,6 +107,11 @@ type Config struct {
 	// led to are not both counted; empty means every kind. Refused with
 	// the traffic basis.
 	BasisKinds []ConversionKind `json:"basisKinds,omitempty"`
+	// Unattached says how the traffic basis charges O2O touches that bound
+	// their customer to no store; empty means UnattachedConverted. Refused
+	// with the conversions basis (which credits the converting store
+	// already).
+	Unattached Unattached `json:"unattached,omitempty"`
 }
 
 // Rules are built, validated attribution rules. A Rules value is immutable
@@ -122,6 +127,7 @@ type Rules struct {
 	basis               Basis
 	basisKinds          [3]bool // by conversionIndex; all true unless restricted
 	restricted          bool
+	unattached          Unattached // traffic basis only
 }
 
 var hundredPercent = decimal.New(100, 0)
@@ -138,6 +144,17 @@ func (c Config) Build() (*Rules, error) {
 	}
 	if !r.basis.Valid() {
 		return nil, o2o.Invalidf("basis", "unknown basis %q", string(c.Basis))
+	}
+	switch {
+	case c.Unattached != "" && !c.Unattached.Valid():
+		return nil, o2o.Invalidf("unattached", "unknown rule %q: want converted or headquarters", string(c.Unattached))
+	case c.Unattached != "" && r.basis != BasisTraffic:
+		return nil, o2o.Invalid("unattached", "applies only to the traffic basis")
+	case r.basis == BasisTraffic:
+		r.unattached = c.Unattached
+		if r.unattached == "" {
+			r.unattached = UnattachedConverted
+		}
 	}
 	r.basisKinds = [3]bool{true, true, true}
 	if len(c.BasisKinds) > 0 {
@@ -249,6 +266,10 @@ func (r *Rules) Model() ModelName { return r.model }
 // Basis returns the cost-allocation basis.
 func (r *Rules) Basis() Basis { return r.basis }
 
+// Unattached returns how the traffic basis charges unattached O2O touches;
+// empty under the conversions basis.
+func (r *Rules) Unattached() Unattached { return r.unattached }
+
 // BasisKinds returns the conversion kinds the conversions basis counts,
 // in ConversionKinds order; nil when every kind counts.
 func (r *Rules) BasisKinds() []ConversionKind {
@@ -281,6 +302,7 @@ func (r *Rules) Config() Config {
 		},
 		Basis:      r.basis,
 		BasisKinds: r.BasisKinds(),
+		Unattached: r.unattached,
 	}
 	if r.model == ModelPosition {
 		if r.preset != "" {
@@ -327,7 +349,8 @@ func (r *Rules) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// String describes the rules: "position 40/20/40, windows 30/90/30 days, basis traffic".
+// String describes the rules: "position 40/20/40, windows 30/90/30 days,
+// basis traffic, unattached converted".
 func (r *Rules) String() string {
 	s := string(r.model)
 	switch r.model {
@@ -340,6 +363,9 @@ func (r *Rules) String() string {
 	s += fmt.Sprintf(", windows %d/%d/%d days, basis %s", r.windows[0], r.windows[1], r.windows[2], r.basis)
 	if k := r.BasisKinds(); k != nil {
 		s += fmt.Sprintf(" %v", k)
+	}
+	if r.unattached != "" {
+		s += ", unattached " + string(r.unattached)
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package drainage
 import (
 	"cmp"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 
@@ -108,7 +109,13 @@ type Statement struct {
 //   - BasisTraffic: in proportion to the campaign's touches each received —
 //     an O2O touch bound to a store (a store-bound coupon, a store visit, a
 //     ground-push lead routed to it) counts for that store, a B2C touch for
-//     B2C, an O2O touch bound to no store for headquarters (unattributed).
+//     B2C. An O2O touch bound to no store (a road show that named none)
+//     counts, under the default UnattachedConverted rule, for where its
+//     customer converted within that conversion's lookback window (the
+//     store of a store visit or deal, B2C for an online payment; several
+//     conversions split it by their number, see Drawn), and for
+//     headquarters (unattributed) only when the customer converted nowhere;
+//     under UnattachedHeadquarters it always counts for headquarters.
 //     A store that received traffic pays for it even if it converted none.
 //   - BasisConversions: in proportion to the conversions the campaign's
 //     sources are credited with: store visits and deals for their store,
@@ -191,7 +198,11 @@ func (r *Rules) Allocate(res *Result, campaigns []Campaign) (*Statement, error) 
 			what = "conversions credited"
 		}
 		if ps.Payer.Kind == o2o.PartyHeadquarters {
-			ps.Explanation = fmt.Sprintf("headquarters keeps %s of spend that reached no store and converted nowhere online (unattributed): %s", ps.Total, strings.Join(payerLines[k], ", "))
+			what := "reached no store and converted nowhere online"
+			if r.unattached == UnattachedConverted {
+				what = "reached no store and converted nowhere"
+			}
+			ps.Explanation = fmt.Sprintf("headquarters keeps %s of spend that %s (unattributed): %s", ps.Total, what, strings.Join(payerLines[k], ", "))
 		} else {
 			ps.Explanation = fmt.Sprintf("%s pays %s of drainage cost (引流成本) by %s: %s", ps.Payer, ps.Total, what, strings.Join(payerLines[k], ", "))
 		}
@@ -200,19 +211,33 @@ func (r *Rules) Allocate(res *Result, campaigns []Campaign) (*Statement, error) 
 	return st, nil
 }
 
-// payerWeight is one payer's weight in one campaign: touches or credit units.
+// payerWeight is one payer's weight in one campaign: on the traffic basis
+// the touches it received and the unattached touches drawn to it (or, for
+// headquarters, drawn away from it) in Scale units; on the conversions basis
+// its credit units.
 type payerWeight struct {
-	payer Payer
-	units int64
+	payer   Payer
+	touches int64 // traffic basis: touches received (unattached ones for headquarters)
+	drawn   int64 // traffic basis: Scale units of unattached touches drawn to it (away, for headquarters)
+	units   int64 // conversions basis: credit units
+}
+
+// weight is the payer's weight in Scale units, exactly.
+func (w *payerWeight) weight(basis Basis) decimal.Decimal {
+	if basis == BasisConversions {
+		return decimal.New(w.units, 0)
+	}
+	d := decimal.New(w.touches, ScaleDigits).Add(decimal.New(w.drawn, 0))
+	if w.payer.Kind == o2o.PartyHeadquarters {
+		d = decimal.New(w.touches, ScaleDigits).Sub(decimal.New(w.drawn, 0))
+	}
+	return d
 }
 
 // weights returns, per campaign, each payer's weight on the rules' basis.
 func (r *Rules) weights(res *Result) map[string]map[string]*payerWeight {
 	out := map[string]map[string]*payerWeight{}
-	add := func(campaign string, p Payer, units int64) {
-		if campaign == "" || units == 0 {
-			return
-		}
+	get := func(campaign string, p Payer) *payerWeight {
 		m := out[campaign]
 		if m == nil {
 			m = map[string]*payerWeight{}
@@ -223,32 +248,80 @@ func (r *Rules) weights(res *Result) map[string]map[string]*payerWeight {
 			pw = &payerWeight{payer: p}
 			m[p.key()] = pw
 		}
-		pw.units += units
+		return pw
 	}
 	if r.basis == BasisTraffic {
 		for _, t := range res.Traffic {
+			if t.Source.Campaign == "" || t.Touches == 0 {
+				continue
+			}
 			switch {
 			case t.Channel == o2o.ChannelB2C:
-				add(t.Source.Campaign, PayerB2C, t.Touches)
+				get(t.Source.Campaign, PayerB2C).touches += t.Touches
 			case t.StoreID != "":
-				add(t.Source.Campaign, StorePayer(t.StoreID), t.Touches)
+				get(t.Source.Campaign, StorePayer(t.StoreID)).touches += t.Touches
 			default:
-				add(t.Source.Campaign, PayerHeadquarters, t.Touches)
+				get(t.Source.Campaign, PayerHeadquarters).touches += t.Touches
+			}
+		}
+		if r.unattached == UnattachedConverted {
+			for _, d := range res.Drawn {
+				if d.Source.Campaign == "" || d.Units == 0 {
+					continue
+				}
+				p := PayerB2C
+				if d.Channel == o2o.ChannelO2O {
+					p = StorePayer(d.StoreID)
+				}
+				get(d.Source.Campaign, p).drawn += d.Units
+				get(d.Source.Campaign, PayerHeadquarters).drawn += d.Units
+			}
+		}
+		for c, m := range out {
+			for k, w := range m {
+				if w.weight(r.basis).Sign() <= 0 {
+					delete(m, k)
+				}
+			}
+			if len(m) == 0 {
+				delete(out, c)
 			}
 		}
 		return out
 	}
 	for _, c := range res.Credits {
-		if !r.basisKinds[conversionIndex(c.Conversion)] {
+		if c.Source.Campaign == "" || c.Units == 0 || !r.basisKinds[conversionIndex(c.Conversion)] {
 			continue
 		}
 		if c.Conversion == ConversionOnlinePayment {
-			add(c.Source.Campaign, PayerB2C, c.Units)
+			get(c.Source.Campaign, PayerB2C).units += c.Units
 		} else {
-			add(c.Source.Campaign, StorePayer(c.StoreID), c.Units)
+			get(c.Source.Campaign, StorePayer(c.StoreID)).units += c.Units
 		}
 	}
 	return out
+}
+
+// touchesText formats Scale units as touches, exactly: "3", "1.5".
+func touchesText(units decimal.Decimal) string {
+	return o2o.FormatDecimal(trimmed(units.Shift(-ScaleDigits)))
+}
+
+// trimmed returns d with its trailing fractional zeros removed: 3.000 is 3.
+func trimmed(d decimal.Decimal) decimal.Decimal {
+	c, e := d.Coefficient(), d.Exponent()
+	ten, r := big.NewInt(10), new(big.Int)
+	for e < 0 && c.Sign() != 0 {
+		q, m := new(big.Int).QuoRem(c, ten, r)
+		if m.Sign() != 0 {
+			break
+		}
+		c, e = q, e+1
+	}
+	if c.Sign() == 0 {
+		return decimal.Decimal{}
+	}
+	return decimal.NewFromBigInt(c, e)
 }
 
 func (r *Rules) allocateCampaign(c Campaign, weights map[string]*payerWeight) ([]Charge, error) {
@@ -266,10 +339,10 @@ func (r *Rules) allocateCampaign(c Campaign, weights map[string]*payerWeight) ([
 	}
 	slices.Sort(keys)
 	shares := make([]o2o.Share, len(keys))
-	var total int64
+	total := decimal.Decimal{}
 	for i, k := range keys {
-		shares[i] = o2o.Share{Key: k, Weight: decimal.New(weights[k].units, 0)}
-		total += weights[k].units
+		shares[i] = o2o.Share{Key: k, Weight: weights[k].weight(r.basis)}
+		total = total.Add(shares[i].Weight)
 	}
 	parts, err := o2o.Allocate(c.Spend, shares)
 	if err != nil {
@@ -280,18 +353,33 @@ func (r *Rules) allocateCampaign(c Campaign, weights map[string]*payerWeight) ([
 		w := weights[keys[i]]
 		ch := Charge{Campaign: c.ID, Payer: w.payer, Amount: p.Amount, Basis: r.basis}
 		if r.basis == BasisTraffic {
-			ch.Weight = o2o.Dec(decimal.New(w.units, 0))
-			ch.Reason = fmt.Sprintf("%d of %d touches", w.units, total)
-			if w.payer.Kind == o2o.PartyHeadquarters {
-				ch.Reason += " reached no store: unattributed, kept on headquarters"
-			}
+			ch.Weight = o2o.Dec(trimmed(shares[i].Weight.Shift(-ScaleDigits)))
+			ch.Reason = r.trafficReason(w, ch.Weight, touchesText(total))
 		} else {
 			ch.Weight = o2o.Dec(decimal.New(w.units, -ScaleDigits))
-			ch.Reason = fmt.Sprintf("%s of %s conversions credited", ch.Weight.String(), o2o.FormatDecimal(decimal.New(total, -ScaleDigits)))
+			ch.Reason = fmt.Sprintf("%s of %s conversions credited", ch.Weight.String(), o2o.FormatDecimal(total.Shift(-ScaleDigits)))
 		}
 		out[i] = ch
 	}
 	return out, nil
+}
+
+// trafficReason explains a traffic-basis charge.
+func (r *Rules) trafficReason(w *payerWeight, weight o2o.Decimal, total string) string {
+	drawn := touchesText(decimal.New(w.drawn, 0))
+	switch {
+	case w.payer.Kind == o2o.PartyHeadquarters && r.unattached != UnattachedConverted:
+		return fmt.Sprintf("%s of %s touches reached no store: unattributed, kept on headquarters (rule unattached: headquarters)", weight.String(), total)
+	case w.payer.Kind == o2o.PartyHeadquarters && w.drawn == 0:
+		return fmt.Sprintf("%s of %s touches reached no store and converted nowhere: unattributed, kept on headquarters", weight.String(), total)
+	case w.payer.Kind == o2o.PartyHeadquarters:
+		return fmt.Sprintf("%s of %s touches reached no store and converted nowhere (%d unattached, %s charged to where their customers converted): unattributed, kept on headquarters", weight.String(), total, w.touches, drawn)
+	case w.drawn == 0:
+		return fmt.Sprintf("%s of %s touches", weight.String(), total)
+	case w.touches == 0:
+		return fmt.Sprintf("%s of %s touches: unattached touches whose customers converted here", weight.String(), total)
+	}
+	return fmt.Sprintf("%s of %s touches: %d received, %s unattached whose customers converted here", weight.String(), total, w.touches, drawn)
 }
 
 // counts reports whether the statement's conversions basis counted

@@ -82,13 +82,44 @@
 // # Cost allocation
 //
 // [Rules.Allocate] charges each [Campaign]'s spend to stores, to B2C, and —
-// for traffic that reached no store and converted nowhere online — visibly
-// to headquarters, by traffic received (the default: a store that fails to
-// convert its traffic still carries its cost) or by credited conversions.
-// The charges of a campaign sum exactly to its spend. [Config.BasisKinds]
-// restricts the conversions basis to some kinds (for example deals and
-// online payments, so a store visit and the deal it led to do not both
-// weigh).
+// for traffic that converted nowhere — visibly to headquarters, by traffic
+// received (the default: a store that fails to convert its traffic still
+// carries its cost) or by credited conversions. The charges of a campaign
+// sum exactly to its spend. [Config.BasisKinds] restricts the conversions
+// basis to some kinds (for example deals and online payments, so a store
+// visit and the deal it led to do not both weigh).
+//
+// # Traffic that reached no store
+//
+// A store cannot escape the cost of traffic it received, even when the
+// touch named no store: a road show (巡回路演) reaches a customer who then
+// visits store s1 and buys there, and s1 pays for that touch. On the
+// traffic basis, an O2O touch bound to no store is charged, under the
+// default rule [UnattachedConverted], to where its customer converted with
+// the touch inside that conversion's lookback window — the store of a
+// store visit or a deal, B2C for an online payment — split by the number of
+// such conversions at each place when there are several ([Drawn], in
+// [Scale] units per touch, exact). Headquarters keeps only the touches
+// whose customer converted nowhere. [UnattachedHeadquarters] keeps every
+// unattached touch on headquarters, for a network that funds untargeted
+// brand traffic centrally on purpose; [Config.Unattached] picks the rule.
+//
+// # Search sub-accounts sized to store capacity
+//
+// [PlanSubAccounts] splits a search-advertising budget over one sub-account
+// per store, by each store's recent conversion and never above what the
+// store can serve ([CapacityConfig]): the budget a store cannot digest is
+// reported as unplaced, not spread. [CapacityPlan.Check] compares the
+// visits each store actually received with its capacity.
+//
+// # Online leads worked, not cherry-picked
+//
+// [LeadReport] reads who handled each online lead — the network sales
+// team (网销团队) or a store's own sales, by person — and reports per
+// handler and per store the online-lead conversion against walk-in
+// conversion, the leads never contacted within the window, the time to
+// first contact, and flags a store whose online leads convert far below
+// its walk-ins ([LeadConfig] holds the window and the threshold).
 //
 // # Posting to the ledger
 //

@@ -84,7 +84,7 @@ func ExampleRules_Allocate() {
 	// store s1 pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
 	// store s2 pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
 	// b2c pays 250.00 CNY of drainage cost (引流成本) by traffic received: spring 250.00 CNY
-	// headquarters keeps 250.00 CNY of spend that reached no store and converted nowhere online (unattributed): spring 250.00 CNY
+	// headquarters keeps 250.00 CNY of spend that reached no store and converted nowhere (unattributed): spring 250.00 CNY
 }
 
 // KPIs per store: store-visit rate, cost per deal, ROI.
@@ -147,4 +147,80 @@ func ExampleStatement_Post() {
 	// headquarters               1000.00 CNY
 	// headquarters/unattributed  -333.33 CNY
 	// s1                         -333.34 CNY
+}
+
+// Search sub-accounts sized to each store's capacity, from rules as JSON:
+// the small store is full at its ceiling, the rest goes by expected deals,
+// and the new store without conversion gets nothing.
+func ExamplePlanSubAccounts() {
+	c, err := drainage.ParseCapacityConfig([]byte(`{
+	  "budget": {"amount": "10000.00", "currency": "CNY"},
+	  "costPerVisit": {"amount": "20.00", "currency": "CNY"},
+	  "stores": [
+	    {"storeId": "s1", "capacity": 100, "conversion": "0.20"},
+	    {"storeId": "s2", "capacity": 300, "conversion": "0.10"},
+	    {"storeId": "s3", "capacity": 500, "conversion": "0.05"},
+	    {"storeId": "s4", "capacity": 200, "conversion": "0"}
+	  ]}`))
+	if err != nil {
+		panic(err)
+	}
+	plan, err := drainage.PlanSubAccounts(c)
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range plan.Accounts {
+		fmt.Println(a.Explanation)
+	}
+	fmt.Println("unplaced:", plan.Unplaced)
+	checks, _ := plan.Check([]drainage.StoreVisits{{StoreID: "s1", Visits: 130}, {StoreID: "s2", Visits: 280}, {StoreID: "s3", Visits: 200}})
+	for _, ch := range checks {
+		fmt.Println(ch.Status, "-", ch.Explanation)
+	}
+	// Output:
+	// store s1: 2000.00 CNY, its ceiling (capacity 100 visits × 20.00 CNY per visit): the store cannot digest more
+	// store s2: 4363.64 CNY by 30 expected deals (capacity 300 × conversion 0.10) of 55 among stores below their ceiling; buys 218 of 300 visits
+	// store s3: 3636.36 CNY by 25 expected deals (capacity 500 × conversion 0.05) of 55 among stores below their ceiling; buys 181 of 500 visits
+	// store s4: 0.00 CNY: no recorded conversion
+	// unplaced: 0.00 CNY
+	// over - store s1: 130 visits against a capacity of 100: over capacity by more than 10%: customers wait or leave, move budget to stores with room
+	// within - store s2: 280 visits against a capacity of 300: within 10%
+	// under - store s3: 200 visits against a capacity of 500: under capacity by more than 10%, room for more traffic
+	// under - store s4: 0 visits against a capacity of 200: under capacity by more than 10%, room for more traffic
+}
+
+// Online leads worked by the network sales team against those left to a
+// store's own sales, with the flag threshold as data.
+func ExampleLeadConfig_Report() {
+	cfg, err := drainage.ParseLeadConfig([]byte(`{"contactWindow":"24h","flagBelowPercent":"50","minLeads":3}`))
+	if err != nil {
+		panic(err)
+	}
+	at := func(d, h int) time.Time { return time.Date(2025, 9, d, h, 0, 0, 0, o2o.China()) }
+	reached := func(t time.Time) *time.Time { return &t }
+	leads := []drainage.Lead{
+		{ID: "1", StoreID: "s1", Received: at(1, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(3, 9))},
+		{ID: "2", StoreID: "s1", Received: at(2, 9), Team: drainage.TeamStoreSales, Handler: "wang"},
+		{ID: "3", StoreID: "s1", Received: at(3, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(3, 10)), Converted: true},
+		{ID: "4", StoreID: "s1", Received: at(4, 9), Team: drainage.TeamStoreSales, Handler: "wang", FirstContact: reached(at(6, 10))},
+		{ID: "5", StoreID: "s2", Received: at(1, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(1, 10)), Converted: true},
+		{ID: "6", StoreID: "s2", Received: at(2, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(2, 11)), Converted: true},
+		{ID: "7", StoreID: "s2", Received: at(3, 9), Team: drainage.TeamNetworkSales, Handler: "zhang", FirstContact: reached(at(3, 9))},
+	}
+	walkIns := []drainage.WalkIns{{StoreID: "s1", Visitors: 60, Deals: 36}, {StoreID: "s2", Visitors: 50, Deals: 15}}
+	r, err := cfg.Report(leads, walkIns, at(30, 0))
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range r.Stores {
+		fmt.Println(s.Explanation)
+	}
+	for _, h := range r.Handlers {
+		fmt.Printf("%s %s: %d leads, %d missed, median %d minutes to first contact\n", h.Team, h.Handler, h.Leads, h.Missed, *h.MedianMinutesToContact)
+	}
+	// Output:
+	// store s1: 4 online leads, 1 converted (25.0%) against walk-ins 36 of 60 (60.0%); 3 not contacted within 1d; FLAGGED: online leads convert below 50% of walk-ins — leads left to cool while walk-ins are served; give them to the network sales team (网销团队)
+	// store s2: 3 online leads, 2 converted (66.7%) against walk-ins 15 of 50 (30.0%); 0 not contacted within 1d
+	// network_sales zhang: 3 leads, 0 missed, median 60 minutes to first contact
+	// store_sales wang: 4 leads, 3 missed, median 2880 minutes to first contact
 }

@@ -16,6 +16,7 @@ func FuzzParseConfig(f *testing.F) {
 		`{"model":"position","position":{"first":"33.33","middle":"33.34","last":"33.33"}}`,
 		`{"model":"time_decay","halfLifeDays":"0.5","lookback":{"storeVisit":7,"deal":60,"onlinePayment":90}}`,
 		`{"model":"markov","basis":"conversions"}`, `{"model":"x"}`, `[]`, `{"model":"linear"} 1`,
+		`{"model":"linear","unattached":"headquarters"}`, `{"model":"linear","basis":"conversions","unattached":"converted"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -180,3 +180,45 @@ func unmarshalEnum[T ~string](name string, text []byte, dst *T, values []T) erro
 	*dst = v
 	return nil
 }
+
+// Unattached says how the traffic basis charges an O2O touch that bound its
+// customer to no store (a road show, paid ad-reading or search ad that named
+// no store).
+type Unattached string
+
+// The ways to charge unattached O2O traffic.
+const (
+	// UnattachedConverted charges an unattached O2O touch to where its
+	// customer converted with the touch inside that conversion's lookback
+	// window: the store of a store visit or a deal, B2C for an online
+	// payment; several such conversions split the touch by their number.
+	// Only a touch whose customer converted nowhere stays on headquarters.
+	// The default: a store cannot escape the cost of traffic it received.
+	UnattachedConverted Unattached = "converted"
+	// UnattachedHeadquarters keeps every unattached O2O touch on
+	// headquarters, whether or not its customer converted: the earlier
+	// behaviour, for a network that funds untargeted brand traffic (a road
+	// show touring villages) centrally on purpose.
+	UnattachedHeadquarters Unattached = "headquarters"
+)
+
+// UnattachedRules returns every way to charge unattached traffic in a fixed order.
+func UnattachedRules() []Unattached {
+	return []Unattached{UnattachedConverted, UnattachedHeadquarters}
+}
+
+// String returns the rule's text form.
+func (u Unattached) String() string { return string(u) }
+
+// Valid reports whether u is one of the rules.
+func (u Unattached) Valid() bool { return enum.Valid(u, UnattachedRules()...) }
+
+// MarshalText returns the text form; it refuses an invalid rule.
+func (u Unattached) MarshalText() ([]byte, error) {
+	return marshalEnum("unattached", u, u.Valid())
+}
+
+// UnmarshalText accepts exactly "converted" or "headquarters".
+func (u *Unattached) UnmarshalText(text []byte) error {
+	return unmarshalEnum("unattached", text, u, UnattachedRules())
+}

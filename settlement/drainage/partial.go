@@ -120,6 +120,11 @@ func (p *Partial) Merge(q *Partial) error {
 		k.src, k.store = global[k.src], stores[k.store]
 		a.traffic[k.pack()] += n
 	}
+	for v, n := range b.drawn {
+		k := unpackTraffic(v)
+		k.src, k.store = global[k.src], stores[k.store]
+		a.drawn[k.pack()] += n
+	}
 	a.attributed += b.attributed
 	a.conversions += b.conversions
 	a.customers += b.customers

@@ -22,6 +22,7 @@ var allConfigs = []Config{
 	{Model: ModelTimeDecay}, {Model: ModelShapley}, {Model: ModelMarkov},
 	{Model: ModelLinear, Basis: BasisConversions},
 	{Model: ModelTimeDecay, Basis: BasisConversions, BasisKinds: []ConversionKind{ConversionDeal, ConversionOnlinePayment}},
+	{Model: ModelLinear, Unattached: UnattachedHeadquarters},
 }
 
 // gen makes a random data set: customers with 0..maxTouches touches over
@@ -189,6 +190,11 @@ func storeHasWeight(res *Result, basis Basis, campaign, store string) bool {
 	if basis == BasisTraffic {
 		for _, tr := range res.Traffic {
 			if tr.Source.Campaign == campaign && tr.StoreID == store && tr.Touches > 0 {
+				return true
+			}
+		}
+		for _, d := range res.Drawn {
+			if d.Source.Campaign == campaign && d.StoreID == store && d.Units > 0 {
 				return true
 			}
 		}
