@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -51,8 +53,13 @@ const (
 	FactClaimKind = "claim_kind"
 	// FactInspection is the service specialist's finding.
 	FactInspection = "inspection"
-	// FactCompensation is the agreed compensation, such as "500.00 CNY".
+	// FactCompensation is the agreed compensation, such as "500.00 CNY":
+	// positive, in the project's currency, within the ceiling of its kind.
 	FactCompensation = "compensation"
+	// FactCompensationKind is the broken promise compensated: one of
+	// CompensationDeadline, CompensationNode, CompensationStream,
+	// CompensationEco.
+	FactCompensationKind = "compensation_kind"
 	// FactClearance is "available" once returned goods may be sold in the
 	// community store at a markdown (pricing's clearance rule).
 	FactClearance = "clearance"
@@ -64,15 +71,16 @@ const (
 type Option func(*options)
 
 type options struct {
-	noDIY       bool
-	version     int
-	deadlines   map[string]o2o.Duration
-	warranty    Warranty
-	resolutions []string
+	compensation Compensation
+	noDIY        bool
+	version      int
+	deadlines    map[string]o2o.Duration
+	warranty     Warranty
+	resolutions  []string
 }
 
 func buildOptions(opts []Option) options {
-	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}}
+	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}, compensation: DefaultCompensation()}
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -102,6 +110,48 @@ func WithResolutions(events ...string) Option {
 	return func(o *options) { o.resolutions = append([]string(nil), events...) }
 }
 
+// WithCompensation sets the after-sales compensation rules: the project's
+// currency and the ceiling of each kind of broken promise.
+func WithCompensation(c Compensation) Option {
+	return func(o *options) {
+		o.compensation = Compensation{Currency: c.Currency, Ceilings: maps.Clone(c.Ceilings)}
+	}
+}
+
+// The kinds of broken promise compensated (赔付) under the manufacturer's
+// rules, the values of FactCompensationKind.
+const (
+	// CompensationDeadline is a deadline of the process missed.
+	CompensationDeadline = "deadline"
+	// CompensationNode is a construction node rejected by the owner.
+	CompensationNode = "node_rejected"
+	// CompensationStream is a live stream bought that failed.
+	CompensationStream = "stream_failed"
+	// CompensationEco is a product failing its eco check.
+	CompensationEco = "eco_failed"
+)
+
+// Compensation configures compensation as data: the project's currency
+// and, per kind of broken promise, the most that may be paid. A kind
+// without a ceiling cannot be compensated.
+type Compensation struct {
+	Currency o2o.Currency         `json:"currency"`
+	Ceilings map[string]o2o.Money `json:"ceilings"`
+}
+
+// DefaultCompensation is in CNY with these ceilings: a missed deadline
+// 1,000.00, a rejected node 5,000.00, a failed stream 500.00, a product
+// failing its eco check 20,000.00. They are placeholders for the
+// manufacturer's own figures, which a caller sets with WithCompensation.
+func DefaultCompensation() Compensation {
+	return Compensation{Currency: o2o.CNY, Ceilings: map[string]o2o.Money{
+		CompensationDeadline: o2o.MustParseMoney("1000.00 CNY"),
+		CompensationNode:     o2o.MustParseMoney("5000.00 CNY"),
+		CompensationStream:   o2o.MustParseMoney("500.00 CNY"),
+		CompensationEco:      o2o.MustParseMoney("20000.00 CNY"),
+	}}
+}
+
 // Warranty holds the free after-sales maintenance periods (one of the five guarantees),
 // counted from handover.
 type Warranty struct {
@@ -126,6 +176,37 @@ const (
 	StateHandedOver        = "handed_over"
 	StateReviewed          = "reviewed"
 	StateCancelled         = "cancelled"
+)
+
+// Decoration events.
+const (
+	EventApply             = "apply"
+	EventMeasure           = "measure"
+	EventUploadPlan        = "upload_plan"
+	EventSubmitDesign      = "submit_design"
+	EventConfirmDesign     = "confirm_design"
+	EventChooseCrew        = "choose_crew"
+	EventAgreeDrawings     = "agree_drawings"
+	EventBook              = "book"
+	EventStartConstruction = "start_construction"
+	EventHandOver          = "hand_over"
+	EventReview            = "review"
+	EventCancel            = "cancel"
+	EventBuyLiveVideo      = "buy_live_video"
+	// EventStartStream is the specialist starting the live stream bought
+	// by the owner; the command brings FactLiveStream, the stream's id.
+	EventStartStream = "start_stream"
+)
+
+// After-sales events.
+const (
+	EventOpen       = "open"
+	EventInspect    = "inspect"
+	EventRepair     = "repair"
+	EventExchange   = "exchange"
+	EventReturn     = "return"
+	EventCompensate = "compensate"
+	EventClose      = "close"
 )
 
 // DecorationSpec returns the Spec of the re-engineered decoration process,
@@ -169,10 +250,12 @@ func DecorationSpec(opts ...Option) Spec {
 			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "province-unified price (全省一个价) on the order"},
 			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
 			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
-			{Name: "booking_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
+			{Name: "booking_date", Kind: GuardNotBefore, Fact: FactBookedFor, Description: "a booking date no earlier than the booking"},
+			{Name: "booked_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
 			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "eco certificates present at acceptance (环保)"},
 			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "live video streaming during construction when bought"},
-			{Name: "handover_date", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant recorded (交房)"},
+			{Name: "stream_id", Kind: GuardPresent, Fact: FactLiveStream, Description: "the stream's id"},
+			{Name: "handover_date", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant recorded (交房), no later than the command recording it"},
 			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
 			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (点评)"},
 			{Name: "cancel_reason", Kind: GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
@@ -193,8 +276,8 @@ func DecorationSpec(opts ...Option) Spec {
 			{Name: "book", From: []string{StateDrawingsAgreed}, To: StateBooked, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"booking_date"},
 				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "schedule the crew for the booked date"}}},
 			{Name: "start_construction", From: []string{StateBooked}, To: StateUnderConstruction, Roles: []Role{RoleSpecialist},
-				Guards: []string{"booking_date", "eco_certified", "live_video"}},
-			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date"},
+				Guards: []string{"booked_date", "eco_certified", "live_video"}},
+			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date", "live_video"},
 				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "review products, construction and services online"}}},
 			{Name: "review", From: []string{StateHandedOver}, To: StateReviewed, Roles: []Role{RoleOwner}, Guards: []string{"rating", "review"}},
 			{Name: "cancel", From: []string{StateNew, StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked},
@@ -208,8 +291,37 @@ func DecorationSpec(opts ...Option) Spec {
 			Records: Facts{FactLiveVideo: "bought"},
 			Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "set up live video of the site"}}})
 	}
+	// The stream is started by the specialist, as an event of its own.
+	for _, st := range []string{StateBooked, StateUnderConstruction} {
+		s.Events = append(s.Events, EventSpec{Name: EventStartStream, From: []string{st}, To: st, Roles: []Role{RoleSpecialist},
+			Guards: []string{"stream_id"}, Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "the live stream of the site has started"}}})
+	}
+	s.Facts = decorationFacts()
 	applyDeadlines(&s, o.deadlines)
 	return s
+}
+
+// decorationFacts declares who writes each fact of the decoration flow.
+func decorationFacts() []FactSpec {
+	spec := []Role{RoleSpecialist}
+	return []FactSpec{
+		{Name: FactVenue, Events: []string{EventApply}},
+		{Name: FactFloorPlan, Events: []string{EventMeasure}},
+		{Name: FactDesignMode, Events: []string{EventUploadPlan}},
+		{Name: FactDesign, Events: []string{EventSubmitDesign}},
+		{Name: FactProducts, Events: []string{EventConfirmDesign}},
+		{Name: FactPlatformOrder, Events: []string{EventConfirmDesign}},
+		{Name: FactProvincePrice, Events: []string{EventConfirmDesign}},
+		{Name: FactCrew, Events: []string{EventChooseCrew}},
+		{Name: FactDrawings, Events: []string{EventAgreeDrawings}},
+		{Name: FactBookedFor, Events: []string{EventBook}},
+		{Name: FactEcoCertified, Events: []string{EventStartConstruction}, Roles: spec, Description: "written by the specialist at acceptance"},
+		{Name: FactLiveStream, Events: []string{EventStartStream, EventStartConstruction}, Roles: spec, Description: "the stream's id, written by the specialist who starts it"},
+		{Name: FactHandedOverAt, Events: []string{EventHandOver}},
+		{Name: FactRating, Events: []string{EventReview}},
+		{Name: FactReview, Events: []string{EventReview}},
+		{Name: FactCancelReason, Events: []string{EventCancel}},
+	}
 }
 
 // Decoration builds the default re-engineered decoration flow:
@@ -257,14 +369,12 @@ func AfterSalesSpec(opts ...Option) Spec {
 		},
 		Guards: []GuardSpec{
 			{Name: "claim_kind", Kind: GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
-			{Name: "handed_over", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from"},
+			{Name: "handed_over", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from, no later than the claim"},
 			{Name: "product_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
 				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "free maintenance within the product warranty"},
 			{Name: "construction_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
 				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "free maintenance within the construction warranty"},
 			{Name: "inspection", Kind: GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
-			{Name: "compensation", Kind: GuardPresent, Fact: FactCompensation, Description: "compensation under the manufacturer's standard rules"},
-			{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"},
 		},
 		Events: []EventSpec{
 			{Name: "open", From: []string{StateNew}, To: ClaimOpened, Roles: []Role{RoleOwner, RoleStore, RolePlatform},
@@ -282,9 +392,9 @@ func AfterSalesSpec(opts ...Option) Spec {
 	}{
 		{"repair", ClaimRepaired, "Repaired", []Role{RoleSpecialist}, nil, nil, nil},
 		{"exchange", ClaimExchanged, "Exchanged", []Role{RoleSpecialist}, nil, nil, nil},
-		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, []string{"clearance_store"}, Facts{FactClearance: "available"},
+		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, clearanceGuards(&s, res), Facts{FactClearance: "available"},
 			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
-		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, []string{"compensation"}, nil,
+		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, compensationGuards(&s, res, o.compensation), nil,
 			[]Intent{{Kind: "pay", Role: RoleHeadquarters, Note: "pay the agreed compensation"}}},
 	}
 	var closeFrom []string
@@ -299,8 +409,52 @@ func AfterSalesSpec(opts ...Option) Spec {
 	}
 	s.States = append(s.States, StateSpec{Name: ClaimClosed, Title: "Closed"})
 	s.Events = append(s.Events, EventSpec{Name: "close", From: closeFrom, To: ClaimClosed, Roles: []Role{RoleSpecialist, RoleStore}})
+	s.Facts = []FactSpec{
+		{Name: FactClaimKind, Events: []string{EventOpen}},
+		{Name: FactHandedOverAt, Events: []string{EventOpen}},
+		{Name: FactInspection, Events: []string{EventInspect}, Roles: []Role{RoleSpecialist}},
+	}
+	if res[EventReturn] {
+		s.Facts = append(s.Facts, FactSpec{Name: FactClearanceStore, Events: []string{EventReturn}})
+	}
+	if res[EventCompensate] {
+		s.Facts = append(s.Facts, FactSpec{Name: FactCompensationKind, Events: []string{EventCompensate}},
+			FactSpec{Name: FactCompensation, Events: []string{EventCompensate}})
+	}
 	applyDeadlines(&s, o.deadlines)
 	return s
+}
+
+// clearanceGuards declares on s the guard of the return event, when it has
+// one, and returns its name.
+func clearanceGuards(s *Spec, res map[string]bool) []string {
+	if !res[EventReturn] {
+		return nil
+	}
+	s.Guards = append(s.Guards, GuardSpec{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"})
+	return []string{"clearance_store"}
+}
+
+// compensationGuards declares on s the guards of the compensate event: the
+// kind of broken promise, then one money guard per kind (positive, in the
+// currency, within the kind's ceiling), applying when the kind is that
+// one. It returns their names.
+func compensationGuards(s *Spec, res map[string]bool, c Compensation) []string {
+	if !res[EventCompensate] {
+		return nil
+	}
+	s.Guards = append(s.Guards, GuardSpec{Name: "compensation_kind", Kind: GuardOneOf, Fact: FactCompensationKind,
+		Values: slices.Sorted(maps.Keys(c.Ceilings)), Description: "the broken promise compensated"})
+	names := []string{"compensation_kind"}
+	for _, kind := range slices.Sorted(maps.Keys(c.Ceilings)) {
+		max := c.Ceilings[kind]
+		name := "compensation_" + kind
+		s.Guards = append(s.Guards, GuardSpec{Name: name, Kind: GuardMoney, Fact: FactCompensation, Currency: c.Currency, Max: &max,
+			When:        &Condition{Fact: FactCompensationKind, Equals: kind},
+			Description: "compensation for " + kind + " under the manufacturer's rules, at most " + max.String()})
+		names = append(names, name)
+	}
+	return names
 }
 
 // AfterSales builds the after-sales flow: a claim is opened (refused with

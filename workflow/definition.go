@@ -43,6 +43,9 @@ type Definition struct {
 	available [][]string
 	fsmEvents fsm.Events
 	pool      *sync.Pool
+	// owned reports that the spec declares its facts' writers: commands
+	// may then bring only the facts their transition's writes allow.
+	owned bool
 }
 
 type transKey struct{ from, event string }
@@ -57,6 +60,10 @@ type transition struct {
 	guards  []guardRef
 	records Facts
 	intents []Intent
+	// writes maps each fact a command of this transition may bring to the
+	// roles allowed to bring it (nil: every role of the event). Only read
+	// when the definition is owned.
+	writes map[string][]Role
 }
 
 // Build validates spec and returns its Definition. It rejects unknown state,
@@ -64,7 +71,11 @@ type transition struct {
 // states unreachable from the initial state, a missing initial or terminal
 // state, terminal states with outgoing events and other states without any,
 // intents and escalations that carry a key (Fire and Escalations give each
-// its key), escalations to unknown roles, and text that is not
+// its key), escalations to unknown roles, money guards without a known
+// currency or with a ceiling that is not positive or in it, fact
+// declarations (Spec.Facts) naming unknown events or roles or a fact twice,
+// and, when facts are declared, a guard, condition or deadline reading a
+// fact no event writes, and text that is not
 // valid UTF-8 (its JSON could not carry it unchanged). Its work is
 // linear in the size of the spec, but for sorting names. Errors are
 // *o2o.ValidationError (wrapping o2o.ErrInvalid, and o2o.ErrDuplicate for
@@ -148,6 +159,12 @@ func Build(spec Spec) (*Definition, error) {
 			if ref.fn = spec.Funcs[g.Func]; ref.fn == nil {
 				bad(path+".func", "no Go function %q is registered in Spec.Funcs", g.Func)
 			}
+		case g.Kind == GuardMoney && (g.Currency == "" || !g.Currency.Valid()):
+			bad(path+".currency", "a money guard needs a known currency, not %q", string(g.Currency))
+		case g.Kind != GuardMoney && (g.Currency != "" || g.Max != nil):
+			bad(path, "only a money guard takes a currency and a ceiling")
+		case g.Max != nil && (!g.Max.IsPositive() || g.Max.Currency() != g.Currency):
+			bad(path+".max", "the ceiling %s must be positive and in %s", *g.Max, g.Currency)
 		}
 		d.guards[g.Name] = ref
 	}
@@ -202,6 +219,10 @@ func Build(spec Spec) (*Definition, error) {
 		}
 	}
 	d.events = slices.Sorted(maps.Keys(names))
+	d.owned = len(spec.Facts) > 0
+	if d.owned {
+		d.buildOwnership(spec, names, bad)
+	}
 	for i, out := range d.out {
 		slices.SortFunc(out, func(a, b *transition) int { return strings.Compare(a.event, b.event) })
 		for _, t := range out {
@@ -220,6 +241,62 @@ func Build(spec Spec) (*Definition, error) {
 	}
 	d.buildFSM()
 	return d, nil
+}
+
+// buildOwnership reads spec.Facts into each transition's writes, and
+// rejects a declaration naming an unknown event or role, a fact declared
+// twice, and a guard, condition or deadline reading a fact no event writes.
+func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(path, format string, args ...any)) {
+	written := map[string]bool{}
+	for i, f := range spec.Facts {
+		path := fmt.Sprintf("facts[%d]", i)
+		if written[f.Name] {
+			bad(path+".name", "fact %q declared twice", f.Name)
+			continue
+		}
+		written[f.Name] = true
+		for k, r := range f.Roles {
+			if !r.Valid() {
+				bad(fmt.Sprintf("%s.roles[%d]", path, k), "unknown role %q", r)
+			}
+		}
+		for k, e := range f.Events {
+			if !events[e] {
+				bad(fmt.Sprintf("%s.events[%d]", path, k), "unknown event %q", e)
+				continue
+			}
+			for _, t := range d.trans {
+				if t.event != e {
+					continue
+				}
+				if t.writes == nil {
+					t.writes = map[string][]Role{}
+				}
+				t.writes[f.Name] = f.Roles
+			}
+		}
+	}
+	for _, e := range spec.Events {
+		for name := range e.Records {
+			written[name] = true
+		}
+	}
+	reads := func(path, fact string) {
+		if fact != "" && !written[fact] {
+			bad(path, "reads fact %q, which no event writes", fact)
+		}
+	}
+	for i, g := range spec.Guards {
+		reads(fmt.Sprintf("guards[%d].fact", i), g.Fact)
+		if g.When != nil {
+			reads(fmt.Sprintf("guards[%d].when.fact", i), g.When.Fact)
+		}
+	}
+	for i, st := range spec.States {
+		if st.Deadline != nil {
+			reads(fmt.Sprintf("states[%d].deadline.from", i), st.Deadline.From)
+		}
+	}
 }
 
 // checkSpecText rejects text in spec that is not valid UTF-8, which its
@@ -268,6 +345,14 @@ func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
 		for k, in := range e.Intents {
 			txt(at(p+".intents", k)+".kind", in.Kind)
 			txt(at(p+".intents", k)+".note", in.Note)
+		}
+	}
+	for i, f := range spec.Facts {
+		p := at("facts", i)
+		txt(p+".name", f.Name)
+		txt(p+".description", f.Description)
+		for k, e := range f.Events {
+			txt(at(p+".events", k), e)
 		}
 	}
 	for i, g := range spec.Guards {
@@ -460,6 +545,11 @@ func cloneSpec(s Spec) Spec {
 		e.Intents = slices.Clone(e.Intents)
 	}
 	c.Funcs = maps.Clone(s.Funcs)
+	c.Facts = slices.Clone(s.Facts)
+	for i := range c.Facts {
+		c.Facts[i].Events = slices.Clone(c.Facts[i].Events)
+		c.Facts[i].Roles = slices.Clone(c.Facts[i].Roles)
+	}
 	c.Guards = slices.Clone(s.Guards)
 	for i := range c.Guards {
 		g := &c.Guards[i]
@@ -467,6 +557,10 @@ func cloneSpec(s Spec) Spec {
 		if g.When != nil {
 			cp := *g.When
 			g.When = &cp
+		}
+		if g.Max != nil {
+			cp := *g.Max
+			g.Max = &cp
 		}
 	}
 	return c

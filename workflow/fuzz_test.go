@@ -223,7 +223,8 @@ func TestRestoreReference(t *testing.T) {
 			}
 			facts[FactBookedFor] = at(24 * 20).Format(time.RFC3339)
 			facts[FactHandedOverAt] = at(0).Format(time.RFC3339)
-			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)), Facts: facts})
+			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)),
+				Facts: ownedFacts(def, in.State(), ev, role, facts)})
 		}
 		s := in.Snapshot()
 		if n := len(s.History); n > 0 && rng.IntN(5) > 0 {

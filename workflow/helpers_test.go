@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,4 +107,20 @@ func with(f Facts, kv ...string) Facts {
 		c[kv[i]] = kv[i+1]
 	}
 	return c
+}
+
+// ownedFacts keeps of facts those that role may bring with event from
+// state, as def declares its facts' writers.
+func ownedFacts(def *Definition, state, event string, role Role, facts Facts) Facts {
+	t := def.trans[transKey{state, event}]
+	if t == nil || !def.owned {
+		return facts
+	}
+	out := Facts{}
+	for k, v := range facts {
+		if roles, ok := t.writes[k]; ok && (roles == nil || slices.Contains(roles, role)) {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -227,8 +227,9 @@ func (in *Instance) Overdue(at time.Time) []Deadline {
 // Fire applies cmd. It checks, in order: the context, the command's fields,
 // the command id (an id already applied with the same content gives
 // AlreadyApplied; with other content, ErrConflict), the instant, the
-// transition (*TransitionError), the role (*ForbiddenError), the guards
-// (*GuardError), data guards and Go guard functions alike, and the due time
+// transition (*TransitionError), the role (*ForbiddenError), the facts'
+// writers when the definition declares them (Spec.Facts: a
+// *ForbiddenError naming the Fact), the guards (*GuardError), data guards and Go guard functions alike, and the due time
 // of the deadline the step opens; then it moves through looplab/fsm,
 // records the facts, closes and opens deadlines, and appends to the
 // history. Every refusal leaves the instance unchanged. ctx is only
@@ -310,6 +311,11 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 	if !slices.Contains(t.roles, cmd.Role) {
 		return plan{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
+	if in.def.owned {
+		if err := t.owns(cmd); err != nil {
+			return plan{}, err
+		}
+	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
 	for _, g := range t.guards {
 		if err := g.check(&v, t, cmd); err != nil {
@@ -331,6 +337,32 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 		return plan{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
 	}
 	return plan{t: t, next: next}, nil
+}
+
+// owns refuses the least-named fact of cmd that t's event, or cmd's role,
+// may not write (the least, so the same command always gives the same
+// error).
+func (t *transition) owns(cmd Command) error {
+	bad, found := "", false
+	for name := range cmd.Facts {
+		roles, ok := t.writes[name]
+		if (!ok || (roles != nil && !slices.Contains(roles, cmd.Role))) && (!found || name < bad) {
+			bad, found = name, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	roles, ok := t.writes[bad]
+	switch {
+	case !ok:
+		roles = nil
+	case roles == nil:
+		roles = slices.Clone(t.roles)
+	default:
+		roles = slices.Clone(roles)
+	}
+	return &ForbiddenError{Event: t.event, Role: cmd.Role, Allowed: roles, Fact: bad}
 }
 
 // Check reports the error Fire would return for cmd now, without applying

@@ -30,6 +30,14 @@ type Spec struct {
 	Events []EventSpec `json:"events" validate:"min=1,dive"`
 	// Guards declares the guards that events name.
 	Guards []GuardSpec `json:"guards,omitempty" validate:"dive"`
+	// Facts, when set, declares who may write each fact: a command may then
+	// bring only facts declared here for its event and role, and Fire
+	// refuses any other with a *ForbiddenError naming the fact, as it
+	// refuses a forbidden role. Left empty, any command may bring any fact
+	// (the behaviour of a Spec that predates ownership). With it set, Build
+	// refuses a guard, condition or deadline that reads a fact no event
+	// writes (declared here or recorded by an event's Records).
+	Facts []FactSpec `json:"facts,omitempty" validate:"dive"`
 	// Funcs registers the Go guard functions that GuardCustom guards name in
 	// GuardSpec.Func. It is a code-only hook: it is not marshalled (json:"-"),
 	// so a Spec loaded from JSON gets its functions set in code before Build.
@@ -87,6 +95,20 @@ type EventSpec struct {
 	Intents []Intent `json:"intents,omitempty" validate:"dive"`
 }
 
+// FactSpec declares which events may write a fact, and by which roles.
+type FactSpec struct {
+	// Name is the fact's name, such as "eco_certified".
+	Name string `json:"name" validate:"required"`
+	// Events lists the events whose commands may bring the fact; at least
+	// one.
+	Events []string `json:"events" validate:"min=1"`
+	// Roles, when set, narrows the writers to these roles among those the
+	// event allows; empty means every role the event allows.
+	Roles []Role `json:"roles,omitempty"`
+	// Description says what the fact holds, in plain words; optional.
+	Description string `json:"description,omitempty"`
+}
+
 // Intent is a side effect the caller carries out after a transition: the
 // SDK itself does no I/O.
 type Intent struct {
@@ -118,9 +140,23 @@ const (
 	GuardOneOf GuardKind = "one_of"
 	// GuardTime holds when the fact is an RFC 3339 instant.
 	GuardTime GuardKind = "time"
-	// GuardWithin holds when the command's instant is no later than the
-	// instant in the fact plus Within (a warranty period, say).
+	// GuardWithin holds when the command's instant is no earlier than the
+	// instant in the fact and no later than that instant plus Within (a
+	// claim within the warranty counted from the handover, never before
+	// the handover).
 	GuardWithin GuardKind = "within"
+	// GuardNotBefore holds when the fact is an RFC 3339 instant no earlier
+	// than the command's own instant (a booking date is not in the past of
+	// the booking).
+	GuardNotBefore GuardKind = "not_before"
+	// GuardNotAfter holds when the fact is an RFC 3339 instant no later
+	// than the command's own instant (a handover is not dated after the
+	// command that records it).
+	GuardNotAfter GuardKind = "not_after"
+	// GuardMoney holds when the fact is an amount o2o.ParseMoney reads
+	// ("500.00 CNY"), positive, in Currency, and no more than Max when Max
+	// is set.
+	GuardMoney GuardKind = "money"
 	// GuardCustom holds when the Go function registered in Spec.Funcs under
 	// the guard's Func returns nil.
 	GuardCustom GuardKind = "func"
@@ -128,7 +164,7 @@ const (
 
 // GuardKinds returns every guard kind in a fixed order.
 func GuardKinds() []GuardKind {
-	return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin, GuardCustom}
+	return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin, GuardNotBefore, GuardNotAfter, GuardMoney, GuardCustom}
 }
 
 // String returns the kind's text form.
@@ -170,6 +206,11 @@ type GuardSpec struct {
 	Values []string `json:"values,omitempty"`
 	// Within is the period of a within guard, written "365d" or "48h".
 	Within o2o.Duration `json:"within,omitempty"`
+	// Currency is the currency a money guard requires; required for it.
+	Currency o2o.Currency `json:"currency,omitempty"`
+	// Max, when set, is the most a money guard accepts (a ceiling per kind
+	// of compensation); in Currency.
+	Max *o2o.Money `json:"max,omitempty"`
 	// Func names the Go function of a GuardCustom guard in Spec.Funcs.
 	Func string `json:"func,omitempty"`
 	// When, when set, makes the guard apply only if that fact has that value
