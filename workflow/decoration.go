@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -72,6 +73,7 @@ type Option func(*options)
 
 type options struct {
 	compensation Compensation
+	nodes        []Node
 	noDIY        bool
 	version      int
 	deadlines    map[string]o2o.Duration
@@ -80,7 +82,7 @@ type options struct {
 }
 
 func buildOptions(opts []Option) options {
-	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}, compensation: DefaultCompensation()}
+	o := options{warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}, compensation: DefaultCompensation()}
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -92,7 +94,12 @@ func buildOptions(opts []Option) options {
 // WithoutDIY drops the DIY design path: an online designer must design.
 func WithoutDIY() Option { return func(o *options) { o.noDIY = true } }
 
-// WithVersion sets the definition's version (default 1).
+// WithVersion sets the definition's version. The decoration flow's
+// default is 2, with construction node control and staged payments;
+// version 1 is the flow without them (start_construction leads to
+// under_construction, then hand_over), kept for the projects started on
+// it; any later version is built as version 2. The after-sales flow's
+// default is 1.
 func WithVersion(v int) Option { return func(o *options) { o.version = v } }
 
 // WithDeadline sets the time allowed in state; zero removes its deadline.
@@ -218,7 +225,7 @@ func DecorationSpec(opts ...Option) Spec {
 		modes = []string{"designer"}
 	}
 	s := Spec{
-		Name: "decoration", Version: o.version, Initial: StateNew,
+		Name: "decoration", Version: cmp.Or(o.version, 2), Initial: StateNew,
 		Terminal: []string{StateReviewed, StateCancelled},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New project"},
@@ -297,6 +304,12 @@ func DecorationSpec(opts ...Option) Spec {
 			Guards: []string{"stream_id"}, Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "the live stream of the site has started"}}})
 	}
 	s.Facts = decorationFacts()
+	if s.Version >= 2 {
+		if o.nodes == nil {
+			o.nodes = DefaultNodes()
+		}
+		addNodes(&s, o)
+	}
 	applyDeadlines(&s, o.deadlines)
 	return s
 }
@@ -330,6 +343,11 @@ func decorationFacts() []FactSpec {
 // with cancel before construction and buy_live_video before handover. See
 // DecorationSpec for the events, roles, guards and deadlines.
 func Decoration(opts ...Option) (*Definition, error) {
+	if o := buildOptions(opts); o.nodes != nil {
+		if err := checkNodes(o.nodes); err != nil {
+			return nil, err
+		}
+	}
 	s := DecorationSpec(opts...)
 	if err := checkDeadlineStates(s, opts); err != nil {
 		return nil, err
@@ -360,7 +378,7 @@ func AfterSalesSpec(opts ...Option) Spec {
 		}
 	}
 	s := Spec{
-		Name: "after_sales", Version: o.version, Initial: StateNew, Terminal: []string{ClaimClosed},
+		Name: "after_sales", Version: cmp.Or(o.version, 1), Initial: StateNew, Terminal: []string{ClaimClosed},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New claim"},
 			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服务专员)",

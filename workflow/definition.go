@@ -194,6 +194,12 @@ func Build(spec Spec) (*Definition, error) {
 			if in.Key != "" {
 				bad(fmt.Sprintf("%s.intents[%d].key", path, k), "is set by Fire; leave it empty")
 			}
+			if len(in.Amounts) > 0 {
+				bad(fmt.Sprintf("%s.intents[%d].amounts", path, k), "are set by Fire; leave them empty")
+			}
+			if in.Payout != nil {
+				in.Payout.check(fmt.Sprintf("%s.intents[%d].payout", path, k), bad)
+			}
 		}
 		for k, src := range e.From {
 			fromIdx, ok := d.stateIdx[src]
@@ -297,6 +303,13 @@ func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(
 			reads(fmt.Sprintf("states[%d].deadline.from", i), st.Deadline.From)
 		}
 	}
+	for i, e := range spec.Events {
+		for k, in := range e.Intents {
+			if in.Payout != nil {
+				reads(fmt.Sprintf("events[%d].intents[%d].payout.fact", i, k), in.Payout.Fact)
+			}
+		}
+	}
 }
 
 // checkSpecText rejects text in spec that is not valid UTF-8, which its
@@ -379,6 +392,9 @@ func checkEscalation(path string, esc *Intent, bad func(path, format string, arg
 	}
 	if esc.Key != "" {
 		bad(path+".key", "is set by Escalations; leave it empty")
+	}
+	if esc.Payout != nil || len(esc.Amounts) > 0 {
+		bad(path+".payout", "an escalation moves no money")
 	}
 }
 
@@ -542,7 +558,7 @@ func cloneSpec(s Spec) Spec {
 		e.Roles = slices.Clone(e.Roles)
 		e.Guards = slices.Clone(e.Guards)
 		e.Records = e.Records.Clone()
-		e.Intents = slices.Clone(e.Intents)
+		e.Intents = cloneIntents(e.Intents)
 	}
 	c.Funcs = maps.Clone(s.Funcs)
 	c.Facts = slices.Clone(s.Facts)
@@ -564,4 +580,18 @@ func cloneSpec(s Spec) Spec {
 		}
 	}
 	return c
+}
+
+// cloneIntents copies intents, their payouts and amounts.
+func cloneIntents(intents []Intent) []Intent {
+	out := slices.Clone(intents)
+	for i := range out {
+		out[i].Amounts = slices.Clone(out[i].Amounts)
+		if p := out[i].Payout; p != nil {
+			cp := *p
+			cp.Stages, cp.Take, cp.To = slices.Clone(p.Stages), slices.Clone(p.Take), slices.Clone(p.To)
+			out[i].Payout = &cp
+		}
+	}
+	return out
 }

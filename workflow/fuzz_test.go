@@ -99,7 +99,7 @@ func referenceRestore(def *Definition, s Snapshot) bool {
 // model), the instance it restores gives back the snapshot, and an
 // accepted snapshot round-trips.
 func FuzzRestore(f *testing.F) {
-	def, err := Decoration()
+	def, err := Decoration(WithVersion(1))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -47,7 +47,8 @@ func t0Ctx() context.Context { return context.Background() }
 
 func mustDecoration(t testing.TB, opts ...Option) *Definition {
 	t.Helper()
-	d, err := Decoration(opts...)
+	// The journeys of these tests run on version 1 unless asked otherwise.
+	d, err := Decoration(append([]Option{WithVersion(1)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,4 +124,17 @@ func ownedFacts(def *Definition, state, event string, role Role, facts Facts) Fa
 		}
 	}
 	return out
+}
+
+// v1As builds the version 1 decoration flow numbered version: a newer
+// version of the same shape, for the tests of restore and migration.
+func v1As(t testing.TB, version int, opts ...Option) *Definition {
+	t.Helper()
+	s := DecorationSpec(append([]Option{WithVersion(1)}, opts...)...)
+	s.Version = version
+	d, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

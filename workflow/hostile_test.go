@@ -211,7 +211,7 @@ func TestInstantsBeyond9999(t *testing.T) {
 	}
 
 	// A migration.
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -267,15 +267,16 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	in.ids[cmd.ID] = len(in.history) - 1
 	in.si, in.last = t.toIdx, cmd.At
-	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: keyed(t.intents, cmd.ID)}, nil
+	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: p.intents}, nil
 }
 
 // plan is what prepare found a command would do: the transition and the
 // deadline it opens, or, for a command applied before, its result.
 type plan struct {
-	t      *transition
-	next   *Deadline
-	repeat *Result
+	t       *transition
+	next    *Deadline
+	repeat  *Result
+	intents []Intent
 }
 
 // prepare runs every check of Fire without changing the instance.
@@ -296,7 +297,8 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 		}
 		var intents []Intent
 		if t := in.def.trans[transKey{e.From, e.Event}]; t != nil && i >= in.live() {
-			intents = keyed(t.intents, e.Command)
+			v := view{inst: in.facts}
+			intents, _ = keyed(t.intents, e.Command, &v)
 		}
 		return plan{repeat: &Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true, Intents: intents}}, nil
 	}
@@ -336,7 +338,11 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 	if n := len(in.facts) + len(cmd.Facts) + len(t.records); n > MaxFacts && newFacts(in.facts, cmd.Facts, t.records) > MaxFacts {
 		return plan{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
 	}
-	return plan{t: t, next: next}, nil
+	intents, err := keyed(t.intents, cmd.ID, &v)
+	if err != nil {
+		return plan{}, err
+	}
+	return plan{t: t, next: next, intents: intents}, nil
 }
 
 // owns refuses the least-named fact of cmd that t's event, or cmd's role,
@@ -468,15 +474,23 @@ func (in *Instance) live() int {
 }
 
 // keyed returns a copy of intents, each with its key for the command id.
-func keyed(intents []Intent, id string) []Intent {
+func keyed(intents []Intent, id string, v *view) ([]Intent, error) {
 	if len(intents) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := slices.Clone(intents)
 	for i := range out {
 		out[i].Key = id + "/" + strconv.Itoa(i)
+		if p := out[i].Payout; p != nil {
+			s, _ := v.get(p.Fact)
+			amounts, err := p.amounts(s)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Payout, out[i].Amounts = nil, amounts
+		}
 	}
-	return out
+	return out, nil
 }
 
 // moveDeadlines closes the open deadline of the state left at at and opens

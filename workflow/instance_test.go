@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -837,7 +838,7 @@ func TestCommandFacts(t *testing.T) {
 	if !strings.Contains(string(rdata), `"intents":[{"key":"c1/0","kind":"notify"`) {
 		t.Errorf("result JSON: %s", rdata)
 	}
-	if err := json.Unmarshal(rdata, &rback); err != nil || !slices.Equal(rback.Intents, r0.Intents) {
+	if err := json.Unmarshal(rdata, &rback); err != nil || !reflect.DeepEqual(rback.Intents, r0.Intents) {
 		t.Errorf("result intents after JSON: %v %v", rback.Intents, err)
 	}
 	for _, bad := range []string{`{"intents":[{"kind":"notify"}]}`, `{"intents":[{"kind":"notify","role":"Owner"}]}`, `{"intents":{}}`} {

@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
@@ -127,6 +129,78 @@ type Intent struct {
 	Role Role `json:"role" validate:"required"`
 	// Note says what to do, in plain words.
 	Note string `json:"note,omitempty"`
+	// Payout, in a Spec, makes the intent carry money: Fire computes its
+	// Amounts from a fact holding an amount (see Payout).
+	Payout *Payout `json:"payout,omitempty"`
+	// Amounts are the sums the intent moves, by recipient, computed by Fire
+	// from Payout; empty in a Spec.
+	Amounts []o2o.Part `json:"amounts,omitempty"`
+}
+
+// Payout describes the money an intent moves, as data: a total held in a
+// fact (an amount o2o.ParseMoney reads, such as the owner's payment) is
+// split into stages by weight (o2o.Allocate, to the fen), the intent
+// moves the stages it Takes, split among its recipients To by weight. As
+// every stage's part is computed from the same total and weights, the
+// parts of all stages sum exactly to the total: what one intent releases
+// and what another refunds never overlap nor lose a fen. Fire refuses a
+// step whose payout fact is not such an amount (o2o.ErrInvalid naming the
+// fact). An intent handed back again for a repeated command is computed
+// from the fact as recorded now.
+type Payout struct {
+	// Fact names the fact holding the total.
+	Fact string `json:"fact" validate:"required"`
+	// Stages splits the total into stages, by weight; unique keys.
+	Stages []o2o.Share `json:"stages" validate:"min=1"`
+	// Take lists the stages this intent moves; each a key of Stages.
+	Take []string `json:"take" validate:"min=1"`
+	// To splits what it moves among the recipients, by weight; unique keys.
+	To []o2o.Share `json:"to" validate:"min=1"`
+}
+
+// amounts computes the payout from the total recorded as s.
+func (p *Payout) amounts(s string) ([]o2o.Part, error) {
+	total, err := o2o.ParseMoney(s)
+	if err != nil {
+		return nil, o2o.Invalidf("facts."+p.Fact, "is %q, want an amount the payout splits: %v", clip(s), err)
+	}
+	if total.IsNegative() {
+		return nil, o2o.Invalidf("facts."+p.Fact, "is %s, want an amount not negative", total)
+	}
+	stages, err := o2o.Allocate(total, p.Stages)
+	if err != nil {
+		return nil, o2o.Prefix("facts."+p.Fact, err)
+	}
+	sum := total.Currency().Zero()
+	for _, st := range stages {
+		if slices.Contains(p.Take, st.Key) {
+			if sum, err = sum.Add(st.Amount); err != nil {
+				return nil, o2o.Prefix("facts."+p.Fact, err)
+			}
+		}
+	}
+	parts, err := o2o.Allocate(sum, p.To)
+	if err != nil {
+		return nil, o2o.Prefix("facts."+p.Fact, err)
+	}
+	return parts, nil
+}
+
+// check rejects a payout whose stages or recipients o2o.Allocate would
+// refuse, or which takes a stage it does not split.
+func (p *Payout) check(path string, bad func(path, format string, args ...any)) {
+	one := o2o.MustParseMoney("1.00")
+	if _, err := o2o.Allocate(one, p.Stages); err != nil {
+		bad(path+".stages", "%v", err)
+	}
+	if _, err := o2o.Allocate(one, p.To); err != nil {
+		bad(path+".to", "%v", err)
+	}
+	for k, take := range p.Take {
+		if !slices.ContainsFunc(p.Stages, func(s o2o.Share) bool { return s.Key == take }) {
+			bad(fmt.Sprintf("%s.take[%d]", path, k), "unknown stage %q", take)
+		}
+	}
 }
 
 // GuardKind is the test a guard applies to a fact.
