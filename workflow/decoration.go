@@ -205,6 +205,12 @@ const (
 	EventStartStream = "start_stream"
 )
 
+// The values of FactClaimKind: which warranty a claim falls under.
+const (
+	ClaimProduct      = "product"
+	ClaimConstruction = "construction"
+)
+
 // After-sales events.
 const (
 	EventOpen       = "open"
