@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/shopspring/decimal"
 )
 
 // Fact names used by the decoration and after-sales flows.
@@ -204,6 +205,11 @@ const (
 	// by the owner; the command brings FactLiveStream, the stream's id.
 	EventStartStream = "start_stream"
 )
+
+// IntentCompensate is the kind of the intent of the compensate event: it
+// carries the compensation as Amounts, to PartyOwner; FactCompensationKind
+// says which broken promise it pays for, and so who is at fault.
+const IntentCompensate = "pay"
 
 // The values of FactClaimKind: which warranty a claim falls under.
 const (
@@ -419,7 +425,9 @@ func AfterSalesSpec(opts ...Option) Spec {
 		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, clearanceGuards(&s, res), Facts{FactClearance: "available"},
 			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
 		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, compensationGuards(&s, res, o.compensation), nil,
-			[]Intent{{Kind: "pay", Role: RoleHeadquarters, Note: "pay the agreed compensation"}}},
+			[]Intent{{Kind: IntentCompensate, Role: RoleHeadquarters, Note: "pay the agreed compensation to the owner, from the party at fault",
+				Payout: &Payout{Fact: FactCompensation, Stages: []o2o.Share{{Key: FactCompensation, Weight: decimal.NewFromInt(1)}},
+					Take: []string{FactCompensation}, To: []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}}}}},
 	}
 	var closeFrom []string
 	for _, r := range all {

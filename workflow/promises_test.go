@@ -137,7 +137,8 @@ func TestCompensationIsMoney(t *testing.T) {
 	in := run(t, as, claim)
 	r, err := in.Fire(t0Ctx(), cmd("a3", EventCompensate, "spec-4", RoleSpecialist, 24*102,
 		Facts{FactCompensationKind: CompensationEco, FactCompensation: "9000.00 CNY"}))
-	if err != nil || len(r.Intents) != 1 || r.Intents[0].Kind != "pay" {
+	if err != nil || len(r.Intents) != 1 || r.Intents[0].Kind != IntentCompensate || len(r.Intents[0].Amounts) != 1 ||
+		r.Intents[0].Amounts[0].Key != PartyOwner || r.Intents[0].Amounts[0].Amount.String() != "9000.00 CNY" {
 		t.Fatalf("compensation at the ceiling: %+v, %v", r, err)
 	}
 }
