@@ -444,6 +444,7 @@ func AfterSalesSpec(opts ...Option) Spec {
 	s.Facts = []FactSpec{
 		{Name: FactClaimKind, Events: []string{EventOpen}},
 		{Name: FactHandedOverAt, Events: []string{EventOpen}},
+		{Name: FactProjectNodes, Events: []string{EventOpen}},
 		{Name: FactInspection, Events: []string{EventInspect}, Roles: []Role{RoleSpecialist}},
 	}
 	if res[EventReturn] {
