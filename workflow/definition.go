@@ -356,8 +356,21 @@ func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
 		}
 		facts(p+".records", e.Records)
 		for k, in := range e.Intents {
-			txt(at(p+".intents", k)+".kind", in.Kind)
-			txt(at(p+".intents", k)+".note", in.Note)
+			ip := at(p+".intents", k)
+			txt(ip+".kind", in.Kind)
+			txt(ip+".note", in.Note)
+			if po := in.Payout; po != nil {
+				txt(ip+".payout.fact", po.Fact)
+				for j, v := range po.Take {
+					txt(at(ip+".payout.take", j), v)
+				}
+				for j, sh := range po.Stages {
+					txt(at(ip+".payout.stages", j)+".key", sh.Key)
+				}
+				for j, sh := range po.To {
+					txt(at(ip+".payout.to", j)+".key", sh.Key)
+				}
+			}
 		}
 	}
 	for i, f := range spec.Facts {

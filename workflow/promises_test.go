@@ -262,3 +262,52 @@ func TestBuildOwnership(t *testing.T) {
 		t.Errorf("a guard reading a recorded fact: %v", err)
 	}
 }
+
+// TestBuildPayout: Build refuses a payout taking an unknown stage, weights
+// o2o.Allocate refuses, amounts set in a Spec and an escalation moving
+// money; Fire refuses a step whose payout fact is not an amount.
+func TestBuildPayout(t *testing.T) {
+	one := o2o.Share{Key: "all", Weight: o2o.MustParseMoney("1").Amount()}
+	base := func() Spec {
+		return Spec{Name: "p", Version: 1, Initial: "a", Terminal: []string{"b"},
+			States: []StateSpec{{Name: "a"}, {Name: "b"}},
+			Events: []EventSpec{{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner},
+				Intents: []Intent{{Kind: "pay", Role: RolePlatform, Payout: &Payout{Fact: "amount", Stages: []o2o.Share{one}, Take: []string{"all"}, To: []o2o.Share{{Key: "x", Weight: one.Weight}}}}}}},
+		}
+	}
+	def, err := Build(base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := New(def)
+	for _, bad := range []string{"", "lots", "-1.00 CNY"} {
+		err := fireRefused(t, in, Command{ID: "1", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": bad}})
+		if !strings.Contains(err.Error(), "facts.amount") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	r, err := in.Fire(t0Ctx(), Command{ID: "1", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": "12.34 CNY"}})
+	if err != nil || r.Intents[0].Amounts[0].Amount.String() != "12.34 CNY" || r.Intents[0].Payout != nil {
+		t.Fatalf("%+v %v", r, err)
+	}
+	for name, tt := range map[string]struct {
+		edit func(*Spec)
+		path string
+	}{
+		"unknown stage":  {func(s *Spec) { s.Events[0].Intents[0].Payout.Take = []string{"half"} }, "events[0].intents[0].payout.take[0]"},
+		"no weight":      {func(s *Spec) { s.Events[0].Intents[0].Payout.To[0].Weight = o2o.MustParseMoney("0").Amount() }, "events[0].intents[0].payout.to"},
+		"repeated stage": {func(s *Spec) { p := s.Events[0].Intents[0].Payout; p.Stages = append(p.Stages, one) }, "events[0].intents[0].payout.stages"},
+		"amounts set": {func(s *Spec) {
+			s.Events[0].Intents[0].Amounts = []o2o.Part{{Key: "x", Amount: o2o.MustParseMoney("1.00")}}
+		}, "events[0].intents[0].amounts"},
+		"escalation moves money": {func(s *Spec) {
+			s.States[0].Deadline = &DeadlineSpec{Within: Hours(1), For: "x", Escalate: &Intent{Kind: "e", Role: RoleOwner, Payout: s.Events[0].Intents[0].Payout}}
+		}, "states[0].deadline.escalate.payout"},
+	} {
+		s := base()
+		tt.edit(&s)
+		if _, err := Build(s); !errors.Is(err, o2o.ErrInvalid) || !strings.Contains(err.Error(), tt.path) {
+			t.Errorf("%s: err = %v, want a fault at %s", name, err, tt.path)
+		}
+	}
+}
