@@ -173,7 +173,7 @@ func checkRestore(t *testing.T, def *Definition, s Snapshot) {
 
 // FuzzParseSpec: never panics; an accepted spec round-trips.
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []Spec{loopSpec(), DecorationSpec(), AfterSalesSpec()} {
+	for _, s := range []Spec{loopSpec(), DecorationSpec(), DecorationSpec(WithVersion(1)), AfterSalesSpec()} {
 		b, _ := json.Marshal(s)
 		f.Add(b)
 	}
