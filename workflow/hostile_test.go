@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,4 +274,49 @@ func TestInvalidUTF8(t *testing.T) {
 	spec.States[0].Title = "A\xff"
 	_, err = Build(spec)
 	checkPath(t, err, "states[0].title")
+}
+
+// TestHostilePayout: a payout of 20,000 stages over the largest payment
+// ParseMoney reads, built and fired within the default bound; a payment of
+// more digits is refused by the guard, not computed.
+func TestHostilePayout(t *testing.T) {
+	const n = 20_000
+	stages := make([]o2o.Share, n)
+	take := make([]string, n)
+	for i := range stages {
+		stages[i] = o2o.Share{Key: "s" + strconv.Itoa(i), Weight: o2o.MustParseMoney(strconv.Itoa(i%7 + 1)).Amount()}
+		take[i] = stages[i].Key
+	}
+	spec := Spec{Name: "p", Version: 1, Initial: "a", Terminal: []string{"b"},
+		States: []StateSpec{{Name: "a"}, {Name: "b"}},
+		Guards: []GuardSpec{{Name: "amount", Kind: GuardMoney, Fact: "amount", Currency: o2o.CNY}},
+		Events: []EventSpec{{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner}, Guards: []string{"amount"},
+			Intents: []Intent{{Kind: "pay", Role: RolePlatform, Payout: &Payout{Fact: "amount", Stages: stages, Take: take[:n/2], To: stages}}}}},
+	}
+	big := strings.Repeat("9", 38) + ".99 CNY"
+	err := hostile.Within(t, hostile.Default, "a payout of 20,000 stages", func() error {
+		data, err := json.Marshal(spec)
+		if err != nil {
+			return err
+		}
+		def, err := ParseSpec(data)
+		if err != nil {
+			return err
+		}
+		in := New(def)
+		if _, err := in.Fire(t0Ctx(), Command{ID: "x", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big + "9"}}); !errors.Is(err, ErrGuard) {
+			return fmt.Errorf("more digits than MaxDigits: %v", err)
+		}
+		r, err := in.Fire(t0Ctx(), Command{ID: "y", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big}})
+		if err != nil {
+			return err
+		}
+		if len(r.Intents[0].Amounts) != n {
+			return fmt.Errorf("%d parts", len(r.Intents[0].Amounts))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
