@@ -2,12 +2,16 @@ package workflow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -283,5 +287,30 @@ func TestV1StillRuns(t *testing.T) {
 	r, err := Restore(v2, deepSnapshot(back.Snapshot()))
 	if err != nil || r.State() != NodeInspectedState(NodePlumbing) {
 		t.Fatalf("restore after migrate: %v", err)
+	}
+}
+
+// TestV1SnapshotBeforeNodes: a snapshot of a whole project stored by the
+// package before version 2 and fact ownership existed restores through a
+// registry holding both versions, on version 1, unchanged.
+func TestV1SnapshotBeforeNodes(t *testing.T) {
+	data, err := os.ReadFile("testdata/v1-journey.snapshot.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := NewRegistry(mustDecoration(t, WithVersion(1)), mustDecoration(t, WithVersion(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := reg.Restore(s)
+	if err != nil || in.State() != StateReviewed || in.Definition().Version() != 1 {
+		t.Fatalf("restore: %v", err)
+	}
+	if diff := cmp.Diff(s, in.Snapshot()); diff != "" {
+		t.Errorf("restored (-stored +got):\n%s", diff)
 	}
 }
