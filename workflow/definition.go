@@ -44,8 +44,11 @@ type Definition struct {
 	fsmEvents fsm.Events
 	pool      *sync.Pool
 	// owned reports that the spec declares its facts' writers: commands
-	// may then bring only the facts their transition's writes allow.
+	// may then bring only the facts writes allows their event.
 	owned bool
+	// writes maps each event to the facts its commands may bring and the
+	// roles allowed to bring each (nil: every role of the event).
+	writes map[string]map[string][]Role
 }
 
 type transKey struct{ from, event string }
@@ -60,10 +63,6 @@ type transition struct {
 	guards  []guardRef
 	records Facts
 	intents []Intent
-	// writes maps each fact a command of this transition may bring to the
-	// roles allowed to bring it (nil: every role of the event). Only read
-	// when the definition is owned.
-	writes map[string][]Role
 }
 
 // Build validates spec and returns its Definition. It rejects unknown state,
@@ -253,6 +252,7 @@ func Build(spec Spec) (*Definition, error) {
 // rejects a declaration naming an unknown event or role, a fact declared
 // twice, and a guard, condition or deadline reading a fact no event writes.
 func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(path, format string, args ...any)) {
+	d.writes = make(map[string]map[string][]Role, len(events))
 	written := map[string]bool{}
 	for i, f := range spec.Facts {
 		path := fmt.Sprintf("facts[%d]", i)
@@ -271,15 +271,10 @@ func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(
 				bad(fmt.Sprintf("%s.events[%d]", path, k), "unknown event %q", e)
 				continue
 			}
-			for _, t := range d.trans {
-				if t.event != e {
-					continue
-				}
-				if t.writes == nil {
-					t.writes = map[string][]Role{}
-				}
-				t.writes[f.Name] = f.Roles
+			if d.writes[e] == nil {
+				d.writes[e] = map[string][]Role{}
 			}
+			d.writes[e][f.Name] = f.Roles
 		}
 	}
 	for _, e := range spec.Events {

@@ -112,7 +112,7 @@ func TestEveryEventRefusals(t *testing.T) {
 			}
 			// A fact the event does not own cannot be brought: the
 			// command is refused as forbidden, naming the fact.
-			if f := unowned(tr, c); f != "" {
+			if f := unowned(s.def, tr, c); f != "" {
 				_, err := in.Fire(ctx, c)
 				var fe *ForbiddenError
 				if !errors.As(err, &fe) || fe.Fact != f || !errors.Is(err, ErrForbidden) {
@@ -160,10 +160,10 @@ func TestEveryEventRefusals(t *testing.T) {
 
 // unowned returns the least fact c brings that tr does not let its role
 // write, or "".
-func unowned(tr *transition, c Command) string {
+func unowned(def *Definition, tr *transition, c Command) string {
 	bad := ""
 	for k := range c.Facts {
-		roles, ok := tr.writes[k]
+		roles, ok := def.writes[tr.event][k]
 		if (!ok || (roles != nil && !slices.Contains(roles, c.Role))) && (bad == "" || k < bad) {
 			bad = k
 		}

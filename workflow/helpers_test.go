@@ -119,7 +119,7 @@ func ownedFacts(def *Definition, state, event string, role Role, facts Facts) Fa
 	}
 	out := Facts{}
 	for k, v := range facts {
-		if roles, ok := t.writes[k]; ok && (roles == nil || slices.Contains(roles, role)) {
+		if roles, ok := def.writes[t.event][k]; ok && (roles == nil || slices.Contains(roles, role)) {
 			out[k] = v
 		}
 	}

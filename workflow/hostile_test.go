@@ -320,3 +320,38 @@ func TestHostilePayout(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHostileOwnership: 10,000 facts declared for an event with 5,000
+// sources build in time linear in the declarations, not in their product
+// with the transitions.
+func TestHostileOwnership(t *testing.T) {
+	const states, facts = 5_000, 10_000
+	spec := Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"end"}}
+	var from []string
+	for i := range states {
+		name := "s" + strconv.Itoa(i)
+		spec.States = append(spec.States, StateSpec{Name: name})
+		from = append(from, name)
+		next := "end"
+		if i+1 < states {
+			next = "s" + strconv.Itoa(i+1)
+		}
+		spec.Events = append(spec.Events, EventSpec{Name: "step" + strconv.Itoa(i), From: []string{name}, To: next, Roles: []Role{RoleOwner}})
+	}
+	spec.States = append(spec.States, StateSpec{Name: "end"})
+	spec.Events = append(spec.Events, EventSpec{Name: "note", From: from, To: "end", Roles: []Role{RoleOwner}})
+	for i := range facts {
+		spec.Facts = append(spec.Facts, FactSpec{Name: "f" + strconv.Itoa(i), Events: []string{"note"}})
+	}
+	err := hostile.Within(t, hostile.Default, "10,000 facts owned by an event of 5,000 sources", func() error {
+		def, err := Build(spec)
+		if err != nil {
+			return err
+		}
+		_, err = New(def).Fire(t0Ctx(), Command{ID: "1", Event: "note", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"f9999": "x"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -314,7 +314,7 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 		return plan{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
 	}
 	if in.def.owned {
-		if err := t.owns(cmd); err != nil {
+		if err := t.owns(in.def.writes[t.event], cmd); err != nil {
 			return plan{}, err
 		}
 	}
@@ -346,12 +346,12 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 }
 
 // owns refuses the least-named fact of cmd that t's event, or cmd's role,
-// may not write (the least, so the same command always gives the same
-// error).
-func (t *transition) owns(cmd Command) error {
+// may not write by writes, the event's writable facts (the least, so the
+// same command always gives the same error).
+func (t *transition) owns(writes map[string][]Role, cmd Command) error {
 	bad, found := "", false
 	for name := range cmd.Facts {
-		roles, ok := t.writes[name]
+		roles, ok := writes[name]
 		if (!ok || (roles != nil && !slices.Contains(roles, cmd.Role))) && (!found || name < bad) {
 			bad, found = name, true
 		}
@@ -359,7 +359,7 @@ func (t *transition) owns(cmd Command) error {
 	if !found {
 		return nil
 	}
-	roles, ok := t.writes[bad]
+	roles, ok := writes[bad]
 	switch {
 	case !ok:
 		roles = nil

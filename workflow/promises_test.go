@@ -182,7 +182,7 @@ func TestFactOwnershipTable(t *testing.T) {
 				for _, fact := range facts {
 					f, ok := declared[fact]
 					want := ok && slices.Contains(f.Events, tr.event) && (len(f.Roles) == 0 || slices.Contains(f.Roles, role))
-					err := tr.owns(Command{Role: role, Facts: Facts{fact: "x"}})
+					err := tr.owns(def.writes[tr.event], Command{Role: role, Facts: Facts{fact: "x"}})
 					if got := err == nil; got != want {
 						t.Errorf("%s: %s as %s writing %s: err = %v, want allowed %v", def.Name(), tr.event, role, fact, err, want)
 					}
