@@ -7,6 +7,12 @@
 // entitlements (channel's answers) and line amounts (pricing's answer) come
 // in as plain data — [Routing], [Entitlement], [Sale].
 //
+// A project's staged payment comes in the same way: a [Release] (a
+// workflow intent's key and amounts, mapped to accounts by the caller)
+// gives, through [ReleasePostings], the postings of money held by the
+// platform ([KindHeld]), released stage by stage ([KindReleased]),
+// refunded ([KindRefunded]) or paid as compensation ([KindCompensation]).
+//
 // # Postings and the ledger
 //
 // A [Posting] moves a positive, whole amount of one currency from one

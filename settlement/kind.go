@@ -43,13 +43,27 @@ const (
 	// KindCampaignPayback is cash a promotion campaign pays back to a
 	// customer from its funding.
 	KindCampaignPayback Kind = "campaign_payback"
+	// KindHeld is a customer's payment taken into the platform's holding
+	// account (a decoration project's staged payment, held until its nodes
+	// are accepted).
+	KindHeld Kind = "held"
+	// KindReleased pays out of the holding account a stage accepted (a
+	// construction node's share, to the crew, the store, the manufacturer).
+	KindReleased Kind = "released"
+	// KindRefunded pays back out of the holding account what is still held
+	// (a project cancelled), to the customer.
+	KindRefunded Kind = "refunded"
+	// KindCompensation pays compensation (赔付) for a broken promise, from
+	// the party at fault to the customer.
+	KindCompensation Kind = "compensation"
 )
 
 // Kinds returns every posting kind in a fixed order.
 func Kinds() []Kind {
 	return []Kind{KindSaleRevenue, KindStoreCommission, KindAgentCommission, KindTransferPayment,
 		KindCrossCompensation, KindDrainageCharge, KindInvestment, KindAdvance, KindRepayment,
-		KindReversal, KindRounding, KindBudget, KindCampaignFunding, KindCampaignPayback}
+		KindReversal, KindRounding, KindBudget, KindCampaignFunding, KindCampaignPayback,
+		KindHeld, KindReleased, KindRefunded, KindCompensation}
 }
 
 // String returns the kind's text form.

@@ -1,10 +1,14 @@
 package workflow
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/shopspring/decimal"
 )
 
 // Fact names used by the decoration and after-sales flows.
@@ -51,8 +55,13 @@ const (
 	FactClaimKind = "claim_kind"
 	// FactInspection is the service specialist's finding.
 	FactInspection = "inspection"
-	// FactCompensation is the agreed compensation, such as "500.00 CNY".
+	// FactCompensation is the agreed compensation, such as "500.00 CNY":
+	// positive, in the project's currency, within the ceiling of its kind.
 	FactCompensation = "compensation"
+	// FactCompensationKind is the broken promise compensated: one of
+	// CompensationDeadline, CompensationNode, CompensationStream,
+	// CompensationEco.
+	FactCompensationKind = "compensation_kind"
 	// FactClearance is "available" once returned goods may be sold in the
 	// community store at a markdown (pricing's clearance rule).
 	FactClearance = "clearance"
@@ -64,15 +73,17 @@ const (
 type Option func(*options)
 
 type options struct {
-	noDIY       bool
-	version     int
-	deadlines   map[string]o2o.Duration
-	warranty    Warranty
-	resolutions []string
+	compensation Compensation
+	nodes        []Node
+	noDIY        bool
+	version      int
+	deadlines    map[string]o2o.Duration
+	warranty     Warranty
+	resolutions  []string
 }
 
 func buildOptions(opts []Option) options {
-	o := options{version: 1, warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}}
+	o := options{warranty: DefaultWarranty(), deadlines: map[string]o2o.Duration{}, compensation: DefaultCompensation()}
 	for _, f := range opts {
 		if f != nil {
 			f(&o)
@@ -84,7 +95,12 @@ func buildOptions(opts []Option) options {
 // WithoutDIY drops the DIY design path: an online designer must design.
 func WithoutDIY() Option { return func(o *options) { o.noDIY = true } }
 
-// WithVersion sets the definition's version (default 1).
+// WithVersion sets the definition's version. The decoration flow's
+// default is 2, with construction node control and staged payments;
+// version 1 is the flow without them (start_construction leads to
+// under_construction, then hand_over), kept for the projects started on
+// it; any later version is built as version 2. The after-sales flow's
+// default is 1.
 func WithVersion(v int) Option { return func(o *options) { o.version = v } }
 
 // WithDeadline sets the time allowed in state; zero removes its deadline.
@@ -100,6 +116,48 @@ func WithWarranty(w Warranty) Option { return func(o *options) { o.warranty = w 
 // among "repair", "exchange", "return" and "compensate".
 func WithResolutions(events ...string) Option {
 	return func(o *options) { o.resolutions = append([]string(nil), events...) }
+}
+
+// WithCompensation sets the after-sales compensation rules: the project's
+// currency and the ceiling of each kind of broken promise.
+func WithCompensation(c Compensation) Option {
+	return func(o *options) {
+		o.compensation = Compensation{Currency: c.Currency, Ceilings: maps.Clone(c.Ceilings)}
+	}
+}
+
+// The kinds of broken promise compensated (赔付) under the manufacturer's
+// rules, the values of FactCompensationKind.
+const (
+	// CompensationDeadline is a deadline of the process missed.
+	CompensationDeadline = "deadline"
+	// CompensationNode is a construction node rejected by the owner.
+	CompensationNode = "node_rejected"
+	// CompensationStream is a live stream bought that failed.
+	CompensationStream = "stream_failed"
+	// CompensationEco is a product failing its eco check.
+	CompensationEco = "eco_failed"
+)
+
+// Compensation configures compensation as data: the project's currency
+// and, per kind of broken promise, the most that may be paid. A kind
+// without a ceiling cannot be compensated.
+type Compensation struct {
+	Currency o2o.Currency         `json:"currency"`
+	Ceilings map[string]o2o.Money `json:"ceilings"`
+}
+
+// DefaultCompensation is in CNY with these ceilings: a missed deadline
+// 1,000.00, a rejected node 5,000.00, a failed stream 500.00, a product
+// failing its eco check 20,000.00. They are placeholders for the
+// manufacturer's own figures, which a caller sets with WithCompensation.
+func DefaultCompensation() Compensation {
+	return Compensation{Currency: o2o.CNY, Ceilings: map[string]o2o.Money{
+		CompensationDeadline: o2o.MustParseMoney("1000.00 CNY"),
+		CompensationNode:     o2o.MustParseMoney("5000.00 CNY"),
+		CompensationStream:   o2o.MustParseMoney("500.00 CNY"),
+		CompensationEco:      o2o.MustParseMoney("20000.00 CNY"),
+	}}
 }
 
 // Warranty holds the free after-sales maintenance periods (one of the five guarantees),
@@ -128,6 +186,48 @@ const (
 	StateCancelled         = "cancelled"
 )
 
+// Decoration events.
+const (
+	EventApply             = "apply"
+	EventMeasure           = "measure"
+	EventUploadPlan        = "upload_plan"
+	EventSubmitDesign      = "submit_design"
+	EventConfirmDesign     = "confirm_design"
+	EventChooseCrew        = "choose_crew"
+	EventAgreeDrawings     = "agree_drawings"
+	EventBook              = "book"
+	EventStartConstruction = "start_construction"
+	EventHandOver          = "hand_over"
+	EventReview            = "review"
+	EventCancel            = "cancel"
+	EventBuyLiveVideo      = "buy_live_video"
+	// EventStartStream is the specialist starting the live stream bought
+	// by the owner; the command brings FactLiveStream, the stream's id.
+	EventStartStream = "start_stream"
+)
+
+// IntentCompensate is the kind of the intent of the compensate event: it
+// carries the compensation as Amounts, to PartyOwner; FactCompensationKind
+// says which broken promise it pays for, and so who is at fault.
+const IntentCompensate = "pay"
+
+// The values of FactClaimKind: which warranty a claim falls under.
+const (
+	ClaimProduct      = "product"
+	ClaimConstruction = "construction"
+)
+
+// After-sales events.
+const (
+	EventOpen       = "open"
+	EventInspect    = "inspect"
+	EventRepair     = "repair"
+	EventExchange   = "exchange"
+	EventReturn     = "return"
+	EventCompensate = "compensate"
+	EventClose      = "close"
+)
+
 // DecorationSpec returns the Spec of the re-engineered decoration process,
 // adapted by opts. Decoration builds it.
 func DecorationSpec(opts ...Option) Spec {
@@ -137,7 +237,7 @@ func DecorationSpec(opts ...Option) Spec {
 		modes = []string{"designer"}
 	}
 	s := Spec{
-		Name: "decoration", Version: o.version, Initial: StateNew,
+		Name: "decoration", Version: cmp.Or(o.version, 2), Initial: StateNew,
 		Terminal: []string{StateReviewed, StateCancelled},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New project"},
@@ -169,10 +269,12 @@ func DecorationSpec(opts ...Option) Spec {
 			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "province-unified price (全省一个价) on the order"},
 			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
 			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
-			{Name: "booking_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
+			{Name: "booking_date", Kind: GuardNotBefore, Fact: FactBookedFor, Description: "a booking date no earlier than the booking"},
+			{Name: "booked_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
 			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "eco certificates present at acceptance (环保)"},
 			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "live video streaming during construction when bought"},
-			{Name: "handover_date", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant recorded (交房)"},
+			{Name: "stream_id", Kind: GuardPresent, Fact: FactLiveStream, Description: "the stream's id"},
+			{Name: "handover_date", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant recorded (交房), no later than the command recording it"},
 			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
 			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (点评)"},
 			{Name: "cancel_reason", Kind: GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
@@ -193,8 +295,8 @@ func DecorationSpec(opts ...Option) Spec {
 			{Name: "book", From: []string{StateDrawingsAgreed}, To: StateBooked, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"booking_date"},
 				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "schedule the crew for the booked date"}}},
 			{Name: "start_construction", From: []string{StateBooked}, To: StateUnderConstruction, Roles: []Role{RoleSpecialist},
-				Guards: []string{"booking_date", "eco_certified", "live_video"}},
-			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date"},
+				Guards: []string{"booked_date", "eco_certified", "live_video"}},
+			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date", "live_video"},
 				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "review products, construction and services online"}}},
 			{Name: "review", From: []string{StateHandedOver}, To: StateReviewed, Roles: []Role{RoleOwner}, Guards: []string{"rating", "review"}},
 			{Name: "cancel", From: []string{StateNew, StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked},
@@ -208,8 +310,43 @@ func DecorationSpec(opts ...Option) Spec {
 			Records: Facts{FactLiveVideo: "bought"},
 			Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "set up live video of the site"}}})
 	}
+	// The stream is started by the specialist, as an event of its own.
+	for _, st := range []string{StateBooked, StateUnderConstruction} {
+		s.Events = append(s.Events, EventSpec{Name: EventStartStream, From: []string{st}, To: st, Roles: []Role{RoleSpecialist},
+			Guards: []string{"stream_id"}, Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "the live stream of the site has started"}}})
+	}
+	s.Facts = decorationFacts()
+	if s.Version >= 2 {
+		if o.nodes == nil {
+			o.nodes = DefaultNodes()
+		}
+		addNodes(&s, o)
+	}
 	applyDeadlines(&s, o.deadlines)
 	return s
+}
+
+// decorationFacts declares who writes each fact of the decoration flow.
+func decorationFacts() []FactSpec {
+	spec := []Role{RoleSpecialist}
+	return []FactSpec{
+		{Name: FactVenue, Events: []string{EventApply}},
+		{Name: FactFloorPlan, Events: []string{EventMeasure}},
+		{Name: FactDesignMode, Events: []string{EventUploadPlan}},
+		{Name: FactDesign, Events: []string{EventSubmitDesign}},
+		{Name: FactProducts, Events: []string{EventConfirmDesign}},
+		{Name: FactPlatformOrder, Events: []string{EventConfirmDesign}},
+		{Name: FactProvincePrice, Events: []string{EventConfirmDesign}},
+		{Name: FactCrew, Events: []string{EventChooseCrew}},
+		{Name: FactDrawings, Events: []string{EventAgreeDrawings}},
+		{Name: FactBookedFor, Events: []string{EventBook}},
+		{Name: FactEcoCertified, Events: []string{EventStartConstruction}, Roles: spec, Description: "written by the specialist at acceptance"},
+		{Name: FactLiveStream, Events: []string{EventStartStream, EventStartConstruction}, Roles: spec, Description: "the stream's id, written by the specialist who starts it"},
+		{Name: FactHandedOverAt, Events: []string{EventHandOver}},
+		{Name: FactRating, Events: []string{EventReview}},
+		{Name: FactReview, Events: []string{EventReview}},
+		{Name: FactCancelReason, Events: []string{EventCancel}},
+	}
 }
 
 // Decoration builds the default re-engineered decoration flow:
@@ -218,6 +355,11 @@ func DecorationSpec(opts ...Option) Spec {
 // with cancel before construction and buy_live_video before handover. See
 // DecorationSpec for the events, roles, guards and deadlines.
 func Decoration(opts ...Option) (*Definition, error) {
+	if o := buildOptions(opts); o.nodes != nil {
+		if err := checkNodes(o.nodes); err != nil {
+			return nil, err
+		}
+	}
 	s := DecorationSpec(opts...)
 	if err := checkDeadlineStates(s, opts); err != nil {
 		return nil, err
@@ -248,7 +390,7 @@ func AfterSalesSpec(opts ...Option) Spec {
 		}
 	}
 	s := Spec{
-		Name: "after_sales", Version: o.version, Initial: StateNew, Terminal: []string{ClaimClosed},
+		Name: "after_sales", Version: cmp.Or(o.version, 1), Initial: StateNew, Terminal: []string{ClaimClosed},
 		States: []StateSpec{
 			{Name: StateNew, Title: "New claim"},
 			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服务专员)",
@@ -257,14 +399,12 @@ func AfterSalesSpec(opts ...Option) Spec {
 		},
 		Guards: []GuardSpec{
 			{Name: "claim_kind", Kind: GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
-			{Name: "handed_over", Kind: GuardTime, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from"},
+			{Name: "handed_over", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from, no later than the claim"},
 			{Name: "product_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
 				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "free maintenance within the product warranty"},
 			{Name: "construction_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
 				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "free maintenance within the construction warranty"},
 			{Name: "inspection", Kind: GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
-			{Name: "compensation", Kind: GuardPresent, Fact: FactCompensation, Description: "compensation under the manufacturer's standard rules"},
-			{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"},
 		},
 		Events: []EventSpec{
 			{Name: "open", From: []string{StateNew}, To: ClaimOpened, Roles: []Role{RoleOwner, RoleStore, RolePlatform},
@@ -282,10 +422,12 @@ func AfterSalesSpec(opts ...Option) Spec {
 	}{
 		{"repair", ClaimRepaired, "Repaired", []Role{RoleSpecialist}, nil, nil, nil},
 		{"exchange", ClaimExchanged, "Exchanged", []Role{RoleSpecialist}, nil, nil, nil},
-		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, []string{"clearance_store"}, Facts{FactClearance: "available"},
+		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, clearanceGuards(&s, res), Facts{FactClearance: "available"},
 			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
-		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, []string{"compensation"}, nil,
-			[]Intent{{Kind: "pay", Role: RoleHeadquarters, Note: "pay the agreed compensation"}}},
+		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, compensationGuards(&s, res, o.compensation), nil,
+			[]Intent{{Kind: IntentCompensate, Role: RoleHeadquarters, Note: "pay the agreed compensation to the owner, from the party at fault",
+				Payout: &Payout{Fact: FactCompensation, Stages: []o2o.Share{{Key: FactCompensation, Weight: decimal.NewFromInt(1)}},
+					Take: []string{FactCompensation}, To: []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}}}}},
 	}
 	var closeFrom []string
 	for _, r := range all {
@@ -299,8 +441,53 @@ func AfterSalesSpec(opts ...Option) Spec {
 	}
 	s.States = append(s.States, StateSpec{Name: ClaimClosed, Title: "Closed"})
 	s.Events = append(s.Events, EventSpec{Name: "close", From: closeFrom, To: ClaimClosed, Roles: []Role{RoleSpecialist, RoleStore}})
+	s.Facts = []FactSpec{
+		{Name: FactClaimKind, Events: []string{EventOpen}},
+		{Name: FactHandedOverAt, Events: []string{EventOpen}},
+		{Name: FactProjectNodes, Events: []string{EventOpen}},
+		{Name: FactInspection, Events: []string{EventInspect}, Roles: []Role{RoleSpecialist}},
+	}
+	if res[EventReturn] {
+		s.Facts = append(s.Facts, FactSpec{Name: FactClearanceStore, Events: []string{EventReturn}})
+	}
+	if res[EventCompensate] {
+		s.Facts = append(s.Facts, FactSpec{Name: FactCompensationKind, Events: []string{EventCompensate}},
+			FactSpec{Name: FactCompensation, Events: []string{EventCompensate}})
+	}
 	applyDeadlines(&s, o.deadlines)
 	return s
+}
+
+// clearanceGuards declares on s the guard of the return event, when it has
+// one, and returns its name.
+func clearanceGuards(s *Spec, res map[string]bool) []string {
+	if !res[EventReturn] {
+		return nil
+	}
+	s.Guards = append(s.Guards, GuardSpec{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"})
+	return []string{"clearance_store"}
+}
+
+// compensationGuards declares on s the guards of the compensate event: the
+// kind of broken promise, then one money guard per kind (positive, in the
+// currency, within the kind's ceiling), applying when the kind is that
+// one. It returns their names.
+func compensationGuards(s *Spec, res map[string]bool, c Compensation) []string {
+	if !res[EventCompensate] {
+		return nil
+	}
+	s.Guards = append(s.Guards, GuardSpec{Name: "compensation_kind", Kind: GuardOneOf, Fact: FactCompensationKind,
+		Values: slices.Sorted(maps.Keys(c.Ceilings)), Description: "the broken promise compensated"})
+	names := []string{"compensation_kind"}
+	for _, kind := range slices.Sorted(maps.Keys(c.Ceilings)) {
+		max := c.Ceilings[kind]
+		name := "compensation_" + kind
+		s.Guards = append(s.Guards, GuardSpec{Name: name, Kind: GuardMoney, Fact: FactCompensation, Currency: c.Currency, Max: &max,
+			When:        &Condition{Fact: FactCompensationKind, Equals: kind},
+			Description: "compensation for " + kind + " under the manufacturer's rules, at most " + max.String()})
+		names = append(names, name)
+	}
+	return names
 }
 
 // AfterSales builds the after-sales flow: a claim is opened (refused with

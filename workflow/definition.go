@@ -43,6 +43,12 @@ type Definition struct {
 	available [][]string
 	fsmEvents fsm.Events
 	pool      *sync.Pool
+	// owned reports that the spec declares its facts' writers: commands
+	// may then bring only the facts writes allows their event.
+	owned bool
+	// writes maps each event to the facts its commands may bring and the
+	// roles allowed to bring each (nil: every role of the event).
+	writes map[string]map[string][]Role
 }
 
 type transKey struct{ from, event string }
@@ -64,7 +70,11 @@ type transition struct {
 // states unreachable from the initial state, a missing initial or terminal
 // state, terminal states with outgoing events and other states without any,
 // intents and escalations that carry a key (Fire and Escalations give each
-// its key), escalations to unknown roles, and text that is not
+// its key), escalations to unknown roles, money guards without a known
+// currency or with a ceiling that is not positive or in it, fact
+// declarations (Spec.Facts) naming unknown events or roles or a fact twice,
+// and, when facts are declared, a guard, condition or deadline reading a
+// fact no event writes, and text that is not
 // valid UTF-8 (its JSON could not carry it unchanged). Its work is
 // linear in the size of the spec, but for sorting names. Errors are
 // *o2o.ValidationError (wrapping o2o.ErrInvalid, and o2o.ErrDuplicate for
@@ -148,6 +158,12 @@ func Build(spec Spec) (*Definition, error) {
 			if ref.fn = spec.Funcs[g.Func]; ref.fn == nil {
 				bad(path+".func", "no Go function %q is registered in Spec.Funcs", g.Func)
 			}
+		case g.Kind == GuardMoney && (g.Currency == "" || !g.Currency.Valid()):
+			bad(path+".currency", "a money guard needs a known currency, not %q", string(g.Currency))
+		case g.Kind != GuardMoney && (g.Currency != "" || g.Max != nil):
+			bad(path, "only a money guard takes a currency and a ceiling")
+		case g.Max != nil && (!g.Max.IsPositive() || g.Max.Currency() != g.Currency):
+			bad(path+".max", "the ceiling %s must be positive and in %s", *g.Max, g.Currency)
 		}
 		d.guards[g.Name] = ref
 	}
@@ -177,6 +193,12 @@ func Build(spec Spec) (*Definition, error) {
 			if in.Key != "" {
 				bad(fmt.Sprintf("%s.intents[%d].key", path, k), "is set by Fire; leave it empty")
 			}
+			if len(in.Amounts) > 0 {
+				bad(fmt.Sprintf("%s.intents[%d].amounts", path, k), "are set by Fire; leave them empty")
+			}
+			if in.Payout != nil {
+				in.Payout.check(fmt.Sprintf("%s.intents[%d].payout", path, k), bad)
+			}
 		}
 		for k, src := range e.From {
 			fromIdx, ok := d.stateIdx[src]
@@ -202,6 +224,10 @@ func Build(spec Spec) (*Definition, error) {
 		}
 	}
 	d.events = slices.Sorted(maps.Keys(names))
+	d.owned = len(spec.Facts) > 0
+	if d.owned {
+		d.buildOwnership(spec, names, bad)
+	}
 	for i, out := range d.out {
 		slices.SortFunc(out, func(a, b *transition) int { return strings.Compare(a.event, b.event) })
 		for _, t := range out {
@@ -220,6 +246,65 @@ func Build(spec Spec) (*Definition, error) {
 	}
 	d.buildFSM()
 	return d, nil
+}
+
+// buildOwnership reads spec.Facts into each transition's writes, and
+// rejects a declaration naming an unknown event or role, a fact declared
+// twice, and a guard, condition or deadline reading a fact no event writes.
+func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(path, format string, args ...any)) {
+	d.writes = make(map[string]map[string][]Role, len(events))
+	written := map[string]bool{}
+	for i, f := range spec.Facts {
+		path := fmt.Sprintf("facts[%d]", i)
+		if written[f.Name] {
+			bad(path+".name", "fact %q declared twice", f.Name)
+			continue
+		}
+		written[f.Name] = true
+		for k, r := range f.Roles {
+			if !r.Valid() {
+				bad(fmt.Sprintf("%s.roles[%d]", path, k), "unknown role %q", r)
+			}
+		}
+		for k, e := range f.Events {
+			if !events[e] {
+				bad(fmt.Sprintf("%s.events[%d]", path, k), "unknown event %q", e)
+				continue
+			}
+			if d.writes[e] == nil {
+				d.writes[e] = map[string][]Role{}
+			}
+			d.writes[e][f.Name] = f.Roles
+		}
+	}
+	for _, e := range spec.Events {
+		for name := range e.Records {
+			written[name] = true
+		}
+	}
+	reads := func(path, fact string) {
+		if fact != "" && !written[fact] {
+			bad(path, "reads fact %q, which no event writes", fact)
+		}
+	}
+	for i, g := range spec.Guards {
+		reads(fmt.Sprintf("guards[%d].fact", i), g.Fact)
+		if g.When != nil {
+			reads(fmt.Sprintf("guards[%d].when.fact", i), g.When.Fact)
+		}
+	}
+	for i, st := range spec.States {
+		if st.Deadline != nil {
+			reads(fmt.Sprintf("states[%d].deadline.from", i), st.Deadline.From)
+		}
+	}
+	for i, e := range spec.Events {
+		for k, in := range e.Intents {
+			if in.Payout != nil {
+				reads(fmt.Sprintf("events[%d].intents[%d].payout.fact", i, k), in.Payout.Fact)
+			}
+		}
+	}
 }
 
 // checkSpecText rejects text in spec that is not valid UTF-8, which its
@@ -266,8 +351,29 @@ func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
 		}
 		facts(p+".records", e.Records)
 		for k, in := range e.Intents {
-			txt(at(p+".intents", k)+".kind", in.Kind)
-			txt(at(p+".intents", k)+".note", in.Note)
+			ip := at(p+".intents", k)
+			txt(ip+".kind", in.Kind)
+			txt(ip+".note", in.Note)
+			if po := in.Payout; po != nil {
+				txt(ip+".payout.fact", po.Fact)
+				for j, v := range po.Take {
+					txt(at(ip+".payout.take", j), v)
+				}
+				for j, sh := range po.Stages {
+					txt(at(ip+".payout.stages", j)+".key", sh.Key)
+				}
+				for j, sh := range po.To {
+					txt(at(ip+".payout.to", j)+".key", sh.Key)
+				}
+			}
+		}
+	}
+	for i, f := range spec.Facts {
+		p := at("facts", i)
+		txt(p+".name", f.Name)
+		txt(p+".description", f.Description)
+		for k, e := range f.Events {
+			txt(at(p+".events", k), e)
 		}
 	}
 	for i, g := range spec.Guards {
@@ -294,6 +400,9 @@ func checkEscalation(path string, esc *Intent, bad func(path, format string, arg
 	}
 	if esc.Key != "" {
 		bad(path+".key", "is set by Escalations; leave it empty")
+	}
+	if esc.Payout != nil || len(esc.Amounts) > 0 {
+		bad(path+".payout", "an escalation moves no money")
 	}
 }
 
@@ -457,9 +566,14 @@ func cloneSpec(s Spec) Spec {
 		e.Roles = slices.Clone(e.Roles)
 		e.Guards = slices.Clone(e.Guards)
 		e.Records = e.Records.Clone()
-		e.Intents = slices.Clone(e.Intents)
+		e.Intents = cloneIntents(e.Intents)
 	}
 	c.Funcs = maps.Clone(s.Funcs)
+	c.Facts = slices.Clone(s.Facts)
+	for i := range c.Facts {
+		c.Facts[i].Events = slices.Clone(c.Facts[i].Events)
+		c.Facts[i].Roles = slices.Clone(c.Facts[i].Roles)
+	}
 	c.Guards = slices.Clone(s.Guards)
 	for i := range c.Guards {
 		g := &c.Guards[i]
@@ -468,6 +582,24 @@ func cloneSpec(s Spec) Spec {
 			cp := *g.When
 			g.When = &cp
 		}
+		if g.Max != nil {
+			cp := *g.Max
+			g.Max = &cp
+		}
 	}
 	return c
+}
+
+// cloneIntents copies intents, their payouts and amounts.
+func cloneIntents(intents []Intent) []Intent {
+	out := slices.Clone(intents)
+	for i := range out {
+		out[i].Amounts = slices.Clone(out[i].Amounts)
+		if p := out[i].Payout; p != nil {
+			cp := *p
+			cp.Stages, cp.Take, cp.To = slices.Clone(p.Stages), slices.Clone(p.Take), slices.Clone(p.To)
+			out[i].Payout = &cp
+		}
+	}
+	return out
 }

@@ -243,7 +243,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, want := range []string{
 		"    applied --> measured : measure [store] if floor_plan\n",
-		"    booked --> under_construction : start_construction [specialist] if booking_date,eco_certified,live_video\n",
+		"    booked --> under_construction : start_construction [specialist] if booked_date,eco_certified,live_video\n",
 		"    reviewed --> [*]\n", "    cancelled --> [*]\n",
 	} {
 		if !strings.Contains(m, want) {

@@ -11,7 +11,8 @@
 // a missing initial or terminal state, dead ends — into an immutable
 // [Definition], safe for concurrent use. [Decoration] and [AfterSales] build
 // the two default flows; [Option] values adapt them ([WithoutDIY],
-// [WithDeadline], [WithWarranty], [WithResolutions], [WithVersion]) without
+// [WithDeadline], [WithWarranty], [WithResolutions], [WithVersion],
+// [WithNodes], [WithCompensation]) without
 // forking. A Spec round-trips through JSON, so flows can be stored as data
 // ([ParseSpec]).
 //
@@ -50,17 +51,63 @@
 // (see above). Building a definition, firing, snapshotting and restoring
 // cost time linear in the size of their input, but for sorting names.
 //
+// # Construction nodes and staged payments
+//
+// From version 2 (the default; [WithVersion](1) builds the flow without
+// them, kept for projects started on it) construction runs through nodes
+// (节点控制), data given by [WithNodes]: 水电, 木工, 泥瓦, 油漆, 竣工 by
+// default ([DefaultNodes]). At each node the construction service
+// specialist inspects ([EventInspectNode], the live stream running if it
+// was bought) and the owner accepts ([EventAcceptNode]) or rejects with a
+// reason ([EventRejectNode]), which sends the node back to rework, its
+// deadline open again; [Nodes] counts inspections and rework. The project
+// is handed over only after the completion node.
+//
+// The owner pays through the platform at booking ([FactPayment]); the
+// platform holds it and releases it node by node to the crew, the store
+// and the manufacturer, by shares set as data. The money is carried by
+// intents: an [Intent] whose [Payout] names a fact holding an amount gets
+// its Amounts computed by Fire, split to the fen with [o2o.Allocate] into
+// stages and recipients, so what is held ([IntentHold]), released
+// ([IntentRelease]) and refunded on cancellation ([IntentRefund]) sums
+// exactly to the payment; a rejected node releases nothing. The root
+// package's ProjectPostings turns such intents into settlement postings.
+//
+// # Facts owned by events and roles
+//
+// A Spec may declare, in [Spec.Facts], which events may write each fact
+// and by which roles ([FactSpec]). A command bringing a fact its event or
+// role does not own is then refused with a [*ForbiddenError] naming the
+// Fact, and Build refuses a guard reading a fact no event writes. The
+// default flows declare theirs: the eco certificate is written by the
+// specialist at acceptance, never by the owner at application; the
+// stream's id by the specialist who starts it ([EventStartStream]).
+// [TimeFact], [MoneyFact] and [BoolFact] write typed facts, and
+// [Facts.Time], [Facts.Money] and [Facts.Bool] read them back.
+//
 // # Guards and the five guarantees
 //
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
-// an RFC 3339 time, within a period), optionally conditional on another fact.
-// The decoration flow guards a floor plan before measurement completes, a
-// booking date before construction, and the five guarantees the process
-// makes the owner (几大保障):
+// an RFC 3339 time, within a period, not before or not after the
+// command's own instant, an amount of money), optionally conditional on
+// another fact. The decoration flow guards a floor plan before measurement
+// completes, a booking date no earlier than the booking, a handover no
+// later than the command recording it, and the five guarantees the
+// process makes the owner (几大保障):
 // eco-certified products at acceptance, the province-unified price
 // (全省一个价) on the order, the order placed through the platform, live
-// video streaming during construction when it was bought, and after-sales
-// within the warranty. [Guarantees] reports all five on a project as facts.
+// video streaming during construction when it was bought (handover is
+// refused while a bought stream never ran), and after-sales within the
+// warranty. [Guarantees] reports all five on a project as facts.
+//
+// After-sales claims are opened from the handed-over project
+// ([OpenClaim]): the handover instant and the accepted nodes come from it,
+// never copied by hand, and a claim before the handover is refused.
+// [GuaranteesFor] judges free maintenance by the same warranty as the
+// claims. Compensation (赔付) is an amount, positive, in the project's
+// currency and within a ceiling per kind of broken promise
+// ([WithCompensation]); its intent carries it, to be paid by the party at
+// fault.
 //
 // A rule the data guards cannot say is written in Go: a [GuardFunc]
 // registered by name in [Spec.Funcs] (a code-only hook, tagged json:"-")

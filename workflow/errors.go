@@ -35,8 +35,13 @@ type ForbiddenError struct {
 	Event string
 	// Role is the role that tried it.
 	Role Role
-	// Allowed lists the roles that may fire the event.
+	// Allowed lists the roles that may fire the event, or, when Fact is
+	// set, the roles that may write Fact with it (none when the event may
+	// not write it at all).
 	Allowed []Role
+	// Fact, when set, is a fact the command brought that its event or role
+	// does not own (see Spec.Facts).
+	Fact string
 }
 
 // Error names the event, the role refused and the roles allowed.
@@ -44,6 +49,12 @@ func (e *ForbiddenError) Error() string {
 	names := make([]string, len(e.Allowed))
 	for i, r := range e.Allowed {
 		names[i] = string(r)
+	}
+	if e.Fact != "" {
+		if len(names) == 0 {
+			return fmt.Sprintf("event %q may not write fact %q", e.Event, e.Fact)
+		}
+		return fmt.Sprintf("role %q may not write fact %q with %q (allowed: %s)", e.Role, e.Fact, e.Event, strings.Join(names, ", "))
 	}
 	return fmt.Sprintf("role %q may not fire %q (allowed: %s)", e.Role, e.Event, strings.Join(names, ", "))
 }

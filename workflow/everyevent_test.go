@@ -38,6 +38,10 @@ func everyTransition(t *testing.T) []scenario {
 			out = append(out, scenario{dec, steps[:i], cmd("x-cancel", "cancel", "owner-1", RoleOwner, 0, Facts{FactCancelReason: "moved"})})
 			out[len(out)-1].cmd.At = c.At
 		}
+		if dec.Can(state, EventStartStream) {
+			out = append(out, scenario{dec, steps[:i], cmd("x-stream", EventStartStream, "spec-4", RoleSpecialist, 0, Facts{FactLiveStream: "live-78"})})
+			out[len(out)-1].cmd.At = c.At
+		}
 		if dec.Can(state, "buy_live_video") {
 			out = append(out, scenario{dec, steps[:i], cmd("x-video", "buy_live_video", "owner-1", RoleOwner, 0, nil)})
 			out[len(out)-1].cmd.At = c.At
@@ -45,7 +49,7 @@ func everyTransition(t *testing.T) []scenario {
 	}
 	claim := afterSalesReturn()
 	out = append(out, scenario{as, nil, claim[0].cmd}, scenario{as, claim[:1], claim[1].cmd})
-	resolutions := map[string]Facts{"repair": nil, "exchange": nil, "return": {FactClearanceStore: "store-sz-01"}, "compensate": {FactCompensation: "300.00 CNY"}}
+	resolutions := map[string]Facts{"repair": nil, "exchange": nil, "return": {FactClearanceStore: "store-sz-01"}, "compensate": {FactCompensation: "300.00 CNY", FactCompensationKind: CompensationDeadline}}
 	for _, ev := range slices.Sorted(maps.Keys(resolutions)) {
 		resolve := cmd("a3", ev, "spec-4", RoleSpecialist, 24*102, resolutions[ev])
 		out = append(out, scenario{as, claim[:2], resolve})
@@ -106,6 +110,20 @@ func TestEveryEventRefusals(t *testing.T) {
 			if w := g.spec.When; w != nil {
 				c.Facts[w.Fact] = w.Equals
 			}
+			// A fact the event does not own cannot be brought: the
+			// command is refused as forbidden, naming the fact.
+			if f := unowned(s.def, tr, c); f != "" {
+				_, err := in.Fire(ctx, c)
+				var fe *ForbiddenError
+				if !errors.As(err, &fe) || fe.Fact != f || !errors.Is(err, ErrForbidden) {
+					t.Errorf("%s bringing %s: err = %v, want forbidden fact", name, f, err)
+				}
+				if snapJSON(t, in) != before {
+					t.Errorf("%s bringing %s changed the instance", name, f)
+				}
+				forbidden++
+				continue
+			}
 			value := func(fact string) string {
 				if v, ok := c.Facts[fact]; ok {
 					return v
@@ -138,4 +156,17 @@ func TestEveryEventRefusals(t *testing.T) {
 	if forbidden < 100 || guarded < 25 {
 		t.Errorf("only %d forbidden roles and %d failing guards checked", forbidden, guarded)
 	}
+}
+
+// unowned returns the least fact c brings that tr does not let its role
+// write, or "".
+func unowned(def *Definition, tr *transition, c Command) string {
+	bad := ""
+	for k := range c.Facts {
+		roles, ok := def.writes[tr.event][k]
+		if (!ok || (roles != nil && !slices.Contains(roles, c.Role))) && (bad == "" || k < bad) {
+			bad = k
+		}
+	}
+	return bad
 }

@@ -61,7 +61,7 @@ func ExampleInstance_Fire_refusals() {
 }
 
 func ExampleRestore() {
-	def, _ := workflow.Decoration()
+	def, _ := workflow.Decoration(workflow.WithVersion(1))
 	project := workflow.New(def)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
@@ -168,10 +168,11 @@ func ExampleAfterSales() {
 }
 
 // ExampleInstance_Migrate moves a running project to version 2 of the flow,
-// where an online designer is required, keeping its facts and history.
+// with construction node control, where an online designer is also
+// required, keeping its facts and history.
 func ExampleInstance_Migrate() {
-	v1, _ := workflow.Decoration()
-	v2, _ := workflow.Decoration(workflow.WithVersion(2), workflow.WithoutDIY())
+	v1, _ := workflow.Decoration(workflow.WithVersion(1))
+	v2, _ := workflow.Decoration(workflow.WithoutDIY())
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	project := workflow.New(v1)
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "c1", Event: "apply", Actor: "owner Li",

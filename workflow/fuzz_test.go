@@ -99,7 +99,7 @@ func referenceRestore(def *Definition, s Snapshot) bool {
 // model), the instance it restores gives back the snapshot, and an
 // accepted snapshot round-trips.
 func FuzzRestore(f *testing.F) {
-	def, err := Decoration()
+	def, err := Decoration(WithVersion(1))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func checkRestore(t *testing.T, def *Definition, s Snapshot) {
 
 // FuzzParseSpec: never panics; an accepted spec round-trips.
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []Spec{loopSpec(), DecorationSpec(), AfterSalesSpec()} {
+	for _, s := range []Spec{loopSpec(), DecorationSpec(), DecorationSpec(WithVersion(1)), AfterSalesSpec()} {
 		b, _ := json.Marshal(s)
 		f.Add(b)
 	}
@@ -223,7 +223,8 @@ func TestRestoreReference(t *testing.T) {
 			}
 			facts[FactBookedFor] = at(24 * 20).Format(time.RFC3339)
 			facts[FactHandedOverAt] = at(0).Format(time.RFC3339)
-			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)), Facts: facts})
+			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)),
+				Facts: ownedFacts(def, in.State(), ev, role, facts)})
 		}
 		s := in.Snapshot()
 		if n := len(s.History); n > 0 && rng.IntN(5) > 0 {

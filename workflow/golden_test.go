@@ -24,6 +24,7 @@ func TestRenderGolden(t *testing.T) {
 		{"decoration-booked.dot.golden", dec.DOT(StateBooked)},
 		{"after_sales.mmd.golden", after.Mermaid("")},
 		{"after_sales.dot.golden", after.DOT(ClaimInspected)},
+		{"decoration-v2.mmd.golden", mustDecoration(t, WithVersion(2)).Mermaid(NodeInspectedState(NodeTiling))},
 		{"decoration-nodiy.mmd.golden", mustDecoration(t, WithoutDIY(), WithDeadline(StateApplied, Hours(24))).Mermaid("")},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // view reads facts as they would be after a command: the event's own
@@ -113,10 +116,26 @@ func (g *GuardSpec) test(v *view, at time.Time) string {
 		if !ok {
 			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
 		}
+		if at.Before(from) {
+			return fmt.Sprintf("%s is before %s %s", at.Format(time.RFC3339), g.Fact, from.Format(time.RFC3339))
+		}
 		if due := from.Add(time.Duration(g.Within)); at.After(due) {
 			return fmt.Sprintf("%s is more than %s after %s %s (due by %s)",
 				at.Format(time.RFC3339), g.Within, g.Fact, from.Format(time.RFC3339), due.Format(time.RFC3339))
 		}
+	case GuardNotBefore, GuardNotAfter:
+		s, t, ok := v.instant(g.Fact)
+		switch {
+		case !ok:
+			return fmt.Sprintf("fact %q is %q, want an RFC 3339 instant", g.Fact, s)
+		case g.Kind == GuardNotBefore && t.Before(at):
+			return fmt.Sprintf("fact %q is %s, before the command's instant %s", g.Fact, s, at.Format(time.RFC3339))
+		case g.Kind == GuardNotAfter && t.After(at):
+			return fmt.Sprintf("fact %q is %s, after the command's instant %s", g.Fact, s, at.Format(time.RFC3339))
+		}
+	case GuardMoney:
+		s, _ := v.get(g.Fact)
+		return g.testMoney(s)
 	default:
 		return fmt.Sprintf("guard kind %q has no function", g.Kind)
 	}
@@ -128,4 +147,37 @@ func (g *GuardSpec) explain(reason string) string {
 		return reason
 	}
 	return reason + " (" + g.Description + ")"
+}
+
+// testMoney applies a money guard to s; "" when it holds.
+func (g *GuardSpec) testMoney(s string) string {
+	m, err := o2o.ParseMoney(s)
+	if err != nil {
+		return fmt.Sprintf("fact %q is %q, want an amount such as \"500.00 %s\"", g.Fact, clip(s), g.Currency)
+	}
+	switch {
+	case !m.IsPositive():
+		return fmt.Sprintf("fact %q is %s, want a positive amount", g.Fact, m)
+	case m.Currency() != g.Currency:
+		return fmt.Sprintf("fact %q is %s, want an amount in %s", g.Fact, m, g.Currency)
+	case g.Max != nil:
+		if c, err := m.Cmp(*g.Max); err != nil || c > 0 {
+			return fmt.Sprintf("fact %q is %s, more than the ceiling %s", g.Fact, m, *g.Max)
+		}
+	}
+	return ""
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	const most = 64
+	if len(s) <= most {
+		return s
+	}
+	for i := most; i > 0; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i] + "…"
+		}
+	}
+	return ""
 }

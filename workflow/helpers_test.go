@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -46,7 +47,8 @@ func t0Ctx() context.Context { return context.Background() }
 
 func mustDecoration(t testing.TB, opts ...Option) *Definition {
 	t.Helper()
-	d, err := Decoration(opts...)
+	// The journeys of these tests run on version 1 unless asked otherwise.
+	d, err := Decoration(append([]Option{WithVersion(1)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,4 +108,33 @@ func with(f Facts, kv ...string) Facts {
 		c[kv[i]] = kv[i+1]
 	}
 	return c
+}
+
+// ownedFacts keeps of facts those that role may bring with event from
+// state, as def declares its facts' writers.
+func ownedFacts(def *Definition, state, event string, role Role, facts Facts) Facts {
+	t := def.trans[transKey{state, event}]
+	if t == nil || !def.owned {
+		return facts
+	}
+	out := Facts{}
+	for k, v := range facts {
+		if roles, ok := def.writes[t.event][k]; ok && (roles == nil || slices.Contains(roles, role)) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// v1As builds the version 1 decoration flow numbered version: a newer
+// version of the same shape, for the tests of restore and migration.
+func v1As(t testing.TB, version int, opts ...Option) *Definition {
+	t.Helper()
+	s := DecorationSpec(append([]Option{WithVersion(1)}, opts...)...)
+	s.Version = version
+	d, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -283,7 +283,7 @@ func TestRegistryConcurrent(t *testing.T) {
 	for v := 1; v <= 8; v++ {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			d := mustDecoration(t, WithVersion(v))
+			d := v1As(t, v)
 			if err := reg.Add(d); err != nil {
 				t.Error(err)
 			}

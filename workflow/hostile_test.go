@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -211,7 +213,7 @@ func TestInstantsBeyond9999(t *testing.T) {
 	}
 
 	// A migration.
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,4 +274,84 @@ func TestInvalidUTF8(t *testing.T) {
 	spec.States[0].Title = "A\xff"
 	_, err = Build(spec)
 	checkPath(t, err, "states[0].title")
+}
+
+// TestHostilePayout: a payout of 20,000 stages over the largest payment
+// ParseMoney reads, built and fired within the default bound; a payment of
+// more digits is refused by the guard, not computed.
+func TestHostilePayout(t *testing.T) {
+	const n = 20_000
+	stages := make([]o2o.Share, n)
+	take := make([]string, n)
+	for i := range stages {
+		stages[i] = o2o.Share{Key: "s" + strconv.Itoa(i), Weight: o2o.MustParseMoney(strconv.Itoa(i%7 + 1)).Amount()}
+		take[i] = stages[i].Key
+	}
+	spec := Spec{Name: "p", Version: 1, Initial: "a", Terminal: []string{"b"},
+		States: []StateSpec{{Name: "a"}, {Name: "b"}},
+		Guards: []GuardSpec{{Name: "amount", Kind: GuardMoney, Fact: "amount", Currency: o2o.CNY}},
+		Events: []EventSpec{{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner}, Guards: []string{"amount"},
+			Intents: []Intent{{Kind: "pay", Role: RolePlatform, Payout: &Payout{Fact: "amount", Stages: stages, Take: take[:n/2], To: stages}}}}},
+	}
+	big := strings.Repeat("9", 38) + ".99 CNY"
+	err := hostile.Within(t, hostile.Default, "a payout of 20,000 stages", func() error {
+		data, err := json.Marshal(spec)
+		if err != nil {
+			return err
+		}
+		def, err := ParseSpec(data)
+		if err != nil {
+			return err
+		}
+		in := New(def)
+		if _, err := in.Fire(t0Ctx(), Command{ID: "x", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big + "9"}}); !errors.Is(err, ErrGuard) {
+			return fmt.Errorf("more digits than MaxDigits: %v", err)
+		}
+		r, err := in.Fire(t0Ctx(), Command{ID: "y", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big}})
+		if err != nil {
+			return err
+		}
+		if len(r.Intents[0].Amounts) != n {
+			return fmt.Errorf("%d parts", len(r.Intents[0].Amounts))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHostileOwnership: 10,000 facts declared for an event with 5,000
+// sources build in time linear in the declarations, not in their product
+// with the transitions.
+func TestHostileOwnership(t *testing.T) {
+	const states, facts = 5_000, 10_000
+	spec := Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"end"}}
+	var from []string
+	for i := range states {
+		name := "s" + strconv.Itoa(i)
+		spec.States = append(spec.States, StateSpec{Name: name})
+		from = append(from, name)
+		next := "end"
+		if i+1 < states {
+			next = "s" + strconv.Itoa(i+1)
+		}
+		spec.Events = append(spec.Events, EventSpec{Name: "step" + strconv.Itoa(i), From: []string{name}, To: next, Roles: []Role{RoleOwner}})
+	}
+	spec.States = append(spec.States, StateSpec{Name: "end"})
+	spec.Events = append(spec.Events, EventSpec{Name: "note", From: from, To: "end", Roles: []Role{RoleOwner}})
+	for i := range facts {
+		spec.Facts = append(spec.Facts, FactSpec{Name: "f" + strconv.Itoa(i), Events: []string{"note"}})
+	}
+	err := hostile.Within(t, hostile.Default, "10,000 facts owned by an event of 5,000 sources", func() error {
+		def, err := Build(spec)
+		if err != nil {
+			return err
+		}
+		_, err = New(def).Fire(t0Ctx(), Command{ID: "1", Event: "note", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"f9999": "x"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

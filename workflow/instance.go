@@ -227,8 +227,9 @@ func (in *Instance) Overdue(at time.Time) []Deadline {
 // Fire applies cmd. It checks, in order: the context, the command's fields,
 // the command id (an id already applied with the same content gives
 // AlreadyApplied; with other content, ErrConflict), the instant, the
-// transition (*TransitionError), the role (*ForbiddenError), the guards
-// (*GuardError), data guards and Go guard functions alike, and the due time
+// transition (*TransitionError), the role (*ForbiddenError), the facts'
+// writers when the definition declares them (Spec.Facts: a
+// *ForbiddenError naming the Fact), the guards (*GuardError), data guards and Go guard functions alike, and the due time
 // of the deadline the step opens; then it moves through looplab/fsm,
 // records the facts, closes and opens deadlines, and appends to the
 // history. Every refusal leaves the instance unchanged. ctx is only
@@ -266,15 +267,16 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	in.ids[cmd.ID] = len(in.history) - 1
 	in.si, in.last = t.toIdx, cmd.At
-	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: keyed(t.intents, cmd.ID)}, nil
+	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: p.intents}, nil
 }
 
 // plan is what prepare found a command would do: the transition and the
 // deadline it opens, or, for a command applied before, its result.
 type plan struct {
-	t      *transition
-	next   *Deadline
-	repeat *Result
+	t       *transition
+	next    *Deadline
+	repeat  *Result
+	intents []Intent
 }
 
 // prepare runs every check of Fire without changing the instance.
@@ -295,7 +297,8 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 		}
 		var intents []Intent
 		if t := in.def.trans[transKey{e.From, e.Event}]; t != nil && i >= in.live() {
-			intents = keyed(t.intents, e.Command)
+			v := view{inst: in.facts}
+			intents, _ = keyed(t.intents, e.Command, &v)
 		}
 		return plan{repeat: &Result{Event: e.Event, From: e.From, To: e.To, Seq: i + 1, AlreadyApplied: true, Intents: intents}}, nil
 	}
@@ -309,6 +312,11 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 	}
 	if !slices.Contains(t.roles, cmd.Role) {
 		return plan{}, &ForbiddenError{Event: cmd.Event, Role: cmd.Role, Allowed: slices.Clone(t.roles)}
+	}
+	if in.def.owned {
+		if err := t.owns(in.def.writes[t.event], cmd); err != nil {
+			return plan{}, err
+		}
 	}
 	v := view{inst: in.facts, cmd: cmd.Facts, rec: t.records}
 	for _, g := range t.guards {
@@ -330,7 +338,37 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 	if n := len(in.facts) + len(cmd.Facts) + len(t.records); n > MaxFacts && newFacts(in.facts, cmd.Facts, t.records) > MaxFacts {
 		return plan{}, o2o.Invalidf("facts", "would make the instance record %d facts, at most %d", newFacts(in.facts, cmd.Facts, t.records), MaxFacts)
 	}
-	return plan{t: t, next: next}, nil
+	intents, err := keyed(t.intents, cmd.ID, &v)
+	if err != nil {
+		return plan{}, err
+	}
+	return plan{t: t, next: next, intents: intents}, nil
+}
+
+// owns refuses the least-named fact of cmd that t's event, or cmd's role,
+// may not write by writes, the event's writable facts (the least, so the
+// same command always gives the same error).
+func (t *transition) owns(writes map[string][]Role, cmd Command) error {
+	bad, found := "", false
+	for name := range cmd.Facts {
+		roles, ok := writes[name]
+		if (!ok || (roles != nil && !slices.Contains(roles, cmd.Role))) && (!found || name < bad) {
+			bad, found = name, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	roles, ok := writes[bad]
+	switch {
+	case !ok:
+		roles = nil
+	case roles == nil:
+		roles = slices.Clone(t.roles)
+	default:
+		roles = slices.Clone(roles)
+	}
+	return &ForbiddenError{Event: t.event, Role: cmd.Role, Allowed: roles, Fact: bad}
 }
 
 // Check reports the error Fire would return for cmd now, without applying
@@ -436,15 +474,23 @@ func (in *Instance) live() int {
 }
 
 // keyed returns a copy of intents, each with its key for the command id.
-func keyed(intents []Intent, id string) []Intent {
+func keyed(intents []Intent, id string, v *view) ([]Intent, error) {
 	if len(intents) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := slices.Clone(intents)
 	for i := range out {
 		out[i].Key = id + "/" + strconv.Itoa(i)
+		if p := out[i].Payout; p != nil {
+			s, _ := v.get(p.Fact)
+			amounts, err := p.amounts(s)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Payout, out[i].Amounts = nil, amounts
+		}
 	}
-	return out
+	return out, nil
 }
 
 // moveDeadlines closes the open deadline of the state left at at and opens

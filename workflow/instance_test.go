@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -163,7 +164,7 @@ func TestAfterSalesResolutions(t *testing.T) {
 	in := run(t, def, afterSalesReturn()[:2])
 	_, err := in.Fire(context.Background(), cmd("a3", "compensate", "hq", RoleHeadquarters, 24*102, nil))
 	var ge *GuardError
-	if !errors.As(err, &ge) || ge.Guard != "compensation" {
+	if !errors.As(err, &ge) || ge.Guard != "compensation_kind" {
 		t.Fatalf("compensate without amount: %v", err)
 	}
 }
@@ -559,10 +560,11 @@ func TestRestoreRefusals(t *testing.T) {
 func TestRestoreLastWriteWins(t *testing.T) {
 	def := mustDecoration(t)
 	steps := decorationJourney()[:6]
-	steps[4].cmd.Facts = Facts{FactDesign: "design-9", FactDesignMode: "diy"}
+	again := step{cmd("c5b", EventSubmitDesign, "designer-7", RoleDesigner, 110, Facts{FactDesign: "design-10"}), StateDesigning}
+	steps = append(steps[:5], again, steps[5])
 	in := run(t, def, steps)
-	if v, _ := in.Fact(FactDesignMode); v != "diy" {
-		t.Fatalf("design_mode = %q", v)
+	if v, _ := in.Fact(FactDesign); v != "design-10" {
+		t.Fatalf("design = %q", v)
 	}
 	want := in.Snapshot()
 	r, err := Restore(def, deepSnapshot(want))
@@ -836,7 +838,7 @@ func TestCommandFacts(t *testing.T) {
 	if !strings.Contains(string(rdata), `"intents":[{"key":"c1/0","kind":"notify"`) {
 		t.Errorf("result JSON: %s", rdata)
 	}
-	if err := json.Unmarshal(rdata, &rback); err != nil || !slices.Equal(rback.Intents, r0.Intents) {
+	if err := json.Unmarshal(rdata, &rback); err != nil || !reflect.DeepEqual(rback.Intents, r0.Intents) {
 		t.Errorf("result intents after JSON: %v %v", rback.Intents, err)
 	}
 	for _, bad := range []string{`{"intents":[{"kind":"notify"}]}`, `{"intents":[{"kind":"notify","role":"Owner"}]}`, `{"intents":{}}`} {

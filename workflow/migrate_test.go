@@ -40,7 +40,9 @@ func renamed(spec Spec, old, nw string) Spec {
 // measurement deadline to 24h.
 func decorationV2(t testing.TB) *Definition {
 	t.Helper()
-	d, err := Build(renamed(DecorationSpec(WithVersion(2), WithDeadline(StateApplied, Hours(24))), StateDesigning, "design_in_progress"))
+	s := DecorationSpec(WithVersion(1), WithDeadline(StateApplied, Hours(24)))
+	s.Version = 2
+	d, err := Build(renamed(s, StateDesigning, "design_in_progress"))
 	if err != nil {
 		t.Fatal(err)
 	}

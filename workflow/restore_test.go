@@ -56,7 +56,7 @@ func TestRestoreLongHistory(t *testing.T) {
 func TestRestoreVersionRefusals(t *testing.T) {
 	def := mustDecoration(t)
 	s := decoded(t, def, 4)
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestZeroInstance(t *testing.T) {
 	if _, err := in.Fire(context.Background(), c); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("Fire on the zero Instance = %v, want ErrInvalid", err)
 	}
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestZeroInstance(t *testing.T) {
 // new definition; a migrated snapshot restores on the new definition.
 func TestRestoreMigrate(t *testing.T) {
 	v1 := mustDecoration(t)
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func TestAuditTrailEveryEntry(t *testing.T) {
 func sealedProject(t *testing.T) (Snapshot, []byte, *Definition) {
 	t.Helper()
 	v1 := mustDecoration(t)
-	v2, err := Decoration(WithVersion(2))
+	v2, err := v1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

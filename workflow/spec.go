@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/o2okit/o2okit/internal/enum"
 	"github.com/o2okit/o2okit/o2o"
@@ -30,6 +32,14 @@ type Spec struct {
 	Events []EventSpec `json:"events" validate:"min=1,dive"`
 	// Guards declares the guards that events name.
 	Guards []GuardSpec `json:"guards,omitempty" validate:"dive"`
+	// Facts, when set, declares who may write each fact: a command may then
+	// bring only facts declared here for its event and role, and Fire
+	// refuses any other with a *ForbiddenError naming the fact, as it
+	// refuses a forbidden role. Left empty, any command may bring any fact
+	// (the behaviour of a Spec that predates ownership). With it set, Build
+	// refuses a guard, condition or deadline that reads a fact no event
+	// writes (declared here or recorded by an event's Records).
+	Facts []FactSpec `json:"facts,omitempty" validate:"dive"`
 	// Funcs registers the Go guard functions that GuardCustom guards name in
 	// GuardSpec.Func. It is a code-only hook: it is not marshalled (json:"-"),
 	// so a Spec loaded from JSON gets its functions set in code before Build.
@@ -87,6 +97,20 @@ type EventSpec struct {
 	Intents []Intent `json:"intents,omitempty" validate:"dive"`
 }
 
+// FactSpec declares which events may write a fact, and by which roles.
+type FactSpec struct {
+	// Name is the fact's name, such as "eco_certified".
+	Name string `json:"name" validate:"required"`
+	// Events lists the events whose commands may bring the fact; at least
+	// one.
+	Events []string `json:"events" validate:"min=1"`
+	// Roles, when set, narrows the writers to these roles among those the
+	// event allows; empty means every role the event allows.
+	Roles []Role `json:"roles,omitempty"`
+	// Description says what the fact holds, in plain words; optional.
+	Description string `json:"description,omitempty"`
+}
+
 // Intent is a side effect the caller carries out after a transition: the
 // SDK itself does no I/O.
 type Intent struct {
@@ -105,6 +129,78 @@ type Intent struct {
 	Role Role `json:"role" validate:"required"`
 	// Note says what to do, in plain words.
 	Note string `json:"note,omitempty"`
+	// Payout, in a Spec, makes the intent carry money: Fire computes its
+	// Amounts from a fact holding an amount (see Payout).
+	Payout *Payout `json:"payout,omitempty"`
+	// Amounts are the sums the intent moves, by recipient, computed by Fire
+	// from Payout; empty in a Spec.
+	Amounts []o2o.Part `json:"amounts,omitempty"`
+}
+
+// Payout describes the money an intent moves, as data: a total held in a
+// fact (an amount o2o.ParseMoney reads, such as the owner's payment) is
+// split into stages by weight (o2o.Allocate, to the fen), the intent
+// moves the stages it Takes, split among its recipients To by weight. As
+// every stage's part is computed from the same total and weights, the
+// parts of all stages sum exactly to the total: what one intent releases
+// and what another refunds never overlap nor lose a fen. Fire refuses a
+// step whose payout fact is not such an amount (o2o.ErrInvalid naming the
+// fact). An intent handed back again for a repeated command is computed
+// from the fact as recorded now.
+type Payout struct {
+	// Fact names the fact holding the total.
+	Fact string `json:"fact" validate:"required"`
+	// Stages splits the total into stages, by weight; unique keys.
+	Stages []o2o.Share `json:"stages" validate:"min=1"`
+	// Take lists the stages this intent moves; each a key of Stages.
+	Take []string `json:"take" validate:"min=1"`
+	// To splits what it moves among the recipients, by weight; unique keys.
+	To []o2o.Share `json:"to" validate:"min=1"`
+}
+
+// amounts computes the payout from the total recorded as s.
+func (p *Payout) amounts(s string) ([]o2o.Part, error) {
+	total, err := o2o.ParseMoney(s)
+	if err != nil {
+		return nil, o2o.Invalidf("facts."+p.Fact, "is %q, want an amount the payout splits: %v", clip(s), err)
+	}
+	if total.IsNegative() {
+		return nil, o2o.Invalidf("facts."+p.Fact, "is %s, want an amount not negative", total)
+	}
+	stages, err := o2o.Allocate(total, p.Stages)
+	if err != nil {
+		return nil, o2o.Prefix("facts."+p.Fact, err)
+	}
+	sum := total.Currency().Zero()
+	for _, st := range stages {
+		if slices.Contains(p.Take, st.Key) {
+			if sum, err = sum.Add(st.Amount); err != nil {
+				return nil, o2o.Prefix("facts."+p.Fact, err)
+			}
+		}
+	}
+	parts, err := o2o.Allocate(sum, p.To)
+	if err != nil {
+		return nil, o2o.Prefix("facts."+p.Fact, err)
+	}
+	return parts, nil
+}
+
+// check rejects a payout whose stages or recipients o2o.Allocate would
+// refuse, or which takes a stage it does not split.
+func (p *Payout) check(path string, bad func(path, format string, args ...any)) {
+	one := o2o.MustParseMoney("1.00")
+	if _, err := o2o.Allocate(one, p.Stages); err != nil {
+		bad(path+".stages", "%v", err)
+	}
+	if _, err := o2o.Allocate(one, p.To); err != nil {
+		bad(path+".to", "%v", err)
+	}
+	for k, take := range p.Take {
+		if !slices.ContainsFunc(p.Stages, func(s o2o.Share) bool { return s.Key == take }) {
+			bad(fmt.Sprintf("%s.take[%d]", path, k), "unknown stage %q", take)
+		}
+	}
 }
 
 // GuardKind is the test a guard applies to a fact.
@@ -118,9 +214,23 @@ const (
 	GuardOneOf GuardKind = "one_of"
 	// GuardTime holds when the fact is an RFC 3339 instant.
 	GuardTime GuardKind = "time"
-	// GuardWithin holds when the command's instant is no later than the
-	// instant in the fact plus Within (a warranty period, say).
+	// GuardWithin holds when the command's instant is no earlier than the
+	// instant in the fact and no later than that instant plus Within (a
+	// claim within the warranty counted from the handover, never before
+	// the handover).
 	GuardWithin GuardKind = "within"
+	// GuardNotBefore holds when the fact is an RFC 3339 instant no earlier
+	// than the command's own instant (a booking date is not in the past of
+	// the booking).
+	GuardNotBefore GuardKind = "not_before"
+	// GuardNotAfter holds when the fact is an RFC 3339 instant no later
+	// than the command's own instant (a handover is not dated after the
+	// command that records it).
+	GuardNotAfter GuardKind = "not_after"
+	// GuardMoney holds when the fact is an amount o2o.ParseMoney reads
+	// ("500.00 CNY"), positive, in Currency, and no more than Max when Max
+	// is set.
+	GuardMoney GuardKind = "money"
 	// GuardCustom holds when the Go function registered in Spec.Funcs under
 	// the guard's Func returns nil.
 	GuardCustom GuardKind = "func"
@@ -128,7 +238,7 @@ const (
 
 // GuardKinds returns every guard kind in a fixed order.
 func GuardKinds() []GuardKind {
-	return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin, GuardCustom}
+	return []GuardKind{GuardPresent, GuardOneOf, GuardTime, GuardWithin, GuardNotBefore, GuardNotAfter, GuardMoney, GuardCustom}
 }
 
 // String returns the kind's text form.
@@ -170,6 +280,11 @@ type GuardSpec struct {
 	Values []string `json:"values,omitempty"`
 	// Within is the period of a within guard, written "365d" or "48h".
 	Within o2o.Duration `json:"within,omitempty"`
+	// Currency is the currency a money guard requires; required for it.
+	Currency o2o.Currency `json:"currency,omitempty"`
+	// Max, when set, is the most a money guard accepts (a ceiling per kind
+	// of compensation); in Currency.
+	Max *o2o.Money `json:"max,omitempty"`
 	// Func names the Go function of a GuardCustom guard in Spec.Funcs.
 	Func string `json:"func,omitempty"`
 	// When, when set, makes the guard apply only if that fact has that value

@@ -20,7 +20,7 @@ func TestStrictJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := string(data)
-	spec, err := json.Marshal(DecorationSpec())
+	spec, err := json.Marshal(DecorationSpec(WithVersion(1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,11 @@
 // Command decoration walks one decoration project through every step of
 // the re-engineered decoration process, printing each transition with its actor
-// and instant, and shows a forbidden action, a failed guard, an overdue
-// step, an after-sales return and the Mermaid diagram.
+// and instant: the owner's payment held by the platform at booking, each
+// construction node inspected and accepted (one rejected and reworked)
+// with its share released to the crew, the store and the manufacturer,
+// and the postings that carry the money out. It shows a forbidden action,
+// a failed guard, an overdue step, refused promises, an after-sales
+// return opened from the project and the Mermaid diagram.
 //
 //	go run ./examples/decoration
 package main
@@ -13,7 +17,9 @@ import (
 	"os"
 	"time"
 
+	o2okit "github.com/o2okit/o2okit"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/workflow"
 )
 
@@ -46,12 +52,39 @@ func run() error {
 			workflow.FactProducts: "tiles+cabinets", workflow.FactPlatformOrder: "PO-88", workflow.FactProvincePrice: "true"}},
 		{ID: "c7", Event: "choose_crew", Actor: "owner Li", Role: workflow.RoleOwner, At: h(150), Facts: workflow.Facts{workflow.FactCrew: "crew-5"}},
 		{ID: "c8", Event: "agree_drawings", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(200), Facts: workflow.Facts{workflow.FactDrawings: "dwg-2"}},
-		{ID: "c9", Event: "book", Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{workflow.FactBookedFor: booked}},
-		{ID: "c10", Event: "start_construction", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 5), Facts: workflow.Facts{
-			workflow.FactEcoCertified: "true", workflow.FactLiveStream: "live-77"}},
-		{ID: "c11", Event: "hand_over", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24 * 50), Facts: workflow.Facts{
-			workflow.FactHandedOverAt: h(24 * 50).Format(time.RFC3339)}},
-		{ID: "c12", Event: "review", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 52), Facts: workflow.Facts{workflow.FactRating: "5", workflow.FactReview: "tidy work"}},
+		{ID: "c9", Event: workflow.EventBook, Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{workflow.FactBookedFor: booked,
+			workflow.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.00 CNY"))}},
+		{ID: "c10", Event: workflow.EventStartStream, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 4), Facts: workflow.Facts{
+			workflow.FactLiveStream: "live-77"}},
+		{ID: "c11", Event: workflow.EventStartConstruction, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 5), Facts: workflow.Facts{
+			workflow.FactEcoCertified: workflow.BoolFact(true)}},
+	}
+	day := 24 * 21
+	for _, n := range workflow.DefaultNodes() {
+		day += 24 * 5
+		steps = append(steps, c{ID: "i-" + n.Name, Event: workflow.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day),
+			Facts: workflow.Facts{workflow.FactNodeReport: n.Name + " inspected"}})
+		if n.Name == workflow.NodeTiling {
+			steps = append(steps,
+				c{ID: "r-" + n.Name, Event: workflow.EventRejectNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 3),
+					Facts: workflow.Facts{workflow.FactRejection: "uneven tiles in the kitchen"}},
+				c{ID: "i-" + n.Name + "-2", Event: workflow.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 48),
+					Facts: workflow.Facts{workflow.FactNodeReport: n.Name + " reworked"}})
+			day += 48
+		}
+		steps = append(steps, c{ID: "a-" + n.Name, Event: workflow.EventAcceptNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 6)})
+	}
+	handedAt := h(day + 24)
+	steps = append(steps,
+		c{ID: "c12", Event: workflow.EventHandOver, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: handedAt, Facts: workflow.Facts{
+			workflow.FactHandedOverAt: workflow.TimeFact(handedAt)}},
+		c{ID: "c13", Event: workflow.EventReview, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 48), Facts: workflow.Facts{workflow.FactRating: "5", workflow.FactReview: "tidy work"}},
+	)
+	accounts := o2okit.ProjectAccounts{Project: "project-li", Holding: "platform-holding",
+		Parties: map[string]string{workflow.PartyOwner: "owner-li", workflow.PartyCrew: "crew-5", workflow.PartyStore: "store-nanshan", workflow.PartyManufacturer: "hq"}}
+	ledger, err := settlement.NewLedger(settlement.Config{})
+	if err != nil {
+		return err
 	}
 
 	fmt.Println("== A decoration project, step by step ==")
@@ -79,22 +112,65 @@ func run() error {
 				fmt.Printf("   overdue at %s: %s (due %s)\n", h(50).Format("01-02 15:04"), d.For, d.Due.Format("01-02 15:04"))
 			}
 		}
+		if cmd.Event == workflow.EventBook {
+			// A booking date before the booking itself is refused.
+			bad := cmd
+			bad.Facts = workflow.Facts{workflow.FactBookedFor: workflow.TimeFact(h(200)), workflow.FactPayment: cmd.Facts[workflow.FactPayment]}
+			if _, err := project.Fire(ctx, bad); err != nil {
+				fmt.Println("   refused:", err)
+			}
+		}
+		if cmd.Event == workflow.EventStartConstruction {
+			// The owner cannot write the eco certificate (here along with
+			// the live video add-on): only the specialist, at acceptance.
+			bad := cmd
+			bad.Role, bad.Actor = workflow.RoleOwner, "owner Li"
+			bad.Event = workflow.EventBuyLiveVideo
+			if _, err := project.Fire(ctx, bad); err != nil {
+				fmt.Println("   refused:", err)
+			}
+		}
 		r, err := project.Fire(ctx, cmd)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%2d. %s  %-18s %-38s by %s (%s)\n", r.Seq, cmd.At.Format("2006-01-02 15:04"), cmd.Event, r.From+" → "+r.To, cmd.Actor, cmd.Role)
+		fmt.Printf("%2d. %s  %-18s %-52s by %s (%s)\n", r.Seq, cmd.At.Format("2006-01-02 15:04"), cmd.Event, r.From+" → "+r.To, cmd.Actor, cmd.Role)
 		for _, in := range r.Intents {
 			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
+			for _, p := range in.Amounts {
+				fmt.Printf("         %-14s %14s\n", p.Key, p.Amount)
+			}
+		}
+		postings, err := o2okit.ProjectPostings(r.Intents, cmd.At, project.Facts(), accounts)
+		if err != nil {
+			return err
+		}
+		if len(postings) > 0 {
+			if _, err := ledger.Apply(settlement.Batch{ID: cmd.ID, Postings: postings}); err != nil {
+				return err
+			}
+			fmt.Printf("       held by the platform now: %s\n", ledger.Balance("platform-holding"))
 		}
 	}
 	fmt.Println()
+	fmt.Println("== The money, node by node ==")
+	for _, st := range workflow.Nodes(project, workflow.DefaultNodes()) {
+		fmt.Printf("   node %-11s inspections=%d rework=%d accepted=%v\n", st.Node, st.Inspections, st.Rework, st.Accepted)
+	}
+	for _, b := range ledger.Balances() {
+		fmt.Printf("   %-18s %14s\n", b.Account, b.Balance)
+	}
+	fmt.Println()
 	fmt.Println("== The five guarantees (几大保障) ==")
-	for _, g := range workflow.Guarantees(project, h(24*60), workflow.DefaultWarranty()) {
+	as, err := workflow.AfterSales()
+	if err != nil {
+		return err
+	}
+	for _, g := range workflow.GuaranteesFor(project, as, h(day+24*10)) {
 		fmt.Printf("   %-16s held=%-5v %s\n", g.Guarantee, g.Held, g.Reason)
 	}
 	for _, d := range project.Deadlines() {
-		fmt.Printf("   deadline %-14s due %s met %s late=%v\n", d.State, d.Due.Format("01-02 15:04"), d.Met.Format("01-02 15:04"), d.Late(h(24*60)))
+		fmt.Printf("   deadline %-26s due %s met %s late=%v\n", d.State, d.Due.Format("01-02 15:04"), d.Met.Format("01-02 15:04"), d.Late(h(day+24*10)))
 	}
 
 	fmt.Println()
@@ -122,17 +198,16 @@ func run() error {
 
 	fmt.Println()
 	fmt.Println("== After-sales: a cracked tile is returned ==")
-	as, err := workflow.AfterSales()
+	claim, r, err := workflow.OpenClaim(ctx, project, as, c{ID: "a1", Event: workflow.EventOpen, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 24*30),
+		Facts: workflow.Facts{workflow.FactClaimKind: workflow.ClaimProduct}})
 	if err != nil {
 		return err
 	}
-	claim := workflow.New(as)
-	handed := h(24 * 50).Format(time.RFC3339)
+	fmt.Printf("%2d. %-8s %s (handed over %s, from the project)\n", r.Seq, "open", r.From+" → "+r.To, claim.Facts()[workflow.FactHandedOverAt])
 	for _, cmd := range []c{
-		{ID: "a1", Event: "open", Actor: "owner Li", Role: workflow.RoleOwner, At: h(24 * 100), Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handed}},
-		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*100 + 20), Facts: workflow.Facts{workflow.FactInspection: "cracked tile"}},
-		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24 * 101), Facts: workflow.Facts{workflow.FactClearanceStore: "Shenzhen-Nanshan"}},
-		{ID: "a4", Event: "close", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(24 * 102)},
+		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*30 + 20), Facts: workflow.Facts{workflow.FactInspection: "cracked tile"}},
+		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*31), Facts: workflow.Facts{workflow.FactClearanceStore: "Shenzhen-Nanshan"}},
+		{ID: "a4", Event: "close", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(day + 24*32)},
 	} {
 		r, err := claim.Fire(ctx, cmd)
 		if err != nil {

@@ -1,0 +1,323 @@
+package workflow
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/shopspring/decimal"
+)
+
+// Node is a construction node (节点) of the decoration flow from version 2:
+// the crew works on it, the construction service specialist inspects it and
+// the owner accepts it, or rejects it with a reason and sends it back to
+// rework. Accepting it releases its share of the owner's payment.
+type Node struct {
+	// Name is the node's name, such as "plumbing"; it names its states
+	// (NodeState, NodeInspectedState) and its stage of the payment.
+	Name string `json:"name"`
+	// Title is a human title, such as "水电 (plumbing and electrics)".
+	Title string `json:"title"`
+	// Within is the time allowed to finish the node, or its rework, and
+	// have it inspected, from entering it; zero for none.
+	Within o2o.Duration `json:"within"`
+	// Weight is the node's share of the payment, by weight among the nodes.
+	Weight decimal.Decimal `json:"weight"`
+	// Release splits the node's share among the parties paid when it is
+	// accepted (the crew, the store, the manufacturer), by weight.
+	Release []o2o.Share `json:"release"`
+}
+
+// The default construction nodes, in order.
+const (
+	// NodePlumbing is plumbing and electrics (水电).
+	NodePlumbing = "plumbing"
+	// NodeCarpentry is carpentry (木工).
+	NodeCarpentry = "carpentry"
+	// NodeTiling is tiling (泥瓦).
+	NodeTiling = "tiling"
+	// NodePainting is painting (油漆).
+	NodePainting = "painting"
+	// NodeCompletion is completion (竣工), after which the project is handed over.
+	NodeCompletion = "completion"
+)
+
+// The parties a release pays, as keys of Node.Release and of the intents'
+// Amounts.
+const (
+	PartyCrew         = "crew"
+	PartyStore        = "store"
+	PartyManufacturer = "manufacturer"
+	PartyOwner        = "owner"
+	PartyPlatform     = "platform"
+)
+
+// Decoration events from version 2, for node control and payment.
+const (
+	// EventInspectNode is the specialist inspecting the current node.
+	EventInspectNode = "inspect_node"
+	// EventAcceptNode is the owner accepting the inspected node, which
+	// releases its share of the payment.
+	EventAcceptNode = "accept_node"
+	// EventRejectNode is the owner rejecting the inspected node with a
+	// reason (FactRejection): it goes back to rework and releases nothing.
+	EventRejectNode = "reject_node"
+)
+
+// Facts of node control and payment, from version 2.
+const (
+	// FactPayment is what the owner pays through the platform at booking,
+	// such as "80000.00 CNY"; the platform holds it and releases it node by
+	// node.
+	FactPayment = "payment"
+	// FactNodeReport is the specialist's inspection report of a node.
+	FactNodeReport = "node_report"
+	// FactRejection is the owner's reason for rejecting a node.
+	FactRejection = "rejection"
+)
+
+// StateCompleted is the decoration state after the completion node is
+// accepted, from version 2: the project may be handed over.
+const StateCompleted = "completed"
+
+// Intent kinds of the payment, from version 2.
+const (
+	// IntentHold asks the platform to hold the owner's payment.
+	IntentHold = "hold"
+	// IntentRelease pays a node's share to the parties of its Release.
+	IntentRelease = "release"
+	// IntentRefund pays back to the owner what is still held.
+	IntentRefund = "refund"
+)
+
+// NodeState is the state of working on node.
+func NodeState(node string) string { return "node_" + node }
+
+// NodeInspectedState is the state of node inspected, awaiting the owner.
+func NodeInspectedState(node string) string { return "node_" + node + "_inspected" }
+
+// DefaultNodes returns the five default nodes: 水电, 木工, 泥瓦, 油漆, 竣工,
+// weighted 20, 20, 25, 20, 15 of the payment, each released 70 to the
+// crew, 20 to the manufacturer and 10 to the store. The weights, shares
+// and periods are placeholders for the project's own, which a caller sets
+// with WithNodes.
+func DefaultNodes() []Node {
+	release := func() []o2o.Share {
+		return []o2o.Share{{Key: PartyCrew, Weight: decimal.NewFromInt(70)}, {Key: PartyManufacturer, Weight: decimal.NewFromInt(20)},
+			{Key: PartyStore, Weight: decimal.NewFromInt(10)}}
+	}
+	n := func(name, title string, days, weight int64) Node {
+		return Node{Name: name, Title: title, Within: Days(int(days)), Weight: decimal.NewFromInt(weight), Release: release()}
+	}
+	return []Node{
+		n(NodePlumbing, "水电 (plumbing and electrics)", 10, 20),
+		n(NodeCarpentry, "木工 (carpentry)", 15, 20),
+		n(NodeTiling, "泥瓦 (tiling)", 15, 25),
+		n(NodePainting, "油漆 (painting)", 10, 20),
+		n(NodeCompletion, "竣工 (completion)", 7, 15),
+	}
+}
+
+// WithNodes sets the construction nodes of the decoration flow from
+// version 2, in order; at least one, with unique names.
+func WithNodes(nodes ...Node) Option {
+	return func(o *options) {
+		o.nodes = append([]Node{}, nodes...)
+		for i := range o.nodes {
+			o.nodes[i].Release = slices.Clone(o.nodes[i].Release)
+		}
+	}
+}
+
+// checkNodes refuses an empty node list and names given twice or empty.
+func checkNodes(nodes []Node) error {
+	if len(nodes) == 0 {
+		return o2o.Invalid("nodes", "at least one construction node is required")
+	}
+	seen := map[string]bool{}
+	for i, n := range nodes {
+		switch {
+		case n.Name == "":
+			return o2o.Invalid(fmt.Sprintf("nodes[%d].name", i), "is required")
+		case seen[n.Name]:
+			return o2o.Invalid(fmt.Sprintf("nodes[%d].name", i), fmt.Sprintf("node %q given twice", n.Name))
+		}
+		seen[n.Name] = true
+	}
+	return nil
+}
+
+// stages is the payment split into the nodes' stages.
+func stages(nodes []Node) []o2o.Share {
+	out := make([]o2o.Share, len(nodes))
+	for i, n := range nodes {
+		out[i] = o2o.Share{Key: n.Name, Weight: n.Weight}
+	}
+	return out
+}
+
+// nodeNames lists the names of nodes[from:].
+func nodeNames(nodes []Node) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.Name
+	}
+	return out
+}
+
+// addNodes replaces the version 1 construction (one under_construction
+// state) by node control: start_construction enters the first node; each
+// node is inspected by the specialist (the live stream running, if
+// bought), then accepted by the owner (releasing its share of the payment,
+// moving to the next node or, after the last, to completed) or rejected
+// with a reason (back to rework, releasing nothing). Cancellation is
+// allowed until completion and refunds to the owner what is still held;
+// the owner pays at booking and the platform holds the payment.
+func addNodes(s *Spec, o options) {
+	nodes := o.nodes
+	all := stages(nodes)
+	names := nodeNames(nodes)
+	var construction []string
+	for _, n := range nodes {
+		construction = append(construction, NodeState(n.Name), NodeInspectedState(n.Name))
+	}
+	// States: the nodes take the place of under_construction.
+	var states []StateSpec
+	for _, st := range s.States {
+		if st.Name != StateUnderConstruction {
+			states = append(states, st)
+			continue
+		}
+		for _, n := range nodes {
+			var dl *DeadlineSpec
+			if n.Within > 0 {
+				dl = &DeadlineSpec{Within: n.Within, For: "node " + n.Name + " finished and inspected, rework included, within " + n.Within.String(),
+					Escalate: &Intent{Kind: "escalate", Role: RoleSpecialist, Note: "node " + n.Name + " overdue; follow up with the crew"}}
+			}
+			states = append(states,
+				StateSpec{Name: NodeState(n.Name), Title: "Node " + n.Title + ", under construction", Deadline: dl},
+				StateSpec{Name: NodeInspectedState(n.Name), Title: "Node " + n.Title + ", inspected, awaiting the owner",
+					Deadline: &DeadlineSpec{Within: Hours(72), For: "the owner accepts or rejects node " + n.Name + " within 72h of its inspection",
+						Escalate: &Intent{Kind: "escalate", Role: RolePlatform, Note: "node " + n.Name + " awaits the owner's acceptance"}}})
+		}
+		states = append(states, StateSpec{Name: StateCompleted, Title: "Completed (竣工), ready to hand over"})
+	}
+	s.States = states
+	s.Guards = append(s.Guards,
+		GuardSpec{Name: "payment", Kind: GuardMoney, Fact: FactPayment, Currency: o.compensation.Currency,
+			Description: "the owner pays through the platform at booking"},
+		GuardSpec{Name: "node_report", Kind: GuardPresent, Fact: FactNodeReport, Description: "the specialist's inspection of the node"},
+		GuardSpec{Name: "rejection", Kind: GuardPresent, Fact: FactRejection, Description: "the owner's reason to reject the node"},
+	)
+	var events []EventSpec
+	for _, e := range s.Events {
+		switch e.Name {
+		case EventBook:
+			e.Guards = append(slices.Clone(e.Guards), "payment")
+			e.Intents = append(slices.Clone(e.Intents), Intent{Kind: IntentHold, Role: RolePlatform, Note: "hold the owner's payment until the nodes are accepted",
+				Payout: &Payout{Fact: FactPayment, Stages: all, Take: names, To: []o2o.Share{{Key: PartyPlatform, Weight: decimal.NewFromInt(1)}}}})
+		case EventStartConstruction:
+			e.To = NodeState(nodes[0].Name)
+		case EventHandOver:
+			e.From = []string{StateCompleted}
+		case EventCancel:
+			// Before booking nothing is held; from booking on, what is
+			// still held goes back to the owner.
+			var before []string
+			for _, from := range e.From {
+				if from != StateBooked {
+					before = append(before, from)
+				}
+			}
+			e.From = before
+			events = append(events, e)
+			refund := func(from string, take []string) EventSpec {
+				c := e
+				c.From = []string{from}
+				c.Intents = []Intent{{Kind: IntentRefund, Role: RolePlatform, Note: "refund to the owner what is still held",
+					Payout: &Payout{Fact: FactPayment, Stages: all, Take: take, To: []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}}}}
+				return c
+			}
+			events = append(events, refund(StateBooked, names))
+			for i, n := range nodes {
+				events = append(events, refund(NodeState(n.Name), names[i:]), refund(NodeInspectedState(n.Name), names[i:]))
+			}
+			continue
+		case EventBuyLiveVideo, EventStartStream:
+			if e.From[0] == StateUnderConstruction {
+				for _, st := range construction {
+					c := e
+					c.From, c.To = []string{st}, st
+					events = append(events, c)
+				}
+				continue
+			}
+		}
+		events = append(events, e)
+	}
+	for i, n := range nodes {
+		next := StateCompleted
+		if i+1 < len(nodes) {
+			next = NodeState(nodes[i+1].Name)
+		}
+		events = append(events,
+			EventSpec{Name: EventInspectNode, From: []string{NodeState(n.Name)}, To: NodeInspectedState(n.Name), Roles: []Role{RoleSpecialist},
+				Guards:  []string{"node_report", "live_video"},
+				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "node " + n.Name + " inspected; accept it or reject it with a reason"}}},
+			EventSpec{Name: EventAcceptNode, From: []string{NodeInspectedState(n.Name)}, To: next, Roles: []Role{RoleOwner},
+				Intents: []Intent{{Kind: IntentRelease, Role: RolePlatform, Note: "release the share of node " + n.Name,
+					Payout: &Payout{Fact: FactPayment, Stages: all, Take: []string{n.Name}, To: n.Release}}}},
+			EventSpec{Name: EventRejectNode, From: []string{NodeInspectedState(n.Name)}, To: NodeState(n.Name), Roles: []Role{RoleOwner},
+				Guards:  []string{"rejection"},
+				Intents: []Intent{{Kind: "rework", Role: RoleSpecialist, Note: "node " + n.Name + " rejected by the owner; rework it"}}},
+		)
+	}
+	s.Events = events
+	s.Facts = append(s.Facts,
+		FactSpec{Name: FactPayment, Events: []string{EventBook}, Description: "the owner's payment, held by the platform"},
+		FactSpec{Name: FactNodeReport, Events: []string{EventInspectNode}, Roles: []Role{RoleSpecialist}},
+		FactSpec{Name: FactRejection, Events: []string{EventRejectNode}, Roles: []Role{RoleOwner}},
+	)
+}
+
+// NodeStatus is how far one node of a project on version 2 has come.
+type NodeStatus struct {
+	// Node is the node's name.
+	Node string `json:"node"`
+	// Inspections counts the specialist's inspections of it.
+	Inspections int `json:"inspections"`
+	// Rework counts the owner's rejections of it, each sending it back.
+	Rework int `json:"rework"`
+	// Accepted reports the owner accepted it.
+	Accepted bool `json:"accepted"`
+}
+
+// Nodes reports, from its history, how far each construction node of a
+// project has come, in the order of nodes (the definition's own nodes, as
+// passed to WithNodes, or DefaultNodes). It reads only the steps fired on
+// the current definition or before; a node the history never reached is
+// zero.
+func Nodes(in *Instance, nodes []Node) []NodeStatus {
+	out := make([]NodeStatus, len(nodes))
+	idx := make(map[string]int, 2*len(nodes))
+	for i, n := range nodes {
+		out[i].Node = n.Name
+		idx[NodeState(n.Name)] = i
+		idx[NodeInspectedState(n.Name)] = i
+	}
+	for _, e := range in.history {
+		i, ok := idx[e.From]
+		if !ok {
+			continue
+		}
+		switch e.Event {
+		case EventInspectNode:
+			out[i].Inspections++
+		case EventRejectNode:
+			out[i].Rework++
+		case EventAcceptNode:
+			out[i].Accepted = true
+		}
+	}
+	return out
+}
