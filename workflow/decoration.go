@@ -101,6 +101,14 @@ func WithoutDIY() Option { return func(o *options) { o.noDIY = true } }
 // under_construction, then hand_over), kept for the projects started on
 // it; any later version is built as version 2. The after-sales flow's
 // default is 1.
+//
+// Version 1 as this release builds it enforces the promises version 2
+// does (a bought stream that runs, booking and handover dates judged
+// against the command, facts owned by events), so it is stricter than
+// version 1 of earlier releases. Snapshots of those restore unchanged; a
+// durable host that replays recorded commands pins the Spec each version
+// ran on as JSON (Definition.Spec, ParseSpec) rather than rebuilding it
+// from code, as examples/temporal does.
 func WithVersion(v int) Option { return func(o *options) { o.version = v } }
 
 // WithDeadline sets the time allowed in state; zero removes its deadline.

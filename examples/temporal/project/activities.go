@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"sync"
 
@@ -41,11 +42,21 @@ func Register(r worker.Registry, h *Host, a *Activities) {
 	r.RegisterActivityWithOptions(a.RunIntent, activity.RegisterOptions{Name: ActivityRunIntent})
 }
 
+// decorationV1 is version 1 of the decoration flow as this host first
+// deployed it, kept as data. A durable host replays the commands it
+// recorded against the definition they ran on, so it pins each version's
+// Spec as JSON rather than rebuilding it from the SDK's code, which may
+// grow stricter from one release to the next (a later release of the SDK
+// enforces more of the decoration promises in its own version 1).
+//
+//go:embed decoration-v1.json
+var decorationV1 []byte
+
 // Definitions builds the registry a worker runs on: the decoration flow
 // version 1 and, when v2 is true, version 2 as well (the measurement due
 // within 24 hours instead of 48). Call it at worker start.
 func Definitions(v2 bool) (*flow.Registry, error) {
-	v1, err := flow.Decoration()
+	v1, err := flow.ParseSpec(decorationV1)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +64,17 @@ func Definitions(v2 bool) (*flow.Registry, error) {
 	if err != nil || !v2 {
 		return reg, err
 	}
-	d2, err := flow.Decoration(flow.WithVersion(2), flow.WithDeadline(flow.StateApplied, flow.Hours(24)))
+	// Version 2 is version 1 with a shorter measurement deadline.
+	spec := v1.Spec()
+	spec.Version = 2
+	for i := range spec.States {
+		if st := &spec.States[i]; st.Name == flow.StateApplied && st.Deadline != nil {
+			dl := *st.Deadline
+			dl.Within = flow.Hours(24)
+			st.Deadline = &dl
+		}
+	}
+	d2, err := flow.Build(spec)
 	if err != nil {
 		return nil, err
 	}

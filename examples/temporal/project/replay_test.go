@@ -83,7 +83,11 @@ var versionMarker = regexp.MustCompile(`"markerName":\s*"Version"`)
 // added to the measurement) instead of deploying a v2 breaks running
 // projects, and the replay test says so.
 func TestReplayCatchesChangedDefinition(t *testing.T) {
-	spec := flow.DecorationSpec()
+	v1, err := flow.ParseSpec(decorationV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := v1.Spec()
 	for i := range spec.Events {
 		if spec.Events[i].Name == "measure" {
 			spec.Events[i].Intents = append(spec.Events[i].Intents, flow.Intent{Kind: "notify", Role: flow.RoleDesigner, Note: "a new plan to design"})
