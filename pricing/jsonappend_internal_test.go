@@ -123,6 +123,9 @@ func FuzzAppendString(f *testing.F) {
 // TestStepMarshalAllocs: a step's JSON is built in one buffer; through
 // json.Marshal of its form it cost 12 or more allocations.
 func TestStepMarshalAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
 	s := sampleSteps()[0]
 	n := testing.AllocsPerRun(100, func() {
 		if _, err := s.MarshalJSON(); err != nil {
@@ -249,6 +252,9 @@ func TestQuoteAppendKnowsEveryField(t *testing.T) {
 // TestQuoteMarshalAllocs: a quote's JSON is built in one buffer; field by
 // field through encoding/json it cost over 100 allocations.
 func TestQuoteMarshalAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own")
+	}
 	q := sampleQuotes(t)[len(oddStrings)]
 	n := testing.AllocsPerRun(20, func() {
 		if _, err := json.Marshal(q); err != nil {
