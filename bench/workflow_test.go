@@ -176,7 +176,7 @@ type workflowSetup struct {
 }
 
 func newWorkflowSetup(b testing.TB) *workflowSetup {
-	def, err := wf.Decoration()
+	def, err := wf.Decoration(wf.WithVersion(1)) // the flow the plain peer mirrors: no construction nodes
 	if err != nil {
 		b.Fatal(err)
 	}
