@@ -1,6 +1,8 @@
 // Package hostile helps tests feed the SDK input built to hurt it (deep
 // nesting, many keys, huge values) and assert that each refusal comes back
-// within a bound of time and memory. It is used by tests only.
+// within a bound of time and memory. It reads the clock to bound a test's
+// time, which no SDK package may do, so only tests import it
+// (TestOnlyTestsImportHostile holds that).
 package hostile
 
 import (
