@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -26,11 +27,25 @@ func TestGenerators(t *testing.T) {
 	if err := Within(t, Bound{Time: time.Second, Bytes: 1 << 20}, "noop", func() error { return nil }); err != nil {
 		t.Fatal(err)
 	}
+	// A call past its bound fails the test: run Within on a recorder.
+	rec := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Within(rec, Bound{Time: 10 * time.Millisecond, Bytes: 1 << 30}, "slow", func() error {
+			time.Sleep(time.Second)
+			return nil
+		})
+	}()
+	<-done
+	if !rec.failed {
+		t.Fatal("a call past its time bound did not fail")
+	}
 }
 
-// TestOnlyTestsImportHostile: the package reads the clock to bound a test's
-// time, which the SDK's own packages must never do, so no file but a test
-// may import it.
+// TestOnlyTestsImportHostile: the package sets timers and forces garbage
+// collections, which the SDK's own packages must never do, so no file but a
+// test may import it.
 func TestOnlyTestsImportHostile(t *testing.T) {
 	root := filepath.Join("..", "..")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -57,4 +72,20 @@ func TestOnlyTestsImportHostile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// recorder is a testing.TB that records a failure instead of failing; its
+// Fatalf ends the calling goroutine as testing's does.
+type recorder struct {
+	testing.TB
+	failed bool
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(string, ...any) { r.failed = true }
+
+func (r *recorder) Fatalf(string, ...any) {
+	r.failed = true
+	runtime.Goexit()
 }
