@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -256,11 +257,16 @@ func TestQuoteMarshalAllocs(t *testing.T) {
 		t.Skip("the race detector allocates on its own")
 	}
 	q := sampleQuotes(t)[len(oddStrings)]
-	n := testing.AllocsPerRun(20, func() {
-		if _, err := json.Marshal(q); err != nil {
-			t.Fatal(err)
-		}
-	})
+	// encoding/json keeps its buffers in a sync.Pool that a garbage
+	// collection empties; the least of a few trials leaves that out.
+	n := math.Inf(1)
+	for range 5 {
+		n = min(n, testing.AllocsPerRun(20, func() {
+			if _, err := json.Marshal(q); err != nil {
+				t.Fatal(err)
+			}
+		}))
+	}
 	if n > 40 {
 		t.Errorf("json.Marshal(quote): %v allocations, want at most 40", n)
 	}
