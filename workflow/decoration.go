@@ -75,6 +75,7 @@ type Option func(*options)
 type options struct {
 	compensation Compensation
 	nodes        []Node
+	instalments  []Instalment
 	noDIY        bool
 	version      int
 	deadlines    map[string]o2o.Duration
@@ -155,10 +156,16 @@ type Compensation struct {
 	Ceilings map[string]o2o.Money `json:"ceilings"`
 }
 
-// DefaultCompensation is in CNY with these ceilings: a missed deadline
+// DefaultCompensation is in CNY with these ceilings, the most one claim
+// may pay the owner for each kind of broken promise: a missed deadline
 // 1,000.00, a rejected node 5,000.00, a failed stream 500.00, a product
-// failing its eco check 20,000.00. They are placeholders for the
-// manufacturer's own figures, which a caller sets with WithCompensation.
+// failing its eco check 20,000.00. They are example defaults, not rules:
+// the process this SDK models compensates under the manufacturer's strict
+// rules but gives no figures, so the manufacturer sets its own with
+// WithCompensation. They are ordered by the harm done: a stream that
+// failed costs the owner the service bought, a missed deadline some days,
+// a rejected node its rework, a product failing its eco check the product
+// and its fitting.
 func DefaultCompensation() Compensation {
 	return Compensation{Currency: o2o.CNY, Ceilings: map[string]o2o.Money{
 		CompensationDeadline: o2o.MustParseMoney("1000.00 CNY"),
@@ -363,8 +370,18 @@ func decorationFacts() []FactSpec {
 // with cancel before construction and buy_live_video before handover. See
 // DecorationSpec for the events, roles, guards and deadlines.
 func Decoration(opts ...Option) (*Definition, error) {
-	if o := buildOptions(opts); o.nodes != nil {
+	o := buildOptions(opts)
+	if o.nodes != nil {
 		if err := checkNodes(o.nodes); err != nil {
+			return nil, err
+		}
+	}
+	if o.instalments != nil {
+		nodes := o.nodes
+		if nodes == nil {
+			nodes = DefaultNodes()
+		}
+		if _, err := checkInstalments(o.instalments, nodes); err != nil {
 			return nil, err
 		}
 	}

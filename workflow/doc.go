@@ -63,9 +63,12 @@
 // deadline open again; [Nodes] counts inspections and rework. The project
 // is handed over only after the completion node.
 //
-// The owner pays through the platform at booking ([FactPayment]); the
-// platform holds it and releases it node by node to the crew, the store
-// and the manufacturer, by shares set as data. The money is carried by
+// The owner pays the contract price ([FactPayment]) through the platform at
+// booking, or in agreed instalments ([WithInstalments]): shares of the price
+// due at booking or at given nodes, a node with an instalment due waiting
+// for it ([NodeDueState], [EventPayInstalment]) and never releasing more
+// than is paid. The platform holds what is paid and releases it node by
+// node to the crew, the store and the manufacturer, by shares set as data. The money is carried by
 // intents: an [Intent] whose [Payout] names a fact holding an amount gets
 // its Amounts computed by Fire, split to the fen with [o2o.Allocate] into
 // stages and recipients, so what is held ([IntentHold]), released

@@ -66,9 +66,10 @@ const (
 
 // Facts of node control and payment, from version 2.
 const (
-	// FactPayment is what the owner pays through the platform at booking,
-	// such as "80000.00 CNY"; the platform holds it and releases it node by
-	// node.
+	// FactPayment is the contract price, such as "80000.00 CNY", recorded
+	// at booking: the owner pays it through the platform at booking, or in
+	// the agreed instalments (WithInstalments); the platform holds what is
+	// paid and releases it node by node.
 	FactPayment = "payment"
 	// FactNodeReport is the specialist's inspection report of a node.
 	FactNodeReport = "node_report"
@@ -82,7 +83,8 @@ const StateCompleted = "completed"
 
 // Intent kinds of the payment, from version 2.
 const (
-	// IntentHold asks the platform to hold the owner's payment.
+	// IntentHold asks the platform to hold the owner's payment, or one
+	// instalment of it.
 	IntentHold = "hold"
 	// IntentRelease pays a node's share to the parties of its Release.
 	IntentRelease = "release"
@@ -96,12 +98,21 @@ func NodeState(node string) string { return "node_" + node }
 // NodeInspectedState is the state of node inspected, awaiting the owner.
 func NodeInspectedState(node string) string { return "node_" + node + "_inspected" }
 
-// DefaultNodes returns the five default nodes: 水电, 木工, 泥瓦, 油漆, 竣工,
-// weighted 20, 20, 25, 20, 15 of the payment, each released 70 to the
-// crew, 20 to the manufacturer and 10 to the store. The weights, shares
-// and periods are placeholders for the project's own, which a caller sets
-// with WithNodes.
+// DefaultNodes returns the five default nodes: 水电, 木工, 泥瓦, 油漆, 竣工.
+// Their figures are example defaults, not rules: the process this SDK
+// models names node control but gives no figures, so the manufacturer sets
+// its own with WithNodes. What each figure stands for:
+//   - Weight, 20, 20, 25, 20, 15: the node's share of the contract price,
+//     released when the owner accepts it, roughly its share of the work
+//     and materials, with completion holding back the last 15 until the
+//     owner accepts the finished site;
+//   - Release, 70 to the crew, 20 to the manufacturer, 10 to the store:
+//     how a node's share is split between the labour, the products and
+//     the store's service;
+//   - Within, 10, 15, 15, 10 and 7 days: the time allowed to finish each
+//     node, rework included, and have it inspected.
 func DefaultNodes() []Node {
+	// The crew's labour, the manufacturer's products, the store's service.
 	release := func() []o2o.Share {
 		return []o2o.Share{{Key: PartyCrew, Weight: decimal.NewFromInt(70)}, {Key: PartyManufacturer, Weight: decimal.NewFromInt(20)},
 			{Key: PartyStore, Weight: decimal.NewFromInt(10)}}
@@ -109,7 +120,7 @@ func DefaultNodes() []Node {
 	n := func(name, title string, days, weight int64) Node {
 		return Node{Name: name, Title: title, Within: Days(int(days)), Weight: decimal.NewFromInt(weight), Release: release()}
 	}
-	return []Node{
+	return []Node{ // name, title, days allowed, share of the price
 		n(NodePlumbing, "水电 (plumbing and electrics)", 10, 20),
 		n(NodeCarpentry, "木工 (carpentry)", 15, 20),
 		n(NodeTiling, "泥瓦 (tiling)", 15, 25),
@@ -170,15 +181,59 @@ func nodeNames(nodes []Node) []string {
 // node is inspected by the specialist (the live stream running, if
 // bought), then accepted by the owner (releasing its share of the payment,
 // moving to the next node or, after the last, to completed) or rejected
-// with a reason (back to rework, releasing nothing). Cancellation is
+// with a reason (back to rework, releasing nothing). A node with an
+// instalment due at it waits for it first (NodeDueState). Cancellation is
 // allowed until completion and refunds to the owner what is still held;
-// the owner pays at booking and the platform holds the payment.
+// the owner's instalments are held by the platform as they are paid.
 func addNodes(s *Spec, o options) {
 	nodes := o.nodes
-	all := stages(nodes)
-	names := nodeNames(nodes)
+	sched, err := checkInstalments(o.instalments, nodes)
+	if err != nil { // Decoration refuses the schedule; the Spec shows the default
+		sched, _ = checkInstalments([]Instalment{{Name: "booking", Weight: decimal.NewFromInt(1)}}, nodes)
+	}
+	segs := sched.segments(nodes)
+	all := make([]o2o.Share, len(segs))
+	for i, sg := range segs {
+		all[i] = sg.share
+	}
+	payout := func(keep func(segment) bool, to []o2o.Share) *Payout {
+		if t := take(segs, keep); len(t) > 0 {
+			return &Payout{Fact: FactPayment, Stages: all, Take: t, To: to}
+		}
+		return nil
+	}
+	platform := []o2o.Share{{Key: PartyPlatform, Weight: decimal.NewFromInt(1)}}
+	owner := []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}
+	// hold is the intent holding instalment j, if it is due with due and
+	// moves money.
+	hold := func(due int) []Intent {
+		j := slices.Index(sched.due, due)
+		if j < 0 {
+			return nil
+		}
+		p := payout(func(sg segment) bool { return sg.inst == j }, platform)
+		if p == nil {
+			return nil
+		}
+		return []Intent{{Kind: IntentHold, Role: RolePlatform, Note: "hold the owner's instalment " + sched.inst[j].Name + " until the nodes are accepted", Payout: p}}
+	}
+	// held is what is held once the instalments due up to paid are paid
+	// and the nodes before released are accepted.
+	held := func(paid, released int) func(segment) bool {
+		return func(sg segment) bool { return sched.due[sg.inst] <= paid && sg.node >= released }
+	}
+	// enter is the state a step reaching node i leads to.
+	enter := func(i int) string {
+		if slices.Contains(sched.due, i) {
+			return NodeDueState(nodes[i].Name)
+		}
+		return NodeState(nodes[i].Name)
+	}
 	var construction []string
-	for _, n := range nodes {
+	for i, n := range nodes {
+		if slices.Contains(sched.due, i) {
+			construction = append(construction, NodeDueState(n.Name))
+		}
 		construction = append(construction, NodeState(n.Name), NodeInspectedState(n.Name))
 	}
 	// States: the nodes take the place of under_construction.
@@ -188,11 +243,16 @@ func addNodes(s *Spec, o options) {
 			states = append(states, st)
 			continue
 		}
-		for _, n := range nodes {
+		for i, n := range nodes {
 			var dl *DeadlineSpec
 			if n.Within > 0 {
 				dl = &DeadlineSpec{Within: n.Within, For: "node " + n.Name + " finished and inspected, rework included, within " + n.Within.String(),
 					Escalate: &Intent{Kind: "escalate", Role: RoleSpecialist, Note: "node " + n.Name + " overdue; follow up with the crew"}}
+			}
+			if j := slices.Index(sched.due, i); j >= 0 {
+				states = append(states, StateSpec{Name: NodeDueState(n.Name), Title: "Node " + n.Title + ", awaiting the instalment " + sched.inst[j].Name,
+					Deadline: &DeadlineSpec{Within: Hours(72), For: "the owner pays the instalment " + sched.inst[j].Name + " within 72h of reaching node " + n.Name,
+						Escalate: &Intent{Kind: "escalate", Role: RolePlatform, Note: "instalment " + sched.inst[j].Name + " unpaid; remind the owner"}}})
 			}
 			states = append(states,
 				StateSpec{Name: NodeState(n.Name), Title: "Node " + n.Title + ", under construction", Deadline: dl},
@@ -205,7 +265,7 @@ func addNodes(s *Spec, o options) {
 	s.States = states
 	s.Guards = append(s.Guards,
 		GuardSpec{Name: "payment", Kind: GuardMoney, Fact: FactPayment, Currency: o.compensation.Currency,
-			Description: "the owner pays through the platform at booking"},
+			Description: "the contract price the owner pays through the platform, at booking or in the agreed instalments"},
 		GuardSpec{Name: "node_report", Kind: GuardPresent, Fact: FactNodeReport, Description: "the specialist's inspection of the node"},
 		GuardSpec{Name: "rejection", Kind: GuardPresent, Fact: FactRejection, Description: "the owner's reason to reject the node"},
 	)
@@ -214,10 +274,9 @@ func addNodes(s *Spec, o options) {
 		switch e.Name {
 		case EventBook:
 			e.Guards = append(slices.Clone(e.Guards), "payment")
-			e.Intents = append(slices.Clone(e.Intents), Intent{Kind: IntentHold, Role: RolePlatform, Note: "hold the owner's payment until the nodes are accepted",
-				Payout: &Payout{Fact: FactPayment, Stages: all, Take: names, To: []o2o.Share{{Key: PartyPlatform, Weight: decimal.NewFromInt(1)}}}})
+			e.Intents = append(slices.Clone(e.Intents), hold(-1)...)
 		case EventStartConstruction:
-			e.To = NodeState(nodes[0].Name)
+			e.To = enter(0)
 		case EventHandOver:
 			e.From = []string{StateCompleted}
 		case EventCancel:
@@ -231,16 +290,20 @@ func addNodes(s *Spec, o options) {
 			}
 			e.From = before
 			events = append(events, e)
-			refund := func(from string, take []string) EventSpec {
+			refund := func(from string, paid, released int) EventSpec {
 				c := e
-				c.From = []string{from}
-				c.Intents = []Intent{{Kind: IntentRefund, Role: RolePlatform, Note: "refund to the owner what is still held",
-					Payout: &Payout{Fact: FactPayment, Stages: all, Take: take, To: []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}}}}
+				c.From, c.Intents = []string{from}, nil
+				if p := payout(held(paid, released), owner); p != nil {
+					c.Intents = []Intent{{Kind: IntentRefund, Role: RolePlatform, Note: "refund to the owner what is still held", Payout: p}}
+				}
 				return c
 			}
-			events = append(events, refund(StateBooked, names))
+			events = append(events, refund(StateBooked, -1, 0))
 			for i, n := range nodes {
-				events = append(events, refund(NodeState(n.Name), names[i:]), refund(NodeInspectedState(n.Name), names[i:]))
+				if slices.Contains(sched.due, i) {
+					events = append(events, refund(NodeDueState(n.Name), i-1, i))
+				}
+				events = append(events, refund(NodeState(n.Name), i, i), refund(NodeInspectedState(n.Name), i, i))
 			}
 			continue
 		case EventBuyLiveVideo, EventStartStream:
@@ -258,15 +321,19 @@ func addNodes(s *Spec, o options) {
 	for i, n := range nodes {
 		next := StateCompleted
 		if i+1 < len(nodes) {
-			next = NodeState(nodes[i+1].Name)
+			next = enter(i + 1)
 		}
+		if slices.Contains(sched.due, i) {
+			events = append(events, EventSpec{Name: EventPayInstalment, From: []string{NodeDueState(n.Name)}, To: NodeState(n.Name),
+				Roles: []Role{RoleOwner, RolePlatform}, Intents: hold(i)})
+		}
+		release := payout(func(sg segment) bool { return sg.node == i }, n.Release)
 		events = append(events,
 			EventSpec{Name: EventInspectNode, From: []string{NodeState(n.Name)}, To: NodeInspectedState(n.Name), Roles: []Role{RoleSpecialist},
 				Guards:  []string{"node_report", "live_video"},
 				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "node " + n.Name + " inspected; accept it or reject it with a reason"}}},
 			EventSpec{Name: EventAcceptNode, From: []string{NodeInspectedState(n.Name)}, To: next, Roles: []Role{RoleOwner},
-				Intents: []Intent{{Kind: IntentRelease, Role: RolePlatform, Note: "release the share of node " + n.Name,
-					Payout: &Payout{Fact: FactPayment, Stages: all, Take: []string{n.Name}, To: n.Release}}}},
+				Intents: []Intent{{Kind: IntentRelease, Role: RolePlatform, Note: "release the share of node " + n.Name, Payout: release}}},
 			EventSpec{Name: EventRejectNode, From: []string{NodeInspectedState(n.Name)}, To: NodeState(n.Name), Roles: []Role{RoleOwner},
 				Guards:  []string{"rejection"},
 				Intents: []Intent{{Kind: "rework", Role: RoleSpecialist, Note: "node " + n.Name + " rejected by the owner; rework it"}}},
@@ -274,7 +341,7 @@ func addNodes(s *Spec, o options) {
 	}
 	s.Events = events
 	s.Facts = append(s.Facts,
-		FactSpec{Name: FactPayment, Events: []string{EventBook}, Description: "the owner's payment, held by the platform"},
+		FactSpec{Name: FactPayment, Events: []string{EventBook}, Description: "the contract price, paid at booking or in the agreed instalments and held by the platform"},
 		FactSpec{Name: FactNodeReport, Events: []string{EventInspectNode}, Roles: []Role{RoleSpecialist}},
 		FactSpec{Name: FactRejection, Events: []string{EventRejectNode}, Roles: []Role{RoleOwner}},
 	)

@@ -1,0 +1,240 @@
+package workflow
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+)
+
+// threeInstalments is a schedule of three instalments: 40 at booking
+// (plumbing and carpentry), 45 when tiling starts (tiling and painting), 15
+// when completion starts.
+func threeInstalments() []Instalment {
+	return []Instalment{
+		{Name: "final", Node: NodeCompletion, Weight: decimal.NewFromInt(15)},
+		{Name: "deposit", Weight: decimal.NewFromInt(40)},
+		{Name: "midway", Node: NodeTiling, Weight: decimal.NewFromInt(45)},
+	}
+}
+
+// TestInstalmentsJourney: a project paying in three instalments: the
+// deposit is held at booking, tiling and completion wait for their
+// instalments (a node cannot be inspected, nor so accepted, before), each
+// release is within what is held, and at handover everything paid was
+// released.
+func TestInstalmentsJourney(t *testing.T) {
+	def := mustDecoration(t, WithVersion(2), WithInstalments(threeInstalments()...))
+	in := New(def)
+	held := o2o.CNY.Zero()
+	for _, s := range nodeJourney() {
+		r := fire(t, in, s.cmd)
+		held, _ = held.Add(money(t, r.Intents, IntentHold))
+	}
+	if held.String() != "32000.00 CNY" {
+		t.Fatalf("deposit held %s", held)
+	}
+	released := o2o.CNY.Zero()
+	h := 24 * 21
+	for i := 0; in.State() != StateCompleted; i++ {
+		h++
+		id := strconv.Itoa(i)
+		var r Result
+		switch in.State() {
+		case NodeDueState(NodeTiling), NodeDueState(NodeCompletion):
+			var te *TransitionError
+			if err := fireRefused(t, in, cmd("early"+id, EventInspectNode, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"})); !errors.As(err, &te) {
+				t.Fatalf("inspected before the instalment: %v", err)
+			}
+			r = fire(t, in, cmd("p"+id, EventPayInstalment, "owner-1", RoleOwner, h, nil))
+		case NodeState(NodePlumbing), NodeState(NodeCarpentry), NodeState(NodeTiling), NodeState(NodePainting), NodeState(NodeCompletion):
+			r = fire(t, in, cmd("i"+id, EventInspectNode, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"}))
+		default:
+			r = fire(t, in, cmd("a"+id, EventAcceptNode, "owner-1", RoleOwner, h, nil))
+		}
+		held, _ = held.Add(money(t, r.Intents, IntentHold))
+		released, _ = released.Add(money(t, r.Intents, IntentRelease))
+		if c, _ := released.Cmp(held); c > 0 {
+			t.Fatalf("%s: released %s of %s held", in.State(), released, held)
+		}
+	}
+	if held.String() != "80000.01 CNY" || !released.Equal(held) {
+		t.Fatalf("held %s, released %s", held, released)
+	}
+}
+
+// TestInstalmentsRefused: a schedule that is empty, names a node twice or
+// not at all, has a share not positive, a name given twice, or releases a
+// node before enough is paid is refused.
+func TestInstalmentsRefused(t *testing.T) {
+	one := decimal.NewFromInt(1)
+	for name, insts := range map[string][]Instalment{
+		"empty":         {},
+		"no name":       {{Weight: one}},
+		"name twice":    {{Name: "a", Weight: one}, {Name: "a", Node: NodeTiling, Weight: one}},
+		"zero":          {{Name: "a", Weight: decimal.Zero}},
+		"unknown node":  {{Name: "a", Weight: one}, {Name: "b", Node: "roof", Weight: one}},
+		"due together":  {{Name: "a", Weight: one}, {Name: "b", Weight: one}},
+		"uncovered":     {{Name: "a", Weight: decimal.NewFromInt(10)}, {Name: "b", Node: NodeTiling, Weight: decimal.NewFromInt(90)}},
+		"none at first": {{Name: "a", Node: NodeCarpentry, Weight: one}},
+	} {
+		if _, err := Decoration(WithInstalments(insts...)); !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// coveringSchedule draws a schedule over nodes that covers every release:
+// instalments at random nodes (the first at booking or the first node),
+// each paying for the nodes up to the next, the first paying a random
+// extra; shuffled.
+func coveringSchedule(rng *rand.Rand, nodes []Node) []Instalment {
+	due := []int{rng.IntN(2) - 1}
+	for i := 1; i < len(nodes); i++ {
+		if rng.IntN(3) == 0 {
+			due = append(due, i)
+		}
+	}
+	var out []Instalment
+	for k, d := range due {
+		end := len(nodes)
+		if k+1 < len(due) {
+			end = due[k+1]
+		}
+		w := decimal.Zero
+		for _, n := range nodes[max(d, 0):end] {
+			w = w.Add(n.Weight)
+		}
+		if k == 0 {
+			w = w.Add(decimal.NewFromInt(int64(rng.IntN(30))))
+		}
+		switch {
+		case w.IsPositive():
+		case k == 0:
+			w = decimal.NewFromInt(1) // paying more early keeps every release covered
+		default:
+			continue // nothing to pay for: no instalment
+		}
+		in := Instalment{Name: "i" + strconv.Itoa(k), Weight: w}
+		if d >= 0 {
+			in.Node = nodes[d].Name
+		}
+		out = append(out, in)
+	}
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// TestInstalmentConservation: along random projects on version 2 (any
+// contract price, node weights, releases and schedule of instalments,
+// inspections, rejections, payments, accepts and a cancellation at any
+// point), at every step what is held equals what was paid less what was
+// released and refunded, never below zero, to the fen; every instalment is
+// paid once; once the project completes or is cancelled nothing is held,
+// and a completed project paid the whole price.
+func TestInstalmentConservation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 12))
+	completed, cancels := 0, 0
+	for round := range 300 {
+		nodes := DefaultNodes()[:1+rng.IntN(5)]
+		for i := range nodes {
+			nodes[i].Weight = decimal.NewFromInt(int64(rng.IntN(50)))
+			for k := range nodes[i].Release {
+				nodes[i].Release[k].Weight = o2o.MustParseMoney(strconv.Itoa(rng.IntN(9)) + ".5").Amount()
+			}
+		}
+		nodes[rng.IntN(len(nodes))].Weight = decimal.NewFromInt(int64(1 + rng.IntN(50)))
+		sched := coveringSchedule(rng, nodes)
+		def, err := Decoration(WithNodes(nodes...), WithInstalments(sched...))
+		if err != nil {
+			t.Fatalf("round %d: %v %+v", round, err, sched)
+		}
+		steps := nodeJourney()
+		price := strconv.Itoa(rng.IntN(1_000_000)) + "." + strconv.Itoa(10+rng.IntN(90)) + " CNY"
+		steps[8].cmd.Facts[FactPayment] = price
+		in := New(def)
+		paid, released, refunded := o2o.CNY.Zero(), o2o.CNY.Zero(), o2o.CNY.Zero()
+		holds := 0
+		account := func(r Result) {
+			for _, it := range r.Intents {
+				if it.Kind == IntentHold {
+					holds++
+				}
+			}
+			paid, _ = paid.Add(money(t, r.Intents, IntentHold))
+			released, _ = released.Add(money(t, r.Intents, IntentRelease))
+			refunded, _ = refunded.Add(money(t, r.Intents, IntentRefund))
+			held, _ := paid.Sub(released)
+			held, _ = held.Sub(refunded)
+			if held.IsNegative() {
+				t.Fatalf("round %d (%s): held %s = paid %s - released %s - refunded %s", round, in.State(), held, paid, released, refunded)
+			}
+		}
+		for _, s := range steps[:10] {
+			account(fire(t, in, s.cmd))
+		}
+		cancelled := false
+		for i := 0; i < 120 && in.State() != StateCompleted && !cancelled; i++ {
+			id := "n" + strconv.Itoa(i)
+			h := 24*21 + i
+			var c Command
+			switch ev := pick(rng, in.Available(), ""); ev {
+			case EventPayInstalment:
+				c = cmd(id, ev, "owner-1", RoleOwner, h, nil)
+			case EventInspectNode:
+				c = cmd(id, ev, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"})
+			case EventRejectNode:
+				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactRejection: "no"})
+			case EventAcceptNode:
+				c = cmd(id, ev, "owner-1", RoleOwner, h, nil)
+			case EventCancel:
+				if rng.IntN(8) > 0 {
+					continue
+				}
+				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactCancelReason: "moved"})
+				cancelled = true
+			default:
+				continue
+			}
+			account(fire(t, in, c))
+		}
+		out, _ := released.Add(refunded)
+		switch {
+		case in.State() == StateCompleted && (paid.String() != o2o.MustParseMoney(price).String() || holds != len(sched)):
+			t.Fatalf("round %d: completed having paid %s of %s in %d holds of %d", round, paid, price, holds, len(sched))
+		case (in.State() == StateCompleted || cancelled) && !out.Equal(paid):
+			t.Fatalf("round %d (%s): paid %s, released %s, refunded %s", round, in.State(), paid, released, refunded)
+		case holds > len(sched):
+			t.Fatalf("round %d: %d holds of %d instalments", round, holds, len(sched))
+		}
+		if in.State() == StateCompleted && len(sched) > 1 {
+			completed++
+		}
+		if cancelled && holds > 1 {
+			cancels++
+		}
+	}
+	if completed < 20 || cancels < 20 {
+		t.Fatalf("the rounds completed %d schedules of several instalments and cancelled %d after a second one: too few to judge", completed, cancels)
+	}
+}
+
+// TestInstalmentStates: the default schedule adds no state; a schedule
+// with an instalment at a node adds its waiting state, in order.
+func TestInstalmentStates(t *testing.T) {
+	d := mustDecoration(t, WithVersion(2))
+	if slices.Contains(d.States(), NodeDueState(NodePlumbing)) {
+		t.Fatal("default schedule waits")
+	}
+	d = mustDecoration(t, WithVersion(2), WithInstalments(threeInstalments()...))
+	st := d.States()
+	i, j := slices.Index(st, NodeDueState(NodeTiling)), slices.Index(st, NodeState(NodeTiling))
+	if i < 0 || j != i+1 || slices.Contains(st, NodeDueState(NodePlumbing)) {
+		t.Fatalf("states %v", st)
+	}
+}
