@@ -28,8 +28,11 @@
 //   - [github.com/o2okit/o2okit/pricing]: price books with one price per
 //     province, no haggling, the network-lowest check, clearance, the
 //     promotion ladder, and quotes that explain themselves.
-//   - [github.com/o2okit/o2okit/workflow]: the re-engineered decoration
-//     process and after-sales as state machines on looplab/fsm.
+//   - [github.com/o2okit/o2okit/workflow]: flows as data, run as state
+//     machines on looplab/fsm: roles, guards, deadlines, snapshots, history.
+//   - [github.com/o2okit/o2okit/workflow/decoration]: the re-engineered
+//     decoration process, its construction nodes and staged payments, and
+//     after-sales, built on workflow.
 //   - [github.com/o2okit/o2okit/channel]: product segregation, dealer
 //     territories, order routing, channel-conflict detection, lead
 //     protection and showcase plans.

@@ -21,6 +21,7 @@ import (
 	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/settlement/drainage"
 	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // decoder is one public JSON entry point of the SDK, with a document it
@@ -102,7 +103,7 @@ func decoders(t *testing.T) []decoder {
 		Lines:    []o2o.OrderLine{{SKU: "TILE-800", Quantity: o2o.Qty(decimal.New(12, 0), o2o.UnitSquareMetre)}},
 		At:       time.Date(2025, 3, 1, 10, 0, 0, 0, o2o.China()),
 	}
-	decoration, err := workflow.Decoration()
+	decorationDef, err := decoration.Process()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,9 +142,9 @@ func decoders(t *testing.T) []decoder {
 		{"pricing.Quote JSON", unmarshal[pricing.Quote](), nil},
 		{"pricing.Step JSON", unmarshal[pricing.Step](), nil},
 		{"pricing.Benefit JSON", unmarshal[pricing.Benefit](), nil},
-		{"workflow.ParseSpec", func(d []byte) error { _, err := workflow.ParseSpec(d); return err }, marshal(t, workflow.DecorationSpec())},
-		{"workflow.Definition JSON", unmarshal[workflow.Definition](), marshal(t, workflow.DecorationSpec())},
-		{"workflow.Snapshot JSON", unmarshal[workflow.Snapshot](), marshal(t, workflow.New(decoration).Snapshot())},
+		{"workflow.ParseSpec", func(d []byte) error { _, err := workflow.ParseSpec(d); return err }, marshal(t, decoration.ProcessSpec())},
+		{"workflow.Definition JSON", unmarshal[workflow.Definition](), marshal(t, decoration.ProcessSpec())},
+		{"workflow.Snapshot JSON", unmarshal[workflow.Snapshot](), marshal(t, workflow.New(decorationDef).Snapshot())},
 		{"workflow.Command JSON", unmarshal[workflow.Command](), nil},
 		{"workflow.Result JSON", unmarshal[workflow.Result](), nil},
 		{"channel.ParseConfig", func(d []byte) error { _, err := channel.ParseConfig(d); return err }, networkJSON},

@@ -7,10 +7,11 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // ProjectAccounts maps the parties named by a decoration project's intents
-// (workflow.PartyOwner, PartyCrew, PartyStore, PartyManufacturer) to ledger
+// (decoration.PartyOwner, PartyCrew, PartyStore, PartyManufacturer) to ledger
 // accounts, for ProjectPostings.
 type ProjectAccounts struct {
 	// Project is the project's id, the postings' Order.
@@ -19,7 +20,7 @@ type ProjectAccounts struct {
 	Holding string `json:"holding"`
 	// Parties maps each party to its account.
 	Parties map[string]string `json:"parties"`
-	// AtFault maps each kind of compensation (workflow.CompensationNode,
+	// AtFault maps each kind of compensation (decoration.CompensationNode,
 	// …) to the account of the party at fault, who pays it.
 	AtFault map[string]string `json:"atFault,omitempty"`
 }
@@ -27,7 +28,7 @@ type ProjectAccounts struct {
 // ProjectPostings turns the intents a step of a decoration project or an
 // after-sales claim handed back (workflow.Result.Intents) into the
 // settlement postings that carry out their money, at instant at: the
-// payment held (workflow.IntentHold: from the owner to Holding), a node's
+// payment held (decoration.IntentHold: from the owner to Holding), a node's
 // share released (IntentRelease: from Holding to the crew, the store, the
 // manufacturer), what is still held refunded (IntentRefund: from Holding to
 // the owner) and compensation (IntentCompensate: from the party at fault
@@ -45,7 +46,7 @@ func ProjectPostings(intents []workflow.Intent, at time.Time, facts workflow.Fac
 		}
 		path := "intents[" + strconv.Itoa(i) + "]"
 		account := func(party string) (string, error) {
-			if party == workflow.PartyPlatform && accounts.Holding != "" {
+			if party == decoration.PartyPlatform && accounts.Holding != "" {
 				return accounts.Holding, nil
 			}
 			if a := accounts.Parties[party]; a != "" {
@@ -55,20 +56,20 @@ func ProjectPostings(intents []workflow.Intent, at time.Time, facts workflow.Fac
 		}
 		r := settlement.Release{Key: in.Key, Order: accounts.Project, At: at, From: accounts.Holding}
 		switch in.Kind {
-		case workflow.IntentHold:
+		case decoration.IntentHold:
 			r.Kind = settlement.KindHeld
-			owner, err := account(workflow.PartyOwner)
+			owner, err := account(decoration.PartyOwner)
 			if err != nil {
 				return nil, err
 			}
 			r.From = owner
-		case workflow.IntentRelease:
+		case decoration.IntentRelease:
 			r.Kind = settlement.KindReleased
-		case workflow.IntentRefund:
+		case decoration.IntentRefund:
 			r.Kind = settlement.KindRefunded
-		case workflow.IntentCompensate:
+		case decoration.IntentCompensate:
 			r.Kind = settlement.KindCompensation
-			kind := facts[workflow.FactCompensationKind]
+			kind := facts[decoration.FactCompensationKind]
 			if r.From = accounts.AtFault[kind]; r.From == "" {
 				return nil, o2o.Invalidf(path, "no account at fault for compensation %q", kind)
 			}

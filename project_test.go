@@ -11,11 +11,12 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 var projectAccounts = o2okit.ProjectAccounts{Project: "P-1", Holding: "platform-holding",
-	Parties: map[string]string{workflow.PartyOwner: "owner-li", workflow.PartyCrew: "crew-5", workflow.PartyStore: "store-sz", workflow.PartyManufacturer: "hq"},
-	AtFault: map[string]string{workflow.CompensationNode: "crew-5", workflow.CompensationEco: "hq"}}
+	Parties: map[string]string{decoration.PartyOwner: "owner-li", decoration.PartyCrew: "crew-5", decoration.PartyStore: "store-sz", decoration.PartyManufacturer: "hq"},
+	AtFault: map[string]string{decoration.CompensationNode: "crew-5", decoration.CompensationEco: "hq"}}
 
 // projectSteps are the commands of a project on version 2 up to the start
 // of construction, paying 80,000.01 CNY at booking.
@@ -25,16 +26,16 @@ func projectSteps(t0 time.Time) []workflow.Command {
 		return workflow.Command{ID: id, Event: ev, Actor: string(role), Role: role, At: h(at), Facts: f}
 	}
 	return []workflow.Command{
-		c("c1", workflow.EventApply, workflow.RoleOwner, 0, workflow.Facts{workflow.FactVenue: "online"}),
-		c("c2", workflow.EventMeasure, workflow.RoleStore, 30, workflow.Facts{workflow.FactFloorPlan: "plan"}),
-		c("c3", workflow.EventUploadPlan, workflow.RoleOwner, 40, workflow.Facts{workflow.FactDesignMode: "designer"}),
-		c("c4", workflow.EventSubmitDesign, workflow.RoleDesigner, 100, workflow.Facts{workflow.FactDesign: "d"}),
-		c("c5", workflow.EventConfirmDesign, workflow.RoleOwner, 120, workflow.Facts{workflow.FactProducts: "p", workflow.FactPlatformOrder: "PO", workflow.FactProvincePrice: "true"}),
-		c("c6", workflow.EventChooseCrew, workflow.RoleOwner, 150, workflow.Facts{workflow.FactCrew: "crew-5"}),
-		c("c7", workflow.EventAgreeDrawings, workflow.RoleStore, 200, workflow.Facts{workflow.FactDrawings: "dwg"}),
-		c("c8", workflow.EventBook, workflow.RoleOwner, 210, workflow.Facts{workflow.FactBookedFor: workflow.TimeFact(h(480)),
-			workflow.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.01 CNY"))}),
-		c("c9", workflow.EventStartConstruction, workflow.RoleSpecialist, 485, workflow.Facts{workflow.FactEcoCertified: workflow.BoolFact(true)}),
+		c("c1", decoration.EventApply, workflow.RoleOwner, 0, workflow.Facts{decoration.FactVenue: "online"}),
+		c("c2", decoration.EventMeasure, workflow.RoleStore, 30, workflow.Facts{decoration.FactFloorPlan: "plan"}),
+		c("c3", decoration.EventUploadPlan, workflow.RoleOwner, 40, workflow.Facts{decoration.FactDesignMode: "designer"}),
+		c("c4", decoration.EventSubmitDesign, workflow.RoleDesigner, 100, workflow.Facts{decoration.FactDesign: "d"}),
+		c("c5", decoration.EventConfirmDesign, workflow.RoleOwner, 120, workflow.Facts{decoration.FactProducts: "p", decoration.FactPlatformOrder: "PO", decoration.FactProvincePrice: "true"}),
+		c("c6", decoration.EventChooseCrew, workflow.RoleOwner, 150, workflow.Facts{decoration.FactCrew: "crew-5"}),
+		c("c7", decoration.EventAgreeDrawings, workflow.RoleStore, 200, workflow.Facts{decoration.FactDrawings: "dwg"}),
+		c("c8", decoration.EventBook, workflow.RoleOwner, 210, workflow.Facts{decoration.FactBookedFor: workflow.TimeFact(h(480)),
+			decoration.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.01 CNY"))}),
+		c("c9", decoration.EventStartConstruction, workflow.RoleSpecialist, 485, workflow.Facts{decoration.FactEcoCertified: workflow.BoolFact(true)}),
 	}
 }
 
@@ -43,7 +44,7 @@ func projectSteps(t0 time.Time) []workflow.Command {
 // leave the holding account at what is still held after every step; a
 // rejected node moves nothing; a cancellation refunds the rest.
 func TestProjectSettles(t *testing.T) {
-	def, err := workflow.Decoration()
+	def, err := decoration.Process()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestProjectSettles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Event == workflow.EventRejectNode && len(ps) != 0 {
+			if c.Event == decoration.EventRejectNode && len(ps) != 0 {
 				t.Fatalf("a rejected node moved %v", ps)
 			}
 			if len(ps) > 0 {
@@ -77,7 +78,7 @@ func TestProjectSettles(t *testing.T) {
 			out, _ := o2o.Sum(l.Balance("crew-5"), l.Balance("store-sz"), l.Balance("hq"))
 			// What the owner paid and did not get back is held or paid out.
 			paid := l.Balance("owner-li").Neg()
-			if all, _ := held.Add(out); held.IsNegative() || !all.Equal(paid) || (p.Seq() >= 8 && c.Event != workflow.EventCancel && paid.String() != "80000.01 CNY") {
+			if all, _ := held.Add(out); held.IsNegative() || !all.Equal(paid) || (p.Seq() >= 8 && c.Event != decoration.EventCancel && paid.String() != "80000.01 CNY") {
 				t.Fatalf("%s: held %s, out %s, paid %s", c.Event, held, out, paid)
 			}
 			at = c.At
@@ -87,18 +88,18 @@ func TestProjectSettles(t *testing.T) {
 		}
 		h := 0
 		next := func() time.Time { h++; return at.Add(time.Hour) }
-		for i := range workflow.DefaultNodes() {
+		for i := range decoration.DefaultNodes() {
 			id := strconv.Itoa(i)
 			if i == cancelAfter {
-				step(workflow.Command{ID: "x", Event: workflow.EventCancel, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{workflow.FactCancelReason: "moved"}})
+				step(workflow.Command{ID: "x", Event: decoration.EventCancel, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactCancelReason: "moved"}})
 				break
 			}
-			step(workflow.Command{ID: "i" + id, Event: workflow.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{workflow.FactNodeReport: "ok"}})
+			step(workflow.Command{ID: "i" + id, Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
 			if i == 1 {
-				step(workflow.Command{ID: "r" + id, Event: workflow.EventRejectNode, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{workflow.FactRejection: "gaps"}})
-				step(workflow.Command{ID: "i" + id + "b", Event: workflow.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{workflow.FactNodeReport: "ok"}})
+				step(workflow.Command{ID: "r" + id, Event: decoration.EventRejectNode, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactRejection: "gaps"}})
+				step(workflow.Command{ID: "i" + id + "b", Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
 			}
-			step(workflow.Command{ID: "a" + id, Event: workflow.EventAcceptNode, Actor: "li", Role: workflow.RoleOwner, At: next()})
+			step(workflow.Command{ID: "a" + id, Event: decoration.EventAcceptNode, Actor: "li", Role: workflow.RoleOwner, At: next()})
 		}
 		if !l.Balance("platform-holding").IsZero() {
 			t.Fatalf("cancel after %d: %s still held", cancelAfter, l.Balance("platform-holding"))
@@ -116,18 +117,18 @@ func TestProjectSettles(t *testing.T) {
 // TestProjectCompensation: compensation settles from the party at fault to
 // the owner; an unmapped kind or party is refused.
 func TestProjectCompensation(t *testing.T) {
-	in := []workflow.Intent{{Key: "a3/0", Kind: workflow.IntentCompensate, Role: workflow.RoleHeadquarters,
-		Amounts: []o2o.Part{{Key: workflow.PartyOwner, Amount: o2o.MustParseMoney("500.00")}}}}
+	in := []workflow.Intent{{Key: "a3/0", Kind: decoration.IntentCompensate, Role: workflow.RoleHeadquarters,
+		Amounts: []o2o.Part{{Key: decoration.PartyOwner, Amount: o2o.MustParseMoney("500.00")}}}}
 	at := time.Date(2025, 6, 1, 9, 0, 0, 0, o2o.China())
-	ps, err := o2okit.ProjectPostings(in, at, workflow.Facts{workflow.FactCompensationKind: workflow.CompensationNode}, projectAccounts)
+	ps, err := o2okit.ProjectPostings(in, at, workflow.Facts{decoration.FactCompensationKind: decoration.CompensationNode}, projectAccounts)
 	if err != nil || len(ps) != 1 || ps[0].From != "crew-5" || ps[0].To != "owner-li" || ps[0].Kind != settlement.KindCompensation || ps[0].Key != "a3/0/owner-li" {
 		t.Fatalf("%v %v", ps, err)
 	}
-	if _, err := o2okit.ProjectPostings(in, at, workflow.Facts{workflow.FactCompensationKind: workflow.CompensationStream}, projectAccounts); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := o2okit.ProjectPostings(in, at, workflow.Facts{decoration.FactCompensationKind: decoration.CompensationStream}, projectAccounts); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("no account at fault: %v", err)
 	}
 	in[0].Amounts[0].Key = "stranger"
-	if _, err := o2okit.ProjectPostings(in, at, workflow.Facts{workflow.FactCompensationKind: workflow.CompensationNode}, projectAccounts); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := o2okit.ProjectPostings(in, at, workflow.Facts{decoration.FactCompensationKind: decoration.CompensationNode}, projectAccounts); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown party: %v", err)
 	}
 }

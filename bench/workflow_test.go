@@ -16,6 +16,7 @@ import (
 
 	"github.com/o2okit/o2okit/o2o"
 	wf "github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 var wt0 = time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
@@ -29,17 +30,17 @@ func wcmd(id, event, actor string, role wf.Role, h int, facts wf.Facts) wf.Comma
 // journey is a decoration project from application to review.
 func journey() []wf.Command {
 	return []wf.Command{
-		wcmd("c1", "apply", "owner-1", wf.RoleOwner, 0, wf.Facts{wf.FactVenue: "online"}),
+		wcmd("c1", "apply", "owner-1", wf.RoleOwner, 0, wf.Facts{decoration.FactVenue: "online"}),
 		wcmd("c2", "buy_live_video", "owner-1", wf.RoleOwner, 1, nil),
-		wcmd("c3", "measure", "store-sz-01", wf.RoleStore, 30, wf.Facts{wf.FactFloorPlan: "plan-001"}),
-		wcmd("c4", "upload_plan", "owner-1", wf.RoleOwner, 40, wf.Facts{wf.FactDesignMode: "designer"}),
-		wcmd("c5", "submit_design", "designer-7", wf.RoleDesigner, 100, wf.Facts{wf.FactDesign: "design-9"}),
-		wcmd("c6", "confirm_design", "owner-1", wf.RoleOwner, 120, wf.Facts{wf.FactProducts: "sel-3", wf.FactPlatformOrder: "PO-88", wf.FactProvincePrice: "true"}),
-		wcmd("c7", "choose_crew", "owner-1", wf.RoleOwner, 150, wf.Facts{wf.FactCrew: "crew-5"}),
-		wcmd("c8", "agree_drawings", "store-sz-01", wf.RoleStore, 200, wf.Facts{wf.FactDrawings: "dwg-2"}),
-		wcmd("c9", "book", "owner-1", wf.RoleOwner, 210, wf.Facts{wf.FactBookedFor: wat(24 * 20).Format(time.RFC3339)}),
-		wcmd("c10", "start_construction", "spec-4", wf.RoleSpecialist, 24*20+5, wf.Facts{wf.FactEcoCertified: "true", wf.FactLiveStream: "live-77"}),
-		wcmd("c11", "hand_over", "spec-4", wf.RoleSpecialist, 24*50, wf.Facts{wf.FactHandedOverAt: wat(24 * 50).Format(time.RFC3339)}),
+		wcmd("c3", "measure", "store-sz-01", wf.RoleStore, 30, wf.Facts{decoration.FactFloorPlan: "plan-001"}),
+		wcmd("c4", "upload_plan", "owner-1", wf.RoleOwner, 40, wf.Facts{decoration.FactDesignMode: "designer"}),
+		wcmd("c5", "submit_design", "designer-7", wf.RoleDesigner, 100, wf.Facts{decoration.FactDesign: "design-9"}),
+		wcmd("c6", "confirm_design", "owner-1", wf.RoleOwner, 120, wf.Facts{decoration.FactProducts: "sel-3", decoration.FactPlatformOrder: "PO-88", decoration.FactProvincePrice: "true"}),
+		wcmd("c7", "choose_crew", "owner-1", wf.RoleOwner, 150, wf.Facts{decoration.FactCrew: "crew-5"}),
+		wcmd("c8", "agree_drawings", "store-sz-01", wf.RoleStore, 200, wf.Facts{decoration.FactDrawings: "dwg-2"}),
+		wcmd("c9", "book", "owner-1", wf.RoleOwner, 210, wf.Facts{decoration.FactBookedFor: wat(24 * 20).Format(time.RFC3339)}),
+		wcmd("c10", "start_construction", "spec-4", wf.RoleSpecialist, 24*20+5, wf.Facts{decoration.FactEcoCertified: "true", decoration.FactLiveStream: "live-77"}),
+		wcmd("c11", "hand_over", "spec-4", wf.RoleSpecialist, 24*50, wf.Facts{decoration.FactHandedOverAt: wat(24 * 50).Format(time.RFC3339)}),
 	}
 }
 
@@ -176,7 +177,7 @@ type workflowSetup struct {
 }
 
 func newWorkflowSetup(b testing.TB) *workflowSetup {
-	def, err := wf.Decoration(wf.WithVersion(1)) // the flow the plain peer mirrors: no construction nodes
+	def, err := decoration.Process(decoration.WithVersion(1)) // the flow the plain peer mirrors: no construction nodes
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,9 +1,11 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
 	"encoding/json"
 	"testing"
+
+	"github.com/o2okit/o2okit/workflow"
 )
 
 // BenchmarkUserPath is what serving one request costs a user: the stored
@@ -15,11 +17,11 @@ func BenchmarkUserPath(b *testing.B) {
 	c := decorationJourney()[10].cmd
 	ctx := context.Background()
 	for b.Loop() {
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal(data, &s); err != nil {
 			b.Fatal(err)
 		}
-		in, err := Restore(def, s)
+		in, err := workflow.Restore(def, s)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/looplab/fsm"
+
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // bareLoop is the loop flow as a bare looplab/fsm machine: the baseline.
@@ -49,17 +52,17 @@ func BenchmarkNewFSMPerCall(b *testing.B) {
 // 32 steps (on the clock), as a project's history is short.
 func BenchmarkFire(b *testing.B) {
 	def := mustLoop(b)
-	cmds := make([]Command, 32)
+	cmds := make([]workflow.Command, 32)
 	for i, id := range ids(32) {
-		cmds[i] = Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}
+		cmds[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
 	}
 	ctx := context.Background()
-	in := New(def)
+	in := workflow.New(def)
 	i := 0
 	for b.Loop() {
 		if i == 32 {
 			i = 0
-			in = New(def)
+			in = workflow.New(def)
 		}
 		if _, err := in.Fire(ctx, cmds[i]); err != nil {
 			b.Fatal(err)
@@ -70,14 +73,14 @@ func BenchmarkFire(b *testing.B) {
 
 // restoreSnapshot is a decoration project 10 steps in: a 10-entry history,
 // as stored (JSON) and as decoded from it.
-func restoreSnapshot(b *testing.B) (*Definition, Snapshot, []byte) {
+func restoreSnapshot(b *testing.B) (*workflow.Definition, workflow.Snapshot, []byte) {
 	def := mustDecoration(b)
 	in := run(b, def, decorationJourney()[:10])
 	data, err := json.Marshal(in.Snapshot())
 	if err != nil {
 		b.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		b.Fatal(err)
 	}
@@ -91,7 +94,7 @@ func BenchmarkRestoreFire(b *testing.B) {
 	c := decorationJourney()[10].cmd
 	ctx := context.Background()
 	for b.Loop() {
-		in, err := Restore(def, s)
+		in, err := workflow.Restore(def, s)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -105,7 +108,7 @@ func BenchmarkRestoreFire(b *testing.B) {
 func BenchmarkSnapshotDecode(b *testing.B) {
 	_, _, data := restoreSnapshot(b)
 	for b.Loop() {
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal(data, &s); err != nil {
 			b.Fatal(err)
 		}
@@ -116,10 +119,10 @@ func BenchmarkSnapshotDecode(b *testing.B) {
 // reset to the same state each time: the baseline for BenchmarkRestoreFire.
 func BenchmarkBareEventDecoration(b *testing.B) {
 	def := mustDecoration(b)
-	f := fsm.NewFSM(def.Initial(), def.fsmEvents, nil)
+	f := fsm.NewFSM(def.Initial(), def.FSMEvents(), nil)
 	ctx := context.Background()
 	for b.Loop() {
-		f.SetState(StateUnderConstruction)
+		f.SetState(decoration.StateUnderConstruction)
 		if err := f.Event(ctx, "hand_over"); err != nil {
 			b.Fatal(err)
 		}
@@ -129,7 +132,7 @@ func BenchmarkBareEventDecoration(b *testing.B) {
 func BenchmarkCan(b *testing.B) {
 	def := mustDecoration(b)
 	for b.Loop() {
-		if !def.Can(StateBooked, "cancel") {
+		if !def.Can(decoration.StateBooked, "cancel") {
 			b.Fatal("cannot")
 		}
 	}
@@ -139,11 +142,11 @@ func BenchmarkCan(b *testing.B) {
 func BenchmarkCanTable(b *testing.B) {
 	def := mustDecoration(b)
 	table := map[[2]string]string{}
-	for _, e := range def.fsmEvents {
+	for _, e := range def.FSMEvents() {
 		table[[2]string{e.Src[0], e.Name}] = e.Dst
 	}
 	for b.Loop() {
-		if _, ok := table[[2]string{StateBooked, "cancel"}]; !ok {
+		if _, ok := table[[2]string{decoration.StateBooked, "cancel"}]; !ok {
 			b.Fatal("cannot")
 		}
 	}
@@ -152,7 +155,7 @@ func BenchmarkCanTable(b *testing.B) {
 // BenchmarkCanFSM is looplab's Can, which locks two mutexes.
 func BenchmarkCanFSM(b *testing.B) {
 	def := mustDecoration(b)
-	f := fsm.NewFSM(StateBooked, def.fsmEvents, nil)
+	f := fsm.NewFSM(decoration.StateBooked, def.FSMEvents(), nil)
 	for b.Loop() {
 		if !f.Can("cancel") {
 			b.Fatal("cannot")
@@ -163,7 +166,7 @@ func BenchmarkCanFSM(b *testing.B) {
 func BenchmarkAvailable(b *testing.B) {
 	def := mustDecoration(b)
 	for b.Loop() {
-		if len(def.Available(StateBooked)) != 3 {
+		if len(def.Available(decoration.StateBooked)) != 3 {
 			b.Fatal("available")
 		}
 	}
@@ -172,7 +175,7 @@ func BenchmarkAvailable(b *testing.B) {
 // BenchmarkAvailableFSM is looplab's AvailableTransitions (unsorted).
 func BenchmarkAvailableFSM(b *testing.B) {
 	def := mustDecoration(b)
-	f := fsm.NewFSM(StateBooked, def.fsmEvents, nil)
+	f := fsm.NewFSM(decoration.StateBooked, def.FSMEvents(), nil)
 	for b.Loop() {
 		if len(f.AvailableTransitions()) != 3 {
 			b.Fatal("available")
@@ -184,7 +187,7 @@ func BenchmarkAvailableFSM(b *testing.B) {
 func BenchmarkRestore(b *testing.B) {
 	def, s, _ := restoreSnapshot(b)
 	for b.Loop() {
-		if _, err := Restore(def, s); err != nil {
+		if _, err := workflow.Restore(def, s); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -202,20 +205,20 @@ func BenchmarkRestoreFireVsBare(b *testing.B) {
 	c := decorationJourney()[10].cmd
 	ctx := context.Background()
 	const batch = 64
-	f := fsm.NewFSM(def.Initial(), def.fsmEvents, nil)
+	f := fsm.NewFSM(def.Initial(), def.FSMEvents(), nil)
 	var bare, fire, only, ratios []float64
 	per := func(from, to time.Time) float64 { return float64(to.Sub(from)) / batch }
 	for b.Loop() {
 		t0 := time.Now()
 		for range batch {
-			f.SetState(StateUnderConstruction)
+			f.SetState(decoration.StateUnderConstruction)
 			if err := f.Event(ctx, "hand_over"); err != nil {
 				b.Fatal(err)
 			}
 		}
 		t1 := time.Now()
 		for range batch {
-			in, err := Restore(def, s)
+			in, err := workflow.Restore(def, s)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -225,7 +228,7 @@ func BenchmarkRestoreFireVsBare(b *testing.B) {
 		}
 		t2 := time.Now()
 		for range batch {
-			if _, err := Restore(def, s); err != nil {
+			if _, err := workflow.Restore(def, s); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -264,9 +267,9 @@ func median(xs []float64) float64 {
 func BenchmarkFireVsBare(b *testing.B) {
 	def := mustLoop(b)
 	ctx := context.Background()
-	seed := New(def)
+	seed := workflow.New(def)
 	for i, id := range ids(2) {
-		if _, err := seed.Fire(ctx, Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}); err != nil {
+		if _, err := seed.Fire(ctx, workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -274,18 +277,18 @@ func BenchmarkFireVsBare(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		b.Fatal(err)
 	}
 	const batch = 30
-	restored, fresh := make([]Command, batch), make([]Command, batch)
+	restored, fresh := make([]workflow.Command, batch), make([]workflow.Command, batch)
 	for i, id := range ids(batch + 2) {
 		if i >= 2 {
-			restored[i-2] = Command{ID: id, Event: loopEvent(i - 2), Actor: "a", Role: RoleOwner, At: at(i)}
+			restored[i-2] = workflow.Command{ID: id, Event: loopEvent(i - 2), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
 		}
 		if i < batch {
-			fresh[i] = Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}
+			fresh[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
 		}
 	}
 	f := bareLoop()
@@ -298,7 +301,7 @@ func BenchmarkFireVsBare(b *testing.B) {
 			}
 		}
 		t1 := time.Now()
-		in, err := Restore(def, s)
+		in, err := workflow.Restore(def, s)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -308,7 +311,7 @@ func BenchmarkFireVsBare(b *testing.B) {
 			}
 		}
 		t2 := time.Now()
-		in = New(def)
+		in = workflow.New(def)
 		for _, c := range fresh {
 			if _, err := in.Fire(ctx, c); err != nil {
 				b.Fatal(err)

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // TestOpenClaimFromProject: a claim opened from the handed-over project
@@ -14,46 +16,46 @@ import (
 // given by hand and a project not handed over, and is judged by the same
 // warranty as GuaranteesFor.
 func TestOpenClaimFromProject(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2))
+	def := mustDecoration(t, decoration.WithVersion(2))
 	in := run(t, def, nodeJourney())
-	for i := range DefaultNodes() {
+	for i := range decoration.DefaultNodes() {
 		id := string(rune('a' + i))
-		fire(t, in, cmd("i"+id, EventInspectNode, "spec-4", RoleSpecialist, 24*21+i, Facts{FactNodeReport: "ok"}))
-		fire(t, in, cmd("a"+id, EventAcceptNode, "owner-1", RoleOwner, 24*21+i, nil))
+		fire(t, in, cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*21+i, workflow.Facts{decoration.FactNodeReport: "ok"}))
+		fire(t, in, cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, 24*21+i, nil))
 	}
-	claims := mustAfterSales(t, WithWarranty(Warranty{Product: Days(30), Construction: Days(60)}))
-	open := cmd("o1", EventOpen, "owner-1", RoleOwner, 24*40, Facts{FactClaimKind: ClaimProduct})
-	if _, _, err := OpenClaim(context.Background(), in, claims, open); !errors.Is(err, o2o.ErrInvalid) {
+	claims := mustAfterSales(t, decoration.WithWarranty(decoration.Warranty{Product: workflow.Days(30), Construction: workflow.Days(60)}))
+	open := cmd("o1", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*40, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
+	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, open); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("before handover: %v", err)
 	}
 	handed := at(24 * 30)
-	fire(t, in, cmd("h", EventHandOver, "spec-4", RoleSpecialist, 24*30, Facts{FactHandedOverAt: TimeFact(handed)}))
+	fire(t, in, cmd("h", decoration.EventHandOver, "spec-4", workflow.RoleSpecialist, 24*30, workflow.Facts{decoration.FactHandedOverAt: workflow.TimeFact(handed)}))
 	byHand := open
-	byHand.Facts = with(open.Facts, FactHandedOverAt, TimeFact(at(24*39)))
-	if _, _, err := OpenClaim(context.Background(), in, claims, byHand); !errors.Is(err, o2o.ErrInvalid) {
+	byHand.Facts = with(open.Facts, decoration.FactHandedOverAt, workflow.TimeFact(at(24*39)))
+	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, byHand); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("handover by hand: %v", err)
 	}
-	claim, r, err := OpenClaim(context.Background(), in, claims, open)
-	if err != nil || r.To != ClaimOpened {
+	claim, r, err := decoration.OpenClaim(context.Background(), in, claims, open)
+	if err != nil || r.To != decoration.ClaimOpened {
 		t.Fatal(err)
 	}
-	if v, _ := claim.Fact(FactHandedOverAt); v != TimeFact(handed) {
+	if v, _ := claim.Fact(decoration.FactHandedOverAt); v != workflow.TimeFact(handed) {
 		t.Errorf("handed_over_at %q", v)
 	}
-	if v, _ := claim.Fact(FactProjectNodes); v != "plumbing,carpentry,tiling,painting,completion" {
+	if v, _ := claim.Fact(decoration.FactProjectNodes); v != "plumbing,carpentry,tiling,painting,completion" {
 		t.Errorf("nodes %q", v)
 	}
 	// 31 days after handover: outside the 30-day product warranty, by the
 	// claim and by the guarantees alike.
-	late := cmd("o2", EventOpen, "owner-1", RoleOwner, 24*61, Facts{FactClaimKind: ClaimProduct})
-	if _, _, err := OpenClaim(context.Background(), in, claims, late); !errors.Is(err, ErrGuard) {
+	late := cmd("o2", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*61, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
+	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, late); !errors.Is(err, workflow.ErrGuard) {
 		t.Fatalf("late claim: %v", err)
 	}
-	g := GuaranteesFor(in, claims, handed.Add(61*24*time.Hour))
-	if last := g[len(g)-1]; last.Guarantee != GuaranteeMaintenance || last.Held {
+	g := decoration.GuaranteesFor(in, claims, handed.Add(61*24*time.Hour))
+	if last := g[len(g)-1]; last.Guarantee != decoration.GuaranteeMaintenance || last.Held {
 		t.Errorf("maintenance after the 60-day construction warranty: %+v", last)
 	}
-	if w, ok := WarrantyOf(claims); !ok || w.Product != Days(30) {
+	if w, ok := decoration.WarrantyOf(claims); !ok || w.Product != workflow.Days(30) {
 		t.Errorf("warranty %v %v", w, ok)
 	}
 }

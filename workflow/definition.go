@@ -1,10 +1,12 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/looplab/fsm"
+
 	"github.com/o2okit/o2okit/o2o"
 )
 
@@ -308,88 +311,41 @@ func (d *Definition) buildOwnership(spec Spec, events map[string]bool, bad func(
 }
 
 // checkSpecText rejects text in spec that is not valid UTF-8, which its
-// JSON could not carry unchanged.
+// JSON could not carry unchanged: every string it holds, named by its JSON
+// path, and the names and values of the facts events record.
 func checkSpecText(spec Spec, bad func(path, format string, args ...any)) {
-	txt := func(path, s string) {
-		if !utf8.ValidString(s) {
-			bad(path, "is not valid UTF-8")
-		}
-	}
-	facts := func(path string, f Facts) {
-		if name, ok := invalidText(f); !ok {
-			bad(path, "fact %q is not valid UTF-8", name)
-		}
-	}
-	at := func(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-	txt("name", spec.Name)
-	txt("initial", spec.Initial)
-	for i, t := range spec.Terminal {
-		txt(at("terminal", i), t)
-	}
-	for i, st := range spec.States {
-		p := at("states", i)
-		txt(p+".name", st.Name)
-		txt(p+".title", st.Title)
-		if st.Deadline != nil {
-			txt(p+".deadline.from", st.Deadline.From)
-			txt(p+".deadline.for", st.Deadline.For)
-			if esc := st.Deadline.Escalate; esc != nil {
-				txt(p+".deadline.escalate.kind", esc.Kind)
-				txt(p+".deadline.escalate.note", esc.Note)
+	var walk func(path string, v reflect.Value)
+	walk = func(path string, v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			if !utf8.ValidString(v.String()) {
+				bad(path, "is not valid UTF-8")
 			}
-		}
-	}
-	for i, e := range spec.Events {
-		p := at("events", i)
-		txt(p+".name", e.Name)
-		txt(p+".to", e.To)
-		for k, f := range e.From {
-			txt(at(p+".from", k), f)
-		}
-		for k, g := range e.Guards {
-			txt(at(p+".guards", k), g)
-		}
-		facts(p+".records", e.Records)
-		for k, in := range e.Intents {
-			ip := at(p+".intents", k)
-			txt(ip+".kind", in.Kind)
-			txt(ip+".note", in.Note)
-			if po := in.Payout; po != nil {
-				txt(ip+".payout.fact", po.Fact)
-				for j, v := range po.Take {
-					txt(at(ip+".payout.take", j), v)
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(path, v.Elem())
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(path+"["+strconv.Itoa(i)+"]", v.Index(i))
+			}
+		case reflect.Map:
+			if f, ok := v.Interface().(Facts); ok {
+				if name, ok := invalidText(f); !ok {
+					bad(path, "fact %q is not valid UTF-8", name)
 				}
-				for j, sh := range po.Stages {
-					txt(at(ip+".payout.stages", j)+".key", sh.Key)
-				}
-				for j, sh := range po.To {
-					txt(at(ip+".payout.to", j)+".key", sh.Key)
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				f := v.Type().Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if f.IsExported() && name != "-" {
+					walk(strings.TrimPrefix(path+"."+cmp.Or(name, strings.ToLower(f.Name)), "."), v.Field(i))
 				}
 			}
 		}
 	}
-	for i, f := range spec.Facts {
-		p := at("facts", i)
-		txt(p+".name", f.Name)
-		txt(p+".description", f.Description)
-		for k, e := range f.Events {
-			txt(at(p+".events", k), e)
-		}
-	}
-	for i, g := range spec.Guards {
-		p := at("guards", i)
-		txt(p+".name", g.Name)
-		txt(p+".fact", g.Fact)
-		txt(p+".func", g.Func)
-		txt(p+".description", g.Description)
-		for k, v := range g.Values {
-			txt(at(p+".values", k), v)
-		}
-		if g.When != nil {
-			txt(p+".when.fact", g.When.Fact)
-			txt(p+".when.equals", g.When.Equals)
-		}
-	}
+	walk("", reflect.ValueOf(spec))
 }
 
 // checkEscalation rejects an escalation whose role is unknown or which

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"encoding/json"
@@ -9,26 +9,29 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // loopSpec is a two-state cycle (a ⇄ b) with a terminal end, for tests and
 // benchmarks that fire many events.
-func loopSpec() Spec {
-	return Spec{
+func loopSpec() workflow.Spec {
+	return workflow.Spec{
 		Name: "loop", Version: 1, Initial: "a", Terminal: []string{"end"},
-		States: []StateSpec{{Name: "a"}, {Name: "b"}, {Name: "end"}},
-		Events: []EventSpec{
-			{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner}},
-			{Name: "back", From: []string{"b"}, To: "a", Roles: []Role{RoleOwner}},
-			{Name: "stop", From: []string{"a", "b"}, To: "end", Roles: []Role{RoleOwner}},
+		States: []workflow.StateSpec{{Name: "a"}, {Name: "b"}, {Name: "end"}},
+		Events: []workflow.EventSpec{
+			{Name: "go", From: []string{"a"}, To: "b", Roles: []workflow.Role{workflow.RoleOwner}},
+			{Name: "back", From: []string{"b"}, To: "a", Roles: []workflow.Role{workflow.RoleOwner}},
+			{Name: "stop", From: []string{"a", "b"}, To: "end", Roles: []workflow.Role{workflow.RoleOwner}},
 		},
 	}
 }
 
-func mustLoop(t testing.TB) *Definition {
+func mustLoop(t testing.TB) *workflow.Definition {
 	t.Helper()
-	d, err := Build(loopSpec())
+	d, err := workflow.Build(loopSpec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,50 +48,54 @@ func loopEvent(i int) string {
 func TestBuildRejects(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(s *Spec)
+		edit func(s *workflow.Spec)
 		dup  bool
 		path string
 		want string
 	}{
-		{"missing initial", func(s *Spec) { s.Initial = "" }, false, "initial", "is required"},
-		{"unknown initial", func(s *Spec) { s.Initial = "zz" }, false, "initial", "unknown state"},
-		{"missing terminal", func(s *Spec) { s.Terminal = nil }, false, "terminal", "at least 1"},
-		{"unknown terminal", func(s *Spec) { s.Terminal = []string{"zz"} }, false, "terminal[0]", "unknown state"},
-		{"duplicate terminal", func(s *Spec) { s.Terminal = []string{"end", "end"} }, true, "terminal[1]", "duplicate"},
-		{"duplicate state", func(s *Spec) { s.States = append(s.States, StateSpec{Name: "a"}) }, true, "states[3].name", "duplicate state"},
-		{"unknown source", func(s *Spec) { s.Events[0].From = []string{"zz"} }, false, "events[0].from[0]", "unknown state"},
-		{"unknown destination", func(s *Spec) { s.Events[0].To = "zz" }, false, "events[0].to", "unknown state"},
-		{"unknown guard", func(s *Spec) { s.Events[0].Guards = []string{"zz"} }, false, "events[0].guards[0]", "unknown guard"},
-		{"intent with a key", func(s *Spec) {
-			s.Events[0].Intents = []Intent{{Key: "k", Kind: "notify", Role: RoleStore}}
+		{"missing initial", func(s *workflow.Spec) { s.Initial = "" }, false, "initial", "is required"},
+		{"unknown initial", func(s *workflow.Spec) { s.Initial = "zz" }, false, "initial", "unknown state"},
+		{"missing terminal", func(s *workflow.Spec) { s.Terminal = nil }, false, "terminal", "at least 1"},
+		{"unknown terminal", func(s *workflow.Spec) { s.Terminal = []string{"zz"} }, false, "terminal[0]", "unknown state"},
+		{"duplicate terminal", func(s *workflow.Spec) { s.Terminal = []string{"end", "end"} }, true, "terminal[1]", "duplicate"},
+		{"duplicate state", func(s *workflow.Spec) { s.States = append(s.States, workflow.StateSpec{Name: "a"}) }, true, "states[3].name", "duplicate state"},
+		{"unknown source", func(s *workflow.Spec) { s.Events[0].From = []string{"zz"} }, false, "events[0].from[0]", "unknown state"},
+		{"unknown destination", func(s *workflow.Spec) { s.Events[0].To = "zz" }, false, "events[0].to", "unknown state"},
+		{"unknown guard", func(s *workflow.Spec) { s.Events[0].Guards = []string{"zz"} }, false, "events[0].guards[0]", "unknown guard"},
+		{"intent with a key", func(s *workflow.Spec) {
+			s.Events[0].Intents = []workflow.Intent{{Key: "k", Kind: "notify", Role: workflow.RoleStore}}
 		}, false, "events[0].intents[0].key", "set by Fire"},
-		{"unknown role", func(s *Spec) { s.Events[0].Roles = []Role{"boss"} }, false, "events[0].roles[0]", "unknown role"},
-		{"no roles", func(s *Spec) { s.Events[0].Roles = nil }, false, "events[0].roles", "at least 1"},
-		{"duplicate pair in one event", func(s *Spec) { s.Events[2].From = []string{"a", "a"} }, true, "events[2].from[1]", "duplicate transition"},
-		{"duplicate pair across entries", func(s *Spec) {
-			s.Events = append(s.Events, EventSpec{Name: "go", From: []string{"a"}, To: "end", Roles: []Role{RoleOwner}})
+		{"unknown role", func(s *workflow.Spec) { s.Events[0].Roles = []workflow.Role{"boss"} }, false, "events[0].roles[0]", "unknown role"},
+		{"no roles", func(s *workflow.Spec) { s.Events[0].Roles = nil }, false, "events[0].roles", "at least 1"},
+		{"duplicate pair in one event", func(s *workflow.Spec) { s.Events[2].From = []string{"a", "a"} }, true, "events[2].from[1]", "duplicate transition"},
+		{"duplicate pair across entries", func(s *workflow.Spec) {
+			s.Events = append(s.Events, workflow.EventSpec{Name: "go", From: []string{"a"}, To: "end", Roles: []workflow.Role{workflow.RoleOwner}})
 		}, true, "events[3].from[0]", "duplicate transition"},
-		{"unreachable", func(s *Spec) {
-			s.States = append(s.States, StateSpec{Name: "island"})
-			s.Events = append(s.Events, EventSpec{Name: "leave", From: []string{"island"}, To: "end", Roles: []Role{RoleOwner}})
+		{"unreachable", func(s *workflow.Spec) {
+			s.States = append(s.States, workflow.StateSpec{Name: "island"})
+			s.Events = append(s.Events, workflow.EventSpec{Name: "leave", From: []string{"island"}, To: "end", Roles: []workflow.Role{workflow.RoleOwner}})
 		}, false, "states[3]", "unreachable"},
-		{"terminal with exit", func(s *Spec) {
-			s.Events = append(s.Events, EventSpec{Name: "revive", From: []string{"end"}, To: "a", Roles: []Role{RoleOwner}})
+		{"terminal with exit", func(s *workflow.Spec) {
+			s.Events = append(s.Events, workflow.EventSpec{Name: "revive", From: []string{"end"}, To: "a", Roles: []workflow.Role{workflow.RoleOwner}})
 		}, false, "states[2]", "terminal state"},
-		{"dead end", func(s *Spec) { s.Events = s.Events[:1] }, false, "states[1]", "no outgoing event"},
-		{"duplicate guard", func(s *Spec) {
-			s.Guards = []GuardSpec{{Name: "g", Kind: GuardPresent, Fact: "f"}, {Name: "g", Kind: GuardPresent, Fact: "f"}}
+		{"dead end", func(s *workflow.Spec) { s.Events = s.Events[:1] }, false, "states[1]", "no outgoing event"},
+		{"duplicate guard", func(s *workflow.Spec) {
+			s.Guards = []workflow.GuardSpec{{Name: "g", Kind: workflow.GuardPresent, Fact: "f"}, {Name: "g", Kind: workflow.GuardPresent, Fact: "f"}}
 		}, true, "guards[1].name", "duplicate guard"},
-		{"one_of without values", func(s *Spec) { s.Guards = []GuardSpec{{Name: "g", Kind: GuardOneOf, Fact: "f"}} }, false, "guards[0].values", "needs values"},
-		{"within without period", func(s *Spec) { s.Guards = []GuardSpec{{Name: "g", Kind: GuardWithin, Fact: "f"}} }, false, "guards[0].within", "positive"},
-		{"zero deadline", func(s *Spec) { s.States[0].Deadline = &DeadlineSpec{For: "x"} }, false, "states[0].deadline.within", "positive"},
-		{"no version", func(s *Spec) { s.Version = 0 }, false, "version", "at least 1"},
+		{"one_of without values", func(s *workflow.Spec) {
+			s.Guards = []workflow.GuardSpec{{Name: "g", Kind: workflow.GuardOneOf, Fact: "f"}}
+		}, false, "guards[0].values", "needs values"},
+		{"within without period", func(s *workflow.Spec) {
+			s.Guards = []workflow.GuardSpec{{Name: "g", Kind: workflow.GuardWithin, Fact: "f"}}
+		}, false, "guards[0].within", "positive"},
+		{"zero deadline", func(s *workflow.Spec) { s.States[0].Deadline = &workflow.DeadlineSpec{For: "x"} }, false, "states[0].deadline.within", "positive"},
+		{"no version", func(s *workflow.Spec) { s.Version = 0 }, false, "version", "at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := loopSpec()
 			tt.edit(&s)
-			_, err := Build(s)
+			_, err := workflow.Build(s)
 			var ve *o2o.ValidationError
 			if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("err = %v", err)
@@ -109,40 +116,40 @@ func TestCanAvailable(t *testing.T) {
 		state, event string
 		want         bool
 	}{
-		{StateNew, "apply", true},
-		{StateNew, "measure", false},
-		{StateApplied, "measure", true},
-		{StateApplied, "buy_live_video", true},
-		{StateHandedOver, "buy_live_video", false},
-		{StateBooked, "cancel", true},
-		{StateUnderConstruction, "cancel", false},
+		{decoration.StateNew, "apply", true},
+		{decoration.StateNew, "measure", false},
+		{decoration.StateApplied, "measure", true},
+		{decoration.StateApplied, "buy_live_video", true},
+		{decoration.StateHandedOver, "buy_live_video", false},
+		{decoration.StateBooked, "cancel", true},
+		{decoration.StateUnderConstruction, "cancel", false},
 		{"zz", "apply", false},
-		{StateNew, "zz", false},
+		{decoration.StateNew, "zz", false},
 	}
 	for _, tt := range tests {
 		if got := def.Can(tt.state, tt.event); got != tt.want {
 			t.Errorf("Can(%s, %s) = %v", tt.state, tt.event, got)
 		}
 	}
-	if diff := cmp.Diff([]string{"buy_live_video", "cancel", "measure"}, def.Available(StateApplied)); diff != "" {
+	if diff := cmp.Diff([]string{"buy_live_video", "cancel", "measure"}, def.Available(decoration.StateApplied)); diff != "" {
 		t.Errorf("Available (-want +got):\n%s", diff)
 	}
-	a := def.Available(StateApplied)
+	a := def.Available(decoration.StateApplied)
 	a[0] = "mutated"
-	if def.Available(StateApplied)[0] != "buy_live_video" {
+	if def.Available(decoration.StateApplied)[0] != "buy_live_video" {
 		t.Error("Available aliases the definition")
 	}
 	if def.Available("zz") != nil {
 		t.Error("Available of unknown state")
 	}
-	if n := testing.AllocsPerRun(100, func() { def.Can(StateBooked, "cancel") }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { def.Can(decoration.StateBooked, "cancel") }); n != 0 {
 		t.Errorf("Can allocates %v", n)
 	}
 }
 
 func TestSpecJSON(t *testing.T) {
-	for _, spec := range []Spec{DecorationSpec(), AfterSalesSpec(), DecorationSpec(WithoutDIY(), WithVersion(2))} {
-		def, err := Build(spec)
+	for _, spec := range []workflow.Spec{decoration.ProcessSpec(), decoration.AfterSalesSpec(), decoration.ProcessSpec(decoration.WithoutDIY(), decoration.WithVersion(2))} {
+		def, err := workflow.Build(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,14 +157,14 @@ func TestSpecJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseSpec(data)
+		back, err := workflow.ParseSpec(data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(def.Spec(), back.Spec()); diff != "" {
 			t.Errorf("round trip (-want +got):\n%s", diff)
 		}
-		var d2 Definition
+		var d2 workflow.Definition
 		if err := json.Unmarshal(data, &d2); err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +179,7 @@ func TestSpecJSON(t *testing.T) {
 		`{"name":"x"} {}`,
 	}
 	for _, b := range bad {
-		if _, err := ParseSpec([]byte(b)); !errors.Is(err, o2o.ErrInvalid) {
+		if _, err := workflow.ParseSpec([]byte(b)); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("ParseSpec(%s) = %v", b, err)
 		}
 	}
@@ -187,14 +194,14 @@ func TestDurationJSON(t *testing.T) {
 		want o2o.Duration
 		out  string
 	}{
-		{"7d", Days(7), "7d"},
-		{"48h", Hours(48), "2d"},
-		{"72h", Hours(72), "3d"},
-		{"365d", Days(365), "365d"},
+		{"7d", workflow.Days(7), "7d"},
+		{"48h", workflow.Hours(48), "2d"},
+		{"72h", workflow.Hours(72), "3d"},
+		{"365d", workflow.Days(365), "365d"},
 		{"90m", o2o.Duration(90 * time.Minute), "1h30m0s"},
 	}
 	for _, tt := range tests {
-		var g GuardSpec
+		var g workflow.GuardSpec
 		if err := json.Unmarshal([]byte(`{"name":"w","kind":"within","fact":"f","within":"`+tt.in+`"}`), &g); err != nil {
 			t.Fatalf("%s: %v", tt.in, err)
 		}
@@ -202,7 +209,7 @@ func TestDurationJSON(t *testing.T) {
 			t.Errorf("within %q = %v (%s), want %v (%s)", tt.in, time.Duration(g.Within), g.Within, time.Duration(tt.want), tt.out)
 		}
 	}
-	b, err := json.Marshal(DecorationSpec())
+	b, err := json.Marshal(decoration.ProcessSpec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,26 +218,26 @@ func TestDurationJSON(t *testing.T) {
 			t.Errorf("decoration spec lacks %s", want)
 		}
 	}
-	var g GuardSpec
+	var g workflow.GuardSpec
 	if err := json.Unmarshal([]byte(`{"name":"w","kind":"within","fact":"f","within":"-1d"}`), &g); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("negative period: %v", err)
 	}
 }
 
 func TestRoleText(t *testing.T) {
-	for _, r := range Roles() {
+	for _, r := range workflow.Roles() {
 		b, err := r.MarshalText()
-		var back Role
+		var back workflow.Role
 		if err != nil || back.UnmarshalText(b) != nil || back != r {
 			t.Errorf("role %s: %v", r, err)
 		}
 	}
-	var r Role
+	var r workflow.Role
 	var ee *o2o.EnumError
 	if err := r.UnmarshalText([]byte("Owner")); !errors.As(err, &ee) || !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("UnmarshalText(Owner) = %v", err)
 	}
-	if _, err := Role("boss").MarshalText(); err == nil {
+	if _, err := workflow.Role("boss").MarshalText(); err == nil {
 		t.Error("MarshalText(boss) succeeded")
 	}
 }
@@ -253,14 +260,14 @@ func TestRender(t *testing.T) {
 	if strings.Contains(m, "class ") {
 		t.Error("no current state was asked for")
 	}
-	hm := def.Mermaid(StateBooked)
+	hm := def.Mermaid(decoration.StateBooked)
 	if !strings.HasSuffix(hm, "    class booked current\n") || !strings.Contains(hm, "    [*] --> new\n") {
 		t.Errorf("highlighted mermaid:\n%s", hm)
 	}
 	if def.Mermaid("") != mustDecoration(t).Mermaid("") {
 		t.Error("mermaid is not deterministic")
 	}
-	dot := def.DOT(StateBooked)
+	dot := def.DOT(decoration.StateBooked)
 	for _, want := range []string{
 		`"__start" -> "new";`,
 		`"applied" -> "measured" [label="measure [store] if floor_plan"];`,
@@ -271,7 +278,7 @@ func TestRender(t *testing.T) {
 			t.Errorf("dot lacks %s:\n%s", want, dot)
 		}
 	}
-	if dot != mustDecoration(t).DOT(StateBooked) {
+	if dot != mustDecoration(t).DOT(decoration.StateBooked) {
 		t.Error("dot is not deterministic")
 	}
 }
@@ -280,7 +287,7 @@ func TestRender(t *testing.T) {
 // finds, for every event name of the flow, every state, and names one byte
 // away from them.
 func TestCanTable(t *testing.T) {
-	def, err := Decoration()
+	def, err := decoration.Process()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
-// Package workflow runs the re-engineered decoration process and its
-// after-sales flow as state machines on looplab/fsm, with roles, guards, deadlines, snapshots and an append-only
-// history. It is pure: callers pass every instant in and carry out the
-// intents it hands back.
+// Package workflow is the engine the SDK's processes run on: flows
+// described as data, run as state machines on looplab/fsm, with roles,
+// guards, deadlines, money carried by intents, snapshots and an
+// append-only history. It is pure: callers pass every instant in and carry
+// out the intents it hands back. The re-engineered decoration process and
+// its after-sales flow are built on it, in package
+// [github.com/o2okit/o2okit/workflow/decoration].
 //
 // # Definitions
 //
@@ -9,12 +12,8 @@
 // roles, guards, facts recorded, intents) and deadlines. [Build] validates it
 // once — unknown names, duplicate (state, event) pairs, unreachable states,
 // a missing initial or terminal state, dead ends — into an immutable
-// [Definition], safe for concurrent use. [Decoration] and [AfterSales] build
-// the two default flows; [Option] values adapt them ([WithoutDIY],
-// [WithDeadline], [WithWarranty], [WithResolutions], [WithVersion],
-// [WithNodes], [WithCompensation]) without
-// forking. A Spec round-trips through JSON, so flows can be stored as data
-// ([ParseSpec]).
+// [Definition], safe for concurrent use. A Spec round-trips through JSON,
+// so flows can be stored as data ([ParseSpec]).
 //
 // [Definition.Can] answers from the definition's own table;
 // [Definition.Available] returns a fresh slice sorted by name. Building a
@@ -51,66 +50,29 @@
 // (see above). Building a definition, firing, snapshotting and restoring
 // cost time linear in the size of their input, but for sorting names.
 //
-// # Construction nodes and staged payments
+// # Money carried by intents
 //
-// From version 2 (the default; [WithVersion](1) builds the flow without
-// them, kept for projects started on it) construction runs through nodes
-// (节点控制), data given by [WithNodes]: 水电, 木工, 泥瓦, 油漆, 竣工 by
-// default ([DefaultNodes]). At each node the construction service
-// specialist inspects ([EventInspectNode], the live stream running if it
-// was bought) and the owner accepts ([EventAcceptNode]) or rejects with a
-// reason ([EventRejectNode]), which sends the node back to rework, its
-// deadline open again; [Nodes] counts inspections and rework. The project
-// is handed over only after the completion node.
-//
-// The owner pays the contract price ([FactPayment]) through the platform at
-// booking, or in agreed instalments ([WithInstalments]): shares of the price
-// due at booking or at given nodes, a node with an instalment due waiting
-// for it ([NodeDueState], [EventPayInstalment]) and never releasing more
-// than is paid. The platform holds what is paid and releases it node by
-// node to the crew, the store and the manufacturer, by shares set as data. The money is carried by
-// intents: an [Intent] whose [Payout] names a fact holding an amount gets
-// its Amounts computed by Fire, split to the fen with [o2o.Allocate] into
-// stages and recipients, so what is held ([IntentHold]), released
-// ([IntentRelease]) and refunded on cancellation ([IntentRefund]) sums
-// exactly to the payment; a rejected node releases nothing. The root
-// package's ProjectPostings turns such intents into settlement postings.
+// An [Intent] whose [Payout] names a fact holding an amount gets its
+// Amounts computed by Fire, split to the fen with [o2o.Allocate] into
+// stages and recipients: as every stage is computed from the same total
+// and weights, what several intents move (held, released, refunded) sums
+// exactly to the total. The decoration process pays its nodes this way.
 //
 // # Facts owned by events and roles
 //
 // A Spec may declare, in [Spec.Facts], which events may write each fact
 // and by which roles ([FactSpec]). A command bringing a fact its event or
 // role does not own is then refused with a [*ForbiddenError] naming the
-// Fact, and Build refuses a guard reading a fact no event writes. The
-// default flows declare theirs: the eco certificate is written by the
-// specialist at acceptance, never by the owner at application; the
-// stream's id by the specialist who starts it ([EventStartStream]).
+// Fact, and Build refuses a guard reading a fact no event writes.
 // [TimeFact], [MoneyFact] and [BoolFact] write typed facts, and
 // [Facts.Time], [Facts.Money] and [Facts.Bool] read them back.
 //
-// # Guards and the five guarantees
+// # Guards
 //
 // Guards are pure predicates over the facts ([GuardSpec]: present, one_of,
 // an RFC 3339 time, within a period, not before or not after the
 // command's own instant, an amount of money), optionally conditional on
-// another fact. The decoration flow guards a floor plan before measurement
-// completes, a booking date no earlier than the booking, a handover no
-// later than the command recording it, and the five guarantees the
-// process makes the owner (几大保障):
-// eco-certified products at acceptance, the province-unified price
-// (全省一个价) on the order, the order placed through the platform, live
-// video streaming during construction when it was bought (handover is
-// refused while a bought stream never ran), and after-sales within the
-// warranty. [Guarantees] reports all five on a project as facts.
-//
-// After-sales claims are opened from the handed-over project
-// ([OpenClaim]): the handover instant and the accepted nodes come from it,
-// never copied by hand, and a claim before the handover is refused.
-// [GuaranteesFor] judges free maintenance by the same warranty as the
-// claims. Compensation (赔付) is an amount, positive, in the project's
-// currency and within a ceiling per kind of broken promise
-// ([WithCompensation]); its intent carries it, to be paid by the party at
-// fault.
+// another fact.
 //
 // A rule the data guards cannot say is written in Go: a [GuardFunc]
 // registered by name in [Spec.Funcs] (a code-only hook, tagged json:"-")

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // scenario is a command that succeeds after prefix on def.
 type scenario struct {
-	def    *Definition
+	def    *workflow.Definition
 	prefix []step
-	cmd    Command
+	cmd    workflow.Command
 }
 
 // everyTransition returns a succeeding command for every transition of
@@ -29,43 +31,43 @@ func everyTransition(t *testing.T) []scenario {
 	steps := decorationJourney()
 	for i := range steps {
 		out = append(out, scenario{dec, steps[:i], steps[i].cmd})
-		state := StateNew
+		state := decoration.StateNew
 		if i > 0 {
 			state = steps[i-1].want
 		}
 		c := steps[i].cmd
 		if dec.Can(state, "cancel") {
-			out = append(out, scenario{dec, steps[:i], cmd("x-cancel", "cancel", "owner-1", RoleOwner, 0, Facts{FactCancelReason: "moved"})})
+			out = append(out, scenario{dec, steps[:i], cmd("x-cancel", "cancel", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactCancelReason: "moved"})})
 			out[len(out)-1].cmd.At = c.At
 		}
-		if dec.Can(state, EventStartStream) {
-			out = append(out, scenario{dec, steps[:i], cmd("x-stream", EventStartStream, "spec-4", RoleSpecialist, 0, Facts{FactLiveStream: "live-78"})})
+		if dec.Can(state, decoration.EventStartStream) {
+			out = append(out, scenario{dec, steps[:i], cmd("x-stream", decoration.EventStartStream, "spec-4", workflow.RoleSpecialist, 0, workflow.Facts{decoration.FactLiveStream: "live-78"})})
 			out[len(out)-1].cmd.At = c.At
 		}
 		if dec.Can(state, "buy_live_video") {
-			out = append(out, scenario{dec, steps[:i], cmd("x-video", "buy_live_video", "owner-1", RoleOwner, 0, nil)})
+			out = append(out, scenario{dec, steps[:i], cmd("x-video", "buy_live_video", "owner-1", workflow.RoleOwner, 0, nil)})
 			out[len(out)-1].cmd.At = c.At
 		}
 	}
 	claim := afterSalesReturn()
 	out = append(out, scenario{as, nil, claim[0].cmd}, scenario{as, claim[:1], claim[1].cmd})
-	resolutions := map[string]Facts{"repair": nil, "exchange": nil, "return": {FactClearanceStore: "store-sz-01"}, "compensate": {FactCompensation: "300.00 CNY", FactCompensationKind: CompensationDeadline}}
+	resolutions := map[string]workflow.Facts{"repair": nil, "exchange": nil, "return": {decoration.FactClearanceStore: "store-sz-01"}, "compensate": {decoration.FactCompensation: "300.00 CNY", decoration.FactCompensationKind: decoration.CompensationDeadline}}
 	for _, ev := range slices.Sorted(maps.Keys(resolutions)) {
-		resolve := cmd("a3", ev, "spec-4", RoleSpecialist, 24*102, resolutions[ev])
+		resolve := cmd("a3", ev, "spec-4", workflow.RoleSpecialist, 24*102, resolutions[ev])
 		out = append(out, scenario{as, claim[:2], resolve})
-		to := as.trans[transKey{ClaimInspected, ev}].to
+		to := as.Trans(decoration.ClaimInspected, ev).To()
 		out = append(out, scenario{as, append(slices.Clone(claim[:2]), step{resolve, to}), claim[3].cmd})
 	}
 	// Every transition of both flows is covered.
-	covered := map[*transition]bool{}
+	covered := map[*workflow.Transition]bool{}
 	for _, s := range out {
 		in := run(t, s.def, s.prefix)
-		covered[s.def.trans[transKey{in.State(), s.cmd.Event}]] = true
+		covered[s.def.Trans(in.State(), s.cmd.Event)] = true
 	}
-	for _, def := range []*Definition{dec, as} {
-		for _, tr := range def.trans {
+	for _, def := range []*workflow.Definition{dec, as} {
+		for _, tr := range def.Transitions() {
 			if !covered[tr] {
-				t.Errorf("%s: no scenario for %s from %s", def.Name(), tr.event, tr.from)
+				t.Errorf("%s: no scenario for %s from %s", def.Name(), tr.Event(), tr.From())
 			}
 		}
 	}
@@ -83,17 +85,17 @@ func TestEveryEventRefusals(t *testing.T) {
 	for _, s := range everyTransition(t) {
 		in := run(t, s.def, s.prefix)
 		before := snapJSON(t, in)
-		tr := s.def.trans[transKey{in.State(), s.cmd.Event}]
-		name := s.def.Name() + "/" + tr.from + "/" + tr.event
-		for _, role := range Roles() {
-			if slices.Contains(tr.roles, role) {
+		tr := s.def.Trans(in.State(), s.cmd.Event)
+		name := s.def.Name() + "/" + tr.From() + "/" + tr.Event()
+		for _, role := range workflow.Roles() {
+			if slices.Contains(tr.Roles(), role) {
 				continue
 			}
 			c := s.cmd
 			c.Role = role
 			_, err := in.Fire(ctx, c)
-			var fe *ForbiddenError
-			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
+			var fe *workflow.ForbiddenError
+			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, workflow.ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Errorf("%s as %s: err = %v", name, role, err)
 			}
 			if snapJSON(t, in) != before {
@@ -101,21 +103,21 @@ func TestEveryEventRefusals(t *testing.T) {
 			}
 			forbidden++
 		}
-		for _, g := range tr.guards {
-			if _, own := tr.records[g.spec.Fact]; own {
+		for _, g := range tr.Guards() {
+			if _, own := tr.Records()[g.Fact]; own {
 				continue
 			}
 			c := s.cmd
-			c.Facts = with(s.cmd.Facts, g.spec.Fact, "")
-			if w := g.spec.When; w != nil {
+			c.Facts = with(s.cmd.Facts, g.Fact, "")
+			if w := g.When; w != nil {
 				c.Facts[w.Fact] = w.Equals
 			}
 			// A fact the event does not own cannot be brought: the
 			// command is refused as forbidden, naming the fact.
 			if f := unowned(s.def, tr, c); f != "" {
 				_, err := in.Fire(ctx, c)
-				var fe *ForbiddenError
-				if !errors.As(err, &fe) || fe.Fact != f || !errors.Is(err, ErrForbidden) {
+				var fe *workflow.ForbiddenError
+				if !errors.As(err, &fe) || fe.Fact != f || !errors.Is(err, workflow.ErrForbidden) {
 					t.Errorf("%s bringing %s: err = %v, want forbidden fact", name, f, err)
 				}
 				if snapJSON(t, in) != before {
@@ -131,20 +133,20 @@ func TestEveryEventRefusals(t *testing.T) {
 				v, _ := in.Fact(fact)
 				return v
 			}
-			want := g.spec.Name
-			for _, h := range tr.guards {
-				if h.spec.Fact == g.spec.Fact && (h.spec.When == nil || value(h.spec.When.Fact) == h.spec.When.Equals) {
-					want = h.spec.Name
+			want := g.Name
+			for _, h := range tr.Guards() {
+				if h.Fact == g.Fact && (h.When == nil || value(h.When.Fact) == h.When.Equals) {
+					want = h.Name
 					break
 				}
 			}
 			_, err := in.Fire(ctx, c)
-			var ge *GuardError
-			if !errors.As(err, &ge) || ge.Event != c.Event || ge.Guard != want || !errors.Is(err, ErrGuard) || !errors.Is(err, o2o.ErrInvalid) {
-				t.Errorf("%s without %s: err = %v, want guard %s", name, g.spec.Fact, err, want)
+			var ge *workflow.GuardError
+			if !errors.As(err, &ge) || ge.Event != c.Event || ge.Guard != want || !errors.Is(err, workflow.ErrGuard) || !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("%s without %s: err = %v, want guard %s", name, g.Fact, err, want)
 			}
 			if snapJSON(t, in) != before {
-				t.Errorf("%s without %s changed the instance", name, g.spec.Fact)
+				t.Errorf("%s without %s changed the instance", name, g.Fact)
 			}
 			guarded++
 		}
@@ -160,10 +162,10 @@ func TestEveryEventRefusals(t *testing.T) {
 
 // unowned returns the least fact c brings that tr does not let its role
 // write, or "".
-func unowned(def *Definition, tr *transition, c Command) string {
+func unowned(def *workflow.Definition, tr *workflow.Transition, c workflow.Command) string {
 	bad := ""
 	for k := range c.Facts {
-		roles, ok := def.writes[tr.event][k]
+		roles, ok := def.Writes()[tr.Event()][k]
 		if (!ok || (roles != nil && !slices.Contains(roles, c.Role))) && (bad == "" || k < bad) {
 			bad = k
 		}

@@ -9,10 +9,11 @@ import (
 
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 func Example() {
-	def, err := workflow.Decoration()
+	def, err := decoration.Process()
 	if err != nil {
 		panic(err)
 	}
@@ -20,7 +21,7 @@ func Example() {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	r, err := project.Fire(context.Background(), workflow.Command{
 		ID: "cmd-1", Event: "apply", Actor: "owner-1", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"},
+		Facts: workflow.Facts{decoration.FactVenue: "online"},
 	})
 	fmt.Println(r.From, "->", r.To, err)
 	first := r.Intents[0]
@@ -37,12 +38,12 @@ func Example() {
 }
 
 func ExampleInstance_Fire_refusals() {
-	def, _ := workflow.Decoration()
+	def, _ := decoration.Process()
 	project := workflow.New(def)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	ctx := context.Background()
 	_, _ = project.Fire(ctx, workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "store"}})
+		Facts: workflow.Facts{decoration.FactVenue: "store"}})
 
 	// The owner may not complete the store's measurement.
 	_, err := project.Fire(ctx, workflow.Command{ID: "2", Event: "measure", Actor: "o", Role: workflow.RoleOwner, At: t0})
@@ -61,17 +62,17 @@ func ExampleInstance_Fire_refusals() {
 }
 
 func ExampleRestore() {
-	def, _ := workflow.Decoration(workflow.WithVersion(1))
+	def, _ := decoration.Process(decoration.WithVersion(1))
 	project := workflow.New(def)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"}})
+		Facts: workflow.Facts{decoration.FactVenue: "online"}})
 
 	restored, err := workflow.Restore(def, project.Snapshot())
 	fmt.Println(restored.State(), restored.Seq(), err)
 	fmt.Println(restored.Deadlines()[0].Due.Format(time.RFC3339))
 
-	newer, _ := workflow.Decoration(workflow.WithVersion(2))
+	newer, _ := decoration.Process(decoration.WithVersion(2))
 	_, err = workflow.Restore(newer, project.Snapshot())
 	fmt.Println(err)
 	// Output:
@@ -84,12 +85,12 @@ func ExampleRestore() {
 // restore it, fire the command, seal and store the new snapshot. The key
 // is the caller's own, kept outside the snapshot.
 func Example_serveRequest() {
-	def, _ := workflow.Decoration()
+	def, _ := decoration.Process()
 	key := []byte("a key of 16 bytes or more")
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	first := workflow.New(def)
 	_, _ = first.Fire(context.Background(), workflow.Command{ID: "1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: t0,
-		Facts: workflow.Facts{workflow.FactVenue: "online"}})
+		Facts: workflow.Facts{decoration.FactVenue: "online"}})
 	sealed, _ := first.Snapshot().Seal(key)
 	stored, _ := json.Marshal(sealed)
 
@@ -108,7 +109,7 @@ func Example_serveRequest() {
 		return
 	}
 	r, err := project.Fire(context.Background(), workflow.Command{ID: "2", Event: "measure", Actor: "store-1",
-		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-7"}})
+		Role: workflow.RoleStore, At: t0.Add(30 * time.Hour), Facts: workflow.Facts{decoration.FactFloorPlan: "plan-7"}})
 	fmt.Println(r.From, "->", r.To, err)
 	next, _ := project.Snapshot().Seal(key)
 	fmt.Println(next.Verify(key), project.Deadlines()[0].Late(t0.Add(30*time.Hour)))
@@ -150,12 +151,12 @@ func ExampleParseSpec() {
 }
 
 func ExampleAfterSales() {
-	def, _ := workflow.AfterSales()
+	def, _ := decoration.AfterSales()
 	claim := workflow.New(def)
 	handover := time.Date(2024, 1, 10, 9, 0, 0, 0, o2o.China())
 	_, err := claim.Fire(context.Background(), workflow.Command{
 		ID: "c1", Event: "open", Actor: "owner-1", Role: workflow.RoleOwner, At: handover.AddDate(1, 1, 0),
-		Facts: workflow.Facts{workflow.FactClaimKind: "product", workflow.FactHandedOverAt: handover.Format(time.RFC3339)},
+		Facts: workflow.Facts{decoration.FactClaimKind: "product", decoration.FactHandedOverAt: handover.Format(time.RFC3339)},
 	})
 	var ge *workflow.GuardError
 	if errors.As(err, &ge) {
@@ -171,12 +172,12 @@ func ExampleAfterSales() {
 // with construction node control, where an online designer is also
 // required, keeping its facts and history.
 func ExampleInstance_Migrate() {
-	v1, _ := workflow.Decoration(workflow.WithVersion(1))
-	v2, _ := workflow.Decoration(workflow.WithoutDIY())
+	v1, _ := decoration.Process(decoration.WithVersion(1))
+	v2, _ := decoration.Process(decoration.WithoutDIY())
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
 	project := workflow.New(v1)
 	_, _ = project.Fire(context.Background(), workflow.Command{ID: "c1", Event: "apply", Actor: "owner Li",
-		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{workflow.FactVenue: "online"}})
+		Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{decoration.FactVenue: "online"}})
 
 	err := project.Migrate(v2, nil, t0.Add(time.Hour))
 	fmt.Println(err, project.State(), "v", project.Definition().Version(), "steps", project.Seq())

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"errors"
@@ -6,21 +6,23 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // TestTypedFacts: times, amounts and booleans written as facts read back;
 // malformed ones are refused naming the fact.
 func TestTypedFacts(t *testing.T) {
 	when := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
-	f := Facts{FactBookedFor: TimeFact(when), FactPayment: MoneyFact(o2o.MustParseMoney("80000.01 CNY")), FactEcoCertified: BoolFact(true),
+	f := workflow.Facts{decoration.FactBookedFor: workflow.TimeFact(when), decoration.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.01 CNY")), decoration.FactEcoCertified: workflow.BoolFact(true),
 		"bad": "x"}
-	if got, err := f.Time(FactBookedFor); err != nil || !got.Equal(when) || f[FactBookedFor] != "2025-03-01T09:00:00+08:00" {
+	if got, err := f.Time(decoration.FactBookedFor); err != nil || !got.Equal(when) || f[decoration.FactBookedFor] != "2025-03-01T09:00:00+08:00" {
 		t.Errorf("time: %v %v", got, err)
 	}
-	if got, err := f.Money(FactPayment); err != nil || got.String() != "80000.01 CNY" {
+	if got, err := f.Money(decoration.FactPayment); err != nil || got.String() != "80000.01 CNY" {
 		t.Errorf("money: %v %v", got, err)
 	}
-	if got, err := f.Bool(FactEcoCertified); err != nil || !got || BoolFact(false) != "false" {
+	if got, err := f.Bool(decoration.FactEcoCertified); err != nil || !got || workflow.BoolFact(false) != "false" {
 		t.Errorf("bool: %v %v", got, err)
 	}
 	if got, err := f.Bool("missing"); err != nil || got {

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"encoding/json"
@@ -12,21 +12,24 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // referenceRestore is a deliberately plain replay of a snapshot without
 // migrations, written from the spec as data: it walks the history through
 // the spec's events and reports whether the snapshot is exactly what its
 // history gives. FuzzRestore holds Restore to it.
-func referenceRestore(def *Definition, s Snapshot) bool {
+func referenceRestore(def *workflow.Definition, s workflow.Snapshot) bool {
 	spec := def.Spec()
 	if s.Definition != spec.Name || s.Version != spec.Version || s.Seq != len(s.History) {
 		return false
 	}
 	state := spec.Initial
-	facts := Facts{}
-	var dls []Deadline
+	facts := workflow.Facts{}
+	var dls []workflow.Deadline
 	var last time.Time
 	seen := map[string]bool{}
 	prev := ""
@@ -36,7 +39,7 @@ func referenceRestore(def *Definition, s Snapshot) bool {
 			e.From != state || e.At.Before(last) || !inYears(e.At) || seen[e.Command] {
 			return false
 		}
-		var ev *EventSpec
+		var ev *workflow.EventSpec
 		for k := range spec.Events {
 			if spec.Events[k].Name == e.Event && slices.Contains(spec.Events[k].From, state) {
 				ev = &spec.Events[k]
@@ -73,10 +76,10 @@ func referenceRestore(def *Definition, s Snapshot) bool {
 				if !inYears(due) {
 					return false
 				}
-				dls = append(dls, Deadline{State: ev.To, For: st.Deadline.For, Due: due})
+				dls = append(dls, workflow.Deadline{State: ev.To, For: st.Deadline.For, Due: due})
 			}
 		}
-		if e.Hash != entryHash(prev, &e) {
+		if e.Hash != workflow.EntryHash(prev, &e) {
 			return false
 		}
 		prev, state, last, seen[e.Command] = e.Hash, e.To, e.At, true
@@ -99,13 +102,13 @@ func referenceRestore(def *Definition, s Snapshot) bool {
 // model), the instance it restores gives back the snapshot, and an
 // accepted snapshot round-trips.
 func FuzzRestore(f *testing.F) {
-	def, err := Decoration(WithVersion(1))
+	def, err := decoration.Process(decoration.WithVersion(1))
 	if err != nil {
 		f.Fatal(err)
 	}
 	steps := decorationJourney()
 	for _, n := range []int{0, 1, 3, 10, len(steps)} {
-		in := New(def)
+		in := workflow.New(def)
 		for _, s := range steps[:n] {
 			if _, err := in.Fire(t0Ctx(), s.cmd); err != nil {
 				f.Fatal(err)
@@ -117,7 +120,7 @@ func FuzzRestore(f *testing.F) {
 	f.Add([]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[]}`))
 	f.Add([]byte(`{"definition":"decoration","version":1,"state":"applied","seq":1,"history":[{"seq":1}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal(data, &s); err != nil {
 			return
 		}
@@ -126,18 +129,18 @@ func FuzzRestore(f *testing.F) {
 		rehashed := deepSnapshot(s)
 		prev := ""
 		for i := range rehashed.History {
-			rehashed.History[i].Hash = entryHash(prev, &rehashed.History[i])
+			rehashed.History[i].Hash = workflow.EntryHash(prev, &rehashed.History[i])
 			prev = rehashed.History[i].Hash
 		}
-		for _, s := range []Snapshot{s, rehashed} {
+		for _, s := range []workflow.Snapshot{s, rehashed} {
 			checkRestore(t, def, s)
 		}
 	})
 }
 
 // checkRestore is FuzzRestore's check of one snapshot.
-func checkRestore(t *testing.T, def *Definition, s Snapshot) {
-	in, err := Restore(def, s)
+func checkRestore(t *testing.T, def *workflow.Definition, s workflow.Snapshot) {
+	in, err := workflow.Restore(def, s)
 	if err != nil && !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("error does not wrap ErrInvalid: %v", err)
 	}
@@ -158,11 +161,11 @@ func checkRestore(t *testing.T, def *Definition, s Snapshot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Snapshot
+	var back workflow.Snapshot
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	again, err := Restore(def, back)
+	again, err := workflow.Restore(def, back)
 	if err != nil {
 		t.Fatalf("accepted snapshot does not restore after a round trip: %v", err)
 	}
@@ -173,13 +176,13 @@ func checkRestore(t *testing.T, def *Definition, s Snapshot) {
 
 // FuzzParseSpec: never panics; an accepted spec round-trips.
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []Spec{loopSpec(), DecorationSpec(), DecorationSpec(WithVersion(1)), AfterSalesSpec()} {
+	for _, s := range []workflow.Spec{loopSpec(), decoration.ProcessSpec(), decoration.ProcessSpec(decoration.WithVersion(1)), decoration.AfterSalesSpec()} {
 		b, _ := json.Marshal(s)
 		f.Add(b)
 	}
 	f.Add([]byte(`{"name":"x","version":1,"initial":"a","terminal":["a"],"states":[{"name":"a"}],"events":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		def, err := ParseSpec(data)
+		def, err := workflow.ParseSpec(data)
 		if err != nil {
 			if !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("error does not wrap ErrInvalid: %v", err)
@@ -190,7 +193,7 @@ func FuzzParseSpec(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseSpec(b)
+		back, err := workflow.ParseSpec(b)
 		if err != nil {
 			t.Fatalf("accepted spec does not parse after a round trip: %v", err)
 		}
@@ -206,24 +209,24 @@ func FuzzParseSpec(f *testing.F) {
 // random journeys, each edited at random (a field of an entry, a fact, a
 // deadline) with its hashes computed again, so that both accept and refuse.
 func TestRestoreReference(t *testing.T) {
-	defs := []*Definition{mustDecoration(t), mustAfterSales(t)}
+	defs := []*workflow.Definition{mustDecoration(t), mustAfterSales(t)}
 	rng := rand.New(rand.NewPCG(3, 4))
 	accepted, refused := 0, 0
 	for round := range 400 {
 		def := defs[round%2]
-		in := New(def)
+		in := workflow.New(def)
 		for i := range 12 {
 			ev := pick(rng, def.Available(in.State()), "bogus")
-			role := pick(rng, def.Roles(in.State(), ev), RoleOwner)
-			facts := Facts{}
-			for _, k := range []string{FactVenue, FactFloorPlan, FactDesignMode, FactDesign, FactProducts, FactPlatformOrder, FactProvincePrice,
-				FactCrew, FactDrawings, FactEcoCertified, FactLiveStream, FactRating, FactReview, FactCancelReason, FactClaimKind,
-				FactInspection, FactCompensation, FactClearanceStore} {
+			role := pick(rng, def.Roles(in.State(), ev), workflow.RoleOwner)
+			facts := workflow.Facts{}
+			for _, k := range []string{decoration.FactVenue, decoration.FactFloorPlan, decoration.FactDesignMode, decoration.FactDesign, decoration.FactProducts, decoration.FactPlatformOrder, decoration.FactProvincePrice,
+				decoration.FactCrew, decoration.FactDrawings, decoration.FactEcoCertified, decoration.FactLiveStream, decoration.FactRating, decoration.FactReview, decoration.FactCancelReason, decoration.FactClaimKind,
+				decoration.FactInspection, decoration.FactCompensation, decoration.FactClearanceStore} {
 				facts[k] = pick(rng, []string{"true", "online", "designer", "5", "product", "x"}, "")
 			}
-			facts[FactBookedFor] = at(24 * 20).Format(time.RFC3339)
-			facts[FactHandedOverAt] = at(0).Format(time.RFC3339)
-			_, _ = in.Fire(t0Ctx(), Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)),
+			facts[decoration.FactBookedFor] = at(24 * 20).Format(time.RFC3339)
+			facts[decoration.FactHandedOverAt] = at(0).Format(time.RFC3339)
+			_, _ = in.Fire(t0Ctx(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)),
 				Facts: ownedFacts(def, in.State(), ev, role, facts)})
 		}
 		s := in.Snapshot()
@@ -231,7 +234,7 @@ func TestRestoreReference(t *testing.T) {
 			e := &s.History[rng.IntN(n)]
 			switch rng.IntN(8) {
 			case 0:
-				e.Role = Roles()[rng.IntN(len(Roles()))]
+				e.Role = workflow.Roles()[rng.IntN(len(workflow.Roles()))]
 			case 1:
 				e.Event = pick(rng, def.Events(), "x")
 			case 2:
@@ -241,9 +244,9 @@ func TestRestoreReference(t *testing.T) {
 			case 4:
 				e.Command = "c" + strconv.Itoa(rng.IntN(12))
 			case 5:
-				e.Facts = with(e.Facts, FactBookedFor, at(rng.IntN(1000)).Format(time.RFC3339))
+				e.Facts = with(e.Facts, decoration.FactBookedFor, at(rng.IntN(1000)).Format(time.RFC3339))
 			case 6:
-				s.Facts = with(s.Facts, FactCrew, "other")
+				s.Facts = with(s.Facts, decoration.FactCrew, "other")
 			case 7:
 				if len(s.Deadlines) > 0 {
 					s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour)
@@ -251,11 +254,11 @@ func TestRestoreReference(t *testing.T) {
 			}
 			prev := ""
 			for i := range s.History {
-				s.History[i].Hash = entryHash(prev, &s.History[i])
+				s.History[i].Hash = workflow.EntryHash(prev, &s.History[i])
 				prev = s.History[i].Hash
 			}
 		}
-		_, err := Restore(def, s)
+		_, err := workflow.Restore(def, s)
 		if ref := referenceRestore(def, s); ref != (err == nil) {
 			t.Fatalf("round %d: Restore: %v; the reference replay accepts: %v", round, err, ref)
 		}

@@ -1,10 +1,13 @@
-package workflow
+package workflow_test
 
 import (
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -19,13 +22,13 @@ func TestRenderGolden(t *testing.T) {
 		got  string
 	}{
 		{"decoration.mmd.golden", dec.Mermaid("")},
-		{"decoration-booked.mmd.golden", dec.Mermaid(StateBooked)},
+		{"decoration-booked.mmd.golden", dec.Mermaid(decoration.StateBooked)},
 		{"decoration.dot.golden", dec.DOT("")},
-		{"decoration-booked.dot.golden", dec.DOT(StateBooked)},
+		{"decoration-booked.dot.golden", dec.DOT(decoration.StateBooked)},
 		{"after_sales.mmd.golden", after.Mermaid("")},
-		{"after_sales.dot.golden", after.DOT(ClaimInspected)},
-		{"decoration-v2.mmd.golden", mustDecoration(t, WithVersion(2)).Mermaid(NodeInspectedState(NodeTiling))},
-		{"decoration-nodiy.mmd.golden", mustDecoration(t, WithoutDIY(), WithDeadline(StateApplied, Hours(24))).Mermaid("")},
+		{"after_sales.dot.golden", after.DOT(decoration.ClaimInspected)},
+		{"decoration-v2.mmd.golden", mustDecoration(t, decoration.WithVersion(2)).Mermaid(decoration.NodeInspectedState(decoration.NodeTiling))},
+		{"decoration-nodiy.mmd.golden", mustDecoration(t, decoration.WithoutDIY(), decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24))).Mermaid("")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

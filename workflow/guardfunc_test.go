@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -9,23 +9,25 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
 )
 
 var errBudget = errors.New("budget out of the rural band")
 
 // budgetSpec is a one-step flow whose guard is a Go function: a rural
 // self-built house's decoration budget must be 100,000 to 200,000 CNY.
-func budgetSpec(calls *atomic.Int64) Spec {
-	return Spec{
+func budgetSpec(calls *atomic.Int64) workflow.Spec {
+	return workflow.Spec{
 		Name: "budget", Version: 1, Initial: "draft", Terminal: []string{"approved"},
-		States: []StateSpec{{Name: "draft"}, {Name: "approved"}},
-		Guards: []GuardSpec{{Name: "rural_budget", Kind: GuardCustom, Func: "rural_band", Description: "seed 001 part 3.2"}},
-		Events: []EventSpec{{Name: "approve", From: []string{"draft"}, To: "approved", Roles: []Role{RoleStore}, Guards: []string{"rural_budget"},
-			Records: Facts{"approved": "true"}}},
-		Funcs: map[string]GuardFunc{"rural_band": func(in GuardInput) error {
+		States: []workflow.StateSpec{{Name: "draft"}, {Name: "approved"}},
+		Guards: []workflow.GuardSpec{{Name: "rural_budget", Kind: workflow.GuardCustom, Func: "rural_band", Description: "seed 001 part 3.2"}},
+		Events: []workflow.EventSpec{{Name: "approve", From: []string{"draft"}, To: "approved", Roles: []workflow.Role{workflow.RoleStore}, Guards: []string{"rural_budget"},
+			Records: workflow.Facts{"approved": "true"}}},
+		Funcs: map[string]workflow.GuardFunc{"rural_band": func(in workflow.GuardInput) error {
 			calls.Add(1)
-			if in.Event != "approve" || in.From != "draft" || in.To != "approved" || in.Role != RoleStore || in.At.IsZero() {
+			if in.Event != "approve" || in.From != "draft" || in.To != "approved" || in.Role != workflow.RoleStore || in.At.IsZero() {
 				return errors.New("wrong input")
 			}
 			if v, _ := in.Fact("approved"); v != "true" {
@@ -43,30 +45,30 @@ func budgetSpec(calls *atomic.Int64) Spec {
 
 func TestGuardFunc(t *testing.T) {
 	var calls atomic.Int64
-	def, err := Build(budgetSpec(&calls))
+	def, err := workflow.Build(budgetSpec(&calls))
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := New(def)
+	in := workflow.New(def)
 	before := snapJSON(t, in)
-	_, err = in.Fire(context.Background(), cmd("b1", "approve", "store-1", RoleStore, 1, Facts{"budget": "80000"}))
-	var ge *GuardError
-	if !errors.Is(err, errBudget) || !errors.Is(err, ErrGuard) || !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ge) {
+	_, err = in.Fire(context.Background(), cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "80000"}))
+	var ge *workflow.GuardError
+	if !errors.Is(err, errBudget) || !errors.Is(err, workflow.ErrGuard) || !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ge) {
 		t.Fatalf("err = %v", err)
 	}
-	want := &GuardError{Event: "approve", Guard: "rural_budget", Reason: "budget out of the rural band (seed 001 part 3.2)", Err: errBudget}
+	want := &workflow.GuardError{Event: "approve", Guard: "rural_budget", Reason: "budget out of the rural band (seed 001 part 3.2)", Err: errBudget}
 	if diff := cmp.Diff(*want, *ge, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if snapJSON(t, in) != before {
 		t.Error("refused command changed the instance")
 	}
-	if _, err := in.Fire(context.Background(), cmd("b2", "approve", "store-1", RoleStore, 2, Facts{"budget": "150000"})); err != nil {
+	if _, err := in.Fire(context.Background(), cmd("b2", "approve", "store-1", workflow.RoleStore, 2, workflow.Facts{"budget": "150000"})); err != nil {
 		t.Fatal(err)
 	}
 	// Restore calls no guard.
 	n := calls.Load()
-	if _, err := Restore(def, in.Snapshot()); err != nil {
+	if _, err := workflow.Restore(def, in.Snapshot()); err != nil {
 		t.Fatal(err)
 	}
 	if calls.Load() != n {
@@ -82,10 +84,10 @@ func TestGuardFuncJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The functions are code: not marshalled, so a JSON spec alone cannot build.
-	if _, err := ParseSpec(b); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := workflow.ParseSpec(b); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("ParseSpec without functions: %v", err)
 	}
-	var loaded Spec
+	var loaded workflow.Spec
 	if err := json.Unmarshal(b, &loaded); err != nil {
 		t.Fatal(err)
 	}
@@ -93,11 +95,11 @@ func TestGuardFuncJSON(t *testing.T) {
 		t.Fatal("functions came back from JSON")
 	}
 	loaded.Funcs = spec.Funcs
-	def, err := Build(loaded)
+	def, err := workflow.Build(loaded)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(def).Fire(context.Background(), cmd("b1", "approve", "store-1", RoleStore, 1, Facts{"budget": "1"})); !errors.Is(err, errBudget) {
+	if _, err := workflow.New(def).Fire(context.Background(), cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "1"})); !errors.Is(err, errBudget) {
 		t.Errorf("loaded spec's guard: %v", err)
 	}
 }
@@ -106,20 +108,20 @@ func TestGuardFuncBuildRejects(t *testing.T) {
 	var calls atomic.Int64
 	tests := []struct {
 		name string
-		edit func(s *Spec)
+		edit func(s *workflow.Spec)
 		path string
 	}{
-		{"not registered", func(s *Spec) { s.Funcs = nil }, "guards[0].func"},
-		{"nil function", func(s *Spec) { s.Funcs["rural_band"] = nil }, "guards[0].func"},
-		{"no function named", func(s *Spec) { s.Guards[0].Func = "" }, "guards[0].func"},
-		{"function on a data guard", func(s *Spec) { s.Guards[0].Kind, s.Guards[0].Fact = GuardPresent, "budget" }, "guards[0].func"},
-		{"data guard without a fact", func(s *Spec) { s.Guards[0].Kind, s.Guards[0].Func = GuardPresent, "" }, "guards[0].fact"},
+		{"not registered", func(s *workflow.Spec) { s.Funcs = nil }, "guards[0].func"},
+		{"nil function", func(s *workflow.Spec) { s.Funcs["rural_band"] = nil }, "guards[0].func"},
+		{"no function named", func(s *workflow.Spec) { s.Guards[0].Func = "" }, "guards[0].func"},
+		{"function on a data guard", func(s *workflow.Spec) { s.Guards[0].Kind, s.Guards[0].Fact = workflow.GuardPresent, "budget" }, "guards[0].func"},
+		{"data guard without a fact", func(s *workflow.Spec) { s.Guards[0].Kind, s.Guards[0].Func = workflow.GuardPresent, "" }, "guards[0].fact"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := budgetSpec(&calls)
 			tt.edit(&s)
-			_, err := Build(s)
+			_, err := workflow.Build(s)
 			var ve *o2o.ValidationError
 			if !errors.As(err, &ve) || !errors.Is(err, o2o.ErrInvalid) || ve.Fields[0].Path != tt.path {
 				t.Fatalf("err = %v, want a fault at %q", err, tt.path)

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // TestEscalationIsData: the decoration flow says who is told when the
@@ -17,20 +20,20 @@ import (
 func TestEscalationIsData(t *testing.T) {
 	in := run(t, mustDecoration(t), decorationJourney()[:1]) // applied at hour 0
 	due, ok := in.NextDue()
-	if !ok || due.State != StateApplied || !due.Due.Equal(at(48)) {
+	if !ok || due.State != decoration.StateApplied || !due.Due.Equal(at(48)) {
 		t.Fatalf("NextDue = %v, %v; want applied due at hour 48", due, ok)
 	}
 	if got := in.Escalations(at(48)); got != nil {
 		t.Errorf("Escalations at the due time = %v, want none (overdue is strictly after)", got)
 	}
 	got := in.Escalations(at(49))
-	want := []Intent{{Key: "deadline/0/escalate", Kind: "escalate", Role: RoleHeadquarters,
+	want := []workflow.Intent{{Key: "deadline/0/escalate", Kind: "escalate", Role: workflow.RoleHeadquarters,
 		Note: "on-site measurement overdue; follow up with the store"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Escalations (-want +got):\n%s", diff)
 	}
 	// Asked again, after a restore: the same key.
-	back, err := Restore(in.Definition(), in.Snapshot())
+	back, err := workflow.Restore(in.Definition(), in.Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,15 +49,15 @@ func TestEscalationIsData(t *testing.T) {
 		t.Errorf("NextDue after the measurement = %v, want none", d)
 	}
 	// A deadline without an escalation gives none.
-	def := mustDecoration(t, WithDeadline(StateMeasured, Hours(1)))
+	def := mustDecoration(t, decoration.WithDeadline(decoration.StateMeasured, workflow.Hours(1)))
 	in = run(t, def, decorationJourney()[:3])
-	if d, ok := in.NextDue(); !ok || d.State != StateMeasured {
+	if d, ok := in.NextDue(); !ok || d.State != decoration.StateMeasured {
 		t.Errorf("NextDue = %v, %v; want measured", d, ok)
 	}
 	if got := in.Escalations(at(1000)); got != nil {
 		t.Errorf("Escalations of a deadline without one = %v, want none", got)
 	}
-	var zero Instance
+	var zero workflow.Instance
 	if got := zero.Escalations(at(1)); got != nil {
 		t.Errorf("zero Instance Escalations = %v", got)
 	}
@@ -63,8 +66,8 @@ func TestEscalationIsData(t *testing.T) {
 // TestEscalationKeysNeverCollide: a command id that looks like an
 // escalation key cannot make Fire hand out the same key.
 func TestEscalationKeysNeverCollide(t *testing.T) {
-	in := New(mustDecoration(t))
-	r, err := in.Fire(context.Background(), cmd("deadline/0/escalate", "apply", "owner-1", RoleOwner, 0, Facts{FactVenue: "online"}))
+	in := workflow.New(mustDecoration(t))
+	r, err := in.Fire(context.Background(), cmd("deadline/0/escalate", "apply", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactVenue: "online"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,9 +78,9 @@ func TestEscalationKeysNeverCollide(t *testing.T) {
 }
 
 func TestEscalationValidated(t *testing.T) {
-	spec := DecorationSpec()
-	spec.States[1].Deadline.Escalate = &Intent{Key: "k", Kind: "escalate", Role: "nobody"}
-	_, err := Build(spec)
+	spec := decoration.ProcessSpec()
+	spec.States[1].Deadline.Escalate = &workflow.Intent{Key: "k", Kind: "escalate", Role: "nobody"}
+	_, err := workflow.Build(spec)
 	if !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("Build = %v, want ErrInvalid", err)
 	}
@@ -94,34 +97,34 @@ func TestEscalationValidated(t *testing.T) {
 			t.Errorf("error %v does not name %s", ve.Fields, path)
 		}
 	}
-	spec = DecorationSpec()
+	spec = decoration.ProcessSpec()
 	spec.States[1].Deadline.Escalate.Note = "bad \xff"
-	if _, err := Build(spec); err == nil || !strings.Contains(err.Error(), "states[1].deadline.escalate.note") {
+	if _, err := workflow.Build(spec); err == nil || !strings.Contains(err.Error(), "states[1].deadline.escalate.note") {
 		t.Errorf("Build with a note not UTF-8 = %v, want an error naming it", err)
 	}
-	spec = DecorationSpec()
-	spec.States[1].Deadline.Escalate = &Intent{Role: RoleStore}
-	if _, err := Build(spec); err == nil || !strings.Contains(err.Error(), "kind") {
+	spec = decoration.ProcessSpec()
+	spec.States[1].Deadline.Escalate = &workflow.Intent{Role: workflow.RoleStore}
+	if _, err := workflow.Build(spec); err == nil || !strings.Contains(err.Error(), "kind") {
 		t.Errorf("Build without a kind = %v, want an error naming kind", err)
 	}
 	// The spec round-trips through JSON with its escalations, and the
 	// definition keeps its own copy.
-	spec = DecorationSpec()
+	spec = decoration.ProcessSpec()
 	b, err := json.Marshal(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := ParseSpec(b)
+	def, err := workflow.ParseSpec(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec.States[1].Deadline.Escalate.Role = RoleOwner
-	if got := def.Spec().States[1].Deadline.Escalate; got == nil || got.Role != RoleHeadquarters {
+	spec.States[1].Deadline.Escalate.Role = workflow.RoleOwner
+	if got := def.Spec().States[1].Deadline.Escalate; got == nil || got.Role != workflow.RoleHeadquarters {
 		t.Errorf("escalation after JSON = %+v, want headquarters", got)
 	}
 	s := def.Spec()
-	s.States[1].Deadline.Escalate.Role = RoleOwner
-	if got := def.Spec().States[1].Deadline.Escalate.Role; got != RoleHeadquarters {
+	s.States[1].Deadline.Escalate.Role = workflow.RoleOwner
+	if got := def.Spec().States[1].Deadline.Escalate.Role; got != workflow.RoleHeadquarters {
 		t.Errorf("Spec() shares the escalation: %v", got)
 	}
 }
@@ -133,12 +136,12 @@ func TestCheckChangesNothing(t *testing.T) {
 	steps := decorationJourney()
 	in := run(t, def, steps[:2])
 	before := snapJSON(t, in)
-	cases := []Command{
-		cmd("x1", "measure", "owner-1", RoleOwner, 30, Facts{FactFloorPlan: "p"}), // forbidden
-		cmd("x2", "measure", "store-1", RoleStore, 30, nil),                       // guard
-		cmd("x3", "review", "owner-1", RoleOwner, 30, nil),                        // not available
-		cmd("c1", "apply", "owner-1", RoleOwner, 5, Facts{FactVenue: "store"}),    // conflict
-		cmd("x4", "measure", "store-1", RoleStore, 0, Facts{FactFloorPlan: "p"}),  // before the last step
+	cases := []workflow.Command{
+		cmd("x1", "measure", "owner-1", workflow.RoleOwner, 30, workflow.Facts{decoration.FactFloorPlan: "p"}), // forbidden
+		cmd("x2", "measure", "store-1", workflow.RoleStore, 30, nil),                                           // guard
+		cmd("x3", "review", "owner-1", workflow.RoleOwner, 30, nil),                                            // not available
+		cmd("c1", "apply", "owner-1", workflow.RoleOwner, 5, workflow.Facts{decoration.FactVenue: "store"}),    // conflict
+		cmd("x4", "measure", "store-1", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}),  // before the last step
 		{ID: "x5"}, // invalid
 	}
 	for _, c := range cases {
@@ -146,7 +149,7 @@ func TestCheckChangesNothing(t *testing.T) {
 		if cerr == nil {
 			t.Errorf("Check(%s %s) = nil, want a refusal", c.ID, c.Event)
 		}
-		clone, err := Restore(def, in.Snapshot())
+		clone, err := workflow.Restore(def, in.Snapshot())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +172,7 @@ func TestCheckChangesNothing(t *testing.T) {
 	if after := snapJSON(t, in); after != before {
 		t.Errorf("Check changed the instance:\n%s\n%s", before, after)
 	}
-	var zero Instance
+	var zero workflow.Instance
 	if err := zero.Check(context.Background(), steps[0].cmd); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("zero Instance Check = %v", err)
 	}
@@ -186,8 +189,8 @@ func TestAppliedRefires(t *testing.T) {
 	if diff := cmp.Diff(decorationJourney()[2].cmd, c); diff != "" {
 		t.Errorf("Applied (-want +got):\n%s", diff)
 	}
-	c.Facts[FactFloorPlan] = "changed"
-	if v, _ := in.Fact(FactFloorPlan); v != "plan-001" {
+	c.Facts[decoration.FactFloorPlan] = "changed"
+	if v, _ := in.Fact(decoration.FactFloorPlan); v != "plan-001" {
 		t.Errorf("Applied shares facts: %q", v)
 	}
 	c, _ = in.Applied("c3")
@@ -204,7 +207,7 @@ func TestAppliedRefires(t *testing.T) {
 // after v2 is registered, and moves only by an explicit Migrate.
 func TestRegistryKeepsVersions(t *testing.T) {
 	v1, v2 := mustDecoration(t), decorationV2(t)
-	reg, err := NewRegistry(v1)
+	reg, err := workflow.NewRegistry(v1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +227,7 @@ func TestRegistryKeepsVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Definition() != v1 || back.State() != StateDesigning {
+	if back.Definition() != v1 || back.State() != decoration.StateDesigning {
 		t.Fatalf("restored on v%d in %s, want v1 in designing", back.Definition().Version(), back.State())
 	}
 	for _, s := range steps[4:] {
@@ -232,7 +235,7 @@ func TestRegistryKeepsVersions(t *testing.T) {
 			t.Fatalf("v1 project after v2 was registered: %s: %v", s.cmd.Event, err)
 		}
 	}
-	if back.State() != StateReviewed {
+	if back.State() != decoration.StateReviewed {
 		t.Errorf("state %s, want reviewed", back.State())
 	}
 	// An explicit move to v2.
@@ -240,10 +243,10 @@ func TestRegistryKeepsVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := reg.Migrate(moved, 3, nil, at(45)); !errors.Is(err, ErrVersion) {
+	if err := reg.Migrate(moved, 3, nil, at(45)); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("Migrate to an unregistered version = %v, want ErrVersion", err)
 	}
-	if err := reg.Migrate(moved, 2, map[string]string{StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	if err := reg.Migrate(moved, 2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
 		t.Fatal(err)
 	}
 	again, err := reg.Restore(moved.Snapshot())
@@ -258,17 +261,17 @@ func TestRegistryKeepsVersions(t *testing.T) {
 		t.Errorf("Add(nil) = %v", err)
 	}
 	snap.Version = 7
-	if _, err := reg.Restore(snap); !errors.Is(err, ErrVersion) || !strings.Contains(err.Error(), "v7") {
+	if _, err := reg.Restore(snap); !errors.Is(err, workflow.ErrVersion) || !strings.Contains(err.Error(), "v7") {
 		t.Errorf("Restore of an unregistered version = %v, want ErrVersion naming v7", err)
 	}
-	if _, err := NewRegistry(v1, v1); !errors.Is(err, o2o.ErrDuplicate) || !strings.Contains(err.Error(), "[1]") {
+	if _, err := workflow.NewRegistry(v1, v1); !errors.Is(err, o2o.ErrDuplicate) || !strings.Contains(err.Error(), "[1]") {
 		t.Errorf("NewRegistry with a duplicate = %v", err)
 	}
-	var zero Registry
+	var zero workflow.Registry
 	if _, ok := zero.Latest("decoration"); ok {
 		t.Error("zero Registry has a definition")
 	}
-	if err := zero.Migrate(&Instance{}, 2, nil, at(1)); !errors.Is(err, o2o.ErrInvalid) {
+	if err := zero.Migrate(&workflow.Instance{}, 2, nil, at(1)); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("Migrate of the zero Instance = %v", err)
 	}
 }
@@ -278,7 +281,7 @@ func slices2(got []int, want ...int) bool { return cmp.Equal(got, want) }
 // TestRegistryConcurrent: lookups and adds from many goroutines (run
 // with -race).
 func TestRegistryConcurrent(t *testing.T) {
-	reg := &Registry{}
+	reg := &workflow.Registry{}
 	done := make(chan struct{})
 	for v := 1; v <= 8; v++ {
 		go func() {
@@ -303,12 +306,12 @@ func TestRegistryConcurrent(t *testing.T) {
 // error every time (the least name), not one chosen by map order: a host
 // recording errors in a durable history must see the same one on replay.
 func TestInvalidTextErrorIsStable(t *testing.T) {
-	facts := Facts{}
+	facts := workflow.Facts{}
 	for _, name := range []string{"e", "b", "d", "a", "c", "f", "g", "h"} {
 		facts[name] = "bad \xff"
 	}
-	in := New(mustDecoration(t))
-	c := cmd("c1", "apply", "owner-1", RoleOwner, 0, facts)
+	in := workflow.New(mustDecoration(t))
+	c := cmd("c1", "apply", "owner-1", workflow.RoleOwner, 0, facts)
 	for range 64 {
 		err := in.Check(context.Background(), c)
 		if err == nil || !strings.Contains(err.Error(), `fact "a" is not valid UTF-8`) {

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -12,11 +12,13 @@ import (
 
 	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // manyFacts returns n facts named by prefix and index.
-func manyFacts(prefix string, n int) Facts {
-	f := make(Facts, n)
+func manyFacts(prefix string, n int) workflow.Facts {
+	f := make(workflow.Facts, n)
 	for i := range n {
 		f[prefix+strconv.Itoa(i)] = "v" + strconv.Itoa(i)
 	}
@@ -43,10 +45,10 @@ func checkPath(t *testing.T, err error, path string) {
 func TestManyFacts(t *testing.T) {
 	def := mustLoop(t)
 	ctx := context.Background()
-	in := New(def)
+	in := workflow.New(def)
 	before := snapJSON(t, in)
 	err := hostile.Within(t, hostile.Default, "Fire with 40,000 facts", func() error {
-		_, err := in.Fire(ctx, Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: manyFacts("f", 40_000)})
+		_, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: manyFacts("f", 40_000)})
 		return err
 	})
 	checkPath(t, err, "facts")
@@ -55,18 +57,18 @@ func TestManyFacts(t *testing.T) {
 	}
 	var data []byte
 	err = hostile.Within(t, composite, "MaxFacts facts: Fire, Snapshot, JSON, Restore", func() error {
-		if _, err := in.Fire(ctx, Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: manyFacts("f", MaxFacts)}); err != nil {
+		if _, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: manyFacts("f", workflow.MaxFacts)}); err != nil {
 			return err
 		}
 		var err error
 		if data, err = json.Marshal(in.Snapshot()); err != nil {
 			return err
 		}
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal(data, &s); err != nil {
 			return err
 		}
-		_, err = Restore(def, s)
+		_, err = workflow.Restore(def, s)
 		return err
 	})
 	if err != nil {
@@ -74,45 +76,45 @@ func TestManyFacts(t *testing.T) {
 	}
 	// One more fact than MaxFacts, over two commands: refused.
 	before = snapJSON(t, in)
-	_, err = in.Fire(ctx, Command{ID: "c2", Event: "back", Actor: "a", Role: RoleOwner, At: at(1), Facts: Facts{"one more": "x"}})
+	_, err = in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: at(1), Facts: workflow.Facts{"one more": "x"}})
 	checkPath(t, err, "facts")
 	if snapJSON(t, in) != before {
 		t.Fatal("a refused command changed the instance")
 	}
 	// Writing facts it already holds is fine.
-	if _, err := in.Fire(ctx, Command{ID: "c2", Event: "back", Actor: "a", Role: RoleOwner, At: at(1), Facts: Facts{"f7": "again"}}); err != nil {
+	if _, err := in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: at(1), Facts: workflow.Facts{"f7": "again"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Snapshots beyond the limit, in their facts or an entry's.
-	s := New(def).Snapshot()
+	s := workflow.New(def).Snapshot()
 	s.Facts = manyFacts("f", 40_000)
-	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts", func() error { _, err := Restore(def, s); return err })
+	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts", func() error { _, err := workflow.Restore(def, s); return err })
 	checkPath(t, err, "facts")
 	s = in.Snapshot()
 	s.History[1].Facts = manyFacts("g", 40_000)
-	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts in an entry", func() error { _, err := Restore(def, s); return err })
+	err = hostile.Within(t, hostile.Default, "Restore with 40,000 facts in an entry", func() error { _, err := workflow.Restore(def, s); return err })
 	checkPath(t, err, "history[1].facts")
 	s = in.Snapshot()
 	s.History[1].Facts = manyFacts("g", 2)
-	_, err = Restore(def, s)
+	_, err = workflow.Restore(def, s)
 	checkPath(t, err, "history[1].facts")
 }
 
 // wideSpec is a chain of n states, s0 to s(n-1), each with its own event to
 // the next, and one event "cancel" from every state but the last to a
 // terminal "cancelled".
-func wideSpec(n int) Spec {
-	s := Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"s" + strconv.Itoa(n-1), "cancelled"}}
-	cancel := EventSpec{Name: "cancel", To: "cancelled", Roles: []Role{RoleOwner}}
+func wideSpec(n int) workflow.Spec {
+	s := workflow.Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"s" + strconv.Itoa(n-1), "cancelled"}}
+	cancel := workflow.EventSpec{Name: "cancel", To: "cancelled", Roles: []workflow.Role{workflow.RoleOwner}}
 	for i := range n {
 		name := "s" + strconv.Itoa(i)
-		s.States = append(s.States, StateSpec{Name: name, Deadline: &DeadlineSpec{Within: Hours(1), For: "leave " + name}})
+		s.States = append(s.States, workflow.StateSpec{Name: name, Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(1), For: "leave " + name}})
 		if i < n-1 {
-			s.Events = append(s.Events, EventSpec{Name: "e" + strconv.Itoa(i), From: []string{name}, To: "s" + strconv.Itoa(i+1), Roles: []Role{RoleOwner}})
+			s.Events = append(s.Events, workflow.EventSpec{Name: "e" + strconv.Itoa(i), From: []string{name}, To: "s" + strconv.Itoa(i+1), Roles: []workflow.Role{workflow.RoleOwner}})
 			cancel.From = append(cancel.From, name)
 		}
 	}
-	s.States = append(s.States, StateSpec{Name: "cancelled"})
+	s.States = append(s.States, workflow.StateSpec{Name: "cancelled"})
 	s.Events = append(s.Events, cancel)
 	return s
 }
@@ -128,13 +130,13 @@ func TestManyStates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var def *Definition
+		var def *workflow.Definition
 		err = hostile.Within(t, composite, strconv.Itoa(n)+" states: Build, ParseSpec, Mermaid, DOT", func() error {
 			var err error
-			if def, err = Build(spec); err != nil {
+			if def, err = workflow.Build(spec); err != nil {
 				return err
 			}
-			parsed, err := ParseSpec(data)
+			parsed, err := workflow.ParseSpec(data)
 			if err != nil {
 				return err
 			}
@@ -156,9 +158,9 @@ func TestManyStates(t *testing.T) {
 			steps = 200 // sync.Pool drops machines under the race detector: each new one is built from the whole table
 		}
 		err = hostile.Within(t, composite, "20,000 steps: Fire, Snapshot, JSON, Restore", func() error {
-			in := New(def)
+			in := workflow.New(def)
 			for i := range steps {
-				if _, err := in.Fire(context.Background(), Command{ID: "c" + strconv.Itoa(i), Event: "e" + strconv.Itoa(i), Actor: "a", Role: RoleOwner, At: at(0)}); err != nil {
+				if _, err := in.Fire(context.Background(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: "e" + strconv.Itoa(i), Actor: "a", Role: workflow.RoleOwner, At: at(0)}); err != nil {
 					return err
 				}
 			}
@@ -166,11 +168,11 @@ func TestManyStates(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			var s Snapshot
+			var s workflow.Snapshot
 			if err := json.Unmarshal(b, &s); err != nil {
 				return err
 			}
-			r, err := Restore(def, s)
+			r, err := workflow.Restore(def, s)
 			if err == nil && r.State() != "s"+strconv.Itoa(steps) {
 				t.Errorf("restored state %q", r.State())
 			}
@@ -191,11 +193,11 @@ func TestInstantsBeyond9999(t *testing.T) {
 	def := mustDecoration(t)
 	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-	in := New(def)
-	_, err := in.Fire(ctx, Command{ID: "c1", Event: "apply", Actor: "o", Role: RoleOwner, At: late.AddDate(1, 0, 0), Facts: Facts{FactVenue: "online"}})
+	in := workflow.New(def)
+	_, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: late.AddDate(1, 0, 0), Facts: workflow.Facts{decoration.FactVenue: "online"}})
 	checkPath(t, err, "at")
 	// Applying on the last day of 9999 opens a deadline due 48h later.
-	_, err = in.Fire(ctx, Command{ID: "c1", Event: "apply", Actor: "o", Role: RoleOwner, At: late, Facts: Facts{FactVenue: "online"}})
+	_, err = in.Fire(ctx, workflow.Command{ID: "c1", Event: "apply", Actor: "o", Role: workflow.RoleOwner, At: late, Facts: workflow.Facts{decoration.FactVenue: "online"}})
 	checkPath(t, err, "at")
 	if in.Seq() != 0 {
 		t.Fatal("a refused command changed the instance")
@@ -205,9 +207,9 @@ func TestInstantsBeyond9999(t *testing.T) {
 	in = run(t, def, decorationJourney()[:8])
 	before := snapJSON(t, in)
 	c := decorationJourney()[8].cmd
-	c.Facts = Facts{FactBookedFor: late.Format(time.RFC3339)}
+	c.Facts = workflow.Facts{decoration.FactBookedFor: late.Format(time.RFC3339)}
 	_, err = in.Fire(ctx, c)
-	checkPath(t, err, "facts."+FactBookedFor)
+	checkPath(t, err, "facts."+decoration.FactBookedFor)
 	if snapJSON(t, in) != before {
 		t.Fatal("a refused command changed the instance")
 	}
@@ -223,7 +225,7 @@ func TestInstantsBeyond9999(t *testing.T) {
 	// A snapshot built in Go with such an instant.
 	s := run(t, def, decorationJourney()[:3]).Snapshot()
 	s.History[2].At = late.AddDate(1, 0, 0)
-	_, err = Restore(def, s)
+	_, err = workflow.Restore(def, s)
 	checkPath(t, err, "history[2].at")
 	if _, err := json.Marshal(in.Snapshot()); err != nil {
 		t.Fatal(err)
@@ -236,19 +238,19 @@ func TestInstantsBeyond9999(t *testing.T) {
 // event, actor or facts, a Go-built snapshot, a spec.
 func TestInvalidUTF8(t *testing.T) {
 	def := mustLoop(t)
-	in := New(def)
+	in := workflow.New(def)
 	before := snapJSON(t, in)
-	good := Command{ID: "c1", Event: "go", Actor: "a", Role: RoleOwner, At: at(0)}
+	good := workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0)}
 	for _, tt := range []struct {
 		name string
-		edit func(c *Command)
+		edit func(c *workflow.Command)
 		path string
 	}{
-		{"id", func(c *Command) { c.ID = "c\xff" }, "id"},
-		{"event", func(c *Command) { c.Event = "g\xffo" }, "event"},
-		{"actor", func(c *Command) { c.Actor = "a\xfe" }, "actor"},
-		{"fact name", func(c *Command) { c.Facts = Facts{"n\xff": "v"} }, "facts"},
-		{"fact value", func(c *Command) { c.Facts = Facts{"n": "v\xff"} }, "facts"},
+		{"id", func(c *workflow.Command) { c.ID = "c\xff" }, "id"},
+		{"event", func(c *workflow.Command) { c.Event = "g\xffo" }, "event"},
+		{"actor", func(c *workflow.Command) { c.Actor = "a\xfe" }, "actor"},
+		{"fact name", func(c *workflow.Command) { c.Facts = workflow.Facts{"n\xff": "v"} }, "facts"},
+		{"fact value", func(c *workflow.Command) { c.Facts = workflow.Facts{"n": "v\xff"} }, "facts"},
 	} {
 		c := good
 		tt.edit(&c)
@@ -263,16 +265,16 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 	s := in.Snapshot()
 	s.History[0].Actor = "a\xfe"
-	_, err := Restore(def, s)
-	checkRestoreRefusal(t, err, ErrCorrupt, "history[0]")
+	_, err := workflow.Restore(def, s)
+	checkRestoreRefusal(t, err, workflow.ErrCorrupt, "history[0]")
 	s = in.Snapshot()
-	s.History[0].Facts = Facts{"n": "v\xff"}
-	s.Facts = Facts{"n": "v\xff"}
-	_, err = Restore(def, s)
-	checkRestoreRefusal(t, err, ErrCorrupt, "history[0].facts")
+	s.History[0].Facts = workflow.Facts{"n": "v\xff"}
+	s.Facts = workflow.Facts{"n": "v\xff"}
+	_, err = workflow.Restore(def, s)
+	checkRestoreRefusal(t, err, workflow.ErrCorrupt, "history[0].facts")
 	spec := loopSpec()
 	spec.States[0].Title = "A\xff"
-	_, err = Build(spec)
+	_, err = workflow.Build(spec)
 	checkPath(t, err, "states[0].title")
 }
 
@@ -287,11 +289,11 @@ func TestHostilePayout(t *testing.T) {
 		stages[i] = o2o.Share{Key: "s" + strconv.Itoa(i), Weight: o2o.MustParseMoney(strconv.Itoa(i%7 + 1)).Amount()}
 		take[i] = stages[i].Key
 	}
-	spec := Spec{Name: "p", Version: 1, Initial: "a", Terminal: []string{"b"},
-		States: []StateSpec{{Name: "a"}, {Name: "b"}},
-		Guards: []GuardSpec{{Name: "amount", Kind: GuardMoney, Fact: "amount", Currency: o2o.CNY}},
-		Events: []EventSpec{{Name: "go", From: []string{"a"}, To: "b", Roles: []Role{RoleOwner}, Guards: []string{"amount"},
-			Intents: []Intent{{Kind: "pay", Role: RolePlatform, Payout: &Payout{Fact: "amount", Stages: stages, Take: take[:n/2], To: stages}}}}},
+	spec := workflow.Spec{Name: "p", Version: 1, Initial: "a", Terminal: []string{"b"},
+		States: []workflow.StateSpec{{Name: "a"}, {Name: "b"}},
+		Guards: []workflow.GuardSpec{{Name: "amount", Kind: workflow.GuardMoney, Fact: "amount", Currency: o2o.CNY}},
+		Events: []workflow.EventSpec{{Name: "go", From: []string{"a"}, To: "b", Roles: []workflow.Role{workflow.RoleOwner}, Guards: []string{"amount"},
+			Intents: []workflow.Intent{{Kind: "pay", Role: workflow.RolePlatform, Payout: &workflow.Payout{Fact: "amount", Stages: stages, Take: take[:n/2], To: stages}}}}},
 	}
 	big := strings.Repeat("9", 38) + ".99 CNY"
 	err := hostile.Within(t, hostile.Default, "a payout of 20,000 stages", func() error {
@@ -299,15 +301,15 @@ func TestHostilePayout(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		def, err := ParseSpec(data)
+		def, err := workflow.ParseSpec(data)
 		if err != nil {
 			return err
 		}
-		in := New(def)
-		if _, err := in.Fire(t0Ctx(), Command{ID: "x", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big + "9"}}); !errors.Is(err, ErrGuard) {
+		in := workflow.New(def)
+		if _, err := in.Fire(t0Ctx(), workflow.Command{ID: "x", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"amount": big + "9"}}); !errors.Is(err, workflow.ErrGuard) {
 			return fmt.Errorf("more digits than MaxDigits: %v", err)
 		}
-		r, err := in.Fire(t0Ctx(), Command{ID: "y", Event: "go", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"amount": big}})
+		r, err := in.Fire(t0Ctx(), workflow.Command{ID: "y", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"amount": big}})
 		if err != nil {
 			return err
 		}
@@ -326,29 +328,29 @@ func TestHostilePayout(t *testing.T) {
 // with the transitions.
 func TestHostileOwnership(t *testing.T) {
 	const states, facts = 5_000, 10_000
-	spec := Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"end"}}
+	spec := workflow.Spec{Name: "wide", Version: 1, Initial: "s0", Terminal: []string{"end"}}
 	var from []string
 	for i := range states {
 		name := "s" + strconv.Itoa(i)
-		spec.States = append(spec.States, StateSpec{Name: name})
+		spec.States = append(spec.States, workflow.StateSpec{Name: name})
 		from = append(from, name)
 		next := "end"
 		if i+1 < states {
 			next = "s" + strconv.Itoa(i+1)
 		}
-		spec.Events = append(spec.Events, EventSpec{Name: "step" + strconv.Itoa(i), From: []string{name}, To: next, Roles: []Role{RoleOwner}})
+		spec.Events = append(spec.Events, workflow.EventSpec{Name: "step" + strconv.Itoa(i), From: []string{name}, To: next, Roles: []workflow.Role{workflow.RoleOwner}})
 	}
-	spec.States = append(spec.States, StateSpec{Name: "end"})
-	spec.Events = append(spec.Events, EventSpec{Name: "note", From: from, To: "end", Roles: []Role{RoleOwner}})
+	spec.States = append(spec.States, workflow.StateSpec{Name: "end"})
+	spec.Events = append(spec.Events, workflow.EventSpec{Name: "note", From: from, To: "end", Roles: []workflow.Role{workflow.RoleOwner}})
 	for i := range facts {
-		spec.Facts = append(spec.Facts, FactSpec{Name: "f" + strconv.Itoa(i), Events: []string{"note"}})
+		spec.Facts = append(spec.Facts, workflow.FactSpec{Name: "f" + strconv.Itoa(i), Events: []string{"note"}})
 	}
 	err := hostile.Within(t, hostile.Default, "10,000 facts owned by an event of 5,000 sources", func() error {
-		def, err := Build(spec)
+		def, err := workflow.Build(spec)
 		if err != nil {
 			return err
 		}
-		_, err = New(def).Fire(t0Ctx(), Command{ID: "1", Event: "note", Actor: "o", Role: RoleOwner, At: t0, Facts: Facts{"f9999": "x"}})
+		_, err = workflow.New(def).Fire(t0Ctx(), workflow.Command{ID: "1", Event: "note", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"f9999": "x"}})
 		return err
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"errors"
@@ -10,16 +10,18 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // threeInstalments is a schedule of three instalments: 40 at booking
 // (plumbing and carpentry), 45 when tiling starts (tiling and painting), 15
 // when completion starts.
-func threeInstalments() []Instalment {
-	return []Instalment{
-		{Name: "final", Node: NodeCompletion, Weight: decimal.NewFromInt(15)},
+func threeInstalments() []decoration.Instalment {
+	return []decoration.Instalment{
+		{Name: "final", Node: decoration.NodeCompletion, Weight: decimal.NewFromInt(15)},
 		{Name: "deposit", Weight: decimal.NewFromInt(40)},
-		{Name: "midway", Node: NodeTiling, Weight: decimal.NewFromInt(45)},
+		{Name: "midway", Node: decoration.NodeTiling, Weight: decimal.NewFromInt(45)},
 	}
 }
 
@@ -29,36 +31,36 @@ func threeInstalments() []Instalment {
 // release is within what is held, and at handover everything paid was
 // released.
 func TestInstalmentsJourney(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2), WithInstalments(threeInstalments()...))
-	in := New(def)
+	def := mustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
+	in := workflow.New(def)
 	held := o2o.CNY.Zero()
 	for _, s := range nodeJourney() {
 		r := fire(t, in, s.cmd)
-		held, _ = held.Add(money(t, r.Intents, IntentHold))
+		held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
 	}
 	if held.String() != "32000.00 CNY" {
 		t.Fatalf("deposit held %s", held)
 	}
 	released := o2o.CNY.Zero()
 	h := 24 * 21
-	for i := 0; in.State() != StateCompleted; i++ {
+	for i := 0; in.State() != decoration.StateCompleted; i++ {
 		h++
 		id := strconv.Itoa(i)
-		var r Result
+		var r workflow.Result
 		switch in.State() {
-		case NodeDueState(NodeTiling), NodeDueState(NodeCompletion):
-			var te *TransitionError
-			if err := fireRefused(t, in, cmd("early"+id, EventInspectNode, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"})); !errors.As(err, &te) {
+		case decoration.NodeDueState(decoration.NodeTiling), decoration.NodeDueState(decoration.NodeCompletion):
+			var te *workflow.TransitionError
+			if err := fireRefused(t, in, cmd("early"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})); !errors.As(err, &te) {
 				t.Fatalf("inspected before the instalment: %v", err)
 			}
-			r = fire(t, in, cmd("p"+id, EventPayInstalment, "owner-1", RoleOwner, h, nil))
-		case NodeState(NodePlumbing), NodeState(NodeCarpentry), NodeState(NodeTiling), NodeState(NodePainting), NodeState(NodeCompletion):
-			r = fire(t, in, cmd("i"+id, EventInspectNode, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"}))
+			r = fire(t, in, cmd("p"+id, decoration.EventPayInstalment, "owner-1", workflow.RoleOwner, h, nil))
+		case decoration.NodeState(decoration.NodePlumbing), decoration.NodeState(decoration.NodeCarpentry), decoration.NodeState(decoration.NodeTiling), decoration.NodeState(decoration.NodePainting), decoration.NodeState(decoration.NodeCompletion):
+			r = fire(t, in, cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"}))
 		default:
-			r = fire(t, in, cmd("a"+id, EventAcceptNode, "owner-1", RoleOwner, h, nil))
+			r = fire(t, in, cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, h, nil))
 		}
-		held, _ = held.Add(money(t, r.Intents, IntentHold))
-		released, _ = released.Add(money(t, r.Intents, IntentRelease))
+		held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
+		released, _ = released.Add(money(t, r.Intents, decoration.IntentRelease))
 		if c, _ := released.Cmp(held); c > 0 {
 			t.Fatalf("%s: released %s of %s held", in.State(), released, held)
 		}
@@ -73,17 +75,17 @@ func TestInstalmentsJourney(t *testing.T) {
 // node before enough is paid is refused.
 func TestInstalmentsRefused(t *testing.T) {
 	one := decimal.NewFromInt(1)
-	for name, insts := range map[string][]Instalment{
+	for name, insts := range map[string][]decoration.Instalment{
 		"empty":         {},
 		"no name":       {{Weight: one}},
-		"name twice":    {{Name: "a", Weight: one}, {Name: "a", Node: NodeTiling, Weight: one}},
+		"name twice":    {{Name: "a", Weight: one}, {Name: "a", Node: decoration.NodeTiling, Weight: one}},
 		"zero":          {{Name: "a", Weight: decimal.Zero}},
 		"unknown node":  {{Name: "a", Weight: one}, {Name: "b", Node: "roof", Weight: one}},
 		"due together":  {{Name: "a", Weight: one}, {Name: "b", Weight: one}},
-		"uncovered":     {{Name: "a", Weight: decimal.NewFromInt(10)}, {Name: "b", Node: NodeTiling, Weight: decimal.NewFromInt(90)}},
-		"none at first": {{Name: "a", Node: NodeCarpentry, Weight: one}},
+		"uncovered":     {{Name: "a", Weight: decimal.NewFromInt(10)}, {Name: "b", Node: decoration.NodeTiling, Weight: decimal.NewFromInt(90)}},
+		"none at first": {{Name: "a", Node: decoration.NodeCarpentry, Weight: one}},
 	} {
-		if _, err := Decoration(WithInstalments(insts...)); !errors.Is(err, o2o.ErrInvalid) {
+		if _, err := decoration.Process(decoration.WithInstalments(insts...)); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -93,14 +95,14 @@ func TestInstalmentsRefused(t *testing.T) {
 // instalments at random nodes (the first at booking or the first node),
 // each paying for the nodes up to the next, the first paying a random
 // extra; shuffled.
-func coveringSchedule(rng *rand.Rand, nodes []Node) []Instalment {
+func coveringSchedule(rng *rand.Rand, nodes []decoration.Node) []decoration.Instalment {
 	due := []int{rng.IntN(2) - 1}
 	for i := 1; i < len(nodes); i++ {
 		if rng.IntN(3) == 0 {
 			due = append(due, i)
 		}
 	}
-	var out []Instalment
+	var out []decoration.Instalment
 	for k, d := range due {
 		end := len(nodes)
 		if k+1 < len(due) {
@@ -120,7 +122,7 @@ func coveringSchedule(rng *rand.Rand, nodes []Node) []Instalment {
 		default:
 			continue // nothing to pay for: no instalment
 		}
-		in := Instalment{Name: "i" + strconv.Itoa(k), Weight: w}
+		in := decoration.Instalment{Name: "i" + strconv.Itoa(k), Weight: w}
 		if d >= 0 {
 			in.Node = nodes[d].Name
 		}
@@ -141,7 +143,7 @@ func TestInstalmentConservation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 12))
 	completed, cancels := 0, 0
 	for round := range 300 {
-		nodes := DefaultNodes()[:1+rng.IntN(5)]
+		nodes := decoration.DefaultNodes()[:1+rng.IntN(5)]
 		for i := range nodes {
 			nodes[i].Weight = decimal.NewFromInt(int64(rng.IntN(50)))
 			for k := range nodes[i].Release {
@@ -150,25 +152,25 @@ func TestInstalmentConservation(t *testing.T) {
 		}
 		nodes[rng.IntN(len(nodes))].Weight = decimal.NewFromInt(int64(1 + rng.IntN(50)))
 		sched := coveringSchedule(rng, nodes)
-		def, err := Decoration(WithNodes(nodes...), WithInstalments(sched...))
+		def, err := decoration.Process(decoration.WithNodes(nodes...), decoration.WithInstalments(sched...))
 		if err != nil {
 			t.Fatalf("round %d: %v %+v", round, err, sched)
 		}
 		steps := nodeJourney()
 		price := strconv.Itoa(rng.IntN(1_000_000)) + "." + strconv.Itoa(10+rng.IntN(90)) + " CNY"
-		steps[8].cmd.Facts[FactPayment] = price
-		in := New(def)
+		steps[8].cmd.Facts[decoration.FactPayment] = price
+		in := workflow.New(def)
 		paid, released, refunded := o2o.CNY.Zero(), o2o.CNY.Zero(), o2o.CNY.Zero()
 		holds := 0
-		account := func(r Result) {
+		account := func(r workflow.Result) {
 			for _, it := range r.Intents {
-				if it.Kind == IntentHold {
+				if it.Kind == decoration.IntentHold {
 					holds++
 				}
 			}
-			paid, _ = paid.Add(money(t, r.Intents, IntentHold))
-			released, _ = released.Add(money(t, r.Intents, IntentRelease))
-			refunded, _ = refunded.Add(money(t, r.Intents, IntentRefund))
+			paid, _ = paid.Add(money(t, r.Intents, decoration.IntentHold))
+			released, _ = released.Add(money(t, r.Intents, decoration.IntentRelease))
+			refunded, _ = refunded.Add(money(t, r.Intents, decoration.IntentRefund))
 			held, _ := paid.Sub(released)
 			held, _ = held.Sub(refunded)
 			if held.IsNegative() {
@@ -179,24 +181,24 @@ func TestInstalmentConservation(t *testing.T) {
 			account(fire(t, in, s.cmd))
 		}
 		cancelled := false
-		for i := 0; i < 120 && in.State() != StateCompleted && !cancelled; i++ {
+		for i := 0; i < 120 && in.State() != decoration.StateCompleted && !cancelled; i++ {
 			id := "n" + strconv.Itoa(i)
 			h := 24*21 + i
-			var c Command
+			var c workflow.Command
 			switch ev := pick(rng, in.Available(), ""); ev {
-			case EventPayInstalment:
-				c = cmd(id, ev, "owner-1", RoleOwner, h, nil)
-			case EventInspectNode:
-				c = cmd(id, ev, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"})
-			case EventRejectNode:
-				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactRejection: "no"})
-			case EventAcceptNode:
-				c = cmd(id, ev, "owner-1", RoleOwner, h, nil)
-			case EventCancel:
+			case decoration.EventPayInstalment:
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
+			case decoration.EventInspectNode:
+				c = cmd(id, ev, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})
+			case decoration.EventRejectNode:
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactRejection: "no"})
+			case decoration.EventAcceptNode:
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
+			case decoration.EventCancel:
 				if rng.IntN(8) > 0 {
 					continue
 				}
-				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactCancelReason: "moved"})
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactCancelReason: "moved"})
 				cancelled = true
 			default:
 				continue
@@ -205,14 +207,14 @@ func TestInstalmentConservation(t *testing.T) {
 		}
 		out, _ := released.Add(refunded)
 		switch {
-		case in.State() == StateCompleted && (paid.String() != o2o.MustParseMoney(price).String() || holds != len(sched)):
+		case in.State() == decoration.StateCompleted && (paid.String() != o2o.MustParseMoney(price).String() || holds != len(sched)):
 			t.Fatalf("round %d: completed having paid %s of %s in %d holds of %d", round, paid, price, holds, len(sched))
-		case (in.State() == StateCompleted || cancelled) && !out.Equal(paid):
+		case (in.State() == decoration.StateCompleted || cancelled) && !out.Equal(paid):
 			t.Fatalf("round %d (%s): paid %s, released %s, refunded %s", round, in.State(), paid, released, refunded)
 		case holds > len(sched):
 			t.Fatalf("round %d: %d holds of %d instalments", round, holds, len(sched))
 		}
-		if in.State() == StateCompleted && len(sched) > 1 {
+		if in.State() == decoration.StateCompleted && len(sched) > 1 {
 			completed++
 		}
 		if cancelled && holds > 1 {
@@ -227,14 +229,14 @@ func TestInstalmentConservation(t *testing.T) {
 // TestInstalmentStates: the default schedule adds no state; a schedule
 // with an instalment at a node adds its waiting state, in order.
 func TestInstalmentStates(t *testing.T) {
-	d := mustDecoration(t, WithVersion(2))
-	if slices.Contains(d.States(), NodeDueState(NodePlumbing)) {
+	d := mustDecoration(t, decoration.WithVersion(2))
+	if slices.Contains(d.States(), decoration.NodeDueState(decoration.NodePlumbing)) {
 		t.Fatal("default schedule waits")
 	}
-	d = mustDecoration(t, WithVersion(2), WithInstalments(threeInstalments()...))
+	d = mustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
 	st := d.States()
-	i, j := slices.Index(st, NodeDueState(NodeTiling)), slices.Index(st, NodeState(NodeTiling))
-	if i < 0 || j != i+1 || slices.Contains(st, NodeDueState(NodePlumbing)) {
+	i, j := slices.Index(st, decoration.NodeDueState(decoration.NodeTiling)), slices.Index(st, decoration.NodeState(decoration.NodeTiling))
+	if i < 0 || j != i+1 || slices.Contains(st, decoration.NodeDueState(decoration.NodePlumbing)) {
 		t.Fatalf("states %v", st)
 	}
 }

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 func TestDecorationJourney(t *testing.T) {
@@ -26,22 +29,22 @@ func TestDecorationJourney(t *testing.T) {
 	}
 	from, prev := def.Initial(), ""
 	for i, e := range h {
-		want := Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
+		want := workflow.Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
 			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts}
-		want.Hash = entryHash(prev, &want)
+		want.Hash = workflow.EntryHash(prev, &want)
 		prev = want.Hash
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Errorf("entry %d (-want +got):\n%s", i, diff)
 		}
 		from = e.To
 	}
-	if got, _ := in.Fact(FactLiveVideo); got != "bought" {
+	if got, _ := in.Fact(decoration.FactLiveVideo); got != "bought" {
 		t.Errorf("live video fact = %q, want bought", got)
 	}
 	if od := in.Overdue(at(24 * 60)); len(od) != 0 {
 		t.Errorf("overdue = %v, want none", od)
 	}
-	for _, g := range Guarantees(in, at(24*60), DefaultWarranty()) {
+	for _, g := range decoration.Guarantees(in, at(24*60), decoration.DefaultWarranty()) {
 		if !g.Held {
 			t.Errorf("guarantee %s not held: %s", g.Guarantee, g.Reason)
 		}
@@ -53,13 +56,13 @@ func TestDecorationJourney(t *testing.T) {
 
 func TestFireResult(t *testing.T) {
 	def := mustDecoration(t)
-	in := New(def)
+	in := workflow.New(def)
 	r, err := in.Fire(context.Background(), decorationJourney()[0].cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Result{Event: "apply", From: StateNew, To: StateApplied, Seq: 1,
-		Intents: []Intent{{Key: "c1/0", Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"}}}
+	want := workflow.Result{Event: "apply", From: decoration.StateNew, To: decoration.StateApplied, Seq: 1,
+		Intents: []workflow.Intent{{Key: "c1/0", Kind: "notify", Role: workflow.RoleStore, Note: "schedule the free on-site measurement"}}}
 	if diff := cmp.Diff(want, r); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -69,7 +72,7 @@ func TestFireResult(t *testing.T) {
 	if len(r2.Intents) != 1 || r2.Intents[0].Kind != "schedule" || r2.Intents[0].Key != "c2/0" {
 		t.Errorf("live video intents = %v", r2.Intents)
 	}
-	if def.trans[transKey{StateNew, "apply"}].intents[0].Note == "changed" {
+	if def.Trans(decoration.StateNew, "apply").Intents()[0].Note == "changed" {
 		t.Error("result intents alias the definition")
 	}
 }
@@ -77,16 +80,16 @@ func TestFireResult(t *testing.T) {
 func TestCancelJourney(t *testing.T) {
 	def := mustDecoration(t)
 	steps := decorationJourney()[:3]
-	steps = append(steps, step{cmd("x1", "cancel", "owner-1", RoleOwner, 40, Facts{FactCancelReason: "moved"}), StateCancelled})
+	steps = append(steps, step{cmd("x1", "cancel", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactCancelReason: "moved"}), decoration.StateCancelled})
 	in := run(t, def, steps)
 	if !def.IsTerminal(in.State()) {
 		t.Error("cancelled is not terminal")
 	}
 	// No cancellation once construction started.
 	in = run(t, def, decorationJourney()[:10])
-	_, err := in.Fire(context.Background(), cmd("x2", "cancel", "owner-1", RoleOwner, 24*21, Facts{FactCancelReason: "late"}))
-	var te *TransitionError
-	if !errors.As(err, &te) || !errors.Is(err, ErrNotAvailable) || !errors.Is(err, o2o.ErrInvalid) || te.State != StateUnderConstruction || !te.Known {
+	_, err := in.Fire(context.Background(), cmd("x2", "cancel", "owner-1", workflow.RoleOwner, 24*21, workflow.Facts{decoration.FactCancelReason: "late"}))
+	var te *workflow.TransitionError
+	if !errors.As(err, &te) || !errors.Is(err, workflow.ErrNotAvailable) || !errors.Is(err, o2o.ErrInvalid) || te.State != decoration.StateUnderConstruction || !te.Known {
 		t.Fatalf("cancel under construction: %v", err)
 	}
 }
@@ -94,17 +97,17 @@ func TestCancelJourney(t *testing.T) {
 func afterSalesReturn() []step {
 	handed := at(0).Format(time.RFC3339)
 	return []step{
-		{cmd("a1", "open", "owner-1", RoleOwner, 24*100, Facts{FactClaimKind: "product", FactHandedOverAt: handed}), ClaimOpened},
-		{cmd("a2", "inspect", "spec-4", RoleSpecialist, 24*101, Facts{FactInspection: "cracked tile"}), ClaimInspected},
-		{cmd("a3", "return", "spec-4", RoleSpecialist, 24*102, Facts{FactClearanceStore: "store-sz-01"}), ClaimReturned},
-		{cmd("a4", "close", "store-sz-01", RoleStore, 24*103, nil), ClaimClosed},
+		{cmd("a1", "open", "owner-1", workflow.RoleOwner, 24*100, workflow.Facts{decoration.FactClaimKind: "product", decoration.FactHandedOverAt: handed}), decoration.ClaimOpened},
+		{cmd("a2", "inspect", "spec-4", workflow.RoleSpecialist, 24*101, workflow.Facts{decoration.FactInspection: "cracked tile"}), decoration.ClaimInspected},
+		{cmd("a3", "return", "spec-4", workflow.RoleSpecialist, 24*102, workflow.Facts{decoration.FactClearanceStore: "store-sz-01"}), decoration.ClaimReturned},
+		{cmd("a4", "close", "store-sz-01", workflow.RoleStore, 24*103, nil), decoration.ClaimClosed},
 	}
 }
 
 func TestAfterSalesReturn(t *testing.T) {
 	def := mustAfterSales(t)
 	in := run(t, def, afterSalesReturn())
-	if got, _ := in.Fact(FactClearance); got != "available" {
+	if got, _ := in.Fact(decoration.FactClearance); got != "available" {
 		t.Errorf("clearance fact = %q", got)
 	}
 	// The return hands back a clearance intent.
@@ -119,7 +122,7 @@ func TestAfterSalesWarranty(t *testing.T) {
 	handed := at(0).Format(time.RFC3339)
 	tests := []struct {
 		name      string
-		opts      []Option
+		opts      []decoration.Option
 		kind      string
 		days      int
 		wantGuard string
@@ -128,22 +131,22 @@ func TestAfterSalesWarranty(t *testing.T) {
 		{"product after a year", nil, "product", 366, "product_warranty"},
 		{"construction within two years", nil, "construction", 700, ""},
 		{"construction after two years", nil, "construction", 731, "construction_warranty"},
-		{"configured product warranty", []Option{WithWarranty(Warranty{Product: Days(30), Construction: Days(30)})}, "product", 31, "product_warranty"},
+		{"configured product warranty", []decoration.Option{decoration.WithWarranty(decoration.Warranty{Product: workflow.Days(30), Construction: workflow.Days(30)})}, "product", 31, "product_warranty"},
 		{"unknown kind", nil, "furniture", 1, "claim_kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := New(mustAfterSales(t, tt.opts...))
+			in := workflow.New(mustAfterSales(t, tt.opts...))
 			before := snapJSON(t, in)
-			_, err := in.Fire(context.Background(), cmd("a1", "open", "owner-1", RoleOwner, 24*tt.days, Facts{FactClaimKind: tt.kind, FactHandedOverAt: handed}))
+			_, err := in.Fire(context.Background(), cmd("a1", "open", "owner-1", workflow.RoleOwner, 24*tt.days, workflow.Facts{decoration.FactClaimKind: tt.kind, decoration.FactHandedOverAt: handed}))
 			if tt.wantGuard == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			var ge *GuardError
-			if !errors.As(err, &ge) || ge.Guard != tt.wantGuard || !errors.Is(err, ErrGuard) {
+			var ge *workflow.GuardError
+			if !errors.As(err, &ge) || ge.Guard != tt.wantGuard || !errors.Is(err, workflow.ErrGuard) {
 				t.Fatalf("err = %v, want guard %s", err, tt.wantGuard)
 			}
 			if tt.wantGuard != "claim_kind" && !strings.Contains(ge.Reason, "due by") {
@@ -157,13 +160,13 @@ func TestAfterSalesWarranty(t *testing.T) {
 }
 
 func TestAfterSalesResolutions(t *testing.T) {
-	def := mustAfterSales(t, WithResolutions("repair", "compensate"))
-	if def.Can(ClaimInspected, "return") || !def.Can(ClaimInspected, "repair") {
-		t.Errorf("available from inspected = %v", def.Available(ClaimInspected))
+	def := mustAfterSales(t, decoration.WithResolutions("repair", "compensate"))
+	if def.Can(decoration.ClaimInspected, "return") || !def.Can(decoration.ClaimInspected, "repair") {
+		t.Errorf("available from inspected = %v", def.Available(decoration.ClaimInspected))
 	}
 	in := run(t, def, afterSalesReturn()[:2])
-	_, err := in.Fire(context.Background(), cmd("a3", "compensate", "hq", RoleHeadquarters, 24*102, nil))
-	var ge *GuardError
+	_, err := in.Fire(context.Background(), cmd("a3", "compensate", "hq", workflow.RoleHeadquarters, 24*102, nil))
+	var ge *workflow.GuardError
 	if !errors.As(err, &ge) || ge.Guard != "compensation_kind" {
 		t.Fatalf("compensate without amount: %v", err)
 	}
@@ -176,15 +179,15 @@ func TestForbiddenRoles(t *testing.T) {
 		in := run(t, def, steps[:i])
 		before := snapJSON(t, in)
 		allowed := def.Roles(in.State(), s.cmd.Event)
-		for _, role := range Roles() {
+		for _, role := range workflow.Roles() {
 			if slices.Contains(allowed, role) {
 				continue
 			}
 			c := s.cmd
 			c.Role = role
 			_, err := in.Fire(context.Background(), c)
-			var fe *ForbiddenError
-			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
+			var fe *workflow.ForbiddenError
+			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, workflow.ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Errorf("%s as %s: err = %v", c.Event, role, err)
 			}
 			if in.Can(c.Event, role) {
@@ -208,8 +211,8 @@ func TestFailedGuards(t *testing.T) {
 			c := s.cmd
 			c.Facts = with(s.cmd.Facts, key, "")
 			_, err := in.Fire(context.Background(), c)
-			var ge *GuardError
-			if !errors.As(err, &ge) || ge.Event != c.Event || !errors.Is(err, ErrGuard) {
+			var ge *workflow.GuardError
+			if !errors.As(err, &ge) || ge.Event != c.Event || !errors.Is(err, workflow.ErrGuard) {
 				t.Errorf("%s with empty %s: err = %v", c.Event, key, err)
 				continue
 			}
@@ -232,9 +235,9 @@ func TestLiveVideoGuard(t *testing.T) {
 	steps := decorationJourney()
 	in := run(t, def, steps[:9])
 	c := steps[9].cmd
-	c.Facts = Facts{FactEcoCertified: "true"} // bought live video, no stream
+	c.Facts = workflow.Facts{decoration.FactEcoCertified: "true"} // bought live video, no stream
 	_, err := in.Fire(context.Background(), c)
-	var ge *GuardError
+	var ge *workflow.GuardError
 	if !errors.As(err, &ge) || ge.Guard != "live_video" {
 		t.Fatalf("err = %v", err)
 	}
@@ -244,47 +247,47 @@ func TestLiveVideoGuard(t *testing.T) {
 	if _, err := in.Fire(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	gs := Guarantees(in, at(24*21), DefaultWarranty())
-	if gs[3].Guarantee != GuaranteeLiveVideo || !gs[3].Held {
+	gs := decoration.Guarantees(in, at(24*21), decoration.DefaultWarranty())
+	if gs[3].Guarantee != decoration.GuaranteeLiveVideo || !gs[3].Held {
 		t.Errorf("live video guarantee = %+v", gs[3])
 	}
 }
 
 func TestWithoutDIY(t *testing.T) {
-	def := mustDecoration(t, WithoutDIY())
+	def := mustDecoration(t, decoration.WithoutDIY())
 	in := run(t, def, decorationJourney()[:3])
-	_, err := in.Fire(context.Background(), cmd("c4", "upload_plan", "owner-1", RoleOwner, 40, Facts{FactDesignMode: "diy"}))
-	var ge *GuardError
+	_, err := in.Fire(context.Background(), cmd("c4", "upload_plan", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactDesignMode: "diy"}))
+	var ge *workflow.GuardError
 	if !errors.As(err, &ge) || ge.Guard != "design_mode" {
 		t.Fatalf("diy without DIY path: %v", err)
 	}
 }
 
 func TestWithDeadline(t *testing.T) {
-	def := mustDecoration(t, WithDeadline(StateApplied, Hours(24)), WithDeadline(StateCrewChosen, 0), WithDeadline(StateMeasured, Days(3)))
+	def := mustDecoration(t, decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24)), decoration.WithDeadline(decoration.StateCrewChosen, 0), decoration.WithDeadline(decoration.StateMeasured, workflow.Days(3)))
 	in := run(t, def, decorationJourney()[:1])
 	od := in.Overdue(at(25))
 	if len(od) != 1 || !od[0].Due.Equal(at(24)) {
 		t.Fatalf("overdue = %v", od)
 	}
-	if s := def.Spec(); s.States[5].Deadline != nil || s.States[2].Deadline == nil || s.States[2].Deadline.Within != Days(3) {
+	if s := def.Spec(); s.States[5].Deadline != nil || s.States[2].Deadline == nil || s.States[2].Deadline.Within != workflow.Days(3) {
 		t.Errorf("deadlines not adapted: %+v %+v", s.States[5].Deadline, s.States[2].Deadline)
 	}
-	if _, err := Decoration(WithDeadline("nowhere", Hours(1))); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := decoration.Process(decoration.WithDeadline("nowhere", workflow.Hours(1))); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown state deadline: %v", err)
 	}
 }
 
 func TestIdempotency(t *testing.T) {
 	def := mustDecoration(t)
-	in := New(def)
+	in := workflow.New(def)
 	c := decorationJourney()[0].cmd
 	if _, err := in.Fire(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	before := snapJSON(t, in)
 	r, err := in.Fire(context.Background(), c)
-	if err != nil || !r.AlreadyApplied || r.Seq != 1 || r.To != StateApplied {
+	if err != nil || !r.AlreadyApplied || r.Seq != 1 || r.To != decoration.StateApplied {
 		t.Fatalf("repeat: %+v, %v", r, err)
 	}
 	// The repeat hands back the same intents with the same keys, for a
@@ -296,21 +299,21 @@ func TestIdempotency(t *testing.T) {
 		t.Error("repeat changed the instance")
 	}
 	c2 := c
-	c2.Facts = Facts{FactVenue: "store"}
-	if _, err := in.Fire(context.Background(), c2); !errors.Is(err, ErrConflict) || !errors.Is(err, o2o.ErrInvalid) {
+	c2.Facts = workflow.Facts{decoration.FactVenue: "store"}
+	if _, err := in.Fire(context.Background(), c2); !errors.Is(err, workflow.ErrConflict) || !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("same id, other content: %v", err)
 	}
 	// A long history switches to an index and keeps the rule.
-	long := New(mustLoop(t))
+	long := workflow.New(mustLoop(t))
 	for i, id := range ids(100) {
-		if _, err := long.Fire(context.Background(), Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}); err != nil {
+		if _, err := long.Fire(context.Background(), workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if r, err := long.Fire(context.Background(), Command{ID: "cmd-3", Event: loopEvent(3), Actor: "a", Role: RoleOwner, At: at(3)}); err != nil || !r.AlreadyApplied {
+	if r, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "a", Role: workflow.RoleOwner, At: at(3)}); err != nil || !r.AlreadyApplied {
 		t.Errorf("indexed repeat: %+v %v", r, err)
 	}
-	if _, err := long.Fire(context.Background(), Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: RoleOwner, At: at(3)}); !errors.Is(err, ErrConflict) {
+	if _, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: workflow.RoleOwner, At: at(3)}); !errors.Is(err, workflow.ErrConflict) {
 		t.Errorf("indexed conflict: %v", err)
 	}
 }
@@ -324,17 +327,17 @@ func TestFireRefusals(t *testing.T) {
 	tests := []struct {
 		name string
 		ctx  context.Context
-		cmd  Command
+		cmd  workflow.Command
 		is   error
 		path string
 	}{
 		{"cancelled context", ctx, decorationJourney()[2].cmd, context.Canceled, ""},
-		{"no id", context.Background(), Command{Event: "measure", Actor: "s", Role: RoleStore, At: at(5)}, o2o.ErrInvalid, "id"},
-		{"bad role", context.Background(), Command{ID: "z", Event: "measure", Actor: "s", Role: "boss", At: at(5)}, o2o.ErrInvalid, "role"},
-		{"no instant", context.Background(), Command{ID: "z", Event: "measure", Actor: "s", Role: RoleStore}, o2o.ErrInvalid, "at"},
-		{"before previous step", context.Background(), cmd("z", "measure", "s", RoleStore, 0, Facts{FactFloorPlan: "p"}), o2o.ErrInvalid, "at"},
-		{"unknown event", context.Background(), cmd("z", "teleport", "s", RoleStore, 5, nil), ErrNotAvailable, ""},
-		{"not from this state", context.Background(), cmd("z", "review", "o", RoleOwner, 5, nil), ErrNotAvailable, ""},
+		{"no id", context.Background(), workflow.Command{Event: "measure", Actor: "s", Role: workflow.RoleStore, At: at(5)}, o2o.ErrInvalid, "id"},
+		{"bad role", context.Background(), workflow.Command{ID: "z", Event: "measure", Actor: "s", Role: "boss", At: at(5)}, o2o.ErrInvalid, "role"},
+		{"no instant", context.Background(), workflow.Command{ID: "z", Event: "measure", Actor: "s", Role: workflow.RoleStore}, o2o.ErrInvalid, "at"},
+		{"before previous step", context.Background(), cmd("z", "measure", "s", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}), o2o.ErrInvalid, "at"},
+		{"unknown event", context.Background(), cmd("z", "teleport", "s", workflow.RoleStore, 5, nil), workflow.ErrNotAvailable, ""},
+		{"not from this state", context.Background(), cmd("z", "review", "o", workflow.RoleOwner, 5, nil), workflow.ErrNotAvailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,8 +356,8 @@ func TestFireRefusals(t *testing.T) {
 			}
 		})
 	}
-	var te *TransitionError
-	_, err := in.Fire(context.Background(), cmd("z", "teleport", "s", RoleStore, 5, nil))
+	var te *workflow.TransitionError
+	_, err := in.Fire(context.Background(), cmd("z", "teleport", "s", workflow.RoleStore, 5, nil))
 	if !errors.As(err, &te) || te.Known {
 		t.Errorf("unknown event: %v", err)
 	}
@@ -367,12 +370,12 @@ func TestOverdue(t *testing.T) {
 		t.Errorf("overdue at 47h = %v", od)
 	}
 	od := in.Overdue(at(49))
-	want := []Deadline{{State: StateApplied, For: "free on-site measurement (量房) within 48h of applying", Due: at(48)}}
+	want := []workflow.Deadline{{State: decoration.StateApplied, For: "free on-site measurement (量房) within 48h of applying", Due: at(48)}}
 	if diff := cmp.Diff(want, od); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
 	// Restoring keeps the due time.
-	r, err := Restore(def, in.Snapshot())
+	r, err := workflow.Restore(def, in.Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +383,7 @@ func TestOverdue(t *testing.T) {
 		t.Errorf("after restore (-want +got):\n%s", diff)
 	}
 	// Measured late: met, late, no longer overdue.
-	if _, err := r.Fire(context.Background(), cmd("m", "measure", "s", RoleStore, 50, Facts{FactFloorPlan: "p"})); err != nil {
+	if _, err := r.Fire(context.Background(), cmd("m", "measure", "s", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
 		t.Fatal(err)
 	}
 	if od := r.Overdue(at(60)); len(od) != 0 {
@@ -395,7 +398,7 @@ func TestOverdue(t *testing.T) {
 	if od := in.Overdue(booked.Add(71 * time.Hour)); len(od) != 0 {
 		t.Errorf("overdue before 72h = %v", od)
 	}
-	if od := in.Overdue(booked.Add(73 * time.Hour)); len(od) != 1 || od[0].State != StateBooked || !od[0].Due.Equal(booked.Add(72*time.Hour)) {
+	if od := in.Overdue(booked.Add(73 * time.Hour)); len(od) != 1 || od[0].State != decoration.StateBooked || !od[0].Due.Equal(booked.Add(72*time.Hour)) {
 		t.Errorf("overdue after 72h = %v", od)
 	}
 }
@@ -409,14 +412,14 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal(data, &s); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(in.Snapshot(), s); diff != "" {
 			t.Fatalf("cut %d JSON round trip (-want +got):\n%s", cut, diff)
 		}
-		r, err := Restore(def, s)
+		r, err := workflow.Restore(def, s)
 		if err != nil {
 			t.Fatalf("cut %d: %v", cut, err)
 		}
@@ -435,18 +438,18 @@ func TestSnapshotIsACopy(t *testing.T) {
 	def := mustDecoration(t)
 	in := run(t, def, decorationJourney()[:3])
 	s := in.Snapshot()
-	s.History[0].Facts[FactVenue] = "moon"
-	s.Facts[FactVenue] = "moon"
-	if v, _ := in.Fact(FactVenue); v != "online" || in.History()[0].Facts[FactVenue] != "online" {
+	s.History[0].Facts[decoration.FactVenue] = "moon"
+	s.Facts[decoration.FactVenue] = "moon"
+	if v, _ := in.Fact(decoration.FactVenue); v != "online" || in.History()[0].Facts[decoration.FactVenue] != "online" {
 		t.Error("snapshot aliases the instance")
 	}
-	r, err := Restore(def, in.Snapshot())
+	r, err := workflow.Restore(def, in.Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
 	s2 := in.Snapshot()
-	s2.History[0].Facts[FactVenue] = "moon"
-	if v := r.History()[0].Facts[FactVenue]; v != "online" {
+	s2.History[0].Facts[decoration.FactVenue] = "moon"
+	if v := r.History()[0].Facts[decoration.FactVenue]; v != "online" {
 		t.Error("restore aliases the snapshot")
 	}
 }
@@ -459,81 +462,84 @@ func TestRestoreRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var decoded Snapshot
+	var decoded workflow.Snapshot
 	if err := json.Unmarshal(data, &decoded); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		edit func(s *Snapshot)
+		edit func(s *workflow.Snapshot)
 		is   error
 		path string
 	}{
-		{"other definition", func(s *Snapshot) { s.Definition = "after_sales" }, ErrVersion, ""},
-		{"other version", func(s *Snapshot) { s.Version = 2 }, ErrVersion, ""},
-		{"unknown state", func(s *Snapshot) { s.State = "limbo" }, ErrCorrupt, "state"},
-		{"state not where history ends", func(s *Snapshot) { s.State = StateMeasured }, ErrCorrupt, "state"},
-		{"seq mismatch", func(s *Snapshot) { s.Seq = 3 }, ErrCorrupt, "seq"},
-		{"entry seq", func(s *Snapshot) { s.History[2].Seq = 9 }, ErrCorrupt, "history[2].seq"},
-		{"broken chain", func(s *Snapshot) { s.History[3].From = StateApplied }, ErrCorrupt, "history[3].from"},
-		{"wrong destination", func(s *Snapshot) { s.History[2].To = StateBooked }, ErrCorrupt, "history[2].to"},
-		{"forbidden role", func(s *Snapshot) { s.History[2].Role = RoleOwner }, ErrCorrupt, "history[2].role"},
-		{"time goes back", func(s *Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, ErrCorrupt, "history[4].at"},
-		{"repeated command", func(s *Snapshot) { s.History[4].Command = "c1" }, ErrCorrupt, "history[4].command"},
-		{"missing actor", func(s *Snapshot) { s.History[1].Actor = "" }, ErrCorrupt, "history[1]"},
-		{"fact changed", func(s *Snapshot) { s.Facts[FactFloorPlan] = "forged" }, ErrCorrupt, "facts.floor_plan"},
-		{"fact invented", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, ErrCorrupt, "facts.bonus"},
-		{"fact dropped", func(s *Snapshot) { delete(s.Facts, FactCrew); delete(s.Facts, FactVenue) }, ErrCorrupt, "facts"},
-		{"record dropped", func(s *Snapshot) { delete(s.Facts, FactLiveVideo) }, ErrCorrupt, "facts"},
-		{"deadline state", func(s *Snapshot) { s.Deadlines[0].State = "limbo" }, ErrCorrupt, "deadlines[0]"},
-		{"deadline due forged", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
-		{"deadline met forged", func(s *Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, ErrCorrupt, "deadlines[0]"},
-		{"deadline dropped", func(s *Snapshot) { s.Deadlines = nil }, ErrCorrupt, "deadlines"},
-		{"deadline invented", func(s *Snapshot) {
-			s.Deadlines = append(s.Deadlines, Deadline{State: StateDesignConfirmed, For: "x", Due: at(500)})
-		}, ErrCorrupt, "deadlines"},
-		{"missing from", func(s *Snapshot) { s.History[0].From = "" }, ErrCorrupt, "history[0]"},
-		{"unknown event", func(s *Snapshot) { s.History[5].Event = "fly" }, ErrCorrupt, "history[5].event"},
-		{"migration for a never migrated version", func(s *Snapshot) {
-			s.Migrations = []Migration{{Seq: 2, FromVersion: 1, ToVersion: 1, From: StateMeasured, To: StateMeasured, At: at(35)}}
-		}, ErrCorrupt, "migrations[0]"},
-		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = time.Time{} }, ErrCorrupt, "deadlines[0]"},
-		{"open deadline elsewhere", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, ErrCorrupt, "deadlines[0]"},
-		{"unknown role", func(s *Snapshot) { s.History[1].Role = "wizard" }, ErrCorrupt, "history[1].role"},
-		{"fact value from an earlier write", func(s *Snapshot) {
+		{"other definition", func(s *workflow.Snapshot) { s.Definition = "after_sales" }, workflow.ErrVersion, ""},
+		{"other version", func(s *workflow.Snapshot) { s.Version = 2 }, workflow.ErrVersion, ""},
+		{"unknown state", func(s *workflow.Snapshot) { s.State = "limbo" }, workflow.ErrCorrupt, "state"},
+		{"state not where history ends", func(s *workflow.Snapshot) { s.State = decoration.StateMeasured }, workflow.ErrCorrupt, "state"},
+		{"seq mismatch", func(s *workflow.Snapshot) { s.Seq = 3 }, workflow.ErrCorrupt, "seq"},
+		{"entry seq", func(s *workflow.Snapshot) { s.History[2].Seq = 9 }, workflow.ErrCorrupt, "history[2].seq"},
+		{"broken chain", func(s *workflow.Snapshot) { s.History[3].From = decoration.StateApplied }, workflow.ErrCorrupt, "history[3].from"},
+		{"wrong destination", func(s *workflow.Snapshot) { s.History[2].To = decoration.StateBooked }, workflow.ErrCorrupt, "history[2].to"},
+		{"forbidden role", func(s *workflow.Snapshot) { s.History[2].Role = workflow.RoleOwner }, workflow.ErrCorrupt, "history[2].role"},
+		{"time goes back", func(s *workflow.Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, workflow.ErrCorrupt, "history[4].at"},
+		{"repeated command", func(s *workflow.Snapshot) { s.History[4].Command = "c1" }, workflow.ErrCorrupt, "history[4].command"},
+		{"missing actor", func(s *workflow.Snapshot) { s.History[1].Actor = "" }, workflow.ErrCorrupt, "history[1]"},
+		{"fact changed", func(s *workflow.Snapshot) { s.Facts[decoration.FactFloorPlan] = "forged" }, workflow.ErrCorrupt, "facts.floor_plan"},
+		{"fact invented", func(s *workflow.Snapshot) { s.Facts["bonus"] = "yes" }, workflow.ErrCorrupt, "facts.bonus"},
+		{"fact dropped", func(s *workflow.Snapshot) {
+			delete(s.Facts, decoration.FactCrew)
+			delete(s.Facts, decoration.FactVenue)
+		}, workflow.ErrCorrupt, "facts"},
+		{"record dropped", func(s *workflow.Snapshot) { delete(s.Facts, decoration.FactLiveVideo) }, workflow.ErrCorrupt, "facts"},
+		{"deadline state", func(s *workflow.Snapshot) { s.Deadlines[0].State = "limbo" }, workflow.ErrCorrupt, "deadlines[0]"},
+		{"deadline due forged", func(s *workflow.Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, workflow.ErrCorrupt, "deadlines[0]"},
+		{"deadline met forged", func(s *workflow.Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, workflow.ErrCorrupt, "deadlines[0]"},
+		{"deadline dropped", func(s *workflow.Snapshot) { s.Deadlines = nil }, workflow.ErrCorrupt, "deadlines"},
+		{"deadline invented", func(s *workflow.Snapshot) {
+			s.Deadlines = append(s.Deadlines, workflow.Deadline{State: decoration.StateDesignConfirmed, For: "x", Due: at(500)})
+		}, workflow.ErrCorrupt, "deadlines"},
+		{"missing from", func(s *workflow.Snapshot) { s.History[0].From = "" }, workflow.ErrCorrupt, "history[0]"},
+		{"unknown event", func(s *workflow.Snapshot) { s.History[5].Event = "fly" }, workflow.ErrCorrupt, "history[5].event"},
+		{"migration for a never migrated version", func(s *workflow.Snapshot) {
+			s.Migrations = []workflow.Migration{{Seq: 2, FromVersion: 1, ToVersion: 1, From: decoration.StateMeasured, To: decoration.StateMeasured, At: at(35)}}
+		}, workflow.ErrCorrupt, "migrations[0]"},
+		{"deadline due", func(s *workflow.Snapshot) { s.Deadlines[0].Due = time.Time{} }, workflow.ErrCorrupt, "deadlines[0]"},
+		{"open deadline elsewhere", func(s *workflow.Snapshot) { s.Deadlines[0].Met = time.Time{} }, workflow.ErrCorrupt, "deadlines[0]"},
+		{"unknown role", func(s *workflow.Snapshot) { s.History[1].Role = "wizard" }, workflow.ErrCorrupt, "history[1].role"},
+		{"fact value from an earlier write", func(s *workflow.Snapshot) {
 			// Step 3 wrote design_mode=designer; step 4 now writes diy,
 			// which must win over the earlier value the snapshot holds.
-			s.History[4].Facts[FactDesignMode] = "diy"
-		}, ErrCorrupt, "facts.design_mode"},
+			s.History[4].Facts[decoration.FactDesignMode] = "diy"
+		}, workflow.ErrCorrupt, "facts.design_mode"},
 		// Edits that keep the history consistent are caught by its hashes.
-		{"actor edited", func(s *Snapshot) { s.History[1].Actor = "someone else" }, ErrCorrupt, "history[1].hash"},
-		{"command id edited", func(s *Snapshot) { s.History[2].Command = "c99" }, ErrCorrupt, "history[2].hash"},
-		{"instant moved within its gap", func(s *Snapshot) { s.History[3].At = s.History[3].At.Add(time.Minute) }, ErrCorrupt, "history[3].hash"},
-		{"same instant in another offset", func(s *Snapshot) { s.History[3].At = s.History[3].At.UTC() }, ErrCorrupt, "history[3].hash"},
-		{"entry fact and fact edited alike", func(s *Snapshot) {
-			s.History[2].Facts[FactFloorPlan] = "forged"
-			s.Facts[FactFloorPlan] = "forged"
-		}, ErrCorrupt, "history[2].hash"},
-		{"hash dropped", func(s *Snapshot) { s.History[0].Hash = "" }, ErrCorrupt, "history[0].hash"},
-		{"hashes swapped", func(s *Snapshot) {
+		{"actor edited", func(s *workflow.Snapshot) { s.History[1].Actor = "someone else" }, workflow.ErrCorrupt, "history[1].hash"},
+		{"command id edited", func(s *workflow.Snapshot) { s.History[2].Command = "c99" }, workflow.ErrCorrupt, "history[2].hash"},
+		{"instant moved within its gap", func(s *workflow.Snapshot) { s.History[3].At = s.History[3].At.Add(time.Minute) }, workflow.ErrCorrupt, "history[3].hash"},
+		{"same instant in another offset", func(s *workflow.Snapshot) { s.History[3].At = s.History[3].At.UTC() }, workflow.ErrCorrupt, "history[3].hash"},
+		{"entry fact and fact edited alike", func(s *workflow.Snapshot) {
+			s.History[2].Facts[decoration.FactFloorPlan] = "forged"
+			s.Facts[decoration.FactFloorPlan] = "forged"
+		}, workflow.ErrCorrupt, "history[2].hash"},
+		{"hash dropped", func(s *workflow.Snapshot) { s.History[0].Hash = "" }, workflow.ErrCorrupt, "history[0].hash"},
+		{"hashes swapped", func(s *workflow.Snapshot) {
 			a, b := s.History[1], s.History[0]
 			s.History[0].Hash, s.History[1].Hash = a.Hash, b.Hash
-		}, ErrCorrupt, "history[0].hash"},
+		}, workflow.ErrCorrupt, "history[0].hash"},
 	}
-	for _, good := range []Snapshot{mem, decoded} {
+	for _, good := range []workflow.Snapshot{mem, decoded} {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				s := deepSnapshot(good)
 				tt.edit(&s)
 				before := deepSnapshot(s)
-				_, err := Restore(def, s)
+				_, err := workflow.Restore(def, s)
 				if diff := cmp.Diff(before, s); diff != "" {
 					t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
 				}
 				checkRestoreRefusal(t, err, tt.is, tt.path)
 			})
 		}
-		if _, err := Restore(def, deepSnapshot(good)); err != nil {
+		if _, err := workflow.Restore(def, deepSnapshot(good)); err != nil {
 			t.Fatalf("good snapshot: %v", err)
 		}
 	}
@@ -544,12 +550,12 @@ func TestRestoreRefusals(t *testing.T) {
 		if bad == string(data) {
 			t.Fatal("no entry facts to repeat a name in")
 		}
-		var s Snapshot
+		var s workflow.Snapshot
 		if err := json.Unmarshal([]byte(bad), &s); !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("a fact named twice: %v", err)
 		}
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal([]byte(`{"definition":"decoration","version":1,"state":"new","seq":0,"history":[],"extra":1}`), &s); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("unknown field: %v", err)
 	}
@@ -560,14 +566,14 @@ func TestRestoreRefusals(t *testing.T) {
 func TestRestoreLastWriteWins(t *testing.T) {
 	def := mustDecoration(t)
 	steps := decorationJourney()[:6]
-	again := step{cmd("c5b", EventSubmitDesign, "designer-7", RoleDesigner, 110, Facts{FactDesign: "design-10"}), StateDesigning}
+	again := step{cmd("c5b", decoration.EventSubmitDesign, "designer-7", workflow.RoleDesigner, 110, workflow.Facts{decoration.FactDesign: "design-10"}), decoration.StateDesigning}
 	steps = append(steps[:5], again, steps[5])
 	in := run(t, def, steps)
-	if v, _ := in.Fact(FactDesign); v != "design-10" {
+	if v, _ := in.Fact(decoration.FactDesign); v != "design-10" {
 		t.Fatalf("design = %q", v)
 	}
 	want := in.Snapshot()
-	r, err := Restore(def, deepSnapshot(want))
+	r, err := workflow.Restore(def, deepSnapshot(want))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -587,16 +593,16 @@ func TestRestoreJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	in, err := Restore(def, s)
+	in, err := workflow.Restore(def, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range steps[7:] {
-		for _, x := range []*Instance{mem, in} {
+		for _, x := range []*workflow.Instance{mem, in} {
 			if _, err := x.Fire(context.Background(), st.cmd); err != nil {
 				t.Fatal(err)
 			}
@@ -606,9 +612,9 @@ func TestRestoreJourney(t *testing.T) {
 		t.Errorf("restore then fire (-memory +restored):\n%s", diff)
 	}
 	snap := in.Snapshot()
-	snap.Facts[FactVenue] = "moon"
-	snap.History[0].Facts[FactVenue] = "moon"
-	s.History[0].Facts[FactVenue] = "moon"
+	snap.Facts[decoration.FactVenue] = "moon"
+	snap.History[0].Facts[decoration.FactVenue] = "moon"
+	s.History[0].Facts[decoration.FactVenue] = "moon"
 	snap.Deadlines[0].Due = time.Time{}
 	if diff := cmp.Diff(mem.Snapshot(), in.Snapshot()); diff != "" {
 		t.Errorf("a snapshot, or the snapshot restored, aliases the instance:\n%s", diff)
@@ -616,7 +622,7 @@ func TestRestoreJourney(t *testing.T) {
 }
 
 // deepSnapshot copies s and everything reachable from it.
-func deepSnapshot(s Snapshot) Snapshot {
+func deepSnapshot(s workflow.Snapshot) workflow.Snapshot {
 	c := s
 	c.History = slices.Clone(s.History)
 	for i := range c.History {
@@ -624,7 +630,7 @@ func deepSnapshot(s Snapshot) Snapshot {
 	}
 	c.Facts = s.Facts.Clone()
 	c.Deadlines = slices.Clone(s.Deadlines)
-	c.Migrations = cloneMigrations(s.Migrations)
+	c.Migrations = workflow.CloneMigrations(s.Migrations)
 	return c
 }
 
@@ -637,8 +643,8 @@ func checkRestoreRefusal(t *testing.T, err, is error, path string) {
 	if path != "" && (!errors.As(err, &ve) || ve.Fields[0].Path != path) {
 		t.Errorf("err = %v, want path %q", err, path)
 	}
-	if is == ErrVersion {
-		var v *VersionError
+	if is == workflow.ErrVersion {
+		var v *workflow.VersionError
 		if !errors.As(err, &v) || v.WantName != "decoration" {
 			t.Errorf("err = %v", err)
 		}
@@ -650,7 +656,7 @@ func checkRestoreRefusal(t *testing.T, err, is error, path string) {
 // state (Restore accepts the snapshot), and replaying the history gives the
 // same instance.
 func TestRandomCommands(t *testing.T) {
-	defs := []*Definition{mustDecoration(t), mustAfterSales(t)}
+	defs := []*workflow.Definition{mustDecoration(t), mustAfterSales(t)}
 	rounds := 300
 	if testing.Short() {
 		rounds = 40
@@ -658,20 +664,20 @@ func TestRandomCommands(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []string{"", "true", "online", "store", "diy", "designer", "5", "bought", "x", "product", "construction",
 		at(0).Format(time.RFC3339), at(24 * 400).Format(time.RFC3339), "not a time"}
-	keys := []string{FactVenue, FactFloorPlan, FactDesignMode, FactDesign, FactProducts, FactPlatformOrder, FactProvincePrice,
-		FactCrew, FactDrawings, FactBookedFor, FactEcoCertified, FactLiveStream, FactHandedOverAt, FactRating, FactReview,
-		FactCancelReason, FactClaimKind, FactInspection, FactCompensation, FactClearanceStore, FactLiveVideo}
+	keys := []string{decoration.FactVenue, decoration.FactFloorPlan, decoration.FactDesignMode, decoration.FactDesign, decoration.FactProducts, decoration.FactPlatformOrder, decoration.FactProvincePrice,
+		decoration.FactCrew, decoration.FactDrawings, decoration.FactBookedFor, decoration.FactEcoCertified, decoration.FactLiveStream, decoration.FactHandedOverAt, decoration.FactRating, decoration.FactReview,
+		decoration.FactCancelReason, decoration.FactClaimKind, decoration.FactInspection, decoration.FactCompensation, decoration.FactClearanceStore, decoration.FactLiveVideo}
 	for round := range rounds {
 		def := defs[round%2]
 		events := append(def.Events(), "bogus")
-		in := New(def)
+		in := workflow.New(def)
 		h := 0
 		for i := range 40 {
-			c := Command{
+			c := workflow.Command{
 				ID:    "id-" + string(rune('a'+rng.IntN(20))),
 				Event: events[rng.IntN(len(events))],
 				Actor: "actor",
-				Role:  Roles()[rng.IntN(len(Roles()))],
+				Role:  workflow.Roles()[rng.IntN(len(workflow.Roles()))],
 				At:    at(h),
 			}
 			if rng.IntN(4) > 0 {
@@ -686,7 +692,7 @@ func TestRandomCommands(t *testing.T) {
 			c.Facts = nil
 			for range rng.IntN(6) {
 				if c.Facts == nil {
-					c.Facts = Facts{}
+					c.Facts = workflow.Facts{}
 				}
 				c.Facts[keys[rng.IntN(len(keys))]] = values[rng.IntN(len(values))]
 			}
@@ -699,13 +705,13 @@ func TestRandomCommands(t *testing.T) {
 			if err != nil && !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("round %d: %v does not wrap ErrInvalid", round, err)
 			}
-			if _, err := Restore(def, in.Snapshot()); err != nil {
+			if _, err := workflow.Restore(def, in.Snapshot()); err != nil {
 				t.Fatalf("round %d: history disagrees with state: %v", round, err)
 			}
 		}
-		replay := New(def)
+		replay := workflow.New(def)
 		for _, e := range in.History() {
-			if _, err := replay.Fire(context.Background(), Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
+			if _, err := replay.Fire(context.Background(), workflow.Command{ID: e.Command, Event: e.Event, Actor: e.Actor, Role: e.Role, At: e.At, Facts: e.Facts}); err != nil {
 				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
 			}
 		}
@@ -732,7 +738,7 @@ func TestConcurrentInstances(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 20 {
-				in := New(def)
+				in := workflow.New(def)
 				for _, s := range decorationJourney() {
 					if _, err := in.Fire(context.Background(), s.cmd); err != nil {
 						errs <- err
@@ -759,18 +765,18 @@ func TestConcurrentInstances(t *testing.T) {
 func TestGuarantees(t *testing.T) {
 	def := mustDecoration(t)
 	in := run(t, def, decorationJourney()[:3])
-	got := Guarantees(in, at(10), DefaultWarranty())
-	held := map[Guarantee]bool{}
+	got := decoration.Guarantees(in, at(10), decoration.DefaultWarranty())
+	held := map[decoration.Guarantee]bool{}
 	for _, g := range got {
 		held[g.Guarantee] = g.Held
 	}
-	want := map[Guarantee]bool{GuaranteeEco: false, GuaranteeProvincePrice: false, GuaranteePlatformOrder: false,
-		GuaranteeLiveVideo: false, GuaranteeMaintenance: true}
+	want := map[decoration.Guarantee]bool{decoration.GuaranteeEco: false, decoration.GuaranteeProvincePrice: false, decoration.GuaranteePlatformOrder: false,
+		decoration.GuaranteeLiveVideo: false, decoration.GuaranteeMaintenance: true}
 	if diff := cmp.Diff(want, held); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	done := run(t, def, decorationJourney())
-	last := Guarantees(done, at(24*50).Add(time.Duration(Days(731))), DefaultWarranty())[4]
+	last := decoration.Guarantees(done, at(24*50).Add(time.Duration(workflow.Days(731))), decoration.DefaultWarranty())[4]
 	if last.Held || !strings.Contains(last.Reason, "ended") {
 		t.Errorf("after the warranty: %+v", last)
 	}
@@ -791,12 +797,12 @@ func TestCommandFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := in.Fire(context.Background(), Command{ID: c.ID, Event: c.Event, Actor: c.Actor, Role: c.Role, At: c.At, Facts: with(c.Facts)})
+	again, err := in.Fire(context.Background(), workflow.Command{ID: c.ID, Event: c.Event, Actor: c.Actor, Role: c.Role, At: c.At, Facts: with(c.Facts)})
 	if err != nil || !again.AlreadyApplied || again.Seq != r.Seq {
 		t.Errorf("repeat with an equal map: %+v, %v", again, err)
 	}
 	after := snapJSON(t, in)
-	c.Facts[FactProducts] = "changed by the caller"
+	c.Facts[decoration.FactProducts] = "changed by the caller"
 	if snapJSON(t, in) != after {
 		t.Error("the instance keeps the caller's facts map")
 	}
@@ -809,7 +815,7 @@ func TestCommandFacts(t *testing.T) {
 	if !strings.Contains(string(data), `"facts":{"`) {
 		t.Errorf("command facts are not a JSON object: %s", data)
 	}
-	var back Command
+	var back workflow.Command
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -820,14 +826,14 @@ func TestCommandFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rback Result
+	var rback workflow.Result
 	if err := json.Unmarshal(rdata, &rback); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(r, rback); diff != "" {
 		t.Errorf("result after JSON (-want +got):\n%s", diff)
 	}
-	r0, err := New(def).Fire(context.Background(), steps[0].cmd)
+	r0, err := workflow.New(def).Fire(context.Background(), steps[0].cmd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // renamed returns spec with state old renamed to nw everywhere.
-func renamed(spec Spec, old, nw string) Spec {
-	spec = cloneSpec(spec)
+func renamed(spec workflow.Spec, old, nw string) workflow.Spec {
+	spec = workflow.CloneSpec(spec)
 	ren := func(s *string) {
 		if *s == old {
 			*s = nw
@@ -38,11 +41,11 @@ func renamed(spec Spec, old, nw string) Spec {
 
 // decorationV2 renames designing to design_in_progress and shortens the
 // measurement deadline to 24h.
-func decorationV2(t testing.TB) *Definition {
+func decorationV2(t testing.TB) *workflow.Definition {
 	t.Helper()
-	s := DecorationSpec(WithVersion(1), WithDeadline(StateApplied, Hours(24)))
+	s := decoration.ProcessSpec(decoration.WithVersion(1), decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24)))
 	s.Version = 2
-	d, err := Build(renamed(s, StateDesigning, "design_in_progress"))
+	d, err := workflow.Build(renamed(s, decoration.StateDesigning, "design_in_progress"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +57,7 @@ func TestMigrateJourney(t *testing.T) {
 	steps := decorationJourney()
 	in := run(t, v1, steps[:4]) // designing
 	before := in.History()
-	if err := in.Migrate(v2, map[string]string{StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
 		t.Fatal(err)
 	}
 	// The steps taken under v1 keep v1's events and state names.
@@ -64,7 +67,7 @@ func TestMigrateJourney(t *testing.T) {
 	if in.State() != "design_in_progress" || in.Definition() != v2 || in.Seq() != 4 {
 		t.Fatalf("after migrate: %s v%d seq %d", in.State(), in.Definition().Version(), in.Seq())
 	}
-	want := []Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: StateDesigning, To: "design_in_progress", At: at(45),
+	want := []workflow.Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: decoration.StateDesigning, To: "design_in_progress", At: at(45),
 		Facts: in.Facts(), Deadlines: in.Deadlines()}}
 	if diff := cmp.Diff(want, in.Migrations()); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
@@ -78,7 +81,7 @@ func TestMigrateJourney(t *testing.T) {
 			t.Fatalf("%s on v2: %v %v", s.cmd.Event, r, err)
 		}
 	}
-	if in.State() != StateReviewed {
+	if in.State() != decoration.StateReviewed {
 		t.Fatalf("state %q", in.State())
 	}
 	// The migrated instance restores on v2 only, and equals itself.
@@ -86,18 +89,18 @@ func TestMigrateJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Restore(v2, s)
+	back, err := workflow.Restore(v2, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := snapJSON(t, back); got != string(data) {
 		t.Errorf("restored migrated instance differs:\n%s\n%s", got, data)
 	}
-	if _, err := Restore(v1, s); !errors.Is(err, ErrVersion) {
+	if _, err := workflow.Restore(v1, s); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("restore on v1: %v", err)
 	}
 	// Command ids applied before the move stay idempotent.
@@ -119,44 +122,44 @@ func TestMigrateKeepsDueTimes(t *testing.T) {
 	if len(od) != 0 {
 		t.Fatalf("overdue at 47h after migration: %v", od)
 	}
-	if od := in.Overdue(at(49)); len(od) != 1 || !od[0].Due.Equal(at(48)) || od[0].State != StateApplied {
+	if od := in.Overdue(at(49)); len(od) != 1 || !od[0].Due.Equal(at(48)) || od[0].State != decoration.StateApplied {
 		t.Fatalf("overdue at 49h: %v", od)
 	}
-	back, err := Restore(v2, in.Snapshot())
+	back, err := workflow.Restore(v2, in.Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := back.Fire(context.Background(), cmd("m1", "measure", "store-1", RoleStore, 50, Facts{FactFloorPlan: "p"})); err != nil {
+	if _, err := back.Fire(context.Background(), cmd("m1", "measure", "store-1", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
 		t.Fatal(err)
 	}
 	ds := back.Deadlines()
 	if len(ds) != 1 || !ds[0].Met.Equal(at(50)) || !ds[0].Late(at(50)) {
 		t.Fatalf("deadlines after measuring late: %v", ds)
 	}
-	if _, err := Restore(v2, back.Snapshot()); err != nil {
+	if _, err := workflow.Restore(v2, back.Snapshot()); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestMigrateRefusals(t *testing.T) {
 	v1, v2 := mustDecoration(t), decorationV2(t)
-	after2 := mustAfterSales(t, WithVersion(2))
+	after2 := mustAfterSales(t, decoration.WithVersion(2))
 	tests := []struct {
 		name   string
-		to     *Definition
+		to     *workflow.Definition
 		states map[string]string
 		at     time.Time
 		is     error
 		path   string
 	}{
 		{"no definition", nil, nil, at(50), o2o.ErrInvalid, "definition"},
-		{"same version", v1, nil, at(50), ErrVersion, "version"},
-		{"another flow", after2, nil, at(50), ErrVersion, "version"},
+		{"same version", v1, nil, at(50), workflow.ErrVersion, "version"},
+		{"another flow", after2, nil, at(50), workflow.ErrVersion, "version"},
 		{"current state has no counterpart", v2, nil, at(50), o2o.ErrInvalid, "states.designing"},
-		{"unknown old state", v2, map[string]string{StateDesigning: "design_in_progress", "limbo": StateApplied}, at(50), o2o.ErrInvalid, "states.limbo"},
-		{"unknown new state", v2, map[string]string{StateDesigning: "drafting"}, at(50), o2o.ErrInvalid, "states.designing"},
-		{"before the last step", v2, map[string]string{StateDesigning: "design_in_progress"}, at(39), o2o.ErrInvalid, "at"},
-		{"no instant", v2, map[string]string{StateDesigning: "design_in_progress"}, time.Time{}, o2o.ErrInvalid, "at"},
+		{"unknown old state", v2, map[string]string{decoration.StateDesigning: "design_in_progress", "limbo": decoration.StateApplied}, at(50), o2o.ErrInvalid, "states.limbo"},
+		{"unknown new state", v2, map[string]string{decoration.StateDesigning: "drafting"}, at(50), o2o.ErrInvalid, "states.designing"},
+		{"before the last step", v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(39), o2o.ErrInvalid, "at"},
+		{"no instant", v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, time.Time{}, o2o.ErrInvalid, "at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,8 +176,8 @@ func TestMigrateRefusals(t *testing.T) {
 		})
 	}
 	// Older versions are refused too.
-	in := New(v2)
-	if err := in.Migrate(v1, nil, at(1)); !errors.Is(err, ErrVersion) {
+	in := workflow.New(v2)
+	if err := in.Migrate(v1, nil, at(1)); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("migrate to an older version: %v", err)
 	}
 }
@@ -182,7 +185,7 @@ func TestMigrateRefusals(t *testing.T) {
 func TestRestoreRefusesCorruptMigrations(t *testing.T) {
 	v1, v2 := mustDecoration(t), decorationV2(t)
 	in := run(t, v1, decorationJourney()[:4])
-	if err := in.Migrate(v2, map[string]string{StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := in.Fire(context.Background(), decorationJourney()[4].cmd); err != nil {
@@ -191,27 +194,27 @@ func TestRestoreRefusesCorruptMigrations(t *testing.T) {
 	good := in.Snapshot()
 	tests := []struct {
 		name string
-		edit func(s *Snapshot)
+		edit func(s *workflow.Snapshot)
 		path string
 	}{
-		{"seq beyond history", func(s *Snapshot) { s.Migrations[0].Seq = 9 }, "migrations[0].seq"},
-		{"not newer", func(s *Snapshot) { s.Migrations[0].FromVersion = 2 }, "migrations[0]"},
-		{"other target version", func(s *Snapshot) { s.Migrations[0].ToVersion = 3 }, "migrations[0].toVersion"},
-		{"unknown target state", func(s *Snapshot) { s.Migrations[0].To = "limbo" }, "migrations[0].to"},
-		{"from breaks the chain", func(s *Snapshot) { s.Migrations[0].From = StateApplied }, "migrations[0].from"},
-		{"before the previous step", func(s *Snapshot) { s.Migrations[0].At = at(1) }, "migrations[0].at"},
-		{"checkpoint facts forged", func(s *Snapshot) { s.Migrations[0].Facts = Facts{} }, "facts.design_mode"},
-		{"no migrations", func(s *Snapshot) { s.Migrations = nil }, "history[3].to"},
+		{"seq beyond history", func(s *workflow.Snapshot) { s.Migrations[0].Seq = 9 }, "migrations[0].seq"},
+		{"not newer", func(s *workflow.Snapshot) { s.Migrations[0].FromVersion = 2 }, "migrations[0]"},
+		{"other target version", func(s *workflow.Snapshot) { s.Migrations[0].ToVersion = 3 }, "migrations[0].toVersion"},
+		{"unknown target state", func(s *workflow.Snapshot) { s.Migrations[0].To = "limbo" }, "migrations[0].to"},
+		{"from breaks the chain", func(s *workflow.Snapshot) { s.Migrations[0].From = decoration.StateApplied }, "migrations[0].from"},
+		{"before the previous step", func(s *workflow.Snapshot) { s.Migrations[0].At = at(1) }, "migrations[0].at"},
+		{"checkpoint facts forged", func(s *workflow.Snapshot) { s.Migrations[0].Facts = workflow.Facts{} }, "facts.design_mode"},
+		{"no migrations", func(s *workflow.Snapshot) { s.Migrations = nil }, "history[3].to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := good
-			s.Migrations = cloneMigrations(good.Migrations)
+			s.Migrations = workflow.CloneMigrations(good.Migrations)
 			s.History = slices.Clone(good.History)
 			tt.edit(&s)
-			_, err := Restore(v2, s)
+			_, err := workflow.Restore(v2, s)
 			var ve *o2o.ValidationError
-			if !errors.Is(err, ErrCorrupt) || !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
+			if !errors.Is(err, workflow.ErrCorrupt) || !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
 				t.Fatalf("err = %v, want ErrCorrupt at %q", err, tt.path)
 			}
 		})

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -14,19 +14,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // nodeJourney is a project on version 2 up to the start of construction:
 // the owner pays 80,000.00 CNY at booking and buys live video.
 func nodeJourney() []step {
 	steps := decorationJourney()[:10]
-	steps[8].cmd.Facts = with(steps[8].cmd.Facts, FactPayment, "80000.01 CNY")
-	steps[9].want = NodeState(NodePlumbing)
+	steps[8].cmd.Facts = with(steps[8].cmd.Facts, decoration.FactPayment, "80000.01 CNY")
+	steps[9].want = decoration.NodeState(decoration.NodePlumbing)
 	return steps
 }
 
 // fire fires c and fails the test on error.
-func fire(t testing.TB, in *Instance, c Command) Result {
+func fire(t testing.TB, in *workflow.Instance, c workflow.Command) workflow.Result {
 	t.Helper()
 	r, err := in.Fire(context.Background(), c)
 	if err != nil {
@@ -36,7 +38,7 @@ func fire(t testing.TB, in *Instance, c Command) Result {
 }
 
 // money sums the amounts of the intents of kind.
-func money(t testing.TB, intents []Intent, kind string) o2o.Money {
+func money(t testing.TB, intents []workflow.Intent, kind string) o2o.Money {
 	t.Helper()
 	sum := o2o.CNY.Zero()
 	for _, in := range intents {
@@ -57,15 +59,15 @@ func money(t testing.TB, intents []Intent, kind string) o2o.Money {
 // rejected and reworked, the payment held at booking and released node by
 // node, the handover only after completion; every fen accounted for.
 func TestNodeJourney(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2))
+	def := mustDecoration(t, decoration.WithVersion(2))
 	if def.Version() != 2 {
 		t.Fatalf("version %d", def.Version())
 	}
-	in := New(def)
+	in := workflow.New(def)
 	var held, released o2o.Money = o2o.CNY.Zero(), o2o.CNY.Zero()
 	for _, s := range nodeJourney() {
 		r := fire(t, in, s.cmd)
-		held, _ = held.Add(money(t, r.Intents, IntentHold))
+		held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
 		if in.State() != s.want {
 			t.Fatalf("%s: state %s, want %s", s.cmd.Event, in.State(), s.want)
 		}
@@ -76,50 +78,50 @@ func TestNodeJourney(t *testing.T) {
 	h := 24 * 21
 	next := func() int { h++; return h }
 	// Handover before completion is not available.
-	var te *TransitionError
-	if err := fireRefused(t, in, cmd("early", EventHandOver, "spec-4", RoleSpecialist, next(), Facts{FactHandedOverAt: at(h).Format(time.RFC3339)})); !errors.As(err, &te) {
+	var te *workflow.TransitionError
+	if err := fireRefused(t, in, cmd("early", decoration.EventHandOver, "spec-4", workflow.RoleSpecialist, next(), workflow.Facts{decoration.FactHandedOverAt: at(h).Format(time.RFC3339)})); !errors.As(err, &te) {
 		t.Fatalf("early handover: %v", err)
 	}
-	for i, n := range DefaultNodes() {
+	for i, n := range decoration.DefaultNodes() {
 		id := strconv.Itoa(i)
-		fire(t, in, cmd("i"+id, EventInspectNode, "spec-4", RoleSpecialist, next(), Facts{FactNodeReport: "ok " + n.Name}))
-		if n.Name == NodeTiling {
+		fire(t, in, cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, next(), workflow.Facts{decoration.FactNodeReport: "ok " + n.Name}))
+		if n.Name == decoration.NodeTiling {
 			// The owner may not accept for the specialist, nor reject without a reason.
-			wantGuard(t, fireRefused(t, in, cmd("r"+id, EventRejectNode, "owner-1", RoleOwner, next(), nil)), "rejection")
-			r := fire(t, in, cmd("r"+id, EventRejectNode, "owner-1", RoleOwner, next(), Facts{FactRejection: "uneven tiles"}))
-			if !money(t, r.Intents, IntentRelease).IsZero() || in.State() != NodeState(n.Name) {
-				t.Fatalf("a rejected node released %s, state %s", money(t, r.Intents, IntentRelease), in.State())
+			wantGuard(t, fireRefused(t, in, cmd("r"+id, decoration.EventRejectNode, "owner-1", workflow.RoleOwner, next(), nil)), "rejection")
+			r := fire(t, in, cmd("r"+id, decoration.EventRejectNode, "owner-1", workflow.RoleOwner, next(), workflow.Facts{decoration.FactRejection: "uneven tiles"}))
+			if !money(t, r.Intents, decoration.IntentRelease).IsZero() || in.State() != decoration.NodeState(n.Name) {
+				t.Fatalf("a rejected node released %s, state %s", money(t, r.Intents, decoration.IntentRelease), in.State())
 			}
-			if d, ok := in.NextDue(); !ok || d.State != NodeState(n.Name) || !d.Due.Equal(at(h).Add(time.Duration(n.Within))) {
+			if d, ok := in.NextDue(); !ok || d.State != decoration.NodeState(n.Name) || !d.Due.Equal(at(h).Add(time.Duration(n.Within))) {
 				t.Fatalf("rework deadline: %v %v", d, ok)
 			}
-			fire(t, in, cmd("i"+id+"b", EventInspectNode, "spec-4", RoleSpecialist, next(), Facts{FactNodeReport: "reworked"}))
+			fire(t, in, cmd("i"+id+"b", decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, next(), workflow.Facts{decoration.FactNodeReport: "reworked"}))
 		}
-		r := fire(t, in, cmd("a"+id, EventAcceptNode, "owner-1", RoleOwner, next(), nil))
-		if len(r.Intents) != 1 || r.Intents[0].Kind != IntentRelease || r.Intents[0].Key != "a"+id+"/0" || len(r.Intents[0].Amounts) != 3 {
+		r := fire(t, in, cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, next(), nil))
+		if len(r.Intents) != 1 || r.Intents[0].Kind != decoration.IntentRelease || r.Intents[0].Key != "a"+id+"/0" || len(r.Intents[0].Amounts) != 3 {
 			t.Fatalf("release of %s: %+v", n.Name, r.Intents)
 		}
-		released, _ = released.Add(money(t, r.Intents, IntentRelease))
+		released, _ = released.Add(money(t, r.Intents, decoration.IntentRelease))
 	}
-	if in.State() != StateCompleted || !released.Equal(held) {
+	if in.State() != decoration.StateCompleted || !released.Equal(held) {
 		t.Fatalf("state %s, released %s of %s", in.State(), released, held)
 	}
-	st := Nodes(in, DefaultNodes())
+	st := decoration.Nodes(in, decoration.DefaultNodes())
 	if st[2].Rework != 1 || st[2].Inspections != 2 || !st[4].Accepted || st[0].Rework != 0 {
 		t.Fatalf("nodes: %+v", st)
 	}
-	fire(t, in, cmd("h", EventHandOver, "spec-4", RoleSpecialist, next(), Facts{FactHandedOverAt: at(h).Format(time.RFC3339)}))
-	if in.State() != StateHandedOver {
+	fire(t, in, cmd("h", decoration.EventHandOver, "spec-4", workflow.RoleSpecialist, next(), workflow.Facts{decoration.FactHandedOverAt: at(h).Format(time.RFC3339)}))
+	if in.State() != decoration.StateHandedOver {
 		t.Fatal(in.State())
 	}
 	// The whole project restores, through a registry holding both versions.
 	v1 := mustDecoration(t)
-	reg, err := NewRegistry(v1, def)
+	reg, err := workflow.NewRegistry(v1, def)
 	if err != nil {
 		t.Fatal(err)
 	}
 	back, err := reg.Restore(deepSnapshot(in.Snapshot()))
-	if err != nil || back.State() != StateHandedOver || back.Definition().Version() != 2 {
+	if err != nil || back.State() != decoration.StateHandedOver || back.Definition().Version() != 2 {
 		t.Fatalf("restore: %v", err)
 	}
 }
@@ -127,36 +129,36 @@ func TestNodeJourney(t *testing.T) {
 // TestNodeStreamMustRun: with live video bought, a node cannot be
 // inspected before the specialist started the stream.
 func TestNodeStreamMustRun(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2))
+	def := mustDecoration(t, decoration.WithVersion(2))
 	steps := nodeJourney()
-	steps[9].cmd.Facts = Facts{FactEcoCertified: "true"}
+	steps[9].cmd.Facts = workflow.Facts{decoration.FactEcoCertified: "true"}
 	steps = append(steps[:1], steps[2:]...)
 	in := run(t, def, steps)
-	fire(t, in, cmd("v", EventBuyLiveVideo, "owner-1", RoleOwner, 24*21, nil))
-	wantGuard(t, fireRefused(t, in, cmd("i", EventInspectNode, "spec-4", RoleSpecialist, 24*22, Facts{FactNodeReport: "ok"})), "live_video")
-	fire(t, in, cmd("s", EventStartStream, "spec-4", RoleSpecialist, 24*22, Facts{FactLiveStream: "live-1"}))
-	fire(t, in, cmd("i", EventInspectNode, "spec-4", RoleSpecialist, 24*22, Facts{FactNodeReport: "ok"}))
+	fire(t, in, cmd("v", decoration.EventBuyLiveVideo, "owner-1", workflow.RoleOwner, 24*21, nil))
+	wantGuard(t, fireRefused(t, in, cmd("i", decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*22, workflow.Facts{decoration.FactNodeReport: "ok"})), "live_video")
+	fire(t, in, cmd("s", decoration.EventStartStream, "spec-4", workflow.RoleSpecialist, 24*22, workflow.Facts{decoration.FactLiveStream: "live-1"}))
+	fire(t, in, cmd("i", decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*22, workflow.Facts{decoration.FactNodeReport: "ok"}))
 }
 
 // TestNodeCancelRefunds: cancelling mid-construction refunds to the owner
 // exactly what is still held; before booking nothing was held and nothing
 // is refunded.
 func TestNodeCancelRefunds(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2))
+	def := mustDecoration(t, decoration.WithVersion(2))
 	in := run(t, def, nodeJourney())
-	fire(t, in, cmd("i0", EventInspectNode, "spec-4", RoleSpecialist, 24*22, Facts{FactNodeReport: "ok"}))
-	r := fire(t, in, cmd("a0", EventAcceptNode, "owner-1", RoleOwner, 24*22, nil))
-	released := money(t, r.Intents, IntentRelease)
-	r = fire(t, in, cmd("x", EventCancel, "owner-1", RoleOwner, 24*23, Facts{FactCancelReason: "moved"}))
-	refund := money(t, r.Intents, IntentRefund)
+	fire(t, in, cmd("i0", decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*22, workflow.Facts{decoration.FactNodeReport: "ok"}))
+	r := fire(t, in, cmd("a0", decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, 24*22, nil))
+	released := money(t, r.Intents, decoration.IntentRelease)
+	r = fire(t, in, cmd("x", decoration.EventCancel, "owner-1", workflow.RoleOwner, 24*23, workflow.Facts{decoration.FactCancelReason: "moved"}))
+	refund := money(t, r.Intents, decoration.IntentRefund)
 	if sum, _ := released.Add(refund); sum.String() != "80000.01 CNY" || refund.String() != "64000.01 CNY" {
 		t.Fatalf("released %s, refunded %s", released, refund)
 	}
-	if len(r.Intents) != 1 || r.Intents[0].Amounts[0].Key != PartyOwner {
+	if len(r.Intents) != 1 || r.Intents[0].Amounts[0].Key != decoration.PartyOwner {
 		t.Fatalf("refund: %+v", r.Intents)
 	}
 	early := run(t, def, nodeJourney()[:3])
-	if r := fire(t, early, cmd("x", EventCancel, "owner-1", RoleOwner, 40, Facts{FactCancelReason: "moved"})); len(r.Intents) != 0 {
+	if r := fire(t, early, cmd("x", decoration.EventCancel, "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactCancelReason: "moved"})); len(r.Intents) != 0 {
 		t.Fatalf("cancel before booking: %+v", r.Intents)
 	}
 }
@@ -164,12 +166,12 @@ func TestNodeCancelRefunds(t *testing.T) {
 // TestPaymentIsMoney: the payment at booking is an amount in the
 // project's currency.
 func TestPaymentIsMoney(t *testing.T) {
-	def := mustDecoration(t, WithVersion(2))
+	def := mustDecoration(t, decoration.WithVersion(2))
 	steps := nodeJourney()
 	for _, bad := range []string{"", "lots", "-1.00 CNY", "10.00 USD", "0.00 CNY"} {
 		in := run(t, def, steps[:8])
 		c := steps[8].cmd
-		c.Facts = with(c.Facts, FactPayment, bad)
+		c.Facts = with(c.Facts, decoration.FactPayment, bad)
 		wantGuard(t, fireRefused(t, in, c), "payment")
 	}
 }
@@ -182,24 +184,24 @@ func TestPaymentIsMoney(t *testing.T) {
 func TestStagedPaymentConservation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 2))
 	for round := range 200 {
-		nodes := DefaultNodes()[:1+rng.IntN(5)]
+		nodes := decoration.DefaultNodes()[:1+rng.IntN(5)]
 		for i := range nodes {
 			nodes[i].Weight = o2o.MustParseMoney(strconv.Itoa(rng.IntN(50)+1) + ".00").Amount()
 			for k := range nodes[i].Release {
 				nodes[i].Release[k].Weight = o2o.MustParseMoney(strconv.Itoa(rng.IntN(9)) + ".5").Amount()
 			}
 		}
-		def := mustDecoration(t, WithVersion(2), WithNodes(nodes...))
+		def := mustDecoration(t, decoration.WithVersion(2), decoration.WithNodes(nodes...))
 		steps := nodeJourney()
 		pay := strconv.Itoa(rng.IntN(1_000_000)) + "." + strconv.Itoa(10+rng.IntN(90)) + " CNY"
-		steps[8].cmd.Facts[FactPayment] = pay
-		steps[9].want = NodeState(nodes[0].Name)
-		in := New(def)
+		steps[8].cmd.Facts[decoration.FactPayment] = pay
+		steps[9].want = decoration.NodeState(nodes[0].Name)
+		in := workflow.New(def)
 		held, out := o2o.CNY.Zero(), o2o.CNY.Zero()
-		account := func(r Result) {
-			held, _ = held.Add(money(t, r.Intents, IntentHold))
-			out, _ = out.Add(money(t, r.Intents, IntentRelease))
-			out, _ = out.Add(money(t, r.Intents, IntentRefund))
+		account := func(r workflow.Result) {
+			held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
+			out, _ = out.Add(money(t, r.Intents, decoration.IntentRelease))
+			out, _ = out.Add(money(t, r.Intents, decoration.IntentRefund))
 			if c, _ := out.Cmp(held); c > 0 {
 				t.Fatalf("round %d: %s paid out of %s held", round, out, held)
 			}
@@ -208,22 +210,22 @@ func TestStagedPaymentConservation(t *testing.T) {
 			account(fire(t, in, s.cmd))
 		}
 		cancelled := false
-		for i := 0; i < 40 && in.State() != StateCompleted && !cancelled; i++ {
+		for i := 0; i < 40 && in.State() != decoration.StateCompleted && !cancelled; i++ {
 			id := "n" + strconv.Itoa(i)
 			h := 24*21 + i
-			var c Command
+			var c workflow.Command
 			switch ev := pick(rng, in.Available(), ""); ev {
-			case EventInspectNode:
-				c = cmd(id, ev, "spec-4", RoleSpecialist, h, Facts{FactNodeReport: "ok"})
-			case EventRejectNode:
-				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactRejection: "no"})
-			case EventAcceptNode:
-				c = cmd(id, ev, "owner-1", RoleOwner, h, nil)
-			case EventCancel:
+			case decoration.EventInspectNode:
+				c = cmd(id, ev, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})
+			case decoration.EventRejectNode:
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactRejection: "no"})
+			case decoration.EventAcceptNode:
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
+			case decoration.EventCancel:
 				if rng.IntN(6) > 0 {
 					continue
 				}
-				c = cmd(id, ev, "owner-1", RoleOwner, h, Facts{FactCancelReason: "moved"})
+				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactCancelReason: "moved"})
 				cancelled = true
 			default:
 				continue
@@ -233,7 +235,7 @@ func TestStagedPaymentConservation(t *testing.T) {
 		if held.String() != o2o.MustParseMoney(pay).String() {
 			t.Fatalf("round %d: held %s of %s", round, held, pay)
 		}
-		if in.State() == StateCompleted || cancelled {
+		if in.State() == decoration.StateCompleted || cancelled {
 			if !out.Equal(held) {
 				t.Fatalf("round %d (%s): %s paid out of %s held", round, in.State(), out, held)
 			}
@@ -244,15 +246,15 @@ func TestStagedPaymentConservation(t *testing.T) {
 // TestNodesOption: WithNodes refuses no nodes and names given twice, and
 // shapes the flow.
 func TestNodesOption(t *testing.T) {
-	if _, err := Decoration(WithNodes()); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := decoration.Process(decoration.WithNodes()); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("no nodes: %v", err)
 	}
-	n := DefaultNodes()
-	if _, err := Decoration(WithNodes(n[0], n[0])); !errors.Is(err, o2o.ErrInvalid) {
+	n := decoration.DefaultNodes()
+	if _, err := decoration.Process(decoration.WithNodes(n[0], n[0])); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("twice: %v", err)
 	}
-	d, err := Decoration(WithNodes(n[4]))
-	if err != nil || !slices.Contains(d.States(), NodeState(NodeCompletion)) || slices.Contains(d.States(), NodeState(NodePlumbing)) {
+	d, err := decoration.Process(decoration.WithNodes(n[4]))
+	if err != nil || !slices.Contains(d.States(), decoration.NodeState(decoration.NodeCompletion)) || slices.Contains(d.States(), decoration.NodeState(decoration.NodePlumbing)) {
 		t.Fatalf("%v %v", d.States(), err)
 	}
 }
@@ -261,31 +263,31 @@ func TestNodesOption(t *testing.T) {
 // restores through a registry holding both versions, and moves to version
 // 2 with Migrate, mapping under_construction to the first node.
 func TestV1StillRuns(t *testing.T) {
-	v1, v2 := mustDecoration(t, WithVersion(1)), mustDecoration(t, WithVersion(2))
-	if v1.Version() != 1 || slices.Contains(v1.States(), StateCompleted) {
+	v1, v2 := mustDecoration(t, decoration.WithVersion(1)), mustDecoration(t, decoration.WithVersion(2))
+	if v1.Version() != 1 || slices.Contains(v1.States(), decoration.StateCompleted) {
 		t.Fatalf("v1: %d %v", v1.Version(), v1.States())
 	}
-	reg, err := NewRegistry(v1, v2)
+	reg, err := workflow.NewRegistry(v1, v2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := run(t, v1, decorationJourney()[:10])
 	back, err := reg.Restore(deepSnapshot(in.Snapshot()))
-	if err != nil || back.Definition() != v1 || back.State() != StateUnderConstruction {
+	if err != nil || back.Definition() != v1 || back.State() != decoration.StateUnderConstruction {
 		t.Fatalf("restore v1: %v", err)
 	}
-	if err := back.Migrate(v2, map[string]string{StateUnderConstruction: NodeState(NodePlumbing)}, at(24*22)); err != nil {
+	if err := back.Migrate(v2, map[string]string{decoration.StateUnderConstruction: decoration.NodeState(decoration.NodePlumbing)}, at(24*22)); err != nil {
 		t.Fatal(err)
 	}
 	// The payment was never recorded on v1: a release on v2 is refused
 	// naming the fact, leaving the project as it was.
-	fire(t, back, cmd("i", EventInspectNode, "spec-4", RoleSpecialist, 24*22, Facts{FactNodeReport: "ok"}))
-	err = fireRefused(t, back, cmd("a", EventAcceptNode, "owner-1", RoleOwner, 24*23, nil))
+	fire(t, back, cmd("i", decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*22, workflow.Facts{decoration.FactNodeReport: "ok"}))
+	err = fireRefused(t, back, cmd("a", decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, 24*23, nil))
 	if !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatal(err)
 	}
-	r, err := Restore(v2, deepSnapshot(back.Snapshot()))
-	if err != nil || r.State() != NodeInspectedState(NodePlumbing) {
+	r, err := workflow.Restore(v2, deepSnapshot(back.Snapshot()))
+	if err != nil || r.State() != decoration.NodeInspectedState(decoration.NodePlumbing) {
 		t.Fatalf("restore after migrate: %v", err)
 	}
 }
@@ -298,16 +300,16 @@ func TestV1SnapshotBeforeNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := NewRegistry(mustDecoration(t, WithVersion(1)), mustDecoration(t, WithVersion(2)))
+	reg, err := workflow.NewRegistry(mustDecoration(t, decoration.WithVersion(1)), mustDecoration(t, decoration.WithVersion(2)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	in, err := reg.Restore(s)
-	if err != nil || in.State() != StateReviewed || in.Definition().Version() != 1 {
+	if err != nil || in.State() != decoration.StateReviewed || in.Definition().Version() != 1 {
 		t.Fatalf("restore: %v", err)
 	}
 	if diff := cmp.Diff(s, in.Snapshot()); diff != "" {

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"context"
@@ -7,18 +7,21 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // decoded returns the snapshot of def's decoration journey after n steps,
 // through JSON.
-func decoded(t testing.TB, def *Definition, n int) Snapshot {
+func decoded(t testing.TB, def *workflow.Definition, n int) workflow.Snapshot {
 	t.Helper()
 	data, err := json.Marshal(run(t, def, decorationJourney()[:n]).Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s Snapshot
+	var s workflow.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
@@ -30,13 +33,13 @@ func decoded(t testing.TB, def *Definition, n int) Snapshot {
 func TestRestoreLongHistory(t *testing.T) {
 	def := mustLoop(t)
 	for _, n := range []int{40, 5, 32, 33, 100, 2} {
-		in := New(def)
+		in := workflow.New(def)
 		for i, id := range ids(n) {
-			if _, err := in.Fire(context.Background(), Command{ID: id, Event: loopEvent(i), Actor: "a", Role: RoleOwner, At: at(i)}); err != nil {
+			if _, err := in.Fire(context.Background(), workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		worker, err := Restore(def, in.Snapshot())
+		worker, err := workflow.Restore(def, in.Snapshot())
 		if err != nil {
 			t.Fatalf("%d steps: %v", n, err)
 		}
@@ -44,7 +47,7 @@ func TestRestoreLongHistory(t *testing.T) {
 			t.Fatalf("%d steps (-want +restored):\n%s", n, diff)
 		}
 		// An id of the restored history is found again.
-		c := Command{ID: ids(n)[n-1], Event: loopEvent(n - 1), Actor: "a", Role: RoleOwner, At: at(n - 1)}
+		c := workflow.Command{ID: ids(n)[n-1], Event: loopEvent(n - 1), Actor: "a", Role: workflow.RoleOwner, At: at(n - 1)}
 		if r, err := worker.Fire(context.Background(), c); err != nil || !r.AlreadyApplied {
 			t.Fatalf("%d steps: repeated last command: %+v, %v", n, r, err)
 		}
@@ -60,33 +63,33 @@ func TestRestoreVersionRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Restore(nil, s); !errors.Is(err, o2o.ErrInvalid) {
+	if _, err := workflow.Restore(nil, s); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("Restore(nil) = %v", err)
 	}
-	if _, err := Restore(v2, s); !errors.Is(err, ErrVersion) {
+	if _, err := workflow.Restore(v2, s); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("Restore on v2 = %v", err)
 	}
-	in, err := Restore(def, s)
+	in, err := workflow.Restore(def, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := in.State(); got != StateDesigning {
-		t.Errorf("state = %q, want %q", got, StateDesigning)
+	if got := in.State(); got != decoration.StateDesigning {
+		t.Errorf("state = %q, want %q", got, decoration.StateDesigning)
 	}
 }
 
 // TestZeroInstance: the zero Instance answers as an empty one and refuses
 // commands and migrations with an error, never a panic.
 func TestZeroInstance(t *testing.T) {
-	var in Instance
-	if in.State() != "" || in.Seq() != 0 || in.Can("apply", RoleOwner) || in.Available() != nil ||
+	var in workflow.Instance
+	if in.State() != "" || in.Seq() != 0 || in.Can("apply", workflow.RoleOwner) || in.Available() != nil ||
 		in.Definition() != nil || in.Facts() != nil || len(in.History()) != 0 || len(in.Overdue(at(1))) != 0 {
 		t.Errorf("zero Instance: state %q, seq %d, available %v", in.State(), in.Seq(), in.Available())
 	}
-	if diff := cmp.Diff(Snapshot{}, in.Snapshot()); diff != "" {
+	if diff := cmp.Diff(workflow.Snapshot{}, in.Snapshot()); diff != "" {
 		t.Errorf("snapshot of the zero Instance (-want +got):\n%s", diff)
 	}
-	c := Command{ID: "c1", Event: "apply", Actor: "owner-1", Role: RoleOwner, At: at(0)}
+	c := workflow.Command{ID: "c1", Event: "apply", Actor: "owner-1", Role: workflow.RoleOwner, At: at(0)}
 	if _, err := in.Fire(context.Background(), c); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("Fire on the zero Instance = %v, want ErrInvalid", err)
 	}
@@ -108,7 +111,7 @@ func TestRestoreMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := decorationJourney()
-	worker, err := Restore(v1, decoded(t, v1, 3))
+	worker, err := workflow.Restore(v1, decoded(t, v1, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,10 +126,10 @@ func TestRestoreMigrate(t *testing.T) {
 			t.Fatalf("on v2, %s: %v", st.cmd.Event, err)
 		}
 	}
-	if got := worker.State(); got != StateReviewed {
+	if got := worker.State(); got != decoration.StateReviewed {
 		t.Fatalf("state = %q", got)
 	}
-	for _, def := range []*Definition{v1, v2, v2, v1} {
+	for _, def := range []*workflow.Definition{v1, v2, v2, v1} {
 		s := decoded(t, v1, 6)
 		if def == v2 {
 			mem := run(t, v1, steps[:6])
@@ -135,7 +138,7 @@ func TestRestoreMigrate(t *testing.T) {
 			}
 			s = mem.Snapshot()
 		}
-		worker, err := Restore(def, s)
+		worker, err := workflow.Restore(def, s)
 		if err != nil {
 			t.Fatalf("restore on v%d: %v", def.Version(), err)
 		}

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"encoding/json"
@@ -7,9 +7,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // TestAuditTrailEveryEntry: for every entry of a project's history, an
@@ -19,21 +22,21 @@ import (
 func TestAuditTrailEveryEntry(t *testing.T) {
 	def := mustDecoration(t)
 	good := run(t, def, decorationJourney()).Snapshot()
-	if _, err := Restore(def, good); err != nil {
+	if _, err := workflow.Restore(def, good); err != nil {
 		t.Fatal(err)
 	}
-	edits := map[string]func(e *Entry){
-		"actor":   func(e *Entry) { e.Actor += " (edited)" },
-		"command": func(e *Entry) { e.Command += "-edited" },
-		"offset":  func(e *Entry) { e.At = e.At.UTC() },
-		"hash":    func(e *Entry) { e.Hash = "" },
+	edits := map[string]func(e *workflow.Entry){
+		"actor":   func(e *workflow.Entry) { e.Actor += " (edited)" },
+		"command": func(e *workflow.Entry) { e.Command += "-edited" },
+		"offset":  func(e *workflow.Entry) { e.At = e.At.UTC() },
+		"hash":    func(e *workflow.Entry) { e.Hash = "" },
 	}
 	for i := range good.History {
 		for name, edit := range edits {
 			s := deepSnapshot(good)
 			edit(&s.History[i])
-			_, err := Restore(def, s)
-			checkRestoreRefusal(t, err, ErrCorrupt, historyPath(i)+".hash")
+			_, err := workflow.Restore(def, s)
+			checkRestoreRefusal(t, err, workflow.ErrCorrupt, workflow.HistoryPath(i)+".hash")
 			if t.Failed() {
 				t.Fatalf("entry %d, %s edited", i, name)
 			}
@@ -43,7 +46,7 @@ func TestAuditTrailEveryEntry(t *testing.T) {
 
 // sealedProject is a sealed snapshot of a project 10 steps in, migrated to
 // version 2 after its sixth step, with the key that sealed it.
-func sealedProject(t *testing.T) (Snapshot, []byte, *Definition) {
+func sealedProject(t *testing.T) (workflow.Snapshot, []byte, *workflow.Definition) {
 	t.Helper()
 	v1 := mustDecoration(t)
 	v2, err := v1As(t, 2), error(nil)
@@ -84,67 +87,70 @@ func TestSealRefusesEveryEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Snapshot
+	var back workflow.Snapshot
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
 	if err := back.Verify(key); err != nil {
 		t.Fatalf("after JSON: %v", err)
 	}
-	if _, err := Restore(def, back); err != nil {
+	if _, err := workflow.Restore(def, back); err != nil {
 		t.Fatal(err)
 	}
 	// rehash recomputes the chain, as whoever edits a snapshot can.
-	rehash := func(s *Snapshot) {
+	rehash := func(s *workflow.Snapshot) {
 		prev := ""
 		for i := range s.History {
-			s.History[i].Hash = entryHash(prev, &s.History[i])
+			s.History[i].Hash = workflow.EntryHash(prev, &s.History[i])
 			prev = s.History[i].Hash
 		}
 	}
 	tests := []struct {
 		name string
-		edit func(s *Snapshot)
+		edit func(s *workflow.Snapshot)
 		// restores reports that the edit, hashes recomputed, passes
 		// Restore: the seal alone refuses it.
 		restores bool
 	}{
-		{"definition", func(s *Snapshot) { s.Definition = "after_sales" }, false},
-		{"version", func(s *Snapshot) { s.Version = 3 }, false},
-		{"state", func(s *Snapshot) { s.State = StateCancelled }, false},
-		{"seq", func(s *Snapshot) { s.Seq++ }, false},
-		{"fact value", func(s *Snapshot) { s.Facts[FactCrew] = "crew-6" }, false},
-		{"fact added", func(s *Snapshot) { s.Facts["bonus"] = "yes" }, false},
-		{"fact removed", func(s *Snapshot) { delete(s.Facts, FactCrew) }, false},
-		{"fact and its entry", func(s *Snapshot) {
-			s.Facts[FactCrew] = "crew-6"
-			s.History[6].Facts[FactCrew] = "crew-6"
+		{"definition", func(s *workflow.Snapshot) { s.Definition = "after_sales" }, false},
+		{"version", func(s *workflow.Snapshot) { s.Version = 3 }, false},
+		{"state", func(s *workflow.Snapshot) { s.State = decoration.StateCancelled }, false},
+		{"seq", func(s *workflow.Snapshot) { s.Seq++ }, false},
+		{"fact value", func(s *workflow.Snapshot) { s.Facts[decoration.FactCrew] = "crew-6" }, false},
+		{"fact added", func(s *workflow.Snapshot) { s.Facts["bonus"] = "yes" }, false},
+		{"fact removed", func(s *workflow.Snapshot) { delete(s.Facts, decoration.FactCrew) }, false},
+		{"fact and its entry", func(s *workflow.Snapshot) {
+			s.Facts[decoration.FactCrew] = "crew-6"
+			s.History[6].Facts[decoration.FactCrew] = "crew-6"
 			rehash(s)
 		}, true},
-		{"actor", func(s *Snapshot) { s.History[3].Actor = "owner-2"; rehash(s) }, true},
-		{"command id", func(s *Snapshot) { s.History[7].Command = "c77"; rehash(s) }, true},
-		{"role", func(s *Snapshot) { s.History[0].Role = RolePlatform; rehash(s) }, true},
-		{"instant", func(s *Snapshot) { s.History[4].At = s.History[4].At.Add(time.Minute); rehash(s) }, true},
-		{"instant's offset", func(s *Snapshot) { s.History[4].At = s.History[4].At.UTC(); rehash(s) }, true},
-		{"event", func(s *Snapshot) { s.History[2].Event = "cancel" }, false},
-		{"from", func(s *Snapshot) { s.History[2].From = StateNew }, false},
-		{"to", func(s *Snapshot) { s.History[2].To = StateCancelled }, false},
-		{"hash", func(s *Snapshot) { s.History[5].Hash = s.History[4].Hash }, false},
-		{"order of entries", func(s *Snapshot) { s.History[0], s.History[1] = s.History[1], s.History[0] }, false},
-		{"order of entries, renumbered", func(s *Snapshot) {
+		{"actor", func(s *workflow.Snapshot) { s.History[3].Actor = "owner-2"; rehash(s) }, true},
+		{"command id", func(s *workflow.Snapshot) { s.History[7].Command = "c77"; rehash(s) }, true},
+		{"role", func(s *workflow.Snapshot) { s.History[0].Role = workflow.RolePlatform; rehash(s) }, true},
+		{"instant", func(s *workflow.Snapshot) { s.History[4].At = s.History[4].At.Add(time.Minute); rehash(s) }, true},
+		{"instant's offset", func(s *workflow.Snapshot) { s.History[4].At = s.History[4].At.UTC(); rehash(s) }, true},
+		{"event", func(s *workflow.Snapshot) { s.History[2].Event = "cancel" }, false},
+		{"from", func(s *workflow.Snapshot) { s.History[2].From = decoration.StateNew }, false},
+		{"to", func(s *workflow.Snapshot) { s.History[2].To = decoration.StateCancelled }, false},
+		{"hash", func(s *workflow.Snapshot) { s.History[5].Hash = s.History[4].Hash }, false},
+		{"order of entries", func(s *workflow.Snapshot) { s.History[0], s.History[1] = s.History[1], s.History[0] }, false},
+		{"order of entries, renumbered", func(s *workflow.Snapshot) {
 			// Two steps of the same state, swapped with their numbers and
 			// instants kept in place.
 			s.History[3].Event, s.History[4].Event = s.History[4].Event, s.History[3].Event
 		}, false},
-		{"entry dropped", func(s *Snapshot) { s.History = s.History[:len(s.History)-1]; s.Seq-- }, false},
-		{"deadline due", func(s *Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, false},
-		{"deadline met", func(s *Snapshot) { s.Deadlines[0].Met = time.Time{} }, false},
-		{"deadline for", func(s *Snapshot) { s.Deadlines[0].For = "later" }, false},
-		{"migration instant", func(s *Snapshot) { s.Migrations[0].At = s.Migrations[0].At.Add(time.Minute) }, true},
-		{"migration facts", func(s *Snapshot) { s.Migrations[0].Facts[FactVenue] = "store"; s.Facts[FactVenue] = "store" }, true},
-		{"migration versions", func(s *Snapshot) { s.Migrations[0].FromVersion = 0 }, false},
-		{"seal altered", func(s *Snapshot) { s.MAC = s.MAC[:10] + "0000" + s.MAC[14:] }, true},
-		{"seal removed", func(s *Snapshot) { s.MAC = "" }, true},
+		{"entry dropped", func(s *workflow.Snapshot) { s.History = s.History[:len(s.History)-1]; s.Seq-- }, false},
+		{"deadline due", func(s *workflow.Snapshot) { s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour) }, false},
+		{"deadline met", func(s *workflow.Snapshot) { s.Deadlines[0].Met = time.Time{} }, false},
+		{"deadline for", func(s *workflow.Snapshot) { s.Deadlines[0].For = "later" }, false},
+		{"migration instant", func(s *workflow.Snapshot) { s.Migrations[0].At = s.Migrations[0].At.Add(time.Minute) }, true},
+		{"migration facts", func(s *workflow.Snapshot) {
+			s.Migrations[0].Facts[decoration.FactVenue] = "store"
+			s.Facts[decoration.FactVenue] = "store"
+		}, true},
+		{"migration versions", func(s *workflow.Snapshot) { s.Migrations[0].FromVersion = 0 }, false},
+		{"seal altered", func(s *workflow.Snapshot) { s.MAC = s.MAC[:10] + "0000" + s.MAC[14:] }, true},
+		{"seal removed", func(s *workflow.Snapshot) { s.MAC = "" }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +162,7 @@ func TestSealRefusesEveryEdit(t *testing.T) {
 			if err := s.Verify(key); !errors.Is(err, o2o.ErrSealBroken) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Fatalf("Verify = %v, want o2o.ErrSealBroken", err)
 			}
-			if _, err := Restore(def, s); (err == nil) != tt.restores {
+			if _, err := workflow.Restore(def, s); (err == nil) != tt.restores {
 				t.Errorf("Restore = %v; want it to restore: %v", err, tt.restores)
 			}
 		})
@@ -176,8 +182,8 @@ func TestSealRefusesEveryEdit(t *testing.T) {
 	if err != nil || again.MAC != good.MAC {
 		t.Errorf("sealing again: %v %q %q", err, again.MAC, good.MAC)
 	}
-	again.History[0].Facts[FactVenue] = "moon"
-	if good.History[0].Facts[FactVenue] != "online" {
+	again.History[0].Facts[decoration.FactVenue] = "moon"
+	if good.History[0].Facts[decoration.FactVenue] != "online" {
 		t.Error("Seal returned a copy that shares the snapshot's facts")
 	}
 }
@@ -189,16 +195,16 @@ func TestDecodeManyFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var probe Facts
+	var probe workflow.Facts
 	if err := o2o.DecodeJSON(over, &probe); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("facts beyond limits.MaxKeys decoded: %v", err)
 	}
 	f := manyFacts("f", 40_000)
-	c, err := json.Marshal(Command{ID: "c", Event: "go", Actor: "a", Role: RoleOwner, At: at(0), Facts: f})
+	c, err := json.Marshal(workflow.Command{ID: "c", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: f})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(mustLoop(t)).Snapshot()
+	s := workflow.New(mustLoop(t)).Snapshot()
 	s.Facts = f
 	sd, err := json.Marshal(s)
 	if err != nil {
@@ -207,10 +213,10 @@ func TestDecodeManyFacts(t *testing.T) {
 	for name, data := range map[string][]byte{"command": c, "snapshot": sd} {
 		err := hostile.Within(t, hostile.Default, "decode a "+name+" with 40,000 facts", func() error {
 			if name == "command" {
-				var v Command
+				var v workflow.Command
 				return json.Unmarshal(data, &v)
 			}
-			var v Snapshot
+			var v workflow.Snapshot
 			return json.Unmarshal(data, &v)
 		})
 		if !errors.Is(err, o2o.ErrInvalid) {

@@ -1,4 +1,4 @@
-package workflow
+package workflow_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 // TestStrictJSON: snapshots and specs refuse keys that differ in case,
@@ -20,7 +22,7 @@ func TestStrictJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := string(data)
-	spec, err := json.Marshal(DecorationSpec(WithVersion(1)))
+	spec, err := json.Marshal(decoration.ProcessSpec(decoration.WithVersion(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func TestStrictJSON(t *testing.T) {
 	}
 	for _, tt := range snapshots {
 		t.Run("snapshot/"+tt.name, func(t *testing.T) {
-			var s Snapshot
+			var s workflow.Snapshot
 			checkJSONRefusal(t, json.Unmarshal([]byte(tt.doc), &s), tt.path, tt.is)
 		})
 	}
@@ -62,13 +64,13 @@ func TestStrictJSON(t *testing.T) {
 	}
 	for _, tt := range specs {
 		t.Run("spec/"+tt.name, func(t *testing.T) {
-			_, err := ParseSpec([]byte(tt.doc))
+			_, err := workflow.ParseSpec([]byte(tt.doc))
 			checkJSONRefusal(t, err, tt.path, tt.is)
-			var d Definition
+			var d workflow.Definition
 			checkJSONRefusal(t, json.Unmarshal([]byte(tt.doc), &d), tt.path, tt.is)
 		})
 	}
-	var r Role
+	var r workflow.Role
 	var ee *o2o.EnumError
 	if err := json.Unmarshal([]byte(`"Owner"`), &r); !errors.As(err, &ee) {
 		t.Errorf("role Owner: %v", err)

@@ -21,6 +21,7 @@ import (
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 }
 
 func run() error {
-	def, err := workflow.Decoration()
+	def, err := decoration.Process()
 	if err != nil {
 		return err
 	}
@@ -43,45 +44,45 @@ func run() error {
 
 	type c = workflow.Command
 	steps := []c{
-		{ID: "c1", Event: "apply", Actor: "owner Li", Role: workflow.RoleOwner, At: h(0), Facts: workflow.Facts{workflow.FactVenue: "online"}},
+		{ID: "c1", Event: "apply", Actor: "owner Li", Role: workflow.RoleOwner, At: h(0), Facts: workflow.Facts{decoration.FactVenue: "online"}},
 		{ID: "c2", Event: "buy_live_video", Actor: "owner Li", Role: workflow.RoleOwner, At: h(1)},
-		{ID: "c3", Event: "measure", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(52), Facts: workflow.Facts{workflow.FactFloorPlan: "plan-001"}},
-		{ID: "c4", Event: "upload_plan", Actor: "owner Li", Role: workflow.RoleOwner, At: h(60), Facts: workflow.Facts{workflow.FactDesignMode: "designer"}},
-		{ID: "c5", Event: "submit_design", Actor: "designer Wang", Role: workflow.RoleDesigner, At: h(100), Facts: workflow.Facts{workflow.FactDesign: "design-9"}},
+		{ID: "c3", Event: "measure", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(52), Facts: workflow.Facts{decoration.FactFloorPlan: "plan-001"}},
+		{ID: "c4", Event: "upload_plan", Actor: "owner Li", Role: workflow.RoleOwner, At: h(60), Facts: workflow.Facts{decoration.FactDesignMode: "designer"}},
+		{ID: "c5", Event: "submit_design", Actor: "designer Wang", Role: workflow.RoleDesigner, At: h(100), Facts: workflow.Facts{decoration.FactDesign: "design-9"}},
 		{ID: "c6", Event: "confirm_design", Actor: "owner Li", Role: workflow.RoleOwner, At: h(120), Facts: workflow.Facts{
-			workflow.FactProducts: "tiles+cabinets", workflow.FactPlatformOrder: "PO-88", workflow.FactProvincePrice: "true"}},
-		{ID: "c7", Event: "choose_crew", Actor: "owner Li", Role: workflow.RoleOwner, At: h(150), Facts: workflow.Facts{workflow.FactCrew: "crew-5"}},
-		{ID: "c8", Event: "agree_drawings", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(200), Facts: workflow.Facts{workflow.FactDrawings: "dwg-2"}},
-		{ID: "c9", Event: workflow.EventBook, Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{workflow.FactBookedFor: booked,
-			workflow.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.00 CNY"))}},
-		{ID: "c10", Event: workflow.EventStartStream, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 4), Facts: workflow.Facts{
-			workflow.FactLiveStream: "live-77"}},
-		{ID: "c11", Event: workflow.EventStartConstruction, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 5), Facts: workflow.Facts{
-			workflow.FactEcoCertified: workflow.BoolFact(true)}},
+			decoration.FactProducts: "tiles+cabinets", decoration.FactPlatformOrder: "PO-88", decoration.FactProvincePrice: "true"}},
+		{ID: "c7", Event: "choose_crew", Actor: "owner Li", Role: workflow.RoleOwner, At: h(150), Facts: workflow.Facts{decoration.FactCrew: "crew-5"}},
+		{ID: "c8", Event: "agree_drawings", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(200), Facts: workflow.Facts{decoration.FactDrawings: "dwg-2"}},
+		{ID: "c9", Event: decoration.EventBook, Actor: "owner Li", Role: workflow.RoleOwner, At: h(210), Facts: workflow.Facts{decoration.FactBookedFor: booked,
+			decoration.FactPayment: workflow.MoneyFact(o2o.MustParseMoney("80000.00 CNY"))}},
+		{ID: "c10", Event: decoration.EventStartStream, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 4), Facts: workflow.Facts{
+			decoration.FactLiveStream: "live-77"}},
+		{ID: "c11", Event: decoration.EventStartConstruction, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(24*20 + 5), Facts: workflow.Facts{
+			decoration.FactEcoCertified: workflow.BoolFact(true)}},
 	}
 	day := 24 * 21
-	for _, n := range workflow.DefaultNodes() {
+	for _, n := range decoration.DefaultNodes() {
 		day += 24 * 5
-		steps = append(steps, c{ID: "i-" + n.Name, Event: workflow.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day),
-			Facts: workflow.Facts{workflow.FactNodeReport: n.Name + " inspected"}})
-		if n.Name == workflow.NodeTiling {
+		steps = append(steps, c{ID: "i-" + n.Name, Event: decoration.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day),
+			Facts: workflow.Facts{decoration.FactNodeReport: n.Name + " inspected"}})
+		if n.Name == decoration.NodeTiling {
 			steps = append(steps,
-				c{ID: "r-" + n.Name, Event: workflow.EventRejectNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 3),
-					Facts: workflow.Facts{workflow.FactRejection: "uneven tiles in the kitchen"}},
-				c{ID: "i-" + n.Name + "-2", Event: workflow.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 48),
-					Facts: workflow.Facts{workflow.FactNodeReport: n.Name + " reworked"}})
+				c{ID: "r-" + n.Name, Event: decoration.EventRejectNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 3),
+					Facts: workflow.Facts{decoration.FactRejection: "uneven tiles in the kitchen"}},
+				c{ID: "i-" + n.Name + "-2", Event: decoration.EventInspectNode, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 48),
+					Facts: workflow.Facts{decoration.FactNodeReport: n.Name + " reworked"}})
 			day += 48
 		}
-		steps = append(steps, c{ID: "a-" + n.Name, Event: workflow.EventAcceptNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 6)})
+		steps = append(steps, c{ID: "a-" + n.Name, Event: decoration.EventAcceptNode, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 6)})
 	}
 	handedAt := h(day + 24)
 	steps = append(steps,
-		c{ID: "c12", Event: workflow.EventHandOver, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: handedAt, Facts: workflow.Facts{
-			workflow.FactHandedOverAt: workflow.TimeFact(handedAt)}},
-		c{ID: "c13", Event: workflow.EventReview, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 48), Facts: workflow.Facts{workflow.FactRating: "5", workflow.FactReview: "tidy work"}},
+		c{ID: "c12", Event: decoration.EventHandOver, Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: handedAt, Facts: workflow.Facts{
+			decoration.FactHandedOverAt: workflow.TimeFact(handedAt)}},
+		c{ID: "c13", Event: decoration.EventReview, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 48), Facts: workflow.Facts{decoration.FactRating: "5", decoration.FactReview: "tidy work"}},
 	)
 	accounts := o2okit.ProjectAccounts{Project: "project-li", Holding: "platform-holding",
-		Parties: map[string]string{workflow.PartyOwner: "owner-li", workflow.PartyCrew: "crew-5", workflow.PartyStore: "store-nanshan", workflow.PartyManufacturer: "hq"}}
+		Parties: map[string]string{decoration.PartyOwner: "owner-li", decoration.PartyCrew: "crew-5", decoration.PartyStore: "store-nanshan", decoration.PartyManufacturer: "hq"}}
 	ledger, err := settlement.NewLedger(settlement.Config{})
 	if err != nil {
 		return err
@@ -112,20 +113,20 @@ func run() error {
 				fmt.Printf("   overdue at %s: %s (due %s)\n", h(50).Format("01-02 15:04"), d.For, d.Due.Format("01-02 15:04"))
 			}
 		}
-		if cmd.Event == workflow.EventBook {
+		if cmd.Event == decoration.EventBook {
 			// A booking date before the booking itself is refused.
 			bad := cmd
-			bad.Facts = workflow.Facts{workflow.FactBookedFor: workflow.TimeFact(h(200)), workflow.FactPayment: cmd.Facts[workflow.FactPayment]}
+			bad.Facts = workflow.Facts{decoration.FactBookedFor: workflow.TimeFact(h(200)), decoration.FactPayment: cmd.Facts[decoration.FactPayment]}
 			if _, err := project.Fire(ctx, bad); err != nil {
 				fmt.Println("   refused:", err)
 			}
 		}
-		if cmd.Event == workflow.EventStartConstruction {
+		if cmd.Event == decoration.EventStartConstruction {
 			// The owner cannot write the eco certificate (here along with
 			// the live video add-on): only the specialist, at acceptance.
 			bad := cmd
 			bad.Role, bad.Actor = workflow.RoleOwner, "owner Li"
-			bad.Event = workflow.EventBuyLiveVideo
+			bad.Event = decoration.EventBuyLiveVideo
 			if _, err := project.Fire(ctx, bad); err != nil {
 				fmt.Println("   refused:", err)
 			}
@@ -154,7 +155,7 @@ func run() error {
 	}
 	fmt.Println()
 	fmt.Println("== The money, node by node ==")
-	for _, st := range workflow.Nodes(project, workflow.DefaultNodes()) {
+	for _, st := range decoration.Nodes(project, decoration.DefaultNodes()) {
 		fmt.Printf("   node %-11s inspections=%d rework=%d accepted=%v\n", st.Node, st.Inspections, st.Rework, st.Accepted)
 	}
 	for _, b := range ledger.Balances() {
@@ -162,11 +163,11 @@ func run() error {
 	}
 	fmt.Println()
 	fmt.Println("== The five guarantees (几大保障) ==")
-	as, err := workflow.AfterSales()
+	as, err := decoration.AfterSales()
 	if err != nil {
 		return err
 	}
-	for _, g := range workflow.GuaranteesFor(project, as, h(day+24*10)) {
+	for _, g := range decoration.GuaranteesFor(project, as, h(day+24*10)) {
 		fmt.Printf("   %-16s held=%-5v %s\n", g.Guarantee, g.Held, g.Reason)
 	}
 	for _, d := range project.Deadlines() {
@@ -198,15 +199,15 @@ func run() error {
 
 	fmt.Println()
 	fmt.Println("== After-sales: a cracked tile is returned ==")
-	claim, r, err := workflow.OpenClaim(ctx, project, as, c{ID: "a1", Event: workflow.EventOpen, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 24*30),
-		Facts: workflow.Facts{workflow.FactClaimKind: workflow.ClaimProduct}})
+	claim, r, err := decoration.OpenClaim(ctx, project, as, c{ID: "a1", Event: decoration.EventOpen, Actor: "owner Li", Role: workflow.RoleOwner, At: h(day + 24*30),
+		Facts: workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct}})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%2d. %-8s %s (handed over %s, from the project)\n", r.Seq, "open", r.From+" → "+r.To, claim.Facts()[workflow.FactHandedOverAt])
+	fmt.Printf("%2d. %-8s %s (handed over %s, from the project)\n", r.Seq, "open", r.From+" → "+r.To, claim.Facts()[decoration.FactHandedOverAt])
 	for _, cmd := range []c{
-		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*30 + 20), Facts: workflow.Facts{workflow.FactInspection: "cracked tile"}},
-		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*31), Facts: workflow.Facts{workflow.FactClearanceStore: "Shenzhen-Nanshan"}},
+		{ID: "a2", Event: "inspect", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*30 + 20), Facts: workflow.Facts{decoration.FactInspection: "cracked tile"}},
+		{ID: "a3", Event: "return", Actor: "specialist Zhao", Role: workflow.RoleSpecialist, At: h(day + 24*31), Facts: workflow.Facts{decoration.FactClearanceStore: "Shenzhen-Nanshan"}},
 		{ID: "a4", Event: "close", Actor: "store Shenzhen-Nanshan", Role: workflow.RoleStore, At: h(day + 24*32)},
 	} {
 		r, err := claim.Fire(ctx, cmd)
@@ -218,7 +219,7 @@ func run() error {
 			fmt.Printf("       intent %s: %s %s: %s\n", in.Key, in.Kind, in.Role, in.Note)
 		}
 	}
-	v, _ := claim.Fact(workflow.FactClearance)
+	v, _ := claim.Fact(decoration.FactClearance)
 	fmt.Println("   clearance:", v)
 
 	fmt.Println()

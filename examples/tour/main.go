@@ -2,7 +2,8 @@
 // (examples/rulebook/rulebook.json), through the Engine: one manufacturer and
 // its network of stores and dealers; one order that is routed, checked for
 // channel conflicts, priced, split into postings and partly returned; the
-// decoration project that order belongs to, from application to review; and
+// decoration project that order belongs to, from application through its
+// construction nodes, the money released node by node, to review; and
 // the month's drainage (traffic) costs and every party's statement.
 //
 // Every figure is computed by the rules; none is typed into the program.

@@ -15,6 +15,7 @@ import (
 	"github.com/o2okit/o2okit/examples/temporal/project"
 	"github.com/o2okit/o2okit/o2o"
 	flow "github.com/o2okit/o2okit/workflow"
+	"github.com/o2okit/o2okit/workflow/decoration"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
@@ -146,7 +147,7 @@ func TestWholeProject(t *testing.T) {
 	}
 	st := finish(t, run)
 	t.Logf("whole project: %v", time.Since(began).Round(time.Millisecond))
-	if st.Snapshot.State != flow.StateReviewed || st.Snapshot.Seq != 11 || st.Snapshot.Version != 1 {
+	if st.Snapshot.State != decoration.StateReviewed || st.Snapshot.Seq != 11 || st.Snapshot.Version != 1 {
 		t.Errorf("end %s seq %d v%d", st.Snapshot.State, st.Snapshot.Seq, st.Snapshot.Version)
 	}
 	if n := onceEach(t, sink, journeyKeys(id)); n != 6 {
@@ -186,7 +187,7 @@ func TestRejectedAbsentFromHistory(t *testing.T) {
 	if _, err := fire(t, c, id, j[0]); err != nil {
 		t.Fatal(err)
 	}
-	bad := project.FireRequest{ID: "bad", Event: "measure", Actor: "owner-1", Role: flow.RoleOwner, Facts: flow.Facts{flow.FactFloorPlan: "x"}}
+	bad := project.FireRequest{ID: "bad", Event: "measure", Actor: "owner-1", Role: flow.RoleOwner, Facts: flow.Facts{decoration.FactFloorPlan: "x"}}
 	if _, err := fire(t, c, id, bad); err == nil || !strings.Contains(err.Error(), "may not fire") {
 		t.Fatalf("forbidden command: %v", err)
 	}
@@ -235,7 +236,7 @@ func TestWorkerStoppedMidProject(t *testing.T) {
 	}
 	st := finish(t, run)
 	t.Logf("resumed on a new worker and finished in %v", time.Since(began).Round(time.Millisecond))
-	if st.Snapshot.Version != 1 || st.Snapshot.State != flow.StateReviewed {
+	if st.Snapshot.Version != 1 || st.Snapshot.State != decoration.StateReviewed {
 		t.Errorf("end v%d %s, want v1 reviewed", st.Snapshot.Version, st.Snapshot.State)
 	}
 	if n := onceEach(t, sink, journeyKeys(id)); n != 6 {
@@ -258,7 +259,7 @@ func TestContinueAsNew(t *testing.T) {
 		}
 	}
 	st := finish(t, run)
-	if st.Runs < 2 || st.Snapshot.Seq != 11 || st.Snapshot.State != flow.StateReviewed {
+	if st.Runs < 2 || st.Snapshot.Seq != 11 || st.Snapshot.State != decoration.StateReviewed {
 		t.Errorf("end: runs %d seq %d %s; want at least 2 continued runs, 11 steps, reviewed", st.Runs, st.Snapshot.Seq, st.Snapshot.State)
 	}
 	onceEach(t, sink, journeyKeys(id))
@@ -297,7 +298,7 @@ func TestIntentFailsTwice(t *testing.T) {
 func TestDeadlineEscalates(t *testing.T) {
 	ts, c := server(t)
 	sink := project.NewMemorySink()
-	fast, err := flow.Decoration(flow.WithVersion(9), flow.WithDeadline(flow.StateApplied, o2o.Duration(2*time.Second)))
+	fast, err := decoration.Process(decoration.WithVersion(9), decoration.WithDeadline(decoration.StateApplied, o2o.Duration(2*time.Second)))
 	if err != nil {
 		t.Fatal(err)
 	}

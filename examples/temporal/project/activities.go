@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	flow "github.com/o2okit/o2okit/workflow"
+
+	"github.com/o2okit/o2okit/workflow/decoration"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -68,7 +70,7 @@ func Definitions(v2 bool) (*flow.Registry, error) {
 	spec := v1.Spec()
 	spec.Version = 2
 	for i := range spec.States {
-		if st := &spec.States[i]; st.Name == flow.StateApplied && st.Deadline != nil {
+		if st := &spec.States[i]; st.Name == decoration.StateApplied && st.Deadline != nil {
 			dl := *st.Deadline
 			dl.Within = flow.Hours(24)
 			st.Deadline = &dl

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	flow "github.com/o2okit/o2okit/workflow"
+
+	"github.com/o2okit/o2okit/workflow/decoration"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -29,17 +31,17 @@ func journey() []move {
 	booked := start.Add(20 * 24 * time.Hour).Format(time.RFC3339)
 	handed := start.Add(50 * 24 * time.Hour).Format(time.RFC3339)
 	return []move{
-		{time.Hour, FireRequest{"c1", "apply", "owner-1", flow.RoleOwner, flow.Facts{flow.FactVenue: "online"}}, ""},
-		{time.Hour, FireRequest{"c2", "measure", "store-1", flow.RoleStore, flow.Facts{flow.FactFloorPlan: "plan-1"}}, ""},
-		{time.Hour, FireRequest{"c3", "upload_plan", "owner-1", flow.RoleOwner, flow.Facts{flow.FactDesignMode: "designer"}}, ""},
-		{time.Hour, FireRequest{"c4", "submit_design", "designer-7", flow.RoleDesigner, flow.Facts{flow.FactDesign: "design-9"}}, ""},
-		{time.Hour, FireRequest{"c5", "confirm_design", "owner-1", flow.RoleOwner, flow.Facts{flow.FactProducts: "sel-3", flow.FactPlatformOrder: "PO-88", flow.FactProvincePrice: "true"}}, ""},
-		{time.Hour, FireRequest{"c6", "choose_crew", "owner-1", flow.RoleOwner, flow.Facts{flow.FactCrew: "crew-5"}}, ""},
-		{time.Hour, FireRequest{"c7", "agree_drawings", "store-1", flow.RoleStore, flow.Facts{flow.FactDrawings: "dwg-2"}}, ""},
-		{time.Hour, FireRequest{"c8", "book", "owner-1", flow.RoleOwner, flow.Facts{flow.FactBookedFor: booked}}, ""},
-		{20 * 24 * time.Hour, FireRequest{"c9", "start_construction", "spec-4", flow.RoleSpecialist, flow.Facts{flow.FactEcoCertified: "true"}}, ""},
-		{30 * 24 * time.Hour, FireRequest{"c10", "hand_over", "spec-4", flow.RoleSpecialist, flow.Facts{flow.FactHandedOverAt: handed}}, ""},
-		{time.Hour, FireRequest{"c11", "review", "owner-1", flow.RoleOwner, flow.Facts{flow.FactRating: "5", flow.FactReview: "tidy"}}, ""},
+		{time.Hour, FireRequest{"c1", "apply", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactVenue: "online"}}, ""},
+		{time.Hour, FireRequest{"c2", "measure", "store-1", flow.RoleStore, flow.Facts{decoration.FactFloorPlan: "plan-1"}}, ""},
+		{time.Hour, FireRequest{"c3", "upload_plan", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactDesignMode: "designer"}}, ""},
+		{time.Hour, FireRequest{"c4", "submit_design", "designer-7", flow.RoleDesigner, flow.Facts{decoration.FactDesign: "design-9"}}, ""},
+		{time.Hour, FireRequest{"c5", "confirm_design", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactProducts: "sel-3", decoration.FactPlatformOrder: "PO-88", decoration.FactProvincePrice: "true"}}, ""},
+		{time.Hour, FireRequest{"c6", "choose_crew", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactCrew: "crew-5"}}, ""},
+		{time.Hour, FireRequest{"c7", "agree_drawings", "store-1", flow.RoleStore, flow.Facts{decoration.FactDrawings: "dwg-2"}}, ""},
+		{time.Hour, FireRequest{"c8", "book", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactBookedFor: booked}}, ""},
+		{20 * 24 * time.Hour, FireRequest{"c9", "start_construction", "spec-4", flow.RoleSpecialist, flow.Facts{decoration.FactEcoCertified: "true"}}, ""},
+		{30 * 24 * time.Hour, FireRequest{"c10", "hand_over", "spec-4", flow.RoleSpecialist, flow.Facts{decoration.FactHandedOverAt: handed}}, ""},
+		{time.Hour, FireRequest{"c11", "review", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactRating: "5", decoration.FactReview: "tidy"}}, ""},
 	}
 }
 
@@ -123,7 +125,7 @@ func TestWholeProject(t *testing.T) {
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Snapshot.State != flow.StateReviewed || st.Snapshot.Seq != 11 || len(st.Pending) != 0 {
+	if st.Snapshot.State != decoration.StateReviewed || st.Snapshot.Seq != 11 || len(st.Pending) != 0 {
 		t.Errorf("end state %s seq %d pending %v", st.Snapshot.State, st.Snapshot.Seq, st.Pending)
 	}
 	if !strings.Contains(st.Mermaid, "class reviewed current") {
@@ -148,12 +150,12 @@ func TestForbiddenRejectedByValidator(t *testing.T) {
 	h := newHarness(t, nil)
 	moves := journey()[:1]
 	moves = append(moves,
-		move{time.Minute, FireRequest{"bad1", "measure", "owner-1", flow.RoleOwner, flow.Facts{flow.FactFloorPlan: "x"}}, ""},
+		move{time.Minute, FireRequest{"bad1", "measure", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactFloorPlan: "x"}}, ""},
 		move{time.Minute, FireRequest{"bad2", "measure", "store-1", flow.RoleStore, nil}, ""},
 		move{time.Minute, FireRequest{"bad3", "review", "owner-1", flow.RoleOwner, nil}, ""},
 		// The same command id with other content, under a new Update id
 		// (Temporal itself answers a repeated Update id).
-		move{time.Minute, FireRequest{"c1", "apply", "owner-1", flow.RoleOwner, flow.Facts{flow.FactVenue: "store"}}, "c1-again"},
+		move{time.Minute, FireRequest{"c1", "apply", "owner-1", flow.RoleOwner, flow.Facts{decoration.FactVenue: "store"}}, "c1-again"},
 	)
 	h.schedule(moves)
 	var st State
@@ -167,7 +169,7 @@ func TestForbiddenRejectedByValidator(t *testing.T) {
 			t.Errorf("command %s: %v, want a rejection saying %q", id, err, want)
 		}
 	}
-	if st.Snapshot.Seq != 1 || st.Snapshot.State != flow.StateApplied {
+	if st.Snapshot.Seq != 1 || st.Snapshot.State != decoration.StateApplied {
 		t.Errorf("after rejections: seq %d state %s, want 1 applied", st.Snapshot.Seq, st.Snapshot.State)
 	}
 }
@@ -213,7 +215,7 @@ func TestContinueAsNewKeepsProject(t *testing.T) {
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
-	if next.Snapshot == nil || next.Snapshot.Seq != 4 || next.Snapshot.State != flow.StateDesigning || next.Runs != 1 {
+	if next.Snapshot == nil || next.Snapshot.Seq != 4 || next.Snapshot.State != decoration.StateDesigning || next.Runs != 1 {
 		t.Fatalf("carried %+v", next)
 	}
 	// The next run, with a fresh environment on the same sink.
@@ -230,7 +232,7 @@ func TestContinueAsNewKeepsProject(t *testing.T) {
 	if err := h2.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Snapshot.State != flow.StateReviewed || st.Snapshot.Seq != 11 || st.Runs != 1 {
+	if st.Snapshot.State != decoration.StateReviewed || st.Snapshot.Seq != 11 || st.Runs != 1 {
 		t.Errorf("end: %s seq %d runs %d", st.Snapshot.State, st.Snapshot.Seq, st.Runs)
 	}
 	for _, k := range h.sink.Effects() {
@@ -273,7 +275,7 @@ func TestV1ContinuesAfterV2(t *testing.T) {
 	reg1, _ := Definitions(false)
 	v1, _ := reg1.Lookup("decoration", 1)
 	in := flow.New(v1)
-	if _, err := in.Fire(t.Context(), flow.Command{ID: "c1", Event: "apply", Actor: "o", Role: flow.RoleOwner, At: start, Facts: flow.Facts{flow.FactVenue: "store"}}); err != nil {
+	if _, err := in.Fire(t.Context(), flow.Command{ID: "c1", Event: "apply", Actor: "o", Role: flow.RoleOwner, At: start, Facts: flow.Facts{decoration.FactVenue: "store"}}); err != nil {
 		t.Fatal(err)
 	}
 	snap := in.Snapshot()
@@ -293,7 +295,7 @@ func TestV1ContinuesAfterV2(t *testing.T) {
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Snapshot.Version != 1 || st.Snapshot.State != flow.StateReviewed {
+	if st.Snapshot.Version != 1 || st.Snapshot.State != decoration.StateReviewed {
 		t.Errorf("v%d in %s, want v1 reviewed", st.Snapshot.Version, st.Snapshot.State)
 	}
 }

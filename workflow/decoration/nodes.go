@@ -1,11 +1,13 @@
-package workflow
+package decoration
 
 import (
 	"fmt"
 	"slices"
 
-	"github.com/o2okit/o2okit/o2o"
 	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
 )
 
 // Node is a construction node (节点) of the decoration flow from version 2:
@@ -118,7 +120,7 @@ func DefaultNodes() []Node {
 			{Key: PartyStore, Weight: decimal.NewFromInt(10)}}
 	}
 	n := func(name, title string, days, weight int64) Node {
-		return Node{Name: name, Title: title, Within: Days(int(days)), Weight: decimal.NewFromInt(weight), Release: release()}
+		return Node{Name: name, Title: title, Within: workflow.Days(int(days)), Weight: decimal.NewFromInt(weight), Release: release()}
 	}
 	return []Node{ // name, title, days allowed, share of the price
 		n(NodePlumbing, "水电 (plumbing and electrics)", 10, 20),
@@ -158,15 +160,6 @@ func checkNodes(nodes []Node) error {
 	return nil
 }
 
-// stages is the payment split into the nodes' stages.
-func stages(nodes []Node) []o2o.Share {
-	out := make([]o2o.Share, len(nodes))
-	for i, n := range nodes {
-		out[i] = o2o.Share{Key: n.Name, Weight: n.Weight}
-	}
-	return out
-}
-
 // nodeNames lists the names of nodes[from:].
 func nodeNames(nodes []Node) []string {
 	out := make([]string, len(nodes))
@@ -185,7 +178,7 @@ func nodeNames(nodes []Node) []string {
 // instalment due at it waits for it first (NodeDueState). Cancellation is
 // allowed until completion and refunds to the owner what is still held;
 // the owner's instalments are held by the platform as they are paid.
-func addNodes(s *Spec, o options) {
+func addNodes(s *workflow.Spec, o options) {
 	nodes := o.nodes
 	sched, err := checkInstalments(o.instalments, nodes)
 	if err != nil { // Decoration refuses the schedule; the Spec shows the default
@@ -196,9 +189,9 @@ func addNodes(s *Spec, o options) {
 	for i, sg := range segs {
 		all[i] = sg.share
 	}
-	payout := func(keep func(segment) bool, to []o2o.Share) *Payout {
+	payout := func(keep func(segment) bool, to []o2o.Share) *workflow.Payout {
 		if t := take(segs, keep); len(t) > 0 {
-			return &Payout{Fact: FactPayment, Stages: all, Take: t, To: to}
+			return &workflow.Payout{Fact: FactPayment, Stages: all, Take: t, To: to}
 		}
 		return nil
 	}
@@ -206,7 +199,7 @@ func addNodes(s *Spec, o options) {
 	owner := []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}
 	// hold is the intent holding instalment j, if it is due with due and
 	// moves money.
-	hold := func(due int) []Intent {
+	hold := func(due int) []workflow.Intent {
 		j := slices.Index(sched.due, due)
 		if j < 0 {
 			return nil
@@ -215,7 +208,11 @@ func addNodes(s *Spec, o options) {
 		if p == nil {
 			return nil
 		}
-		return []Intent{{Kind: IntentHold, Role: RolePlatform, Note: "hold the owner's instalment " + sched.inst[j].Name + " until the nodes are accepted", Payout: p}}
+		what := "payment"
+		if len(sched.inst) > 1 {
+			what = "instalment " + sched.inst[j].Name
+		}
+		return []workflow.Intent{{Kind: IntentHold, Role: workflow.RolePlatform, Note: "hold the owner's " + what + " until the nodes are accepted", Payout: p}}
 	}
 	// held is what is held once the instalments due up to paid are paid
 	// and the nodes before released are accepted.
@@ -237,39 +234,39 @@ func addNodes(s *Spec, o options) {
 		construction = append(construction, NodeState(n.Name), NodeInspectedState(n.Name))
 	}
 	// States: the nodes take the place of under_construction.
-	var states []StateSpec
+	var states []workflow.StateSpec
 	for _, st := range s.States {
 		if st.Name != StateUnderConstruction {
 			states = append(states, st)
 			continue
 		}
 		for i, n := range nodes {
-			var dl *DeadlineSpec
+			var dl *workflow.DeadlineSpec
 			if n.Within > 0 {
-				dl = &DeadlineSpec{Within: n.Within, For: "node " + n.Name + " finished and inspected, rework included, within " + n.Within.String(),
-					Escalate: &Intent{Kind: "escalate", Role: RoleSpecialist, Note: "node " + n.Name + " overdue; follow up with the crew"}}
+				dl = &workflow.DeadlineSpec{Within: n.Within, For: "node " + n.Name + " finished and inspected, rework included, within " + n.Within.String(),
+					Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RoleSpecialist, Note: "node " + n.Name + " overdue; follow up with the crew"}}
 			}
 			if j := slices.Index(sched.due, i); j >= 0 {
-				states = append(states, StateSpec{Name: NodeDueState(n.Name), Title: "Node " + n.Title + ", awaiting the instalment " + sched.inst[j].Name,
-					Deadline: &DeadlineSpec{Within: Hours(72), For: "the owner pays the instalment " + sched.inst[j].Name + " within 72h of reaching node " + n.Name,
-						Escalate: &Intent{Kind: "escalate", Role: RolePlatform, Note: "instalment " + sched.inst[j].Name + " unpaid; remind the owner"}}})
+				states = append(states, workflow.StateSpec{Name: NodeDueState(n.Name), Title: "Node " + n.Title + ", awaiting the instalment " + sched.inst[j].Name,
+					Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(72), For: "the owner pays the instalment " + sched.inst[j].Name + " within 72h of reaching node " + n.Name,
+						Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RolePlatform, Note: "instalment " + sched.inst[j].Name + " unpaid; remind the owner"}}})
 			}
 			states = append(states,
-				StateSpec{Name: NodeState(n.Name), Title: "Node " + n.Title + ", under construction", Deadline: dl},
-				StateSpec{Name: NodeInspectedState(n.Name), Title: "Node " + n.Title + ", inspected, awaiting the owner",
-					Deadline: &DeadlineSpec{Within: Hours(72), For: "the owner accepts or rejects node " + n.Name + " within 72h of its inspection",
-						Escalate: &Intent{Kind: "escalate", Role: RolePlatform, Note: "node " + n.Name + " awaits the owner's acceptance"}}})
+				workflow.StateSpec{Name: NodeState(n.Name), Title: "Node " + n.Title + ", under construction", Deadline: dl},
+				workflow.StateSpec{Name: NodeInspectedState(n.Name), Title: "Node " + n.Title + ", inspected, awaiting the owner",
+					Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(72), For: "the owner accepts or rejects node " + n.Name + " within 72h of its inspection",
+						Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RolePlatform, Note: "node " + n.Name + " awaits the owner's acceptance"}}})
 		}
-		states = append(states, StateSpec{Name: StateCompleted, Title: "Completed (竣工), ready to hand over"})
+		states = append(states, workflow.StateSpec{Name: StateCompleted, Title: "Completed (竣工), ready to hand over"})
 	}
 	s.States = states
 	s.Guards = append(s.Guards,
-		GuardSpec{Name: "payment", Kind: GuardMoney, Fact: FactPayment, Currency: o.compensation.Currency,
+		workflow.GuardSpec{Name: "payment", Kind: workflow.GuardMoney, Fact: FactPayment, Currency: o.compensation.Currency,
 			Description: "the contract price the owner pays through the platform, at booking or in the agreed instalments"},
-		GuardSpec{Name: "node_report", Kind: GuardPresent, Fact: FactNodeReport, Description: "the specialist's inspection of the node"},
-		GuardSpec{Name: "rejection", Kind: GuardPresent, Fact: FactRejection, Description: "the owner's reason to reject the node"},
+		workflow.GuardSpec{Name: "node_report", Kind: workflow.GuardPresent, Fact: FactNodeReport, Description: "the specialist's inspection of the node"},
+		workflow.GuardSpec{Name: "rejection", Kind: workflow.GuardPresent, Fact: FactRejection, Description: "the owner's reason to reject the node"},
 	)
-	var events []EventSpec
+	var events []workflow.EventSpec
 	for _, e := range s.Events {
 		switch e.Name {
 		case EventBook:
@@ -290,11 +287,11 @@ func addNodes(s *Spec, o options) {
 			}
 			e.From = before
 			events = append(events, e)
-			refund := func(from string, paid, released int) EventSpec {
+			refund := func(from string, paid, released int) workflow.EventSpec {
 				c := e
 				c.From, c.Intents = []string{from}, nil
 				if p := payout(held(paid, released), owner); p != nil {
-					c.Intents = []Intent{{Kind: IntentRefund, Role: RolePlatform, Note: "refund to the owner what is still held", Payout: p}}
+					c.Intents = []workflow.Intent{{Kind: IntentRefund, Role: workflow.RolePlatform, Note: "refund to the owner what is still held", Payout: p}}
 				}
 				return c
 			}
@@ -324,26 +321,26 @@ func addNodes(s *Spec, o options) {
 			next = enter(i + 1)
 		}
 		if slices.Contains(sched.due, i) {
-			events = append(events, EventSpec{Name: EventPayInstalment, From: []string{NodeDueState(n.Name)}, To: NodeState(n.Name),
-				Roles: []Role{RoleOwner, RolePlatform}, Intents: hold(i)})
+			events = append(events, workflow.EventSpec{Name: EventPayInstalment, From: []string{NodeDueState(n.Name)}, To: NodeState(n.Name),
+				Roles: []workflow.Role{workflow.RoleOwner, workflow.RolePlatform}, Intents: hold(i)})
 		}
 		release := payout(func(sg segment) bool { return sg.node == i }, n.Release)
 		events = append(events,
-			EventSpec{Name: EventInspectNode, From: []string{NodeState(n.Name)}, To: NodeInspectedState(n.Name), Roles: []Role{RoleSpecialist},
+			workflow.EventSpec{Name: EventInspectNode, From: []string{NodeState(n.Name)}, To: NodeInspectedState(n.Name), Roles: []workflow.Role{workflow.RoleSpecialist},
 				Guards:  []string{"node_report", "live_video"},
-				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "node " + n.Name + " inspected; accept it or reject it with a reason"}}},
-			EventSpec{Name: EventAcceptNode, From: []string{NodeInspectedState(n.Name)}, To: next, Roles: []Role{RoleOwner},
-				Intents: []Intent{{Kind: IntentRelease, Role: RolePlatform, Note: "release the share of node " + n.Name, Payout: release}}},
-			EventSpec{Name: EventRejectNode, From: []string{NodeInspectedState(n.Name)}, To: NodeState(n.Name), Roles: []Role{RoleOwner},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleOwner, Note: "node " + n.Name + " inspected; accept it or reject it with a reason"}}},
+			workflow.EventSpec{Name: EventAcceptNode, From: []string{NodeInspectedState(n.Name)}, To: next, Roles: []workflow.Role{workflow.RoleOwner},
+				Intents: []workflow.Intent{{Kind: IntentRelease, Role: workflow.RolePlatform, Note: "release the share of node " + n.Name, Payout: release}}},
+			workflow.EventSpec{Name: EventRejectNode, From: []string{NodeInspectedState(n.Name)}, To: NodeState(n.Name), Roles: []workflow.Role{workflow.RoleOwner},
 				Guards:  []string{"rejection"},
-				Intents: []Intent{{Kind: "rework", Role: RoleSpecialist, Note: "node " + n.Name + " rejected by the owner; rework it"}}},
+				Intents: []workflow.Intent{{Kind: "rework", Role: workflow.RoleSpecialist, Note: "node " + n.Name + " rejected by the owner; rework it"}}},
 		)
 	}
 	s.Events = events
 	s.Facts = append(s.Facts,
-		FactSpec{Name: FactPayment, Events: []string{EventBook}, Description: "the contract price, paid at booking or in the agreed instalments and held by the platform"},
-		FactSpec{Name: FactNodeReport, Events: []string{EventInspectNode}, Roles: []Role{RoleSpecialist}},
-		FactSpec{Name: FactRejection, Events: []string{EventRejectNode}, Roles: []Role{RoleOwner}},
+		workflow.FactSpec{Name: FactPayment, Events: []string{EventBook}, Description: "the contract price, paid at booking or in the agreed instalments and held by the platform"},
+		workflow.FactSpec{Name: FactNodeReport, Events: []string{EventInspectNode}, Roles: []workflow.Role{workflow.RoleSpecialist}},
+		workflow.FactSpec{Name: FactRejection, Events: []string{EventRejectNode}, Roles: []workflow.Role{workflow.RoleOwner}},
 	)
 }
 
@@ -364,7 +361,7 @@ type NodeStatus struct {
 // passed to WithNodes, or DefaultNodes). It reads only the steps fired on
 // the current definition or before; a node the history never reached is
 // zero.
-func Nodes(in *Instance, nodes []Node) []NodeStatus {
+func Nodes(in *workflow.Instance, nodes []Node) []NodeStatus {
 	out := make([]NodeStatus, len(nodes))
 	idx := make(map[string]int, 2*len(nodes))
 	for i, n := range nodes {
@@ -372,7 +369,7 @@ func Nodes(in *Instance, nodes []Node) []NodeStatus {
 		idx[NodeState(n.Name)] = i
 		idx[NodeInspectedState(n.Name)] = i
 	}
-	for _, e := range in.history {
+	for _, e := range in.History() {
 		i, ok := idx[e.From]
 		if !ok {
 			continue

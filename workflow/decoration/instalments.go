@@ -1,12 +1,13 @@
-package workflow
+package decoration
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
 
-	"github.com/o2okit/o2okit/o2o"
 	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // Instalment is one payment of the schedule the owner and the platform

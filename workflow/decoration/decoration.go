@@ -1,4 +1,4 @@
-package workflow
+package decoration
 
 import (
 	"cmp"
@@ -7,8 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/o2okit/o2okit/o2o"
 	"github.com/shopspring/decimal"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
 )
 
 // Fact names used by the decoration and after-sales flows.
@@ -183,7 +185,9 @@ type Warranty struct {
 }
 
 // DefaultWarranty is one year for products and two for construction.
-func DefaultWarranty() Warranty { return Warranty{Product: Days(365), Construction: Days(730)} }
+func DefaultWarranty() Warranty {
+	return Warranty{Product: workflow.Days(365), Construction: workflow.Days(730)}
+}
 
 // Decoration states, in order.
 const (
@@ -243,92 +247,92 @@ const (
 	EventClose      = "close"
 )
 
-// DecorationSpec returns the Spec of the re-engineered decoration process,
-// adapted by opts. Decoration builds it.
-func DecorationSpec(opts ...Option) Spec {
+// ProcessSpec returns the Spec of the re-engineered decoration process,
+// adapted by opts. Process builds it.
+func ProcessSpec(opts ...Option) workflow.Spec {
 	o := buildOptions(opts)
 	modes := []string{"diy", "designer"}
 	if o.noDIY {
 		modes = []string{"designer"}
 	}
-	s := Spec{
+	s := workflow.Spec{
 		Name: "decoration", Version: cmp.Or(o.version, 2), Initial: StateNew,
 		Terminal: []string{StateReviewed, StateCancelled},
-		States: []StateSpec{
+		States: []workflow.StateSpec{
 			{Name: StateNew, Title: "New project"},
 			{Name: StateApplied, Title: "Applied online or in store (申请)",
-				Deadline: &DeadlineSpec{Within: Hours(48), For: "free on-site measurement (量房) within 48h of applying",
-					Escalate: &Intent{Kind: "escalate", Role: RoleHeadquarters, Note: "on-site measurement overdue; follow up with the store"}}},
+				Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(48), For: "free on-site measurement (量房) within 48h of applying",
+					Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RoleHeadquarters, Note: "on-site measurement overdue; follow up with the store"}}},
 			{Name: StateMeasured, Title: "Measured, floor plan produced (量房)"},
 			{Name: StateDesigning, Title: "Plan uploaded, designing (设计)"},
 			{Name: StateDesignConfirmed, Title: "Design confirmed, products selected offline"},
 			{Name: StateCrewChosen, Title: "Crew chosen on the platform",
-				Deadline: &DeadlineSpec{Within: Days(7), For: "construction drawings (施工图) agreed within 7d of choosing a crew",
-					Escalate: &Intent{Kind: "escalate", Role: RolePlatform, Note: "construction drawings overdue; follow up with the store and the owner"}}},
+				Deadline: &workflow.DeadlineSpec{Within: workflow.Days(7), For: "construction drawings (施工图) agreed within 7d of choosing a crew",
+					Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RolePlatform, Note: "construction drawings overdue; follow up with the store and the owner"}}},
 			{Name: StateDrawingsAgreed, Title: "Drawings agreed by store and owner"},
 			{Name: StateBooked, Title: "Construction booked (预约施工)",
-				Deadline: &DeadlineSpec{Within: Hours(72), From: FactBookedFor, For: "construction start within 72h of the booked date",
-					Escalate: &Intent{Kind: "escalate", Role: RoleHeadquarters, Note: "construction start overdue; follow up with the crew"}}},
+				Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(72), From: FactBookedFor, For: "construction start within 72h of the booked date",
+					Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RoleHeadquarters, Note: "construction start overdue; follow up with the crew"}}},
 			{Name: StateUnderConstruction, Title: "Products accepted, under construction (验收, 施工)"},
 			{Name: StateHandedOver, Title: "Handed over (交房)"},
 			{Name: StateReviewed, Title: "Reviewed online (点评)"},
 			{Name: StateCancelled, Title: "Cancelled"},
 		},
-		Guards: []GuardSpec{
-			{Name: "venue", Kind: GuardOneOf, Fact: FactVenue, Values: []string{"online", "store"}, Description: "applied online or in store"},
-			{Name: "floor_plan", Kind: GuardPresent, Fact: FactFloorPlan, Description: "measurement records a floor plan (户型尺寸图)"},
-			{Name: "design_mode", Kind: GuardOneOf, Fact: FactDesignMode, Values: modes, Description: "owner designs DIY or hires an online designer"},
-			{Name: "design", Kind: GuardPresent, Fact: FactDesign, Description: "a design was submitted"},
-			{Name: "products", Kind: GuardPresent, Fact: FactProducts, Description: "products selected offline"},
-			{Name: "platform_order", Kind: GuardPresent, Fact: FactPlatformOrder, Description: "ordered through the platform, the owner only accepts"},
-			{Name: "province_price", Kind: GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "province-unified price (全省一个价) on the order"},
-			{Name: "crew", Kind: GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
-			{Name: "drawings", Kind: GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
-			{Name: "booking_date", Kind: GuardNotBefore, Fact: FactBookedFor, Description: "a booking date no earlier than the booking"},
-			{Name: "booked_date", Kind: GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
-			{Name: "eco_certified", Kind: GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "eco certificates present at acceptance (环保)"},
-			{Name: "live_video", Kind: GuardPresent, Fact: FactLiveStream, When: &Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "live video streaming during construction when bought"},
-			{Name: "stream_id", Kind: GuardPresent, Fact: FactLiveStream, Description: "the stream's id"},
-			{Name: "handover_date", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant recorded (交房), no later than the command recording it"},
-			{Name: "rating", Kind: GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
-			{Name: "review", Kind: GuardPresent, Fact: FactReview, Description: "review text (点评)"},
-			{Name: "cancel_reason", Kind: GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
+		Guards: []workflow.GuardSpec{
+			{Name: "venue", Kind: workflow.GuardOneOf, Fact: FactVenue, Values: []string{"online", "store"}, Description: "applied online or in store"},
+			{Name: "floor_plan", Kind: workflow.GuardPresent, Fact: FactFloorPlan, Description: "measurement records a floor plan (户型尺寸图)"},
+			{Name: "design_mode", Kind: workflow.GuardOneOf, Fact: FactDesignMode, Values: modes, Description: "owner designs DIY or hires an online designer"},
+			{Name: "design", Kind: workflow.GuardPresent, Fact: FactDesign, Description: "a design was submitted"},
+			{Name: "products", Kind: workflow.GuardPresent, Fact: FactProducts, Description: "products selected offline"},
+			{Name: "platform_order", Kind: workflow.GuardPresent, Fact: FactPlatformOrder, Description: "ordered through the platform, the owner only accepts"},
+			{Name: "province_price", Kind: workflow.GuardOneOf, Fact: FactProvincePrice, Values: []string{"true"}, Description: "province-unified price (全省一个价) on the order"},
+			{Name: "crew", Kind: workflow.GuardPresent, Fact: FactCrew, Description: "crew chosen on the platform"},
+			{Name: "drawings", Kind: workflow.GuardPresent, Fact: FactDrawings, Description: "construction drawings agreed"},
+			{Name: "booking_date", Kind: workflow.GuardNotBefore, Fact: FactBookedFor, Description: "a booking date no earlier than the booking"},
+			{Name: "booked_date", Kind: workflow.GuardTime, Fact: FactBookedFor, Description: "a booking date before construction"},
+			{Name: "eco_certified", Kind: workflow.GuardOneOf, Fact: FactEcoCertified, Values: []string{"true"}, Description: "eco certificates present at acceptance (环保)"},
+			{Name: "live_video", Kind: workflow.GuardPresent, Fact: FactLiveStream, When: &workflow.Condition{Fact: FactLiveVideo, Equals: "bought"}, Description: "live video streaming during construction when bought"},
+			{Name: "stream_id", Kind: workflow.GuardPresent, Fact: FactLiveStream, Description: "the stream's id"},
+			{Name: "handover_date", Kind: workflow.GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant recorded (交房), no later than the command recording it"},
+			{Name: "rating", Kind: workflow.GuardOneOf, Fact: FactRating, Values: []string{"1", "2", "3", "4", "5"}, Description: "rating from 1 to 5"},
+			{Name: "review", Kind: workflow.GuardPresent, Fact: FactReview, Description: "review text (点评)"},
+			{Name: "cancel_reason", Kind: workflow.GuardPresent, Fact: FactCancelReason, Description: "a reason to cancel"},
 		},
-		Events: []EventSpec{
-			{Name: "apply", From: []string{StateNew}, To: StateApplied, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"venue"},
-				Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "schedule the free on-site measurement"}}},
-			{Name: "measure", From: []string{StateApplied}, To: StateMeasured, Roles: []Role{RoleStore}, Guards: []string{"floor_plan"},
-				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "floor plan ready; upload it to design"}}},
-			{Name: "upload_plan", From: []string{StateMeasured}, To: StateDesigning, Roles: []Role{RoleOwner, RoleStore}, Guards: []string{"design_mode"}},
-			{Name: "submit_design", From: []string{StateDesigning}, To: StateDesigning, Roles: []Role{RoleOwner, RoleDesigner}, Guards: []string{"design"},
-				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "design submitted; confirm it and select products in store"}}},
-			{Name: "confirm_design", From: []string{StateDesigning}, To: StateDesignConfirmed, Roles: []Role{RoleOwner},
+		Events: []workflow.EventSpec{
+			{Name: "apply", From: []string{StateNew}, To: StateApplied, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleStore, workflow.RolePlatform}, Guards: []string{"venue"},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleStore, Note: "schedule the free on-site measurement"}}},
+			{Name: "measure", From: []string{StateApplied}, To: StateMeasured, Roles: []workflow.Role{workflow.RoleStore}, Guards: []string{"floor_plan"},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleOwner, Note: "floor plan ready; upload it to design"}}},
+			{Name: "upload_plan", From: []string{StateMeasured}, To: StateDesigning, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleStore}, Guards: []string{"design_mode"}},
+			{Name: "submit_design", From: []string{StateDesigning}, To: StateDesigning, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleDesigner}, Guards: []string{"design"},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleOwner, Note: "design submitted; confirm it and select products in store"}}},
+			{Name: "confirm_design", From: []string{StateDesigning}, To: StateDesignConfirmed, Roles: []workflow.Role{workflow.RoleOwner},
 				Guards: []string{"design", "products", "platform_order", "province_price"}},
-			{Name: "choose_crew", From: []string{StateDesignConfirmed}, To: StateCrewChosen, Roles: []Role{RoleOwner, RolePlatform}, Guards: []string{"crew"},
-				Intents: []Intent{{Kind: "notify", Role: RoleStore, Note: "agree the construction drawings with the owner"}}},
-			{Name: "agree_drawings", From: []string{StateCrewChosen}, To: StateDrawingsAgreed, Roles: []Role{RoleStore, RoleOwner}, Guards: []string{"drawings"}},
-			{Name: "book", From: []string{StateDrawingsAgreed}, To: StateBooked, Roles: []Role{RoleOwner, RoleStore, RolePlatform}, Guards: []string{"booking_date"},
-				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "schedule the crew for the booked date"}}},
-			{Name: "start_construction", From: []string{StateBooked}, To: StateUnderConstruction, Roles: []Role{RoleSpecialist},
+			{Name: "choose_crew", From: []string{StateDesignConfirmed}, To: StateCrewChosen, Roles: []workflow.Role{workflow.RoleOwner, workflow.RolePlatform}, Guards: []string{"crew"},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleStore, Note: "agree the construction drawings with the owner"}}},
+			{Name: "agree_drawings", From: []string{StateCrewChosen}, To: StateDrawingsAgreed, Roles: []workflow.Role{workflow.RoleStore, workflow.RoleOwner}, Guards: []string{"drawings"}},
+			{Name: "book", From: []string{StateDrawingsAgreed}, To: StateBooked, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleStore, workflow.RolePlatform}, Guards: []string{"booking_date"},
+				Intents: []workflow.Intent{{Kind: "schedule", Role: workflow.RoleSpecialist, Note: "schedule the crew for the booked date"}}},
+			{Name: "start_construction", From: []string{StateBooked}, To: StateUnderConstruction, Roles: []workflow.Role{workflow.RoleSpecialist},
 				Guards: []string{"booked_date", "eco_certified", "live_video"}},
-			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []Role{RoleSpecialist, RoleStore}, Guards: []string{"handover_date", "live_video"},
-				Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "review products, construction and services online"}}},
-			{Name: "review", From: []string{StateHandedOver}, To: StateReviewed, Roles: []Role{RoleOwner}, Guards: []string{"rating", "review"}},
+			{Name: "hand_over", From: []string{StateUnderConstruction}, To: StateHandedOver, Roles: []workflow.Role{workflow.RoleSpecialist, workflow.RoleStore}, Guards: []string{"handover_date", "live_video"},
+				Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleOwner, Note: "review products, construction and services online"}}},
+			{Name: "review", From: []string{StateHandedOver}, To: StateReviewed, Roles: []workflow.Role{workflow.RoleOwner}, Guards: []string{"rating", "review"}},
 			{Name: "cancel", From: []string{StateNew, StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked},
-				To: StateCancelled, Roles: []Role{RoleOwner, RoleStore, RoleHeadquarters}, Guards: []string{"cancel_reason"}},
+				To: StateCancelled, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleStore, workflow.RoleHeadquarters}, Guards: []string{"cancel_reason"}},
 		},
 	}
 	// Live video is a recorded fact, not a state: a self-transition from
 	// every state before handover.
 	for _, st := range []string{StateApplied, StateMeasured, StateDesigning, StateDesignConfirmed, StateCrewChosen, StateDrawingsAgreed, StateBooked, StateUnderConstruction} {
-		s.Events = append(s.Events, EventSpec{Name: "buy_live_video", From: []string{st}, To: st, Roles: []Role{RoleOwner},
-			Records: Facts{FactLiveVideo: "bought"},
-			Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "set up live video of the site"}}})
+		s.Events = append(s.Events, workflow.EventSpec{Name: "buy_live_video", From: []string{st}, To: st, Roles: []workflow.Role{workflow.RoleOwner},
+			Records: workflow.Facts{FactLiveVideo: "bought"},
+			Intents: []workflow.Intent{{Kind: "schedule", Role: workflow.RoleSpecialist, Note: "set up live video of the site"}}})
 	}
 	// The stream is started by the specialist, as an event of its own.
 	for _, st := range []string{StateBooked, StateUnderConstruction} {
-		s.Events = append(s.Events, EventSpec{Name: EventStartStream, From: []string{st}, To: st, Roles: []Role{RoleSpecialist},
-			Guards: []string{"stream_id"}, Intents: []Intent{{Kind: "notify", Role: RoleOwner, Note: "the live stream of the site has started"}}})
+		s.Events = append(s.Events, workflow.EventSpec{Name: EventStartStream, From: []string{st}, To: st, Roles: []workflow.Role{workflow.RoleSpecialist},
+			Guards: []string{"stream_id"}, Intents: []workflow.Intent{{Kind: "notify", Role: workflow.RoleOwner, Note: "the live stream of the site has started"}}})
 	}
 	s.Facts = decorationFacts()
 	if s.Version >= 2 {
@@ -342,9 +346,9 @@ func DecorationSpec(opts ...Option) Spec {
 }
 
 // decorationFacts declares who writes each fact of the decoration flow.
-func decorationFacts() []FactSpec {
-	spec := []Role{RoleSpecialist}
-	return []FactSpec{
+func decorationFacts() []workflow.FactSpec {
+	spec := []workflow.Role{workflow.RoleSpecialist}
+	return []workflow.FactSpec{
 		{Name: FactVenue, Events: []string{EventApply}},
 		{Name: FactFloorPlan, Events: []string{EventMeasure}},
 		{Name: FactDesignMode, Events: []string{EventUploadPlan}},
@@ -364,12 +368,12 @@ func decorationFacts() []FactSpec {
 	}
 }
 
-// Decoration builds the default re-engineered decoration flow:
+// Process builds the default re-engineered decoration process:
 // new → applied → measured → designing → design_confirmed → crew_chosen →
 // drawings_agreed → booked → under_construction → handed_over → reviewed,
 // with cancel before construction and buy_live_video before handover. See
-// DecorationSpec for the events, roles, guards and deadlines.
-func Decoration(opts ...Option) (*Definition, error) {
+// ProcessSpec for the events, roles, guards and deadlines.
+func Process(opts ...Option) (*workflow.Definition, error) {
 	o := buildOptions(opts)
 	if o.nodes != nil {
 		if err := checkNodes(o.nodes); err != nil {
@@ -385,11 +389,11 @@ func Decoration(opts ...Option) (*Definition, error) {
 			return nil, err
 		}
 	}
-	s := DecorationSpec(opts...)
+	s := ProcessSpec(opts...)
 	if err := checkDeadlineStates(s, opts); err != nil {
 		return nil, err
 	}
-	return Build(s)
+	return workflow.Build(s)
 }
 
 // After-sales states.
@@ -405,7 +409,7 @@ const (
 
 // AfterSalesSpec returns the Spec of the after-sales flow, adapted by
 // opts. AfterSales builds it.
-func AfterSalesSpec(opts ...Option) Spec {
+func AfterSalesSpec(opts ...Option) workflow.Spec {
 	o := buildOptions(opts)
 	res := map[string]bool{"repair": true, "exchange": true, "return": true, "compensate": true}
 	if o.resolutions != nil {
@@ -414,44 +418,44 @@ func AfterSalesSpec(opts ...Option) Spec {
 			res[r] = true
 		}
 	}
-	s := Spec{
+	s := workflow.Spec{
 		Name: "after_sales", Version: cmp.Or(o.version, 1), Initial: StateNew, Terminal: []string{ClaimClosed},
-		States: []StateSpec{
+		States: []workflow.StateSpec{
 			{Name: StateNew, Title: "New claim"},
-			{Name: ClaimOpened, Title: "Claim opened", Deadline: &DeadlineSpec{Within: Hours(48), For: "inspection by the service specialist (施工服务专员)",
-				Escalate: &Intent{Kind: "escalate", Role: RoleHeadquarters, Note: "claim inspection overdue; follow up with the service specialist"}}},
+			{Name: ClaimOpened, Title: "Claim opened", Deadline: &workflow.DeadlineSpec{Within: workflow.Hours(48), For: "inspection by the service specialist (施工服务专员)",
+				Escalate: &workflow.Intent{Kind: "escalate", Role: workflow.RoleHeadquarters, Note: "claim inspection overdue; follow up with the service specialist"}}},
 			{Name: ClaimInspected, Title: "Inspected"},
 		},
-		Guards: []GuardSpec{
-			{Name: "claim_kind", Kind: GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
-			{Name: "handed_over", Kind: GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from, no later than the claim"},
-			{Name: "product_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
-				When: &Condition{Fact: FactClaimKind, Equals: "product"}, Description: "free maintenance within the product warranty"},
-			{Name: "construction_warranty", Kind: GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
-				When: &Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "free maintenance within the construction warranty"},
-			{Name: "inspection", Kind: GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
+		Guards: []workflow.GuardSpec{
+			{Name: "claim_kind", Kind: workflow.GuardOneOf, Fact: FactClaimKind, Values: []string{"product", "construction"}, Description: "product or construction claim"},
+			{Name: "handed_over", Kind: workflow.GuardNotAfter, Fact: FactHandedOverAt, Description: "handover instant the warranty counts from, no later than the claim"},
+			{Name: "product_warranty", Kind: workflow.GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Product,
+				When: &workflow.Condition{Fact: FactClaimKind, Equals: "product"}, Description: "free maintenance within the product warranty"},
+			{Name: "construction_warranty", Kind: workflow.GuardWithin, Fact: FactHandedOverAt, Within: o.warranty.Construction,
+				When: &workflow.Condition{Fact: FactClaimKind, Equals: "construction"}, Description: "free maintenance within the construction warranty"},
+			{Name: "inspection", Kind: workflow.GuardPresent, Fact: FactInspection, Description: "the specialist's finding"},
 		},
-		Events: []EventSpec{
-			{Name: "open", From: []string{StateNew}, To: ClaimOpened, Roles: []Role{RoleOwner, RoleStore, RolePlatform},
+		Events: []workflow.EventSpec{
+			{Name: "open", From: []string{StateNew}, To: ClaimOpened, Roles: []workflow.Role{workflow.RoleOwner, workflow.RoleStore, workflow.RolePlatform},
 				Guards:  []string{"claim_kind", "handed_over", "product_warranty", "construction_warranty"},
-				Intents: []Intent{{Kind: "schedule", Role: RoleSpecialist, Note: "inspect the claim on site"}}},
-			{Name: "inspect", From: []string{ClaimOpened}, To: ClaimInspected, Roles: []Role{RoleSpecialist}, Guards: []string{"inspection"}},
+				Intents: []workflow.Intent{{Kind: "schedule", Role: workflow.RoleSpecialist, Note: "inspect the claim on site"}}},
+			{Name: "inspect", From: []string{ClaimOpened}, To: ClaimInspected, Roles: []workflow.Role{workflow.RoleSpecialist}, Guards: []string{"inspection"}},
 		},
 	}
 	all := []struct {
 		event, state, title string
-		roles               []Role
+		roles               []workflow.Role
 		guards              []string
-		records             Facts
-		intents             []Intent
+		records             workflow.Facts
+		intents             []workflow.Intent
 	}{
-		{"repair", ClaimRepaired, "Repaired", []Role{RoleSpecialist}, nil, nil, nil},
-		{"exchange", ClaimExchanged, "Exchanged", []Role{RoleSpecialist}, nil, nil, nil},
-		{"return", ClaimReturned, "Returned", []Role{RoleSpecialist}, clearanceGuards(&s, res), Facts{FactClearance: "available"},
-			[]Intent{{Kind: "clearance", Role: RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
-		{"compensate", ClaimCompensated, "Compensated", []Role{RoleSpecialist, RoleHeadquarters}, compensationGuards(&s, res, o.compensation), nil,
-			[]Intent{{Kind: IntentCompensate, Role: RoleHeadquarters, Note: "pay the agreed compensation to the owner, from the party at fault",
-				Payout: &Payout{Fact: FactCompensation, Stages: []o2o.Share{{Key: FactCompensation, Weight: decimal.NewFromInt(1)}},
+		{"repair", ClaimRepaired, "Repaired", []workflow.Role{workflow.RoleSpecialist}, nil, nil, nil},
+		{"exchange", ClaimExchanged, "Exchanged", []workflow.Role{workflow.RoleSpecialist}, nil, nil, nil},
+		{"return", ClaimReturned, "Returned", []workflow.Role{workflow.RoleSpecialist}, clearanceGuards(&s, res), workflow.Facts{FactClearance: "available"},
+			[]workflow.Intent{{Kind: "clearance", Role: workflow.RoleStore, Note: "returned goods available for clearance in the store (就地低价出售)"}}},
+		{"compensate", ClaimCompensated, "Compensated", []workflow.Role{workflow.RoleSpecialist, workflow.RoleHeadquarters}, compensationGuards(&s, res, o.compensation), nil,
+			[]workflow.Intent{{Kind: IntentCompensate, Role: workflow.RoleHeadquarters, Note: "pay the agreed compensation to the owner, from the party at fault",
+				Payout: &workflow.Payout{Fact: FactCompensation, Stages: []o2o.Share{{Key: FactCompensation, Weight: decimal.NewFromInt(1)}},
 					Take: []string{FactCompensation}, To: []o2o.Share{{Key: PartyOwner, Weight: decimal.NewFromInt(1)}}}}}},
 	}
 	var closeFrom []string
@@ -459,25 +463,25 @@ func AfterSalesSpec(opts ...Option) Spec {
 		if !res[r.event] {
 			continue
 		}
-		s.States = append(s.States, StateSpec{Name: r.state, Title: r.title})
-		s.Events = append(s.Events, EventSpec{Name: r.event, From: []string{ClaimInspected}, To: r.state, Roles: r.roles,
+		s.States = append(s.States, workflow.StateSpec{Name: r.state, Title: r.title})
+		s.Events = append(s.Events, workflow.EventSpec{Name: r.event, From: []string{ClaimInspected}, To: r.state, Roles: r.roles,
 			Guards: r.guards, Records: r.records, Intents: r.intents})
 		closeFrom = append(closeFrom, r.state)
 	}
-	s.States = append(s.States, StateSpec{Name: ClaimClosed, Title: "Closed"})
-	s.Events = append(s.Events, EventSpec{Name: "close", From: closeFrom, To: ClaimClosed, Roles: []Role{RoleSpecialist, RoleStore}})
-	s.Facts = []FactSpec{
+	s.States = append(s.States, workflow.StateSpec{Name: ClaimClosed, Title: "Closed"})
+	s.Events = append(s.Events, workflow.EventSpec{Name: "close", From: closeFrom, To: ClaimClosed, Roles: []workflow.Role{workflow.RoleSpecialist, workflow.RoleStore}})
+	s.Facts = []workflow.FactSpec{
 		{Name: FactClaimKind, Events: []string{EventOpen}},
 		{Name: FactHandedOverAt, Events: []string{EventOpen}},
 		{Name: FactProjectNodes, Events: []string{EventOpen}},
-		{Name: FactInspection, Events: []string{EventInspect}, Roles: []Role{RoleSpecialist}},
+		{Name: FactInspection, Events: []string{EventInspect}, Roles: []workflow.Role{workflow.RoleSpecialist}},
 	}
 	if res[EventReturn] {
-		s.Facts = append(s.Facts, FactSpec{Name: FactClearanceStore, Events: []string{EventReturn}})
+		s.Facts = append(s.Facts, workflow.FactSpec{Name: FactClearanceStore, Events: []string{EventReturn}})
 	}
 	if res[EventCompensate] {
-		s.Facts = append(s.Facts, FactSpec{Name: FactCompensationKind, Events: []string{EventCompensate}},
-			FactSpec{Name: FactCompensation, Events: []string{EventCompensate}})
+		s.Facts = append(s.Facts, workflow.FactSpec{Name: FactCompensationKind, Events: []string{EventCompensate}},
+			workflow.FactSpec{Name: FactCompensation, Events: []string{EventCompensate}})
 	}
 	applyDeadlines(&s, o.deadlines)
 	return s
@@ -485,11 +489,11 @@ func AfterSalesSpec(opts ...Option) Spec {
 
 // clearanceGuards declares on s the guard of the return event, when it has
 // one, and returns its name.
-func clearanceGuards(s *Spec, res map[string]bool) []string {
+func clearanceGuards(s *workflow.Spec, res map[string]bool) []string {
 	if !res[EventReturn] {
 		return nil
 	}
-	s.Guards = append(s.Guards, GuardSpec{Name: "clearance_store", Kind: GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"})
+	s.Guards = append(s.Guards, workflow.GuardSpec{Name: "clearance_store", Kind: workflow.GuardPresent, Fact: FactClearanceStore, Description: "the store that holds the returned goods"})
 	return []string{"clearance_store"}
 }
 
@@ -497,18 +501,18 @@ func clearanceGuards(s *Spec, res map[string]bool) []string {
 // kind of broken promise, then one money guard per kind (positive, in the
 // currency, within the kind's ceiling), applying when the kind is that
 // one. It returns their names.
-func compensationGuards(s *Spec, res map[string]bool, c Compensation) []string {
+func compensationGuards(s *workflow.Spec, res map[string]bool, c Compensation) []string {
 	if !res[EventCompensate] {
 		return nil
 	}
-	s.Guards = append(s.Guards, GuardSpec{Name: "compensation_kind", Kind: GuardOneOf, Fact: FactCompensationKind,
+	s.Guards = append(s.Guards, workflow.GuardSpec{Name: "compensation_kind", Kind: workflow.GuardOneOf, Fact: FactCompensationKind,
 		Values: slices.Sorted(maps.Keys(c.Ceilings)), Description: "the broken promise compensated"})
 	names := []string{"compensation_kind"}
 	for _, kind := range slices.Sorted(maps.Keys(c.Ceilings)) {
 		max := c.Ceilings[kind]
 		name := "compensation_" + kind
-		s.Guards = append(s.Guards, GuardSpec{Name: name, Kind: GuardMoney, Fact: FactCompensation, Currency: c.Currency, Max: &max,
-			When:        &Condition{Fact: FactCompensationKind, Equals: kind},
+		s.Guards = append(s.Guards, workflow.GuardSpec{Name: name, Kind: workflow.GuardMoney, Fact: FactCompensation, Currency: c.Currency, Max: &max,
+			When:        &workflow.Condition{Fact: FactCompensationKind, Equals: kind},
 			Description: "compensation for " + kind + " under the manufacturer's rules, at most " + max.String()})
 		names = append(names, name)
 	}
@@ -519,15 +523,15 @@ func compensationGuards(s *Spec, res map[string]bool, c Compensation) []string {
 // the reason outside the warranty), inspected by the service specialist,
 // resolved as repair, exchange, return or compensation, and closed. A return
 // records FactClearance "available" for pricing's clearance rule.
-func AfterSales(opts ...Option) (*Definition, error) {
+func AfterSales(opts ...Option) (*workflow.Definition, error) {
 	s := AfterSalesSpec(opts...)
 	if err := checkDeadlineStates(s, opts); err != nil {
 		return nil, err
 	}
-	return Build(s)
+	return workflow.Build(s)
 }
 
-func applyDeadlines(s *Spec, deadlines map[string]o2o.Duration) {
+func applyDeadlines(s *workflow.Spec, deadlines map[string]o2o.Duration) {
 	for i := range s.States {
 		st := &s.States[i]
 		within, ok := deadlines[st.Name]
@@ -540,12 +544,12 @@ func applyDeadlines(s *Spec, deadlines map[string]o2o.Duration) {
 			dl.Within = within
 			st.Deadline = &dl
 		default:
-			st.Deadline = &DeadlineSpec{Within: within, For: "leave " + st.Name + " within " + within.String()}
+			st.Deadline = &workflow.DeadlineSpec{Within: within, For: "leave " + st.Name + " within " + within.String()}
 		}
 	}
 }
 
-func checkDeadlineStates(s Spec, opts []Option) error {
+func checkDeadlineStates(s workflow.Spec, opts []Option) error {
 	o := buildOptions(opts)
 	for name := range o.deadlines {
 		found := false
@@ -553,7 +557,7 @@ func checkDeadlineStates(s Spec, opts []Option) error {
 			found = found || st.Name == name
 		}
 		if !found {
-			return fmt.Errorf("%w: deadline for unknown state %q", ErrNotAvailable, name)
+			return fmt.Errorf("%w: deadline for unknown state %q", workflow.ErrNotAvailable, name)
 		}
 	}
 	return nil
@@ -582,7 +586,7 @@ type GuaranteeCheck struct {
 // Guarantees checks the five guarantees as facts recorded on a
 // decoration project, at instant at (free maintenance depends on it), in
 // the order the process promises them in.
-func Guarantees(in *Instance, at time.Time, w Warranty) []GuaranteeCheck {
+func Guarantees(in *workflow.Instance, at time.Time, w Warranty) []GuaranteeCheck {
 	f := func(name string) string { v, _ := in.Fact(name); return v }
 	check := func(g Guarantee, held bool, yes, no string) GuaranteeCheck {
 		if held {

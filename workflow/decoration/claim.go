@@ -1,4 +1,4 @@
-package workflow
+package decoration
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/workflow"
 )
 
 // FactProjectNodes lists, comma-separated, the construction nodes a
@@ -15,15 +16,15 @@ const FactProjectNodes = "project_nodes"
 // WarrantyOf reads the warranty an after-sales definition judges claims
 // by (its product_warranty and construction_warranty guards), and true;
 // or false when claims has no such guards.
-func WarrantyOf(claims *Definition) (Warranty, bool) {
+func WarrantyOf(claims *workflow.Definition) (Warranty, bool) {
 	var w Warranty
 	found := 0
-	for _, g := range claims.spec.Guards {
+	for _, g := range claims.Spec().Guards {
 		switch {
-		case g.Kind == GuardWithin && g.Name == "product_warranty":
+		case g.Kind == workflow.GuardWithin && g.Name == "product_warranty":
 			w.Product = g.Within
 			found++
-		case g.Kind == GuardWithin && g.Name == "construction_warranty":
+		case g.Kind == workflow.GuardWithin && g.Name == "construction_warranty":
 			w.Construction = g.Within
 			found++
 		}
@@ -34,11 +35,11 @@ func WarrantyOf(claims *Definition) (Warranty, bool) {
 // HandedOver reads the handover instant of a decoration project: it
 // refuses (o2o.ErrInvalid) a project not handed over yet or without a
 // valid handover instant.
-func HandedOver(project *Instance) (time.Time, error) {
+func HandedOver(project *workflow.Instance) (time.Time, error) {
 	if s := project.State(); s != StateHandedOver && s != StateReviewed {
 		return time.Time{}, o2o.Invalidf("project", "is %q, not handed over", s)
 	}
-	return project.facts.Time(FactHandedOverAt)
+	return project.Facts().Time(FactHandedOverAt)
 }
 
 // OpenClaim opens an after-sales claim on claims from a handed-over
@@ -48,25 +49,25 @@ func HandedOver(project *Instance) (time.Time, error) {
 // project's own handover and nobody copies it by hand. A cmd bringing
 // either fact itself is refused, as is a project not handed over. The
 // claim is judged by claims' warranty, the same that GuaranteesFor uses.
-func OpenClaim(ctx context.Context, project *Instance, claims *Definition, cmd Command) (*Instance, Result, error) {
+func OpenClaim(ctx context.Context, project *workflow.Instance, claims *workflow.Definition, cmd workflow.Command) (*workflow.Instance, workflow.Result, error) {
 	if cmd.Event != EventOpen {
-		return nil, Result{}, o2o.Invalidf("event", "is %q, want %q", cmd.Event, EventOpen)
+		return nil, workflow.Result{}, o2o.Invalidf("event", "is %q, want %q", cmd.Event, EventOpen)
 	}
 	for _, f := range []string{FactHandedOverAt, FactProjectNodes} {
 		if _, ok := cmd.Facts[f]; ok {
-			return nil, Result{}, o2o.Invalidf("facts."+f, "comes from the project; leave it out")
+			return nil, workflow.Result{}, o2o.Invalidf("facts."+f, "comes from the project; leave it out")
 		}
 	}
 	if _, err := HandedOver(project); err != nil {
-		return nil, Result{}, err
+		return nil, workflow.Result{}, err
 	}
 	facts := cmd.Facts.Clone()
 	if facts == nil {
-		facts = Facts{}
+		facts = workflow.Facts{}
 	}
-	facts[FactHandedOverAt] = project.facts[FactHandedOverAt]
+	facts[FactHandedOverAt], _ = project.Fact(FactHandedOverAt)
 	var accepted []string
-	for _, e := range project.history {
+	for _, e := range project.History() {
 		if e.Event == EventAcceptNode && strings.HasPrefix(e.From, "node_") && strings.HasSuffix(e.From, "_inspected") {
 			accepted = append(accepted, strings.TrimSuffix(strings.TrimPrefix(e.From, "node_"), "_inspected"))
 		}
@@ -75,17 +76,17 @@ func OpenClaim(ctx context.Context, project *Instance, claims *Definition, cmd C
 		facts[FactProjectNodes] = strings.Join(accepted, ",")
 	}
 	cmd.Facts = facts
-	claim := New(claims)
+	claim := workflow.New(claims)
 	r, err := claim.Fire(ctx, cmd)
 	if err != nil {
-		return nil, Result{}, err
+		return nil, workflow.Result{}, err
 	}
 	return claim, r, nil
 }
 
 // GuaranteesFor is Guarantees judging free maintenance by the warranty of
 // claims, the after-sales definition that opens the project's claims.
-func GuaranteesFor(project *Instance, claims *Definition, at time.Time) []GuaranteeCheck {
+func GuaranteesFor(project *workflow.Instance, claims *workflow.Definition, at time.Time) []GuaranteeCheck {
 	w, ok := WarrantyOf(claims)
 	if !ok {
 		w = DefaultWarranty()
