@@ -8,6 +8,8 @@ import (
 	"time"
 
 	o2okit "github.com/o2okit/o2okit"
+	"github.com/shopspring/decimal"
+
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 	"github.com/o2okit/o2okit/workflow"
@@ -42,74 +44,88 @@ func projectSteps(t0 time.Time) []workflow.Command {
 // TestProjectSettles: the intents of a project on version 2, turned into
 // postings step by step, hold the payment, release it node by node and
 // leave the holding account at what is still held after every step; a
-// rejected node moves nothing; a cancellation refunds the rest.
+// rejected node moves nothing; a cancellation refunds the rest. Paid in
+// instalments, each is held as it is paid, and the same holds.
 func TestProjectSettles(t *testing.T) {
-	def, err := decoration.Process()
-	if err != nil {
-		t.Fatal(err)
-	}
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, o2o.China())
-	for _, cancelAfter := range []int{-1, 0, 2} {
-		l, err := settlement.NewLedger(settlement.Config{})
+	// The whole price at booking, or in three instalments: at booking, at
+	// tiling and at completion.
+	instalments := []decoration.Instalment{{Name: "deposit", Weight: decimal.NewFromInt(40)},
+		{Name: "midway", Node: decoration.NodeTiling, Weight: decimal.NewFromInt(45)},
+		{Name: "final", Node: decoration.NodeCompletion, Weight: decimal.NewFromInt(15)}}
+	for _, schedule := range [][]decoration.Instalment{nil, instalments} {
+		def, err := decoration.Process(decoration.WithInstalments(schedule...))
+		if schedule == nil {
+			def, err = decoration.Process()
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := workflow.New(def)
-		at := t0
-		step := func(c workflow.Command) {
-			t.Helper()
-			r, err := p.Fire(context.Background(), c)
-			if err != nil {
-				t.Fatalf("%s: %v", c.Event, err)
-			}
-			ps, err := o2okit.ProjectPostings(r.Intents, c.At, p.Facts(), projectAccounts)
+		for _, cancelAfter := range []int{-1, 0, 2, 4} {
+			l, err := settlement.NewLedger(settlement.Config{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Event == decoration.EventRejectNode && len(ps) != 0 {
-				t.Fatalf("a rejected node moved %v", ps)
-			}
-			if len(ps) > 0 {
-				if _, err := l.Apply(settlement.Batch{ID: c.ID, Postings: ps}); err != nil {
+			p := workflow.New(def)
+			at := t0
+			step := func(c workflow.Command) {
+				t.Helper()
+				r, err := p.Fire(context.Background(), c)
+				if err != nil {
+					t.Fatalf("%s: %v", c.Event, err)
+				}
+				ps, err := o2okit.ProjectPostings(r.Intents, c.At, p.Facts(), projectAccounts)
+				if err != nil {
 					t.Fatal(err)
 				}
+				if c.Event == decoration.EventRejectNode && len(ps) != 0 {
+					t.Fatalf("a rejected node moved %v", ps)
+				}
+				if len(ps) > 0 {
+					if _, err := l.Apply(settlement.Batch{ID: c.ID, Postings: ps}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				held := l.Balance("platform-holding")
+				out, _ := o2o.Sum(l.Balance("crew-5"), l.Balance("store-sz"), l.Balance("hq"))
+				// What the owner paid and did not get back is held or paid out.
+				paid := l.Balance("owner-li").Neg()
+				if all, _ := held.Add(out); held.IsNegative() || !all.Equal(paid) || (schedule == nil && p.Seq() >= 8 && c.Event != decoration.EventCancel && paid.String() != "80000.01 CNY") {
+					t.Fatalf("%s: held %s, out %s, paid %s", c.Event, held, out, paid)
+				}
+				at = c.At
 			}
-			held := l.Balance("platform-holding")
-			out, _ := o2o.Sum(l.Balance("crew-5"), l.Balance("store-sz"), l.Balance("hq"))
-			// What the owner paid and did not get back is held or paid out.
-			paid := l.Balance("owner-li").Neg()
-			if all, _ := held.Add(out); held.IsNegative() || !all.Equal(paid) || (p.Seq() >= 8 && c.Event != decoration.EventCancel && paid.String() != "80000.01 CNY") {
-				t.Fatalf("%s: held %s, out %s, paid %s", c.Event, held, out, paid)
+			for _, c := range projectSteps(t0) {
+				step(c)
 			}
-			at = c.At
-		}
-		for _, c := range projectSteps(t0) {
-			step(c)
-		}
-		h := 0
-		next := func() time.Time { h++; return at.Add(time.Hour) }
-		for i := range decoration.DefaultNodes() {
-			id := strconv.Itoa(i)
-			if i == cancelAfter {
-				step(workflow.Command{ID: "x", Event: decoration.EventCancel, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactCancelReason: "moved"}})
-				break
+			h := 0
+			next := func() time.Time { h++; return at.Add(time.Hour) }
+			for i, n := range decoration.DefaultNodes() {
+				id := strconv.Itoa(i)
+				if p.State() == decoration.NodeDueState(n.Name) {
+					step(workflow.Command{ID: "p" + id, Event: decoration.EventPayInstalment, Actor: "li", Role: workflow.RoleOwner, At: next()})
+				}
+				if i == cancelAfter {
+					step(workflow.Command{ID: "x", Event: decoration.EventCancel, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactCancelReason: "moved"}})
+					break
+				}
+				step(workflow.Command{ID: "i" + id, Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
+				if i == 1 {
+					step(workflow.Command{ID: "r" + id, Event: decoration.EventRejectNode, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactRejection: "gaps"}})
+					step(workflow.Command{ID: "i" + id + "b", Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
+				}
+				step(workflow.Command{ID: "a" + id, Event: decoration.EventAcceptNode, Actor: "li", Role: workflow.RoleOwner, At: next()})
 			}
-			step(workflow.Command{ID: "i" + id, Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
-			if i == 1 {
-				step(workflow.Command{ID: "r" + id, Event: decoration.EventRejectNode, Actor: "li", Role: workflow.RoleOwner, At: next(), Facts: workflow.Facts{decoration.FactRejection: "gaps"}})
-				step(workflow.Command{ID: "i" + id + "b", Event: decoration.EventInspectNode, Actor: "zhao", Role: workflow.RoleSpecialist, At: next(), Facts: workflow.Facts{decoration.FactNodeReport: "ok"}})
+			if !l.Balance("platform-holding").IsZero() {
+				t.Fatalf("cancel after %d: %s still held", cancelAfter, l.Balance("platform-holding"))
 			}
-			step(workflow.Command{ID: "a" + id, Event: decoration.EventAcceptNode, Actor: "li", Role: workflow.RoleOwner, At: next()})
-		}
-		if !l.Balance("platform-holding").IsZero() {
-			t.Fatalf("cancel after %d: %s still held", cancelAfter, l.Balance("platform-holding"))
-		}
-		paid, _ := o2o.Sum(l.Balance("crew-5"), l.Balance("store-sz"), l.Balance("hq"))
-		if back, _ := paid.Add(l.Balance("owner-li")); !back.IsZero() {
-			t.Fatalf("cancel after %d: owner %s, paid out %s", cancelAfter, l.Balance("owner-li"), paid)
-		}
-		if cancelAfter < 0 && paid.String() != "80000.01 CNY" {
-			t.Fatalf("paid out %s", paid)
+			paid, _ := o2o.Sum(l.Balance("crew-5"), l.Balance("store-sz"), l.Balance("hq"))
+			if back, _ := paid.Add(l.Balance("owner-li")); !back.IsZero() {
+				t.Fatalf("cancel after %d: owner %s, paid out %s", cancelAfter, l.Balance("owner-li"), paid)
+			}
+			if cancelAfter < 0 && paid.String() != "80000.01 CNY" {
+				t.Fatalf("paid out %s", paid)
+			}
 		}
 	}
 }
