@@ -180,31 +180,7 @@ func TestInstalmentConservation(t *testing.T) {
 		for _, s := range steps[:10] {
 			account(fire(t, in, s.cmd))
 		}
-		cancelled := false
-		for i := 0; i < 120 && in.State() != decoration.StateCompleted && !cancelled; i++ {
-			id := "n" + strconv.Itoa(i)
-			h := 24*21 + i
-			var c workflow.Command
-			switch ev := pick(rng, in.Available(), ""); ev {
-			case decoration.EventPayInstalment:
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
-			case decoration.EventInspectNode:
-				c = cmd(id, ev, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})
-			case decoration.EventRejectNode:
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactRejection: "no"})
-			case decoration.EventAcceptNode:
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
-			case decoration.EventCancel:
-				if rng.IntN(8) > 0 {
-					continue
-				}
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactCancelReason: "moved"})
-				cancelled = true
-			default:
-				continue
-			}
-			account(fire(t, in, c))
-		}
+		cancelled := walkNodes(t, rng, in, 120, 8, account)
 		out, _ := released.Add(refunded)
 		switch {
 		case in.State() == decoration.StateCompleted && (paid.String() != o2o.MustParseMoney(price).String() || holds != len(sched)):

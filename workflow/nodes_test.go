@@ -209,29 +209,7 @@ func TestStagedPaymentConservation(t *testing.T) {
 		for _, s := range steps {
 			account(fire(t, in, s.cmd))
 		}
-		cancelled := false
-		for i := 0; i < 40 && in.State() != decoration.StateCompleted && !cancelled; i++ {
-			id := "n" + strconv.Itoa(i)
-			h := 24*21 + i
-			var c workflow.Command
-			switch ev := pick(rng, in.Available(), ""); ev {
-			case decoration.EventInspectNode:
-				c = cmd(id, ev, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})
-			case decoration.EventRejectNode:
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactRejection: "no"})
-			case decoration.EventAcceptNode:
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
-			case decoration.EventCancel:
-				if rng.IntN(6) > 0 {
-					continue
-				}
-				c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactCancelReason: "moved"})
-				cancelled = true
-			default:
-				continue
-			}
-			account(fire(t, in, c))
-		}
+		cancelled := walkNodes(t, rng, in, 40, 6, account)
 		if held.String() != o2o.MustParseMoney(pay).String() {
 			t.Fatalf("round %d: held %s of %s", round, held, pay)
 		}
@@ -241,6 +219,39 @@ func TestStagedPaymentConservation(t *testing.T) {
 			}
 		}
 	}
+}
+
+// walkNodes fires up to n random commands through the construction nodes
+// of in (payments of instalments due, inspections, rejections, accepts,
+// and a cancellation, taken one time in odds), giving each result to
+// account, until the project completes or is cancelled. It reports
+// whether it cancelled.
+func walkNodes(t *testing.T, rng *rand.Rand, in *workflow.Instance, n, odds int, account func(workflow.Result)) bool {
+	for i := 0; i < n && in.State() != decoration.StateCompleted; i++ {
+		id := "n" + strconv.Itoa(i)
+		h := 24*21 + i
+		var c workflow.Command
+		switch ev := pick(rng, in.Available(), ""); ev {
+		case decoration.EventPayInstalment:
+			c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
+		case decoration.EventInspectNode:
+			c = cmd(id, ev, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})
+		case decoration.EventRejectNode:
+			c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactRejection: "no"})
+		case decoration.EventAcceptNode:
+			c = cmd(id, ev, "owner-1", workflow.RoleOwner, h, nil)
+		case decoration.EventCancel:
+			if rng.IntN(odds) > 0 {
+				continue
+			}
+			account(fire(t, in, cmd(id, ev, "owner-1", workflow.RoleOwner, h, workflow.Facts{decoration.FactCancelReason: "moved"})))
+			return true
+		default:
+			continue
+		}
+		account(fire(t, in, c))
+	}
+	return false
 }
 
 // TestNodesOption: WithNodes refuses no nodes and names given twice, and
