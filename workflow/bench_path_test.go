@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/workflow"
 )
 
@@ -13,8 +14,8 @@ import (
 // restored, one command is fired, and the new snapshot is encoded.
 func BenchmarkUserPath(b *testing.B) {
 	_, _, data := restoreSnapshot(b)
-	def := mustDecoration(b)
-	c := decorationJourney()[10].cmd
+	def := flowtest.MustDecoration(b)
+	c := flowtest.DecorationJourney()[10].Cmd
 	ctx := context.Background()
 	for b.Loop() {
 		var s workflow.Snapshot

@@ -9,6 +9,7 @@ import (
 
 	"github.com/looplab/fsm"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
 )
@@ -53,8 +54,8 @@ func BenchmarkNewFSMPerCall(b *testing.B) {
 func BenchmarkFire(b *testing.B) {
 	def := mustLoop(b)
 	cmds := make([]workflow.Command, 32)
-	for i, id := range ids(32) {
-		cmds[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
+	for i, id := range flowtest.IDs(32) {
+		cmds[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}
 	}
 	ctx := context.Background()
 	in := workflow.New(def)
@@ -74,8 +75,8 @@ func BenchmarkFire(b *testing.B) {
 // restoreSnapshot is a decoration project 10 steps in: a 10-entry history,
 // as stored (JSON) and as decoded from it.
 func restoreSnapshot(b *testing.B) (*workflow.Definition, workflow.Snapshot, []byte) {
-	def := mustDecoration(b)
-	in := run(b, def, decorationJourney()[:10])
+	def := flowtest.MustDecoration(b)
+	in := flowtest.Run(b, def, flowtest.DecorationJourney()[:10])
 	data, err := json.Marshal(in.Snapshot())
 	if err != nil {
 		b.Fatal(err)
@@ -91,7 +92,7 @@ func restoreSnapshot(b *testing.B) (*workflow.Definition, workflow.Snapshot, []b
 // and fires one event: the cost of serving a request from storage.
 func BenchmarkRestoreFire(b *testing.B) {
 	def, s, _ := restoreSnapshot(b)
-	c := decorationJourney()[10].cmd
+	c := flowtest.DecorationJourney()[10].Cmd
 	ctx := context.Background()
 	for b.Loop() {
 		in, err := workflow.Restore(def, s)
@@ -118,7 +119,7 @@ func BenchmarkSnapshotDecode(b *testing.B) {
 // BenchmarkBareEventDecoration is looplab's Event on the decoration flow,
 // reset to the same state each time: the baseline for BenchmarkRestoreFire.
 func BenchmarkBareEventDecoration(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	f := fsm.NewFSM(def.Initial(), def.FSMEvents(), nil)
 	ctx := context.Background()
 	for b.Loop() {
@@ -130,7 +131,7 @@ func BenchmarkBareEventDecoration(b *testing.B) {
 }
 
 func BenchmarkCan(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	for b.Loop() {
 		if !def.Can(decoration.StateBooked, "cancel") {
 			b.Fatal("cannot")
@@ -140,7 +141,7 @@ func BenchmarkCan(b *testing.B) {
 
 // BenchmarkCanTable is Can's peer: a plain map lookup from (state, event).
 func BenchmarkCanTable(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	table := map[[2]string]string{}
 	for _, e := range def.FSMEvents() {
 		table[[2]string{e.Src[0], e.Name}] = e.Dst
@@ -154,7 +155,7 @@ func BenchmarkCanTable(b *testing.B) {
 
 // BenchmarkCanFSM is looplab's Can, which locks two mutexes.
 func BenchmarkCanFSM(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	f := fsm.NewFSM(decoration.StateBooked, def.FSMEvents(), nil)
 	for b.Loop() {
 		if !f.Can("cancel") {
@@ -164,7 +165,7 @@ func BenchmarkCanFSM(b *testing.B) {
 }
 
 func BenchmarkAvailable(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	for b.Loop() {
 		if len(def.Available(decoration.StateBooked)) != 3 {
 			b.Fatal("available")
@@ -174,7 +175,7 @@ func BenchmarkAvailable(b *testing.B) {
 
 // BenchmarkAvailableFSM is looplab's AvailableTransitions (unsorted).
 func BenchmarkAvailableFSM(b *testing.B) {
-	def := mustDecoration(b)
+	def := flowtest.MustDecoration(b)
 	f := fsm.NewFSM(decoration.StateBooked, def.FSMEvents(), nil)
 	for b.Loop() {
 		if len(f.AvailableTransitions()) != 3 {
@@ -202,7 +203,7 @@ func BenchmarkRestore(b *testing.B) {
 // of each batch's step. ns/op is per round of the three batches.
 func BenchmarkRestoreFireVsBare(b *testing.B) {
 	def, s, _ := restoreSnapshot(b)
-	c := decorationJourney()[10].cmd
+	c := flowtest.DecorationJourney()[10].Cmd
 	ctx := context.Background()
 	const batch = 64
 	f := fsm.NewFSM(def.Initial(), def.FSMEvents(), nil)
@@ -268,8 +269,8 @@ func BenchmarkFireVsBare(b *testing.B) {
 	def := mustLoop(b)
 	ctx := context.Background()
 	seed := workflow.New(def)
-	for i, id := range ids(2) {
-		if _, err := seed.Fire(ctx, workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}); err != nil {
+	for i, id := range flowtest.IDs(2) {
+		if _, err := seed.Fire(ctx, workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -283,12 +284,12 @@ func BenchmarkFireVsBare(b *testing.B) {
 	}
 	const batch = 30
 	restored, fresh := make([]workflow.Command, batch), make([]workflow.Command, batch)
-	for i, id := range ids(batch + 2) {
+	for i, id := range flowtest.IDs(batch + 2) {
 		if i >= 2 {
-			restored[i-2] = workflow.Command{ID: id, Event: loopEvent(i - 2), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
+			restored[i-2] = workflow.Command{ID: id, Event: loopEvent(i - 2), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}
 		}
 		if i < batch {
-			fresh[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}
+			fresh[i] = workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}
 		}
 	}
 	f := bareLoop()

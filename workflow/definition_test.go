@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -111,7 +112,7 @@ func TestBuildRejects(t *testing.T) {
 }
 
 func TestCanAvailable(t *testing.T) {
-	def := mustDecoration(t)
+	def := flowtest.MustDecoration(t)
 	tests := []struct {
 		state, event string
 		want         bool
@@ -243,7 +244,7 @@ func TestRoleText(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
-	def := mustDecoration(t)
+	def := flowtest.MustDecoration(t)
 	m := def.Mermaid("")
 	if !strings.HasPrefix(m, "stateDiagram-v2\n") || !strings.Contains(m, "    [*] --> new\n") {
 		t.Errorf("mermaid does not start from the initial state:\n%s", m)
@@ -264,7 +265,7 @@ func TestRender(t *testing.T) {
 	if !strings.HasSuffix(hm, "    class booked current\n") || !strings.Contains(hm, "    [*] --> new\n") {
 		t.Errorf("highlighted mermaid:\n%s", hm)
 	}
-	if def.Mermaid("") != mustDecoration(t).Mermaid("") {
+	if def.Mermaid("") != flowtest.MustDecoration(t).Mermaid("") {
 		t.Error("mermaid is not deterministic")
 	}
 	dot := def.DOT(decoration.StateBooked)
@@ -278,7 +279,7 @@ func TestRender(t *testing.T) {
 			t.Errorf("dot lacks %s:\n%s", want, dot)
 		}
 	}
-	if dot != mustDecoration(t).DOT(decoration.StateBooked) {
+	if dot != flowtest.MustDecoration(t).DOT(decoration.StateBooked) {
 		t.Error("dot is not deterministic")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -15,7 +16,7 @@ import (
 // scenario is a command that succeeds after prefix on def.
 type scenario struct {
 	def    *workflow.Definition
-	prefix []step
+	prefix []flowtest.Step
 	cmd    workflow.Command
 }
 
@@ -26,42 +27,42 @@ type scenario struct {
 // closing.
 func everyTransition(t *testing.T) []scenario {
 	t.Helper()
-	dec, as := mustDecoration(t), mustAfterSales(t)
+	dec, as := flowtest.MustDecoration(t), flowtest.MustAfterSales(t)
 	var out []scenario
-	steps := decorationJourney()
+	steps := flowtest.DecorationJourney()
 	for i := range steps {
-		out = append(out, scenario{dec, steps[:i], steps[i].cmd})
+		out = append(out, scenario{dec, steps[:i], steps[i].Cmd})
 		state := decoration.StateNew
 		if i > 0 {
-			state = steps[i-1].want
+			state = steps[i-1].Want
 		}
-		c := steps[i].cmd
+		c := steps[i].Cmd
 		if dec.Can(state, "cancel") {
-			out = append(out, scenario{dec, steps[:i], cmd("x-cancel", "cancel", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactCancelReason: "moved"})})
+			out = append(out, scenario{dec, steps[:i], flowtest.Cmd("x-cancel", "cancel", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactCancelReason: "moved"})})
 			out[len(out)-1].cmd.At = c.At
 		}
 		if dec.Can(state, decoration.EventStartStream) {
-			out = append(out, scenario{dec, steps[:i], cmd("x-stream", decoration.EventStartStream, "spec-4", workflow.RoleSpecialist, 0, workflow.Facts{decoration.FactLiveStream: "live-78"})})
+			out = append(out, scenario{dec, steps[:i], flowtest.Cmd("x-stream", decoration.EventStartStream, "spec-4", workflow.RoleSpecialist, 0, workflow.Facts{decoration.FactLiveStream: "live-78"})})
 			out[len(out)-1].cmd.At = c.At
 		}
 		if dec.Can(state, "buy_live_video") {
-			out = append(out, scenario{dec, steps[:i], cmd("x-video", "buy_live_video", "owner-1", workflow.RoleOwner, 0, nil)})
+			out = append(out, scenario{dec, steps[:i], flowtest.Cmd("x-video", "buy_live_video", "owner-1", workflow.RoleOwner, 0, nil)})
 			out[len(out)-1].cmd.At = c.At
 		}
 	}
-	claim := afterSalesReturn()
-	out = append(out, scenario{as, nil, claim[0].cmd}, scenario{as, claim[:1], claim[1].cmd})
+	claim := flowtest.AfterSalesReturn()
+	out = append(out, scenario{as, nil, claim[0].Cmd}, scenario{as, claim[:1], claim[1].Cmd})
 	resolutions := map[string]workflow.Facts{"repair": nil, "exchange": nil, "return": {decoration.FactClearanceStore: "store-sz-01"}, "compensate": {decoration.FactCompensation: "300.00 CNY", decoration.FactCompensationKind: decoration.CompensationDeadline}}
 	for _, ev := range slices.Sorted(maps.Keys(resolutions)) {
-		resolve := cmd("a3", ev, "spec-4", workflow.RoleSpecialist, 24*102, resolutions[ev])
+		resolve := flowtest.Cmd("a3", ev, "spec-4", workflow.RoleSpecialist, 24*102, resolutions[ev])
 		out = append(out, scenario{as, claim[:2], resolve})
 		to := as.Trans(decoration.ClaimInspected, ev).To()
-		out = append(out, scenario{as, append(slices.Clone(claim[:2]), step{resolve, to}), claim[3].cmd})
+		out = append(out, scenario{as, append(slices.Clone(claim[:2]), flowtest.Step{Cmd: resolve, Want: to}), claim[3].Cmd})
 	}
 	// Every transition of both flows is covered.
 	covered := map[*workflow.Transition]bool{}
 	for _, s := range out {
-		in := run(t, s.def, s.prefix)
+		in := flowtest.Run(t, s.def, s.prefix)
 		covered[s.def.Trans(in.State(), s.cmd.Event)] = true
 	}
 	for _, def := range []*workflow.Definition{dec, as} {
@@ -83,8 +84,8 @@ func TestEveryEventRefusals(t *testing.T) {
 	ctx := context.Background()
 	forbidden, guarded := 0, 0
 	for _, s := range everyTransition(t) {
-		in := run(t, s.def, s.prefix)
-		before := snapJSON(t, in)
+		in := flowtest.Run(t, s.def, s.prefix)
+		before := flowtest.SnapJSON(t, in)
 		tr := s.def.Trans(in.State(), s.cmd.Event)
 		name := s.def.Name() + "/" + tr.From() + "/" + tr.Event()
 		for _, role := range workflow.Roles() {
@@ -98,7 +99,7 @@ func TestEveryEventRefusals(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Role != role || fe.Event != c.Event || !errors.Is(err, workflow.ErrForbidden) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Errorf("%s as %s: err = %v", name, role, err)
 			}
-			if snapJSON(t, in) != before {
+			if flowtest.SnapJSON(t, in) != before {
 				t.Errorf("%s as %s changed the instance", name, role)
 			}
 			forbidden++
@@ -108,7 +109,7 @@ func TestEveryEventRefusals(t *testing.T) {
 				continue
 			}
 			c := s.cmd
-			c.Facts = with(s.cmd.Facts, g.Fact, "")
+			c.Facts = flowtest.With(s.cmd.Facts, g.Fact, "")
 			if w := g.When; w != nil {
 				c.Facts[w.Fact] = w.Equals
 			}
@@ -120,7 +121,7 @@ func TestEveryEventRefusals(t *testing.T) {
 				if !errors.As(err, &fe) || fe.Fact != f || !errors.Is(err, workflow.ErrForbidden) {
 					t.Errorf("%s bringing %s: err = %v, want forbidden fact", name, f, err)
 				}
-				if snapJSON(t, in) != before {
+				if flowtest.SnapJSON(t, in) != before {
 					t.Errorf("%s bringing %s changed the instance", name, f)
 				}
 				forbidden++
@@ -145,7 +146,7 @@ func TestEveryEventRefusals(t *testing.T) {
 			if !errors.As(err, &ge) || ge.Event != c.Event || ge.Guard != want || !errors.Is(err, workflow.ErrGuard) || !errors.Is(err, o2o.ErrInvalid) {
 				t.Errorf("%s without %s: err = %v, want guard %s", name, g.Fact, err, want)
 			}
-			if snapJSON(t, in) != before {
+			if flowtest.SnapJSON(t, in) != before {
 				t.Errorf("%s without %s changed the instance", name, g.Fact)
 			}
 			guarded++

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -106,11 +107,11 @@ func FuzzRestore(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	steps := decorationJourney()
+	steps := flowtest.DecorationJourney()
 	for _, n := range []int{0, 1, 3, 10, len(steps)} {
 		in := workflow.New(def)
 		for _, s := range steps[:n] {
-			if _, err := in.Fire(t0Ctx(), s.cmd); err != nil {
+			if _, err := in.Fire(flowtest.T0Ctx(), s.Cmd); err != nil {
 				f.Fatal(err)
 			}
 		}
@@ -126,7 +127,7 @@ func FuzzRestore(f *testing.F) {
 		}
 		// The snapshot as it is, and with its hashes computed again (so
 		// that the fuzzer reaches the checks behind them).
-		rehashed := deepSnapshot(s)
+		rehashed := flowtest.DeepSnapshot(s)
 		prev := ""
 		for i := range rehashed.History {
 			rehashed.History[i].Hash = workflow.EntryHash(prev, &rehashed.History[i])
@@ -209,25 +210,25 @@ func FuzzParseSpec(f *testing.F) {
 // random journeys, each edited at random (a field of an entry, a fact, a
 // deadline) with its hashes computed again, so that both accept and refuse.
 func TestRestoreReference(t *testing.T) {
-	defs := []*workflow.Definition{mustDecoration(t), mustAfterSales(t)}
+	defs := []*workflow.Definition{flowtest.MustDecoration(t), flowtest.MustAfterSales(t)}
 	rng := rand.New(rand.NewPCG(3, 4))
 	accepted, refused := 0, 0
 	for round := range 400 {
 		def := defs[round%2]
 		in := workflow.New(def)
 		for i := range 12 {
-			ev := pick(rng, def.Available(in.State()), "bogus")
-			role := pick(rng, def.Roles(in.State(), ev), workflow.RoleOwner)
+			ev := flowtest.Pick(rng, def.Available(in.State()), "bogus")
+			role := flowtest.Pick(rng, def.Roles(in.State(), ev), workflow.RoleOwner)
 			facts := workflow.Facts{}
 			for _, k := range []string{decoration.FactVenue, decoration.FactFloorPlan, decoration.FactDesignMode, decoration.FactDesign, decoration.FactProducts, decoration.FactPlatformOrder, decoration.FactProvincePrice,
 				decoration.FactCrew, decoration.FactDrawings, decoration.FactEcoCertified, decoration.FactLiveStream, decoration.FactRating, decoration.FactReview, decoration.FactCancelReason, decoration.FactClaimKind,
 				decoration.FactInspection, decoration.FactCompensation, decoration.FactClearanceStore} {
-				facts[k] = pick(rng, []string{"true", "online", "designer", "5", "product", "x"}, "")
+				facts[k] = flowtest.Pick(rng, []string{"true", "online", "designer", "5", "product", "x"}, "")
 			}
-			facts[decoration.FactBookedFor] = at(24 * 20).Format(time.RFC3339)
-			facts[decoration.FactHandedOverAt] = at(0).Format(time.RFC3339)
-			_, _ = in.Fire(t0Ctx(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: at(24*i + rng.IntN(24)),
-				Facts: ownedFacts(def, in.State(), ev, role, facts)})
+			facts[decoration.FactBookedFor] = flowtest.At(24 * 20).Format(time.RFC3339)
+			facts[decoration.FactHandedOverAt] = flowtest.At(0).Format(time.RFC3339)
+			_, _ = in.Fire(flowtest.T0Ctx(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: ev, Actor: "a", Role: role, At: flowtest.At(24*i + rng.IntN(24)),
+				Facts: flowtest.OwnedFacts(def, ev, role, facts)})
 		}
 		s := in.Snapshot()
 		if n := len(s.History); n > 0 && rng.IntN(5) > 0 {
@@ -236,17 +237,17 @@ func TestRestoreReference(t *testing.T) {
 			case 0:
 				e.Role = workflow.Roles()[rng.IntN(len(workflow.Roles()))]
 			case 1:
-				e.Event = pick(rng, def.Events(), "x")
+				e.Event = flowtest.Pick(rng, def.Events(), "x")
 			case 2:
-				e.To = pick(rng, def.States(), "x")
+				e.To = flowtest.Pick(rng, def.States(), "x")
 			case 3:
 				e.At = e.At.Add(time.Duration(rng.IntN(96)-48) * time.Hour)
 			case 4:
 				e.Command = "c" + strconv.Itoa(rng.IntN(12))
 			case 5:
-				e.Facts = with(e.Facts, decoration.FactBookedFor, at(rng.IntN(1000)).Format(time.RFC3339))
+				e.Facts = flowtest.With(e.Facts, decoration.FactBookedFor, flowtest.At(rng.IntN(1000)).Format(time.RFC3339))
 			case 6:
-				s.Facts = with(s.Facts, decoration.FactCrew, "other")
+				s.Facts = flowtest.With(s.Facts, decoration.FactCrew, "other")
 			case 7:
 				if len(s.Deadlines) > 0 {
 					s.Deadlines[0].Due = s.Deadlines[0].Due.Add(time.Hour)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 )
@@ -50,8 +51,8 @@ func TestGuardFunc(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := workflow.New(def)
-	before := snapJSON(t, in)
-	_, err = in.Fire(context.Background(), cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "80000"}))
+	before := flowtest.SnapJSON(t, in)
+	_, err = in.Fire(context.Background(), flowtest.Cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "80000"}))
 	var ge *workflow.GuardError
 	if !errors.Is(err, errBudget) || !errors.Is(err, workflow.ErrGuard) || !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ge) {
 		t.Fatalf("err = %v", err)
@@ -60,10 +61,10 @@ func TestGuardFunc(t *testing.T) {
 	if diff := cmp.Diff(*want, *ge, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if snapJSON(t, in) != before {
+	if flowtest.SnapJSON(t, in) != before {
 		t.Error("refused command changed the instance")
 	}
-	if _, err := in.Fire(context.Background(), cmd("b2", "approve", "store-1", workflow.RoleStore, 2, workflow.Facts{"budget": "150000"})); err != nil {
+	if _, err := in.Fire(context.Background(), flowtest.Cmd("b2", "approve", "store-1", workflow.RoleStore, 2, workflow.Facts{"budget": "150000"})); err != nil {
 		t.Fatal(err)
 	}
 	// Restore calls no guard.
@@ -99,7 +100,7 @@ func TestGuardFuncJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := workflow.New(def).Fire(context.Background(), cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "1"})); !errors.Is(err, errBudget) {
+	if _, err := workflow.New(def).Fire(context.Background(), flowtest.Cmd("b1", "approve", "store-1", workflow.RoleStore, 1, workflow.Facts{"budget": "1"})); !errors.Is(err, errBudget) {
 		t.Errorf("loaded spec's guard: %v", err)
 	}
 }

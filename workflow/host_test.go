@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -18,15 +19,15 @@ import (
 // measurement is overdue; Escalations hands it out with a stable key only
 // once the deadline has passed with the state still open.
 func TestEscalationIsData(t *testing.T) {
-	in := run(t, mustDecoration(t), decorationJourney()[:1]) // applied at hour 0
+	in := flowtest.Run(t, flowtest.MustDecoration(t), flowtest.DecorationJourney()[:1]) // applied at hour 0
 	due, ok := in.NextDue()
-	if !ok || due.State != decoration.StateApplied || !due.Due.Equal(at(48)) {
+	if !ok || due.State != decoration.StateApplied || !due.Due.Equal(flowtest.At(48)) {
 		t.Fatalf("NextDue = %v, %v; want applied due at hour 48", due, ok)
 	}
-	if got := in.Escalations(at(48)); got != nil {
+	if got := in.Escalations(flowtest.At(48)); got != nil {
 		t.Errorf("Escalations at the due time = %v, want none (overdue is strictly after)", got)
 	}
-	got := in.Escalations(at(49))
+	got := in.Escalations(flowtest.At(49))
 	want := []workflow.Intent{{Key: "deadline/0/escalate", Kind: "escalate", Role: workflow.RoleHeadquarters,
 		Note: "on-site measurement overdue; follow up with the store"}}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -37,28 +38,28 @@ func TestEscalationIsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, back.Escalations(at(60))); diff != "" {
+	if diff := cmp.Diff(want, back.Escalations(flowtest.At(60))); diff != "" {
 		t.Errorf("Escalations after restore (-want +got):\n%s", diff)
 	}
 	// Once measured the deadline is met: no escalation, and no open due.
-	in = run(t, mustDecoration(t), decorationJourney()[:3])
-	if got := in.Escalations(at(1000)); got != nil {
+	in = flowtest.Run(t, flowtest.MustDecoration(t), flowtest.DecorationJourney()[:3])
+	if got := in.Escalations(flowtest.At(1000)); got != nil {
 		t.Errorf("Escalations after the measurement = %v, want none", got)
 	}
 	if d, ok := in.NextDue(); ok {
 		t.Errorf("NextDue after the measurement = %v, want none", d)
 	}
 	// A deadline without an escalation gives none.
-	def := mustDecoration(t, decoration.WithDeadline(decoration.StateMeasured, workflow.Hours(1)))
-	in = run(t, def, decorationJourney()[:3])
+	def := flowtest.MustDecoration(t, decoration.WithDeadline(decoration.StateMeasured, workflow.Hours(1)))
+	in = flowtest.Run(t, def, flowtest.DecorationJourney()[:3])
 	if d, ok := in.NextDue(); !ok || d.State != decoration.StateMeasured {
 		t.Errorf("NextDue = %v, %v; want measured", d, ok)
 	}
-	if got := in.Escalations(at(1000)); got != nil {
+	if got := in.Escalations(flowtest.At(1000)); got != nil {
 		t.Errorf("Escalations of a deadline without one = %v, want none", got)
 	}
 	var zero workflow.Instance
-	if got := zero.Escalations(at(1)); got != nil {
+	if got := zero.Escalations(flowtest.At(1)); got != nil {
 		t.Errorf("zero Instance Escalations = %v", got)
 	}
 }
@@ -66,12 +67,12 @@ func TestEscalationIsData(t *testing.T) {
 // TestEscalationKeysNeverCollide: a command id that looks like an
 // escalation key cannot make Fire hand out the same key.
 func TestEscalationKeysNeverCollide(t *testing.T) {
-	in := workflow.New(mustDecoration(t))
-	r, err := in.Fire(context.Background(), cmd("deadline/0/escalate", "apply", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactVenue: "online"}))
+	in := workflow.New(flowtest.MustDecoration(t))
+	r, err := in.Fire(context.Background(), flowtest.Cmd("deadline/0/escalate", "apply", "owner-1", workflow.RoleOwner, 0, workflow.Facts{decoration.FactVenue: "online"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	esc := in.Escalations(at(49))
+	esc := in.Escalations(flowtest.At(49))
 	if len(esc) != 1 || len(r.Intents) != 1 || esc[0].Key == r.Intents[0].Key {
 		t.Errorf("keys collide: fire %v, escalations %v", r.Intents, esc)
 	}
@@ -132,16 +133,16 @@ func TestEscalationValidated(t *testing.T) {
 // TestCheckChangesNothing: Check reports exactly what Fire would, and
 // leaves the instance byte-for-byte as it was.
 func TestCheckChangesNothing(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
-	in := run(t, def, steps[:2])
-	before := snapJSON(t, in)
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, def, steps[:2])
+	before := flowtest.SnapJSON(t, in)
 	cases := []workflow.Command{
-		cmd("x1", "measure", "owner-1", workflow.RoleOwner, 30, workflow.Facts{decoration.FactFloorPlan: "p"}), // forbidden
-		cmd("x2", "measure", "store-1", workflow.RoleStore, 30, nil),                                           // guard
-		cmd("x3", "review", "owner-1", workflow.RoleOwner, 30, nil),                                            // not available
-		cmd("c1", "apply", "owner-1", workflow.RoleOwner, 5, workflow.Facts{decoration.FactVenue: "store"}),    // conflict
-		cmd("x4", "measure", "store-1", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}),  // before the last step
+		flowtest.Cmd("x1", "measure", "owner-1", workflow.RoleOwner, 30, workflow.Facts{decoration.FactFloorPlan: "p"}), // forbidden
+		flowtest.Cmd("x2", "measure", "store-1", workflow.RoleStore, 30, nil),                                           // guard
+		flowtest.Cmd("x3", "review", "owner-1", workflow.RoleOwner, 30, nil),                                            // not available
+		flowtest.Cmd("c1", "apply", "owner-1", workflow.RoleOwner, 5, workflow.Facts{decoration.FactVenue: "store"}),    // conflict
+		flowtest.Cmd("x4", "measure", "store-1", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}),  // before the last step
 		{ID: "x5"}, // invalid
 	}
 	for _, c := range cases {
@@ -160,20 +161,20 @@ func TestCheckChangesNothing(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := in.Check(ctx, steps[2].cmd); !errors.Is(err, context.Canceled) {
+	if err := in.Check(ctx, steps[2].Cmd); !errors.Is(err, context.Canceled) {
 		t.Errorf("Check with a cancelled context = %v", err)
 	}
-	if err := in.Check(context.Background(), steps[2].cmd); err != nil {
+	if err := in.Check(context.Background(), steps[2].Cmd); err != nil {
 		t.Errorf("Check(measure) = %v, want nil", err)
 	}
-	if err := in.Check(context.Background(), steps[0].cmd); err != nil {
+	if err := in.Check(context.Background(), steps[0].Cmd); err != nil {
 		t.Errorf("Check of a repeated command = %v, want nil (Fire reports AlreadyApplied)", err)
 	}
-	if after := snapJSON(t, in); after != before {
+	if after := flowtest.SnapJSON(t, in); after != before {
 		t.Errorf("Check changed the instance:\n%s\n%s", before, after)
 	}
 	var zero workflow.Instance
-	if err := zero.Check(context.Background(), steps[0].cmd); !errors.Is(err, o2o.ErrInvalid) {
+	if err := zero.Check(context.Background(), steps[0].Cmd); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("zero Instance Check = %v", err)
 	}
 }
@@ -181,12 +182,12 @@ func TestCheckChangesNothing(t *testing.T) {
 // TestAppliedRefires: the command returned by Applied fires again as
 // AlreadyApplied with the same intents and keys.
 func TestAppliedRefires(t *testing.T) {
-	in := run(t, mustDecoration(t), decorationJourney()[:3])
+	in := flowtest.Run(t, flowtest.MustDecoration(t), flowtest.DecorationJourney()[:3])
 	c, ok := in.Applied("c3")
 	if !ok {
 		t.Fatal("Applied(c3) = false")
 	}
-	if diff := cmp.Diff(decorationJourney()[2].cmd, c); diff != "" {
+	if diff := cmp.Diff(flowtest.DecorationJourney()[2].Cmd, c); diff != "" {
 		t.Errorf("Applied (-want +got):\n%s", diff)
 	}
 	c.Facts[decoration.FactFloorPlan] = "changed"
@@ -206,13 +207,13 @@ func TestAppliedRefires(t *testing.T) {
 // TestRegistryKeepsVersions: a project started on v1 keeps running on v1
 // after v2 is registered, and moves only by an explicit Migrate.
 func TestRegistryKeepsVersions(t *testing.T) {
-	v1, v2 := mustDecoration(t), decorationV2(t)
+	v1, v2 := flowtest.MustDecoration(t), decorationV2(t)
 	reg, err := workflow.NewRegistry(v1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := decorationJourney()
-	in := run(t, v1, steps[:4]) // designing, on v1
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, v1, steps[:4]) // designing, on v1
 	snap := in.Snapshot()
 	if err := reg.Add(v2); err != nil {
 		t.Fatal(err)
@@ -231,8 +232,8 @@ func TestRegistryKeepsVersions(t *testing.T) {
 		t.Fatalf("restored on v%d in %s, want v1 in designing", back.Definition().Version(), back.State())
 	}
 	for _, s := range steps[4:] {
-		if _, err := back.Fire(context.Background(), s.cmd); err != nil {
-			t.Fatalf("v1 project after v2 was registered: %s: %v", s.cmd.Event, err)
+		if _, err := back.Fire(context.Background(), s.Cmd); err != nil {
+			t.Fatalf("v1 project after v2 was registered: %s: %v", s.Cmd.Event, err)
 		}
 	}
 	if back.State() != decoration.StateReviewed {
@@ -243,10 +244,10 @@ func TestRegistryKeepsVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := reg.Migrate(moved, 3, nil, at(45)); !errors.Is(err, workflow.ErrVersion) {
+	if err := reg.Migrate(moved, 3, nil, flowtest.At(45)); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("Migrate to an unregistered version = %v, want ErrVersion", err)
 	}
-	if err := reg.Migrate(moved, 2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	if err := reg.Migrate(moved, 2, map[string]string{decoration.StateDesigning: "design_in_progress"}, flowtest.At(45)); err != nil {
 		t.Fatal(err)
 	}
 	again, err := reg.Restore(moved.Snapshot())
@@ -254,7 +255,7 @@ func TestRegistryKeepsVersions(t *testing.T) {
 		t.Fatalf("restore after migrate: %v on %v in %s", err, again.Definition().Version(), again.State())
 	}
 	// Refusals.
-	if err := reg.Add(mustDecoration(t)); !errors.Is(err, o2o.ErrDuplicate) {
+	if err := reg.Add(flowtest.MustDecoration(t)); !errors.Is(err, o2o.ErrDuplicate) {
 		t.Errorf("Add of v1 again = %v, want ErrDuplicate", err)
 	}
 	if err := reg.Add(nil); !errors.Is(err, o2o.ErrInvalid) {
@@ -271,7 +272,7 @@ func TestRegistryKeepsVersions(t *testing.T) {
 	if _, ok := zero.Latest("decoration"); ok {
 		t.Error("zero Registry has a definition")
 	}
-	if err := zero.Migrate(&workflow.Instance{}, 2, nil, at(1)); !errors.Is(err, o2o.ErrInvalid) {
+	if err := zero.Migrate(&workflow.Instance{}, 2, nil, flowtest.At(1)); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("Migrate of the zero Instance = %v", err)
 	}
 }
@@ -286,7 +287,7 @@ func TestRegistryConcurrent(t *testing.T) {
 	for v := 1; v <= 8; v++ {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			d := v1As(t, v)
+			d := flowtest.V1As(t, v)
 			if err := reg.Add(d); err != nil {
 				t.Error(err)
 			}
@@ -310,8 +311,8 @@ func TestInvalidTextErrorIsStable(t *testing.T) {
 	for _, name := range []string{"e", "b", "d", "a", "c", "f", "g", "h"} {
 		facts[name] = "bad \xff"
 	}
-	in := workflow.New(mustDecoration(t))
-	c := cmd("c1", "apply", "owner-1", workflow.RoleOwner, 0, facts)
+	in := workflow.New(flowtest.MustDecoration(t))
+	c := flowtest.Cmd("c1", "apply", "owner-1", workflow.RoleOwner, 0, facts)
 	for range 64 {
 		err := in.Check(context.Background(), c)
 		if err == nil || !strings.Contains(err.Error(), `fact "a" is not valid UTF-8`) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
@@ -46,18 +47,18 @@ func TestManyFacts(t *testing.T) {
 	def := mustLoop(t)
 	ctx := context.Background()
 	in := workflow.New(def)
-	before := snapJSON(t, in)
+	before := flowtest.SnapJSON(t, in)
 	err := hostile.Within(t, hostile.Default, "Fire with 40,000 facts", func() error {
-		_, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: manyFacts("f", 40_000)})
+		_, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(0), Facts: manyFacts("f", 40_000)})
 		return err
 	})
 	checkPath(t, err, "facts")
-	if snapJSON(t, in) != before {
+	if flowtest.SnapJSON(t, in) != before {
 		t.Fatal("a refused command changed the instance")
 	}
 	var data []byte
 	err = hostile.Within(t, composite, "MaxFacts facts: Fire, Snapshot, JSON, Restore", func() error {
-		if _, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: manyFacts("f", workflow.MaxFacts)}); err != nil {
+		if _, err := in.Fire(ctx, workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(0), Facts: manyFacts("f", workflow.MaxFacts)}); err != nil {
 			return err
 		}
 		var err error
@@ -75,14 +76,14 @@ func TestManyFacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One more fact than MaxFacts, over two commands: refused.
-	before = snapJSON(t, in)
-	_, err = in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: at(1), Facts: workflow.Facts{"one more": "x"}})
+	before = flowtest.SnapJSON(t, in)
+	_, err = in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(1), Facts: workflow.Facts{"one more": "x"}})
 	checkPath(t, err, "facts")
-	if snapJSON(t, in) != before {
+	if flowtest.SnapJSON(t, in) != before {
 		t.Fatal("a refused command changed the instance")
 	}
 	// Writing facts it already holds is fine.
-	if _, err := in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: at(1), Facts: workflow.Facts{"f7": "again"}}); err != nil {
+	if _, err := in.Fire(ctx, workflow.Command{ID: "c2", Event: "back", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(1), Facts: workflow.Facts{"f7": "again"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Snapshots beyond the limit, in their facts or an entry's.
@@ -160,7 +161,7 @@ func TestManyStates(t *testing.T) {
 		err = hostile.Within(t, composite, "20,000 steps: Fire, Snapshot, JSON, Restore", func() error {
 			in := workflow.New(def)
 			for i := range steps {
-				if _, err := in.Fire(context.Background(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: "e" + strconv.Itoa(i), Actor: "a", Role: workflow.RoleOwner, At: at(0)}); err != nil {
+				if _, err := in.Fire(context.Background(), workflow.Command{ID: "c" + strconv.Itoa(i), Event: "e" + strconv.Itoa(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(0)}); err != nil {
 					return err
 				}
 			}
@@ -190,7 +191,7 @@ func TestManyStates(t *testing.T) {
 // encodable.
 func TestInstantsBeyond9999(t *testing.T) {
 	ctx := context.Background()
-	def := mustDecoration(t)
+	def := flowtest.MustDecoration(t)
 	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 	in := workflow.New(def)
@@ -204,18 +205,18 @@ func TestInstantsBeyond9999(t *testing.T) {
 	}
 
 	// A booking date whose deadline falls past 9999.
-	in = run(t, def, decorationJourney()[:8])
-	before := snapJSON(t, in)
-	c := decorationJourney()[8].cmd
+	in = flowtest.Run(t, def, flowtest.DecorationJourney()[:8])
+	before := flowtest.SnapJSON(t, in)
+	c := flowtest.DecorationJourney()[8].Cmd
 	c.Facts = workflow.Facts{decoration.FactBookedFor: late.Format(time.RFC3339)}
 	_, err = in.Fire(ctx, c)
 	checkPath(t, err, "facts."+decoration.FactBookedFor)
-	if snapJSON(t, in) != before {
+	if flowtest.SnapJSON(t, in) != before {
 		t.Fatal("a refused command changed the instance")
 	}
 
 	// A migration.
-	v2, err := v1As(t, 2), error(nil)
+	v2, err := flowtest.V1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestInstantsBeyond9999(t *testing.T) {
 	checkPath(t, err, "at")
 
 	// A snapshot built in Go with such an instant.
-	s := run(t, def, decorationJourney()[:3]).Snapshot()
+	s := flowtest.Run(t, def, flowtest.DecorationJourney()[:3]).Snapshot()
 	s.History[2].At = late.AddDate(1, 0, 0)
 	_, err = workflow.Restore(def, s)
 	checkPath(t, err, "history[2].at")
@@ -239,8 +240,8 @@ func TestInstantsBeyond9999(t *testing.T) {
 func TestInvalidUTF8(t *testing.T) {
 	def := mustLoop(t)
 	in := workflow.New(def)
-	before := snapJSON(t, in)
-	good := workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0)}
+	before := flowtest.SnapJSON(t, in)
+	good := workflow.Command{ID: "c1", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(0)}
 	for _, tt := range []struct {
 		name string
 		edit func(c *workflow.Command)
@@ -254,13 +255,13 @@ func TestInvalidUTF8(t *testing.T) {
 	} {
 		c := good
 		tt.edit(&c)
-		_, err := in.Fire(t0Ctx(), c)
+		_, err := in.Fire(flowtest.T0Ctx(), c)
 		checkPath(t, err, tt.path)
-		if snapJSON(t, in) != before {
+		if flowtest.SnapJSON(t, in) != before {
 			t.Fatalf("%s: a refused command changed the instance", tt.name)
 		}
 	}
-	if _, err := in.Fire(t0Ctx(), good); err != nil {
+	if _, err := in.Fire(flowtest.T0Ctx(), good); err != nil {
 		t.Fatal(err)
 	}
 	s := in.Snapshot()
@@ -306,10 +307,10 @@ func TestHostilePayout(t *testing.T) {
 			return err
 		}
 		in := workflow.New(def)
-		if _, err := in.Fire(t0Ctx(), workflow.Command{ID: "x", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"amount": big + "9"}}); !errors.Is(err, workflow.ErrGuard) {
+		if _, err := in.Fire(flowtest.T0Ctx(), workflow.Command{ID: "x", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: flowtest.T0, Facts: workflow.Facts{"amount": big + "9"}}); !errors.Is(err, workflow.ErrGuard) {
 			return fmt.Errorf("more digits than MaxDigits: %v", err)
 		}
-		r, err := in.Fire(t0Ctx(), workflow.Command{ID: "y", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"amount": big}})
+		r, err := in.Fire(flowtest.T0Ctx(), workflow.Command{ID: "y", Event: "go", Actor: "o", Role: workflow.RoleOwner, At: flowtest.T0, Facts: workflow.Facts{"amount": big}})
 		if err != nil {
 			return err
 		}
@@ -350,7 +351,7 @@ func TestHostileOwnership(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = workflow.New(def).Fire(t0Ctx(), workflow.Command{ID: "1", Event: "note", Actor: "o", Role: workflow.RoleOwner, At: t0, Facts: workflow.Facts{"f9999": "x"}})
+		_, err = workflow.New(def).Fire(flowtest.T0Ctx(), workflow.Command{ID: "1", Event: "note", Actor: "o", Role: workflow.RoleOwner, At: flowtest.T0, Facts: workflow.Facts{"f9999": "x"}})
 		return err
 	})
 	if err != nil {

@@ -14,23 +14,24 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
 )
 
 func TestDecorationJourney(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
-	in := run(t, def, steps)
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, def, steps)
 	h := in.History()
 	if len(h) != len(steps) {
 		t.Fatalf("history has %d entries, want %d", len(h), len(steps))
 	}
 	from, prev := def.Initial(), ""
 	for i, e := range h {
-		want := workflow.Entry{Seq: i + 1, Command: steps[i].cmd.ID, Event: steps[i].cmd.Event, Actor: steps[i].cmd.Actor,
-			Role: steps[i].cmd.Role, From: from, To: steps[i].want, At: steps[i].cmd.At, Facts: steps[i].cmd.Facts}
+		want := workflow.Entry{Seq: i + 1, Command: steps[i].Cmd.ID, Event: steps[i].Cmd.Event, Actor: steps[i].Cmd.Actor,
+			Role: steps[i].Cmd.Role, From: from, To: steps[i].Want, At: steps[i].Cmd.At, Facts: steps[i].Cmd.Facts}
 		want.Hash = workflow.EntryHash(prev, &want)
 		prev = want.Hash
 		if diff := cmp.Diff(want, e); diff != "" {
@@ -41,10 +42,10 @@ func TestDecorationJourney(t *testing.T) {
 	if got, _ := in.Fact(decoration.FactLiveVideo); got != "bought" {
 		t.Errorf("live video fact = %q, want bought", got)
 	}
-	if od := in.Overdue(at(24 * 60)); len(od) != 0 {
+	if od := in.Overdue(flowtest.At(24 * 60)); len(od) != 0 {
 		t.Errorf("overdue = %v, want none", od)
 	}
-	for _, g := range decoration.Guarantees(in, at(24*60), decoration.DefaultWarranty()) {
+	for _, g := range decoration.Guarantees(in, flowtest.At(24*60), decoration.DefaultWarranty()) {
 		if !g.Held {
 			t.Errorf("guarantee %s not held: %s", g.Guarantee, g.Reason)
 		}
@@ -55,9 +56,9 @@ func TestDecorationJourney(t *testing.T) {
 }
 
 func TestFireResult(t *testing.T) {
-	def := mustDecoration(t)
+	def := flowtest.MustDecoration(t)
 	in := workflow.New(def)
-	r, err := in.Fire(context.Background(), decorationJourney()[0].cmd)
+	r, err := in.Fire(context.Background(), flowtest.DecorationJourney()[0].Cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestFireResult(t *testing.T) {
 	}
 	// The returned intents are the caller's.
 	r.Intents[0].Note = "changed"
-	r2, _ := in.Fire(context.Background(), decorationJourney()[1].cmd)
+	r2, _ := in.Fire(context.Background(), flowtest.DecorationJourney()[1].Cmd)
 	if len(r2.Intents) != 1 || r2.Intents[0].Kind != "schedule" || r2.Intents[0].Key != "c2/0" {
 		t.Errorf("live video intents = %v", r2.Intents)
 	}
@@ -78,48 +79,38 @@ func TestFireResult(t *testing.T) {
 }
 
 func TestCancelJourney(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()[:3]
-	steps = append(steps, step{cmd("x1", "cancel", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactCancelReason: "moved"}), decoration.StateCancelled})
-	in := run(t, def, steps)
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()[:3]
+	steps = append(steps, flowtest.Step{Cmd: flowtest.Cmd("x1", "cancel", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactCancelReason: "moved"}), Want: decoration.StateCancelled})
+	in := flowtest.Run(t, def, steps)
 	if !def.IsTerminal(in.State()) {
 		t.Error("cancelled is not terminal")
 	}
 	// No cancellation once construction started.
-	in = run(t, def, decorationJourney()[:10])
-	_, err := in.Fire(context.Background(), cmd("x2", "cancel", "owner-1", workflow.RoleOwner, 24*21, workflow.Facts{decoration.FactCancelReason: "late"}))
+	in = flowtest.Run(t, def, flowtest.DecorationJourney()[:10])
+	_, err := in.Fire(context.Background(), flowtest.Cmd("x2", "cancel", "owner-1", workflow.RoleOwner, 24*21, workflow.Facts{decoration.FactCancelReason: "late"}))
 	var te *workflow.TransitionError
 	if !errors.As(err, &te) || !errors.Is(err, workflow.ErrNotAvailable) || !errors.Is(err, o2o.ErrInvalid) || te.State != decoration.StateUnderConstruction || !te.Known {
 		t.Fatalf("cancel under construction: %v", err)
 	}
 }
 
-func afterSalesReturn() []step {
-	handed := at(0).Format(time.RFC3339)
-	return []step{
-		{cmd("a1", "open", "owner-1", workflow.RoleOwner, 24*100, workflow.Facts{decoration.FactClaimKind: "product", decoration.FactHandedOverAt: handed}), decoration.ClaimOpened},
-		{cmd("a2", "inspect", "spec-4", workflow.RoleSpecialist, 24*101, workflow.Facts{decoration.FactInspection: "cracked tile"}), decoration.ClaimInspected},
-		{cmd("a3", "return", "spec-4", workflow.RoleSpecialist, 24*102, workflow.Facts{decoration.FactClearanceStore: "store-sz-01"}), decoration.ClaimReturned},
-		{cmd("a4", "close", "store-sz-01", workflow.RoleStore, 24*103, nil), decoration.ClaimClosed},
-	}
-}
-
 func TestAfterSalesReturn(t *testing.T) {
-	def := mustAfterSales(t)
-	in := run(t, def, afterSalesReturn())
+	def := flowtest.MustAfterSales(t)
+	in := flowtest.Run(t, def, flowtest.AfterSalesReturn())
 	if got, _ := in.Fact(decoration.FactClearance); got != "available" {
 		t.Errorf("clearance fact = %q", got)
 	}
 	// The return hands back a clearance intent.
-	in2 := run(t, def, afterSalesReturn()[:2])
-	r, err := in2.Fire(context.Background(), afterSalesReturn()[2].cmd)
+	in2 := flowtest.Run(t, def, flowtest.AfterSalesReturn()[:2])
+	r, err := in2.Fire(context.Background(), flowtest.AfterSalesReturn()[2].Cmd)
 	if err != nil || len(r.Intents) != 1 || r.Intents[0].Kind != "clearance" {
 		t.Fatalf("return: %v %v", r, err)
 	}
 }
 
 func TestAfterSalesWarranty(t *testing.T) {
-	handed := at(0).Format(time.RFC3339)
+	handed := flowtest.At(0).Format(time.RFC3339)
 	tests := []struct {
 		name      string
 		opts      []decoration.Option
@@ -136,9 +127,9 @@ func TestAfterSalesWarranty(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := workflow.New(mustAfterSales(t, tt.opts...))
-			before := snapJSON(t, in)
-			_, err := in.Fire(context.Background(), cmd("a1", "open", "owner-1", workflow.RoleOwner, 24*tt.days, workflow.Facts{decoration.FactClaimKind: tt.kind, decoration.FactHandedOverAt: handed}))
+			in := workflow.New(flowtest.MustAfterSales(t, tt.opts...))
+			before := flowtest.SnapJSON(t, in)
+			_, err := in.Fire(context.Background(), flowtest.Cmd("a1", "open", "owner-1", workflow.RoleOwner, 24*tt.days, workflow.Facts{decoration.FactClaimKind: tt.kind, decoration.FactHandedOverAt: handed}))
 			if tt.wantGuard == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -152,7 +143,7 @@ func TestAfterSalesWarranty(t *testing.T) {
 			if tt.wantGuard != "claim_kind" && !strings.Contains(ge.Reason, "due by") {
 				t.Errorf("reason %q does not say when it was due", ge.Reason)
 			}
-			if after := snapJSON(t, in); after != before {
+			if after := flowtest.SnapJSON(t, in); after != before {
 				t.Error("refused claim changed the instance")
 			}
 		})
@@ -160,12 +151,12 @@ func TestAfterSalesWarranty(t *testing.T) {
 }
 
 func TestAfterSalesResolutions(t *testing.T) {
-	def := mustAfterSales(t, decoration.WithResolutions("repair", "compensate"))
+	def := flowtest.MustAfterSales(t, decoration.WithResolutions("repair", "compensate"))
 	if def.Can(decoration.ClaimInspected, "return") || !def.Can(decoration.ClaimInspected, "repair") {
 		t.Errorf("available from inspected = %v", def.Available(decoration.ClaimInspected))
 	}
-	in := run(t, def, afterSalesReturn()[:2])
-	_, err := in.Fire(context.Background(), cmd("a3", "compensate", "hq", workflow.RoleHeadquarters, 24*102, nil))
+	in := flowtest.Run(t, def, flowtest.AfterSalesReturn()[:2])
+	_, err := in.Fire(context.Background(), flowtest.Cmd("a3", "compensate", "hq", workflow.RoleHeadquarters, 24*102, nil))
 	var ge *workflow.GuardError
 	if !errors.As(err, &ge) || ge.Guard != "compensation_kind" {
 		t.Fatalf("compensate without amount: %v", err)
@@ -173,17 +164,17 @@ func TestAfterSalesResolutions(t *testing.T) {
 }
 
 func TestForbiddenRoles(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
 	for i, s := range steps {
-		in := run(t, def, steps[:i])
-		before := snapJSON(t, in)
-		allowed := def.Roles(in.State(), s.cmd.Event)
+		in := flowtest.Run(t, def, steps[:i])
+		before := flowtest.SnapJSON(t, in)
+		allowed := def.Roles(in.State(), s.Cmd.Event)
 		for _, role := range workflow.Roles() {
 			if slices.Contains(allowed, role) {
 				continue
 			}
-			c := s.cmd
+			c := s.Cmd
 			c.Role = role
 			_, err := in.Fire(context.Background(), c)
 			var fe *workflow.ForbiddenError
@@ -193,7 +184,7 @@ func TestForbiddenRoles(t *testing.T) {
 			if in.Can(c.Event, role) {
 				t.Errorf("Can(%s, %s) = true", c.Event, role)
 			}
-			if after := snapJSON(t, in); after != before {
+			if after := flowtest.SnapJSON(t, in); after != before {
 				t.Errorf("%s as %s changed the instance", c.Event, role)
 			}
 		}
@@ -201,15 +192,15 @@ func TestForbiddenRoles(t *testing.T) {
 }
 
 func TestFailedGuards(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
 	checked := 0
 	for i, s := range steps {
-		in := run(t, def, steps[:i])
-		before := snapJSON(t, in)
-		for key := range s.cmd.Facts {
-			c := s.cmd
-			c.Facts = with(s.cmd.Facts, key, "")
+		in := flowtest.Run(t, def, steps[:i])
+		before := flowtest.SnapJSON(t, in)
+		for key := range s.Cmd.Facts {
+			c := s.Cmd
+			c.Facts = flowtest.With(s.Cmd.Facts, key, "")
 			_, err := in.Fire(context.Background(), c)
 			var ge *workflow.GuardError
 			if !errors.As(err, &ge) || ge.Event != c.Event || !errors.Is(err, workflow.ErrGuard) {
@@ -219,7 +210,7 @@ func TestFailedGuards(t *testing.T) {
 			if !strings.Contains(ge.Reason, key) {
 				t.Errorf("%s: reason %q does not name fact %s", c.Event, ge.Reason, key)
 			}
-			if after := snapJSON(t, in); after != before {
+			if after := flowtest.SnapJSON(t, in); after != before {
 				t.Errorf("%s with empty %s changed the instance", c.Event, key)
 			}
 			checked++
@@ -231,10 +222,10 @@ func TestFailedGuards(t *testing.T) {
 }
 
 func TestLiveVideoGuard(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
-	in := run(t, def, steps[:9])
-	c := steps[9].cmd
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, def, steps[:9])
+	c := steps[9].Cmd
 	c.Facts = workflow.Facts{decoration.FactEcoCertified: "true"} // bought live video, no stream
 	_, err := in.Fire(context.Background(), c)
 	var ge *workflow.GuardError
@@ -243,20 +234,20 @@ func TestLiveVideoGuard(t *testing.T) {
 	}
 	// Without live video bought, no stream is needed.
 	noVideo := slices.Delete(slices.Clone(steps[:9]), 1, 2)
-	in = run(t, def, noVideo)
+	in = flowtest.Run(t, def, noVideo)
 	if _, err := in.Fire(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	gs := decoration.Guarantees(in, at(24*21), decoration.DefaultWarranty())
+	gs := decoration.Guarantees(in, flowtest.At(24*21), decoration.DefaultWarranty())
 	if gs[3].Guarantee != decoration.GuaranteeLiveVideo || !gs[3].Held {
 		t.Errorf("live video guarantee = %+v", gs[3])
 	}
 }
 
 func TestWithoutDIY(t *testing.T) {
-	def := mustDecoration(t, decoration.WithoutDIY())
-	in := run(t, def, decorationJourney()[:3])
-	_, err := in.Fire(context.Background(), cmd("c4", "upload_plan", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactDesignMode: "diy"}))
+	def := flowtest.MustDecoration(t, decoration.WithoutDIY())
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:3])
+	_, err := in.Fire(context.Background(), flowtest.Cmd("c4", "upload_plan", "owner-1", workflow.RoleOwner, 40, workflow.Facts{decoration.FactDesignMode: "diy"}))
 	var ge *workflow.GuardError
 	if !errors.As(err, &ge) || ge.Guard != "design_mode" {
 		t.Fatalf("diy without DIY path: %v", err)
@@ -264,10 +255,10 @@ func TestWithoutDIY(t *testing.T) {
 }
 
 func TestWithDeadline(t *testing.T) {
-	def := mustDecoration(t, decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24)), decoration.WithDeadline(decoration.StateCrewChosen, 0), decoration.WithDeadline(decoration.StateMeasured, workflow.Days(3)))
-	in := run(t, def, decorationJourney()[:1])
-	od := in.Overdue(at(25))
-	if len(od) != 1 || !od[0].Due.Equal(at(24)) {
+	def := flowtest.MustDecoration(t, decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24)), decoration.WithDeadline(decoration.StateCrewChosen, 0), decoration.WithDeadline(decoration.StateMeasured, workflow.Days(3)))
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:1])
+	od := in.Overdue(flowtest.At(25))
+	if len(od) != 1 || !od[0].Due.Equal(flowtest.At(24)) {
 		t.Fatalf("overdue = %v", od)
 	}
 	if s := def.Spec(); s.States[5].Deadline != nil || s.States[2].Deadline == nil || s.States[2].Deadline.Within != workflow.Days(3) {
@@ -279,13 +270,13 @@ func TestWithDeadline(t *testing.T) {
 }
 
 func TestIdempotency(t *testing.T) {
-	def := mustDecoration(t)
+	def := flowtest.MustDecoration(t)
 	in := workflow.New(def)
-	c := decorationJourney()[0].cmd
+	c := flowtest.DecorationJourney()[0].Cmd
 	if _, err := in.Fire(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	before := snapJSON(t, in)
+	before := flowtest.SnapJSON(t, in)
 	r, err := in.Fire(context.Background(), c)
 	if err != nil || !r.AlreadyApplied || r.Seq != 1 || r.To != decoration.StateApplied {
 		t.Fatalf("repeat: %+v, %v", r, err)
@@ -295,7 +286,7 @@ func TestIdempotency(t *testing.T) {
 	if len(r.Intents) != 1 || r.Intents[0].Key != "c1/0" || r.Intents[0].Kind != "notify" {
 		t.Errorf("repeat intents = %+v", r.Intents)
 	}
-	if snapJSON(t, in) != before {
+	if flowtest.SnapJSON(t, in) != before {
 		t.Error("repeat changed the instance")
 	}
 	c2 := c
@@ -305,23 +296,23 @@ func TestIdempotency(t *testing.T) {
 	}
 	// A long history switches to an index and keeps the rule.
 	long := workflow.New(mustLoop(t))
-	for i, id := range ids(100) {
-		if _, err := long.Fire(context.Background(), workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: at(i)}); err != nil {
+	for i, id := range flowtest.IDs(100) {
+		if _, err := long.Fire(context.Background(), workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if r, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "a", Role: workflow.RoleOwner, At: at(3)}); err != nil || !r.AlreadyApplied {
+	if r, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(3)}); err != nil || !r.AlreadyApplied {
 		t.Errorf("indexed repeat: %+v %v", r, err)
 	}
-	if _, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: workflow.RoleOwner, At: at(3)}); !errors.Is(err, workflow.ErrConflict) {
+	if _, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: workflow.RoleOwner, At: flowtest.At(3)}); !errors.Is(err, workflow.ErrConflict) {
 		t.Errorf("indexed conflict: %v", err)
 	}
 }
 
 func TestFireRefusals(t *testing.T) {
-	def := mustDecoration(t)
-	in := run(t, def, decorationJourney()[:2])
-	before := snapJSON(t, in)
+	def := flowtest.MustDecoration(t)
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:2])
+	before := flowtest.SnapJSON(t, in)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -331,13 +322,13 @@ func TestFireRefusals(t *testing.T) {
 		is   error
 		path string
 	}{
-		{"cancelled context", ctx, decorationJourney()[2].cmd, context.Canceled, ""},
-		{"no id", context.Background(), workflow.Command{Event: "measure", Actor: "s", Role: workflow.RoleStore, At: at(5)}, o2o.ErrInvalid, "id"},
-		{"bad role", context.Background(), workflow.Command{ID: "z", Event: "measure", Actor: "s", Role: "boss", At: at(5)}, o2o.ErrInvalid, "role"},
+		{"cancelled context", ctx, flowtest.DecorationJourney()[2].Cmd, context.Canceled, ""},
+		{"no id", context.Background(), workflow.Command{Event: "measure", Actor: "s", Role: workflow.RoleStore, At: flowtest.At(5)}, o2o.ErrInvalid, "id"},
+		{"bad role", context.Background(), workflow.Command{ID: "z", Event: "measure", Actor: "s", Role: "boss", At: flowtest.At(5)}, o2o.ErrInvalid, "role"},
 		{"no instant", context.Background(), workflow.Command{ID: "z", Event: "measure", Actor: "s", Role: workflow.RoleStore}, o2o.ErrInvalid, "at"},
-		{"before previous step", context.Background(), cmd("z", "measure", "s", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}), o2o.ErrInvalid, "at"},
-		{"unknown event", context.Background(), cmd("z", "teleport", "s", workflow.RoleStore, 5, nil), workflow.ErrNotAvailable, ""},
-		{"not from this state", context.Background(), cmd("z", "review", "o", workflow.RoleOwner, 5, nil), workflow.ErrNotAvailable, ""},
+		{"before previous step", context.Background(), flowtest.Cmd("z", "measure", "s", workflow.RoleStore, 0, workflow.Facts{decoration.FactFloorPlan: "p"}), o2o.ErrInvalid, "at"},
+		{"unknown event", context.Background(), flowtest.Cmd("z", "teleport", "s", workflow.RoleStore, 5, nil), workflow.ErrNotAvailable, ""},
+		{"not from this state", context.Background(), flowtest.Cmd("z", "review", "o", workflow.RoleOwner, 5, nil), workflow.ErrNotAvailable, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -351,26 +342,26 @@ func TestFireRefusals(t *testing.T) {
 					t.Errorf("err = %v, want path %s", err, tt.path)
 				}
 			}
-			if snapJSON(t, in) != before {
+			if flowtest.SnapJSON(t, in) != before {
 				t.Error("refusal changed the instance")
 			}
 		})
 	}
 	var te *workflow.TransitionError
-	_, err := in.Fire(context.Background(), cmd("z", "teleport", "s", workflow.RoleStore, 5, nil))
+	_, err := in.Fire(context.Background(), flowtest.Cmd("z", "teleport", "s", workflow.RoleStore, 5, nil))
 	if !errors.As(err, &te) || te.Known {
 		t.Errorf("unknown event: %v", err)
 	}
 }
 
 func TestOverdue(t *testing.T) {
-	def := mustDecoration(t)
-	in := run(t, def, decorationJourney()[:1])
-	if od := in.Overdue(at(47)); len(od) != 0 {
+	def := flowtest.MustDecoration(t)
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:1])
+	if od := in.Overdue(flowtest.At(47)); len(od) != 0 {
 		t.Errorf("overdue at 47h = %v", od)
 	}
-	od := in.Overdue(at(49))
-	want := []workflow.Deadline{{State: decoration.StateApplied, For: "free on-site measurement (量房) within 48h of applying", Due: at(48)}}
+	od := in.Overdue(flowtest.At(49))
+	want := []workflow.Deadline{{State: decoration.StateApplied, For: "free on-site measurement (量房) within 48h of applying", Due: flowtest.At(48)}}
 	if diff := cmp.Diff(want, od); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
@@ -379,22 +370,22 @@ func TestOverdue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, r.Overdue(at(49))); diff != "" {
+	if diff := cmp.Diff(want, r.Overdue(flowtest.At(49))); diff != "" {
 		t.Errorf("after restore (-want +got):\n%s", diff)
 	}
 	// Measured late: met, late, no longer overdue.
-	if _, err := r.Fire(context.Background(), cmd("m", "measure", "s", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
+	if _, err := r.Fire(context.Background(), flowtest.Cmd("m", "measure", "s", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
 		t.Fatal(err)
 	}
-	if od := r.Overdue(at(60)); len(od) != 0 {
+	if od := r.Overdue(flowtest.At(60)); len(od) != 0 {
 		t.Errorf("overdue after measuring = %v", od)
 	}
-	if d := r.Deadlines()[0]; !d.Late(at(60)) || !d.Met.Equal(at(50)) {
+	if d := r.Deadlines()[0]; !d.Late(flowtest.At(60)) || !d.Met.Equal(flowtest.At(50)) {
 		t.Errorf("deadline = %+v", d)
 	}
 	// The construction deadline counts from the booked date.
-	in = run(t, def, decorationJourney()[:9])
-	booked := at(24 * 20)
+	in = flowtest.Run(t, def, flowtest.DecorationJourney()[:9])
+	booked := flowtest.At(24 * 20)
 	if od := in.Overdue(booked.Add(71 * time.Hour)); len(od) != 0 {
 		t.Errorf("overdue before 72h = %v", od)
 	}
@@ -404,10 +395,10 @@ func TestOverdue(t *testing.T) {
 }
 
 func TestSnapshotRoundTrip(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
 	for cut := 0; cut <= len(steps); cut++ {
-		in := run(t, def, steps[:cut])
+		in := flowtest.Run(t, def, steps[:cut])
 		data, err := json.Marshal(in.Snapshot())
 		if err != nil {
 			t.Fatal(err)
@@ -424,19 +415,19 @@ func TestSnapshotRoundTrip(t *testing.T) {
 			t.Fatalf("cut %d: %v", cut, err)
 		}
 		for _, st := range steps[cut:] {
-			if _, err := r.Fire(context.Background(), st.cmd); err != nil {
-				t.Fatalf("cut %d, %s after restore: %v", cut, st.cmd.Event, err)
+			if _, err := r.Fire(context.Background(), st.Cmd); err != nil {
+				t.Fatalf("cut %d, %s after restore: %v", cut, st.Cmd.Event, err)
 			}
 		}
-		if got, want := snapJSON(t, r), snapJSON(t, run(t, def, steps)); got != want {
+		if got, want := flowtest.SnapJSON(t, r), flowtest.SnapJSON(t, flowtest.Run(t, def, steps)); got != want {
 			t.Fatalf("cut %d: restored journey differs:\n%s\n%s", cut, got, want)
 		}
 	}
 }
 
 func TestSnapshotIsACopy(t *testing.T) {
-	def := mustDecoration(t)
-	in := run(t, def, decorationJourney()[:3])
+	def := flowtest.MustDecoration(t)
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:3])
 	s := in.Snapshot()
 	s.History[0].Facts[decoration.FactVenue] = "moon"
 	s.Facts[decoration.FactVenue] = "moon"
@@ -455,8 +446,8 @@ func TestSnapshotIsACopy(t *testing.T) {
 }
 
 func TestRestoreRefusals(t *testing.T) {
-	def := mustDecoration(t)
-	mem := run(t, def, decorationJourney()[:6]).Snapshot()
+	def := flowtest.MustDecoration(t)
+	mem := flowtest.Run(t, def, flowtest.DecorationJourney()[:6]).Snapshot()
 	// The same snapshot decoded: the verdicts are the same.
 	data, err := json.Marshal(mem)
 	if err != nil {
@@ -481,7 +472,7 @@ func TestRestoreRefusals(t *testing.T) {
 		{"broken chain", func(s *workflow.Snapshot) { s.History[3].From = decoration.StateApplied }, workflow.ErrCorrupt, "history[3].from"},
 		{"wrong destination", func(s *workflow.Snapshot) { s.History[2].To = decoration.StateBooked }, workflow.ErrCorrupt, "history[2].to"},
 		{"forbidden role", func(s *workflow.Snapshot) { s.History[2].Role = workflow.RoleOwner }, workflow.ErrCorrupt, "history[2].role"},
-		{"time goes back", func(s *workflow.Snapshot) { s.History[4].At = t0.Add(-time.Hour) }, workflow.ErrCorrupt, "history[4].at"},
+		{"time goes back", func(s *workflow.Snapshot) { s.History[4].At = flowtest.T0.Add(-time.Hour) }, workflow.ErrCorrupt, "history[4].at"},
 		{"repeated command", func(s *workflow.Snapshot) { s.History[4].Command = "c1" }, workflow.ErrCorrupt, "history[4].command"},
 		{"missing actor", func(s *workflow.Snapshot) { s.History[1].Actor = "" }, workflow.ErrCorrupt, "history[1]"},
 		{"fact changed", func(s *workflow.Snapshot) { s.Facts[decoration.FactFloorPlan] = "forged" }, workflow.ErrCorrupt, "facts.floor_plan"},
@@ -496,12 +487,12 @@ func TestRestoreRefusals(t *testing.T) {
 		{"deadline met forged", func(s *workflow.Snapshot) { s.Deadlines[0].Met = s.Deadlines[0].Met.Add(time.Hour) }, workflow.ErrCorrupt, "deadlines[0]"},
 		{"deadline dropped", func(s *workflow.Snapshot) { s.Deadlines = nil }, workflow.ErrCorrupt, "deadlines"},
 		{"deadline invented", func(s *workflow.Snapshot) {
-			s.Deadlines = append(s.Deadlines, workflow.Deadline{State: decoration.StateDesignConfirmed, For: "x", Due: at(500)})
+			s.Deadlines = append(s.Deadlines, workflow.Deadline{State: decoration.StateDesignConfirmed, For: "x", Due: flowtest.At(500)})
 		}, workflow.ErrCorrupt, "deadlines"},
 		{"missing from", func(s *workflow.Snapshot) { s.History[0].From = "" }, workflow.ErrCorrupt, "history[0]"},
 		{"unknown event", func(s *workflow.Snapshot) { s.History[5].Event = "fly" }, workflow.ErrCorrupt, "history[5].event"},
 		{"migration for a never migrated version", func(s *workflow.Snapshot) {
-			s.Migrations = []workflow.Migration{{Seq: 2, FromVersion: 1, ToVersion: 1, From: decoration.StateMeasured, To: decoration.StateMeasured, At: at(35)}}
+			s.Migrations = []workflow.Migration{{Seq: 2, FromVersion: 1, ToVersion: 1, From: decoration.StateMeasured, To: decoration.StateMeasured, At: flowtest.At(35)}}
 		}, workflow.ErrCorrupt, "migrations[0]"},
 		{"deadline due", func(s *workflow.Snapshot) { s.Deadlines[0].Due = time.Time{} }, workflow.ErrCorrupt, "deadlines[0]"},
 		{"open deadline elsewhere", func(s *workflow.Snapshot) { s.Deadlines[0].Met = time.Time{} }, workflow.ErrCorrupt, "deadlines[0]"},
@@ -529,9 +520,9 @@ func TestRestoreRefusals(t *testing.T) {
 	for _, good := range []workflow.Snapshot{mem, decoded} {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				s := deepSnapshot(good)
+				s := flowtest.DeepSnapshot(good)
 				tt.edit(&s)
-				before := deepSnapshot(s)
+				before := flowtest.DeepSnapshot(s)
 				_, err := workflow.Restore(def, s)
 				if diff := cmp.Diff(before, s); diff != "" {
 					t.Errorf("a refused restore changed the snapshot (-before +after):\n%s", diff)
@@ -539,7 +530,7 @@ func TestRestoreRefusals(t *testing.T) {
 				checkRestoreRefusal(t, err, tt.is, tt.path)
 			})
 		}
-		if _, err := workflow.Restore(def, deepSnapshot(good)); err != nil {
+		if _, err := workflow.Restore(def, flowtest.DeepSnapshot(good)); err != nil {
 			t.Fatalf("good snapshot: %v", err)
 		}
 	}
@@ -564,16 +555,16 @@ func TestRestoreRefusals(t *testing.T) {
 // TestRestoreLastWriteWins: a fact written twice holds its last value, by
 // both restores, and a restored instance matches one fired step by step.
 func TestRestoreLastWriteWins(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()[:6]
-	again := step{cmd("c5b", decoration.EventSubmitDesign, "designer-7", workflow.RoleDesigner, 110, workflow.Facts{decoration.FactDesign: "design-10"}), decoration.StateDesigning}
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()[:6]
+	again := flowtest.Step{Cmd: flowtest.Cmd("c5b", decoration.EventSubmitDesign, "designer-7", workflow.RoleDesigner, 110, workflow.Facts{decoration.FactDesign: "design-10"}), Want: decoration.StateDesigning}
 	steps = append(steps[:5], again, steps[5])
-	in := run(t, def, steps)
+	in := flowtest.Run(t, def, steps)
 	if v, _ := in.Fact(decoration.FactDesign); v != "design-10" {
 		t.Fatalf("design = %q", v)
 	}
 	want := in.Snapshot()
-	r, err := workflow.Restore(def, deepSnapshot(want))
+	r, err := workflow.Restore(def, flowtest.DeepSnapshot(want))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,9 +577,9 @@ func TestRestoreLastWriteWins(t *testing.T) {
 // journey: the result equals the instance that never left
 // memory, and its snapshots are not tied to the one handed over.
 func TestRestoreJourney(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
-	mem := run(t, def, steps[:7])
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
+	mem := flowtest.Run(t, def, steps[:7])
 	data, err := json.Marshal(mem.Snapshot())
 	if err != nil {
 		t.Fatal(err)
@@ -603,7 +594,7 @@ func TestRestoreJourney(t *testing.T) {
 	}
 	for _, st := range steps[7:] {
 		for _, x := range []*workflow.Instance{mem, in} {
-			if _, err := x.Fire(context.Background(), st.cmd); err != nil {
+			if _, err := x.Fire(context.Background(), st.Cmd); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -619,19 +610,6 @@ func TestRestoreJourney(t *testing.T) {
 	if diff := cmp.Diff(mem.Snapshot(), in.Snapshot()); diff != "" {
 		t.Errorf("a snapshot, or the snapshot restored, aliases the instance:\n%s", diff)
 	}
-}
-
-// deepSnapshot copies s and everything reachable from it.
-func deepSnapshot(s workflow.Snapshot) workflow.Snapshot {
-	c := s
-	c.History = slices.Clone(s.History)
-	for i := range c.History {
-		c.History[i].Facts = c.History[i].Facts.Clone()
-	}
-	c.Facts = s.Facts.Clone()
-	c.Deadlines = slices.Clone(s.Deadlines)
-	c.Migrations = workflow.CloneMigrations(s.Migrations)
-	return c
 }
 
 func checkRestoreRefusal(t *testing.T, err, is error, path string) {
@@ -656,14 +634,14 @@ func checkRestoreRefusal(t *testing.T, err, is error, path string) {
 // state (Restore accepts the snapshot), and replaying the history gives the
 // same instance.
 func TestRandomCommands(t *testing.T) {
-	defs := []*workflow.Definition{mustDecoration(t), mustAfterSales(t)}
+	defs := []*workflow.Definition{flowtest.MustDecoration(t), flowtest.MustAfterSales(t)}
 	rounds := 300
 	if testing.Short() {
 		rounds = 40
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []string{"", "true", "online", "store", "diy", "designer", "5", "bought", "x", "product", "construction",
-		at(0).Format(time.RFC3339), at(24 * 400).Format(time.RFC3339), "not a time"}
+		flowtest.At(0).Format(time.RFC3339), flowtest.At(24 * 400).Format(time.RFC3339), "not a time"}
 	keys := []string{decoration.FactVenue, decoration.FactFloorPlan, decoration.FactDesignMode, decoration.FactDesign, decoration.FactProducts, decoration.FactPlatformOrder, decoration.FactProvincePrice,
 		decoration.FactCrew, decoration.FactDrawings, decoration.FactBookedFor, decoration.FactEcoCertified, decoration.FactLiveStream, decoration.FactHandedOverAt, decoration.FactRating, decoration.FactReview,
 		decoration.FactCancelReason, decoration.FactClaimKind, decoration.FactInspection, decoration.FactCompensation, decoration.FactClearanceStore, decoration.FactLiveVideo}
@@ -678,17 +656,17 @@ func TestRandomCommands(t *testing.T) {
 				Event: events[rng.IntN(len(events))],
 				Actor: "actor",
 				Role:  workflow.Roles()[rng.IntN(len(workflow.Roles()))],
-				At:    at(h),
+				At:    flowtest.At(h),
 			}
 			if rng.IntN(4) > 0 {
-				c.Event = pick(rng, def.Available(in.State()), c.Event)
-				c.Role = pick(rng, def.Roles(in.State(), c.Event), c.Role)
+				c.Event = flowtest.Pick(rng, def.Available(in.State()), c.Event)
+				c.Role = flowtest.Pick(rng, def.Roles(in.State(), c.Event), c.Role)
 				c.ID = "id-" + string(rune('a'+i))
 			}
 			if rng.IntN(10) > 0 {
 				h += rng.IntN(30)
 			}
-			c.At = at(h)
+			c.At = flowtest.At(h)
 			c.Facts = nil
 			for range rng.IntN(6) {
 				if c.Facts == nil {
@@ -696,9 +674,9 @@ func TestRandomCommands(t *testing.T) {
 				}
 				c.Facts[keys[rng.IntN(len(keys))]] = values[rng.IntN(len(values))]
 			}
-			before := snapJSON(t, in)
+			before := flowtest.SnapJSON(t, in)
 			r, err := in.Fire(context.Background(), c)
-			after := snapJSON(t, in)
+			after := flowtest.SnapJSON(t, in)
 			if (err != nil || r.AlreadyApplied) && after != before {
 				t.Fatalf("round %d: refused %+v changed the instance: %v", round, c, err)
 			}
@@ -715,22 +693,15 @@ func TestRandomCommands(t *testing.T) {
 				t.Fatalf("round %d: replay %s: %v", round, e.Event, err)
 			}
 		}
-		if a, b := snapJSON(t, replay), snapJSON(t, in); a != b {
+		if a, b := flowtest.SnapJSON(t, replay), flowtest.SnapJSON(t, in); a != b {
 			t.Fatalf("round %d: replay differs:\n%s\n%s", round, a, b)
 		}
 	}
 }
 
-func pick[T any](rng *rand.Rand, xs []T, fallback T) T {
-	if len(xs) == 0 {
-		return fallback
-	}
-	return xs[rng.IntN(len(xs))]
-}
-
 func TestConcurrentInstances(t *testing.T) {
-	def := mustDecoration(t)
-	want := snapJSON(t, run(t, def, decorationJourney()))
+	def := flowtest.MustDecoration(t)
+	want := flowtest.SnapJSON(t, flowtest.Run(t, def, flowtest.DecorationJourney()))
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for range 16 {
@@ -739,8 +710,8 @@ func TestConcurrentInstances(t *testing.T) {
 			defer wg.Done()
 			for range 20 {
 				in := workflow.New(def)
-				for _, s := range decorationJourney() {
-					if _, err := in.Fire(context.Background(), s.cmd); err != nil {
+				for _, s := range flowtest.DecorationJourney() {
+					if _, err := in.Fire(context.Background(), s.Cmd); err != nil {
 						errs <- err
 						return
 					}
@@ -763,9 +734,9 @@ func TestConcurrentInstances(t *testing.T) {
 }
 
 func TestGuarantees(t *testing.T) {
-	def := mustDecoration(t)
-	in := run(t, def, decorationJourney()[:3])
-	got := decoration.Guarantees(in, at(10), decoration.DefaultWarranty())
+	def := flowtest.MustDecoration(t)
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:3])
+	got := decoration.Guarantees(in, flowtest.At(10), decoration.DefaultWarranty())
 	held := map[decoration.Guarantee]bool{}
 	for _, g := range got {
 		held[g.Guarantee] = g.Held
@@ -775,8 +746,8 @@ func TestGuarantees(t *testing.T) {
 	if diff := cmp.Diff(want, held); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	done := run(t, def, decorationJourney())
-	last := decoration.Guarantees(done, at(24*50).Add(time.Duration(workflow.Days(731))), decoration.DefaultWarranty())[4]
+	done := flowtest.Run(t, def, flowtest.DecorationJourney())
+	last := decoration.Guarantees(done, flowtest.At(24*50).Add(time.Duration(workflow.Days(731))), decoration.DefaultWarranty())[4]
 	if last.Held || !strings.Contains(last.Reason, "ended") {
 		t.Errorf("after the warranty: %+v", last)
 	}
@@ -786,10 +757,10 @@ func TestGuarantees(t *testing.T) {
 // instance keeps a copy; commands and results round-trip through JSON,
 // facts as an object, and a name given twice in JSON is refused.
 func TestCommandFacts(t *testing.T) {
-	def := mustDecoration(t)
-	steps := decorationJourney()
-	in := run(t, def, steps[:5])
-	c := steps[5].cmd // confirm_design: several facts
+	def := flowtest.MustDecoration(t)
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, def, steps[:5])
+	c := steps[5].Cmd // confirm_design: several facts
 	if len(c.Facts) < 2 {
 		t.Fatalf("step 5 has %d facts", len(c.Facts))
 	}
@@ -797,18 +768,18 @@ func TestCommandFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := in.Fire(context.Background(), workflow.Command{ID: c.ID, Event: c.Event, Actor: c.Actor, Role: c.Role, At: c.At, Facts: with(c.Facts)})
+	again, err := in.Fire(context.Background(), workflow.Command{ID: c.ID, Event: c.Event, Actor: c.Actor, Role: c.Role, At: c.At, Facts: flowtest.With(c.Facts)})
 	if err != nil || !again.AlreadyApplied || again.Seq != r.Seq {
 		t.Errorf("repeat with an equal map: %+v, %v", again, err)
 	}
-	after := snapJSON(t, in)
+	after := flowtest.SnapJSON(t, in)
 	c.Facts[decoration.FactProducts] = "changed by the caller"
-	if snapJSON(t, in) != after {
+	if flowtest.SnapJSON(t, in) != after {
 		t.Error("the instance keeps the caller's facts map")
 	}
-	steps = decorationJourney()
+	steps = flowtest.DecorationJourney()
 
-	data, err := json.Marshal(steps[5].cmd)
+	data, err := json.Marshal(steps[5].Cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -819,7 +790,7 @@ func TestCommandFacts(t *testing.T) {
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(steps[5].cmd.Facts, back.Facts); diff != "" {
+	if diff := cmp.Diff(steps[5].Cmd.Facts, back.Facts); diff != "" {
 		t.Errorf("command facts after JSON (-want +got):\n%s", diff)
 	}
 	rdata, err := json.Marshal(r)
@@ -833,7 +804,7 @@ func TestCommandFacts(t *testing.T) {
 	if diff := cmp.Diff(r, rback); diff != "" {
 		t.Errorf("result after JSON (-want +got):\n%s", diff)
 	}
-	r0, err := workflow.New(def).Fire(context.Background(), steps[0].cmd)
+	r0, err := workflow.New(def).Fire(context.Background(), steps[0].Cmd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -53,11 +54,11 @@ func decorationV2(t testing.TB) *workflow.Definition {
 }
 
 func TestMigrateJourney(t *testing.T) {
-	v1, v2 := mustDecoration(t), decorationV2(t)
-	steps := decorationJourney()
-	in := run(t, v1, steps[:4]) // designing
+	v1, v2 := flowtest.MustDecoration(t), decorationV2(t)
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, v1, steps[:4]) // designing
 	before := in.History()
-	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, flowtest.At(45)); err != nil {
 		t.Fatal(err)
 	}
 	// The steps taken under v1 keep v1's events and state names.
@@ -67,18 +68,18 @@ func TestMigrateJourney(t *testing.T) {
 	if in.State() != "design_in_progress" || in.Definition() != v2 || in.Seq() != 4 {
 		t.Fatalf("after migrate: %s v%d seq %d", in.State(), in.Definition().Version(), in.Seq())
 	}
-	want := []workflow.Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: decoration.StateDesigning, To: "design_in_progress", At: at(45),
+	want := []workflow.Migration{{Seq: 4, FromVersion: 1, ToVersion: 2, From: decoration.StateDesigning, To: "design_in_progress", At: flowtest.At(45),
 		Facts: in.Facts(), Deadlines: in.Deadlines()}}
 	if diff := cmp.Diff(want, in.Migrations()); diff != "" {
 		t.Errorf("migrations (-want +got):\n%s", diff)
 	}
 	for i, s := range steps[4:] {
 		if i == 0 {
-			s.want = "design_in_progress" // submit_design is a self-transition
+			s.Want = "design_in_progress" // submit_design is a self-transition
 		}
-		r, err := in.Fire(context.Background(), s.cmd)
-		if err != nil || r.To != s.want {
-			t.Fatalf("%s on v2: %v %v", s.cmd.Event, r, err)
+		r, err := in.Fire(context.Background(), s.Cmd)
+		if err != nil || r.To != s.Want {
+			t.Fatalf("%s on v2: %v %v", s.Cmd.Event, r, err)
 		}
 	}
 	if in.State() != decoration.StateReviewed {
@@ -97,14 +98,14 @@ func TestMigrateJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := snapJSON(t, back); got != string(data) {
+	if got := flowtest.SnapJSON(t, back); got != string(data) {
 		t.Errorf("restored migrated instance differs:\n%s\n%s", got, data)
 	}
 	if _, err := workflow.Restore(v1, s); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("restore on v1: %v", err)
 	}
 	// Command ids applied before the move stay idempotent.
-	r, err := back.Fire(context.Background(), steps[0].cmd)
+	r, err := back.Fire(context.Background(), steps[0].Cmd)
 	if err != nil || !r.AlreadyApplied {
 		t.Errorf("replayed c1 after migration: %v %v", r, err)
 	}
@@ -113,27 +114,27 @@ func TestMigrateJourney(t *testing.T) {
 // TestMigrateKeepsDueTimes: an open deadline moves with its state and keeps
 // its due time, even though v2 allows less time.
 func TestMigrateKeepsDueTimes(t *testing.T) {
-	v1, v2 := mustDecoration(t), decorationV2(t)
-	in := run(t, v1, decorationJourney()[:1]) // applied, due at(48)
-	if err := in.Migrate(v2, nil, at(2)); err != nil {
+	v1, v2 := flowtest.MustDecoration(t), decorationV2(t)
+	in := flowtest.Run(t, v1, flowtest.DecorationJourney()[:1]) // applied, due at(48)
+	if err := in.Migrate(v2, nil, flowtest.At(2)); err != nil {
 		t.Fatal(err)
 	}
-	od := in.Overdue(at(47))
+	od := in.Overdue(flowtest.At(47))
 	if len(od) != 0 {
 		t.Fatalf("overdue at 47h after migration: %v", od)
 	}
-	if od := in.Overdue(at(49)); len(od) != 1 || !od[0].Due.Equal(at(48)) || od[0].State != decoration.StateApplied {
+	if od := in.Overdue(flowtest.At(49)); len(od) != 1 || !od[0].Due.Equal(flowtest.At(48)) || od[0].State != decoration.StateApplied {
 		t.Fatalf("overdue at 49h: %v", od)
 	}
 	back, err := workflow.Restore(v2, in.Snapshot())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := back.Fire(context.Background(), cmd("m1", "measure", "store-1", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
+	if _, err := back.Fire(context.Background(), flowtest.Cmd("m1", "measure", "store-1", workflow.RoleStore, 50, workflow.Facts{decoration.FactFloorPlan: "p"})); err != nil {
 		t.Fatal(err)
 	}
 	ds := back.Deadlines()
-	if len(ds) != 1 || !ds[0].Met.Equal(at(50)) || !ds[0].Late(at(50)) {
+	if len(ds) != 1 || !ds[0].Met.Equal(flowtest.At(50)) || !ds[0].Late(flowtest.At(50)) {
 		t.Fatalf("deadlines after measuring late: %v", ds)
 	}
 	if _, err := workflow.Restore(v2, back.Snapshot()); err != nil {
@@ -142,8 +143,8 @@ func TestMigrateKeepsDueTimes(t *testing.T) {
 }
 
 func TestMigrateRefusals(t *testing.T) {
-	v1, v2 := mustDecoration(t), decorationV2(t)
-	after2 := mustAfterSales(t, decoration.WithVersion(2))
+	v1, v2 := flowtest.MustDecoration(t), decorationV2(t)
+	after2 := flowtest.MustAfterSales(t, decoration.WithVersion(2))
 	tests := []struct {
 		name   string
 		to     *workflow.Definition
@@ -152,43 +153,43 @@ func TestMigrateRefusals(t *testing.T) {
 		is     error
 		path   string
 	}{
-		{"no definition", nil, nil, at(50), o2o.ErrInvalid, "definition"},
-		{"same version", v1, nil, at(50), workflow.ErrVersion, "version"},
-		{"another flow", after2, nil, at(50), workflow.ErrVersion, "version"},
-		{"current state has no counterpart", v2, nil, at(50), o2o.ErrInvalid, "states.designing"},
-		{"unknown old state", v2, map[string]string{decoration.StateDesigning: "design_in_progress", "limbo": decoration.StateApplied}, at(50), o2o.ErrInvalid, "states.limbo"},
-		{"unknown new state", v2, map[string]string{decoration.StateDesigning: "drafting"}, at(50), o2o.ErrInvalid, "states.designing"},
-		{"before the last step", v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(39), o2o.ErrInvalid, "at"},
+		{"no definition", nil, nil, flowtest.At(50), o2o.ErrInvalid, "definition"},
+		{"same version", v1, nil, flowtest.At(50), workflow.ErrVersion, "version"},
+		{"another flow", after2, nil, flowtest.At(50), workflow.ErrVersion, "version"},
+		{"current state has no counterpart", v2, nil, flowtest.At(50), o2o.ErrInvalid, "states.designing"},
+		{"unknown old state", v2, map[string]string{decoration.StateDesigning: "design_in_progress", "limbo": decoration.StateApplied}, flowtest.At(50), o2o.ErrInvalid, "states.limbo"},
+		{"unknown new state", v2, map[string]string{decoration.StateDesigning: "drafting"}, flowtest.At(50), o2o.ErrInvalid, "states.designing"},
+		{"before the last step", v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, flowtest.At(39), o2o.ErrInvalid, "at"},
 		{"no instant", v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, time.Time{}, o2o.ErrInvalid, "at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := run(t, v1, decorationJourney()[:4])
-			before := snapJSON(t, in)
+			in := flowtest.Run(t, v1, flowtest.DecorationJourney()[:4])
+			before := flowtest.SnapJSON(t, in)
 			err := in.Migrate(tt.to, tt.states, tt.at)
 			var ve *o2o.ValidationError
 			if !errors.Is(err, tt.is) || !errors.Is(err, o2o.ErrInvalid) || !errors.As(err, &ve) || ve.Fields[0].Path != tt.path {
 				t.Fatalf("err = %v, want %v at %q", err, tt.is, tt.path)
 			}
-			if after := snapJSON(t, in); after != before || in.Definition() != v1 {
+			if after := flowtest.SnapJSON(t, in); after != before || in.Definition() != v1 {
 				t.Errorf("refused migration changed the instance")
 			}
 		})
 	}
 	// Older versions are refused too.
 	in := workflow.New(v2)
-	if err := in.Migrate(v1, nil, at(1)); !errors.Is(err, workflow.ErrVersion) {
+	if err := in.Migrate(v1, nil, flowtest.At(1)); !errors.Is(err, workflow.ErrVersion) {
 		t.Errorf("migrate to an older version: %v", err)
 	}
 }
 
 func TestRestoreRefusesCorruptMigrations(t *testing.T) {
-	v1, v2 := mustDecoration(t), decorationV2(t)
-	in := run(t, v1, decorationJourney()[:4])
-	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, at(45)); err != nil {
+	v1, v2 := flowtest.MustDecoration(t), decorationV2(t)
+	in := flowtest.Run(t, v1, flowtest.DecorationJourney()[:4])
+	if err := in.Migrate(v2, map[string]string{decoration.StateDesigning: "design_in_progress"}, flowtest.At(45)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := in.Fire(context.Background(), decorationJourney()[4].cmd); err != nil {
+	if _, err := in.Fire(context.Background(), flowtest.DecorationJourney()[4].Cmd); err != nil {
 		t.Fatal(err)
 	}
 	good := in.Snapshot()
@@ -202,7 +203,7 @@ func TestRestoreRefusesCorruptMigrations(t *testing.T) {
 		{"other target version", func(s *workflow.Snapshot) { s.Migrations[0].ToVersion = 3 }, "migrations[0].toVersion"},
 		{"unknown target state", func(s *workflow.Snapshot) { s.Migrations[0].To = "limbo" }, "migrations[0].to"},
 		{"from breaks the chain", func(s *workflow.Snapshot) { s.Migrations[0].From = decoration.StateApplied }, "migrations[0].from"},
-		{"before the previous step", func(s *workflow.Snapshot) { s.Migrations[0].At = at(1) }, "migrations[0].at"},
+		{"before the previous step", func(s *workflow.Snapshot) { s.Migrations[0].At = flowtest.At(1) }, "migrations[0].at"},
 		{"checkpoint facts forged", func(s *workflow.Snapshot) { s.Migrations[0].Facts = workflow.Facts{} }, "facts.design_mode"},
 		{"no migrations", func(s *workflow.Snapshot) { s.Migrations = nil }, "history[3].to"},
 	}

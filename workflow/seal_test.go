@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/internal/hostile"
 	"github.com/o2okit/o2okit/internal/limits"
 	"github.com/o2okit/o2okit/o2o"
@@ -20,8 +21,8 @@ import (
 // in, which leaves the history consistent, is refused by Restore at that
 // entry's hash; so is a history whose hashes were dropped.
 func TestAuditTrailEveryEntry(t *testing.T) {
-	def := mustDecoration(t)
-	good := run(t, def, decorationJourney()).Snapshot()
+	def := flowtest.MustDecoration(t)
+	good := flowtest.Run(t, def, flowtest.DecorationJourney()).Snapshot()
 	if _, err := workflow.Restore(def, good); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestAuditTrailEveryEntry(t *testing.T) {
 	}
 	for i := range good.History {
 		for name, edit := range edits {
-			s := deepSnapshot(good)
+			s := flowtest.DeepSnapshot(good)
 			edit(&s.History[i])
 			_, err := workflow.Restore(def, s)
 			checkRestoreRefusal(t, err, workflow.ErrCorrupt, workflow.HistoryPath(i)+".hash")
@@ -48,18 +49,18 @@ func TestAuditTrailEveryEntry(t *testing.T) {
 // version 2 after its sixth step, with the key that sealed it.
 func sealedProject(t *testing.T) (workflow.Snapshot, []byte, *workflow.Definition) {
 	t.Helper()
-	v1 := mustDecoration(t)
-	v2, err := v1As(t, 2), error(nil)
+	v1 := flowtest.MustDecoration(t)
+	v2, err := flowtest.V1As(t, 2), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := decorationJourney()
-	in := run(t, v1, steps[:6])
-	if err := in.Migrate(v2, nil, steps[5].cmd.At); err != nil {
+	steps := flowtest.DecorationJourney()
+	in := flowtest.Run(t, v1, steps[:6])
+	if err := in.Migrate(v2, nil, steps[5].Cmd.At); err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range steps[6:10] {
-		if _, err := in.Fire(t0Ctx(), st.cmd); err != nil {
+		if _, err := in.Fire(flowtest.T0Ctx(), st.Cmd); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -154,7 +155,7 @@ func TestSealRefusesEveryEdit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := deepSnapshot(good)
+			s := flowtest.DeepSnapshot(good)
 			tt.edit(&s)
 			if diff := cmp.Diff(good, s); diff == "" && tt.name != "seal altered" {
 				t.Fatal("the edit changed nothing")
@@ -200,7 +201,7 @@ func TestDecodeManyFacts(t *testing.T) {
 		t.Fatalf("facts beyond limits.MaxKeys decoded: %v", err)
 	}
 	f := manyFacts("f", 40_000)
-	c, err := json.Marshal(workflow.Command{ID: "c", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: at(0), Facts: f})
+	c, err := json.Marshal(workflow.Command{ID: "c", Event: "go", Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(0), Facts: f})
 	if err != nil {
 		t.Fatal(err)
 	}

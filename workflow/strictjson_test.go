@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -15,8 +16,8 @@ import (
 // repeated keys (in structs and in fact objects), wrong value types and
 // values that refuse themselves, each with the full indexed JSON path.
 func TestStrictJSON(t *testing.T) {
-	def := mustDecoration(t)
-	in := run(t, def, decorationJourney()[:4])
+	def := flowtest.MustDecoration(t)
+	in := flowtest.Run(t, def, flowtest.DecorationJourney()[:4])
 	data, err := json.Marshal(in.Snapshot())
 	if err != nil {
 		t.Fatal(err)

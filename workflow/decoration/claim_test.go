@@ -1,4 +1,4 @@
-package workflow_test
+package decoration_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -16,22 +17,22 @@ import (
 // given by hand and a project not handed over, and is judged by the same
 // warranty as GuaranteesFor.
 func TestOpenClaimFromProject(t *testing.T) {
-	def := mustDecoration(t, decoration.WithVersion(2))
-	in := run(t, def, nodeJourney())
+	def := flowtest.MustDecoration(t, decoration.WithVersion(2))
+	in := flowtest.Run(t, def, flowtest.NodeJourney())
 	for i := range decoration.DefaultNodes() {
 		id := string(rune('a' + i))
-		fire(t, in, cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*21+i, workflow.Facts{decoration.FactNodeReport: "ok"}))
-		fire(t, in, cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, 24*21+i, nil))
+		flowtest.Fire(t, in, flowtest.Cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, 24*21+i, workflow.Facts{decoration.FactNodeReport: "ok"}))
+		flowtest.Fire(t, in, flowtest.Cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, 24*21+i, nil))
 	}
-	claims := mustAfterSales(t, decoration.WithWarranty(decoration.Warranty{Product: workflow.Days(30), Construction: workflow.Days(60)}))
-	open := cmd("o1", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*40, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
+	claims := flowtest.MustAfterSales(t, decoration.WithWarranty(decoration.Warranty{Product: workflow.Days(30), Construction: workflow.Days(60)}))
+	open := flowtest.Cmd("o1", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*40, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
 	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, open); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("before handover: %v", err)
 	}
-	handed := at(24 * 30)
-	fire(t, in, cmd("h", decoration.EventHandOver, "spec-4", workflow.RoleSpecialist, 24*30, workflow.Facts{decoration.FactHandedOverAt: workflow.TimeFact(handed)}))
+	handed := flowtest.At(24 * 30)
+	flowtest.Fire(t, in, flowtest.Cmd("h", decoration.EventHandOver, "spec-4", workflow.RoleSpecialist, 24*30, workflow.Facts{decoration.FactHandedOverAt: workflow.TimeFact(handed)}))
 	byHand := open
-	byHand.Facts = with(open.Facts, decoration.FactHandedOverAt, workflow.TimeFact(at(24*39)))
+	byHand.Facts = flowtest.With(open.Facts, decoration.FactHandedOverAt, workflow.TimeFact(flowtest.At(24*39)))
 	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, byHand); !errors.Is(err, o2o.ErrInvalid) {
 		t.Fatalf("handover by hand: %v", err)
 	}
@@ -47,7 +48,7 @@ func TestOpenClaimFromProject(t *testing.T) {
 	}
 	// 31 days after handover: outside the 30-day product warranty, by the
 	// claim and by the guarantees alike.
-	late := cmd("o2", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*61, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
+	late := flowtest.Cmd("o2", decoration.EventOpen, "owner-1", workflow.RoleOwner, 24*61, workflow.Facts{decoration.FactClaimKind: decoration.ClaimProduct})
 	if _, _, err := decoration.OpenClaim(context.Background(), in, claims, late); !errors.Is(err, workflow.ErrGuard) {
 		t.Fatalf("late claim: %v", err)
 	}

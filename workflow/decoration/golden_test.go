@@ -1,4 +1,4 @@
-package workflow_test
+package decoration_test
 
 import (
 	"flag"
@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
 )
@@ -13,10 +14,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestRenderGolden compares the rendered diagrams of the default flows with
-// testdata/*.golden. Run `go test ./workflow -run RenderGolden -update` to
+// testdata/*.golden. Run `go test ./workflow/decoration -run RenderGolden -update` to
 // rewrite them after a deliberate change, and review the diff.
 func TestRenderGolden(t *testing.T) {
-	dec, after := mustDecoration(t), mustAfterSales(t)
+	dec, after := flowtest.MustDecoration(t), flowtest.MustAfterSales(t)
 	tests := []struct {
 		file string
 		got  string
@@ -27,8 +28,8 @@ func TestRenderGolden(t *testing.T) {
 		{"decoration-booked.dot.golden", dec.DOT(decoration.StateBooked)},
 		{"after_sales.mmd.golden", after.Mermaid("")},
 		{"after_sales.dot.golden", after.DOT(decoration.ClaimInspected)},
-		{"decoration-v2.mmd.golden", mustDecoration(t, decoration.WithVersion(2)).Mermaid(decoration.NodeInspectedState(decoration.NodeTiling))},
-		{"decoration-nodiy.mmd.golden", mustDecoration(t, decoration.WithoutDIY(), decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24))).Mermaid("")},
+		{"decoration-v2.mmd.golden", flowtest.MustDecoration(t, decoration.WithVersion(2)).Mermaid(decoration.NodeInspectedState(decoration.NodeTiling))},
+		{"decoration-nodiy.mmd.golden", flowtest.MustDecoration(t, decoration.WithoutDIY(), decoration.WithDeadline(decoration.StateApplied, workflow.Hours(24))).Mermaid("")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

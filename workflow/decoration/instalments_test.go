@@ -1,4 +1,4 @@
-package workflow_test
+package decoration_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/o2okit/o2okit/internal/flowtest"
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/workflow"
 	"github.com/o2okit/o2okit/workflow/decoration"
@@ -31,12 +32,12 @@ func threeInstalments() []decoration.Instalment {
 // release is within what is held, and at handover everything paid was
 // released.
 func TestInstalmentsJourney(t *testing.T) {
-	def := mustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
+	def := flowtest.MustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
 	in := workflow.New(def)
 	held := o2o.CNY.Zero()
-	for _, s := range nodeJourney() {
-		r := fire(t, in, s.cmd)
-		held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
+	for _, s := range flowtest.NodeJourney() {
+		r := flowtest.Fire(t, in, s.Cmd)
+		held, _ = held.Add(flowtest.Money(t, r.Intents, decoration.IntentHold))
 	}
 	if held.String() != "32000.00 CNY" {
 		t.Fatalf("deposit held %s", held)
@@ -50,17 +51,17 @@ func TestInstalmentsJourney(t *testing.T) {
 		switch in.State() {
 		case decoration.NodeDueState(decoration.NodeTiling), decoration.NodeDueState(decoration.NodeCompletion):
 			var te *workflow.TransitionError
-			if err := fireRefused(t, in, cmd("early"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})); !errors.As(err, &te) {
+			if err := flowtest.FireRefused(t, in, flowtest.Cmd("early"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"})); !errors.As(err, &te) {
 				t.Fatalf("inspected before the instalment: %v", err)
 			}
-			r = fire(t, in, cmd("p"+id, decoration.EventPayInstalment, "owner-1", workflow.RoleOwner, h, nil))
+			r = flowtest.Fire(t, in, flowtest.Cmd("p"+id, decoration.EventPayInstalment, "owner-1", workflow.RoleOwner, h, nil))
 		case decoration.NodeState(decoration.NodePlumbing), decoration.NodeState(decoration.NodeCarpentry), decoration.NodeState(decoration.NodeTiling), decoration.NodeState(decoration.NodePainting), decoration.NodeState(decoration.NodeCompletion):
-			r = fire(t, in, cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"}))
+			r = flowtest.Fire(t, in, flowtest.Cmd("i"+id, decoration.EventInspectNode, "spec-4", workflow.RoleSpecialist, h, workflow.Facts{decoration.FactNodeReport: "ok"}))
 		default:
-			r = fire(t, in, cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, h, nil))
+			r = flowtest.Fire(t, in, flowtest.Cmd("a"+id, decoration.EventAcceptNode, "owner-1", workflow.RoleOwner, h, nil))
 		}
-		held, _ = held.Add(money(t, r.Intents, decoration.IntentHold))
-		released, _ = released.Add(money(t, r.Intents, decoration.IntentRelease))
+		held, _ = held.Add(flowtest.Money(t, r.Intents, decoration.IntentHold))
+		released, _ = released.Add(flowtest.Money(t, r.Intents, decoration.IntentRelease))
 		if c, _ := released.Cmp(held); c > 0 {
 			t.Fatalf("%s: released %s of %s held", in.State(), released, held)
 		}
@@ -156,9 +157,9 @@ func TestInstalmentConservation(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v %+v", round, err, sched)
 		}
-		steps := nodeJourney()
+		steps := flowtest.NodeJourney()
 		price := strconv.Itoa(rng.IntN(1_000_000)) + "." + strconv.Itoa(10+rng.IntN(90)) + " CNY"
-		steps[8].cmd.Facts[decoration.FactPayment] = price
+		steps[8].Cmd.Facts[decoration.FactPayment] = price
 		in := workflow.New(def)
 		paid, released, refunded := o2o.CNY.Zero(), o2o.CNY.Zero(), o2o.CNY.Zero()
 		holds := 0
@@ -168,9 +169,9 @@ func TestInstalmentConservation(t *testing.T) {
 					holds++
 				}
 			}
-			paid, _ = paid.Add(money(t, r.Intents, decoration.IntentHold))
-			released, _ = released.Add(money(t, r.Intents, decoration.IntentRelease))
-			refunded, _ = refunded.Add(money(t, r.Intents, decoration.IntentRefund))
+			paid, _ = paid.Add(flowtest.Money(t, r.Intents, decoration.IntentHold))
+			released, _ = released.Add(flowtest.Money(t, r.Intents, decoration.IntentRelease))
+			refunded, _ = refunded.Add(flowtest.Money(t, r.Intents, decoration.IntentRefund))
 			held, _ := paid.Sub(released)
 			held, _ = held.Sub(refunded)
 			if held.IsNegative() {
@@ -178,9 +179,9 @@ func TestInstalmentConservation(t *testing.T) {
 			}
 		}
 		for _, s := range steps[:10] {
-			account(fire(t, in, s.cmd))
+			account(flowtest.Fire(t, in, s.Cmd))
 		}
-		cancelled := walkNodes(t, rng, in, 120, 8, account)
+		cancelled := flowtest.WalkNodes(t, rng, in, 120, 8, account)
 		out, _ := released.Add(refunded)
 		switch {
 		case in.State() == decoration.StateCompleted && (paid.String() != o2o.MustParseMoney(price).String() || holds != len(sched)):
@@ -205,11 +206,11 @@ func TestInstalmentConservation(t *testing.T) {
 // TestInstalmentStates: the default schedule adds no state; a schedule
 // with an instalment at a node adds its waiting state, in order.
 func TestInstalmentStates(t *testing.T) {
-	d := mustDecoration(t, decoration.WithVersion(2))
+	d := flowtest.MustDecoration(t, decoration.WithVersion(2))
 	if slices.Contains(d.States(), decoration.NodeDueState(decoration.NodePlumbing)) {
 		t.Fatal("default schedule waits")
 	}
-	d = mustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
+	d = flowtest.MustDecoration(t, decoration.WithVersion(2), decoration.WithInstalments(threeInstalments()...))
 	st := d.States()
 	i, j := slices.Index(st, decoration.NodeDueState(decoration.NodeTiling)), slices.Index(st, decoration.NodeState(decoration.NodeTiling))
 	if i < 0 || j != i+1 || slices.Contains(st, decoration.NodeDueState(decoration.NodePlumbing)) {
