@@ -58,6 +58,8 @@ func DecorationJourney() []Step {
 // T0Ctx is the context the tests fire with.
 func T0Ctx() context.Context { return context.Background() }
 
+// MustDecoration builds the decoration process, on version 1 unless opts
+// say otherwise (the journeys run on version 1), or fails t.
 func MustDecoration(t testing.TB, opts ...decoration.Option) *workflow.Definition {
 	t.Helper()
 	// The journeys of these tests run on version 1 unless asked otherwise.
@@ -68,6 +70,7 @@ func MustDecoration(t testing.TB, opts ...decoration.Option) *workflow.Definitio
 	return d
 }
 
+// MustAfterSales builds the after-sales flow, or fails t.
 func MustAfterSales(t testing.TB, opts ...decoration.Option) *workflow.Definition {
 	t.Helper()
 	d, err := decoration.AfterSales(opts...)
@@ -93,6 +96,7 @@ func Run(t testing.TB, def *workflow.Definition, steps []Step) *workflow.Instanc
 	return in
 }
 
+// SnapJSON is the JSON of in's snapshot.
 func SnapJSON(t testing.TB, in *workflow.Instance) string {
 	t.Helper()
 	b, err := json.Marshal(in.Snapshot())
@@ -102,6 +106,7 @@ func SnapJSON(t testing.TB, in *workflow.Instance) string {
 	return string(b)
 }
 
+// IDs is "cmd-0" to "cmd-(n-1)".
 func IDs(n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -223,6 +228,7 @@ func WalkNodes(t *testing.T, rng *rand.Rand, in *workflow.Instance, n, odds int,
 	return false
 }
 
+// Pick draws one of xs, or fallback when there is none.
 func Pick[T any](rng *rand.Rand, xs []T, fallback T) T {
 	if len(xs) == 0 {
 		return fallback
@@ -230,6 +236,8 @@ func Pick[T any](rng *rand.Rand, xs []T, fallback T) T {
 	return xs[rng.IntN(len(xs))]
 }
 
+// AfterSalesReturn is a claim opened, inspected, resolved by a return and
+// closed.
 func AfterSalesReturn() []Step {
 	handed := At(0).Format(time.RFC3339)
 	return []Step{
@@ -258,6 +266,7 @@ func FireRefused(t *testing.T, in *workflow.Instance, c workflow.Command) error 
 	return err
 }
 
+// WantGuard fails t unless err is a *workflow.GuardError naming guard.
 func WantGuard(t *testing.T, err error, guard string) {
 	t.Helper()
 	var ge *workflow.GuardError
