@@ -2,6 +2,9 @@
 // the benchmarks of this module and prints one Markdown table: for every
 // area/path with an "o2okit" side, one row per other side (a peer or a
 // limit), with both times, their ratio and the allocations per op of each.
+// With -raw (the raw runs, written in rounds where each comparison's sides
+// ran back to back), the ratio is the median of the rounds' own ratios,
+// which a load on the machine moves less than a ratio of medians.
 //
 // Benchmarks are named Benchmark<Area>/<path>/<side>: side "o2okit", or
 // "peer-…" or "limit-…".
@@ -9,9 +12,11 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,6 +30,16 @@ var targets = map[string]float64{
 var procs = regexp.MustCompile(`-\d+$`)
 
 func main() {
+	rawPath := flag.String("raw", "", "the raw benchmark output, in rounds: the ratio is then the median of each round's ratio")
+	flag.Parse()
+	var rounds map[string][]float64
+	if *rawPath != "" {
+		var err error
+		if rounds, err = readRounds(*rawPath); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	values := map[string]map[string]float64{} // unit → name → value
 	var order []string
 	seen := map[string]bool{}
@@ -94,6 +109,9 @@ func main() {
 			}
 			_, _, s, _ := split(o)
 			ratio := mine / theirs
+			if r, ok := pairedRatio(rounds[name], rounds[o]); ok {
+				ratio = r
+			}
 			fmt.Printf("| %s | %s | %s | %s: %s | %.2f× | %s / %s |\n", strings.ToLower(area), path,
 				duration(mine), s, duration(theirs), ratio, count(allocs, name), count(allocs, o))
 			if t, ok := targets[area+"/"+path]; ok {
@@ -115,6 +133,50 @@ func main() {
 			fmt.Println(n)
 		}
 	}
+}
+
+// readRounds reads the time per op of every run in the raw output of
+// bench/report, by benchmark name, in the order of the rounds.
+func readRounds(path string) (map[string][]float64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	rounds := map[string][]float64{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || f[3] != "ns/op" {
+			continue
+		}
+		ns, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			continue
+		}
+		name := procs.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		rounds[name] = append(rounds[name], ns)
+	}
+	return rounds, nil
+}
+
+// pairedRatio is the median over rounds of mine/theirs, each round's pair
+// having run back to back: a load that slows one round slows both sides.
+// It needs both sides in every round, and at least three rounds.
+func pairedRatio(mine, theirs []float64) (float64, bool) {
+	if len(mine) != len(theirs) || len(mine) < 3 {
+		return 0, false
+	}
+	r := make([]float64, len(mine))
+	for i := range mine {
+		if theirs[i] == 0 {
+			return 0, false
+		}
+		r[i] = mine[i] / theirs[i]
+	}
+	slices.Sort(r)
+	if n := len(r); n%2 == 0 {
+		return (r[n/2-1] + r[n/2]) / 2, true
+	}
+	return r[len(r)/2], true
 }
 
 // split parses Area/path/side.
