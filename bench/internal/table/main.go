@@ -32,10 +32,10 @@ var procs = regexp.MustCompile(`-\d+$`)
 func main() {
 	rawPath := flag.String("raw", "", "the raw benchmark output, in rounds: the ratio is then the median of each round's ratio")
 	flag.Parse()
-	var rounds map[string][]float64
+	var rounds, cpuRounds map[string][]float64
 	if *rawPath != "" {
 		var err error
-		if rounds, err = readRounds(*rawPath); err != nil {
+		if rounds, cpuRounds, err = readRounds(*rawPath); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -119,7 +119,11 @@ func main() {
 				if ratio > t {
 					verdict = "NOT met"
 				}
-				notes = append(notes, fmt.Sprintf("- %s %s beside %s: %.2f× (target ≤ %.1f×): %s", strings.ToLower(area), path, s, ratio, t, verdict))
+				cpu := ""
+				if r, ok := pairedRatio(cpuRounds[name], cpuRounds[o]); ok {
+					cpu = fmt.Sprintf(" (CPU time: %.2f×)", r)
+				}
+				notes = append(notes, fmt.Sprintf("- %s %s beside %s: %.2f×%s (target ≤ %.1f×): %s", strings.ToLower(area), path, s, ratio, cpu, t, verdict))
 			}
 		}
 		if rate, ok := values["postings/s"][name]; ok && area == "Settlement" && path == "apply" {
@@ -135,27 +139,35 @@ func main() {
 	}
 }
 
-// readRounds reads the time per op of every run in the raw output of
-// bench/report, by benchmark name, in the order of the rounds.
-func readRounds(path string) (map[string][]float64, error) {
+// readRounds reads the time per op and, where reported, the CPU time per
+// op of every run in the raw output of bench/report, by benchmark name, in
+// the order of the rounds.
+func readRounds(path string) (wall, cpu map[string][]float64, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rounds := map[string][]float64{}
+	wall, cpu = map[string][]float64{}, map[string][]float64{}
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || f[3] != "ns/op" {
-			continue
-		}
-		ns, err := strconv.ParseFloat(f[2], 64)
-		if err != nil {
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
 		}
 		name := procs.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
-		rounds[name] = append(rounds[name], ns)
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				continue
+			}
+			switch f[i+1] {
+			case "ns/op":
+				wall[name] = append(wall[name], v)
+			case "cpu-ns/op":
+				cpu[name] = append(cpu[name], v)
+			}
+		}
 	}
-	return rounds, nil
+	return wall, cpu, nil
 }
 
 // pairedRatio is the median over rounds of mine/theirs, each round's pair
