@@ -127,7 +127,11 @@ func main() {
 			}
 		}
 		if rate, ok := values["postings/s"][name]; ok && area == "Settlement" && path == "apply" {
-			notes = append(notes, fmt.Sprintf("- settlement postings per second on one goroutine, hash chain on: %.0f (target ≥ 1,000,000)", rate))
+			cpu := ""
+			if r, ok := values["postings/cpu-s"][name]; ok {
+				cpu = fmt.Sprintf("; per second of CPU time (one core's worth, the collector's work included): %.0f", r)
+			}
+			notes = append(notes, fmt.Sprintf("- settlement postings per second on one goroutine, hash chain on: %.0f%s (target ≥ 1,000,000)", rate, cpu))
 		}
 	}
 	if len(notes) > 0 {
