@@ -268,12 +268,16 @@ func (d *fastDecoder) object(v reflect.Value, p *plan) bool {
 		return false
 	}
 	d.pos++
-	defer func() { d.depth-- }()
-	if !d.open() {
-		return false
-	}
 	mark := len(d.keys)
-	defer func() { d.keys = d.keys[:mark] }()
+	ok := d.open() && d.members(v, p, mark)
+	d.depth--
+	d.keys = d.keys[:mark]
+	return ok
+}
+
+// members reads an object's members, after its '{'; its keys so far are
+// those of d.keys after mark.
+func (d *fastDecoder) members(v reflect.Value, p *plan, mark int) bool {
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
@@ -329,15 +333,21 @@ func (d *fastDecoder) slice(v reflect.Value, p *plan) bool {
 		return false
 	}
 	d.pos++
-	defer func() { d.depth-- }()
-	if !d.open() {
-		return false
-	}
+	ok := d.open() && d.elements(v, p)
+	d.depth--
+	return ok
+}
+
+// elements reads an array's elements, after its '['.
+func (d *fastDecoder) elements(v reflect.Value, p *plan) bool {
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
 		v.Set(reflect.MakeSlice(p.t, 0, 0))
 		return true
+	}
+	if n := countElements(d.data[d.pos:]); n > 0 {
+		v.Set(reflect.MakeSlice(p.t, 0, n))
 	}
 	for i := 0; ; i++ {
 		if i == v.Cap() {
@@ -353,6 +363,44 @@ func (d *fastDecoder) slice(v reflect.Value, p *plan) bool {
 			return !d.stopped()
 		}
 	}
+}
+
+// countLimit bounds the bytes countElements reads ahead: past it the
+// slice grows as it fills, so that arrays nested deep in a large document
+// are not each read ahead to their end.
+const countLimit = 16 << 10
+
+// countElements returns the number of elements of the array that data
+// (after its '[' and any space) starts with, or 0 when it cannot tell
+// within countLimit bytes. The slice is then made at its length once,
+// instead of growing and copying as encoding/json does; the count is only
+// a capacity, so a malformed array is left to the decoder to refuse.
+func countElements(data []byte) int {
+	n, depth := 1, 0
+	for i := 0; i < len(data) && i < countLimit; i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			depth++
+		case '}':
+			depth--
+		case ']':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return 0
 }
 
 // boolean reads true or false.

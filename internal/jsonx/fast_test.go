@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +141,25 @@ func TestDecodeIntoFilledTarget(t *testing.T) {
 	}
 	if want := (leaf{Name: "kept", Count: 4}); v != want {
 		t.Errorf("got %+v, want %+v", v, want)
+	}
+}
+
+func TestCountElements(t *testing.T) {
+	tests := []struct {
+		data string
+		want int
+	}{
+		{`1]`, 1},
+		{`1, 2 ,3]`, 3},
+		{`"a,]\"",[1,2],{"k":[3,4],"l":"}"}]`, 3},
+		{`"\\",2]`, 2},
+		{`1,2`, 0},
+		{`"open`, 0},
+		{strings.Repeat("1,", countLimit) + "1]", 0},
+	}
+	for _, tt := range tests {
+		if got := countElements([]byte(tt.data)); got != tt.want {
+			t.Errorf("countElements(%.40q) = %d, want %d", tt.data, got, tt.want)
+		}
 	}
 }
