@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,6 +161,42 @@ func TestCountElements(t *testing.T) {
 	for _, tt := range tests {
 		if got := countElements([]byte(tt.data)); got != tt.want {
 			t.Errorf("countElements(%.40q) = %d, want %d", tt.data, got, tt.want)
+		}
+	}
+}
+
+// fresh is decoded by no other test, so that its plan is built while the
+// goroutines of TestFastPlansConcurrently race for it.
+type fresh struct {
+	Self  *fresh            `json:"self"`
+	Items []fresh           `json:"items"`
+	ByKey map[string]*fresh `json:"byKey"`
+	Name  string            `json:"name"`
+}
+
+// TestFastPlansConcurrently: plans are built once and shared; decoding
+// from many goroutines at once gives every one the same value (run it
+// with -race).
+func TestFastPlansConcurrently(t *testing.T) {
+	data := []byte(`{"self":{"name":"s"},"items":[{"name":"i"}],"byKey":{"k":{"items":[]}},"name":"n"}`)
+	var want fresh
+	if err := decodeChecked(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	got := make([]fresh, 8)
+	errs := make([]error, len(got))
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = Decode(data, &got[i])
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil || !reflect.DeepEqual(got[i], want) {
+			t.Errorf("goroutine %d: %+v, %v; want %+v", i, got[i], errs[i], want)
 		}
 	}
 }
