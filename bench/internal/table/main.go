@@ -115,15 +115,11 @@ func main() {
 			fmt.Printf("| %s | %s | %s | %s: %s | %.2f× | %s / %s |\n", strings.ToLower(area), path,
 				duration(mine), s, duration(theirs), ratio, count(allocs, name), count(allocs, o))
 			if t, ok := targets[area+"/"+path]; ok {
-				verdict := "met"
-				if ratio > t {
-					verdict = "NOT met"
-				}
-				cpu := ""
+				line := fmt.Sprintf("- %s %s beside %s (target ≤ %.1f×): wall clock %.2f×, %s", strings.ToLower(area), path, s, t, ratio, verdict(ratio, t))
 				if r, ok := pairedRatio(cpuRounds[name], cpuRounds[o]); ok {
-					cpu = fmt.Sprintf(" (CPU time: %.2f×)", r)
+					line += fmt.Sprintf("; CPU time %.2f×, %s", r, verdict(r, t))
 				}
-				notes = append(notes, fmt.Sprintf("- %s %s beside %s: %.2f×%s (target ≤ %.1f×): %s", strings.ToLower(area), path, s, ratio, cpu, t, verdict))
+				notes = append(notes, line)
 			}
 		}
 		if rate, ok := values["postings/s"][name]; ok && area == "Settlement" && path == "apply" {
@@ -141,6 +137,14 @@ func main() {
 			fmt.Println(n)
 		}
 	}
+}
+
+// verdict says whether ratio meets a target of at most target.
+func verdict(ratio, target float64) string {
+	if ratio > target {
+		return "NOT met"
+	}
+	return "met"
 }
 
 // readRounds reads the time per op and, where reported, the CPU time per
