@@ -399,7 +399,7 @@ func gvQuote(in handInput, g gvInput) (total, vat gv.Decimal, err error) {
 // with shopspring/decimal and with govalues/decimal (the arithmetic limit).
 func BenchmarkPricing(b *testing.B) {
 	s := newPricingSetup(b)
-	b.Run("whole_path/o2okit", func(b *testing.B) {
+	runCPU(b, "whole_path/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var r pricing.Request
@@ -415,7 +415,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("whole_path/peer-json+shopspring", func(b *testing.B) {
+	runCPU(b, "whole_path/peer-json+shopspring", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var r pRequest
@@ -432,7 +432,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("whole_path_append/o2okit", func(b *testing.B) {
+	runCPU(b, "whole_path_append/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		buf := make([]byte, 0, 8192)
 		for b.Loop() {
@@ -449,7 +449,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("whole_path_append/peer-json+shopspring", func(b *testing.B) {
+	runCPU(b, "whole_path_append/peer-json+shopspring", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var r pRequest
@@ -466,7 +466,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("decode/o2okit", func(b *testing.B) {
+	runCPU(b, "decode/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var r pricing.Request
@@ -475,7 +475,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("decode/peer-json+shopspring", func(b *testing.B) {
+	runCPU(b, "decode/peer-json+shopspring", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var r pRequest
@@ -488,7 +488,7 @@ func BenchmarkPricing(b *testing.B) {
 		}
 	})
 	in := inputOf(s.req)
-	b.Run("quote/o2okit", func(b *testing.B) {
+	runCPU(b, "quote/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := s.p.Quote(s.req); err != nil {
@@ -496,14 +496,14 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("quote/peer-shopspring", func(b *testing.B) {
+	runCPU(b, "quote/peer-shopspring", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			s.h.quote(in)
 		}
 	})
 	g := gvOf(in)
-	b.Run("quote/limit-govalues", func(b *testing.B) {
+	runCPU(b, "quote/limit-govalues", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, _, err := gvQuote(in, g); err != nil {
@@ -516,7 +516,7 @@ func BenchmarkPricing(b *testing.B) {
 		b.Fatal(err)
 	}
 	plain := fill(&s.template, &pr, s.h.quote(in))
-	b.Run("encode/o2okit", func(b *testing.B) {
+	runCPU(b, "encode/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(s.quote); err != nil {
@@ -524,7 +524,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode_append/o2okit", func(b *testing.B) {
+	runCPU(b, "encode_append/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		buf := make([]byte, 0, 8192)
 		for b.Loop() {
@@ -534,7 +534,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode_append/peer-json", func(b *testing.B) {
+	runCPU(b, "encode_append/peer-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(plain); err != nil {
@@ -542,7 +542,7 @@ func BenchmarkPricing(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode/peer-json", func(b *testing.B) {
+	runCPU(b, "encode/peer-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(plain); err != nil {

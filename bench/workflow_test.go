@@ -210,7 +210,7 @@ func newWorkflowSetup(b testing.TB) *workflowSetup {
 func BenchmarkWorkflow(b *testing.B) {
 	s := newWorkflowSetup(b)
 	ctx := context.Background()
-	b.Run("whole_path/o2okit", func(b *testing.B) {
+	runCPU(b, "whole_path/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var snap wf.Snapshot
@@ -247,7 +247,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			}
 		}
 	}
-	b.Run("whole_path/peer-looplab-new", func(b *testing.B) {
+	runCPU(b, "whole_path/peer-looplab-new", func(b *testing.B) {
 		plain(b, func(ps *pSnapshot) error {
 			f := fsm.NewFSM(ps.State, s.flow.events, nil)
 			if err := f.Event(ctx, s.next.Event); err != nil {
@@ -257,7 +257,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			return nil
 		})
 	})
-	b.Run("whole_path/peer-looplab-shared", func(b *testing.B) {
+	runCPU(b, "whole_path/peer-looplab-shared", func(b *testing.B) {
 		plain(b, func(ps *pSnapshot) error {
 			s.flow.shared.SetState(ps.State)
 			if err := s.flow.shared.Event(ctx, s.next.Event); err != nil {
@@ -267,12 +267,12 @@ func BenchmarkWorkflow(b *testing.B) {
 			return nil
 		})
 	})
-	b.Run("whole_path/peer-stateless", func(b *testing.B) {
+	runCPU(b, "whole_path/peer-stateless", func(b *testing.B) {
 		plain(b, func(ps *pSnapshot) error {
 			return s.flow.sl.FireCtx(context.WithValue(ctx, snapKey{}, ps), s.next.Event)
 		})
 	})
-	b.Run("decode/o2okit", func(b *testing.B) {
+	runCPU(b, "decode/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var snap wf.Snapshot
@@ -281,7 +281,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			}
 		}
 	})
-	b.Run("decode/peer-json", func(b *testing.B) {
+	runCPU(b, "decode/peer-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var ps pSnapshot
@@ -308,7 +308,7 @@ func BenchmarkWorkflow(b *testing.B) {
 	} else if err := json.Unmarshal(data, &pafter); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("encode/o2okit", func(b *testing.B) {
+	runCPU(b, "encode/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(after); err != nil {
@@ -316,7 +316,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode/peer-json", func(b *testing.B) {
+	runCPU(b, "encode/peer-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(pafter); err != nil {
@@ -324,7 +324,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			}
 		}
 	})
-	b.Run("restore+fire/o2okit", func(b *testing.B) {
+	runCPU(b, "restore+fire/o2okit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			in, err := wf.Restore(s.def, snap)
@@ -336,7 +336,7 @@ func BenchmarkWorkflow(b *testing.B) {
 			}
 		}
 	})
-	b.Run("restore+fire/peer-looplab-new", func(b *testing.B) {
+	runCPU(b, "restore+fire/peer-looplab-new", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			f := fsm.NewFSM(snap.State, s.flow.events, nil)

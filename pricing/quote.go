@@ -366,7 +366,15 @@ type Quote struct {
 // step with its reason. An amount that is not Encodable, or an unknown
 // enum value, is an error.
 func (q Quote) MarshalJSON() ([]byte, error) {
-	return q.appendJSON(make([]byte, 0, 4096))
+	return q.appendJSON(make([]byte, 0, q.sizeHint()))
+}
+
+// sizeHint is about the length of the quote's JSON, a little over, and at
+// least 4 KB: a buffer of that capacity is written without growing (a step
+// with its reason and facts takes about 500 bytes, a benefit or a
+// violation less; long names and reasons take more).
+func (q Quote) sizeHint() int {
+	return max(4096, 1536+640*len(q.Steps)+384*(len(q.Benefits)+len(q.Violations)))
 }
 
 // AppendJSON appends the quote's JSON to b, byte for byte what

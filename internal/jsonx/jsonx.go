@@ -69,6 +69,20 @@ func (e *ValueError) Unwrap() error { return e.Err }
 // doc. Errors are a *PathError (the document's shape is at fault, or a
 // limit is passed) or a *ValueError (a value refused itself).
 func Decode(data []byte, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().IsZero() {
+		// The one-pass decoder of fast.go, when it can vouch for the
+		// result; otherwise the target is zero again for the path below.
+		if decodeFast(data, rv.Elem()) {
+			return nil
+		}
+		rv.Elem().SetZero()
+	}
+	return decodeChecked(data, v)
+}
+
+// decodeChecked is Decode's reference path: checkShape, then encoding/json,
+// then explain for an error.
+func decodeChecked(data []byte, v any) error {
 	t := reflect.TypeOf(v)
 	fault, complete := checkShape(data, t)
 	switch {

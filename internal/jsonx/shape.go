@@ -62,6 +62,10 @@ type scanner struct {
 	keys [][]byte
 	// depth is the number of arrays and objects open around the scan.
 	depth int
+	// strict: skip checks numbers and literals against JSON's grammar
+	// (checkShape leaves that to encoding/json; decodeFast has no one to
+	// leave it to).
+	strict bool
 }
 
 // byteOrderMark returns why data, when it starts with a byte-order mark,
@@ -425,11 +429,73 @@ func (s *scanner) skip() {
 	case c == '"':
 		s.str(false)
 	default:
-		// A number or a literal: read to the next delimiter.
-		for s.pos < len(s.data) && !strings.ContainsRune(",]} \t\n\r", rune(s.data[s.pos])) {
-			s.pos++
+		lit := s.literal()
+		if s.strict && !validLiteral(lit) {
+			s.broken = true
 		}
 	}
+}
+
+// literal reads a number or a literal: up to the next delimiter.
+func (s *scanner) literal() []byte {
+	start := s.pos
+	for s.pos < len(s.data) && !strings.ContainsRune(",]} \t\n\r", rune(s.data[s.pos])) {
+		s.pos++
+	}
+	return s.data[start:s.pos]
+}
+
+// validLiteral reports whether lit is true, false, null or a JSON number.
+func validLiteral(lit []byte) bool {
+	switch string(lit) {
+	case "true", "false", "null":
+		return true
+	}
+	return validNumber(lit)
+}
+
+// validNumber reports whether b is a number as JSON writes them:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		if j := digits(b, i+1); j > i+1 {
+			i = j
+		} else {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(b)
+}
+
+// digits returns the index past the decimal digits of b from i.
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // failAt records a fault at key, a key of the current object.

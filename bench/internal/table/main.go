@@ -2,6 +2,9 @@
 // the benchmarks of this module and prints one Markdown table: for every
 // area/path with an "o2okit" side, one row per other side (a peer or a
 // limit), with both times, their ratio and the allocations per op of each.
+// With -raw (the raw runs, written in rounds where each comparison's sides
+// ran back to back), the ratio is the median of the rounds' own ratios,
+// which a load on the machine moves less than a ratio of medians.
 //
 // Benchmarks are named Benchmark<Area>/<path>/<side>: side "o2okit", or
 // "peer-…" or "limit-…".
@@ -9,9 +12,11 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,6 +30,16 @@ var targets = map[string]float64{
 var procs = regexp.MustCompile(`-\d+$`)
 
 func main() {
+	rawPath := flag.String("raw", "", "the raw benchmark output, in rounds: the ratio is then the median of each round's ratio")
+	flag.Parse()
+	var rounds, cpuRounds map[string][]float64
+	if *rawPath != "" {
+		var err error
+		if rounds, cpuRounds, err = readRounds(*rawPath); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	values := map[string]map[string]float64{} // unit → name → value
 	var order []string
 	seen := map[string]bool{}
@@ -94,18 +109,25 @@ func main() {
 			}
 			_, _, s, _ := split(o)
 			ratio := mine / theirs
+			if r, ok := pairedRatio(rounds[name], rounds[o]); ok {
+				ratio = r
+			}
 			fmt.Printf("| %s | %s | %s | %s: %s | %.2f× | %s / %s |\n", strings.ToLower(area), path,
 				duration(mine), s, duration(theirs), ratio, count(allocs, name), count(allocs, o))
 			if t, ok := targets[area+"/"+path]; ok {
-				verdict := "met"
-				if ratio > t {
-					verdict = "NOT met"
+				line := fmt.Sprintf("- %s %s beside %s (target ≤ %.1f×): wall clock %.2f×, %s", strings.ToLower(area), path, s, t, ratio, verdict(ratio, t))
+				if r, ok := pairedRatio(cpuRounds[name], cpuRounds[o]); ok {
+					line += fmt.Sprintf("; CPU time %.2f×, %s", r, verdict(r, t))
 				}
-				notes = append(notes, fmt.Sprintf("- %s %s beside %s: %.2f× (target ≤ %.1f×): %s", strings.ToLower(area), path, s, ratio, t, verdict))
+				notes = append(notes, line)
 			}
 		}
 		if rate, ok := values["postings/s"][name]; ok && area == "Settlement" && path == "apply" {
-			notes = append(notes, fmt.Sprintf("- settlement postings per second on one goroutine, hash chain on: %.0f (target ≥ 1,000,000)", rate))
+			cpu := ""
+			if r, ok := values["postings/cpu-s"][name]; ok {
+				cpu = fmt.Sprintf("; per second of CPU time (one core's worth, the collector's work included): %.0f", r)
+			}
+			notes = append(notes, fmt.Sprintf("- settlement postings per second on one goroutine, hash chain on: %.0f%s (target ≥ 1,000,000)", rate, cpu))
 		}
 	}
 	if len(notes) > 0 {
@@ -115,6 +137,66 @@ func main() {
 			fmt.Println(n)
 		}
 	}
+}
+
+// verdict says whether ratio meets a target of at most target.
+func verdict(ratio, target float64) string {
+	if ratio > target {
+		return "NOT met"
+	}
+	return "met"
+}
+
+// readRounds reads the time per op and, where reported, the CPU time per
+// op of every run in the raw output of bench/report, by benchmark name, in
+// the order of the rounds.
+func readRounds(path string) (wall, cpu map[string][]float64, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	wall, cpu = map[string][]float64{}, map[string][]float64{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := procs.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				continue
+			}
+			switch f[i+1] {
+			case "ns/op":
+				wall[name] = append(wall[name], v)
+			case "cpu-ns/op":
+				cpu[name] = append(cpu[name], v)
+			}
+		}
+	}
+	return wall, cpu, nil
+}
+
+// pairedRatio is the median over rounds of mine/theirs, each round's pair
+// having run back to back: a load that slows one round slows both sides.
+// It needs both sides in every round, and at least three rounds.
+func pairedRatio(mine, theirs []float64) (float64, bool) {
+	if len(mine) != len(theirs) || len(mine) < 3 {
+		return 0, false
+	}
+	r := make([]float64, len(mine))
+	for i := range mine {
+		if theirs[i] == 0 {
+			return 0, false
+		}
+		r[i] = mine[i] / theirs[i]
+	}
+	slices.Sort(r)
+	if n := len(r); n%2 == 0 {
+		return (r[n/2-1] + r[n/2]) / 2, true
+	}
+	return r[len(r)/2], true
 }
 
 // split parses Area/path/side.
