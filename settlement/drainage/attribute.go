@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -166,6 +167,37 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 // must not be modified while it is in use. It is safe for concurrent use.
 type Prepared struct {
 	rn *run
+	// What does not depend on the model (reach, traffic, …) depends on
+	// the lookback windows only: it is summed once per windows, on the
+	// first AttributePrepared that needs it, and kept.
+	mu     sync.Mutex
+	shared map[[3]int]*sharedSums
+}
+
+// sharedSums is a prepared run's sums that do not depend on the model,
+// for one set of lookback windows.
+type sharedSums struct {
+	acc  *accumulator // summed by addShared only
+	refs []journeyRef
+}
+
+// sharedFor returns the sums of rn (p's run under some rules) that do not
+// depend on the model, summing them on first use.
+func (p *Prepared) sharedFor(rn *run) *sharedSums {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s, ok := p.shared[rn.r.windows]; ok {
+		return s
+	}
+	a := newAccumulator(rn.r, rn.sources, nil)
+	a.currency = rn.currency
+	s := &sharedSums{acc: a, refs: a.addShared(rn, rn.srcIdx)}
+	a.tStore = nil // scratch
+	if p.shared == nil {
+		p.shared = map[[3]int]*sharedSums{}
+	}
+	p.shared[rn.r.windows] = s
+	return s
 }
 
 // Prepare validates, orders and interns touches and conversions for
@@ -184,21 +216,37 @@ func Prepare(touches []Touch, conversions []Conversion) (*Prepared, error) {
 func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
 	rn := *p.rn
 	rn.r = r
-	return r.attribute(&rn)
+	res, effects, err := r.fit(&rn)
+	if err != nil {
+		return nil, err
+	}
+	s := p.sharedFor(&rn)
+	a := s.acc.forModel(r, effects)
+	a.addCredits(&rn, rn.srcIdx, s.refs)
+	return a.result(res)
 }
 
 func (r *Rules) attribute(rn *run) (*Result, error) {
-	conversions := rn.conv
-	var effects []uint64
-	res := &Result{Model: r.model, Conversions: int64(len(conversions))}
-	if r.model == ModelMarkov {
-		m, eff, err := rn.markov()
-		if err != nil {
-			return nil, err
-		}
-		res.Markov, effects = m, eff
+	res, effects, err := r.fit(rn)
+	if err != nil {
+		return nil, err
 	}
 	return rn.tally(res, effects)
+}
+
+// fit starts the result of rn and, under the Markov model, fits the chain
+// on the whole data set: its report and the per-source effects.
+func (r *Rules) fit(rn *run) (*Result, []uint64, error) {
+	res := &Result{Model: r.model, Conversions: int64(len(rn.conv))}
+	if r.model != ModelMarkov {
+		return res, nil, nil
+	}
+	m, effects, err := rn.markov()
+	if err != nil {
+		return nil, nil, err
+	}
+	res.Markov = m
+	return res, effects, nil
 }
 
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
@@ -539,6 +587,16 @@ func (a *accumulator) intern(s Source) int32 {
 	return i
 }
 
+// journeyRef is one attributed journey, for the credit pass: its
+// conversion, its touches tOrder[lo:hi], the conversion's interned store
+// and its value in minor units.
+type journeyRef struct {
+	c      *Conversion
+	lo, hi int32
+	store  int32
+	minor  int64
+}
+
 // add sums a prepared run. global maps the run's source indices to the
 // accumulator's; nil means they are the same.
 func (a *accumulator) add(rn *run, global []int32) {
@@ -549,6 +607,14 @@ func (a *accumulator) add(rn *run, global []int32) {
 			src[i] = global[s]
 		}
 	}
+	a.addCredits(rn, src, a.addShared(rn, src))
+}
+
+// addShared sums what does not depend on the model (conversions, reach,
+// unattributed conversions, traffic, drawn traffic, the attributed value)
+// and returns the attributed journeys for addCredits. src holds the
+// touches' sources in the accumulator's indices.
+func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 	a.conversions += int64(len(rn.conv))
 	// Customers are numbered across every run added, for distinct counts:
 	// each run holds its customers whole (Stream and Partial callers
@@ -565,6 +631,7 @@ func (a *accumulator) add(rn *run, global []int32) {
 		tst[i] = prevIdx
 	}
 	digits := a.currency.MinorDigits()
+	refs := make([]journeyRef, 0, len(rn.conv))
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
@@ -583,32 +650,52 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 		a.attributed++
 		a.addValue(0, uint64(minor))
-		a.w.srcIdx = src[lo:hi]
-		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
-		kind := int8(conversionIndex(c.Kind))
 		cst := a.internStore(c.StoreID)
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+int(kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
+			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
 		}
-		for i, u := range units {
-			if u == 0 {
-				continue
-			}
-			k := creditKey{src: src[lo+i], kind: kind, store: cst}
-			cell := a.cell(k)
-			cell.units += u
-			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
-			var carry uint64
-			cell.val, carry = bits.Add64(cell.val, lo64, 0)
-			cell.valHi += hi64 + carry
-		}
+		refs = append(refs, journeyRef{c: c, lo: int32(lo), hi: int32(hi), store: cst, minor: minor})
 	}, nil)
 	for i, t := range rn.tOrder {
 		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
 	a.draw(rn, src)
+	return refs
+}
+
+// addCredits runs the model over the attributed journeys and sums each
+// source's credit units and value × units per conversion kind and store.
+func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef) {
+	for _, j := range refs {
+		a.w.srcIdx = src[j.lo:j.hi]
+		units := a.w.weigh(j.c.At, rn.tOrder[j.lo:j.hi])
+		kind := int8(conversionIndex(j.c.Kind))
+		for i, u := range units {
+			if u == 0 {
+				continue
+			}
+			cell := a.cell(creditKey{src: src[int(j.lo)+i], kind: kind, store: j.store})
+			cell.units += u
+			hi64, lo64 := bits.Mul64(uint64(j.minor), uint64(u))
+			var carry uint64
+			cell.val, carry = bits.Add64(cell.val, lo64, 0)
+			cell.valHi += hi64 + carry
+		}
+	}
+}
+
+// forModel returns a shallow copy of a, which has summed runs by
+// addShared only, with its own weigher under r and no credits: what
+// addCredits fills for one model while a's shared sums, read only, serve
+// several.
+func (a *accumulator) forModel(r *Rules, effects []uint64) *accumulator {
+	b := *a
+	b.w = &weigher{r: r, effects: effects}
+	b.cells, b.cellData = map[uint64]int32{}, nil
+	b.units, b.tStore = nil, nil
+	return &b
 }
 
 // convGroup is one customer's conversions of one kind at one place, in
