@@ -141,3 +141,20 @@ func TestAttributePathsErrors(t *testing.T) {
 		t.Fatalf("good paths refused: %v", err)
 	}
 }
+
+// touchKindIndex knows every kind at its place in TouchKinds, and no other.
+func TestTouchKindIndex(t *testing.T) {
+	for i, k := range TouchKinds() {
+		if got := touchKindIndex(k); got != i {
+			t.Errorf("%s: %d, want %d", k, got, i)
+		}
+	}
+	if len(TouchKinds()) != len(pathSources{}.campaigns) {
+		t.Errorf("%d kinds, %d campaign maps", len(TouchKinds()), len(pathSources{}.campaigns))
+	}
+	for _, k := range []TouchKind{"", "Search_ad", "visit"} {
+		if got := touchKindIndex(k); got != -1 {
+			t.Errorf("%q: %d, want -1", k, got)
+		}
+	}
+}
