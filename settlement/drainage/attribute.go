@@ -192,7 +192,6 @@ func (p *Prepared) sharedFor(rn *run) *sharedSums {
 	a := newAccumulator(rn.r, rn.sources, nil)
 	a.currency = rn.currency
 	s := &sharedSums{acc: a, refs: a.addShared(rn, rn.srcIdx)}
-	a.tStore = nil // scratch
 	if p.shared == nil {
 		p.shared = map[[3]int]*sharedSums{}
 	}
@@ -255,7 +254,8 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
 	}
-	if err := noDuplicates("touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
+	hashes := make([]uint64, max(len(touches), len(conversions)))
+	if err := noDuplicates(hashes, "touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
 		return nil, err
 	}
 	currency := o2o.CNY
@@ -273,7 +273,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
 	}
-	if err := noDuplicates("conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
+	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
 	}
 	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
@@ -350,10 +350,11 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// It sorts 64-bit hashes of the ids; only when two hashes are equal does it
-// compare the ids themselves, sorted, to name the repeat.
-func noDuplicates(name string, n int, id func(int) string) error {
-	hs := make([]uint64, n)
+// It sorts 64-bit hashes of the ids, in buf (of at least n); only when two
+// hashes are equal does it compare the ids themselves, sorted, to name the
+// repeat.
+func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
+	hs := buf[:n]
 	for i := range hs {
 		hs[i] = fnv1a(id(i))
 	}
@@ -523,7 +524,6 @@ type accumulator struct {
 	units        []int64          // scratch: split's units and remainders
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
-	tStore       []int32 // scratch: per touch of the run being added, its store
 	attributed   int64
 	conversions  int64
 	customers    int64     // customers of the runs added so far
@@ -591,7 +591,7 @@ func (a *accumulator) intern(s Source) int32 {
 // conversion, its touches tOrder[lo:hi], the conversion's interned store
 // and its value in minor units.
 type journeyRef struct {
-	c      *Conversion
+	conv   int32 // index in cOrder
 	lo, hi int32
 	store  int32
 	minor  int64
@@ -621,18 +621,19 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	a.tStore = grow(a.tStore, len(rn.tOrder))
-	tst := a.tStore
+	// A customer's touches mostly bind one store: remember the last.
 	prevID, prevIdx := "", a.internStore("")
-	for i, t := range rn.tOrder {
+	storeOf := func(t *Touch) int32 {
 		if t.StoreID != prevID {
 			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
 		}
-		tst[i] = prevIdx
+		return prevIdx
 	}
 	digits := a.currency.MinorDigits()
 	refs := make([]journeyRef, 0, len(rn.conv))
+	ci := -1 // journeys gives the conversions in cOrder's order
 	rn.journeys(func(c *Conversion, lo, hi int) {
+		ci++
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -653,13 +654,15 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 		cst := a.internStore(c.StoreID)
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
+			st := storeOf(t)
+			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], st, c.Kind == ConversionOnlinePayment || st == cst)
 		}
-		refs = append(refs, journeyRef{c: c, lo: int32(lo), hi: int32(hi), store: cst, minor: minor})
+		refs = append(refs, journeyRef{conv: int32(ci), lo: int32(lo), hi: int32(hi), store: cst, minor: minor})
 	}, nil)
 	for i, t := range rn.tOrder {
-		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
-		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
+		st := storeOf(t)
+		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], st, true)
+		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
 	}
 	a.draw(rn, src)
 	return refs
@@ -669,9 +672,10 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 // source's credit units and value × units per conversion kind and store.
 func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef) {
 	for _, j := range refs {
+		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
-		units := a.w.weigh(j.c.At, rn.tOrder[j.lo:j.hi])
-		kind := int8(conversionIndex(j.c.Kind))
+		units := a.w.weigh(c.At, rn.tOrder[j.lo:j.hi])
+		kind := int8(conversionIndex(c.Kind))
 		for i, u := range units {
 			if u == 0 {
 				continue
@@ -694,7 +698,7 @@ func (a *accumulator) forModel(r *Rules, effects []uint64) *accumulator {
 	b := *a
 	b.w = &weigher{r: r, effects: effects}
 	b.cells, b.cellData = map[uint64]int32{}, nil
-	b.units, b.tStore = nil, nil
+	b.units = nil
 	return &b
 }
 
@@ -953,8 +957,26 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 // exactly as o2o.Allocate splits them over shares keyed "0", "1", … (each
 // gets ⌊total·w/Σw⌋, the units left go to the largest remainders, equal
 // remainders to the smaller key as text), without decimals: the same
-// amounts, in integers.
+// amounts, in integers. It takes allocate128's word arithmetic when the
+// figures fit it, else allocateMinorBig.
 func allocateMinor(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
+	parts, ok := allocate128(total, weights)
+	if !ok {
+		return allocateMinorBig(total, weights, currency)
+	}
+	out := make([]o2o.Money, len(parts))
+	for i, q := range parts {
+		var err error
+		if out[i], err = o2o.FromMinor(int64(q), currency); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// allocateMinorBig is allocateMinor in big integers, for any figures: the
+// plain reference allocate128 is tested against.
+func allocateMinorBig(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
 	u := bigU128(total[0], total[1])
 	sum := new(big.Int)
 	ws := make([]*big.Int, len(weights))
