@@ -163,6 +163,12 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 // attributed under several rules (Rules.AttributePrepared) without doing
 // that work again: what Attribute does before any model runs.
 //
+// What does not depend on the model — reach, traffic, drawn traffic,
+// unattributed conversions — is summed by the first AttributePrepared of
+// each set of lookback windows and kept for the others, so several models
+// over one data set pay for it once; only each model's credit is worked
+// out per call.
+//
 // It refers to the touches and conversions it was prepared from, which
 // must not be modified while it is in use. It is safe for concurrent use.
 type Prepared struct {
@@ -358,7 +364,7 @@ func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
 	for i := range hs {
 		hs[i] = fnv1a(id(i))
 	}
-	slices.Sort(hs)
+	sortHashes(hs)
 	collision := false
 	for i := 1; i < len(hs); i++ {
 		if hs[i] == hs[i-1] {
