@@ -168,11 +168,17 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		if p.Conversions == 0 {
 			continue
 		}
-		buf = grow(buf, n)
+		// The models read a touch itself only to pass over direct visits
+		// (last touch) and for its instant (time decay, refused above);
+		// the others weigh by position and source index alone, so only
+		// last touch gets touches built.
 		ts = grow(ts, n)
-		for j, s := range p.Sources {
-			buf[j] = Touch{Kind: s.Kind, Campaign: s.Campaign}
-			ts[j] = &buf[j]
+		if r.model == ModelLastTouch {
+			buf = grow(buf, n)
+			for j, s := range p.Sources {
+				buf[j] = Touch{Kind: s.Kind, Campaign: s.Campaign}
+				ts[j] = &buf[j]
+			}
 		}
 		w.srcIdx = id
 		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
