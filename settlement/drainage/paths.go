@@ -128,7 +128,10 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	sources, ids := in.sorted()
 	k := len(sources)
 	res := &PathResult{Model: r.model, Conversions: conversions, Sources: []SourceTotal{}}
-	w := &weigher{r: r}
+	w := &weigher{r: r, isDirect: make([]bool, k)}
+	for i, s := range sources {
+		w.isDirect[i] = s.Direct()
+	}
 	if r.model == ModelMarkov {
 		if k > MaxMarkovSources {
 			return nil, fmt.Errorf("paths: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
@@ -159,7 +162,6 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	weights := make([][2]uint64, k)
 	var total [2]uint64
 	var ts []*Touch
-	var buf []Touch
 	pos := 0
 	for i, p := range paths {
 		n := len(p.Sources)
@@ -168,18 +170,12 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		if p.Conversions == 0 {
 			continue
 		}
-		// The models read a touch itself only to pass over direct visits
-		// (last touch) and for its instant (time decay, refused above);
-		// the others weigh by position and source index alone, so only
-		// last touch gets touches built.
+		// The models read a touch itself only for its instant (time
+		// decay, refused above) and, without isDirect, to pass over
+		// direct visits (last touch): the others weigh by position and
+		// source index alone, so a path needs no touches built, only as
+		// many (nil) places.
 		ts = grow(ts, n)
-		if r.model == ModelLastTouch {
-			buf = grow(buf, n)
-			for j, s := range p.Sources {
-				buf[j] = Touch{Kind: s.Kind, Campaign: s.Campaign}
-				ts[j] = &buf[j]
-			}
-		}
 		w.srcIdx = id
 		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
 		total = [2]uint64{total[0] + c, lo}
