@@ -255,12 +255,14 @@ func (r *Rules) fit(rn *run) (*Result, []uint64, error) {
 }
 
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
+	// The ids are hashed in the validating pass, for noDuplicates.
+	hashes := make([]uint64, max(len(touches), len(conversions)))
 	for i := range touches {
 		if err := touches[i].validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
+		hashes[i] = fnv1a(touches[i].ID)
 	}
-	hashes := make([]uint64, max(len(touches), len(conversions)))
 	if err := noDuplicates(hashes, "touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
 		return nil, err
 	}
@@ -278,6 +280,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
 			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
+		hashes[i] = fnv1a(c.ID)
 	}
 	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
@@ -324,22 +327,13 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		rn.nCust = int(n) + 1
 	}
-	// Intern sources in sorted order, so indices do not depend on input order.
-	index := map[Source]int32{}
+	// Intern sources in sorted order, so indices do not depend on input
+	// order (kinds were validated above).
+	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
 	for _, t := range rn.tOrder {
-		index[t.Source()] = 0
+		in.add(Source{Kind: t.Kind, Campaign: t.Campaign})
 	}
-	for s := range index {
-		rn.sources = append(rn.sources, s)
-	}
-	slices.SortFunc(rn.sources, compareSources)
-	for i, s := range rn.sources {
-		index[s] = int32(i)
-	}
-	rn.srcIdx = make([]int32, len(rn.tOrder))
-	for i, t := range rn.tOrder {
-		rn.srcIdx[i] = index[t.Source()]
-	}
+	rn.sources, rn.srcIdx = in.sorted()
 	return rn, nil
 }
 
@@ -356,14 +350,11 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// It sorts 64-bit hashes of the ids, in buf (of at least n); only when two
+// It sorts buf[:n], which holds the ids' fnv1a hashes; only when two
 // hashes are equal does it compare the ids themselves, sorted, to name the
 // repeat.
 func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
 	hs := buf[:n]
-	for i := range hs {
-		hs[i] = fnv1a(id(i))
-	}
 	sortHashes(hs)
 	collision := false
 	for i := 1; i < len(hs); i++ {

@@ -210,7 +210,8 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	return res, nil
 }
 
-// pathSources interns the sources of grouped paths as they are read: a
+// pathSources interns sources as they are read (the sources of grouped
+// paths, or of touches): a
 // source's kind by its place in TouchKinds (which validates it), its
 // campaign in a map per kind, so that a lookup hashes one string rather
 // than a Source of two. ids holds every path's sources, in order, as
