@@ -628,9 +628,13 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 	}
 	digits := a.currency.MinorDigits()
 	refs := make([]journeyRef, 0, len(rn.conv))
-	ci := -1 // journeys gives the conversions in cOrder's order
+	// journeys gives the conversions in cOrder's order; cStore holds each
+	// one's interned store, for draw.
+	ci := -1
+	cStore := make([]int32, len(rn.cOrder))
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		ci++
+		cStore[ci] = a.internStore(c.StoreID)
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -648,7 +652,7 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 		}
 		a.attributed++
 		a.addValue(0, uint64(minor))
-		cst := a.internStore(c.StoreID)
+		cst := cStore[ci]
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
 			st := storeOf(t)
@@ -661,7 +665,7 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], st, true)
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
 	}
-	a.draw(rn, src)
+	a.draw(rn, src, cStore)
 	return refs
 }
 
@@ -720,8 +724,9 @@ type placeCount struct {
 // remainders to the earlier place (stores by id, then B2C). It works one
 // customer at a time and counts conversions by binary search, so its
 // memory grows with one customer's conversions, never with touches ×
-// conversions.
-func (a *accumulator) draw(rn *run, src []int32) {
+// conversions. cStore holds the interned store of each conversion of
+// cOrder.
+func (a *accumulator) draw(rn *run, src, cStore []int32) {
 	ti, ci := 0, 0
 	var groups []convGroup
 	var counts []placeCount
@@ -742,8 +747,8 @@ func (a *accumulator) draw(rn *run, src []int32) {
 		if cEnd > ci {
 			groups = groups[:0]
 			clear(index)
-			for _, c := range rn.cOrder[ci:cEnd] {
-				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: a.internStore(c.StoreID)}
+			for i, c := range rn.cOrder[ci:cEnd] {
+				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[ci+i]}
 				w := rn.r.Window(c.Kind)
 				k, ok := index[groupKey{place, w}]
 				if !ok {

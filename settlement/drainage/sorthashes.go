@@ -5,18 +5,24 @@ import "slices"
 // sortHashes sorts hs ascending, exactly as slices.Sort does
 // (TestSortHashes), faster for the millions of id hashes noDuplicates
 // sorts: one in-place pass moves every value into one of 256 buckets by
-// its top byte (an American flag sort), then slices.Sort sorts each bucket.
-// Hashes spread evenly, so a bucket holds 1/256 of them: a sort of fewer
-// levels, over memory that stays in cache. Short inputs go to slices.Sort
-// directly.
+// its top byte (an American flag sort), and each bucket is sorted the same
+// way by its next byte, down to buckets short enough for slices.Sort.
+// Hashes spread evenly, so each level divides the work by 256 over memory
+// that stays in cache.
 func sortHashes(hs []uint64) {
-	if len(hs) < 1<<12 {
+	sortByByte(hs, 56)
+}
+
+// sortByByte sorts hs, whose values agree above bit shift+8, by the byte
+// at shift, then each bucket by the bytes below.
+func sortByByte(hs []uint64, shift uint) {
+	if len(hs) < 1<<12 || shift < 8 {
 		slices.Sort(hs)
 		return
 	}
 	var count [256]int
 	for _, h := range hs {
-		count[h>>56]++
+		count[h>>shift&0xff]++
 	}
 	var next, end [256]int
 	sum := 0
@@ -29,7 +35,7 @@ func sortHashes(hs []uint64) {
 	for b := range next {
 		for next[b] < end[b] {
 			h := hs[next[b]]
-			d := h >> 56
+			d := h >> shift & 0xff
 			if int(d) == b {
 				next[b]++
 				continue
@@ -40,6 +46,6 @@ func sortHashes(hs []uint64) {
 		}
 	}
 	for b := range start {
-		slices.Sort(hs[start[b]:end[b]])
+		sortByByte(hs[start[b]:end[b]], shift-8)
 	}
 }
