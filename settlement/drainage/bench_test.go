@@ -14,30 +14,30 @@ import (
 	"github.com/o2okit/o2okit/settlement"
 )
 
-// Figures (issue 18), CPU seconds per op (cpu-s/op: user + system, every
-// thread) and B/op, measured on the shared 2-core machine with
+// Figures, CPU seconds per op (cpu-s/op: user + system, every thread)
+// and B/op, medians of five runs on the shared 2-core machine, each pair in
+// one run:
 //
 //	go test -c -o /tmp/d.test ./settlement/drainage
-//	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics|Attribute/|Paths' \
-//	    -test.benchtime 1x -journeys 1000000 -test.benchmem
+//	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics/prepared_once|Paths|Markov100' \
+//	    -test.benchtime 1x -test.count 5 -journeys 1000000 -test.benchmem
 //
-// over 1,000,000 journeys (2.36 M touches, 20 sources, 3,000 stores; the
+// over 1,000,000 journeys (4.5 M touches, 20 sources, 3,000 stores; the
 // same journeys form 592,262 distinct paths):
 //
-//	                                   before            after
-//	bare loop                          0.063 s           0.065 s
-//	Attribute, linear                  6.0 s, 1.06 GB    2.27 s, 196 MB
-//	Attribute, markov (exact)          5.6 s, 1.06 GB    2.64 s, 197 MB
-//	first + last + linear, Attribute   16.1 s, 3.18 GB   5.87 s, 585 MB
-//	first + last + linear, Prepare     —                 3.82 s, 329 MB
-//	AttributePaths, first touch        —                 0.29 s, 4.8 MB
-//	AttributePaths, linear             —                 0.38 s, 4.8 MB
-//	AttributePaths, markov             —                 0.55 s, 5.2 MB
+//	                                    before               after
+//	bare loop                           0.066 s              0.060 s
+//	first + last + linear, Prepare      3.86 s (59×), 329 MB 1.68 s (28×), 249 MB
+//	AttributePaths, first touch         0.256 s (3.9×)       0.170 s (2.9×)
+//	AttributePaths, last touch          0.262 s (4.0×)       0.172 s (2.9×)
+//	AttributePaths, linear              0.333 s (5.1×)       0.175 s (2.9×)
+//	AttributePaths, markov              0.502 s (7.6×)       0.215 s (3.6×)
+//	Attribute, markov over 100 sources  3.63 s, 397 MB       2.41 s, 337 MB
 //
-// and over 100,000 journeys (68,567 distinct paths): bare loop 0.0076 s;
-// Attribute linear 0.24 s, 65 MB (before 0.79 s, 185 MB); first + last +
-// linear prepared once 0.51 s (before, by Attribute, 2.07 s, 505 MB);
-// AttributePaths first touch 0.037 s.
+// Earlier, before Prepare and AttributePaths existed: Attribute linear
+// 6.0 s and 1.06 GB, first + last + linear by Attribute 16.1 s, 3.18 GB.
+// Of the 1.68 s, Prepare (validating, hashing and ordering every touch)
+// takes about half.
 
 // benchJourneys is the issue's benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.
@@ -53,7 +53,15 @@ type benchSet struct {
 // benchN sets the number of journeys: go test -bench . -journeys 100000.
 var benchN = flag.Int("journeys", 0, "journeys in the benchmark data set (default 1,000,000, 20,000 under -short)")
 
-var benchOnce = sync.OnceValue(func() *benchSet {
+var benchOnce = sync.OnceValue(func() *benchSet { return genBench(20) })
+
+// benchMarkov100 is benchOnce's journeys over 100 sources (5 kinds × 20
+// campaigns) instead of 20.
+var benchMarkov100 = sync.OnceValue(func() *benchSet { return genBench(100) })
+
+// genBench makes the benchmark journeys over sources sources (a multiple
+// of 5: 5 kinds × sources/5 campaigns).
+func genBench(sources int) *benchSet {
 	n := 1_000_000
 	if testing.Short() {
 		n = 20_000
@@ -72,7 +80,7 @@ var benchOnce = sync.OnceValue(func() *benchSet {
 		at := base.Add(time.Duration(rng.IntN(24*20)) * time.Hour)
 		store := fmt.Sprintf("s%04d", rng.IntN(3000))
 		for i := range k {
-			src := rng.IntN(20)
+			src := rng.IntN(sources)
 			t := Touch{ID: fmt.Sprintf("t%07d-%d", j, i), Customer: cust, At: at.Add(time.Duration(i) * time.Hour),
 				Channel: o2o.ChannelO2O, Kind: kinds[src%5], Campaign: fmt.Sprintf("c%d", src/5), StoreID: store}
 			s.touches = append(s.touches, t)
@@ -92,7 +100,7 @@ var benchOnce = sync.OnceValue(func() *benchSet {
 		s.ptrs[i] = &s.touches[i]
 	}
 	return s
-})
+}
 
 var sink int64
 
@@ -374,4 +382,24 @@ func BenchmarkMarkovAtLimit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMarkov100 fits the exact Markov model, end to end from the
+// caller's touches (Attribute), on the benchmark journeys over 100 sources.
+func BenchmarkMarkov100(b *testing.B) {
+	s := benchMarkov100()
+	r := mustRules(b, Config{Model: ModelMarkov})
+	b.ReportAllocs()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		res, err := r.Attribute(s.touches, s.conversions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Markov.Effects) != 100 {
+			b.Fatalf("%d sources", len(res.Markov.Effects))
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 }
