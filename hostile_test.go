@@ -106,6 +106,7 @@ func decoders(t *testing.T) []decoder {
 	if err != nil {
 		t.Fatal(err)
 	}
+	partialRules, partialJSON := drainagePartial(t)
 	return []decoder{
 		{"o2o.ParseCatalogJSON", func(d []byte) error { _, err := o2o.ParseCatalogJSON(d); return err }, catalogJSON},
 		{"o2o.DecodeJSON", func(d []byte) error {
@@ -158,7 +159,34 @@ func decoders(t *testing.T) []decoder {
 		{"settlement.AuthorityConfig JSON", unmarshal[settlement.AuthorityConfig](), nil},
 		{"drainage.ParseConfig", func(d []byte) error { _, err := drainage.ParseConfig(d); return err }, []byte(`{"model":"linear"}`)},
 		{"drainage.PostingConfig JSON", unmarshal[drainage.PostingConfig](), nil},
+		{"drainage.Rules.ParsePartial", func(d []byte) error { _, err := partialRules.ParsePartial(d); return err }, partialJSON},
 	}
+}
+
+// drainagePartial returns linear attribution rules and the JSON of a
+// partial under them with credits, unattributed conversions and traffic.
+func drainagePartial(t *testing.T) (*drainage.Rules, []byte) {
+	t.Helper()
+	r, err := drainage.Config{Model: drainage.ModelLinear}.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, o2o.China())
+	p, err := r.NewPartial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Add([]drainage.Touch{
+		{ID: "t1", Customer: "u1", At: at.Add(-time.Hour), Channel: o2o.ChannelO2O, Kind: drainage.KindStoreCoupon, Campaign: "spring", StoreID: "s1"},
+		{ID: "t2", Customer: "u2", At: at.Add(-time.Hour), Channel: o2o.ChannelB2C, Kind: drainage.KindSearchAd, Campaign: "spring"},
+	}, []drainage.Conversion{
+		{ID: "v1", Customer: "u1", At: at, Kind: drainage.ConversionDeal, StoreID: "s1", Value: o2o.MustParseMoney("1200.50")},
+		{ID: "v2", Customer: "u3", At: at, Kind: drainage.ConversionOnlinePayment, Value: o2o.MustParseMoney("99.00")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, marshal(t, p)
 }
 
 // hostileInput is one input built to hurt a decoder: doc is the whole

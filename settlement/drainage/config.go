@@ -352,15 +352,7 @@ func (r *Rules) UnmarshalJSON(data []byte) error {
 // String describes the rules: "position 40/20/40, windows 30/90/30 days,
 // basis traffic, unattached converted".
 func (r *Rules) String() string {
-	s := string(r.model)
-	switch r.model {
-	case ModelPosition:
-		f, m, l := r.Shares()
-		s += fmt.Sprintf(" %s/%s/%s", f.String(), m.String(), l.String())
-	case ModelTimeDecay:
-		s += fmt.Sprintf(" half-life %s days", r.halfLife.String())
-	}
-	s += fmt.Sprintf(", windows %d/%d/%d days, basis %s", r.windows[0], r.windows[1], r.windows[2], r.basis)
+	s := r.attribution() + ", basis " + string(r.basis)
 	if k := r.BasisKinds(); k != nil {
 		s += fmt.Sprintf(" %v", k)
 	}

@@ -77,7 +77,9 @@
 // [Partial.Result]. Partials over a partition of the customers merge
 // ([Partial.Merge]: associative, commutative, the empty partial its
 // identity) into exactly Attribute's result over them all, money per
-// source included — what a distributed combiner needs.
+// source included — what a distributed combiner needs. A partial crosses
+// a process boundary as JSON ([Partial.MarshalJSON], [Rules.ParsePartial]),
+// exactly and in deterministic bytes.
 //
 // # Cost allocation
 //

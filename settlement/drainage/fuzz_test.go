@@ -1,8 +1,10 @@
 package drainage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -124,6 +126,47 @@ func FuzzStatementPost(f *testing.F) {
 		again, err := s.Post(l, cfg)
 		if err != nil || again.Created != 0 || again.Exists != applied.Created {
 			t.Fatalf("re-post: %+v, %v", again, err)
+		}
+	})
+}
+
+// FuzzParsePartial decodes arbitrary partials, seeded with real ones: no
+// panic; a refusal wraps o2o.ErrInvalid; an accepted partial writes bytes
+// that parse again to the same bytes, merges with another copy of itself
+// and gives a result.
+func FuzzParsePartial(f *testing.F) {
+	r, valid := samplePartial(f)
+	f.Add(valid)
+	rng := rand.New(rand.NewPCG(7, 7))
+	ts, cs := gen(rng, 20, 6, 5, 3)
+	for _, p := range partition(f, rng, r, ts, cs, 3) {
+		f.Add(mustMarshal(f, p))
+	}
+	empty, _ := r.NewPartial()
+	f.Add(mustMarshal(f, empty))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"version":1,"rules":"linear, windows 30/90/30 days","value":"0"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := r.ParsePartial(data)
+		if err != nil {
+			if !errors.Is(err, o2o.ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		out := mustMarshal(t, p)
+		q, err := r.ParsePartial(out)
+		if err != nil {
+			t.Fatalf("written partial refused: %v\n%s", err, out)
+		}
+		if again := mustMarshal(t, q); !bytes.Equal(again, out) {
+			t.Fatalf("re-encoded\n%s\nfirst\n%s", again, out)
+		}
+		if err := q.Merge(p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Result(); err != nil && !errors.Is(err, o2o.ErrInvalid) {
+			t.Fatalf("result: %v", err)
 		}
 	})
 }

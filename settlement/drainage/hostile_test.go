@@ -1,9 +1,11 @@
 package drainage
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +70,41 @@ func TestMarkovSourceLimit(t *testing.T) {
 		})
 		if !errors.Is(err, ErrTooManySources) || !errors.Is(err, o2o.ErrInvalid) {
 			t.Errorf("%d sources: %v", n, err)
+		}
+	}
+}
+
+// TestParsePartialHostile: partials built to hurt the decoder — a weight
+// of a million digits, a hundred thousand repeated or out-of-range rows,
+// deep nesting — are refused with an error wrapping o2o.ErrInvalid within a
+// bound of time and memory.
+func TestParsePartialHostile(t *testing.T) {
+	r, valid := samplePartial(t)
+	rows := func(row string, n int) string {
+		return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+	}
+	replace := func(old, new string) []byte {
+		if !bytes.Contains(valid, []byte(old)) {
+			t.Fatalf("%q is not in the sample", old)
+		}
+		return bytes.Replace(valid, []byte(old), []byte(new), 1)
+	}
+	inputs := map[string][]byte{
+		"weight of a million digits": replace(`"weight":"0"`, `"weight":"`+strings.Repeat("9", 1_000_000)+`"`),
+		"value of a million digits":  replace(`"value":"10001"`, `"value":"`+strings.Repeat("1", 1_000_000)+`"`),
+		"100,000 repeated sources":   replace(`"sources":[`, `"sources":[`+rows(`{"kind":"road_show","reach":{}}`, 100_000)+`,`),
+		"100,000 repeated credits": replace(`"credits":[`, `"credits":[`+
+			rows(`{"source":0,"conversion":"deal","store":0,"units":1,"weight":"0"}`, 100_000)+`,`),
+		"100,000 rows out of range": replace(`"traffic":[`, `"traffic":[`+rows(`{"source":99,"channel":"b2c","store":0,"touches":1}`, 100_000)+`,`),
+		"deep nesting in a row":     replace(`"drawn":[`, `"drawn":[`+string(hostile.Nested(100_000))+`,`),
+	}
+	for name, data := range inputs {
+		err := hostile.Within(t, hostile.Default, name, func() error {
+			_, err := r.ParsePartial(data)
+			return err
+		})
+		if !errors.Is(err, o2o.ErrInvalid) {
+			t.Errorf("%s: %.300v", name, err)
 		}
 	}
 }

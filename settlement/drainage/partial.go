@@ -27,6 +27,14 @@ var ErrMismatchedRules = fmt.Errorf("%w: partials of different attribution rules
 // model. The partial cannot see that; feed it partitions by customer, as a
 // group-by-customer step gives them.
 //
+// A partial crosses a process boundary as JSON: MarshalJSON writes its
+// exact sums (128-bit ones as decimal integers) with a fingerprint of the
+// attribution rules, and Rules.ParsePartial reads them back under rules
+// that attribute alike, refusing those of others (ErrMismatchedRules). The
+// same sums always write the same bytes, a parsed partial writes the bytes
+// it was read from, and parsed partials merge to the same Result as the
+// partials written.
+//
 // The Markov model needs the whole data set (ErrWholeDataSet). A Partial is
 // not safe for concurrent use.
 type Partial struct {
