@@ -71,7 +71,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("-out is required")
 	}
 	if why := exposed(); why != "" {
-		return fmt.Errorf("Prism listens on every interface, and %s: run the program in a private network namespace: unshare -n sh -c 'ip link set lo up && go run . -out DIR'", why)
+		return fmt.Errorf("the program runs Prism, which listens on every interface, and %s: run it in a private network namespace: unshare -n sh -c 'ip link set lo up && go run . -out DIR'", why)
 	}
 	m, err := month.Generate(cfg)
 	if err != nil {
