@@ -74,7 +74,9 @@ func seedEncodings(t testing.TB) [][]byte {
 		func() ([]byte, error) { return encodeOrder(orders[0]) },
 		func() ([]byte, error) { return encodeJourney(journeys[0]) },
 		func() ([]byte, error) { return encodeSettled(settled) },
-		func() ([]byte, error) { return encodeAttribution(&Attribution{Rules: m.Setup.Drainage, Partial: partial}) },
+		func() ([]byte, error) {
+			return encodeAttribution(&Attribution{Rules: m.Setup.Drainage, Partial: partial})
+		},
 	} {
 		b, err := enc()
 		if err != nil {
