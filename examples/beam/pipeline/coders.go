@@ -14,9 +14,10 @@ import (
 // Every type that travels between stages has a coder of its own, with
 // functions of its own: Beam names a coder by its functions, so coders
 // instantiated from one generic function collide in its registry. Orders
-// and journeys travel as their JSON; a settlement as its ledger's snapshot
-// (restored by settlement.ParseLedger with every check Apply makes) and its
-// refusals; an attribution as its rules and its partial (Attribution).
+// and journeys travel as their JSON, decoded strictly (o2o.DecodeJSON); a
+// settlement as its ledger's snapshot (restored by settlement.ParseLedger
+// with every check Apply makes) and its refusals; an attribution as its
+// rules and its partial (Attribution).
 func init() {
 	beam.RegisterCoder(reflect.TypeOf(month.Order{}), encodeOrder, decodeOrder)
 	beam.RegisterCoder(reflect.TypeOf(month.Journey{}), encodeJourney, decodeJourney)
@@ -30,7 +31,7 @@ func encodeOrder(o month.Order) ([]byte, error) { return json.Marshal(o) }
 // decodeOrder is the order coder's decoder.
 func decodeOrder(data []byte) (month.Order, error) {
 	var o month.Order
-	err := json.Unmarshal(data, &o)
+	err := o2o.DecodeJSON(data, &o)
 	return o, err
 }
 
@@ -40,7 +41,7 @@ func encodeJourney(j month.Journey) ([]byte, error) { return json.Marshal(j) }
 // decodeJourney is the journey coder's decoder.
 func decodeJourney(data []byte) (month.Journey, error) {
 	var j month.Journey
-	err := json.Unmarshal(data, &j)
+	err := o2o.DecodeJSON(data, &j)
 	return j, err
 }
 
