@@ -33,6 +33,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "monthend: unexpected argument %q (the flags are -size, -workers, -time)\n", fs.Arg(0))
+		return 2
+	}
+	if *workers < 1 || *workers > 1024 {
+		fmt.Fprintf(stderr, "monthend: -workers must be 1 to 1024, got %d\n", *workers)
+		return 2
+	}
 	var cfg month.Config
 	switch *size {
 	case "small":

@@ -237,10 +237,10 @@ func (s *Setup) journey(r *rand.Rand, i int, span int64) Journey {
 			c.Kind, c.StoreID = drainage.ConversionStoreVisit, store
 		case 1:
 			c.Kind, c.StoreID = drainage.ConversionDeal, store
-			c.Value = fen(int64(50_000+r.IntN(5_000_000)))
+			c.Value = fen(int64(50_000 + r.IntN(5_000_000)))
 		default:
 			c.Kind = drainage.ConversionOnlinePayment
-			c.Value = fen(int64(5_000+r.IntN(1_000_000)))
+			c.Value = fen(int64(5_000 + r.IntN(1_000_000)))
 		}
 		j.Conversions[k] = c
 		at = at.Add(time.Duration(1+r.IntN(24*3600)) * time.Second)
@@ -281,7 +281,7 @@ func NewSetup(cfg Config) (*Setup, error) {
 	}
 	s := &Setup{Config: cfg, Rulebook: rb, Engine: e, Drainage: rb.Drainage(), Campaigns: rb.Campaigns(),
 		Period: settlement.Month(year, month, nil), provinces: provs}
-	limit := fen(cfg.CreditLimit*100)
+	limit := fen(cfg.CreditLimit * 100)
 	for _, p := range provs {
 		for k := range cfg.CreditCustomers {
 			s.Limits = append(s.Limits, settlement.Limit{Account: creditCustomer(p.code, k), Overdraft: limit})
