@@ -323,3 +323,64 @@ func TestPartition(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeStatements merges the statements of three partitions' ledgers
+// account by account: each equals the merged ledger's statement.
+func TestMergeStatements(t *testing.T) {
+	m := generate(t, breach())
+	parts := make([][]Order, 3)
+	for _, o := range m.Orders {
+		p := Partition(OrderKey(o), 3)
+		parts[p] = append(parts[p], o)
+	}
+	settled := make([]*Settled, 3)
+	byAccount := map[string][]settlement.Statement{}
+	for i := range parts {
+		var err error
+		if settled[i], err = SettleOrders(m.Setup, parts[i]); err != nil {
+			t.Fatal(err)
+		}
+		sts, err := settled[i].Ledger.Statements(m.Setup.Period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range sts {
+			byAccount[st.Account] = append(byAccount[st.Account], st)
+		}
+	}
+	all, err := MergeSettled(settled...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := all.Ledger.Statements(m.Setup.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != len(byAccount) {
+		t.Fatalf("%d accounts merged, %d in the parts", len(want), len(byAccount))
+	}
+	shared := 0
+	for _, w := range want {
+		if len(byAccount[w.Account]) > 1 {
+			shared++
+		}
+		got, err := MergeStatements(byAccount[w.Account]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wj, _ := json.Marshal(w)
+		gj, _ := json.Marshal(got)
+		if !bytes.Equal(wj, gj) {
+			t.Errorf("%s: merged statement differs:\n%s", w.Account, cmp.Diff(string(wj), string(gj)))
+		}
+	}
+	if shared < 10 {
+		t.Errorf("only %d accounts have postings in several partitions", shared)
+	}
+	if _, err := MergeStatements(); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("no statements: got %v, want o2o.ErrInvalid", err)
+	}
+	if _, err := MergeStatements(want[0], want[1]); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("two accounts: got %v, want o2o.ErrInvalid", err)
+	}
+}
