@@ -46,13 +46,40 @@ type StatementSum struct {
 	SHA256 settlement.Hash `json:"sha256"`
 }
 
-// SumStatement returns a statement's sum: its JSON, hashed.
+// SumStatement returns a statement's sum: the SHA-256 of its JSON as
+// encoding/json writes it, hashed as it is written, line by line, so that
+// a statement of millions of lines is never held as bytes.
 func SumStatement(st settlement.Statement) (StatementSum, error) {
-	data, err := json.Marshal(st)
+	lines := st.Lines
+	st.Lines = []settlement.StatementLine{}
+	head, err := json.Marshal(st)
 	if err != nil {
 		return StatementSum{}, fmt.Errorf("statement %q: %w", st.Account, err)
 	}
-	return StatementSum{Account: st.Account, Lines: len(st.Lines), Closing: st.Closing, SHA256: sha256.Sum256(data)}, nil
+	// head ends with "[]}": the lines go between the brackets.
+	h := sha256.New()
+	h.Write(head[:len(head)-2])
+	var buf []byte
+	for i := range lines {
+		if i > 0 {
+			h.Write([]byte{','})
+		}
+		if buf, err = appendLine(buf[:0], &lines[i]); err != nil {
+			return StatementSum{}, fmt.Errorf("statement %q: lines[%d]: %w", st.Account, i, err)
+		}
+		h.Write(buf)
+	}
+	h.Write(head[len(head)-2:])
+	sum := StatementSum{Account: st.Account, Lines: len(lines), Closing: st.Closing}
+	h.Sum(sum.SHA256[:0])
+	return sum, nil
+}
+
+// appendLine appends a statement line's JSON, as encoding/json writes it
+// inside the statement.
+func appendLine(b []byte, l *settlement.StatementLine) ([]byte, error) {
+	data, err := json.Marshal(l)
+	return append(b, data...), err
 }
 
 // Finish closes the month from the merged settlement and attribution:

@@ -90,12 +90,17 @@ func Generate(cfg Config) (*Month, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.generate(), nil
+}
+
+// generate generates the month of the setup's Config.
+func (s *Setup) generate() *Month {
 	m := &Month{Setup: s}
-	r := rand.New(rand.NewPCG(uint64(cfg.Seed), 1))
+	r := rand.New(rand.NewPCG(uint64(s.Config.Seed), 1))
 	m.Orders = generateOrders(s, r)
-	r = rand.New(rand.NewPCG(uint64(cfg.Seed), 2))
+	r = rand.New(rand.NewPCG(uint64(s.Config.Seed), 2))
 	m.Journeys = generateJourneys(s, r)
-	return m, nil
+	return m
 }
 
 // generateOrders makes orders until they hold cfg.Lines lines.
@@ -279,15 +284,23 @@ func NewSetup(cfg Config) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{Config: cfg, Rulebook: rb, Engine: e, Drainage: rb.Drainage(), Campaigns: rb.Campaigns(),
+	s := &Setup{Rulebook: rb, Engine: e, Drainage: rb.Drainage(), Campaigns: rb.Campaigns(),
 		Period: settlement.Month(year, month, nil), provinces: provs}
+	return s.with(cfg), nil
+}
+
+// with returns a copy of the setup for cfg, a valid Config of the same
+// number of provinces: the same rulebook and Engine, cfg's credit lines.
+func (s *Setup) with(cfg Config) *Setup {
+	out := *s
+	out.Config, out.Limits = cfg, nil
 	limit := fen(cfg.CreditLimit * 100)
-	for _, p := range provs {
+	for _, p := range s.provinces {
 		for k := range cfg.CreditCustomers {
-			s.Limits = append(s.Limits, settlement.Limit{Account: creditCustomer(p.code, k), Overdraft: limit})
+			out.Limits = append(out.Limits, settlement.Limit{Account: creditCustomer(p.code, k), Overdraft: limit})
 		}
 	}
-	return s, nil
+	return &out
 }
 
 // fen returns an amount in fen (minor units) of CNY.

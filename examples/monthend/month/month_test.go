@@ -2,6 +2,7 @@ package month
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
@@ -382,5 +383,39 @@ func TestMergeStatements(t *testing.T) {
 	}
 	if _, err := MergeStatements(want[0], want[1]); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("two accounts: got %v, want o2o.ErrInvalid", err)
+	}
+}
+
+// TestSumStatement checks the streamed hash against the hash of the
+// statement's JSON in one piece, for statements of no line, one and many.
+func TestSumStatement(t *testing.T) {
+	m := generate(t, Small())
+	s, err := SettleOrders(m.Setup, m.Orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts, err := s.Ledger.Statements(m.Setup.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := sts[0]
+	empty.Lines = []settlement.StatementLine{}
+	var sizes = map[int]bool{}
+	for _, st := range append(sts, empty) {
+		sizes[min(len(st.Lines), 2)] = true
+		got, err := SumStatement(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SHA256 != sha256.Sum256(data) || got.Lines != len(st.Lines) || got.Account != st.Account {
+			t.Fatalf("%s: the streamed sum is not the sum of the statement's JSON", st.Account)
+		}
+	}
+	if len(sizes) != 3 {
+		t.Errorf("statements of %v lines only, want 0, 1 and more", sizes)
 	}
 }
