@@ -419,3 +419,35 @@ func TestSumStatement(t *testing.T) {
 		t.Errorf("statements of %v lines only, want 0, 1 and more", sizes)
 	}
 }
+
+// TestAppendLine writes statement lines with strings to escape, none, an
+// instant with nanoseconds, another zone and a reversal: each as
+// encoding/json does.
+func TestAppendLine(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, o2o.China())
+	base := settlement.StatementLine{Posting: settlement.Posting{Key: "SO-1/0/serving", Kind: settlement.KindStoreCommission, From: "c11-00001", To: "store-110101",
+		Amount: o2o.MustParseMoney("12.30"), Order: "SO-1", At: at}, Counterparty: "store-110101", Amount: o2o.MustParseMoney("-12.30"), Balance: o2o.MustParseMoney("-1012.30")}
+	lines := []settlement.StatementLine{base}
+	for _, s := range []string{`a"b`, `a\b`, "<x>", "a&b", "南山", "\u2028", "tab\t", "\x7f"} {
+		l := base
+		l.Posting.Key, l.Counterparty, l.Posting.From = s, s, s
+		lines = append(lines, l)
+	}
+	l := base
+	l.Posting.At, l.Posting.Order, l.Posting.Ref, l.Posting.Kind = at.Add(123456789).UTC(), "", "SO-0/0/serving", settlement.KindReversal
+	lines = append(lines, l)
+	l = base
+	l.Posting.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lines = append(lines, l)
+	for i, l := range lines {
+		want, werr := json.Marshal(l)
+		got, gerr := appendLine([]byte("x"), &l)
+		if (werr == nil) != (gerr == nil) {
+			t.Errorf("line %d: error %v, encoding/json's %v", i, gerr, werr)
+			continue
+		}
+		if werr == nil && string(got) != "x"+string(want) {
+			t.Errorf("line %d:\n got %s\nwant x%s", i, got, want)
+		}
+	}
+}
