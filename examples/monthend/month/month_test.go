@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -383,6 +384,17 @@ func TestMergeStatements(t *testing.T) {
 	}
 	if _, err := MergeStatements(want[0], want[1]); !errors.Is(err, o2o.ErrInvalid) {
 		t.Errorf("two accounts: got %v, want o2o.ErrInvalid", err)
+	}
+	for _, w := range want {
+		if len(w.Lines) > 1 && w.Lines[0].Posting.At.Before(w.Lines[len(w.Lines)-1].Posting.At) {
+			backwards := w
+			backwards.Lines = slices.Clone(w.Lines)
+			slices.Reverse(backwards.Lines)
+			if _, err := MergeStatements(w, backwards); !errors.Is(err, o2o.ErrInvalid) {
+				t.Errorf("lines out of order: got %v, want o2o.ErrInvalid", err)
+			}
+			break
+		}
 	}
 }
 

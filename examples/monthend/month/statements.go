@@ -17,7 +17,8 @@ import (
 // running balance is counted again from the merged opening.
 //
 // Errors, wrapping o2o.ErrInvalid: no statements, statements of different
-// accounts, periods or currencies, or an amount that is not a whole number
+// accounts, periods or currencies, lines out of the ledger's order, or an
+// amount that is not a whole number
 // of minor units or overflows them.
 func MergeStatements(parts ...settlement.Statement) (settlement.Statement, error) {
 	if len(parts) == 0 {
@@ -46,16 +47,13 @@ func MergeStatements(parts ...settlement.Statement) (settlement.Statement, error
 		}
 		n += len(p.Lines)
 	}
-	out := settlement.Statement{Account: first.Account, Period: first.Period, Lines: make([]settlement.StatementLine, 0, n)}
-	for _, p := range parts {
-		out.Lines = append(out.Lines, p.Lines...)
-	}
-	slices.SortFunc(out.Lines, func(a, b settlement.StatementLine) int {
-		if c := a.Posting.At.Compare(b.Posting.At); c != 0 {
-			return c
+	out := settlement.Statement{Account: first.Account, Period: first.Period}
+	for i, p := range parts {
+		if !slices.IsSortedFunc(p.Lines, compareLines) {
+			return settlement.Statement{}, o2o.Invalidf(fmt.Sprintf("parts[%d].lines", i), "are not in the ledger's order (instant, then key)")
 		}
-		return cmp.Compare(a.Posting.Key, b.Posting.Key)
-	})
+		out.Lines = mergeLines(out.Lines, p.Lines, n)
+	}
 	balance := opening
 	for i := range out.Lines {
 		u, err := units(out.Lines[i].Amount)
@@ -68,6 +66,29 @@ func MergeStatements(parts ...settlement.Statement) (settlement.Statement, error
 	out.Opening, out.Credits, out.Debits = money(opening, cur), money(credits, cur), money(debits, cur)
 	out.Closing = money(opening+credits-debits, cur)
 	return out, nil
+}
+
+// compareLines orders statement lines as the ledger does: by business
+// instant, then key.
+func compareLines(a, b settlement.StatementLine) int {
+	if c := a.Posting.At.Compare(b.Posting.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Posting.Key, b.Posting.Key)
+}
+
+// mergeLines merges two sorted runs of lines into a new slice of capacity
+// at least n.
+func mergeLines(a, b []settlement.StatementLine, n int) []settlement.StatementLine {
+	out := make([]settlement.StatementLine, 0, max(n, len(a)+len(b)))
+	for len(a) > 0 && len(b) > 0 {
+		if compareLines(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // units returns an amount in minor units.
