@@ -366,9 +366,13 @@ func TestMergeStatements(t *testing.T) {
 		if len(byAccount[w.Account]) > 1 {
 			shared++
 		}
+		before, _ := json.Marshal(byAccount[w.Account])
 		got, err := MergeStatements(byAccount[w.Account]...)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if after, _ := json.Marshal(byAccount[w.Account]); !bytes.Equal(before, after) {
+			t.Fatalf("%s: MergeStatements changed its arguments", w.Account)
 		}
 		wj, _ := json.Marshal(w)
 		gj, _ := json.Marshal(got)

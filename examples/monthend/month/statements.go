@@ -52,6 +52,10 @@ func MergeStatements(parts ...settlement.Statement) (settlement.Statement, error
 		if !slices.IsSortedFunc(p.Lines, compareLines) {
 			return settlement.Statement{}, o2o.Invalidf(fmt.Sprintf("parts[%d].lines", i), "are not in the ledger's order (instant, then key)")
 		}
+		if i == 0 {
+			out.Lines = p.Lines // merged into a new slice below: parts[0] is not written
+			continue
+		}
 		out.Lines = mergeLines(out.Lines, p.Lines, n)
 	}
 	balance := opening
