@@ -467,3 +467,37 @@ func TestAppendLine(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigValidate refuses each size out of range, naming it.
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []Config{Small(), Full()} {
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	tests := []struct {
+		field string
+		edit  func(*Config)
+	}{
+		{"lines", func(c *Config) { c.Lines = 0 }},
+		{"lines", func(c *Config) { c.Lines = maxSize + 1 }},
+		{"journeys", func(c *Config) { c.Journeys = -1 }},
+		{"provinces", func(c *Config) { c.Provinces = 32 }},
+		{"customers", func(c *Config) { c.Customers = maxCustomers + 1 }},
+		{"creditCustomers", func(c *Config) { c.CreditCustomers = 0 }},
+		{"creditLimit", func(c *Config) { c.CreditLimit = -1 }},
+		{"groupShare", func(c *Config) { c.GroupShare = 101 }},
+	}
+	for _, tt := range tests {
+		c := Small()
+		tt.edit(&c)
+		err := c.Validate()
+		var ve *o2o.ValidationError
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Path != tt.field {
+			t.Errorf("%s: got %v, want a validation error on %s", tt.field, err, tt.field)
+		}
+		if _, gerr := Generate(c); !errors.Is(gerr, o2o.ErrInvalid) {
+			t.Errorf("%s: Generate gave %v", tt.field, gerr)
+		}
+	}
+}
