@@ -7,7 +7,9 @@
 //	go run ./examples/monthend -size full -workers 4
 //
 // The month is generated before the clock starts; each run times
-// evaluation, settlement, attribution, the merge and the statements.
+// evaluation, settlement, attribution, the merge and the statements. The
+// close goes to standard output, the same on every run; the times and the
+// speed-up, which vary, to standard error.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/o2okit/o2okit/examples/monthend/month"
@@ -29,8 +32,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	size := fs.String("size", "small", "the month's size: small or full")
 	workers := fs.Int("workers", 2, "the workers of the partitioned run, compared with one worker")
-	timing := fs.Bool("time", true, "print the times and the speed-up")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "monthend: unexpected argument %q (the flags are -size and -workers)\n", fs.Arg(0))
+		return 2
+	}
+	if *workers < 1 || *workers > 1024 {
+		fmt.Fprintf(stderr, "monthend: -workers must be 1 to 1024, got %d\n", *workers)
 		return 2
 	}
 	var cfg month.Config
@@ -43,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "monthend: -size must be small or full, got %q\n", *size)
 		return 2
 	}
-	if err := closeMonth(cfg, *workers, *timing, stdout); err != nil {
+	if err := closeMonth(cfg, *workers, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "monthend:", err)
 		return 1
 	}
@@ -52,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // closeMonth generates the month, closes it on one worker and on workers,
 // and compares the two.
-func closeMonth(cfg month.Config, workers int, timing bool, w io.Writer) error {
+func closeMonth(cfg month.Config, workers int, w, times io.Writer) error {
 	m, err := month.Generate(cfg)
 	if err != nil {
 		return err
@@ -62,10 +72,12 @@ func closeMonth(cfg month.Config, workers int, timing bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(times, "1 worker: %s\n", d1.Round(time.Millisecond))
 	many, dn, err := timed(m, workers)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(times, "%d workers: %s\n", workers, dn.Round(time.Millisecond))
 	if diff := one.Diff(many); len(diff) > 0 {
 		for _, d := range diff {
 			fmt.Fprintln(w, "differs:", d)
@@ -76,15 +88,17 @@ func closeMonth(cfg month.Config, workers int, timing bool, w io.Writer) error {
 		one.Orders, len(one.Refused), overLimit(one), one.Postings, len(one.Statements))
 	fmt.Fprintf(w, "digest: %s\n", one.Digest)
 	fmt.Fprintf(w, "1 and %d workers: every statement, the digest, the drainage charges and KPIs identical\n", workers)
-	if timing {
-		fmt.Fprintf(w, "time: 1 worker %s, %d workers %s, speed-up %.2f×\n",
-			d1.Round(time.Millisecond), workers, dn.Round(time.Millisecond), d1.Seconds()/dn.Seconds())
-	}
+	fmt.Fprintf(times, "speed-up on %d workers: %.2f×\n", workers, d1.Seconds()/dn.Seconds())
 	return nil
 }
 
 // timed runs the close and times it.
+//
+// It collects the garbage first, so that each run starts from the same heap:
+// what generating the month or the run before left is not collected on this
+// run's clock.
 func timed(m *month.Month, workers int) (*month.Close, time.Duration, error) {
+	runtime.GC()
 	start := time.Now()
 	c, err := month.Run(m, workers)
 	return c, time.Since(start), err

@@ -46,9 +46,13 @@ func Full() Config {
 		CreditCustomers: 6, CreditLimit: 400_000, GroupShare: 3}
 }
 
-// maxSize bounds every count, so that a Config cannot ask for unbounded
-// memory.
-const maxSize = 50_000_000
+// maxSize bounds the lines and journeys, and maxCustomers the customers
+// of a province, so that a Config cannot ask for unbounded memory (a
+// month of maxSize lines and journeys takes about 15 GB).
+const (
+	maxSize      = 10_000_000
+	maxCustomers = 1_000_000
+)
 
 // Validate checks the sizes. Errors wrap o2o.ErrInvalid.
 func (c Config) Validate() error {
@@ -59,8 +63,8 @@ func (c Config) Validate() error {
 		return o2o.Invalidf("journeys", "must be 0 to %d, got %d", maxSize, c.Journeys)
 	case c.Provinces < 1 || c.Provinces > len(provinces):
 		return o2o.Invalidf("provinces", "must be 1 to %d, got %d", len(provinces), c.Provinces)
-	case c.Customers < 1 || c.Customers > maxSize:
-		return o2o.Invalidf("customers", "must be 1 to %d, got %d", maxSize, c.Customers)
+	case c.Customers < 1 || c.Customers > maxCustomers:
+		return o2o.Invalidf("customers", "must be 1 to %d, got %d", maxCustomers, c.Customers)
 	case c.CreditCustomers < 0 || c.CreditCustomers > 1000:
 		return o2o.Invalidf("creditCustomers", "must be 0 to 1000, got %d", c.CreditCustomers)
 	case c.CreditLimit < 0 || c.CreditLimit > 1_000_000_000:

@@ -70,12 +70,74 @@ var items = []item{
 // goods is how many of items, from the first, are goods (B2C sells goods).
 const goods = 4
 
-func (it item) quantity(r *rand.Rand) o2o.Quantity {
-	v := it.lo + r.IntN(it.n)
-	if it.unit == o2o.UnitSquareMetre {
-		return o2o.Qty(decimal.New(int64(v), -1), it.unit)
+// quantities returns every quantity an item sells in, in order.
+func (it item) quantities() []o2o.Quantity {
+	out := make([]o2o.Quantity, it.n)
+	for i := range out {
+		v := int64(it.lo + i)
+		if it.unit == o2o.UnitSquareMetre {
+			out[i] = o2o.Qty(decimal.New(v, -1), it.unit)
+		} else {
+			out[i] = o2o.Qty(decimal.NewFromInt(v), it.unit)
+		}
 	}
-	return o2o.Qty(decimal.NewFromInt(int64(v)), it.unit)
+	return out
+}
+
+// The month is held in a few large allocations rather than millions of
+// small ones, so that the garbage collector, which marks the whole month on
+// every cycle of a close, has few objects to visit: ids are cut out of one
+// string, order lines, touches and conversions out of one array each, and
+// amounts and quantities are shared values (decimals are immutable).
+
+// idList builds many short strings in one allocation.
+type idList struct {
+	buf  []byte
+	ends []int
+}
+
+// add appends one id.
+func (l *idList) add(format string, args ...any) {
+	l.buf = fmt.Appendf(l.buf, format, args...)
+	l.ends = append(l.ends, len(l.buf))
+}
+
+// strings returns the ids, cut out of one string.
+func (l *idList) strings() []string {
+	all := string(l.buf)
+	out := make([]string, len(l.ends))
+	start := 0
+	for i, end := range l.ends {
+		out[i], start = all[start:end], end
+	}
+	return out
+}
+
+// orderGen holds the shared values orders are made of.
+type orderGen struct {
+	quantities [][]o2o.Quantity // per item
+	funding    []o2o.Money
+	customers  [][]string // per province
+	lines      []o2o.OrderLine
+}
+
+func newOrderGen(s *Setup) *orderGen {
+	g := &orderGen{quantities: make([][]o2o.Quantity, len(items)), customers: make([][]string, len(s.provinces))}
+	for i, it := range items {
+		g.quantities[i] = it.quantities()
+	}
+	for k := range 20 {
+		g.funding = append(g.funding, fen(int64(2000+1000*k)*100))
+	}
+	for p, prov := range s.provinces {
+		var ids idList
+		for c := range s.Config.Customers {
+			ids.add("c%s-%05d", prov.code.String()[:2], c)
+		}
+		g.customers[p] = ids.strings()
+	}
+	g.lines = make([]o2o.OrderLine, 0, s.Config.Lines)
+	return g
 }
 
 // Generate returns the month cfg describes: orders spread evenly over
@@ -90,46 +152,61 @@ func Generate(cfg Config) (*Month, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.generate(), nil
+}
+
+// generate generates the month of the setup's Config.
+func (s *Setup) generate() *Month {
 	m := &Month{Setup: s}
-	r := rand.New(rand.NewPCG(uint64(cfg.Seed), 1))
+	r := rand.New(rand.NewPCG(uint64(s.Config.Seed), 1))
 	m.Orders = generateOrders(s, r)
-	r = rand.New(rand.NewPCG(uint64(cfg.Seed), 2))
+	r = rand.New(rand.NewPCG(uint64(s.Config.Seed), 2))
 	m.Journeys = generateJourneys(s, r)
-	return m, nil
+	return m
 }
 
 // generateOrders makes orders until they hold cfg.Lines lines.
 func generateOrders(s *Setup, r *rand.Rand) []Order {
 	cfg := s.Config
+	g := newOrderGen(s)
 	out := make([]Order, 0, cfg.Lines/2+1)
 	span := s.Period.To.Sub(s.Period.From)
 	first := s.Period.From.Add(8 * time.Hour)
 	span -= 12 * time.Hour // from 08:00 on the 1st to 20:00 on the last day
+	var ids idList
 	for lines := 0; lines < cfg.Lines; {
 		at := first.Add(time.Duration(float64(span) * float64(lines) / float64(cfg.Lines))).Truncate(time.Second)
-		o := s.order(r, len(out)+1, at, min(1+r.IntN(3), cfg.Lines-lines))
+		ids.add("SO-%07d", len(out)+1)
+		o := s.order(r, g, at, min(1+r.IntN(3), cfg.Lines-lines))
 		lines += len(o.Order.Lines)
 		out = append(out, o)
+	}
+	for i, id := range ids.strings() {
+		o := &out[i]
+		o.Order.ID = id
+		for k := range o.Circumstances.Coupons {
+			o.Circumstances.Coupons[k].Code = "CPN-" + id
+		}
 	}
 	return out
 }
 
-// order makes the n-th order with up to want lines.
-func (s *Setup) order(r *rand.Rand, n int, at time.Time, want int) Order {
-	p := &s.provinces[r.IntN(len(s.provinces))]
+// order makes an order of up to want lines, without its id.
+func (s *Setup) order(r *rand.Rand, g *orderGen, at time.Time, want int) Order {
+	pi := r.IntN(len(s.provinces))
+	p := &s.provinces[pi]
 	k := r.IntN(len(p.counties))
 	county, store := p.counties[k], p.stores[k]
 	o := o2o.Order{
-		ID:       fmt.Sprintf("SO-%07d", n),
 		Channel:  o2o.ChannelO2O,
-		Customer: o2o.Customer{ID: fmt.Sprintf("c%s-%05d", p.code.String()[:2], r.IntN(s.Config.Customers)), Segment: o2o.SegmentRetail, Home: county},
+		Customer: o2o.Customer{ID: g.customers[pi][r.IntN(s.Config.Customers)], Segment: o2o.SegmentRetail, Home: county},
 		Delivery: county,
 		Placed:   o2o.Placement{Venue: o2o.VenueOnline},
 		At:       at,
 	}
 	var out Order
 	if s.Config.GroupShare > 0 && r.IntN(100) < s.Config.GroupShare {
-		o.Customer = o2o.Customer{ID: creditCustomer(p.code, r.IntN(s.Config.CreditCustomers)), AccountID: groupAccount,
+		o.Customer = o2o.Customer{ID: s.credit[pi][r.IntN(s.Config.CreditCustomers)], AccountID: groupAccount,
 			Segment: o2o.SegmentGroup, Home: county}
 		out.Credit = o.Customer.ID
 	} else if r.IntN(12) == 0 {
@@ -144,8 +221,9 @@ func (s *Setup) order(r *rand.Rand, n int, at time.Time, want int) Order {
 			o.Placed.Venue = o2o.VenueStoreScreen
 		}
 	}
-	picked := make([]bool, len(items))
-	for len(o.Lines) < want {
+	var picked [8]bool
+	from := len(g.lines)
+	for len(g.lines)-from < want {
 		j := r.IntN(len(items))
 		if o.Channel == o2o.ChannelB2C {
 			j = r.IntN(goods)
@@ -154,15 +232,15 @@ func (s *Setup) order(r *rand.Rand, n int, at time.Time, want int) Order {
 			continue
 		}
 		picked[j] = true
-		o.Lines = append(o.Lines, o2o.OrderLine{SKU: items[j].sku, Quantity: items[j].quantity(r)})
+		g.lines = append(g.lines, o2o.OrderLine{SKU: items[j].sku, Quantity: g.quantities[j][r.IntN(items[j].n)]})
 	}
+	o.Lines = g.lines[from:len(g.lines):len(g.lines)]
 	out.Order = o
 	if r.IntN(4) == 0 {
-		out.Circumstances.Campaign = &pricing.Campaign{ID: "spring-ladder", Stage: 1 + r.IntN(2),
-			FundingLeft: o2o.MustParseMoney(fmt.Sprintf("%d.00", 2000+1000*r.IntN(20)))}
+		out.Circumstances.Campaign = &pricing.Campaign{ID: "spring-ladder", Stage: 1 + r.IntN(2), FundingLeft: g.funding[r.IntN(len(g.funding))]}
 	}
 	if o.Channel == o2o.ChannelB2C && store != "" && r.IntN(3) == 0 {
-		out.Circumstances.Coupons = []channel.Coupon{{Code: "CPN-" + o.ID, Customer: o.Customer.ID, Store: store}}
+		out.Circumstances.Coupons = []channel.Coupon{{Customer: o.Customer.ID, Store: store}}
 	}
 	return out
 }
@@ -192,60 +270,99 @@ var touchKinds = []struct {
 	{drainage.KindPaidAdReading, "spring-search", false},
 }
 
-// generateJourneys makes cfg.Journeys journeys, one customer each.
-func generateJourneys(s *Setup, r *rand.Rand) []Journey {
-	out := make([]Journey, s.Config.Journeys)
-	span := int64(s.Period.To.Sub(s.Period.From) / time.Second)
+// journeyGen holds what journeys are made of: one array of touches and one
+// of conversions for all of them, their ids, and shared amounts.
+type journeyGen struct {
+	touches           []drainage.Touch
+	convs             []drainage.Conversion
+	touchIDs, convIDs idList
+	deals, payments   []o2o.Money
+	span              int64
+}
+
+// amountTable is how many distinct amounts deals and online payments draw
+// from.
+const amountTable = 4096
+
+// amounts returns amountTable amounts of lo to lo+n fen.
+func amounts(r *rand.Rand, lo, n int) []o2o.Money {
+	out := make([]o2o.Money, amountTable)
 	for i := range out {
-		out[i] = s.journey(r, i, span)
+		out[i] = fen(int64(lo + r.IntN(n)))
 	}
 	return out
 }
 
-// journey makes the i-th journey: one to four touches, then up to two
-// conversions after them.
-func (s *Setup) journey(r *rand.Rand, i int, span int64) Journey {
+// generateJourneys makes cfg.Journeys journeys, one customer each.
+func generateJourneys(s *Setup, r *rand.Rand) []Journey {
+	n := s.Config.Journeys
+	g := &journeyGen{touches: make([]drainage.Touch, 0, n*5/2+4), convs: make([]drainage.Conversion, 0, n+4),
+		deals: amounts(r, 50_000, 5_000_000), payments: amounts(r, 5_000, 1_000_000),
+		span: int64(s.Period.To.Sub(s.Period.From) / time.Second)}
+	var customers idList
+	tEnd, cEnd := make([]int, n), make([]int, n)
+	for i := range n {
+		customers.add("u%08d", i)
+		s.journey(r, g, i)
+		tEnd[i], cEnd[i] = len(g.touches), len(g.convs)
+	}
+	cust, tids, cids := customers.strings(), g.touchIDs.strings(), g.convIDs.strings()
+	out := make([]Journey, n)
+	t0, c0 := 0, 0
+	for i := range out {
+		j := &out[i]
+		j.Customer, j.Touches = cust[i], g.touches[t0:tEnd[i]:tEnd[i]]
+		for k := range j.Touches {
+			j.Touches[k].ID, j.Touches[k].Customer = tids[t0+k], cust[i]
+		}
+		if cEnd[i] > c0 {
+			j.Conversions = g.convs[c0:cEnd[i]:cEnd[i]]
+			for k := range j.Conversions {
+				j.Conversions[k].ID, j.Conversions[k].Customer = cids[c0+k], cust[i]
+			}
+		}
+		t0, c0 = tEnd[i], cEnd[i]
+	}
+	return out
+}
+
+// journey appends the i-th journey's touches and conversions, without
+// their ids and customer: one to four touches, then up to two conversions
+// after them.
+func (s *Setup) journey(r *rand.Rand, g *journeyGen, i int) {
 	p := &s.provinces[r.IntN(len(s.provinces))]
 	store := p.stores[r.IntN(len(p.stores))]
 	if store == "" {
 		store = p.stores[0]
 	}
-	j := Journey{Customer: fmt.Sprintf("u%08d", i)}
-	at := s.Period.From.Add(time.Duration(r.Int64N(span*3/4)) * time.Second)
-	nt := 1 + r.IntN(4)
-	j.Touches = make([]drainage.Touch, nt)
-	for k := range j.Touches {
+	at := s.Period.From.Add(time.Duration(r.Int64N(g.span*3/4)) * time.Second)
+	for k := range 1 + r.IntN(4) {
 		tk := touchKinds[r.IntN(len(touchKinds))]
-		t := drainage.Touch{ID: fmt.Sprintf("t%08d-%d", i, k), Customer: j.Customer, At: at, Channel: o2o.ChannelB2C, Kind: tk.kind, Campaign: tk.campaign}
+		t := drainage.Touch{At: at, Channel: o2o.ChannelB2C, Kind: tk.kind, Campaign: tk.campaign}
 		if tk.o2o {
 			t.Channel = o2o.ChannelO2O
 			if tk.kind != drainage.KindRoadShow || r.IntN(2) == 0 {
 				t.StoreID = store
 			}
 		}
-		j.Touches[k] = t
+		g.touches = append(g.touches, t)
+		g.touchIDs.add("t%08d-%d", i, k)
 		at = at.Add(time.Duration(1+r.IntN(36*3600)) * time.Second)
 	}
-	nc := r.IntN(3)
-	if nc > 0 {
-		j.Conversions = make([]drainage.Conversion, nc)
-	}
-	for k := range j.Conversions {
-		c := drainage.Conversion{ID: fmt.Sprintf("v%08d-%d", i, k), Customer: j.Customer, At: at, Value: o2o.CNY.Zero()}
+	for k := range r.IntN(3) {
+		c := drainage.Conversion{At: at, Value: o2o.CNY.Zero()}
 		switch r.IntN(3) {
 		case 0:
 			c.Kind, c.StoreID = drainage.ConversionStoreVisit, store
 		case 1:
-			c.Kind, c.StoreID = drainage.ConversionDeal, store
-			c.Value = fen(int64(50_000+r.IntN(5_000_000)))
+			c.Kind, c.StoreID, c.Value = drainage.ConversionDeal, store, g.deals[r.IntN(amountTable)]
 		default:
-			c.Kind = drainage.ConversionOnlinePayment
-			c.Value = fen(int64(5_000+r.IntN(1_000_000)))
+			c.Kind, c.Value = drainage.ConversionOnlinePayment, g.payments[r.IntN(amountTable)]
 		}
-		j.Conversions[k] = c
+		g.convs = append(g.convs, c)
+		g.convIDs.add("v%08d-%d", i, k)
 		at = at.Add(time.Duration(1+r.IntN(24*3600)) * time.Second)
 	}
-	return j
 }
 
 // Setup is what every step of the close shares, built from the Config alone
@@ -264,6 +381,7 @@ type Setup struct {
 	// Period is the month closed.
 	Period    settlement.Period
 	provinces []province
+	credit    [][]string // the credit customers of each province
 }
 
 // NewSetup builds the setup of a month. Errors wrap o2o.ErrInvalid.
@@ -279,15 +397,24 @@ func NewSetup(cfg Config) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Setup{Config: cfg, Rulebook: rb, Engine: e, Drainage: rb.Drainage(), Campaigns: rb.Campaigns(),
+	s := &Setup{Rulebook: rb, Engine: e, Drainage: rb.Drainage(), Campaigns: rb.Campaigns(),
 		Period: settlement.Month(year, month, nil), provinces: provs}
-	limit := fen(cfg.CreditLimit*100)
-	for _, p := range provs {
+	return s.with(cfg), nil
+}
+
+// with returns a copy of the setup for cfg, a valid Config of the same
+// number of provinces: the same rulebook and Engine, cfg's credit lines.
+func (s *Setup) with(cfg Config) *Setup {
+	out := *s
+	out.Config, out.Limits, out.credit = cfg, nil, make([][]string, len(s.provinces))
+	limit := fen(cfg.CreditLimit * 100)
+	for i, p := range s.provinces {
 		for k := range cfg.CreditCustomers {
-			s.Limits = append(s.Limits, settlement.Limit{Account: creditCustomer(p.code, k), Overdraft: limit})
+			out.credit[i] = append(out.credit[i], creditCustomer(p.code, k))
+			out.Limits = append(out.Limits, settlement.Limit{Account: out.credit[i][k], Overdraft: limit})
 		}
 	}
-	return s, nil
+	return &out
 }
 
 // fen returns an amount in fen (minor units) of CNY.
