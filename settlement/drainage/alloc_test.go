@@ -69,3 +69,83 @@ func u128(hi, lo uint64) decimal.Decimal {
 	v.Or(v, new(big.Int).SetUint64(lo))
 	return decimal.NewFromBigInt(v, 0)
 }
+
+// allocate128, where it takes the figures, gives allocateMinorBig's parts
+// exactly: random weights of every width (many ties, weights near 2^128
+// in sum), totals up to 2^63, and the edges of what it takes. quoRem128 is
+// checked against big.Int on its own, divisors of one word and of two.
+func TestAllocate128MatchesBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 9))
+	taken := 0
+	for round := range rounds(t, 3000) {
+		n := 1 + rng.IntN(30)
+		ws := make([][2]uint64, n)
+		for i := range ws {
+			switch rng.IntN(4) {
+			case 0:
+				ws[i] = [2]uint64{0, uint64(rng.IntN(4))}
+			case 1:
+				ws[i] = [2]uint64{0, rng.Uint64()}
+			case 2:
+				ws[i] = [2]uint64{rng.Uint64() >> (1 + rng.IntN(63)), rng.Uint64()}
+			default:
+				ws[i] = [2]uint64{rng.Uint64() >> 5, rng.Uint64()} // sums may pass 2^128
+			}
+		}
+		if round%2 == 0 { // attribution's usual figures: weights and total well within the words
+			for i := range ws {
+				ws[i] = [2]uint64{0, ws[i][1] >> 4}
+			}
+		}
+		ws[0][1] |= 1
+		total := [2]uint64{0, rng.Uint64() >> rng.IntN(64)}
+		if round%2 == 0 {
+			total[1] >>= 20
+		}
+		if round%7 == 0 {
+			total = [2]uint64{0, 1<<63 - 1}
+		}
+		got, ok := allocate128(total, ws)
+		want, err := allocateMinorBig(total, ws, "JPY")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		taken++
+		for i := range got {
+			if m, _ := want[i].MinorUnits(); uint64(m) != got[i] {
+				t.Fatalf("round %d part %d: %d, want %s", round, i, got[i], want[i])
+			}
+		}
+	}
+	if taken < rounds(t, 3000)/3 {
+		t.Fatalf("allocate128 took only %d of the cases", taken)
+	}
+	if _, ok := allocate128([2]uint64{1, 0}, [][2]uint64{{0, 1}}); ok {
+		t.Error("took a total beyond 64 bits")
+	}
+	if _, ok := allocate128([2]uint64{0, 1}, [][2]uint64{{1 << 63, 0}, {1 << 63, 0}}); ok {
+		t.Error("took weights summing to 2^128")
+	}
+	for range rounds(t, 20000) {
+		d := [2]uint64{rng.Uint64() >> rng.IntN(65), rng.Uint64() >> rng.IntN(64)}
+		if d == [2]uint64{} {
+			d[1] = 1
+		}
+		bd := bigU128(d[0], d[1])
+		// n < d·2^64, so the quotient fits in a word.
+		bn := new(big.Int).Mul(bd, new(big.Int).SetUint64(rng.Uint64()))
+		bn.Add(bn, new(big.Int).Mod(bigU128(rng.Uint64(), rng.Uint64()), bd))
+		if bn.BitLen() > 128 {
+			continue
+		}
+		n := [2]uint64{new(big.Int).Rsh(bn, 64).Uint64(), bn.Uint64()}
+		q, r := quoRem128(n, d)
+		wq, wr := new(big.Int).QuoRem(bn, bd, new(big.Int))
+		if wq.Uint64() != q || bigU128(r[0], r[1]).Cmp(wr) != 0 {
+			t.Fatalf("%s / %s: %d r %s, want %s r %s", bn, bd, q, bigU128(r[0], r[1]), wq, wr)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -162,10 +163,46 @@ func (r *Rules) Attribute(touches []Touch, conversions []Conversion) (*Result, e
 // attributed under several rules (Rules.AttributePrepared) without doing
 // that work again: what Attribute does before any model runs.
 //
+// What does not depend on the model — reach, traffic, drawn traffic,
+// unattributed conversions — is summed by the first AttributePrepared of
+// each set of lookback windows and kept for the others, so several models
+// over one data set pay for it once; only each model's credit is worked
+// out per call.
+//
 // It refers to the touches and conversions it was prepared from, which
 // must not be modified while it is in use. It is safe for concurrent use.
 type Prepared struct {
 	rn *run
+	// What does not depend on the model (reach, traffic, …) depends on
+	// the lookback windows only: it is summed once per windows, on the
+	// first AttributePrepared that needs it, and kept.
+	mu     sync.Mutex
+	shared map[[3]int]*sharedSums
+}
+
+// sharedSums is a prepared run's sums that do not depend on the model,
+// for one set of lookback windows.
+type sharedSums struct {
+	acc  *accumulator // summed by addShared only
+	refs []journeyRef
+}
+
+// sharedFor returns the sums of rn (p's run under some rules) that do not
+// depend on the model, summing them on first use.
+func (p *Prepared) sharedFor(rn *run) *sharedSums {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s, ok := p.shared[rn.r.windows]; ok {
+		return s
+	}
+	a := newAccumulator(rn.r, rn.sources, nil)
+	a.currency = rn.currency
+	s := &sharedSums{acc: a, refs: a.addShared(rn, rn.srcIdx)}
+	if p.shared == nil {
+		p.shared = map[[3]int]*sharedSums{}
+	}
+	p.shared[rn.r.windows] = s
+	return s
 }
 
 // Prepare validates, orders and interns touches and conversions for
@@ -184,30 +221,49 @@ func Prepare(touches []Touch, conversions []Conversion) (*Prepared, error) {
 func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
 	rn := *p.rn
 	rn.r = r
-	return r.attribute(&rn)
+	res, effects, err := r.fit(&rn)
+	if err != nil {
+		return nil, err
+	}
+	s := p.sharedFor(&rn)
+	a := s.acc.forModel(r, effects)
+	a.addCredits(&rn, rn.srcIdx, s.refs)
+	return a.result(res)
 }
 
 func (r *Rules) attribute(rn *run) (*Result, error) {
-	conversions := rn.conv
-	var effects []uint64
-	res := &Result{Model: r.model, Conversions: int64(len(conversions))}
-	if r.model == ModelMarkov {
-		m, eff, err := rn.markov()
-		if err != nil {
-			return nil, err
-		}
-		res.Markov, effects = m, eff
+	res, effects, err := r.fit(rn)
+	if err != nil {
+		return nil, err
 	}
 	return rn.tally(res, effects)
 }
 
+// fit starts the result of rn and, under the Markov model, fits the chain
+// on the whole data set: its report and the per-source effects.
+func (r *Rules) fit(rn *run) (*Result, []uint64, error) {
+	res := &Result{Model: r.model, Conversions: int64(len(rn.conv))}
+	if r.model != ModelMarkov {
+		return res, nil, nil
+	}
+	m, effects, err := rn.markov()
+	if err != nil {
+		return nil, nil, err
+	}
+	res.Markov = m
+	return res, effects, nil
+}
+
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
+	// The ids are hashed in the validating pass, for noDuplicates.
+	hashes := make([]uint64, max(len(touches), len(conversions)))
 	for i := range touches {
 		if err := touches[i].validate(); err != nil {
 			return nil, o2o.Prefix(indexPath("touches", i), err)
 		}
+		hashes[i] = fnv1a(touches[i].ID)
 	}
-	if err := noDuplicates("touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
+	if err := noDuplicates(hashes, "touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
 		return nil, err
 	}
 	currency := o2o.CNY
@@ -224,8 +280,9 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
 			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
+		hashes[i] = fnv1a(c.ID)
 	}
-	if err := noDuplicates("conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
+	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
 	}
 	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
@@ -270,22 +327,13 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		rn.nCust = int(n) + 1
 	}
-	// Intern sources in sorted order, so indices do not depend on input order.
-	index := map[Source]int32{}
+	// Intern sources in sorted order, so indices do not depend on input
+	// order (kinds were validated above).
+	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
 	for _, t := range rn.tOrder {
-		index[t.Source()] = 0
+		in.add(Source{Kind: t.Kind, Campaign: t.Campaign})
 	}
-	for s := range index {
-		rn.sources = append(rn.sources, s)
-	}
-	slices.SortFunc(rn.sources, compareSources)
-	for i, s := range rn.sources {
-		index[s] = int32(i)
-	}
-	rn.srcIdx = make([]int32, len(rn.tOrder))
-	for i, t := range rn.tOrder {
-		rn.srcIdx[i] = index[t.Source()]
-	}
+	rn.sources, rn.srcIdx = in.sorted()
 	return rn, nil
 }
 
@@ -302,14 +350,12 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// It sorts 64-bit hashes of the ids; only when two hashes are equal does it
-// compare the ids themselves, sorted, to name the repeat.
-func noDuplicates(name string, n int, id func(int) string) error {
-	hs := make([]uint64, n)
-	for i := range hs {
-		hs[i] = fnv1a(id(i))
-	}
-	slices.Sort(hs)
+// It sorts buf[:n], which holds the ids' fnv1a hashes; only when two
+// hashes are equal does it compare the ids themselves, sorted, to name the
+// repeat.
+func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
+	hs := buf[:n]
+	sortHashes(hs)
 	collision := false
 	for i := 1; i < len(hs); i++ {
 		if hs[i] == hs[i-1] {
@@ -475,7 +521,6 @@ type accumulator struct {
 	units        []int64          // scratch: split's units and remainders
 	stores       []string         // interned store ids ("" for none); indices are the keys' store
 	storeIndex   map[string]int32
-	tStore       []int32 // scratch: per touch of the run being added, its store
 	attributed   int64
 	conversions  int64
 	customers    int64     // customers of the runs added so far
@@ -539,6 +584,16 @@ func (a *accumulator) intern(s Source) int32 {
 	return i
 }
 
+// journeyRef is one attributed journey, for the credit pass: its
+// conversion, its touches tOrder[lo:hi], the conversion's interned store
+// and its value in minor units.
+type journeyRef struct {
+	conv   int32 // index in cOrder
+	lo, hi int32
+	store  int32
+	minor  int64
+}
+
 // add sums a prepared run. global maps the run's source indices to the
 // accumulator's; nil means they are the same.
 func (a *accumulator) add(rn *run, global []int32) {
@@ -549,23 +604,37 @@ func (a *accumulator) add(rn *run, global []int32) {
 			src[i] = global[s]
 		}
 	}
+	a.addCredits(rn, src, a.addShared(rn, src))
+}
+
+// addShared sums what does not depend on the model (conversions, reach,
+// unattributed conversions, traffic, drawn traffic, the attributed value)
+// and returns the attributed journeys for addCredits. src holds the
+// touches' sources in the accumulator's indices.
+func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 	a.conversions += int64(len(rn.conv))
 	// Customers are numbered across every run added, for distinct counts:
 	// each run holds its customers whole (Stream and Partial callers
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	a.tStore = grow(a.tStore, len(rn.tOrder))
-	tst := a.tStore
+	// A customer's touches mostly bind one store: remember the last.
 	prevID, prevIdx := "", a.internStore("")
-	for i, t := range rn.tOrder {
+	storeOf := func(t *Touch) int32 {
 		if t.StoreID != prevID {
 			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
 		}
-		tst[i] = prevIdx
+		return prevIdx
 	}
 	digits := a.currency.MinorDigits()
+	refs := make([]journeyRef, 0, len(rn.conv))
+	// journeys gives the conversions in cOrder's order; cStore holds each
+	// one's interned store, for draw.
+	ci := -1
+	cStore := make([]int32, len(rn.cOrder))
 	rn.journeys(func(c *Conversion, lo, hi int) {
+		ci++
+		cStore[ci] = a.internStore(c.StoreID)
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -583,32 +652,55 @@ func (a *accumulator) add(rn *run, global []int32) {
 		}
 		a.attributed++
 		a.addValue(0, uint64(minor))
-		a.w.srcIdx = src[lo:hi]
-		units := a.w.weigh(c.At, rn.tOrder[lo:hi])
-		kind := int8(conversionIndex(c.Kind))
-		cst := a.internStore(c.StoreID)
+		cst := cStore[ci]
 		for i := lo; i < hi; i++ {
 			t := rn.tOrder[i]
-			a.rs.touch(1+int(kind), t, base+int64(rn.tCust[i]), src[i], tst[i], c.Kind == ConversionOnlinePayment || tst[i] == cst)
+			st := storeOf(t)
+			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], st, c.Kind == ConversionOnlinePayment || st == cst)
 		}
+		refs = append(refs, journeyRef{conv: int32(ci), lo: int32(lo), hi: int32(hi), store: cst, minor: minor})
+	}, nil)
+	for i, t := range rn.tOrder {
+		st := storeOf(t)
+		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], st, true)
+		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
+	}
+	a.draw(rn, src, cStore)
+	return refs
+}
+
+// addCredits runs the model over the attributed journeys and sums each
+// source's credit units and value × units per conversion kind and store.
+func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef) {
+	for _, j := range refs {
+		c := rn.cOrder[j.conv]
+		a.w.srcIdx = src[j.lo:j.hi]
+		units := a.w.weigh(c.At, rn.tOrder[j.lo:j.hi])
+		kind := int8(conversionIndex(c.Kind))
 		for i, u := range units {
 			if u == 0 {
 				continue
 			}
-			k := creditKey{src: src[lo+i], kind: kind, store: cst}
-			cell := a.cell(k)
+			cell := a.cell(creditKey{src: src[int(j.lo)+i], kind: kind, store: j.store})
 			cell.units += u
-			hi64, lo64 := bits.Mul64(uint64(minor), uint64(u))
+			hi64, lo64 := bits.Mul64(uint64(j.minor), uint64(u))
 			var carry uint64
 			cell.val, carry = bits.Add64(cell.val, lo64, 0)
 			cell.valHi += hi64 + carry
 		}
-	}, nil)
-	for i, t := range rn.tOrder {
-		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], tst[i], true)
-		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: tst[i]}.pack()]++
 	}
-	a.draw(rn, src)
+}
+
+// forModel returns a shallow copy of a, which has summed runs by
+// addShared only, with its own weigher under r and no credits: what
+// addCredits fills for one model while a's shared sums, read only, serve
+// several.
+func (a *accumulator) forModel(r *Rules, effects []uint64) *accumulator {
+	b := *a
+	b.w = &weigher{r: r, effects: effects}
+	b.cells, b.cellData = map[uint64]int32{}, nil
+	b.units = nil
+	return &b
 }
 
 // convGroup is one customer's conversions of one kind at one place, in
@@ -632,8 +724,9 @@ type placeCount struct {
 // remainders to the earlier place (stores by id, then B2C). It works one
 // customer at a time and counts conversions by binary search, so its
 // memory grows with one customer's conversions, never with touches ×
-// conversions.
-func (a *accumulator) draw(rn *run, src []int32) {
+// conversions. cStore holds the interned store of each conversion of
+// cOrder.
+func (a *accumulator) draw(rn *run, src, cStore []int32) {
 	ti, ci := 0, 0
 	var groups []convGroup
 	var counts []placeCount
@@ -654,8 +747,8 @@ func (a *accumulator) draw(rn *run, src []int32) {
 		if cEnd > ci {
 			groups = groups[:0]
 			clear(index)
-			for _, c := range rn.cOrder[ci:cEnd] {
-				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: a.internStore(c.StoreID)}
+			for i, c := range rn.cOrder[ci:cEnd] {
+				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[ci+i]}
 				w := rn.r.Window(c.Kind)
 				k, ok := index[groupKey{place, w}]
 				if !ok {
@@ -866,8 +959,26 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 // exactly as o2o.Allocate splits them over shares keyed "0", "1", … (each
 // gets ⌊total·w/Σw⌋, the units left go to the largest remainders, equal
 // remainders to the smaller key as text), without decimals: the same
-// amounts, in integers.
+// amounts, in integers. It takes allocate128's word arithmetic when the
+// figures fit it, else allocateMinorBig.
 func allocateMinor(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
+	parts, ok := allocate128(total, weights)
+	if !ok {
+		return allocateMinorBig(total, weights, currency)
+	}
+	out := make([]o2o.Money, len(parts))
+	for i, q := range parts {
+		var err error
+		if out[i], err = o2o.FromMinor(int64(q), currency); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// allocateMinorBig is allocateMinor in big integers, for any figures: the
+// plain reference allocate128 is tested against.
+func allocateMinorBig(total [2]uint64, weights [][2]uint64, currency o2o.Currency) ([]o2o.Money, error) {
 	u := bigU128(total[0], total[1])
 	sum := new(big.Int)
 	ws := make([]*big.Int, len(weights))

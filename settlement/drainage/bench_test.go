@@ -53,7 +53,15 @@ type benchSet struct {
 // benchN sets the number of journeys: go test -bench . -journeys 100000.
 var benchN = flag.Int("journeys", 0, "journeys in the benchmark data set (default 1,000,000, 20,000 under -short)")
 
-var benchOnce = sync.OnceValue(func() *benchSet {
+var benchOnce = sync.OnceValue(func() *benchSet { return genBench(20) })
+
+// benchMarkov100 is benchOnce's journeys over 100 sources (5 kinds × 20
+// campaigns) instead of 20.
+var benchMarkov100 = sync.OnceValue(func() *benchSet { return genBench(100) })
+
+// genBench makes the benchmark journeys over sources sources (a multiple
+// of 5: 5 kinds × sources/5 campaigns).
+func genBench(sources int) *benchSet {
 	n := 1_000_000
 	if testing.Short() {
 		n = 20_000
@@ -72,7 +80,7 @@ var benchOnce = sync.OnceValue(func() *benchSet {
 		at := base.Add(time.Duration(rng.IntN(24*20)) * time.Hour)
 		store := fmt.Sprintf("s%04d", rng.IntN(3000))
 		for i := range k {
-			src := rng.IntN(20)
+			src := rng.IntN(sources)
 			t := Touch{ID: fmt.Sprintf("t%07d-%d", j, i), Customer: cust, At: at.Add(time.Duration(i) * time.Hour),
 				Channel: o2o.ChannelO2O, Kind: kinds[src%5], Campaign: fmt.Sprintf("c%d", src/5), StoreID: store}
 			s.touches = append(s.touches, t)
@@ -92,7 +100,7 @@ var benchOnce = sync.OnceValue(func() *benchSet {
 		s.ptrs[i] = &s.touches[i]
 	}
 	return s
-})
+}
 
 var sink int64
 
@@ -374,4 +382,24 @@ func BenchmarkMarkovAtLimit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMarkov100 fits the exact Markov model, end to end from the
+// caller's touches (Attribute), on the benchmark journeys over 100 sources.
+func BenchmarkMarkov100(b *testing.B) {
+	s := benchMarkov100()
+	r := mustRules(b, Config{Model: ModelMarkov})
+	b.ReportAllocs()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		res, err := r.Attribute(s.touches, s.conversions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Markov.Effects) != 100 {
+			b.Fatalf("%d sources", len(res.Markov.Effects))
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 }

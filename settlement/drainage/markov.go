@@ -52,7 +52,10 @@ type RemovalEffect struct {
 	Source Source `json:"source"`
 	// Effect is 1 - P(conv without the source)/P(conv), rounded to 12 places.
 	Effect o2o.Decimal `json:"effect"`
-	// Units is the source's total credit (Scale units per conversion).
+	// Units is the source's removal-effect total: its share of the removal
+	// effects × the attributed conversions, in Scale units per conversion —
+	// what ChannelAttribution reports. It is not the sum of the source's
+	// Result.Credits, the per-journey split (see Markov for which to use).
 	Units int64 `json:"units"`
 }
 

@@ -33,14 +33,17 @@ const decayUnit = 1 << 40
 // buffers make it allocation-free after warm-up; it is not safe for
 // concurrent use, so each call of Attribute or Weigh has its own.
 type weigher struct {
-	r       *Rules
-	nums    []uint64
-	rem     []uint64
-	order   []int
-	srcIdx  []int32 // per touch: interned source (Shapley, Markov)
-	effects []uint64
-	seen    []int32
-	units   []int64
+	r      *Rules
+	nums   []uint64
+	rem    []uint64
+	order  []int
+	srcIdx []int32 // per touch: interned source (Shapley, Markov)
+	// isDirect, when set, says per interned source whether it is a direct
+	// visit, for last touch over paths, which have sources but no touches.
+	isDirect []bool
+	effects  []uint64
+	seen     []int32
+	units    []int64
 	// Shapley's scratch: per touch its source's rank and occurrence; per
 	// source its touch count and (units per touch, remainder).
 	rank, occ []int32
@@ -118,7 +121,7 @@ func (w *weigher) weigh(at time.Time, ts []*Touch) []int64 {
 	case ModelLastTouch:
 		last := n - 1
 		for i := n - 1; i >= 0; i-- {
-			if !ts[i].Source().Direct() {
+			if !w.direct(ts, i) {
 				last = i
 				break
 			}
@@ -157,6 +160,15 @@ func (w *weigher) weigh(at time.Time, ts []*Touch) []int64 {
 	}
 	w.apportion(w.units, uint64(Scale), nums)
 	return w.units
+}
+
+// direct reports whether the i-th touch of a journey is a direct visit:
+// by its source's index when isDirect is set, else by the touch.
+func (w *weigher) direct(ts []*Touch, i int) bool {
+	if w.isDirect != nil {
+		return w.isDirect[w.srcIdx[i]]
+	}
+	return ts[i].Source().Direct()
 }
 
 // position fills the position model's numerators: with two touches the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,17 +195,27 @@ func TestAttributedValueBeyond64Bits(t *testing.T) {
 	}
 }
 
-// One prepared data set attributed under every rules gives Attribute's
+// One prepared data set attributed under every rules, lookback windows
+// of several lengths among them, in random order and each twice (the
+// second time from the sums kept for its windows), gives Attribute's
 // results byte for byte, and a refusal of Prepare is Attribute's.
 func TestPreparedMatchesAttribute(t *testing.T) {
 	rng := rand.New(rand.NewPCG(18, 7))
+	configs := slices.Clone(allConfigs)
+	for _, m := range []ModelName{ModelFirstTouch, ModelLinear, ModelMarkov} {
+		configs = append(configs,
+			Config{Model: m, Lookback: Lookback{StoreVisit: 1, Deal: 2, OnlinePayment: 1}},
+			Config{Model: m, Lookback: Lookback{Deal: 365}})
+	}
 	for round := range rounds(t, 20) {
 		ts, cs := gen(rng, 1+rng.IntN(50), 8, 1+rng.IntN(12), 1+rng.IntN(5))
 		p, err := Prepare(ts, cs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, cfg := range allConfigs {
+		order := append(rng.Perm(len(configs)), rng.Perm(len(configs))...)
+		for _, i := range order {
+			cfg := configs[i]
 			r := mustRules(t, cfg)
 			want, err := r.Attribute(ts, cs)
 			if err != nil {
@@ -294,4 +306,39 @@ func FuzzPartialMerge(f *testing.F) {
 			t.Fatalf("merged\n%s\nattribute\n%s", b, a)
 		}
 	})
+}
+
+// AttributePrepared called from several goroutines at once on one
+// prepared data set (run with -race) gives Attribute's results.
+func TestPreparedConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 8))
+	ts, cs := gen(rng, 40, 8, 6, 3)
+	p, err := Prepare(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(allConfigs))
+	for i, cfg := range allConfigs {
+		r := mustRules(t, cfg)
+		want, err := r.Attribute(ts, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := r.AttributePrepared(p)
+			a, _ := json.Marshal(want)
+			b, _ := json.Marshal(got)
+			if err == nil && string(a) != string(b) {
+				err = fmt.Errorf("%s: prepared\n%s\nattribute\n%s", cfg.Model, b, a)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -3,7 +3,6 @@ package drainage
 import (
 	"fmt"
 	"math/bits"
-	"slices"
 	"time"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -78,7 +77,12 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	currency, hasCurrency := o2o.CNY, false
 	var conversions, nulls int64
 	minors := make([]int64, len(paths))
-	index := map[Source]int32{}
+	var in pathSources
+	n := 0
+	for i := range paths {
+		n += min(len(paths[i].Sources), MaxPathLength+1)
+	}
+	in.ids = make([]int32, 0, n)
 	for i := range paths {
 		p := &paths[i]
 		at := pathAt(i)
@@ -95,11 +99,8 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		conversions += p.Conversions
 		nulls += p.Nulls
 		for j, s := range p.Sources {
-			if !s.Kind.Valid() {
+			if !in.add(s) {
 				return nil, o2o.Invalidf(fmt.Sprintf("%s.sources[%d].kind", at.String(), j), "unknown touch kind %q", string(s.Kind))
-			}
-			if _, ok := index[s]; !ok {
-				index[s] = 0
 			}
 		}
 		if p.Value.IsZero() && p.Conversions == 0 {
@@ -124,17 +125,13 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		}
 		minors[i] = m
 	}
-	sources := make([]Source, 0, len(index))
-	for s := range index {
-		sources = append(sources, s)
-	}
-	slices.SortFunc(sources, compareSources)
-	for i, s := range sources {
-		index[s] = int32(i)
-	}
+	sources, ids := in.sorted()
 	k := len(sources)
 	res := &PathResult{Model: r.model, Conversions: conversions, Sources: []SourceTotal{}}
-	w := &weigher{r: r}
+	w := &weigher{r: r, isDirect: make([]bool, k)}
+	for i, s := range sources {
+		w.isDirect[i] = s.Direct()
+	}
 	if r.model == ModelMarkov {
 		if k > MaxMarkovSources {
 			return nil, fmt.Errorf("paths: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
@@ -144,16 +141,19 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 			counts[i] = make([]int64, k+2)
 		}
 		start := make([]int64, k)
+		pos := 0
 		for _, p := range paths {
+			id := ids[pos : pos+len(p.Sources)]
+			pos += len(p.Sources)
 			for end, n := range [2]int64{p.Conversions, p.Nulls} {
 				if n == 0 {
 					continue
 				}
-				start[index[p.Sources[0]]] += n
-				for j := 0; j+1 < len(p.Sources); j++ {
-					counts[index[p.Sources[j]]][index[p.Sources[j+1]]] += n
+				start[id[0]] += n
+				for j := 0; j+1 < len(id); j++ {
+					counts[id[j]][id[j+1]] += n
 				}
-				counts[index[p.Sources[len(p.Sources)-1]]][k+end] += n
+				counts[id[len(id)-1]][k+end] += n
 			}
 		}
 		res.Markov, w.effects = markovReport(sources, counts, start, conversions)
@@ -162,20 +162,21 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	weights := make([][2]uint64, k)
 	var total [2]uint64
 	var ts []*Touch
-	var buf []Touch
+	pos := 0
 	for i, p := range paths {
+		n := len(p.Sources)
+		id := ids[pos : pos+n]
+		pos += n
 		if p.Conversions == 0 {
 			continue
 		}
-		n := len(p.Sources)
-		buf = grow(buf, n)
+		// The models read a touch itself only for its instant (time
+		// decay, refused above) and, without isDirect, to pass over
+		// direct visits (last touch): the others weigh by position and
+		// source index alone, so a path needs no touches built, only as
+		// many (nil) places.
 		ts = grow(ts, n)
-		w.srcIdx = grow(w.srcIdx, n)
-		for j, s := range p.Sources {
-			buf[j] = Touch{Kind: s.Kind, Campaign: s.Campaign}
-			ts[j] = &buf[j]
-			w.srcIdx[j] = index[s]
-		}
+		w.srcIdx = id
 		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
 		total = [2]uint64{total[0] + c, lo}
 		// The instant matters to time decay only, refused above.
@@ -183,7 +184,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 			if u == 0 {
 				continue
 			}
-			s := index[p.Sources[j]]
+			s := id[j]
 			units[s] += u * p.Conversions
 			hi, lo := bits.Mul64(uint64(minors[i]), uint64(u))
 			var carry uint64
@@ -207,4 +208,73 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// pathSources interns sources as they are read (the sources of grouped
+// paths, or of touches): a
+// source's kind by its place in TouchKinds (which validates it), its
+// campaign in a map per kind, so that a lookup hashes one string rather
+// than a Source of two. ids holds every path's sources, in order, as
+// indices in first-seen order.
+type pathSources struct {
+	campaigns [7]map[string]int32
+	seen      []Source
+	ids       []int32
+}
+
+// add interns s and appends its index to ids; false when its kind is unknown.
+func (ps *pathSources) add(s Source) bool {
+	k := touchKindIndex(s.Kind)
+	if k < 0 {
+		return false
+	}
+	m := ps.campaigns[k]
+	if m == nil {
+		m = map[string]int32{}
+		ps.campaigns[k] = m
+	}
+	id, ok := m[s.Campaign]
+	if !ok {
+		id = int32(len(ps.seen))
+		m[s.Campaign] = id
+		ps.seen = append(ps.seen, s)
+	}
+	ps.ids = append(ps.ids, id)
+	return true
+}
+
+// sorted returns the sources sorted by kind, then campaign, and ids
+// renumbered into that order.
+func (ps *pathSources) sorted() ([]Source, []int32) {
+	order := sortedIndex(len(ps.seen), func(x, y int32) int { return compareSources(ps.seen[x], ps.seen[y]) })
+	rank := ranks(order)
+	sources := make([]Source, len(order))
+	for r, i := range order {
+		sources[r] = ps.seen[i]
+	}
+	for i, id := range ps.ids {
+		ps.ids[i] = rank[id]
+	}
+	return sources, ps.ids
+}
+
+// touchKindIndex returns k's place in TouchKinds, or -1 for an unknown kind.
+func touchKindIndex(k TouchKind) int {
+	switch k {
+	case KindSearchAd:
+		return 0
+	case KindPaidAdReading:
+		return 1
+	case KindRoadShow:
+		return 2
+	case KindGroundPush:
+		return 3
+	case KindStoreCoupon:
+		return 4
+	case KindOnlineVisit:
+		return 5
+	case KindStoreVisit:
+		return 6
+	}
+	return -1
 }

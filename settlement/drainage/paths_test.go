@@ -13,8 +13,9 @@ import (
 )
 
 // journeys makes n customers, each with 1 to maxTouches touches over
-// nSources sources an hour apart and one conversion after them, and the
-// same journeys grouped into paths (identical sequences of sources).
+// nSources sources and direct visits, an hour apart, and one conversion
+// after them, and the same journeys grouped into paths (identical
+// sequences of sources).
 func journeys(rng *rand.Rand, n, maxTouches, nSources int) ([]Touch, []Conversion, []Path) {
 	kinds := []TouchKind{KindSearchAd, KindPaidAdReading, KindRoadShow, KindGroundPush, KindStoreCoupon}
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
@@ -29,9 +30,12 @@ func journeys(rng *rand.Rand, n, maxTouches, nSources int) ([]Touch, []Conversio
 		var key strings.Builder
 		var srcs []Source
 		for i := range 1 + rng.IntN(maxTouches) {
-			src := rng.IntN(nSources)
+			src := rng.IntN(nSources + 1)
 			t := Touch{ID: fmt.Sprintf("t%05d-%d", j, i), Customer: cust, At: at.Add(time.Duration(i) * time.Hour),
 				Channel: o2o.ChannelO2O, Kind: kinds[src%5], Campaign: fmt.Sprintf("c%d", src/5), StoreID: store}
+			if src == nSources { // a direct visit, which last touch passes over
+				t.Kind, t.Campaign = KindOnlineVisit, ""
+			}
 			ts = append(ts, t)
 			srcs = append(srcs, t.Source())
 			fmt.Fprintf(&key, "%d,", src)
@@ -139,5 +143,22 @@ func TestAttributePathsErrors(t *testing.T) {
 	}
 	if _, err := mustRules(t, Config{Model: ModelLinear}).AttributePaths([]Path{ok(), ok()}); err != nil {
 		t.Fatalf("good paths refused: %v", err)
+	}
+}
+
+// touchKindIndex knows every kind at its place in TouchKinds, and no other.
+func TestTouchKindIndex(t *testing.T) {
+	for i, k := range TouchKinds() {
+		if got := touchKindIndex(k); got != i {
+			t.Errorf("%s: %d, want %d", k, got, i)
+		}
+	}
+	if len(TouchKinds()) != len(pathSources{}.campaigns) {
+		t.Errorf("%d kinds, %d campaign maps", len(TouchKinds()), len(pathSources{}.campaigns))
+	}
+	for _, k := range []TouchKind{"", "Search_ad", "visit"} {
+		if got := touchKindIndex(k); got != -1 {
+			t.Errorf("%q: %d, want -1", k, got)
+		}
 	}
 }
