@@ -17,10 +17,9 @@ import (
 	"github.com/o2okit/o2okit/examples/monthend/month"
 )
 
-// smallMonth is the small month and its close by month.Run on one worker,
-// built once.
-var smallMonth = sync.OnceValues(func() (*month.Month, *month.Close) {
-	m, err := month.Generate(month.Small())
+// closed generates a month and closes it with month.Run on one worker.
+func closed(cfg month.Config) (*month.Month, *month.Close) {
+	m, err := month.Generate(cfg)
 	if err != nil {
 		panic(err)
 	}
@@ -29,7 +28,16 @@ var smallMonth = sync.OnceValues(func() (*month.Month, *month.Close) {
 		panic(err)
 	}
 	return m, c
-})
+}
+
+// smallMonth is the small month and its single-process close, built once.
+var smallMonth = sync.OnceValues(func() (*month.Month, *month.Close) { return closed(month.Small()) })
+
+// breach is a month built to go over its credit lines: one credit customer
+// per province buying a third of the orders on a 20,000-yuan line.
+func breach() month.Config {
+	return month.Config{Seed: 5, Lines: 3_000, Journeys: 200, Provinces: 4, Customers: 20, CreditCustomers: 1, CreditLimit: 20_000, GroupShare: 33}
+}
 
 // runOnPrism closes m on n partitions on Prism, writing to dir.
 func runOnPrism(t testing.TB, m *month.Month, n int, dir string) {
@@ -45,43 +53,58 @@ func runOnPrism(t testing.TB, m *month.Month, n int, dir string) {
 
 // TestCloseEqualsRun: the pipeline's files (statements, refusals, ledger
 // digest, drainage charges and KPIs) equal, byte for byte, those of
-// month.Run's single-process close, for several partition counts. The
-// small month has credit lines that refuse orders: the pipeline refuses the
-// same ones.
+// month.Run's single-process close, for several partition counts. Both
+// months have credit lines that refuse orders (the breach month, a third
+// of its orders on four credit lines): the pipeline refuses the same ones.
 func TestCloseEqualsRun(t *testing.T) {
 	requireIsolated(t)
-	m, want := smallMonth()
-	limited := 0
-	for _, r := range want.Refused {
-		if r.Stage == month.StageLimit {
-			limited++
+	months := []struct {
+		name      string
+		month     func() (*month.Month, *month.Close)
+		minLimits int
+	}{
+		{"small", smallMonth, 1},
+		{"breach", func() (*month.Month, *month.Close) { return closed(breach()) }, 20},
+	}
+	for _, tc := range months {
+		m, want := tc.month()
+		if n := overLimit(want); n < tc.minLimits {
+			t.Fatalf("%s: %d orders refused by a credit limit, want at least %d: the test would not see limits checked per partition", tc.name, n, tc.minLimits)
+		}
+		wantFiles, err := Files(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 3, 8} {
+			t.Run(fmt.Sprintf("%s/partitions=%d", tc.name, n), func(t *testing.T) {
+				dir := t.TempDir()
+				runOnPrism(t, m, n, dir)
+				for _, f := range wantFiles {
+					got, err := os.ReadFile(filepath.Join(dir, f.Name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, f.Content) {
+						t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
+					}
+				}
+				if t.Failed() {
+					reportDiff(t, dir, want)
+				}
+			})
 		}
 	}
-	if limited == 0 {
-		t.Fatalf("the small month refuses no order by a credit limit (%d refusals): the test would not see limits checked per partition", len(want.Refused))
+}
+
+// overLimit counts the orders a close refused by a credit limit.
+func overLimit(c *month.Close) int {
+	n := 0
+	for _, r := range c.Refused {
+		if r.Stage == month.StageLimit {
+			n++
+		}
 	}
-	wantFiles, err := Files(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []int{1, 3, 8} {
-		t.Run(fmt.Sprintf("partitions=%d", n), func(t *testing.T) {
-			dir := t.TempDir()
-			runOnPrism(t, m, n, dir)
-			for _, f := range wantFiles {
-				got, err := os.ReadFile(filepath.Join(dir, f.Name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got, f.Content) {
-					t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
-				}
-			}
-			if t.Failed() {
-				reportDiff(t, dir, want)
-			}
-		})
-	}
+	return n
 }
 
 // reportDiff says how the close the pipeline wrote differs from want.
