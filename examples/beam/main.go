@@ -5,6 +5,12 @@
 //
 //	unshare -n sh -c 'ip link set lo up && go run . -out /tmp/close'
 //	unshare -n sh -c 'ip link set lo up && go run . -size full -partitions 8 -out /tmp/close'
+//	go run . -dump /tmp/month     # the month's orders and journeys as JSON lines
+//	unshare -n sh -c 'ip link set lo up && go run . -in /tmp/month -out /tmp/close'
+//
+// With -in the pipeline reads orders and journeys from files with textio,
+// as it would on a cluster; otherwise it takes the generated month with
+// beam.CreateList.
 //
 // Prism's job server and its workers listen on every interface, so the
 // program runs only in a private network namespace whose one interface is
@@ -42,6 +48,8 @@ var (
 	partitions = flag.Int("partitions", 8, "the partitions orders and journeys are keyed into")
 	out        = flag.String("out", "", "the directory the close's files are written to (required)")
 	runner     = flag.String("runner", "prism", "the runner: only prism is linked into this program (see the package doc)")
+	in         = flag.String("in", "", "read the orders and journeys from DIR/orders*.jsonl and DIR/journeys*.jsonl (written by -dump for the same -size) instead of the generated month")
+	dump       = flag.String("dump", "", "write the generated month's orders and journeys to DIR as JSON lines, and stop")
 	compare    = flag.Bool("compare", true, "close the month in process too (month.Run), compare the files and the time per record")
 )
 
@@ -67,6 +75,9 @@ func run(ctx context.Context, w io.Writer) error {
 	if *runner != "prism" {
 		return fmt.Errorf("-runner %q: this program links Prism alone; import the runner's package to use another (README.md)", *runner)
 	}
+	if *dump != "" {
+		return dumpMonth(cfg, *dump)
+	}
 	if *out == "" {
 		return fmt.Errorf("-out is required")
 	}
@@ -79,7 +90,13 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	records := len(m.Orders) + len(m.Journeys)
 	fmt.Fprintf(w, "month: %s: %d orders, %d journeys\n", cfg, len(m.Orders), len(m.Journeys))
-	p, err := pipeline.Build(m, *partitions, *out)
+	var p *beam.Pipeline
+	if *in != "" {
+		p, err = pipeline.BuildFromFiles(m.Setup, *partitions,
+			filepath.Join(*in, "orders*.jsonl"), filepath.Join(*in, "journeys*.jsonl"), *out)
+	} else {
+		p, err = pipeline.Build(m, *partitions, *out)
+	}
 	if err != nil {
 		return err
 	}
@@ -107,6 +124,35 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "the pipeline's files equal month.Run's byte for byte; Prism's overhead: %.1f µs a record (%.1f× the time)\n",
 		(onPrism-inProcess).Seconds()*1e6/float64(records), onPrism.Seconds()/inProcess.Seconds())
 	return nil
+}
+
+// dumpMonth writes the month of cfg to dir/orders.jsonl and
+// dir/journeys.jsonl.
+func dumpMonth(cfg month.Config, dir string) error {
+	m, err := month.Generate(cfg)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	orders, err := os.Create(filepath.Join(dir, "orders.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer orders.Close()
+	journeys, err := os.Create(filepath.Join(dir, "journeys.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer journeys.Close()
+	if err := pipeline.WriteLines(m, orders, journeys); err != nil {
+		return err
+	}
+	if err := orders.Close(); err != nil {
+		return err
+	}
+	return journeys.Close()
 }
 
 // sameFiles compares the files in dir with those of the close c.

@@ -120,3 +120,55 @@ func reportDiff(t *testing.T, dir string, want *month.Close) {
 	}
 	t.Errorf("the pipeline's close against month.Run's:\n%s", strings.Join(got.Diff(want), "\n"))
 }
+
+// TestCloseFromFiles: read from JSON-lines files with textio, as on a
+// cluster, the pipeline gives month.Run's files too.
+func TestCloseFromFiles(t *testing.T) {
+	requireIsolated(t)
+	m, want := smallMonth()
+	in := t.TempDir()
+	orders, journeys := filepath.Join(in, "orders.jsonl"), filepath.Join(in, "journeys.jsonl")
+	writeInput(t, m, orders, journeys)
+	out := t.TempDir()
+	p, err := BuildFromFiles(m.Setup, 3, orders, journeys, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prism.Execute(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles, err := Files(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range wantFiles {
+		got, err := os.ReadFile(filepath.Join(out, f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, f.Content) {
+			t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
+		}
+	}
+	if t.Failed() {
+		reportDiff(t, out, want)
+	}
+}
+
+// writeInput writes m's orders and journeys as JSON lines.
+func writeInput(t *testing.T, m *month.Month, orders, journeys string) {
+	t.Helper()
+	of, err := os.Create(orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer of.Close()
+	jf, err := os.Create(journeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jf.Close()
+	if err := WriteLines(m, of, jf); err != nil {
+		t.Fatal(err)
+	}
+}
