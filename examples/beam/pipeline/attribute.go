@@ -29,19 +29,7 @@ func (f *keyJourneyFn) ProcessElement(j month.Journey) (int, month.Journey) {
 // attributeFn attributes one partition's journeys (month.AttributeJourneys)
 // into a drainage partial. The order of the journeys does not matter: a
 // partial is exact sums.
-type attributeFn struct {
-	// Month is the month's config, from which each worker builds the
-	// drainage rules once.
-	Month month.Config `json:"month"`
-	setup *month.Setup
-}
-
-// Setup builds the month's setup.
-func (f *attributeFn) Setup() error {
-	s, err := month.NewSetup(f.Month)
-	f.setup = s
-	return err
-}
+type attributeFn struct{ withSetup }
 
 // ProcessElement attributes the journeys of one partition.
 func (f *attributeFn) ProcessElement(_ int, journeys func(*month.Journey) bool) (*Attribution, error) {
@@ -64,6 +52,6 @@ func (f *attributeFn) ProcessElement(_ int, journeys func(*month.Journey) bool) 
 func Attribute(s beam.Scope, setup *month.Setup, n int, journeys beam.PCollection) (beam.PCollection, error) {
 	s = s.Scope("Attribute")
 	keyed := beam.ParDo(s, &keyJourneyFn{N: n}, journeys)
-	parts := beam.ParDo(s, &attributeFn{Month: setup.Config}, beam.GroupByKey(s, keyed))
+	parts := beam.ParDo(s, &attributeFn{withSetup{Month: setup.Config}}, beam.GroupByKey(s, keyed))
 	return MergeAttributions(s, setup.Drainage, parts)
 }

@@ -18,19 +18,7 @@ func init() {
 // finishFn closes the month from the merged settlement and, as a side
 // input, the merged attribution (month.Finish), and emits the close's files
 // (Files).
-type finishFn struct {
-	// Month is the month's config, from which the worker builds the setup
-	// (period, drainage rules, campaigns).
-	Month month.Config `json:"month"`
-	setup *month.Setup
-}
-
-// Setup builds the month's setup.
-func (f *finishFn) Setup() error {
-	s, err := month.NewSetup(f.Month)
-	f.setup = s
-	return err
-}
+type finishFn struct{ withSetup }
 
 // ProcessElement closes the month.
 func (f *finishFn) ProcessElement(settled *month.Settled, attribution *Attribution, emit func(string, []byte)) error {
@@ -96,5 +84,5 @@ func Close(s beam.Scope, setup *month.Setup, n int, orders, journeys beam.PColle
 	if err != nil {
 		return beam.PCollection{}, err
 	}
-	return beam.ParDo(s.Scope("Finish"), &finishFn{Month: setup.Config}, settled, beam.SideInput{Input: attribution}), nil
+	return beam.ParDo(s.Scope("Finish"), &finishFn{withSetup{Month: setup.Config}}, settled, beam.SideInput{Input: attribution}), nil
 }

@@ -71,26 +71,11 @@ func TestCloseEqualsRun(t *testing.T) {
 		if n := overLimit(want); n < tc.minLimits {
 			t.Fatalf("%s: %d orders refused by a credit limit, want at least %d: the test would not see limits checked per partition", tc.name, n, tc.minLimits)
 		}
-		wantFiles, err := Files(want)
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, n := range []int{1, 3, 8} {
 			t.Run(fmt.Sprintf("%s/partitions=%d", tc.name, n), func(t *testing.T) {
 				dir := t.TempDir()
 				runOnPrism(t, m, n, dir)
-				for _, f := range wantFiles {
-					got, err := os.ReadFile(filepath.Join(dir, f.Name))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !bytes.Equal(got, f.Content) {
-						t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
-					}
-				}
-				if t.Failed() {
-					reportDiff(t, dir, want)
-				}
+				sameFiles(t, dir, want)
 			})
 		}
 	}
@@ -105,6 +90,28 @@ func overLimit(c *month.Close) int {
 		}
 	}
 	return n
+}
+
+// sameFiles checks that the files in dir are, byte for byte, the files of
+// the close want (Files), and says how the closes differ when they are not.
+func sameFiles(t *testing.T, dir string, want *month.Close) {
+	t.Helper()
+	wantFiles, err := Files(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range wantFiles {
+		got, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, f.Content) {
+			t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
+		}
+	}
+	if t.Failed() {
+		reportDiff(t, dir, want)
+	}
 }
 
 // reportDiff says how the close the pipeline wrote differs from want.
@@ -137,22 +144,7 @@ func TestCloseFromFiles(t *testing.T) {
 	if _, err := prism.Execute(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
-	wantFiles, err := Files(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range wantFiles {
-		got, err := os.ReadFile(filepath.Join(out, f.Name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, f.Content) {
-			t.Errorf("%s: %d bytes, month.Run's are %d bytes, and differ", f.Name, len(got), len(f.Content))
-		}
-	}
-	if t.Failed() {
-		reportDiff(t, out, want)
-	}
+	sameFiles(t, out, want)
 }
 
 // writeInput writes m's orders and journeys as JSON lines.

@@ -32,19 +32,7 @@ func (f *keyOrderFn) ProcessElement(o month.Order) (int, month.Order) {
 // partial settlement. A group arrives in no particular order: SettleOrders
 // puts the orders in posting order (instant, then id), which is what keeps
 // a credit line's limit checked as the sequential run checks it.
-type settleFn struct {
-	// Month is the month's config, from which each worker builds the setup
-	// (rulebook, Engine, credit lines) once.
-	Month month.Config `json:"month"`
-	setup *month.Setup
-}
-
-// Setup builds the month's setup.
-func (f *settleFn) Setup() error {
-	s, err := month.NewSetup(f.Month)
-	f.setup = s
-	return err
-}
+type settleFn struct{ withSetup }
 
 // ProcessElement settles the orders of one partition.
 func (f *settleFn) ProcessElement(_ int, orders func(*month.Order) bool) (*month.Settled, error) {
@@ -101,6 +89,6 @@ func ledgerConfig(s *month.Setup) settlement.Config {
 func Settle(s beam.Scope, setup *month.Setup, n int, orders beam.PCollection) beam.PCollection {
 	s = s.Scope("Settle")
 	keyed := beam.ParDo(s, &keyOrderFn{N: n}, orders)
-	parts := beam.ParDo(s, &settleFn{Month: setup.Config}, beam.GroupByKey(s, keyed))
+	parts := beam.ParDo(s, &settleFn{withSetup{Month: setup.Config}}, beam.GroupByKey(s, keyed))
 	return beam.Combine(s, &mergeSettledFn{Ledger: ledgerConfig(setup)}, parts)
 }
