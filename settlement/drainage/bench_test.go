@@ -14,30 +14,30 @@ import (
 	"github.com/o2okit/o2okit/settlement"
 )
 
-// Figures (issue 18), CPU seconds per op (cpu-s/op: user + system, every
-// thread) and B/op, measured on the shared 2-core machine with
+// Figures, CPU seconds per op (cpu-s/op: user + system, every thread)
+// and B/op, medians of five runs on the shared 2-core machine, each pair in
+// one run:
 //
 //	go test -c -o /tmp/d.test ./settlement/drainage
-//	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics|Attribute/|Paths' \
-//	    -test.benchtime 1x -journeys 1000000 -test.benchmem
+//	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics/prepared_once|Paths|Markov100' \
+//	    -test.benchtime 1x -test.count 5 -journeys 1000000 -test.benchmem
 //
-// over 1,000,000 journeys (2.36 M touches, 20 sources, 3,000 stores; the
+// over 1,000,000 journeys (4.5 M touches, 20 sources, 3,000 stores; the
 // same journeys form 592,262 distinct paths):
 //
-//	                                   before            after
-//	bare loop                          0.063 s           0.065 s
-//	Attribute, linear                  6.0 s, 1.06 GB    2.27 s, 196 MB
-//	Attribute, markov (exact)          5.6 s, 1.06 GB    2.64 s, 197 MB
-//	first + last + linear, Attribute   16.1 s, 3.18 GB   5.87 s, 585 MB
-//	first + last + linear, Prepare     —                 3.82 s, 329 MB
-//	AttributePaths, first touch        —                 0.29 s, 4.8 MB
-//	AttributePaths, linear             —                 0.38 s, 4.8 MB
-//	AttributePaths, markov             —                 0.55 s, 5.2 MB
+//	                                    before               after
+//	bare loop                           0.066 s              0.060 s
+//	first + last + linear, Prepare      3.86 s (59×), 329 MB 1.68 s (28×), 249 MB
+//	AttributePaths, first touch         0.256 s (3.9×)       0.170 s (2.9×)
+//	AttributePaths, last touch          0.262 s (4.0×)       0.172 s (2.9×)
+//	AttributePaths, linear              0.333 s (5.1×)       0.175 s (2.9×)
+//	AttributePaths, markov              0.502 s (7.6×)       0.215 s (3.6×)
+//	Attribute, markov over 100 sources  3.63 s, 397 MB       2.41 s, 337 MB
 //
-// and over 100,000 journeys (68,567 distinct paths): bare loop 0.0076 s;
-// Attribute linear 0.24 s, 65 MB (before 0.79 s, 185 MB); first + last +
-// linear prepared once 0.51 s (before, by Attribute, 2.07 s, 505 MB);
-// AttributePaths first touch 0.037 s.
+// Earlier, before Prepare and AttributePaths existed: Attribute linear
+// 6.0 s and 1.06 GB, first + last + linear by Attribute 16.1 s, 3.18 GB.
+// Of the 1.68 s, Prepare (validating, hashing and ordering every touch)
+// takes about half.
 
 // benchJourneys is the issue's benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.
