@@ -1,0 +1,85 @@
+package month
+
+import (
+	"sync"
+
+	"github.com/o2okit/o2okit/o2o"
+	"github.com/o2okit/o2okit/settlement/drainage"
+)
+
+// maxWorkers bounds Run's partitions.
+const maxWorkers = 1024
+
+// Run closes a month on workers partitions, one goroutine each: orders are
+// partitioned by OrderKey and journeys by CustomerKey (Partition), each
+// partition is settled (SettleOrders) and attributed (AttributeJourneys),
+// the settlements merge with MergeSettled and the partials with
+// drainage.Partial.Merge. The statements are built on the goroutines too:
+// each partition's ledger gives its statements, and each account's are
+// merged (MergeStatements) and summed (SumStatement) on the goroutine its
+// name hashes to. The close is the one Finish gives from the merged ledger,
+// byte for byte, for every number of workers. workers must be 1 to 1024
+// (o2o.ErrInvalid).
+func Run(m *Month, workers int) (*Close, error) {
+	if workers < 1 || workers > maxWorkers {
+		return nil, o2o.Invalidf("workers", "must be 1 to %d, got %d", maxWorkers, workers)
+	}
+	orders := make([][]Order, workers)
+	for _, o := range m.Orders {
+		p := Partition(OrderKey(o), workers)
+		orders[p] = append(orders[p], o)
+	}
+	journeys := make([][]Journey, workers)
+	for _, j := range m.Journeys {
+		p := Partition(CustomerKey(j), workers)
+		journeys[p] = append(journeys[p], j)
+	}
+	settled := make([]*Settled, workers)
+	partials := make([]*drainage.Partial, workers)
+	err := parallel(workers, func(w int) error {
+		var err error
+		if settled[w], err = SettleOrders(m.Setup, orders[w]); err != nil {
+			return err
+		}
+		partials[w], err = AttributeJourneys(m.Setup.Drainage, journeys[w])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	all, err := MergeSettled(settled...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range partials[1:] {
+		if err := partials[0].Merge(p); err != nil {
+			return nil, err
+		}
+	}
+	sums, err := sumStatements(settled, m.Setup.Period, workers)
+	if err != nil {
+		return nil, err
+	}
+	return finish(m.Setup, all, partials[0], sums)
+}
+
+// parallel calls f(0) … f(n-1) on n goroutines and returns the error of the
+// lowest i that failed.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
