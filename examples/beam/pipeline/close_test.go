@@ -33,12 +33,6 @@ func closed(cfg month.Config) (*month.Month, *month.Close) {
 // smallMonth is the small month and its single-process close, built once.
 var smallMonth = sync.OnceValues(func() (*month.Month, *month.Close) { return closed(month.Small()) })
 
-// breach is a month built to go over its credit lines: one credit customer
-// per province buying a third of the orders on a 20,000-yuan line.
-func breach() month.Config {
-	return month.Config{Seed: 5, Lines: 3_000, Journeys: 200, Provinces: 4, Customers: 20, CreditCustomers: 1, CreditLimit: 20_000, GroupShare: 33}
-}
-
 // runOnPrism closes m on n partitions on Prism, writing to dir.
 func runOnPrism(t testing.TB, m *month.Month, n int, dir string) {
 	t.Helper()
@@ -64,7 +58,7 @@ func TestCloseEqualsRun(t *testing.T) {
 		minLimits int
 	}{
 		{"small", smallMonth, 1},
-		{"breach", func() (*month.Month, *month.Close) { return closed(breach()) }, 20},
+		{"breach", func() (*month.Month, *month.Close) { return closed(month.Breach()) }, 20},
 	}
 	for _, tc := range months {
 		m, want := tc.month()

@@ -5,7 +5,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/o2okit/o2okit/examples/monthend/month"
-	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 )
 
@@ -77,12 +76,6 @@ func (f *mergeSettledFn) MergeAccumulators(a, b *month.Settled) (*month.Settled,
 // ExtractOutput returns the merged settlement.
 func (f *mergeSettledFn) ExtractOutput(acc *month.Settled) *month.Settled { return acc }
 
-// ledgerConfig is the config of the month's ledgers, as month.SettleOrders
-// builds them.
-func ledgerConfig(s *month.Setup) settlement.Config {
-	return settlement.Config{Currency: o2o.CNY, Limits: s.Limits, DisableChain: true}
-}
-
 // Settle partitions orders (PCollection<month.Order>) into n partitions,
 // settles each, and merges the settlements into one
 // (PCollection<*month.Settled>, a single element).
@@ -90,5 +83,5 @@ func Settle(s beam.Scope, setup *month.Setup, n int, orders beam.PCollection) be
 	s = s.Scope("Settle")
 	keyed := beam.ParDo(s, &keyOrderFn{N: n}, orders)
 	parts := beam.ParDo(s, &settleFn{withSetup{Month: setup.Config}}, beam.GroupByKey(s, keyed))
-	return beam.Combine(s, &mergeSettledFn{Ledger: ledgerConfig(setup)}, parts)
+	return beam.Combine(s, &mergeSettledFn{Ledger: setup.LedgerConfig()}, parts)
 }

@@ -46,9 +46,16 @@ func Full() Config {
 		CreditCustomers: 6, CreditLimit: 400_000, GroupShare: 3}
 }
 
+// Breach returns a small month built to go over its credit lines: one
+// credit customer per province, buying a third of the orders on a
+// 20,000-yuan line, so that some of its orders are refused.
+func Breach() Config {
+	return Config{Seed: 5, Lines: 3_000, Journeys: 200, Provinces: 4, Customers: 20, CreditCustomers: 1, CreditLimit: 20_000, GroupShare: 33}
+}
+
 // maxSize bounds the lines and journeys, and maxCustomers the customers
 // of a province, so that a Config cannot ask for unbounded memory (a
-// month of maxSize lines and journeys takes about 15 GB).
+// month of Full's size takes about 15 GB; memory grows with the size).
 const (
 	maxSize      = 10_000_000
 	maxCustomers = 1_000_000

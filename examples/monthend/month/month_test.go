@@ -114,19 +114,13 @@ func TestRunProperty(t *testing.T) {
 	}
 }
 
-// breach is a month built to go over its credit lines: one credit customer
-// per province buying a third of the orders on a 20,000-yuan line.
-func breach() Config {
-	return Config{Seed: 5, Lines: 3_000, Journeys: 200, Provinces: 4, Customers: 20, CreditCustomers: 1, CreditLimit: 20_000, GroupShare: 33}
-}
-
 // TestBreachRefusedAlike closes a month whose sequential run refuses orders
 // over credit limits (and still accepts smaller orders of the same
 // customers after a refusal, when they fit): every partitioned close refuses
 // the same orders for the same reasons, and no credit account ends below
 // its limit.
 func TestBreachRefusedAlike(t *testing.T) {
-	m := generate(t, breach())
+	m := generate(t, Breach())
 	s, err := SettleOrders(m.Setup, m.Orders)
 	if err != nil {
 		t.Fatal(err)
@@ -181,7 +175,7 @@ func TestBreachRefusedAlike(t *testing.T) {
 // and their limit checked out of posting order. SettleOrders refuses such an
 // order rather than post it.
 func TestCreditNotCarried(t *testing.T) {
-	m := generate(t, breach())
+	m := generate(t, Breach())
 	for i := range m.Orders {
 		m.Orders[i].Credit = ""
 	}
@@ -329,7 +323,7 @@ func TestPartition(t *testing.T) {
 // TestMergeStatements merges the statements of three partitions' ledgers
 // account by account: each equals the merged ledger's statement.
 func TestMergeStatements(t *testing.T) {
-	m := generate(t, breach())
+	m := generate(t, Breach())
 	parts := make([][]Order, 3)
 	for _, o := range m.Orders {
 		p := Partition(OrderKey(o), 3)

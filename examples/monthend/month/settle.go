@@ -35,9 +35,10 @@ type Settled struct {
 	Refused []Refusal
 }
 
-// ledgerConfig is the close's ledger: CNY, the credit lines, and no hash
-// chain (a merged ledger has none; the close compares Digest).
-func (s *Setup) ledgerConfig() settlement.Config {
+// LedgerConfig is the config of the close's ledgers: CNY, the credit lines,
+// and no hash chain (a merged ledger has none; the close compares Digest).
+// A ledger restored elsewhere (a pipeline's merge) is built on it.
+func (s *Setup) LedgerConfig() settlement.Config {
 	return settlement.Config{Currency: o2o.CNY, Limits: s.Limits, DisableChain: true}
 }
 
@@ -53,7 +54,7 @@ func (s *Setup) ledgerConfig() settlement.Config {
 // refuses, as an error wrapping o2o.ErrInvalid, an order that posts to a
 // limited account other than its Credit.
 func SettleOrders(s *Setup, orders []Order) (*Settled, error) {
-	l, err := settlement.NewLedger(s.ledgerConfig())
+	l, err := settlement.NewLedger(s.LedgerConfig())
 	if err != nil {
 		return nil, err
 	}
