@@ -107,7 +107,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		if r.model == ModelMarkov {
 			tc.path(in.ids[len(in.ids)-len(p.Sources):], p.Conversions, p.Nulls)
 		}
-		if p.Value.IsZero() && p.Conversions == 0 {
+		if p.Conversions == 0 && p.Value.IsZero() {
 			continue
 		}
 		if p.Conversions == 0 {
@@ -120,7 +120,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		}
 		m, ok := p.Value.MinorUnits()
 		switch {
-		case p.Value.IsNegative():
+		case (!ok || m < 0) && p.Value.IsNegative(): // whole minor units m ≥ 0 are not negative
 			return nil, o2o.Invalidf(at.String()+".value", "must not be negative, got %s", p.Value)
 		case !ok && !p.Value.IsWhole():
 			return nil, o2o.Invalidf(at.String()+".value", "%s is not a whole number of minor units", p.Value)
