@@ -694,6 +694,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 // source's credit units and value × units per conversion kind and store.
 func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef, cStore []int32) {
 	cells := a.newCellTable(len(rn.tOrder))
+	a.w.directSources(a.sources)
 	for _, j := range refs {
 		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
