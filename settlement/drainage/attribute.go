@@ -352,20 +352,11 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// It sorts buf[:n], which holds the ids' fnv1a hashes; only when two
+// buf[:n] holds the ids' fnv1a hashes (reordered here); only when two
 // hashes are equal does it compare the ids themselves, sorted, to name the
 // repeat.
 func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
-	hs := buf[:n]
-	sortHashes(hs)
-	collision := false
-	for i := 1; i < len(hs); i++ {
-		if hs[i] == hs[i-1] {
-			collision = true
-			break
-		}
-	}
-	if !collision {
+	if !anyEqualHash(buf[:n]) {
 		return nil
 	}
 	ids := make([]string, n)
