@@ -630,14 +630,16 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	// A customer's touches mostly bind one store: remember the last.
+	// A customer's touches and conversions mostly name one store:
+	// remember the last.
 	prevID, prevIdx := "", a.internStore("")
-	storeOf := func(t *Touch) int32 {
-		if t.StoreID != prevID {
-			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
+	storeID := func(id string) int32 {
+		if id != prevID {
+			prevID, prevIdx = id, a.internStore(id)
 		}
 		return prevIdx
 	}
+	storeOf := func(t *Touch) int32 { return storeID(t.StoreID) }
 	digits := a.currency.MinorDigits()
 	refs := make([]journeyRef, 0, len(rn.conv))
 	// journeys gives the conversions in cOrder's order; cStore holds each
@@ -646,7 +648,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	cStore := make([]int32, len(rn.cOrder))
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		ci++
-		cStore[ci] = a.internStore(c.StoreID)
+		cStore[ci] = storeID(c.StoreID)
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
