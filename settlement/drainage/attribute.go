@@ -308,7 +308,9 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		return compareConversions(a, b)
 	})
-	// Rank the customers, so journeys and distinct counts compare integers.
+	// Rank the customers, so journeys and distinct counts compare integers,
+	// and intern sources in the same pass over the ordered touches.
+	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
 	rn.tCust = make([]int32, len(rn.tOrder))
 	rn.cCust = make([]int32, len(rn.cOrder))
 	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
@@ -323,18 +325,16 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
 			rn.tCust[ti] = n
+			t := rn.tOrder[ti]
+			in.add(Source{Kind: t.Kind, Campaign: t.Campaign}) // kinds were validated above
 		}
 		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
 			rn.cCust[ci] = n
 		}
 		rn.nCust = int(n) + 1
 	}
-	// Intern sources in sorted order, so indices do not depend on input
-	// order (kinds were validated above).
-	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
-	for _, t := range rn.tOrder {
-		in.add(Source{Kind: t.Kind, Campaign: t.Campaign})
-	}
+	// Number sources in sorted order, so indices do not depend on input
+	// order.
 	rn.sources, rn.srcIdx = in.sorted()
 	return rn, nil
 }
