@@ -183,8 +183,9 @@ type Prepared struct {
 // sharedSums is a prepared run's sums that do not depend on the model,
 // for one set of lookback windows.
 type sharedSums struct {
-	acc  *accumulator // summed by addShared only
-	refs []journeyRef
+	acc    *accumulator // summed by addShared only
+	refs   []journeyRef
+	cStore []int32
 }
 
 // sharedFor returns the sums of rn (p's run under some rules) that do not
@@ -197,7 +198,8 @@ func (p *Prepared) sharedFor(rn *run) *sharedSums {
 	}
 	a := newAccumulator(rn.r, rn.sources, nil)
 	a.currency = rn.currency
-	s := &sharedSums{acc: a, refs: a.addShared(rn, rn.srcIdx)}
+	s := &sharedSums{acc: a}
+	s.refs, s.cStore = a.addShared(rn, rn.srcIdx)
 	if p.shared == nil {
 		p.shared = map[[3]int]*sharedSums{}
 	}
@@ -227,7 +229,7 @@ func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
 	}
 	s := p.sharedFor(&rn)
 	a := s.acc.forModel(r, effects)
-	a.addCredits(&rn, rn.srcIdx, s.refs)
+	a.addCredits(&rn, rn.srcIdx, s.refs, s.cStore)
 	return a.result(res)
 }
 
@@ -306,7 +308,9 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		return compareConversions(a, b)
 	})
-	// Rank the customers, so journeys and distinct counts compare integers.
+	// Rank the customers, so journeys and distinct counts compare integers,
+	// and intern sources in the same pass over the ordered touches.
+	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
 	rn.tCust = make([]int32, len(rn.tOrder))
 	rn.cCust = make([]int32, len(rn.cOrder))
 	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
@@ -321,18 +325,16 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		}
 		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
 			rn.tCust[ti] = n
+			t := rn.tOrder[ti]
+			in.add(Source{Kind: t.Kind, Campaign: t.Campaign}) // kinds were validated above
 		}
 		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
 			rn.cCust[ci] = n
 		}
 		rn.nCust = int(n) + 1
 	}
-	// Intern sources in sorted order, so indices do not depend on input
-	// order (kinds were validated above).
-	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
-	for _, t := range rn.tOrder {
-		in.add(Source{Kind: t.Kind, Campaign: t.Campaign})
-	}
+	// Number sources in sorted order, so indices do not depend on input
+	// order.
 	rn.sources, rn.srcIdx = in.sorted()
 	return rn, nil
 }
@@ -350,20 +352,11 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// It sorts buf[:n], which holds the ids' fnv1a hashes; only when two
+// buf[:n] holds the ids' fnv1a hashes (reordered here); only when two
 // hashes are equal does it compare the ids themselves, sorted, to name the
 // repeat.
 func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
-	hs := buf[:n]
-	sortHashes(hs)
-	collision := false
-	for i := 1; i < len(hs); i++ {
-		if hs[i] == hs[i-1] {
-			collision = true
-			break
-		}
-	}
-	if !collision {
+	if !anyEqualHash(buf[:n]) {
 		return nil
 	}
 	ids := make([]string, n)
@@ -551,13 +544,19 @@ func newAccumulator(r *Rules, sources []Source, effects []uint64) *accumulator {
 // cell returns the credit cell of k, adding it if new. The pointer is good
 // until the next cell is added.
 func (a *accumulator) cell(k creditKey) *creditCell {
+	return &a.cellData[a.cellIndex(k)]
+}
+
+// cellIndex returns the index in cellData of k's credit cell, adding the
+// cell if new.
+func (a *accumulator) cellIndex(k creditKey) int32 {
 	i, ok := a.cells[k.pack()]
 	if !ok {
 		i = int32(len(a.cellData))
 		a.cells[k.pack()] = i
 		a.cellData = append(a.cellData, creditCell{})
 	}
-	return &a.cellData[i]
+	return i
 }
 
 // internStore returns the index of store id, adding it if new.
@@ -585,14 +584,25 @@ func (a *accumulator) intern(s Source) int32 {
 }
 
 // journeyRef is one attributed journey, for the credit pass: its
-// conversion, its touches tOrder[lo:hi], the conversion's interned store
-// and its value in minor units.
+// conversion, its touches tOrder[lo:hi] and its value in minor units,
+// split in two 32-bit halves so that a ref takes 20 bytes, not 24 (a
+// million journeys' refs are kept while several models run). The
+// conversion's interned store is in the cStore that addShared returns
+// beside the refs.
 type journeyRef struct {
-	conv   int32 // index in cOrder
-	lo, hi int32
-	store  int32
-	minor  int64
+	conv             int32 // index in cOrder
+	lo, hi           int32
+	minorLo, minorHi uint32
 }
+
+// newJourneyRef returns the ref of conversion conv over tOrder[lo:hi]
+// with value minor (at most 10^17: maxValue in minor units).
+func newJourneyRef(conv, lo, hi int, minor int64) journeyRef {
+	return journeyRef{conv: int32(conv), lo: int32(lo), hi: int32(hi), minorLo: uint32(minor), minorHi: uint32(uint64(minor) >> 32)}
+}
+
+// minor returns the journey's value in minor units.
+func (j journeyRef) minor() int64 { return int64(j.minorHi)<<32 | int64(j.minorLo) }
 
 // add sums a prepared run. global maps the run's source indices to the
 // accumulator's; nil means they are the same.
@@ -604,28 +614,32 @@ func (a *accumulator) add(rn *run, global []int32) {
 			src[i] = global[s]
 		}
 	}
-	a.addCredits(rn, src, a.addShared(rn, src))
+	refs, cStore := a.addShared(rn, src)
+	a.addCredits(rn, src, refs, cStore)
 }
 
 // addShared sums what does not depend on the model (conversions, reach,
 // unattributed conversions, traffic, drawn traffic, the attributed value)
-// and returns the attributed journeys for addCredits. src holds the
-// touches' sources in the accumulator's indices.
-func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
+// and returns the attributed journeys and each conversion's interned store
+// (by cOrder index) for addCredits. src holds the touches' sources in the
+// accumulator's indices.
+func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	a.conversions += int64(len(rn.conv))
 	// Customers are numbered across every run added, for distinct counts:
 	// each run holds its customers whole (Stream and Partial callers
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	// A customer's touches mostly bind one store: remember the last.
+	// A customer's touches and conversions mostly name one store:
+	// remember the last.
 	prevID, prevIdx := "", a.internStore("")
-	storeOf := func(t *Touch) int32 {
-		if t.StoreID != prevID {
-			prevID, prevIdx = t.StoreID, a.internStore(t.StoreID)
+	storeID := func(id string) int32 {
+		if id != prevID {
+			prevID, prevIdx = id, a.internStore(id)
 		}
 		return prevIdx
 	}
+	storeOf := func(t *Touch) int32 { return storeID(t.StoreID) }
 	digits := a.currency.MinorDigits()
 	refs := make([]journeyRef, 0, len(rn.conv))
 	// journeys gives the conversions in cOrder's order; cStore holds each
@@ -634,7 +648,7 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 	cStore := make([]int32, len(rn.cOrder))
 	rn.journeys(func(c *Conversion, lo, hi int) {
 		ci++
-		cStore[ci] = a.internStore(c.StoreID)
+		cStore[ci] = storeID(c.StoreID)
 		minor, ok := c.Value.MinorUnits()
 		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
 			minor = c.Value.Amount().Shift(digits).IntPart()
@@ -658,7 +672,7 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 			st := storeOf(t)
 			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], st, c.Kind == ConversionOnlinePayment || st == cst)
 		}
-		refs = append(refs, journeyRef{conv: int32(ci), lo: int32(lo), hi: int32(hi), store: cst, minor: minor})
+		refs = append(refs, newJourneyRef(ci, lo, hi, minor))
 	}, nil)
 	for i, t := range rn.tOrder {
 		st := storeOf(t)
@@ -666,24 +680,27 @@ func (a *accumulator) addShared(rn *run, src []int32) []journeyRef {
 		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
 	}
 	a.draw(rn, src, cStore)
-	return refs
+	return refs, cStore
 }
 
 // addCredits runs the model over the attributed journeys and sums each
 // source's credit units and value × units per conversion kind and store.
-func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef) {
+func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef, cStore []int32) {
+	cells := a.newCellTable(len(rn.tOrder))
+	a.w.directSources(a.sources)
 	for _, j := range refs {
 		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
 		units := a.w.weigh(c.At, rn.tOrder[j.lo:j.hi])
 		kind := int8(conversionIndex(c.Kind))
+		store, minor := cStore[j.conv], uint64(j.minor())
 		for i, u := range units {
 			if u == 0 {
 				continue
 			}
-			cell := a.cell(creditKey{src: src[int(j.lo)+i], kind: kind, store: j.store})
+			cell := cells.cell(a, creditKey{src: src[int(j.lo)+i], kind: kind, store: store})
 			cell.units += u
-			hi64, lo64 := bits.Mul64(uint64(j.minor), uint64(u))
+			hi64, lo64 := bits.Mul64(minor, uint64(u))
 			var carry uint64
 			cell.val, carry = bits.Add64(cell.val, lo64, 0)
 			cell.valHi += hi64 + carry

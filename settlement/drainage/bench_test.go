@@ -15,29 +15,35 @@ import (
 )
 
 // Figures, CPU seconds per op (cpu-s/op: user + system, every thread)
-// and B/op, medians of five runs on the shared 2-core machine, each pair in
-// one run:
+// and B/op, on the shared 2-core machine, each pair in one run:
 //
 //	go test -c -o /tmp/d.test ./settlement/drainage
 //	GOMAXPROCS=1 /tmp/d.test -test.run '^$' -test.bench 'BareLoop|Heuristics/prepared_once|Paths|Markov100' \
 //	    -test.benchtime 1x -test.count 5 -journeys 1000000 -test.benchmem
 //
 // over 1,000,000 journeys (4.5 M touches, 20 sources, 3,000 stores; the
-// same journeys form 592,262 distinct paths):
+// same journeys form 592,262 distinct paths). Medians of ten runs (two of
+// the command above) of the code before and after the last round of
+// work, measured side by side; ratios are to the bare loop of the same
+// runs:
 //
-//	                                    before               after
-//	bare loop                           0.066 s              0.060 s
-//	first + last + linear, Prepare      3.86 s (59×), 329 MB 1.68 s (28×), 249 MB
-//	AttributePaths, first touch         0.256 s (3.9×)       0.170 s (2.9×)
-//	AttributePaths, last touch          0.262 s (4.0×)       0.172 s (2.9×)
-//	AttributePaths, linear              0.333 s (5.1×)       0.175 s (2.9×)
-//	AttributePaths, markov              0.502 s (7.6×)       0.215 s (3.6×)
-//	Attribute, markov over 100 sources  3.63 s, 397 MB       2.41 s, 337 MB
+//	                                    before                 after
+//	bare loop                           0.063 s                0.064 s
+//	first + last + linear, Prepare      1.49 s (24×), 249 MB   1.20 s (19×), 248 MB
+//	AttributePaths, first touch         0.170 s (2.7×)         0.153 s (2.4×)
+//	AttributePaths, last touch          0.169 s (2.7×)         0.144 s (2.3×)
+//	AttributePaths, linear              0.176 s (2.8×)         0.153 s (2.4×)
+//	AttributePaths, markov              0.211 s (3.4×)         0.193 s (3.0×)
+//	Attribute, markov over 100 sources  2.17 s, 337 MB         1.83 s, 337 MB
 //
-// Earlier, before Prepare and AttributePaths existed: Attribute linear
-// 6.0 s and 1.06 GB, first + last + linear by Attribute 16.1 s, 3.18 GB.
-// Of the 1.68 s, Prepare (validating, hashing and ordering every touch)
-// takes about half.
+// The round before (other runs, a busier machine): first + last + linear
+// 3.86 s and 329 MB, then 1.68 s; grouped paths 0.26–0.50 s, then
+// 0.17–0.22 s. Earlier, before Prepare and AttributePaths existed:
+// Attribute linear 6.0 s and 1.06 GB, first + last + linear by Attribute
+// 16.1 s, 3.18 GB. Of the 1.20 s, Prepare (validating, hashing and
+// ordering every touch) takes a little under half, the sums every model shares
+// (reach, traffic, drawn traffic) about a third; each pass over the 4.5 M
+// touches costs about one bare loop in memory traffic alone.
 
 // benchJourneys is the benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.

@@ -39,7 +39,8 @@ type weigher struct {
 	order  []int
 	srcIdx []int32 // per touch: interned source (Shapley, Markov)
 	// isDirect, when set, says per interned source whether it is a direct
-	// visit, for last touch over paths, which have sources but no touches.
+	// visit, for last touch, so that it need not read the touches (paths
+	// have sources but no touches; see directSources).
 	isDirect []bool
 	effects  []uint64
 	seen     []int32
@@ -160,6 +161,18 @@ func (w *weigher) weigh(at time.Time, ts []*Touch) []int64 {
 	}
 	w.apportion(w.units, uint64(Scale), nums)
 	return w.units
+}
+
+// directSources sets isDirect for sources, the interned sources srcIdx
+// will refer to. Sources are only ever appended to between calls, so only
+// those not seen before are looked at.
+func (w *weigher) directSources(sources []Source) {
+	if len(w.isDirect) > len(sources) { // not the same sources: start again
+		w.isDirect = w.isDirect[:0]
+	}
+	for _, s := range sources[len(w.isDirect):] {
+		w.isDirect = append(w.isDirect, s.Direct())
+	}
 }
 
 // direct reports whether the i-th touch of a journey is a direct visit:

@@ -4,10 +4,13 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // TestDecayWeight checks the table-and-series 2^(40-x) against a 200-bit
@@ -129,5 +132,51 @@ func TestFastPathsMatchApportion(t *testing.T) {
 		if diff := cmp.Diff(a, b); diff != "" {
 			t.Fatalf("nums %v (-selection +sorted):\n%s", nums, diff)
 		}
+	}
+}
+
+// TestLastTouchDirectBySource checks that last touch over a whole data set
+// (Attribute and AttributePrepared, which tell direct visits by their
+// interned source) passes over direct visits as Weigh does, touch by
+// touch: credit to the last non-direct touch, or to the last touch when
+// all are direct.
+func TestLastTouchDirectBySource(t *testing.T) {
+	ts := []Touch{
+		touch("a", "u", day0.Add(-days(3)), KindSearchAd, "x"),
+		touch("d1", "u", day0.Add(-days(2)), KindOnlineVisit, ""),
+		touch("b", "u", day0.Add(-days(1)), KindRoadShow, "y"),
+		touch("d2", "u", day0, KindOnlineVisit, ""),
+		touch("v", "v", day0.Add(-days(1)), KindOnlineVisit, "z"), // a campaign: not direct
+		touch("dv", "v", day0, KindOnlineVisit, ""),
+		touch("dw", "w", day0, KindOnlineVisit, ""),
+	}
+	var cs []Conversion
+	for _, c := range []string{"u", "v", "w"} {
+		cs = append(cs, Conversion{ID: "c" + c, Customer: c, At: day0, Kind: ConversionOnlinePayment, Value: o2o.MustParseMoney("10")})
+	}
+	r := mustRules(t, Config{Model: ModelLastTouch})
+	want := []SourceTotal{
+		{Source: Source{Kind: KindRoadShow, Campaign: "y"}, Units: Scale, Value: o2o.MustParseMoney("10")},
+		{Source: Source{Kind: KindOnlineVisit}, Units: Scale, Value: o2o.MustParseMoney("10")},
+		{Source: Source{Kind: KindOnlineVisit, Campaign: "z"}, Units: Scale, Value: o2o.MustParseMoney("10")},
+	}
+	slices.SortFunc(want, func(x, y SourceTotal) int { return compareSources(x.Source, y.Source) })
+	res, err := r.Attribute(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, res.Sources(), cmp.Comparer(func(x, y o2o.Money) bool { return x.Equal(y) })); diff != "" {
+		t.Errorf("Attribute (-want +got):\n%s", diff)
+	}
+	p, err := Prepare(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = r.AttributePrepared(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, res.Sources(), cmp.Comparer(func(x, y o2o.Money) bool { return x.Equal(y) })); diff != "" {
+		t.Errorf("AttributePrepared (-want +got):\n%s", diff)
 	}
 }

@@ -78,6 +78,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 	var conversions, nulls int64
 	minors := make([]int64, len(paths))
 	var in pathSources
+	var tc transitionCounts // under the Markov model
 	n := 0
 	for i := range paths {
 		n += min(len(paths[i].Sources), MaxPathLength+1)
@@ -103,7 +104,10 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 				return nil, o2o.Invalidf(fmt.Sprintf("%s.sources[%d].kind", at.String(), j), "unknown touch kind %q", string(s.Kind))
 			}
 		}
-		if p.Value.IsZero() && p.Conversions == 0 {
+		if r.model == ModelMarkov {
+			tc.path(in.ids[len(in.ids)-len(p.Sources):], p.Conversions, p.Nulls)
+		}
+		if p.Conversions == 0 && p.Value.IsZero() {
 			continue
 		}
 		if p.Conversions == 0 {
@@ -116,7 +120,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		}
 		m, ok := p.Value.MinorUnits()
 		switch {
-		case p.Value.IsNegative():
+		case (!ok || m < 0) && p.Value.IsNegative(): // whole minor units m ≥ 0 are not negative
 			return nil, o2o.Invalidf(at.String()+".value", "must not be negative, got %s", p.Value)
 		case !ok && !p.Value.IsWhole():
 			return nil, o2o.Invalidf(at.String()+".value", "%s is not a whole number of minor units", p.Value)
@@ -136,26 +140,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		if k > MaxMarkovSources {
 			return nil, fmt.Errorf("paths: %w: %d distinct sources (kind × campaign), at most %d", ErrTooManySources, k, MaxMarkovSources)
 		}
-		counts := make([][]int64, k)
-		for i := range counts {
-			counts[i] = make([]int64, k+2)
-		}
-		start := make([]int64, k)
-		pos := 0
-		for _, p := range paths {
-			id := ids[pos : pos+len(p.Sources)]
-			pos += len(p.Sources)
-			for end, n := range [2]int64{p.Conversions, p.Nulls} {
-				if n == 0 {
-					continue
-				}
-				start[id[0]] += n
-				for j := 0; j+1 < len(id); j++ {
-					counts[id[j]][id[j+1]] += n
-				}
-				counts[id[len(id)-1]][k+end] += n
-			}
-		}
+		counts, start := tc.byRank(in.rank)
 		res.Markov, w.effects = markovReport(sources, counts, start, conversions)
 	}
 	units := make([]int64, k)
@@ -211,15 +196,33 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 }
 
 // pathSources interns sources as they are read (the sources of grouped
-// paths, or of touches): a
-// source's kind by its place in TouchKinds (which validates it), its
-// campaign in a map per kind, so that a lookup hashes one string rather
-// than a Source of two. ids holds every path's sources, in order, as
-// indices in first-seen order.
+// paths, or of touches): a source's kind by its place in TouchKinds (which
+// validates it), its campaign among that kind's, so that a lookup
+// compares or hashes one string rather than a Source of two. ids holds
+// every path's sources, in order, as indices in first-seen order.
+//
+// Speed trick: a kind's first fewCampaigns campaigns are found by
+// scanning a short list, which for the handful of campaigns a kind
+// usually has is several times faster than hashing the string into a map;
+// campaigns past those go in a map per kind. Either way a campaign gets
+// the index it would get from one map of Sources (TestPathSourcesMatchMap).
 type pathSources struct {
-	campaigns [7]map[string]int32
+	few       [7]campaignList
+	campaigns [7]map[string]int32 // a kind's campaigns past its first fewCampaigns
 	seen      []Source
 	ids       []int32
+	rank      []int32 // set by sorted: each first-seen index's sorted rank
+}
+
+// fewCampaigns is how many of a kind's campaigns pathSources finds by
+// scanning a list rather than by a map.
+const fewCampaigns = 8
+
+// campaignList is a kind's first campaigns and their indices.
+type campaignList struct {
+	n    int
+	name [fewCampaigns]string
+	id   [fewCampaigns]int32
 }
 
 // add interns s and appends its index to ids; false when its kind is unknown.
@@ -228,16 +231,28 @@ func (ps *pathSources) add(s Source) bool {
 	if k < 0 {
 		return false
 	}
-	m := ps.campaigns[k]
-	if m == nil {
-		m = map[string]int32{}
-		ps.campaigns[k] = m
+	l := &ps.few[k]
+	for i := range l.n {
+		if l.name[i] == s.Campaign {
+			ps.ids = append(ps.ids, l.id[i])
+			return true
+		}
 	}
+	m := ps.campaigns[k]
 	id, ok := m[s.Campaign]
 	if !ok {
 		id = int32(len(ps.seen))
-		m[s.Campaign] = id
 		ps.seen = append(ps.seen, s)
+		if l.n < fewCampaigns {
+			l.name[l.n], l.id[l.n] = s.Campaign, id
+			l.n++
+		} else {
+			if m == nil {
+				m = map[string]int32{}
+				ps.campaigns[k] = m
+			}
+			m[s.Campaign] = id
+		}
 	}
 	ps.ids = append(ps.ids, id)
 	return true
@@ -255,6 +270,7 @@ func (ps *pathSources) sorted() ([]Source, []int32) {
 	for i, id := range ps.ids {
 		ps.ids[i] = rank[id]
 	}
+	ps.rank = rank
 	return sources, ps.ids
 }
 
