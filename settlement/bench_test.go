@@ -299,3 +299,20 @@ func BenchmarkMerge2ThenPosting(b *testing.B) {
 	}
 	reportRate(b, benchN)
 }
+
+// BenchmarkStatements builds every account's statement (1,098 accounts)
+// of a ledger of 100,000 postings.
+func BenchmarkStatements(b *testing.B) {
+	l := MustLedger(Config{DisableChain: true})
+	for _, bt := range benchBatches(100_000, "s") {
+		if _, err := l.Apply(bt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := l.Statements(Period{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

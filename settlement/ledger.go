@@ -437,7 +437,11 @@ func (l *Ledger) Postings() []Posting {
 	return out
 }
 
-func comparePostings(a, b Posting) int {
+func comparePostings(a, b Posting) int { return postingOrder(&a, &b) }
+
+// postingOrder orders postings by business instant, then key: the order of
+// statements and of Postings.
+func postingOrder(a, b *Posting) int {
 	if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}

@@ -93,20 +93,22 @@ func (l *Ledger) Statement(account string, period Period) (Statement, error) {
 		return Statement{}, o2o.Prefix("period", err)
 	}
 	l.mu.RLock()
-	var mine []entry
+	var mine []*entry
 	for _, e := range l.log.all {
 		if e.p.From == account || e.p.To == account {
-			mine = append(mine, *e)
+			mine = append(mine, e)
 		}
 	}
 	l.mu.RUnlock()
 	return statement(account, period, mine, l.currency), nil
 }
 
-func statement(account string, period Period, mine []entry, currency o2o.Currency) Statement {
+// statement builds account's statement from its entries, which it sorts
+// (the entries themselves are the log's, never changed).
+func statement(account string, period Period, mine []*entry, currency o2o.Currency) Statement {
 	sortEntries(mine)
 	var opening, credits, debits int64
-	s := Statement{Account: account, Period: period, Lines: []StatementLine{}}
+	s := Statement{Account: account, Period: period, Lines: make([]StatementLine, 0, len(mine))}
 	for _, e := range mine {
 		signed, other := e.units, e.p.From
 		if e.p.From == account {
@@ -139,10 +141,10 @@ func (l *Ledger) Statements(period Period) ([]Statement, error) {
 		return nil, o2o.Prefix("period", err)
 	}
 	l.mu.RLock()
-	byAccount := map[string][]entry{}
+	byAccount := map[string][]*entry{}
 	for _, e := range l.log.all {
-		byAccount[e.p.From] = append(byAccount[e.p.From], *e)
-		byAccount[e.p.To] = append(byAccount[e.p.To], *e)
+		byAccount[e.p.From] = append(byAccount[e.p.From], e)
+		byAccount[e.p.To] = append(byAccount[e.p.To], e)
 	}
 	l.mu.RUnlock()
 	out := make([]Statement, 0, len(byAccount))
@@ -152,8 +154,8 @@ func (l *Ledger) Statements(period Period) ([]Statement, error) {
 	return out, nil
 }
 
-func sortEntries(es []entry) {
-	slices.SortFunc(es, func(a, b entry) int { return comparePostings(a.p, b.p) })
+func sortEntries(es []*entry) {
+	slices.SortFunc(es, func(a, b *entry) int { return postingOrder(&a.p, &b.p) })
 }
 
 // String returns the statement as a small table for people.

@@ -111,11 +111,10 @@ func money(units int64, cur o2o.Currency) o2o.Money {
 }
 
 // sumStatements sums the statements of every account of the parts'
-// ledgers, the accounts shared among workers goroutines by Partition: each
-// part's statements are built on a goroutine of its own, and each account's
-// are merged (MergeStatements) and summed (SumStatement) on the goroutine
-// its name hashes to. The result, sorted by account, is what Finish gets
-// from the merged ledger.
+// ledgers: each part's statements are built on a goroutine of its own, then
+// each account's are merged (MergeStatements) and summed (SumStatement) on
+// one of workers goroutines. The result, sorted by account, is what Finish
+// gets from the merged ledger.
 func sumStatements(parts []*Settled, period settlement.Period, workers int) ([]StatementSum, error) {
 	each := make([][]settlement.Statement, len(parts))
 	err := parallel(len(parts), func(i int) (err error) {
@@ -125,26 +124,39 @@ func sumStatements(parts []*Settled, period settlement.Period, workers int) ([]S
 	if err != nil {
 		return nil, err
 	}
-	sums := make([][]StatementSum, workers)
+	groups := groupByAccount(each)
+	shares := shareOut(groups, workers)
+	out := make([]StatementSum, len(groups))
 	err = parallel(workers, func(w int) error {
-		var err error
-		sums[w], err = sumShare(each, w, workers)
-		return err
+		for _, g := range shares[w] {
+			st, err := MergeStatements(groups[g].parts...)
+			if err != nil {
+				return err
+			}
+			if out[g], err = SumStatement(st); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := slices.Concat(sums...)
-	slices.SortFunc(out, func(a, b StatementSum) int { return cmp.Compare(a.Account, b.Account) })
 	return out, nil
 }
 
-// sumShare merges and sums the statements of the accounts that are worker
-// w's share, walking the parts' sorted lists together.
-func sumShare(each [][]settlement.Statement, w, workers int) ([]StatementSum, error) {
-	var out []StatementSum
+// accountGroup is one account's statements from the parts, and how many
+// lines they hold together.
+type accountGroup struct {
+	parts []settlement.Statement
+	lines int
+}
+
+// groupByAccount walks the parts' statement lists, each sorted by account,
+// together, and returns each account's statements, sorted by account.
+func groupByAccount(each [][]settlement.Statement) []accountGroup {
+	var out []accountGroup
 	next := make([]int, len(each))
-	var group []settlement.Statement
 	for {
 		account, done := "", true
 		for i, sts := range each {
@@ -153,26 +165,42 @@ func sumShare(each [][]settlement.Statement, w, workers int) ([]StatementSum, er
 			}
 		}
 		if done {
-			return out, nil
+			return out
 		}
-		group = group[:0]
+		var g accountGroup
 		for i, sts := range each {
 			if next[i] < len(sts) && sts[next[i]].Account == account {
-				group = append(group, sts[next[i]])
+				g.parts = append(g.parts, sts[next[i]])
+				g.lines += len(sts[next[i]].Lines)
 				next[i]++
 			}
 		}
-		if Partition(account, workers) != w {
-			continue
-		}
-		st, err := MergeStatements(group...)
-		if err != nil {
-			return nil, err
-		}
-		sum, err := SumStatement(st)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sum)
+		out = append(out, g)
 	}
+}
+
+// shareOut gives each group to one of workers goroutines, the largest
+// first, each to the goroutine with the fewest lines so far (ties to the
+// lowest), so that a few very large accounts (headquarters is in nearly
+// every order) do not land on one goroutine with a share of the rest. It
+// returns each goroutine's group indices.
+func shareOut(groups []accountGroup, workers int) [][]int {
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(groups[b].lines, groups[a].lines) })
+	shares := make([][]int, workers)
+	load := make([]int, workers)
+	for _, g := range order {
+		w := 0
+		for v := range load {
+			if load[v] < load[w] {
+				w = v
+			}
+		}
+		shares[w] = append(shares[w], g)
+		load[w] += groups[g].lines + 1
+	}
+	return shares
 }
