@@ -555,33 +555,16 @@ func invalidText(f Facts) (string, bool) {
 }
 
 // encodable reports whether t lies within the years a snapshot can encode
-// (RFC 3339 has four-digit years).
+// (RFC 3339 has four-digit years). An instant a day inside the range is in
+// it in any offset, known without the calendar year (a third of the cost of
+// the check Fire makes of every command; TestEncodableAgreesWithYear).
 func encodable(t time.Time) bool {
-	// Fire checks every command's instant: an instant more than a day
-	// inside the range is within it in every offset (offsets are under a
-	// day), known without working out the calendar year, which is a third
-	// of the check's cost. encodableByYear is the plain check, and the
-	// reference of TestEncodableAgreesWithYear.
-	if u := t.Unix(); u >= safeFromUnix && u < safeUntilUnix {
+	if u := t.Unix(); u >= -62167132800 && u < 253402214400 { // 0000-01-02 and 9999-12-31 UTC
 		return true
 	}
-	return encodableByYear(t)
-}
-
-// encodableByYear reports whether t's year, in its own offset, lies within
-// 0 to 9999.
-func encodableByYear(t time.Time) bool {
 	y := t.Year()
 	return y >= 0 && y <= 9999
 }
-
-// safeFromUnix and safeUntilUnix are 0000-01-02T00:00:00Z and
-// 9999-12-31T00:00:00Z in Unix seconds (TestEncodableAgreesWithYear checks
-// them).
-const (
-	safeFromUnix  = -62167132800
-	safeUntilUnix = 253402214400
-)
 
 func sameCommand(e *Entry, c Command) bool {
 	return e.Event == c.Event && e.Actor == c.Actor && e.Role == c.Role && e.At.Equal(c.At) &&
