@@ -2,35 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
-}
 
 func runArgs(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -50,8 +28,8 @@ func TestSamples(t *testing.T) {
 	if n := strings.Count(stdout, "\n"); n < 50 {
 		t.Errorf("%d evaluations, want at least 50", n)
 	}
-	golden(t, "samples.stdout.jsonl", []byte(stdout))
-	golden(t, "samples.stderr.txt", []byte(stderr))
+	golden.Check(t, filepath.Join("testdata", "samples.stdout.jsonl"), []byte(stdout))
+	golden.Check(t, filepath.Join("testdata", "samples.stderr.txt"), []byte(stderr))
 }
 
 // TestBaselinePriceChange is what an ERP team does with the tool: change one
@@ -80,8 +58,8 @@ func TestBaselinePriceChange(t *testing.T) {
 			t.Errorf("an order without Guangdong tile differs: %.200s", line)
 		}
 	}
-	golden(t, "baseline.stdout.jsonl", []byte(stdout))
-	golden(t, "baseline.stderr.txt", []byte(stderr))
+	golden.Check(t, filepath.Join("testdata", "baseline.stdout.jsonl"), []byte(stdout))
+	golden.Check(t, filepath.Join("testdata", "baseline.stderr.txt"), []byte(stderr))
 
 	// The same rulebook on both sides: nothing differs.
 	stdout, stderr, code = runArgs(t, "", "-rules", "../rulebook/rulebook.json", "-baseline", "../rulebook/rulebook.json", "-orders", "../rulebook/orders.jsonl")

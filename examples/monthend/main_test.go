@@ -2,35 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
-}
 
 // TestSmall runs the command at the small size: the month, the close and
 // the check that 1 and 3 workers agree on standard output; the times, which
@@ -40,7 +17,7 @@ func TestSmall(t *testing.T) {
 	if code := run([]string{"-workers", "3"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	golden(t, "small.txt", out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "small.txt"), out.Bytes())
 	for _, want := range []string{"1 worker: ", "3 workers: ", "speed-up on 3 workers: "} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("standard error lacks %q:\n%s", want, errOut.String())

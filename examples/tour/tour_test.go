@@ -2,37 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/o2okit/o2okit/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with the file at path, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, d)
-	}
-}
 
 // TestTour runs the whole tour and compares its output with
 // testdata/tour.txt. Every chapter checks its own figures (the balances sum to
@@ -43,7 +19,7 @@ func TestTour(t *testing.T) {
 	if err := run(&out); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "tour.txt"), out.Bytes())
+	golden.Check(t, filepath.Join("testdata", "tour.txt"), out.Bytes())
 	if bytes.Contains(out.Bytes(), []byte("seed 0")) {
 		t.Error("the tour cites the seed articles, which readers do not have")
 	}
@@ -86,7 +62,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v\n%s", name, err, stderr.String())
 			}
-			golden(t, filepath.Join("testdata", "examples", name+".txt"), out)
+			golden.Check(t, filepath.Join("testdata", "examples", name+".txt"), out)
 		})
 	}
 }
