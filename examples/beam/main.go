@@ -63,14 +63,9 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	var cfg month.Config
-	switch *size {
-	case "small":
-		cfg = month.Small()
-	case "full":
-		cfg = month.Full()
-	default:
-		return fmt.Errorf("-size must be small or full, got %q", *size)
+	cfg, err := month.Sized(*size)
+	if err != nil {
+		return err
 	}
 	if *runner != "prism" {
 		return fmt.Errorf("-runner %q: this program links Prism alone; import the runner's package to use another (README.md)", *runner)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/o2okit/o2okit/internal/golden"
+	"github.com/o2okit/o2okit/examples/internal/golden"
 )
 
 func runArgs(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {

@@ -43,14 +43,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "monthend: -workers must be 1 to 1024, got %d\n", *workers)
 		return 2
 	}
-	var cfg month.Config
-	switch *size {
-	case "small":
-		cfg = month.Small()
-	case "full":
-		cfg = month.Full()
-	default:
-		fmt.Fprintf(stderr, "monthend: -size must be small or full, got %q\n", *size)
+	cfg, err := month.Sized(*size)
+	if err != nil {
+		fmt.Fprintln(stderr, "monthend:", err)
 		return 2
 	}
 	if err := closeMonth(cfg, *workers, stdout, stderr); err != nil {

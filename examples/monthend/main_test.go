@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/o2okit/o2okit/internal/golden"
+	"github.com/o2okit/o2okit/examples/internal/golden"
 )
 
 // TestSmall runs the command at the small size: the month, the close and

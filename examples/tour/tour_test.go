@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/o2okit/o2okit/internal/golden"
+	"github.com/o2okit/o2okit/examples/internal/golden"
 )
 
 // TestTour runs the whole tour and compares its output with

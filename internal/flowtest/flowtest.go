@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -200,7 +199,7 @@ func Money(t testing.TB, intents []workflow.Intent, kind string) o2o.Money {
 // and a cancellation, taken one time in odds), giving each result to
 // account, until the project completes or is cancelled. It reports
 // whether it cancelled.
-func WalkNodes(t *testing.T, rng *rand.Rand, in *workflow.Instance, n, odds int, account func(workflow.Result)) bool {
+func WalkNodes(t *testing.T, rng Draws, in *workflow.Instance, n, odds int, account func(workflow.Result)) bool {
 	for i := 0; i < n && in.State() != decoration.StateCompleted; i++ {
 		id := "n" + strconv.Itoa(i)
 		h := 24*21 + i
@@ -228,8 +227,12 @@ func WalkNodes(t *testing.T, rng *rand.Rand, in *workflow.Instance, n, odds int,
 	return false
 }
 
+// Draws is what WalkNodes and Pick draw their choices from: a test's seeded
+// *rand.Rand, so that this package holds no source of randomness itself.
+type Draws interface{ IntN(n int) int }
+
 // Pick draws one of xs, or fallback when there is none.
-func Pick[T any](rng *rand.Rand, xs []T, fallback T) T {
+func Pick[T any](rng Draws, xs []T, fallback T) T {
 	if len(xs) == 0 {
 		return fallback
 	}

@@ -46,6 +46,18 @@ func Full() Config {
 		CreditCustomers: 6, CreditLimit: 400_000, GroupShare: 3}
 }
 
+// Sized returns the Config a size's name stands for: "small" (Small) or
+// "full" (Full). Another name wraps o2o.ErrInvalid.
+func Sized(name string) (Config, error) {
+	switch name {
+	case "small":
+		return Small(), nil
+	case "full":
+		return Full(), nil
+	}
+	return Config{}, o2o.Invalidf("size", "must be small or full, got %q", name)
+}
+
 // Breach returns a small month built to go over its credit lines: one
 // credit customer per province, buying a third of the orders on a
 // 20,000-yuan line, so that some of its orders are refused.

@@ -495,3 +495,15 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSized: the two size names give Small and Full; another is refused.
+func TestSized(t *testing.T) {
+	for name, want := range map[string]Config{"small": Small(), "full": Full()} {
+		if got, err := Sized(name); err != nil || got != want {
+			t.Errorf("Sized(%q) = %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+	if _, err := Sized("medium"); !errors.Is(err, o2o.ErrInvalid) {
+		t.Errorf("Sized(medium): %v, want o2o.ErrInvalid", err)
+	}
+}

@@ -1,6 +1,6 @@
-// Package golden compares a test's output with a file, or rewrites the file
-// when the test runs with -update. Only tests import it (it reads and writes
-// files).
+// Package golden compares an example program's output with a file, or
+// rewrites the file when the test runs with -update. Only tests import it
+// (it reads and writes files).
 package golden
 
 import (
