@@ -224,3 +224,55 @@ func ExampleLeadConfig_Report() {
 	// network_sales zhang: 3 leads, 0 missed, median 60 minutes to first contact
 	// store_sales wang: 4 leads, 3 missed, median 2880 minutes to first contact
 }
+
+// Two workers attribute their own customers; one partial crosses to the
+// other as JSON and the merged result equals attributing everyone at once.
+func ExamplePartial_MarshalJSON() {
+	at := time.Date(2025, 9, 24, 18, 0, 0, 0, o2o.China())
+	rules, err := drainage.Config{Model: drainage.ModelLinear}.Build()
+	if err != nil {
+		panic(err)
+	}
+	touch := func(id, customer, campaign string, kind drainage.TouchKind) drainage.Touch {
+		return drainage.Touch{ID: id, Customer: customer, At: at.AddDate(0, 0, -2), Channel: o2o.ChannelB2C, Kind: kind, Campaign: campaign}
+	}
+	buy := func(id, customer, value string) drainage.Conversion {
+		return drainage.Conversion{ID: id, Customer: customer, At: at, Kind: drainage.ConversionOnlinePayment, Value: o2o.MustParseMoney(value)}
+	}
+	first, err := rules.NewPartial() // on one worker: customer a
+	if err != nil {
+		panic(err)
+	}
+	if err := first.Add([]drainage.Touch{touch("1", "a", "spring", drainage.KindSearchAd)}, []drainage.Conversion{buy("c1", "a", "100")}); err != nil {
+		panic(err)
+	}
+	second, err := rules.NewPartial() // on another: customer b
+	if err != nil {
+		panic(err)
+	}
+	if err := second.Add([]drainage.Touch{touch("2", "b", "spring", drainage.KindSearchAd), touch("3", "b", "fair", drainage.KindRoadShow)},
+		[]drainage.Conversion{buy("c2", "b", "50")}); err != nil {
+		panic(err)
+	}
+	data, err := second.MarshalJSON() // sent to the first worker
+	if err != nil {
+		panic(err)
+	}
+	received, err := rules.ParsePartial(data)
+	if err != nil {
+		panic(err)
+	}
+	if err := first.Merge(received); err != nil {
+		panic(err)
+	}
+	res, err := first.Result()
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range res.Sources() {
+		fmt.Printf("%-18s %s\n", s.Source, s.Value)
+	}
+	// Output:
+	// road_show/fair     25.00 CNY
+	// search_ad/spring   125.00 CNY
+}
