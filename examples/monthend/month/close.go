@@ -1,11 +1,9 @@
 package month
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
@@ -45,96 +43,6 @@ type StatementSum struct {
 	Closing o2o.Money `json:"closing"`
 	// SHA256 is the hash of the statement's JSON.
 	SHA256 settlement.Hash `json:"sha256"`
-}
-
-// SumStatement returns a statement's sum: the SHA-256 of its JSON as
-// encoding/json writes it, hashed as it is written, line by line, so that
-// a statement of millions of lines is never held as bytes.
-func SumStatement(st settlement.Statement) (StatementSum, error) {
-	lines := st.Lines
-	st.Lines = []settlement.StatementLine{}
-	head, err := json.Marshal(st)
-	if err != nil {
-		return StatementSum{}, fmt.Errorf("statement %q: %w", st.Account, err)
-	}
-	// head ends with "[]}": the lines go between the brackets.
-	h := sha256.New()
-	h.Write(head[:len(head)-2])
-	var buf []byte
-	for i := range lines {
-		if i > 0 {
-			h.Write([]byte{','})
-		}
-		if buf, err = appendLine(buf[:0], &lines[i]); err != nil {
-			return StatementSum{}, fmt.Errorf("statement %q: lines[%d]: %w", st.Account, i, err)
-		}
-		h.Write(buf)
-	}
-	h.Write(head[len(head)-2:])
-	sum := StatementSum{Account: st.Account, Lines: len(lines), Closing: st.Closing}
-	h.Sum(sum.SHA256[:0])
-	return sum, nil
-}
-
-// appendLine appends a statement line's JSON, byte for byte as
-// encoding/json writes it inside the statement (TestAppendLine checks it),
-// without reflection: the statements' JSON was a quarter of a close's time.
-// A line it cannot write plainly (a string to escape, an instant outside
-// years 0 to 9999) is written by encoding/json.
-func appendLine(b []byte, l *settlement.StatementLine) ([]byte, error) {
-	p := &l.Posting
-	if !plain(p.Key) || !plain(string(p.Kind)) || !plain(p.From) || !plain(p.To) || !plain(p.Order) || !plain(p.Ref) ||
-		!plain(l.Counterparty) || p.At.Year() < 0 || p.At.Year() > 9999 {
-		data, err := json.Marshal(l)
-		return append(b, data...), err
-	}
-	var err error
-	b = append(b, `{"posting":{"key":"`...)
-	b = append(b, p.Key...)
-	b = append(b, `","kind":"`...)
-	b = append(b, p.Kind...)
-	b = append(b, `","from":"`...)
-	b = append(b, p.From...)
-	b = append(b, `","to":"`...)
-	b = append(b, p.To...)
-	b = append(b, `","amount":`...)
-	if b, err = p.Amount.AppendJSON(b); err != nil {
-		return b, err
-	}
-	if p.Order != "" {
-		b = append(b, `,"order":"`...)
-		b = append(b, p.Order...)
-		b = append(b, '"')
-	}
-	if p.Ref != "" {
-		b = append(b, `,"ref":"`...)
-		b = append(b, p.Ref...)
-		b = append(b, '"')
-	}
-	b = append(b, `,"at":"`...)
-	b = p.At.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, `"},"counterparty":"`...)
-	b = append(b, l.Counterparty...)
-	b = append(b, `","amount":`...)
-	if b, err = l.Amount.AppendJSON(b); err != nil {
-		return b, err
-	}
-	b = append(b, `,"balance":`...)
-	if b, err = l.Balance.AppendJSON(b); err != nil {
-		return b, err
-	}
-	return append(b, '}'), nil
-}
-
-// plain reports whether encoding/json writes s as it is: printable ASCII
-// with nothing to escape.
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return false
-		}
-	}
-	return true
 }
 
 // Finish closes the month from the merged settlement and attribution:

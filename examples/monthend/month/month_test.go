@@ -7,7 +7,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"testing"
 	"time"
 
@@ -138,7 +137,7 @@ func TestBreachRefusedAlike(t *testing.T) {
 	// customer: the limit is checked order by order, not once.
 	firstRefusal := map[string]string{}
 	postedAfter := 0
-	for _, i := range postingOrder(m.Orders) {
+	for _, i := range postingOrder(m.Orders, indices(len(m.Orders))) {
 		o := m.Orders[i]
 		if o.Credit == "" {
 			continue
@@ -316,82 +315,6 @@ func TestPartition(t *testing.T) {
 			if c < 10_000/n/2 {
 				t.Errorf("partition %d of %d got %d keys of 10,000", p, n, c)
 			}
-		}
-	}
-}
-
-// TestMergeStatements merges the statements of three partitions' ledgers
-// account by account: each equals the merged ledger's statement.
-func TestMergeStatements(t *testing.T) {
-	m := generate(t, Breach())
-	parts := make([][]Order, 3)
-	for _, o := range m.Orders {
-		p := Partition(OrderKey(o), 3)
-		parts[p] = append(parts[p], o)
-	}
-	settled := make([]*Settled, 3)
-	byAccount := map[string][]settlement.Statement{}
-	for i := range parts {
-		var err error
-		if settled[i], err = SettleOrders(m.Setup, parts[i]); err != nil {
-			t.Fatal(err)
-		}
-		sts, err := settled[i].Ledger.Statements(m.Setup.Period)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, st := range sts {
-			byAccount[st.Account] = append(byAccount[st.Account], st)
-		}
-	}
-	all, err := MergeSettled(settled...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := all.Ledger.Statements(m.Setup.Period)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want) != len(byAccount) {
-		t.Fatalf("%d accounts merged, %d in the parts", len(want), len(byAccount))
-	}
-	shared := 0
-	for _, w := range want {
-		if len(byAccount[w.Account]) > 1 {
-			shared++
-		}
-		before, _ := json.Marshal(byAccount[w.Account])
-		got, err := MergeStatements(byAccount[w.Account]...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if after, _ := json.Marshal(byAccount[w.Account]); !bytes.Equal(before, after) {
-			t.Fatalf("%s: MergeStatements changed its arguments", w.Account)
-		}
-		wj, _ := json.Marshal(w)
-		gj, _ := json.Marshal(got)
-		if !bytes.Equal(wj, gj) {
-			t.Errorf("%s: merged statement differs:\n%s", w.Account, cmp.Diff(string(wj), string(gj)))
-		}
-	}
-	if shared < 10 {
-		t.Errorf("only %d accounts have postings in several partitions", shared)
-	}
-	if _, err := MergeStatements(); !errors.Is(err, o2o.ErrInvalid) {
-		t.Errorf("no statements: got %v, want o2o.ErrInvalid", err)
-	}
-	if _, err := MergeStatements(want[0], want[1]); !errors.Is(err, o2o.ErrInvalid) {
-		t.Errorf("two accounts: got %v, want o2o.ErrInvalid", err)
-	}
-	for _, w := range want {
-		if len(w.Lines) > 1 && w.Lines[0].Posting.At.Before(w.Lines[len(w.Lines)-1].Posting.At) {
-			backwards := w
-			backwards.Lines = slices.Clone(w.Lines)
-			slices.Reverse(backwards.Lines)
-			if _, err := MergeStatements(w, backwards); !errors.Is(err, o2o.ErrInvalid) {
-				t.Errorf("lines out of order: got %v, want o2o.ErrInvalid", err)
-			}
-			break
 		}
 	}
 }

@@ -28,3 +28,28 @@ func Partition(key string, n int) int {
 	h.Write([]byte(key))
 	return int(h.Sum64() % uint64(n))
 }
+
+// partition returns the indices of items in each of n partitions, by key:
+// item i is in partition Partition(key(&items[i]), n). The items are not
+// copied: at the full size they are gigabytes.
+func partition[T any](items []T, n int, key func(*T) string) [][]int {
+	parts := make([][]int, n)
+	if n == 1 {
+		parts[0] = indices(len(items))
+		return parts
+	}
+	for i := range items {
+		p := Partition(key(&items[i]), n)
+		parts[p] = append(parts[p], i)
+	}
+	return parts
+}
+
+// indices returns 0 to n-1.
+func indices(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}

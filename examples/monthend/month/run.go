@@ -14,34 +14,26 @@ const maxWorkers = 1024
 // partitioned by OrderKey and journeys by CustomerKey (Partition), each
 // partition is settled (SettleOrders) and attributed (AttributeJourneys),
 // the settlements merge with MergeSettled and the partials with
-// drainage.Partial.Merge. The statements are built on the goroutines too:
-// each partition's ledger gives its statements, and each account's are
-// merged (MergeStatements) and summed (SumStatement) on the goroutine its
-// name hashes to. The close is the one Finish gives from the merged ledger,
+// drainage.Partial.Merge. The statements are summed on the goroutines too:
+// each partition's postings are indexed by account, and each account's
+// statement is summed from its postings in every partition, the largest
+// first, on the goroutine with the least work so far. The close is the one Finish gives from the merged ledger,
 // byte for byte, for every number of workers. workers must be 1 to 1024
 // (o2o.ErrInvalid).
 func Run(m *Month, workers int) (*Close, error) {
 	if workers < 1 || workers > maxWorkers {
 		return nil, o2o.Invalidf("workers", "must be 1 to %d, got %d", maxWorkers, workers)
 	}
-	orders := make([][]Order, workers)
-	for _, o := range m.Orders {
-		p := Partition(OrderKey(o), workers)
-		orders[p] = append(orders[p], o)
-	}
-	journeys := make([][]Journey, workers)
-	for _, j := range m.Journeys {
-		p := Partition(CustomerKey(j), workers)
-		journeys[p] = append(journeys[p], j)
-	}
+	orders := partition(m.Orders, workers, func(o *Order) string { return OrderKey(*o) })
+	journeys := partition(m.Journeys, workers, func(j *Journey) string { return CustomerKey(*j) })
 	settled := make([]*Settled, workers)
 	partials := make([]*drainage.Partial, workers)
 	err := parallel(workers, func(w int) error {
 		var err error
-		if settled[w], err = SettleOrders(m.Setup, orders[w]); err != nil {
+		if settled[w], err = settle(m.Setup, m.Orders, orders[w]); err != nil {
 			return err
 		}
-		partials[w], err = AttributeJourneys(m.Setup.Drainage, journeys[w])
+		partials[w], err = attribute(m.Setup.Drainage, m.Journeys, journeys[w])
 		return err
 	})
 	if err != nil {

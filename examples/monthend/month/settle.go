@@ -54,6 +54,11 @@ func (s *Setup) LedgerConfig() settlement.Config {
 // refuses, as an error wrapping o2o.ErrInvalid, an order that posts to a
 // limited account other than its Credit.
 func SettleOrders(s *Setup, orders []Order) (*Settled, error) {
+	return settle(s, orders, indices(len(orders)))
+}
+
+// settle is SettleOrders of the orders at idx, which it reorders.
+func settle(s *Setup, orders []Order, idx []int) (*Settled, error) {
 	l, err := settlement.NewLedger(s.LedgerConfig())
 	if err != nil {
 		return nil, err
@@ -62,9 +67,9 @@ func SettleOrders(s *Setup, orders []Order) (*Settled, error) {
 	for _, lim := range s.Limits {
 		limited[lim.Account] = true
 	}
-	out := &Settled{Ledger: l, Orders: len(orders)}
+	out := &Settled{Ledger: l, Orders: len(idx)}
 	var batch settlement.Batch
-	for _, i := range postingOrder(orders) {
+	for _, i := range postingOrder(orders, idx) {
 		o := &orders[i]
 		ev, err := s.Engine.Evaluate(o.Order, o.Circumstances)
 		if err != nil {
@@ -94,12 +99,9 @@ func SettleOrders(s *Setup, orders []Order) (*Settled, error) {
 	return out, nil
 }
 
-// postingOrder returns the indices of orders by instant, then id.
-func postingOrder(orders []Order) []int {
-	idx := make([]int, len(orders))
-	for i := range idx {
-		idx[i] = i
-	}
+// postingOrder sorts idx, indices of orders, by the orders' instant, then
+// id, and returns it.
+func postingOrder(orders []Order, idx []int) []int {
 	slices.SortFunc(idx, func(a, b int) int {
 		x, y := &orders[a].Order, &orders[b].Order
 		if c := x.At.Compare(y.At); c != 0 {

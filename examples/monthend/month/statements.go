@@ -2,138 +2,93 @@ package month
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/o2okit/o2okit/o2o"
 	"github.com/o2okit/o2okit/settlement"
 )
 
-// MergeStatements merges one account's statements for one period from
-// ledgers holding disjoint postings (the partitions' ledgers) into the
-// statement the merged ledger gives (settlement.Ledger.Statement), byte for
-// byte: the openings, credits, debits and closings add; the lines are
-// merged in the ledger's order (business instant, then key) and each line's
-// running balance is counted again from the merged opening.
-//
-// Errors, wrapping o2o.ErrInvalid: no statements, statements of different
-// accounts, periods or currencies, lines out of the ledger's order, or an
-// amount that is not a whole number
-// of minor units or overflows them.
-func MergeStatements(parts ...settlement.Statement) (settlement.Statement, error) {
-	if len(parts) == 0 {
-		return settlement.Statement{}, o2o.Invalid("parts", "must have at least one statement")
-	}
-	if len(parts) == 1 {
-		return parts[0], nil
-	}
-	first := parts[0]
-	cur := first.Closing.Currency()
-	var opening, credits, debits int64
-	n := 0
-	for i, p := range parts {
-		if p.Account != first.Account || !p.Period.From.Equal(first.Period.From) || !p.Period.To.Equal(first.Period.To) || p.Closing.Currency() != cur {
-			return settlement.Statement{}, o2o.Invalidf(fmt.Sprintf("parts[%d]", i), "is the statement of %s for another period or currency than parts[0], of %s", p.Account, first.Account)
-		}
-		for _, m := range []struct {
-			sum *int64
-			v   o2o.Money
-		}{{&opening, p.Opening}, {&credits, p.Credits}, {&debits, p.Debits}} {
-			u, err := units(m.v)
-			if err != nil {
-				return settlement.Statement{}, o2o.Prefix(fmt.Sprintf("parts[%d]", i), err)
-			}
-			*m.sum += u
-		}
-		n += len(p.Lines)
-	}
-	out := settlement.Statement{Account: first.Account, Period: first.Period}
-	for i, p := range parts {
-		if !slices.IsSortedFunc(p.Lines, compareLines) {
-			return settlement.Statement{}, o2o.Invalidf(fmt.Sprintf("parts[%d].lines", i), "are not in the ledger's order (instant, then key)")
-		}
-		if i == 0 {
-			out.Lines = p.Lines // merged into a new slice below: parts[0] is not written
-			continue
-		}
-		out.Lines = mergeLines(out.Lines, p.Lines, n)
-	}
-	balance := opening
-	for i := range out.Lines {
-		u, err := units(out.Lines[i].Amount)
-		if err != nil {
-			return settlement.Statement{}, o2o.Prefix(fmt.Sprintf("lines[%d]", i), err)
-		}
-		balance += u
-		out.Lines[i].Balance = money(balance, cur)
-	}
-	out.Opening, out.Credits, out.Debits = money(opening, cur), money(credits, cur), money(debits, cur)
-	out.Closing = money(opening+credits-debits, cur)
-	return out, nil
+// SumStatement returns a statement's sum: the SHA-256 of its JSON as
+// encoding/json writes it, hashed as it is written, line by line, so that
+// a statement of millions of lines is never held as bytes.
+func SumStatement(st settlement.Statement) (StatementSum, error) {
+	lines := st.Lines
+	return hashStatement(st, len(lines), func(b []byte, i int) ([]byte, error) {
+		return appendLine(b, &lines[i])
+	})
 }
 
-// compareLines orders statement lines as the ledger does: by business
-// instant, then key.
-func compareLines(a, b settlement.StatementLine) int {
-	if c := a.Posting.At.Compare(b.Posting.At); c != 0 {
-		return c
+// hashStatement returns the sum of the statement head with n lines, which
+// line appends one by one: the SHA-256 of the JSON encoding/json writes for
+// head with those lines. head.Lines is not read.
+func hashStatement(head settlement.Statement, n int, line func(b []byte, i int) ([]byte, error)) (StatementSum, error) {
+	head.Lines = []settlement.StatementLine{}
+	data, err := json.Marshal(head)
+	if err != nil {
+		return StatementSum{}, fmt.Errorf("statement %q: %w", head.Account, err)
 	}
-	return cmp.Compare(a.Posting.Key, b.Posting.Key)
-}
-
-// mergeLines merges two sorted runs of lines into a new slice of capacity
-// at least n.
-func mergeLines(a, b []settlement.StatementLine, n int) []settlement.StatementLine {
-	out := make([]settlement.StatementLine, 0, max(n, len(a)+len(b)))
-	for len(a) > 0 && len(b) > 0 {
-		if compareLines(b[0], a[0]) < 0 {
-			out, b = append(out, b[0]), b[1:]
+	// data ends with "[]}": the lines go between the brackets.
+	h := sha256.New()
+	h.Write(data[:len(data)-2])
+	var buf []byte
+	for i := range n {
+		if i > 0 {
+			buf = append(buf[:0], ',')
 		} else {
-			out, a = append(out, a[0]), a[1:]
+			buf = buf[:0]
 		}
+		if buf, err = line(buf, i); err != nil {
+			return StatementSum{}, fmt.Errorf("statement %q: lines[%d]: %w", head.Account, i, err)
+		}
+		h.Write(buf)
 	}
-	return append(append(out, a...), b...)
+	h.Write(data[len(data)-2:])
+	sum := StatementSum{Account: head.Account, Lines: n, Closing: head.Closing}
+	h.Sum(sum.SHA256[:0])
+	return sum, nil
 }
 
-// units returns an amount in minor units.
-func units(m o2o.Money) (int64, error) {
-	u, ok := m.MinorUnits()
-	if !ok {
-		return 0, o2o.Invalidf("amount", "%s is not a whole number of minor units within int64", m)
-	}
-	return u, nil
-}
-
-// money returns units minor units of cur, as the ledger writes them.
-func money(units int64, cur o2o.Currency) o2o.Money {
-	m, _ := o2o.FromMinor(units, cur) // cur is a statement's: known
-	return m
-}
-
-// sumStatements sums the statements of every account of the parts'
-// ledgers: each part's statements are built on a goroutine of its own, then
-// each account's are merged (MergeStatements) and summed (SumStatement) on
-// one of workers goroutines. The result, sorted by account, is what Finish
-// gets from the merged ledger.
+// sumStatements returns the sum of every account's statement for period
+// over the parts' ledgers, sorted by account: what SumStatement gives for
+// each statement of the merged ledger (Finish), byte for byte
+// (TestRunMatchesSequentialLedger).
+//
+// It never builds the statements. A statement line copies its posting and
+// holds two decimal amounts; at the full size the lines of every statement
+// came to gigabytes, built, merged and collected again, and they took a
+// third of a close. Here each part's postings are indexed by account on a
+// goroutine of its own (postingSet), and each account's are merged in the
+// ledger's order, counted and written as JSON straight from the postings,
+// with amounts in minor units, on one of workers goroutines.
 func sumStatements(parts []*Settled, period settlement.Period, workers int) ([]StatementSum, error) {
-	each := make([][]settlement.Statement, len(parts))
+	sets := make([]*postingSet, len(parts))
 	err := parallel(len(parts), func(i int) (err error) {
-		each[i], err = parts[i].Ledger.Statements(period)
+		sets[i], err = newPostingSet(parts[i].Ledger)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	groups := groupByAccount(each)
-	shares := shareOut(groups, workers)
-	out := make([]StatementSum, len(groups))
+	accounts, lines := accountLines(sets)
+	shares := shareOut(lines, workers)
+	out := make([]StatementSum, len(accounts))
 	err = parallel(workers, func(w int) error {
-		for _, g := range shares[w] {
-			st, err := MergeStatements(groups[g].parts...)
-			if err != nil {
-				return err
+		var runs []postingRun
+		var merged []ref
+		for _, a := range shares[w] {
+			runs = runs[:0]
+			for s, set := range sets {
+				if idx := set.byAccount[accounts[a]]; len(idx) > 0 {
+					runs = append(runs, postingRun{set: int32(s), idx: idx})
+				}
 			}
-			if out[g], err = SumStatement(st); err != nil {
+			merged = mergeRuns(merged[:0], sets, runs)
+			var err error
+			if out[a], err = sumAccount(accounts[a], period, sets, merged); err != nil {
 				return err
 			}
 		}
@@ -145,62 +100,314 @@ func sumStatements(parts []*Settled, period settlement.Period, workers int) ([]S
 	return out, nil
 }
 
-// accountGroup is one account's statements from the parts, and how many
-// lines they hold together.
-type accountGroup struct {
-	parts []settlement.Statement
-	lines int
+// postingSet is one ledger's postings as the statement sums read them.
+type postingSet struct {
+	currency o2o.Currency
+	log      []settlement.Posting
+	// units is each posting's amount in minor units.
+	units []int64
+	// plain tells the postings appendLineUnits writes (plainPosting).
+	plain []bool
+	// byAccount lists each account's postings (indices into log) in the
+	// ledger's order: business instant, then key.
+	byAccount map[string][]int32
 }
 
-// groupByAccount walks the parts' statement lists, each sorted by account,
-// together, and returns each account's statements, sorted by account.
-func groupByAccount(each [][]settlement.Statement) []accountGroup {
-	var out []accountGroup
-	next := make([]int, len(each))
-	for {
-		account, done := "", true
-		for i, sts := range each {
-			if next[i] < len(sts) && (done || sts[next[i]].Account < account) {
-				account, done = sts[next[i]].Account, false
-			}
+// newPostingSet indexes a ledger's postings by account.
+func newPostingSet(l *settlement.Ledger) (*postingSet, error) {
+	s := &postingSet{currency: l.Currency(), log: l.Log(), byAccount: map[string][]int32{}}
+	s.units, s.plain = make([]int64, len(s.log)), make([]bool, len(s.log))
+	order := make([]int32, len(s.log))
+	for i := range s.log {
+		p := &s.log[i]
+		u, ok := p.Amount.MinorUnits()
+		if !ok {
+			return nil, o2o.Invalidf("amount", "posting %q: %s is not a whole number of minor units within int64", p.Key, p.Amount)
 		}
-		if done {
-			return out
-		}
-		var g accountGroup
-		for i, sts := range each {
-			if next[i] < len(sts) && sts[next[i]].Account == account {
-				g.parts = append(g.parts, sts[next[i]])
-				g.lines += len(sts[next[i]].Lines)
-				next[i]++
-			}
-		}
-		out = append(out, g)
+		s.units[i], s.plain[i], order[i] = u, plainPosting(p, s.currency), int32(i)
 	}
+	slices.SortFunc(order, func(a, b int32) int { return comparePostings(&s.log[a], &s.log[b]) })
+	for _, i := range order {
+		p := &s.log[i]
+		s.byAccount[p.From] = append(s.byAccount[p.From], i)
+		s.byAccount[p.To] = append(s.byAccount[p.To], i)
+	}
+	return s, nil
 }
 
-// shareOut gives each group to one of workers goroutines, the largest
+// comparePostings orders postings as statements do: by business instant,
+// then key.
+func comparePostings(a, b *settlement.Posting) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Key, b.Key)
+}
+
+// accountLines returns every account of the sets, sorted, and how many
+// postings each has in all of them.
+func accountLines(sets []*postingSet) ([]string, []int) {
+	count := map[string]int{}
+	for _, s := range sets {
+		for a, idx := range s.byAccount {
+			count[a] += len(idx)
+		}
+	}
+	accounts := make([]string, 0, len(count))
+	for a := range count {
+		accounts = append(accounts, a)
+	}
+	slices.Sort(accounts)
+	lines := make([]int, len(accounts))
+	for i, a := range accounts {
+		lines[i] = count[a]
+	}
+	return accounts, lines
+}
+
+// shareOut gives each account to one of workers goroutines, the largest
 // first, each to the goroutine with the fewest lines so far (ties to the
 // lowest), so that a few very large accounts (headquarters is in nearly
 // every order) do not land on one goroutine with a share of the rest. It
-// returns each goroutine's group indices.
-func shareOut(groups []accountGroup, workers int) [][]int {
-	order := make([]int, len(groups))
+// returns each goroutine's account indices.
+func shareOut(lines []int, workers int) [][]int {
+	order := make([]int, len(lines))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(groups[b].lines, groups[a].lines) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(lines[b], lines[a]) })
 	shares := make([][]int, workers)
 	load := make([]int, workers)
-	for _, g := range order {
+	for _, a := range order {
 		w := 0
 		for v := range load {
 			if load[v] < load[w] {
 				w = v
 			}
 		}
-		shares[w] = append(shares[w], g)
-		load[w] += groups[g].lines + 1
+		shares[w] = append(shares[w], a)
+		load[w] += lines[a] + 1
 	}
 	return shares
+}
+
+// postingRun is one account's postings in one set, in the ledger's order.
+type postingRun struct {
+	set int32
+	idx []int32
+}
+
+// ref is one posting: its set and its index there.
+type ref struct{ set, i int32 }
+
+// mergeRuns appends the runs' postings to dst in the ledger's order.
+func mergeRuns(dst []ref, sets []*postingSet, runs []postingRun) []ref {
+	for len(runs) > 0 {
+		first := 0
+		for r := 1; r < len(runs); r++ {
+			a, b := &sets[runs[r].set].log[runs[r].idx[0]], &sets[runs[first].set].log[runs[first].idx[0]]
+			if comparePostings(a, b) < 0 {
+				first = r
+			}
+		}
+		dst = append(dst, ref{runs[first].set, runs[first].idx[0]})
+		if runs[first].idx = runs[first].idx[1:]; len(runs[first].idx) == 0 {
+			runs = slices.Delete(runs, first, first+1)
+		}
+	}
+	return dst
+}
+
+// sumAccount returns the sum of account's statement for period from its
+// postings, in the ledger's order: what SumStatement gives for
+// settlement.Ledger.Statement over those postings.
+func sumAccount(account string, period settlement.Period, sets []*postingSet, postings []ref) (StatementSum, error) {
+	cur := sets[0].currency
+	var opening, credits, debits int64
+	var lines []ref
+	for _, r := range postings {
+		p, signed := sets[r.set].signed(r.i, account)
+		switch {
+		case !period.From.IsZero() && p.At.Before(period.From):
+			opening += signed
+		case period.Contains(p.At):
+			if signed > 0 {
+				credits += signed
+			} else {
+				debits -= signed
+			}
+			lines = append(lines, r)
+		}
+	}
+	head := settlement.Statement{Account: account, Period: period, Opening: money(opening, cur),
+		Credits: money(credits, cur), Debits: money(debits, cur), Closing: money(opening+credits-debits, cur)}
+	balance := opening
+	return hashStatement(head, len(lines), func(b []byte, i int) ([]byte, error) {
+		s := sets[lines[i].set]
+		p, signed := s.signed(lines[i].i, account)
+		balance += signed
+		counterparty := p.From
+		if counterparty == account {
+			counterparty = p.To
+		}
+		if s.plain[lines[i].i] {
+			return appendLineUnits(b, p, s.units[lines[i].i], counterparty, signed, balance, cur)
+		}
+		l := settlement.StatementLine{Posting: *p, Counterparty: counterparty, Amount: money(signed, cur), Balance: money(balance, cur)}
+		return appendLine(b, &l)
+	})
+}
+
+// signed returns posting i and its amount in minor units from account's
+// side: positive when account received it.
+func (s *postingSet) signed(i int32, account string) (*settlement.Posting, int64) {
+	p := &s.log[i]
+	if p.From == account {
+		return p, -s.units[i]
+	}
+	return p, s.units[i]
+}
+
+// money returns units minor units of cur, as the ledger writes them.
+func money(units int64, cur o2o.Currency) o2o.Money {
+	m, _ := o2o.FromMinor(units, cur) // cur is a ledger's: known
+	return m
+}
+
+// appendLine appends a statement line's JSON, byte for byte as
+// encoding/json writes it inside the statement (TestAppendLine checks it),
+// without reflection: the statements' JSON was a quarter of a close's time.
+// A line it cannot write plainly (a string to escape, an instant outside
+// years 0 to 9999) is written by encoding/json.
+func appendLine(b []byte, l *settlement.StatementLine) ([]byte, error) {
+	p := &l.Posting
+	if !plainText(p) || !plain(l.Counterparty) {
+		data, err := json.Marshal(l)
+		return append(b, data...), err
+	}
+	var err error
+	b = appendPostingHead(b, p)
+	if b, err = p.Amount.AppendJSON(b); err != nil {
+		return b, err
+	}
+	b = appendPostingTail(b, p, l.Counterparty)
+	if b, err = l.Amount.AppendJSON(b); err != nil {
+		return b, err
+	}
+	b = append(b, `,"balance":`...)
+	if b, err = l.Balance.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendLineUnits appends the JSON of a line of posting p, whose amount is
+// units minor units of cur, with amount and balance in minor units: what
+// appendLine writes for that line (TestAppendLineUnits), without building
+// its three decimal amounts. p must be plainPosting, and counterparty one
+// of its accounts.
+func appendLineUnits(b []byte, p *settlement.Posting, units int64, counterparty string, amount, balance int64, cur o2o.Currency) ([]byte, error) {
+	var err error
+	b = appendPostingHead(b, p)
+	if b, err = appendUnits(b, units, cur); err != nil {
+		return b, err
+	}
+	b = appendPostingTail(b, p, counterparty)
+	if b, err = appendUnits(b, amount, cur); err != nil {
+		return b, err
+	}
+	b = append(b, `,"balance":`...)
+	if b, err = appendUnits(b, balance, cur); err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendPostingHead appends a line's JSON up to its posting's amount.
+func appendPostingHead(b []byte, p *settlement.Posting) []byte {
+	b = append(b, `{"posting":{"key":"`...)
+	b = append(b, p.Key...)
+	b = append(b, `","kind":"`...)
+	b = append(b, p.Kind...)
+	b = append(b, `","from":"`...)
+	b = append(b, p.From...)
+	b = append(b, `","to":"`...)
+	b = append(b, p.To...)
+	return append(b, `","amount":`...)
+}
+
+// appendPostingTail appends a line's JSON from after its posting's amount
+// up to the line's amount.
+func appendPostingTail(b []byte, p *settlement.Posting, counterparty string) []byte {
+	if p.Order != "" {
+		b = append(b, `,"order":"`...)
+		b = append(b, p.Order...)
+		b = append(b, '"')
+	}
+	if p.Ref != "" {
+		b = append(b, `,"ref":"`...)
+		b = append(b, p.Ref...)
+		b = append(b, '"')
+	}
+	b = append(b, `,"at":"`...)
+	b = p.At.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `"},"counterparty":"`...)
+	b = append(b, counterparty...)
+	return append(b, `","amount":`...)
+}
+
+// maxPlainUnits bounds the amounts appendUnits writes itself: well within
+// o2o.MaxDigits digits, so never one o2o.Money.AppendJSON refuses.
+const maxPlainUnits = 1e15
+
+// appendUnits appends units minor units of cur as o2o.Money.AppendJSON
+// writes the Money FromMinor gives (TestAppendUnits).
+func appendUnits(b []byte, units int64, cur o2o.Currency) ([]byte, error) {
+	if units <= -maxPlainUnits || units >= maxPlainUnits {
+		return money(units, cur).AppendJSON(b)
+	}
+	b = append(b, `{"amount":"`...)
+	if units < 0 {
+		b, units = append(b, '-'), -units
+	}
+	digits := int(cur.MinorDigits())
+	var text [20]byte
+	n := len(text)
+	for i := 0; i <= digits || units > 0; i++ {
+		if i == digits && digits > 0 {
+			n--
+			text[n] = '.'
+		}
+		n--
+		text[n] = byte('0' + units%10)
+		units /= 10
+	}
+	b = append(b, text[n:]...)
+	b = append(b, `","currency":"`...)
+	b = append(b, cur...)
+	return append(b, `"}`...), nil
+}
+
+// plainPosting reports whether appendLineUnits writes p's lines: its text
+// needs no escaping and its amount is written with cur's minor digits.
+func plainPosting(p *settlement.Posting, cur o2o.Currency) bool {
+	return plainText(p) && p.Amount.Currency() == cur && p.Amount.Amount().Exponent() >= -cur.MinorDigits()
+}
+
+// plainText reports whether encoding/json writes p's strings and instant
+// as they are: no string to escape, an instant within years 0 to 9999.
+func plainText(p *settlement.Posting) bool {
+	return plain(p.Key) && plain(string(p.Kind)) && plain(p.From) && plain(p.To) && plain(p.Order) && plain(p.Ref) &&
+		p.At.Year() >= 0 && p.At.Year() <= 9999
+}
+
+// plain reports whether encoding/json writes s as it is: printable ASCII
+// with nothing to escape.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
