@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/o2okit/o2okit/examples/monthend/month"
@@ -63,16 +64,14 @@ func closeMonth(cfg month.Config, workers int, w, times io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "month: %s: %d orders\n", cfg, len(m.Orders))
-	one, d1, err := timed(m, 1)
+	one, d1, err := timed(m, 1, times)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(times, "1 worker: %s\n", d1.Round(time.Millisecond))
-	many, dn, err := timed(m, workers)
+	many, dn, err := timed(m, workers, times)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(times, "%d workers: %s\n", workers, dn.Round(time.Millisecond))
 	if diff := one.Diff(many); len(diff) > 0 {
 		for _, d := range diff {
 			fmt.Fprintln(w, "differs:", d)
@@ -87,16 +86,31 @@ func closeMonth(cfg month.Config, workers int, w, times io.Writer) error {
 	return nil
 }
 
-// timed runs the close and times it.
+// timed runs the close on workers, times it and prints the time, each
+// stage's in parentheses.
 //
 // It collects the garbage first, so that each run starts from the same heap:
 // what generating the month or the run before left is not collected on this
 // run's clock.
-func timed(m *month.Month, workers int) (*month.Close, time.Duration, error) {
+func timed(m *month.Month, workers int, times io.Writer) (*month.Close, time.Duration, error) {
 	runtime.GC()
+	var stages []string
 	start := time.Now()
-	c, err := month.Run(m, workers)
-	return c, time.Since(start), err
+	last := start
+	c, err := month.RunStages(m, workers, func(s month.Stage) {
+		now := time.Now()
+		stages = append(stages, fmt.Sprintf("%s %.1fs", s, now.Sub(last).Seconds()))
+		last = now
+	})
+	d := time.Since(start)
+	if err == nil {
+		noun := "workers"
+		if workers == 1 {
+			noun = "worker"
+		}
+		fmt.Fprintf(times, "%d %s: %s (%s)\n", workers, noun, d.Round(time.Millisecond), strings.Join(stages, ", "))
+	}
+	return c, d, err
 }
 
 // overLimit counts the orders refused by a credit limit.

@@ -18,7 +18,7 @@ func TestSmall(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	golden.Check(t, filepath.Join("testdata", "small.txt"), out.Bytes())
-	for _, want := range []string{"1 worker: ", "3 workers: ", "speed-up on 3 workers: "} {
+	for _, want := range []string{"1 worker: ", "3 workers: ", "speed-up on 3 workers: ", "(partition ", ", statements "} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("standard error lacks %q:\n%s", want, errOut.String())
 		}

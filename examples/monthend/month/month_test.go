@@ -430,3 +430,19 @@ func TestSized(t *testing.T) {
 		t.Errorf("Sized(medium): %v, want o2o.ErrInvalid", err)
 	}
 }
+
+// TestRunStages reports every stage once, in order, and closes the month
+// as Run does.
+func TestRunStages(t *testing.T) {
+	m := generate(t, Small())
+	var got []Stage
+	c, err := RunStages(m, 2, func(s Stage) { got = append(got, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Stage{StagePartition, StageSettle, StageMerge, StageStatements, StageFinish}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("stages (-want +got):\n%s", d)
+	}
+	sameClose(t, "RunStages against Run", run(t, m, 2), c)
+}
