@@ -263,8 +263,10 @@ func median(xs []float64) float64 {
 // alone) and the median ns per step of each.
 //
 // Measured on the shared 2-core machine (go test -bench FireVsBare -count 3
-// -cpu 1): x-bare 2.02-2.07, x-bare-new 1.90-1.94 (before the plainer
-// internals: 1.45-1.47 and 1.43-1.45).
+// -cpu 1): x-bare 1.84-1.85, x-bare-new 1.69-1.70 (1.89-1.90 and 1.79
+// before command ids were compared along a short history and transitions
+// found by the state's index; before the plainer internals: 1.45-1.47 and
+// 1.43-1.45).
 func BenchmarkFireVsBare(b *testing.B) {
 	def := mustLoop(b)
 	ctx := context.Background()

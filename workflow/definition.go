@@ -31,7 +31,6 @@ type Definition struct {
 	spec     Spec
 	states   []string
 	stateIdx map[string]int
-	titles   []string
 	initial  int
 	terminal []bool
 	deadline []*DeadlineSpec
@@ -113,7 +112,6 @@ func Build(spec Spec) (*Definition, error) {
 		}
 		d.stateIdx[s.Name] = len(d.states)
 		d.states = append(d.states, s.Name)
-		d.titles = append(d.titles, s.Title)
 		d.deadline = append(d.deadline, s.Deadline)
 	}
 	n := len(d.states)
@@ -393,10 +391,8 @@ func (d *Definition) checkGraph(bad func(path, format string, args ...any)) {
 }
 
 func (d *Definition) buildFSM() {
-	for _, out := range d.out {
-		for _, t := range out {
-			d.fsmEvents = append(d.fsmEvents, fsm.EventDesc{Name: t.event, Src: []string{t.from}, Dst: t.to})
-		}
+	for _, t := range slices.Concat(d.out...) {
+		d.fsmEvents = append(d.fsmEvents, fsm.EventDesc{Name: t.event, Src: []string{t.from}, Dst: t.to})
 	}
 	initial := d.states[d.initial]
 	events := d.fsmEvents
@@ -453,6 +449,15 @@ func (d *Definition) Roles(state, event string) []Role {
 		return nil
 	}
 	return slices.Clone(t.roles)
+}
+
+// leaving returns the transition taking event from the state of index si,
+// or nil: a binary search of its few events, cheaper than a trans lookup.
+func (d *Definition) leaving(si int, event string) *transition {
+	if i, ok := slices.BinarySearch(d.available[si], event); ok {
+		return d.out[si][i]
+	}
+	return nil
 }
 
 // known reports whether d has an event of that name.

@@ -16,9 +16,7 @@
 // so flows can be stored as data ([ParseSpec]).
 //
 // [Definition.Can] answers from the definition's own table;
-// [Definition.Available] returns a fresh slice sorted by name. Building a
-// definition costs time linear in the size of its spec, but for sorting
-// names.
+// [Definition.Available] returns a fresh slice sorted by name.
 //
 // # Instances and commands
 //

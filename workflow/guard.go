@@ -84,11 +84,10 @@ func (g guardRef) check(v *view, t *transition, cmd Command) error {
 		}
 	}
 	if g.fn != nil {
-		err := g.fn(GuardInput{Event: t.event, From: t.from, To: t.to, Actor: cmd.Actor, Role: cmd.Role, At: cmd.At, v: *v})
-		if err == nil {
-			return nil
+		if err := g.fn(GuardInput{Event: t.event, From: t.from, To: t.to, Actor: cmd.Actor, Role: cmd.Role, At: cmd.At, v: *v}); err != nil {
+			return &GuardError{Event: t.event, Guard: s.Name, Reason: s.explain(err.Error()), Err: err}
 		}
-		return &GuardError{Event: t.event, Guard: s.Name, Reason: s.explain(err.Error()), Err: err}
+		return nil
 	}
 	if reason := s.test(v, cmd.At); reason != "" {
 		return &GuardError{Event: t.event, Guard: s.Name, Reason: s.explain(reason)}

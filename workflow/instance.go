@@ -130,7 +130,7 @@ type Instance struct {
 	// hashes Restore checked, those fired since without (History computes
 	// them).
 	history []Entry
-	// ids maps each command id to its step's index in history.
+	// ids maps each command id to its step's index in history (see stepOf).
 	ids map[string]int
 	// migrations lists the moves to newer versions, oldest first. The last
 	// one is the checkpoint the live history is validated from.
@@ -139,7 +139,7 @@ type Instance struct {
 
 // New returns an instance of def in its initial state.
 func New(def *Definition) *Instance {
-	return &Instance{def: def, si: def.initial}
+	return &Instance{def: def, si: def.initial, history: make([]Entry, 0, roomSteps)}
 }
 
 // Definition returns the definition the instance runs on.
@@ -200,7 +200,7 @@ func (in *Instance) Can(event string, role Role) bool {
 	if in.def == nil {
 		return false
 	}
-	t := in.def.trans[transKey{in.State(), event}]
+	t := in.def.leaving(in.si, event)
 	return t != nil && slices.Contains(t.roles, role)
 }
 
@@ -249,23 +249,19 @@ func (in *Instance) Fire(ctx context.Context, cmd Command) (Result, error) {
 	}
 	// Commit: nothing below can fail.
 	facts := cmd.Facts.Clone()
-	if len(facts)+len(t.records) > 0 && in.facts == nil {
-		in.facts = make(Facts, len(facts)+len(t.records))
+	if n := len(facts) + len(t.records); n > 0 {
+		if in.facts == nil {
+			in.facts = make(Facts, n)
+		}
+		maps.Copy(in.facts, facts)
+		maps.Copy(in.facts, t.records)
 	}
-	maps.Copy(in.facts, facts)
-	maps.Copy(in.facts, t.records)
 	if t.toIdx != t.fromIdx {
 		in.deadlines = moveDeadlines(in.deadlines, t.from, cmd.At, next)
 	}
-	if in.history == nil {
-		in.history = make([]Entry, 0, roomSteps)
-	}
 	in.history = append(in.history, Entry{Seq: len(in.history) + 1, Command: cmd.ID, Event: cmd.Event, Actor: cmd.Actor,
 		Role: cmd.Role, From: t.from, To: t.to, At: cmd.At, Facts: facts})
-	if in.ids == nil {
-		in.ids = make(map[string]int, roomSteps)
-	}
-	in.ids[cmd.ID] = len(in.history) - 1
+	in.indexLast()
 	in.si, in.last = t.toIdx, cmd.At
 	return Result{Event: cmd.Event, From: t.from, To: t.to, Seq: len(in.history), Intents: p.intents}, nil
 }
@@ -290,7 +286,7 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 	if in.def == nil {
 		return plan{}, errEmpty()
 	}
-	if i, ok := in.ids[cmd.ID]; ok {
+	if i, ok := in.stepOf(cmd.ID); ok {
 		e := &in.history[i]
 		if !sameCommand(e, cmd) {
 			return plan{}, fmt.Errorf("command %q (step %d, %s): %w", cmd.ID, i+1, e.Event, ErrConflict)
@@ -306,7 +302,7 @@ func (in *Instance) prepare(ctx context.Context, cmd Command) (plan, error) {
 		return plan{}, o2o.Invalidf("at", "%s is before the previous step at %s",
 			cmd.At.Format(time.RFC3339), in.last.Format(time.RFC3339))
 	}
-	t := in.def.trans[transKey{in.State(), cmd.Event}]
+	t := in.def.leaving(in.si, cmd.Event)
 	if t == nil {
 		return plan{}, &TransitionError{Event: cmd.Event, State: in.State(), Known: in.def.known(cmd.Event)}
 	}
@@ -389,7 +385,7 @@ func (in *Instance) Check(ctx context.Context, cmd Command) error {
 // retry, a restart of its durable run) fires the returned command again to
 // get the step's result and intents, with the same keys.
 func (in *Instance) Applied(id string) (Command, bool) {
-	i, ok := in.ids[id]
+	i, ok := in.stepOf(id)
 	if !ok {
 		return Command{}, false
 	}
@@ -446,6 +442,39 @@ const MaxFacts = limits.MaxKeys
 // roomSteps is the room for steps a new or restored instance starts with
 // beyond its history, so that the first steps append without copying.
 const roomSteps = 8
+
+// indexFrom is the history length from which command ids are looked up in
+// ids: below it, comparing them one by one is cheaper than a growing map.
+const indexFrom = 16
+
+// stepOf returns the index in history of the step command id took.
+func (in *Instance) stepOf(id string) (int, bool) {
+	if in.ids != nil {
+		i, ok := in.ids[id]
+		return i, ok
+	}
+	for i := range in.history {
+		if in.history[i].Command == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// indexLast adds the last step of history to ids, which it makes once the
+// history holds indexFrom steps, sized for its room and indexFrom more.
+func (in *Instance) indexLast() {
+	i := len(in.history) - 1
+	if in.ids == nil {
+		if i+1 < indexFrom {
+			return
+		}
+		in.ids, i = make(map[string]int, cap(in.history)+indexFrom), 0
+	}
+	for ; i < len(in.history); i++ {
+		in.ids[in.history[i].Command] = i
+	}
+}
 
 // newFacts is the number of distinct names in have and the writes.
 func newFacts(have Facts, writes ...Facts) int {

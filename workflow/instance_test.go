@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -306,6 +307,55 @@ func TestIdempotency(t *testing.T) {
 	}
 	if _, err := long.Fire(context.Background(), workflow.Command{ID: "cmd-3", Event: loopEvent(3), Actor: "b", Role: workflow.RoleOwner, At: flowtest.At(3)}); !errors.Is(err, workflow.ErrConflict) {
 		t.Errorf("indexed conflict: %v", err)
+	}
+}
+
+// TestIdempotencyAtEveryLength: at every history length, below, at and
+// past the one from which command ids are indexed, fired or restored,
+// each id applied repeats as AlreadyApplied with its step, the same id
+// with other content is a conflict, and a snapshot repeating an id is
+// refused at the repeat.
+func TestIdempotencyAtEveryLength(t *testing.T) {
+	def := mustLoop(t)
+	ctx := context.Background()
+	cmd := func(i int, id string) workflow.Command {
+		return workflow.Command{ID: id, Event: loopEvent(i), Actor: "a", Role: workflow.RoleOwner, At: flowtest.At(i)}
+	}
+	for _, n := range []int{1, 2, 15, 16, 17, 31, 32, 33, 70} {
+		ids := flowtest.IDs(n)
+		fired := workflow.New(def)
+		for i, id := range ids {
+			if _, err := fired.Fire(ctx, cmd(i, id)); err != nil {
+				t.Fatalf("n=%d step %d: %v", n, i, err)
+			}
+		}
+		snap := fired.Snapshot()
+		restored, err := workflow.Restore(def, snap)
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		for name, in := range map[string]*workflow.Instance{"fired": fired, "restored": restored} {
+			for i, id := range ids {
+				r, err := in.Fire(ctx, cmd(i, id))
+				if err != nil || !r.AlreadyApplied || r.Seq != i+1 {
+					t.Errorf("%s n=%d: repeat of %s = %+v, %v; want step %d", name, n, id, r, err, i+1)
+				}
+				other := cmd(i, id)
+				other.Actor = "b"
+				if _, err := in.Fire(ctx, other); !errors.Is(err, workflow.ErrConflict) {
+					t.Errorf("%s n=%d: %s with other content: %v", name, n, id, err)
+				}
+			}
+			if r, err := in.Fire(ctx, cmd(n, "new")); err != nil || r.AlreadyApplied || r.Seq != n+1 {
+				t.Errorf("%s n=%d: a new id = %+v, %v", name, n, r, err)
+			}
+		}
+		for k := 1; k < n; k++ {
+			s := flowtest.DeepSnapshot(snap)
+			s.History[k].Command = ids[k/2]
+			_, err := workflow.Restore(def, s)
+			checkRestoreRefusal(t, err, workflow.ErrCorrupt, fmt.Sprintf("history[%d].command", k))
+		}
 	}
 }
 

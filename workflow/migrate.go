@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -39,7 +40,7 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 			from.Name(), from.Version(), to.Name(), to.Version()))
 	}
 	var faults []o2o.FieldError
-	for _, old := range sortedKeys(states) {
+	for _, old := range slices.Sorted(maps.Keys(states)) {
 		path := "states." + old
 		if _, ok := from.stateIdx[old]; !ok {
 			faults = append(faults, o2o.FieldError{Path: path, Reason: fmt.Sprintf("%q is not a state of v%d", old, from.Version())})
@@ -81,13 +82,4 @@ func (in *Instance) Migrate(to *Definition, states map[string]string, at time.Ti
 	})
 	in.def, in.si, in.deadlines, in.last = to, to.stateIdx[target], dls, at
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

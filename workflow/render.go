@@ -1,40 +1,25 @@
 package workflow
 
 import (
+	"slices"
 	"strings"
 )
 
-// edges returns every transition in a fixed order: by source state in
-// declaration order, then by event name.
-func (d *Definition) edges() []*transition {
-	var out []*transition
-	for i := range d.states {
-		out = append(out, d.out[i]...)
-	}
-	return out
-}
-
+// label is t's edge label: its event, its roles, and its guards if any.
 func (t *transition) label() string {
-	var b strings.Builder
-	b.WriteString(t.event)
-	b.WriteString(" [")
-	for i, r := range t.roles {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		b.WriteString(string(r))
+	names := make([]string, 0, len(t.roles)+len(t.guards))
+	for _, r := range t.roles {
+		names = append(names, string(r))
 	}
-	b.WriteString("]")
+	s := t.event + " [" + strings.Join(names, ",") + "]"
 	if len(t.guards) > 0 {
-		b.WriteString(" if ")
-		for i, g := range t.guards {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString(g.spec.Name)
+		names = names[:0]
+		for _, g := range t.guards {
+			names = append(names, g.spec.Name)
 		}
+		s += " if " + strings.Join(names, ",")
 	}
-	return b.String()
+	return s
 }
 
 // Mermaid renders the definition as a Mermaid state diagram. It starts from
@@ -46,8 +31,8 @@ func (d *Definition) Mermaid(current string) string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	for i, s := range d.states {
-		if d.titles[i] != "" {
-			b.WriteString("    " + s + " : " + mermaidText(d.titles[i]) + "\n")
+		if title := d.spec.States[i].Title; title != "" {
+			b.WriteString("    " + s + " : " + mermaidText(title) + "\n")
 		}
 	}
 	for i, s := range d.states {
@@ -56,7 +41,7 @@ func (d *Definition) Mermaid(current string) string {
 		}
 	}
 	b.WriteString("    [*] --> " + d.states[d.initial] + "\n")
-	for _, t := range d.edges() {
+	for _, t := range slices.Concat(d.out...) {
 		b.WriteString("    " + t.from + " --> " + t.to + " : " + mermaidText(t.label()) + "\n")
 	}
 	for i, s := range d.states {
@@ -87,7 +72,10 @@ func (d *Definition) DOT(current string) string {
 	b.WriteString("    node [shape=box, style=rounded];\n")
 	b.WriteString("    \"__start\" [shape=point];\n")
 	for i, s := range d.states {
-		label := s + titleSuffix(d.titles[i])
+		label := s
+		if title := d.spec.States[i].Title; title != "" {
+			label += "\\n" + title
+		}
 		if dl := d.deadline[i]; dl != nil {
 			label += "\\n" + deadlineText(dl)
 		}
@@ -101,7 +89,7 @@ func (d *Definition) DOT(current string) string {
 		b.WriteString("    " + dotID(s) + " [" + strings.Join(attrs, ", ") + "];\n")
 	}
 	b.WriteString("    \"__start\" -> " + dotID(d.states[d.initial]) + ";\n")
-	for _, t := range d.edges() {
+	for _, t := range slices.Concat(d.out...) {
 		b.WriteString("    " + dotID(t.from) + " -> " + dotID(t.to) + " [label=" + dotID(t.label()) + "];\n")
 	}
 	b.WriteString("}\n")
@@ -118,13 +106,6 @@ func deadlineText(dl *DeadlineSpec) string {
 		s += ", then " + dl.Escalate.Kind + " to " + string(dl.Escalate.Role)
 	}
 	return s
-}
-
-func titleSuffix(title string) string {
-	if title == "" {
-		return ""
-	}
-	return "\\n" + title
 }
 
 // dotID quotes s as a DOT string; "\n" escapes already in s are kept.

@@ -168,7 +168,7 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		dls = slices.Clone(m.Deadlines)
 	}
 	// Room for the steps of a request or two beyond the snapshot's.
-	in := &Instance{def: def, history: make([]Entry, n, n+roomSteps), ids: make(map[string]int, n+roomSteps)}
+	in := &Instance{def: def, history: make([]Entry, 0, n+roomSteps)}
 	var last time.Time
 	mi := 0
 	// migrate applies the migrations that come before step i.
@@ -212,10 +212,9 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 		if name, ok := invalidText(e.Facts); !ok {
 			return nil, corrupt(path+".facts", "fact %q is not valid UTF-8", name)
 		}
-		if j, ok := in.ids[e.Command]; ok {
+		if j, ok := in.stepOf(e.Command); ok {
 			return nil, corrupt(path+".command", "command %q repeats step %d", e.Command, j+1)
 		}
-		in.ids[e.Command] = i
 		if i >= live {
 			t := def.trans[transKey{e.From, e.Event}]
 			switch {
@@ -245,8 +244,9 @@ func Restore(def *Definition, s Snapshot) (*Instance, error) {
 			si = t.toIdx
 		}
 		state, last = e.To, e.At
-		in.history[i] = *e
+		in.history = append(in.history, *e)
 		in.history[i].Facts = e.Facts.Clone()
+		in.indexLast()
 	}
 	if err := migrate(n); err != nil {
 		return nil, err
@@ -297,12 +297,10 @@ func checkMigrations(def *Definition, s Snapshot) error {
 		case !validText(m.From, m.To):
 			return corrupt(path, "from and to must be valid UTF-8")
 		}
-		prevSeq, prevVersion = m.Seq, m.ToVersion
-	}
-	for i, m := range s.Migrations {
 		if name, ok := invalidText(m.Facts); !ok {
-			return corrupt("migrations["+strconv.Itoa(i)+"].facts", "fact %q is not valid UTF-8", name)
+			return corrupt(path+".facts", "fact %q is not valid UTF-8", name)
 		}
+		prevSeq, prevVersion = m.Seq, m.ToVersion
 	}
 	i := len(s.Migrations) - 1
 	m := s.Migrations[i]
@@ -380,7 +378,7 @@ func deadlinesFault(got, want []Deadline) error {
 	for k := range min(len(got), len(want)) {
 		g, w := &got[k], &want[k]
 		if w.State != g.State || w.For != g.For || !w.Due.Equal(g.Due) || !w.Met.Equal(g.Met) {
-			return corrupt(deadlinePath(k), "is %s, but the history gives %s", w, g)
+			return corrupt("deadlines["+strconv.Itoa(k)+"]", "is %s, but the history gives %s", w, g)
 		}
 	}
 	if len(got) != len(want) {
@@ -390,5 +388,3 @@ func deadlinesFault(got, want []Deadline) error {
 }
 
 func historyPath(i int) string { return "history[" + strconv.Itoa(i) + "]" }
-
-func deadlinePath(i int) string { return "deadlines[" + strconv.Itoa(i) + "]" }
