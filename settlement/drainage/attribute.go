@@ -256,89 +256,6 @@ func (r *Rules) fit(rn *run) (*Result, []uint64, error) {
 	return res, effects, nil
 }
 
-func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
-	// The ids are hashed in the validating pass, for noDuplicates.
-	hashes := make([]uint64, max(len(touches), len(conversions)))
-	for i := range touches {
-		if err := touches[i].validate(); err != nil {
-			return nil, o2o.Prefix(indexPath("touches", i), err)
-		}
-		hashes[i] = fnv1a(touches[i].ID)
-	}
-	if err := noDuplicates(hashes, "touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
-		return nil, err
-	}
-	currency := o2o.CNY
-	for i := range conversions {
-		c := &conversions[i]
-		if err := c.validate(); err != nil {
-			return nil, o2o.Prefix(indexPath("conversions", i), err)
-		}
-		if i == 0 {
-			currency = c.Value.Currency()
-		} else if c.Value.Currency() != currency {
-			return nil, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, currency, c.Value.Currency())
-		}
-		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
-			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
-		}
-		hashes[i] = fnv1a(c.ID)
-	}
-	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
-		return nil, err
-	}
-	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
-	rn.tOrder = make([]*Touch, len(touches))
-	for i := range touches {
-		rn.tOrder[i] = &touches[i]
-	}
-	slices.SortFunc(rn.tOrder, func(a, b *Touch) int {
-		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-			return c
-		}
-		return compareTouches(a, b)
-	})
-	rn.cOrder = make([]*Conversion, len(conversions))
-	for i := range conversions {
-		rn.cOrder[i] = &conversions[i]
-	}
-	slices.SortFunc(rn.cOrder, func(a, b *Conversion) int {
-		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-			return c
-		}
-		return compareConversions(a, b)
-	})
-	// Rank the customers, so journeys and distinct counts compare integers,
-	// and intern sources in the same pass over the ordered touches.
-	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
-	rn.tCust = make([]int32, len(rn.tOrder))
-	rn.cCust = make([]int32, len(rn.cOrder))
-	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
-		var cust string
-		switch {
-		case ti == len(rn.tOrder):
-			cust = rn.cOrder[ci].Customer
-		case ci == len(rn.cOrder):
-			cust = rn.tOrder[ti].Customer
-		default:
-			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
-		}
-		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
-			rn.tCust[ti] = n
-			t := rn.tOrder[ti]
-			in.add(Source{Kind: t.Kind, Campaign: t.Campaign}) // kinds were validated above
-		}
-		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
-			rn.cCust[ci] = n
-		}
-		rn.nCust = int(n) + 1
-	}
-	// Number sources in sorted order, so indices do not depend on input
-	// order.
-	rn.sources, rn.srcIdx = in.sorted()
-	return rn, nil
-}
-
 // maxMinor returns maxValue in minor units of currency c.
 func maxMinor(c o2o.Currency) int64 {
 	m := int64(1e15)
@@ -352,7 +269,7 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// buf[:n] holds the ids' fnv1a hashes (reordered here); only when two
+// buf[:n] holds the ids' hashes (hashID) (reordered here); only when two
 // hashes are equal does it compare the ids themselves, sorted, to name the
 // repeat.
 func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
@@ -376,16 +293,6 @@ func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
 		}
 	}
 	return nil
-}
-
-// fnv1a returns the 64-bit FNV-1a hash of s.
-func fnv1a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
 }
 
 // journeyFunc receives one journey: its conversion (nil for a customer's

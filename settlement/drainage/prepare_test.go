@@ -1,0 +1,106 @@
+package drainage
+
+import (
+	"cmp"
+	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+)
+
+// sortedInput returns copies of touches and conversions in the order a run
+// holds them: by customer, then compareTouches or compareConversions.
+func sortedInput(ts []Touch, cs []Conversion) ([]Touch, []Conversion) {
+	ts, cs = slices.Clone(ts), slices.Clone(cs)
+	slices.SortFunc(ts, func(a, b Touch) int {
+		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
+			return c
+		}
+		return compareTouches(&a, &b)
+	})
+	slices.SortFunc(cs, func(a, b Conversion) int {
+		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
+			return c
+		}
+		return compareConversions(&a, &b)
+	})
+	return ts, cs
+}
+
+// runView is what a run holds, by value (ids rather than pointers), to
+// compare runs made from different slices.
+type runView struct {
+	Touches, Conversions []string
+	Src, TCust, CCust    []int32
+	Customers            int
+	Sources              []Source
+	Currency             string
+}
+
+func viewRun(rn *run) runView {
+	v := runView{Src: rn.srcIdx, TCust: rn.tCust, CCust: rn.cCust, Customers: rn.nCust, Sources: rn.sources, Currency: string(rn.currency)}
+	for _, t := range rn.tOrder {
+		v.Touches = append(v.Touches, t.ID)
+	}
+	for _, c := range rn.cOrder {
+		v.Conversions = append(v.Conversions, c.ID)
+	}
+	return v
+}
+
+// TestPrepareInOrderMatchesSorted checks prepare's speed trick against its
+// plain way: data given in order (numbered and interned in the validating
+// pass, no sort) makes the same run, and the same results, as the same data
+// shuffled (sorted, then numbered and interned), and as the data in order
+// but for one pair swapped somewhere (the trick given up midway).
+func TestPrepareInOrderMatchesSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 7))
+	r := mustRules(t, Config{Model: ModelLinear})
+	for round := range rounds(t, 200) {
+		ts, cs := gen(rng, 1+rng.IntN(30), 5, 1+rng.IntN(12), 1+rng.IntN(4))
+		if round%4 == 0 { // customers with conversions only, or touches only
+			cs = cs[:len(cs)/2]
+		}
+		ordered, orderedC := sortedInput(ts, cs)
+		shuffled, shuffledC := slices.Clone(ordered), slices.Clone(orderedC)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		rng.Shuffle(len(shuffledC), func(i, j int) { shuffledC[i], shuffledC[j] = shuffledC[j], shuffledC[i] })
+		swapped, swappedC := slices.Clone(ordered), slices.Clone(orderedC)
+		if n := len(swapped); n > 1 {
+			i := rng.IntN(n - 1)
+			swapped[i], swapped[i+1] = swapped[i+1], swapped[i]
+		}
+		if n := len(swappedC); n > 1 {
+			i := rng.IntN(n - 1)
+			swappedC[i], swappedC[i+1] = swappedC[i+1], swappedC[i]
+		}
+		want, err := r.prepare(shuffled, shuffledC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRes, err := r.Attribute(shuffled, shuffledC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJSON, _ := json.Marshal(wantRes)
+		for name, in := range map[string][2]any{"in order": {ordered, orderedC}, "one pair swapped": {swapped, swappedC}} {
+			ts, cs := in[0].([]Touch), in[1].([]Conversion)
+			got, err := r.prepare(ts, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(viewRun(want), viewRun(got)); diff != "" {
+				t.Fatalf("round %d, %s (-shuffled +%s):\n%s", round, name, name, diff)
+			}
+			res, err := r.Attribute(ts, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := json.Marshal(res); string(b) != string(wantJSON) {
+				t.Fatalf("round %d, %s: result\n%s\nwant\n%s", round, name, b, wantJSON)
+			}
+		}
+	}
+}
