@@ -323,12 +323,7 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 			clear(used)
 		}
 		for _, c := range rn.cOrder[ci:cEnd] {
-			from := c.At.Add(-rn.r.Window(c.Kind))
-			lo, _ := slices.BinarySearchFunc(ts, from, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-			hi, found := slices.BinarySearchFunc(ts, c.At, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-			for found && hi < len(ts) && ts[hi].At.Equal(c.At) {
-				hi++
-			}
+			lo, hi := rn.window(ts, c)
 			fn(c, ti+lo, ti+hi)
 			if nullFn != nil {
 				for i := lo; i < hi; i++ {
@@ -349,6 +344,18 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 		}
 		ti, ci = tEnd, cEnd
 	}
+}
+
+// window returns the range [lo, hi) of ts, one customer's touches in
+// order, inside c's lookback window.
+func (rn *run) window(ts []*Touch, c *Conversion) (lo, hi int) {
+	from := c.At.Add(-rn.r.Window(c.Kind))
+	lo, _ = slices.BinarySearchFunc(ts, from, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
+	hi, found := slices.BinarySearchFunc(ts, c.At, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
+	for found && hi < len(ts) && ts[hi].At.Equal(c.At) {
+		hi++
+	}
+	return lo, hi
 }
 
 type creditKey struct {
@@ -529,7 +536,8 @@ func (a *accumulator) add(rn *run, global []int32) {
 // unattributed conversions, traffic, drawn traffic, the attributed value)
 // and returns the attributed journeys and each conversion's interned store
 // (by cOrder index) for addCredits. src holds the touches' sources in the
-// accumulator's indices.
+// accumulator's indices. It reads the run one customer at a time, every
+// sum from the customer's touches while they are at hand.
 func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	a.conversions += int64(len(rn.conv))
 	// Customers are numbered across every run added, for distinct counts:
@@ -537,57 +545,97 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	// A customer's touches and conversions mostly name one store:
-	// remember the last.
-	prevID, prevIdx := "", a.internStore("")
-	storeID := func(id string) int32 {
-		if id != prevID {
-			prevID, prevIdx = id, a.internStore(id)
-		}
-		return prevIdx
-	}
-	storeOf := func(t *Touch) int32 { return storeID(t.StoreID) }
-	digits := a.currency.MinorDigits()
+	// A customer's touches mostly name one store, and their conversions
+	// one store: remember the last of each.
+	tStores, cStores := a.lastStore(), a.lastStore()
 	refs := make([]journeyRef, 0, len(rn.conv))
-	// journeys gives the conversions in cOrder's order; cStore holds each
-	// one's interned store, for draw.
-	ci := -1
-	cStore := make([]int32, len(rn.cOrder))
-	rn.journeys(func(c *Conversion, lo, hi int) {
-		ci++
-		cStore[ci] = storeID(c.StoreID)
-		minor, ok := c.Value.MinorUnits()
-		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
-			minor = c.Value.Amount().Shift(digits).IntPart()
+	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
+	var st []int32                          // the interned stores of one customer's touches
+	var d drawScratch
+	ti, ci := 0, 0
+	for cust := range int32(rn.nCust) {
+		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
+		ts, customer := rn.tOrder[ti:tEnd], base+int64(cust)
+		st = grow(st, len(ts))
+		for i, t := range ts {
+			s := tStores.intern(a, t.StoreID)
+			st[i] = s
+			a.rs.touch(0, t, customer, src[ti+i], s, true)
+			a.traffic[trafficKey{src: src[ti+i], channel: channelIndex(t.Channel), store: s}.pack()]++
 		}
-		if lo == hi {
-			k := unKey{c.Kind, c.StoreID}
-			u := a.unattributed[k]
-			if u == nil {
-				u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(a.currency)}
-				a.unattributed[k] = u
+		for k := ci; k < cEnd; k++ {
+			c := rn.cOrder[k]
+			cStore[k] = cStores.intern(a, c.StoreID)
+			lo, hi := rn.window(ts, c)
+			if lo == hi {
+				a.unattribute(c)
+				continue
 			}
-			u.Conversions++
-			u.Value, _ = u.Value.Add(c.Value)
-			return
+			minor := a.minorUnits(c)
+			a.attributed++
+			a.addValue(0, uint64(minor))
+			slot, anyStore := 1+conversionIndex(c.Kind), c.Kind == ConversionOnlinePayment
+			for i := lo; i < hi; i++ {
+				a.rs.touch(slot, ts[i], customer, src[ti+i], st[i], anyStore || st[i] == cStore[k])
+			}
+			refs = append(refs, newJourneyRef(k, ti+lo, ti+hi, minor))
 		}
-		a.attributed++
-		a.addValue(0, uint64(minor))
-		cst := cStore[ci]
-		for i := lo; i < hi; i++ {
-			t := rn.tOrder[i]
-			st := storeOf(t)
-			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], st, c.Kind == ConversionOnlinePayment || st == cst)
+		if cEnd > ci {
+			a.drawCustomer(&d, ts, src[ti:tEnd], rn.cOrder[ci:cEnd], cStore[ci:cEnd])
 		}
-		refs = append(refs, newJourneyRef(ci, lo, hi, minor))
-	}, nil)
-	for i, t := range rn.tOrder {
-		st := storeOf(t)
-		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], st, true)
-		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
+		ti, ci = tEnd, cEnd
 	}
-	a.draw(rn, src, cStore)
 	return refs, cStore
+}
+
+// runEnd returns the index past the run of cust starting at nums[i].
+func runEnd(nums []int32, i int, cust int32) int {
+	for i < len(nums) && nums[i] == cust {
+		i++
+	}
+	return i
+}
+
+// lastStoreMemo interns store ids into an accumulator, remembering the last
+// id it was given: consecutive touches (or conversions) mostly name one
+// store, and comparing with the last id is cheaper than a map lookup.
+type lastStoreMemo struct {
+	id  string
+	idx int32
+}
+
+// lastStore returns a memo starting from the empty store id.
+func (a *accumulator) lastStore() lastStoreMemo {
+	return lastStoreMemo{idx: a.internStore("")}
+}
+
+// intern returns a's index of store id, adding it if new.
+func (m *lastStoreMemo) intern(a *accumulator, id string) int32 {
+	if id != m.id {
+		m.id, m.idx = id, a.internStore(id)
+	}
+	return m.idx
+}
+
+// unattribute counts conversion c, which had no touch in its window.
+func (a *accumulator) unattribute(c *Conversion) {
+	k := unKey{c.Kind, c.StoreID}
+	u := a.unattributed[k]
+	if u == nil {
+		u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(a.currency)}
+		a.unattributed[k] = u
+	}
+	u.Conversions++
+	u.Value, _ = u.Value.Add(c.Value)
+}
+
+// minorUnits returns c's value in minor units of a's currency.
+func (a *accumulator) minorUnits(c *Conversion) int64 {
+	minor, ok := c.Value.MinorUnits()
+	if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
+		minor = c.Value.Amount().Shift(a.currency.MinorDigits()).IntPart()
+	}
+	return minor
 }
 
 // addCredits runs the model over the attributed journeys and sums each
@@ -641,84 +689,93 @@ type placeCount struct {
 	n     int64
 }
 
-// draw splits each unattached O2O campaign touch over the places its
+// drawCustomer splits each unattached O2O campaign touch over the places its
 // customer converted with the touch inside the conversion's window (touch
 // ≤ conversion ≤ touch + window), by the number of such conversions at
 // each: Scale units per touch, the units left by largest remainder, equal
 // remainders to the earlier place (stores by id, then B2C). It works one
 // customer at a time and counts conversions by binary search, so its
 // memory grows with one customer's conversions, never with touches ×
-// conversions. cStore holds the interned store of each conversion of
-// cOrder.
-func (a *accumulator) draw(rn *run, src, cStore []int32) {
-	ti, ci := 0, 0
-	var groups []convGroup
-	var counts []placeCount
-	type groupKey struct {
-		place  trafficKey
-		window time.Duration
+// conversions.
+//
+// drawCustomer does it for one customer: ts are their touches in order,
+// src the touches' sources, convs their conversions in order and cStore
+// the conversions' interned stores. d holds scratch space reused from
+// customer to customer.
+func (a *accumulator) drawCustomer(d *drawScratch, ts []*Touch, src []int32, convs []*Conversion, cStore []int32) {
+	if !slices.ContainsFunc(ts, unattached) {
+		return // the usual case, and nothing to split
 	}
-	index := map[groupKey]int{}
-	for cust := range int32(rn.nCust) {
-		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
-			tEnd++
-		}
-		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
-			cEnd++
-		}
-		if cEnd > ci {
-			groups = groups[:0]
-			clear(index)
-			for i, c := range rn.cOrder[ci:cEnd] {
-				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[ci+i]}
-				w := rn.r.Window(c.Kind)
-				k, ok := index[groupKey{place, w}]
-				if !ok {
-					k = len(groups)
-					if k < cap(groups) { // reuse the earlier customers' slices
-						groups = groups[:k+1]
-						groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
-					} else {
-						groups = append(groups, convGroup{place: place, window: w})
-					}
-					index[groupKey{place, w}] = k
-				}
-				groups[k].at = append(groups[k].at, c.At) // cOrder is in time order
+	if d.index == nil {
+		d.index = map[drawGroupKey]int{}
+	}
+	groups := d.groups[:0]
+	clear(d.index)
+	for i, c := range convs {
+		place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[i]}
+		w := a.w.r.Window(c.Kind)
+		k, ok := d.index[drawGroupKey{place, w}]
+		if !ok {
+			k = len(groups)
+			if k < cap(groups) { // reuse the earlier customers' slices
+				groups = groups[:k+1]
+				groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
+			} else {
+				groups = append(groups, convGroup{place: place, window: w})
 			}
-			slices.SortFunc(groups, func(x, y convGroup) int {
-				if c := a.comparePlaces(x.place, y.place); c != 0 {
-					return c
-				}
-				return cmp.Compare(x.window, y.window)
-			})
-			for i := ti; i < tEnd; i++ {
-				t := rn.tOrder[i]
-				if t.Channel != o2o.ChannelO2O || t.StoreID != "" || t.Campaign == "" {
-					continue
-				}
-				counts = counts[:0]
-				for _, g := range groups {
-					lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
-					hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
-					for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
-						hi++
-					}
-					if hi <= lo {
-						continue
-					}
-					if n := len(counts); n > 0 && counts[n-1].place == g.place {
-						counts[n-1].n += int64(hi - lo)
-					} else {
-						counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
-					}
-				}
-				a.split(src[i], counts)
+			d.index[drawGroupKey{place, w}] = k
+		}
+		groups[k].at = append(groups[k].at, c.At) // convs are in time order
+	}
+	d.groups = groups
+	slices.SortFunc(groups, func(x, y convGroup) int {
+		if c := a.comparePlaces(x.place, y.place); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.window, y.window)
+	})
+	for i, t := range ts {
+		if !unattached(t) {
+			continue
+		}
+		counts := d.counts[:0]
+		for _, g := range groups {
+			lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
+			hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
+			for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
+				hi++
+			}
+			if hi <= lo {
+				continue
+			}
+			if n := len(counts); n > 0 && counts[n-1].place == g.place {
+				counts[n-1].n += int64(hi - lo)
+			} else {
+				counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
 			}
 		}
-		ti, ci = tEnd, cEnd
+		d.counts = counts
+		a.split(src[i], counts)
 	}
+}
+
+// unattached reports whether t is drawn traffic: an O2O campaign touch
+// that bound its customer to no store.
+func unattached(t *Touch) bool {
+	return t.Channel == o2o.ChannelO2O && t.StoreID == "" && t.Campaign != ""
+}
+
+// drawScratch is drawCustomer's scratch space, reused across customers.
+type drawScratch struct {
+	groups []convGroup
+	counts []placeCount
+	index  map[drawGroupKey]int
+}
+
+// drawGroupKey is what drawCustomer groups a customer's conversions by.
+type drawGroupKey struct {
+	place  trafficKey
+	window time.Duration
 }
 
 // split adds Scale units of one touch of source src over counts, by number.
