@@ -552,6 +552,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
 	var st []int32                          // the interned stores of one customer's touches
 	var d drawScratch
+	traffic := a.newTrafficTable(len(rn.tOrder))
 	ti, ci := 0, 0
 	for cust := range int32(rn.nCust) {
 		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
@@ -561,11 +562,15 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 			s := tStores.intern(a, t.StoreID)
 			st[i] = s
 			a.rs.touch(0, t, customer, src[ti+i], s, true)
-			a.traffic[trafficKey{src: src[ti+i], channel: channelIndex(t.Channel), store: s}.pack()]++
+			traffic.add(a, trafficKey{src: src[ti+i], channel: channelIndex(t.Channel), store: s})
 		}
 		for k := ci; k < cEnd; k++ {
 			c := rn.cOrder[k]
-			cStore[k] = cStores.intern(a, c.StoreID)
+			if c.StoreID == tStores.id { // usually the store of the customer's touches
+				cStore[k] = tStores.idx
+			} else {
+				cStore[k] = cStores.intern(a, c.StoreID)
+			}
 			lo, hi := rn.window(ts, c)
 			if lo == hi {
 				a.unattribute(c)
@@ -585,6 +590,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 		}
 		ti, ci = tEnd, cEnd
 	}
+	traffic.flush(a)
 	return refs, cStore
 }
 
@@ -865,20 +871,17 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	ranked := func(src, mid, store int32) uint64 {
 		return creditKey{src: rank[src], kind: int8(mid), store: storeRank[store]}.pack()
 	}
-	keys := make([]creditKey, 0, len(a.cells))
 	rk := make([]uint64, 0, len(a.cells))
 	for v := range a.cells {
 		k := unpackCredit(v)
 		rk = append(rk, ranked(k.src, int32(k.kind), k.store))
 	}
 	slices.Sort(rk)
-	for _, v := range rk {
+	res.Credits = make([]Credit, len(rk))
+	weights := make([][2]uint64, len(rk))
+	for i, v := range rk {
 		k := unpackCredit(v)
-		keys = append(keys, creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]})
-	}
-	res.Credits = make([]Credit, len(keys))
-	weights := make([][2]uint64, len(keys))
-	for i, k := range keys {
+		k = creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]}
 		cell := &a.cellData[a.cells[k.pack()]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
@@ -905,19 +908,16 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		}
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
-	tkeys := make([]trafficKey, 0, len(a.traffic))
 	rk = rk[:0]
 	for v := range a.traffic {
 		k := unpackTraffic(v)
 		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
 	}
 	slices.Sort(rk)
-	for _, v := range rk {
+	res.Traffic = make([]Traffic, len(rk))
+	for i, v := range rk {
 		k := unpackTraffic(v)
-		tkeys = append(tkeys, trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]})
-	}
-	res.Traffic = make([]Traffic, len(tkeys))
-	for i, k := range tkeys {
+		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
 	}
 	rk = rk[:0]
