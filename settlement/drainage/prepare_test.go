@@ -3,11 +3,16 @@ package drainage
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/o2okit/o2okit/o2o"
 )
 
 // sortedInput returns copies of touches and conversions in the order a run
@@ -101,6 +106,30 @@ func TestPrepareInOrderMatchesSorted(t *testing.T) {
 			if b, _ := json.Marshal(res); string(b) != string(wantJSON) {
 				t.Fatalf("round %d, %s: result\n%s\nwant\n%s", round, name, b, wantJSON)
 			}
+		}
+	}
+}
+
+// TestTouchValidateMatchesValidate checks the validating pass's shortcut,
+// Touch.validate, against Touch.Validate on touches with every field good
+// or bad in turn: the same error, or none.
+func TestTouchValidateMatchesValidate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 3))
+	good := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
+	texts := []string{"", "t1", "门店-7", "\xff", "a\xe9", "long-id-0123456789"}
+	channels := []o2o.Channel{"", o2o.ChannelB2C, o2o.ChannelO2O, "x", "\xff"}
+	kinds := append(TouchKinds(), "", "nope", "\xff")
+	ats := []time.Time{{}, good, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	for range rounds(t, 20000) {
+		tc := Touch{
+			ID: pick(texts), Customer: pick(texts), At: ats[rng.IntN(len(ats))], Seq: int64(rng.IntN(2)),
+			Channel: channels[rng.IntN(len(channels))], Kind: kinds[rng.IntN(len(kinds))],
+			Campaign: pick(texts), StoreID: pick(texts),
+		}
+		want, got := tc.Validate(), tc.validate()
+		if fmt.Sprint(want) != fmt.Sprint(got) || errors.Is(got, o2o.ErrInvalid) != errors.Is(want, o2o.ErrInvalid) {
+			t.Fatalf("%+v: validate %v, Validate %v", tc, got, want)
 		}
 	}
 }
