@@ -122,7 +122,7 @@ type run struct {
 	r        *Rules
 	touches  []Touch
 	conv     []Conversion
-	tOrder   []*Touch // by (customer, at, seq, id)
+	tOrder   touchOrder // by (customer, at, seq, id)
 	cOrder   []*Conversion
 	srcIdx   []int32 // parallel to tOrder
 	tCust    []int32 // parallel to tOrder: the customer's rank among the run's customers
@@ -309,32 +309,24 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	var used []bool
 	var rest []int
 	for cust := range int32(rn.nCust) {
-		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
-			tEnd++
-		}
-		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
-			cEnd++
-		}
-		ts := rn.tOrder[ti:tEnd]
+		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
 		if nullFn != nil {
-			used = grow(used, len(ts))
+			used = grow(used, tEnd-ti)
 			clear(used)
 		}
 		for _, c := range rn.cOrder[ci:cEnd] {
-			lo, hi := rn.window(ts, c)
-			fn(c, ti+lo, ti+hi)
+			lo, hi := rn.window(ti, tEnd, c)
+			fn(c, lo, hi)
 			if nullFn != nil {
 				for i := lo; i < hi; i++ {
-					used[i] = true
+					used[i-ti] = true
 				}
 			}
 		}
 		if nullFn != nil {
 			rest = rest[:0]
-			for i := range ts {
-				if !used[i] {
+			for i, u := range used {
+				if !u {
 					rest = append(rest, ti+i)
 				}
 			}
@@ -346,15 +338,12 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	}
 }
 
-// window returns the range [lo, hi) of ts, one customer's touches in
-// order, inside c's lookback window.
-func (rn *run) window(ts []*Touch, c *Conversion) (lo, hi int) {
-	from := c.At.Add(-rn.r.Window(c.Kind))
-	lo, _ = slices.BinarySearchFunc(ts, from, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-	hi, found := slices.BinarySearchFunc(ts, c.At, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-	for found && hi < len(ts) && ts[hi].At.Equal(c.At) {
-		hi++
-	}
+// window returns the range [lo, hi) of the ordered touches inside c's
+// lookback window, out of [from, to), one customer's touches.
+func (rn *run) window(from, to int, c *Conversion) (lo, hi int) {
+	start := c.At.Add(-rn.r.Window(c.Kind))
+	lo = rn.tOrder.search(from, to, func(t *Touch) bool { return !t.At.Before(start) })
+	hi = rn.tOrder.search(lo, to, func(t *Touch) bool { return t.At.After(c.At) })
 	return lo, hi
 }
 
@@ -552,17 +541,18 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
 	var st []int32                          // the interned stores of one customer's touches
 	var d drawScratch
-	traffic := a.newTrafficTable(len(rn.tOrder))
+	traffic := a.newTrafficTable(rn.tOrder.len())
 	ti, ci := 0, 0
 	for cust := range int32(rn.nCust) {
 		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
-		ts, customer := rn.tOrder[ti:tEnd], base+int64(cust)
-		st = grow(st, len(ts))
-		for i, t := range ts {
+		customer := base + int64(cust)
+		st = grow(st, tEnd-ti)
+		for i := ti; i < tEnd; i++ {
+			t := rn.tOrder.at(i)
 			s := tStores.intern(a, t.StoreID)
-			st[i] = s
-			a.rs.touch(0, t, customer, src[ti+i], s, true)
-			traffic.add(a, trafficKey{src: src[ti+i], channel: channelIndex(t.Channel), store: s})
+			st[i-ti] = s
+			a.rs.touch(0, t, customer, src[i], s, true)
+			traffic.add(a, trafficKey{src: src[i], channel: channelIndex(t.Channel), store: s})
 		}
 		for k := ci; k < cEnd; k++ {
 			c := rn.cOrder[k]
@@ -571,7 +561,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 			} else {
 				cStore[k] = cStores.intern(a, c.StoreID)
 			}
-			lo, hi := rn.window(ts, c)
+			lo, hi := rn.window(ti, tEnd, c)
 			if lo == hi {
 				a.unattribute(c)
 				continue
@@ -581,12 +571,13 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 			a.addValue(0, uint64(minor))
 			slot, anyStore := 1+conversionIndex(c.Kind), c.Kind == ConversionOnlinePayment
 			for i := lo; i < hi; i++ {
-				a.rs.touch(slot, ts[i], customer, src[ti+i], st[i], anyStore || st[i] == cStore[k])
+				s := st[i-ti]
+				a.rs.touch(slot, rn.tOrder.at(i), customer, src[i], s, anyStore || s == cStore[k])
 			}
-			refs = append(refs, newJourneyRef(k, ti+lo, ti+hi, minor))
+			refs = append(refs, newJourneyRef(k, lo, hi, minor))
 		}
 		if cEnd > ci {
-			a.drawCustomer(&d, ts, src[ti:tEnd], rn.cOrder[ci:cEnd], cStore[ci:cEnd])
+			a.drawCustomer(&d, &rn.tOrder, ti, tEnd, src, rn.cOrder[ci:cEnd], cStore[ci:cEnd])
 		}
 		ti, ci = tEnd, cEnd
 	}
@@ -647,12 +638,14 @@ func (a *accumulator) minorUnits(c *Conversion) int64 {
 // addCredits runs the model over the attributed journeys and sums each
 // source's credit units and value × units per conversion kind and store.
 func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef, cStore []int32) {
-	cells := a.newCellTable(len(rn.tOrder))
+	cells := a.newCellTable(rn.tOrder.len())
+	var ts []*Touch
 	a.w.directSources(a.sources)
 	for _, j := range refs {
 		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
-		units := a.w.weigh(c.At, rn.tOrder[j.lo:j.hi])
+		ts = rn.tOrder.appendPtrs(ts[:0], int(j.lo), int(j.hi))
+		units := a.w.weigh(c.At, ts)
 		kind := int8(conversionIndex(c.Kind))
 		store, minor := cStore[j.conv], uint64(j.minor())
 		for i, u := range units {
@@ -704,12 +697,12 @@ type placeCount struct {
 // memory grows with one customer's conversions, never with touches ×
 // conversions.
 //
-// drawCustomer does it for one customer: ts are their touches in order,
-// src the touches' sources, convs their conversions in order and cStore
-// the conversions' interned stores. d holds scratch space reused from
-// customer to customer.
-func (a *accumulator) drawCustomer(d *drawScratch, ts []*Touch, src []int32, convs []*Conversion, cStore []int32) {
-	if !slices.ContainsFunc(ts, unattached) {
+// drawCustomer does it for one customer: their touches are o's [from, to),
+// src holds the sources of o's touches, convs are the customer's
+// conversions in order and cStore the conversions' interned stores. d
+// holds scratch space reused from customer to customer.
+func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, src []int32, convs []*Conversion, cStore []int32) {
+	if !o.anyUnattached(from, to) {
 		return // the usual case, and nothing to split
 	}
 	if d.index == nil {
@@ -740,7 +733,8 @@ func (a *accumulator) drawCustomer(d *drawScratch, ts []*Touch, src []int32, con
 		}
 		return cmp.Compare(x.window, y.window)
 	})
-	for i, t := range ts {
+	for i := from; i < to; i++ {
+		t := o.at(i)
 		if !unattached(t) {
 			continue
 		}

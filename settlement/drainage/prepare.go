@@ -42,19 +42,22 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
 		return nil, err
 	}
-	rn.tOrder = make([]*Touch, len(touches))
-	for i := range touches {
-		rn.tOrder[i] = &touches[i]
-	}
+	rn.tOrder = touchOrder{touches: touches}
 	if !tInOrder {
-		slices.SortFunc(rn.tOrder, func(a, b *Touch) int {
+		perm := make([]int32, len(touches))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(i, j int32) int {
+			a, b := &touches[i], &touches[j]
 			if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
 				return c
 			}
 			return compareTouches(a, b)
 		})
+		rn.tOrder.perm = perm
 		in = pathSources{ids: in.ids[:0]}
-		internTouches(rn.tOrder, &in, rn.tCust)
+		internTouches(&rn.tOrder, &in, rn.tCust)
 	}
 	rn.cOrder = make([]*Conversion, len(conversions))
 	for i := range conversions {
@@ -77,7 +80,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 			}
 		}
 	}
-	rn.nCust = rankCustomers(rn.tOrder, rn.tCust, rn.cOrder, rn.cCust)
+	rn.nCust = rankCustomers(&rn.tOrder, rn.tCust, rn.cOrder, rn.cCust)
 	// Number sources in sorted order, so indices do not depend on input
 	// order.
 	rn.sources, rn.srcIdx = in.sorted()
@@ -120,12 +123,13 @@ func scanTouches(touches []Touch, hashes []uint64, in *pathSources, cust []int32
 	return inOrder, nil
 }
 
-// internTouches numbers the customers of sorted touches into cust (0, then
-// one more at each new customer) and interns their sources into in.
-func internTouches(sorted []*Touch, in *pathSources, cust []int32) {
+// internTouches numbers the customers of ordered touches into cust (0,
+// then one more at each new customer) and interns their sources into in.
+func internTouches(o *touchOrder, in *pathSources, cust []int32) {
 	n := int32(0)
-	for i, t := range sorted {
-		if i > 0 && t.Customer != sorted[i-1].Customer {
+	for i := range o.len() {
+		t := o.at(i)
+		if i > 0 && t.Customer != o.at(i-1).Customer {
 			n++
 		}
 		cust[i] = n
@@ -179,7 +183,7 @@ func (rn *run) scanConversions(hashes []uint64) (bool, error) {
 // customers, by the customers' ranks among both, and returns the number of
 // distinct customers. It compares one customer of each slice at a time,
 // not every touch's.
-func rankCustomers(tOrder []*Touch, tCust []int32, cOrder []*Conversion, cCust []int32) int {
+func rankCustomers(tOrder *touchOrder, tCust []int32, cOrder []*Conversion, cCust []int32) int {
 	ti, ci, n := 0, 0, int32(0)
 	for ; ti < len(tCust) || ci < len(cCust); n++ {
 		var c int
@@ -189,7 +193,7 @@ func rankCustomers(tOrder []*Touch, tCust []int32, cOrder []*Conversion, cCust [
 		case ci == len(cCust):
 			c = -1
 		default:
-			c = cmp.Compare(tOrder[ti].Customer, cOrder[ci].Customer)
+			c = cmp.Compare(tOrder.at(ti).Customer, cOrder[ci].Customer)
 		}
 		if c <= 0 {
 			ti = renumberRun(tCust, ti, n)
@@ -241,4 +245,55 @@ func mix64(x uint64) uint64 {
 	x *= 0xc4ceb9fe1a85ec53
 	x ^= x >> 33
 	return x
+}
+
+// touchOrder is a run's touches in order (customer, At, Seq, ID):
+// touches[perm[i]], or touches[i] when perm is nil, the touches having
+// come in that order.
+type touchOrder struct {
+	touches []Touch
+	perm    []int32
+}
+
+// at returns the i-th touch in order.
+func (o *touchOrder) at(i int) *Touch {
+	if o.perm == nil {
+		return &o.touches[i]
+	}
+	return &o.touches[o.perm[i]]
+}
+
+// len returns the number of touches.
+func (o *touchOrder) len() int { return len(o.touches) }
+
+// search returns the first index in [from, to) whose touch satisfies ok,
+// or to: ok must be false, then true, over the range (sort.Search's rule).
+func (o *touchOrder) search(from, to int, ok func(*Touch) bool) int {
+	for from < to {
+		mid := int(uint(from+to) >> 1)
+		if ok(o.at(mid)) {
+			to = mid
+		} else {
+			from = mid + 1
+		}
+	}
+	return from
+}
+
+// appendPtrs appends pointers to the touches [from, to) in order to dst.
+func (o *touchOrder) appendPtrs(dst []*Touch, from, to int) []*Touch {
+	for i := from; i < to; i++ {
+		dst = append(dst, o.at(i))
+	}
+	return dst
+}
+
+// anyUnattached reports whether a touch in [from, to) is unattached.
+func (o *touchOrder) anyUnattached(from, to int) bool {
+	for i := from; i < to; i++ {
+		if unattached(o.at(i)) {
+			return true
+		}
+	}
+	return false
 }

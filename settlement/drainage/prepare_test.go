@@ -46,8 +46,8 @@ type runView struct {
 
 func viewRun(rn *run) runView {
 	v := runView{Src: rn.srcIdx, TCust: rn.tCust, CCust: rn.cCust, Customers: rn.nCust, Sources: rn.sources, Currency: string(rn.currency)}
-	for _, t := range rn.tOrder {
-		v.Touches = append(v.Touches, t.ID)
+	for i := range rn.tOrder.len() {
+		v.Touches = append(v.Touches, rn.tOrder.at(i).ID)
 	}
 	for _, c := range rn.cOrder {
 		v.Conversions = append(v.Conversions, c.ID)
