@@ -1,8 +1,8 @@
 package drainage
 
 // cellTable is a speed trick for addCredits, which looks a credit cell up
-// for every credited touch: a dense array indexed by (source, conversion
-// kind, store) in front of accumulator.cells, so most lookups index an
+// for every credited touch: a dense array indexed by (store, conversion
+// kind, source) in front of accumulator.cells, so most lookups index an
 // array instead of hashing into the map. It only caches what cellIndex
 // returns: the cells, their order in cellData and the map stay exactly
 // what accumulator.cell alone makes (TestCellTableMatchesMap). A nil table
@@ -35,7 +35,9 @@ func (t *cellTable) cell(a *accumulator, k creditKey) *creditCell {
 	if t == nil || int(k.store) >= t.stores || int(k.src) >= t.sources {
 		return a.cell(k)
 	}
-	p := (int(k.src)*numConversionKinds+int(k.kind))*t.stores + int(k.store)
+	// Store-major: one journey's credits (one store, one kind, a few
+	// sources) fall in a few neighbouring entries.
+	p := (int(k.store)*numConversionKinds+int(k.kind))*t.sources + int(k.src)
 	i := t.idx[p]
 	if i == 0 {
 		i = a.cellIndex(k) + 1

@@ -84,9 +84,12 @@ func (t Touch) Validate() error {
 // UTF-8 and past check's first two rules, so on the common path they are
 // only compared with the known values; an unknown one goes to Validate,
 // which gives the error check would.
-func (t *Touch) validate() error {
+func (t *Touch) validate() error { return t.validateKind(touchKindIndex(t.Kind)) }
+
+// validateKind is validate given k, touchKindIndex(t.Kind).
+func (t *Touch) validateKind(k int) error {
 	if t.ID == "" || t.Customer == "" || t.At.IsZero() ||
-		(t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O) || touchKindIndex(t.Kind) < 0 ||
+		(t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O) || k < 0 ||
 		!validText(t.ID) || !validText(t.Customer) || !validText(t.Campaign) || !validText(t.StoreID) {
 		return t.Validate()
 	}

@@ -231,11 +231,18 @@ func (ps *pathSources) add(s Source) bool {
 	if k < 0 {
 		return false
 	}
+	ps.addKind(k, s)
+	return true
+}
+
+// addKind is add for a source whose kind is known: k is
+// touchKindIndex(s.Kind), at least 0.
+func (ps *pathSources) addKind(k int, s Source) {
 	l := &ps.few[k]
 	for i := range l.n {
 		if l.name[i] == s.Campaign {
 			ps.ids = append(ps.ids, l.id[i])
-			return true
+			return
 		}
 	}
 	m := ps.campaigns[k]
@@ -255,7 +262,6 @@ func (ps *pathSources) add(s Source) bool {
 		}
 	}
 	ps.ids = append(ps.ids, id)
-	return true
 }
 
 // sorted returns the sources sorted by kind, then campaign, and ids

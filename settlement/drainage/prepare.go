@@ -3,6 +3,7 @@ package drainage
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/o2okit/o2okit/o2o"
@@ -97,7 +98,8 @@ func scanTouches(touches []Touch, hashes []uint64, in *pathSources, cust []int32
 	n := int32(0)
 	for i := range touches {
 		t := &touches[i]
-		if err := t.validate(); err != nil {
+		k := touchKindIndex(t.Kind)
+		if err := t.validateKind(k); err != nil {
 			return false, o2o.Prefix(indexPath("touches", i), err)
 		}
 		hashes[i] = hashID(t.ID)
@@ -118,7 +120,7 @@ func scanTouches(touches []Touch, hashes []uint64, in *pathSources, cust []int32
 			}
 		}
 		cust[i] = n
-		in.add(Source{Kind: t.Kind, Campaign: t.Campaign}) // kinds were validated above
+		in.addKind(k, Source{Kind: t.Kind, Campaign: t.Campaign})
 	}
 	return inOrder, nil
 }
@@ -215,36 +217,45 @@ func renumberRun(nums []int32, i int, n int32) int {
 	return i
 }
 
-// hashID hashes an id for noDuplicates, eight bytes at a time: each word
-// is mixed into the state by a bijective mixer (MurmurHash3's finalizer), so ids of one
-// length differing anywhere collide only by chance. Equal hashes only send
-// noDuplicates to compare the ids themselves.
+// hashID hashes an id for noDuplicates, sixteen bytes at a time: the two
+// words, xored with constants and the state, are multiplied into 128 bits
+// whose halves are folded together (wyhash's mixing). Equal hashes only
+// send noDuplicates to compare the ids themselves, so a rare collision
+// costs time, never a wrong answer.
 func hashID(s string) uint64 {
-	h := uint64(len(s)) * 0x9e3779b97f4a7c15
-	for ; len(s) >= 8; s = s[8:] {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h = mix64(h ^ w)
+	const k0, k1, k2 = 0xa0761d6478bd642f, 0xe7037ed1a0b428db, 0x8ebc6af09c88c6e3
+	h := uint64(len(s)) ^ k0
+	for ; len(s) > 16; s = s[16:] {
+		h = mum(load8(s)^h^k1, load8(s[8:])^k2)
 	}
-	if len(s) > 0 {
-		var w uint64
-		for i := 0; i < len(s); i++ {
-			w |= uint64(s[i]) << (8 * i)
-		}
-		h = mix64(h ^ w)
+	var x, y uint64
+	if len(s) > 8 {
+		x, y = load8(s), loadTail(s[8:])
+	} else {
+		x = loadTail(s)
 	}
-	return h
+	return mum(x^h^k1, y^h^k2)
 }
 
-// mix64 is MurmurHash3's finalizer: a bijection of 64-bit words whose
-// every output bit depends on every input bit.
-func mix64(x uint64) uint64 {
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	x *= 0xc4ceb9fe1a85ec53
-	x ^= x >> 33
-	return x
+// mum folds the 128-bit product of x and y into 64 bits.
+func mum(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	return hi ^ lo
+}
+
+// load8 reads the first eight bytes of s as a little-endian word.
+func load8(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// loadTail reads s, at most eight bytes, as a little-endian word.
+func loadTail(s string) uint64 {
+	var w uint64
+	for i := 0; i < len(s) && i < 8; i++ {
+		w |= uint64(s[i]) << (8 * i)
+	}
+	return w
 }
 
 // touchOrder is a run's touches in order (customer, At, Seq, ID):

@@ -133,3 +133,23 @@ func TestTouchValidateMatchesValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestHashIDSpreads checks that hashID tells apart ids as exports number
+// them (a counter in a fixed or growing width, a prefix, a suffix, every
+// length to 40 bytes): no two of them hash alike, so noDuplicates does
+// not fall back to comparing the ids.
+func TestHashIDSpreads(t *testing.T) {
+	var hs []uint64
+	for i := range rounds(t, 100_000) {
+		for _, id := range []string{fmt.Sprintf("t%07d-%d", i/8, i%8), fmt.Sprint(i), fmt.Sprintf("order-2025-03-%012d", i), fmt.Sprintf("%x-门店", i)} {
+			hs = append(hs, hashID(id))
+		}
+	}
+	long := "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	for n := range len(long) + 1 {
+		hs = append(hs, hashID(long[:n]), hashID("\x00"+long[:n]))
+	}
+	if anyEqualHash(hs) {
+		t.Fatal("two ids hash alike")
+	}
+}
