@@ -487,25 +487,32 @@ func (a *accumulator) intern(s Source) int32 {
 }
 
 // journeyRef is one attributed journey, for the credit pass: its
-// conversion, its touches tOrder[lo:hi] and its value in minor units,
-// split in two 32-bit halves so that a ref takes 20 bytes, not 24 (a
-// million journeys' refs are kept while several models run). The
-// conversion's interned store is in the cStore that addShared returns
-// beside the refs.
+// conversion, its touches tOrder[lo:hi], its value in minor units and the
+// conversion's kind, the value split in two 32-bit halves with the kind in
+// the top bits of the high one, so that a ref takes 20 bytes (a million
+// journeys' refs are kept while several models run) and the credit pass
+// need not read the conversion. The conversion's interned store is in the
+// cStore that addShared returns beside the refs.
 type journeyRef struct {
-	conv             int32 // index in cOrder
-	lo, hi           int32
-	minorLo, minorHi uint32
+	conv    int32 // index in cOrder
+	lo, hi  int32
+	minorLo uint32
+	hiKind  uint32 // the value's bits 32 to 61, then the kind at bit 30
 }
 
-// newJourneyRef returns the ref of conversion conv over tOrder[lo:hi]
-// with value minor (at most 10^17: maxValue in minor units).
-func newJourneyRef(conv, lo, hi int, minor int64) journeyRef {
-	return journeyRef{conv: int32(conv), lo: int32(lo), hi: int32(hi), minorLo: uint32(minor), minorHi: uint32(uint64(minor) >> 32)}
+// newJourneyRef returns the ref of conversion conv of kind index kind
+// (conversionIndex) over tOrder[lo:hi] with value minor (at most 10^18 <
+// 2^62: maxValue in minor units of a currency of up to three minor
+// digits).
+func newJourneyRef(conv, lo, hi int, minor int64, kind int) journeyRef {
+	return journeyRef{conv: int32(conv), lo: int32(lo), hi: int32(hi), minorLo: uint32(minor), hiKind: uint32(uint64(minor)>>32) | uint32(kind)<<30}
 }
 
 // minor returns the journey's value in minor units.
-func (j journeyRef) minor() int64 { return int64(j.minorHi)<<32 | int64(j.minorLo) }
+func (j journeyRef) minor() int64 { return int64(j.hiKind&(1<<30-1))<<32 | int64(j.minorLo) }
+
+// kind returns the conversion's kind index (conversionIndex).
+func (j journeyRef) kind() int8 { return int8(j.hiKind >> 30) }
 
 // add sums a prepared run. global maps the run's source indices to the
 // accumulator's; nil means they are the same.
@@ -574,7 +581,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 				s := st[i-ti]
 				a.rs.touch(slot, rn.tOrder.at(i), customer, src[i], s, anyStore || s == cStore[k])
 			}
-			refs = append(refs, newJourneyRef(k, lo, hi, minor))
+			refs = append(refs, newJourneyRef(k, lo, hi, minor, slot-1))
 		}
 		if cEnd > ci {
 			a.drawCustomer(&d, &rn.tOrder, ti, tEnd, src, rn.cOrder[ci:cEnd], cStore[ci:cEnd])
@@ -641,12 +648,19 @@ func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef, cStore
 	cells := a.newCellTable(rn.tOrder.len())
 	var ts []*Touch
 	a.w.directSources(a.sources)
+	// Only time decay reads the touches: the others weigh by position and
+	// source index alone (direct visits by their source, directSources),
+	// so a journey needs as many (nil) places, no touches looked up.
+	decay := a.w.r.model == ModelTimeDecay
 	for _, j := range refs {
-		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
-		ts = rn.tOrder.appendPtrs(ts[:0], int(j.lo), int(j.hi))
-		units := a.w.weigh(c.At, ts)
-		kind := int8(conversionIndex(c.Kind))
+		if decay {
+			ts = rn.tOrder.appendPtrs(ts[:0], int(j.lo), int(j.hi))
+		} else {
+			ts = grow(ts, int(j.hi-j.lo))
+		}
+		units := a.w.weigh(ts)
+		kind := j.kind()
 		store, minor := cStore[j.conv], uint64(j.minor())
 		for i, u := range units {
 			if u == 0 {

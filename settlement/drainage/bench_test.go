@@ -163,7 +163,7 @@ func BenchmarkModel(b *testing.B) {
 				for j := 0; j+1 < len(s.bounds); j++ {
 					lo, hi := s.bounds[j], s.bounds[j+1]
 					w.srcIdx = s.src[lo:hi]
-					for i, u := range w.weigh(s.conversions[j].At, s.ptrs[lo:hi]) {
+					for i, u := range w.weigh(s.ptrs[lo:hi]) {
 						acc[s.src[lo+i]] += u
 					}
 				}

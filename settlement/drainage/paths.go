@@ -3,7 +3,6 @@ package drainage
 import (
 	"fmt"
 	"math/bits"
-	"time"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -165,7 +164,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
 		total = [2]uint64{total[0] + c, lo}
 		// The instant matters to time decay only, refused above.
-		for j, u := range w.weigh(time.Time{}, ts) {
+		for j, u := range w.weigh(ts) {
 			if u == 0 {
 				continue
 			}

@@ -153,3 +153,19 @@ func TestHashIDSpreads(t *testing.T) {
 		t.Fatal("two ids hash alike")
 	}
 }
+
+// TestJourneyRefRoundTrip checks that a journeyRef gives back the value
+// and kind it was made with, up to the largest value a conversion may
+// have in any currency.
+func TestJourneyRefRoundTrip(t *testing.T) {
+	for _, cur := range []o2o.Currency{"JPY", o2o.CNY, "KWD"} {
+		for _, minor := range []int64{0, 1, 1<<32 - 1, 1 << 32, 1<<40 + 12345, maxMinor(cur)} {
+			for kind := range numConversionKinds {
+				j := newJourneyRef(7, 3, 9, minor, kind)
+				if j.minor() != minor || int(j.kind()) != kind || j.conv != 7 || j.lo != 3 || j.hi != 9 {
+					t.Fatalf("%s %d kind %d: got %d kind %d", cur, minor, kind, j.minor(), j.kind())
+				}
+			}
+		}
+	}
+}
