@@ -84,13 +84,14 @@ func (t Touch) Validate() error {
 // UTF-8 and past check's first two rules, so on the common path they are
 // only compared with the known values; an unknown one goes to Validate,
 // which gives the error check would.
-func (t *Touch) validate() error { return t.validateKind(touchKindIndex(t.Kind)) }
+func (t *Touch) validate() error { return t.validateKind(touchKindIndex(t.Kind), false) }
 
-// validateKind is validate given k, touchKindIndex(t.Kind).
-func (t *Touch) validateKind(k int) error {
+// validateKind is validate given k, touchKindIndex(t.Kind); knownCustomer
+// says the customer is a valid touch's, checked already.
+func (t *Touch) validateKind(k int, knownCustomer bool) error {
 	if t.ID == "" || t.Customer == "" || t.At.IsZero() ||
 		(t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O) || k < 0 ||
-		!validText(t.ID) || !validText(t.Customer) || !validText(t.Campaign) || !validText(t.StoreID) {
+		!validText(t.ID) || (!knownCustomer && !validText(t.Customer)) || !validText(t.Campaign) || !validText(t.StoreID) {
 		return t.Validate()
 	}
 	return t.checkStore()
@@ -186,17 +187,23 @@ func (c Conversion) Validate() error {
 }
 
 // validate is Validate without reflection on the common path (see
-// Touch.validate).
-func (c *Conversion) validate() error {
+// Touch.validate). minorOK is the ok of c.Value.MinorUnits, which the
+// caller needs too: with it, whether the value is whole is known without
+// working out the minor units again.
+func (c *Conversion) validate(minorOK bool) error {
 	if c.ID == "" || c.Customer == "" || c.At.IsZero() || c.Kind == "" ||
 		!validText(c.ID) || !validText(c.Customer) || !validText(string(c.Kind)) || !validText(c.StoreID) {
 		return c.Validate()
 	}
-	return c.check()
+	return c.checkWhole(minorOK || c.Value.IsWhole()) // as whole does
 }
 
 // check checks the conversion's rules beyond the required fields.
-func (c *Conversion) check() error {
+func (c *Conversion) check() error { return c.checkWhole(c.whole()) }
+
+// checkWhole is check given whole, whether the value is a whole number of
+// minor units.
+func (c *Conversion) checkWhole(whole bool) error {
 	switch {
 	case !c.Kind.Valid():
 		return o2o.Invalidf("kind", "unknown conversion kind %q", string(c.Kind))
@@ -206,7 +213,7 @@ func (c *Conversion) check() error {
 		return o2o.Invalid("storeId", "must be empty for an online payment (B2C)")
 	case c.Value.IsNegative():
 		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
-	case !c.whole():
+	case !whole:
 		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
 	}
 	if err := instant.Check(c.At); err != nil {

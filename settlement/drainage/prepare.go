@@ -99,7 +99,10 @@ func scanTouches(touches []Touch, hashes []uint64, in *pathSources, cust []int32
 	for i := range touches {
 		t := &touches[i]
 		k := touchKindIndex(t.Kind)
-		if err := t.validateKind(k); err != nil {
+		// The order check below compares the customer with the previous
+		// touch's, whose text is valid: equal, it need not be read again.
+		sameCustomer := i > 0 && t.Customer == touches[i-1].Customer
+		if err := t.validateKind(k, sameCustomer); err != nil {
 			return false, o2o.Prefix(indexPath("touches", i), err)
 		}
 		hashes[i] = hashID(t.ID)
@@ -108,7 +111,7 @@ func scanTouches(touches []Touch, hashes []uint64, in *pathSources, cust []int32
 		}
 		if i > 0 {
 			p := &touches[i-1]
-			if t.Customer != p.Customer {
+			if !sameCustomer {
 				if t.Customer < p.Customer {
 					inOrder = false
 					continue
@@ -149,7 +152,8 @@ func (rn *run) scanConversions(hashes []uint64) (bool, error) {
 	n := int32(0)
 	for i := range conversions {
 		c := &conversions[i]
-		if err := c.validate(); err != nil {
+		m, minorOK := c.Value.MinorUnits()
+		if err := c.validate(minorOK); err != nil {
 			return false, o2o.Prefix(indexPath("conversions", i), err)
 		}
 		if i == 0 {
@@ -157,7 +161,7 @@ func (rn *run) scanConversions(hashes []uint64) (bool, error) {
 		} else if c.Value.Currency() != rn.currency {
 			return false, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, rn.currency, c.Value.Currency())
 		}
-		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
+		if (!minorOK || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
 			return false, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
 		hashes[i] = hashID(c.ID)

@@ -169,3 +169,28 @@ func TestJourneyRefRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestConversionValidateMatchesValidate is TestTouchValidateMatchesValidate
+// for conversions, whose shortcut is told whether the value has minor
+// units.
+func TestConversionValidateMatchesValidate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 4))
+	good := time.Date(2025, 3, 1, 0, 0, 0, 0, o2o.China())
+	texts := []string{"", "c1", "门店-7", "\xff"}
+	kinds := append(ConversionKinds(), "", "nope", "\xff")
+	ats := []time.Time{{}, good, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}
+	values := []o2o.Money{o2o.MustParseMoney("0"), o2o.MustParseMoney("12.30"), o2o.MustParseMoney("-1.00"),
+		o2o.MustParseMoney("0.001"), o2o.MustParseMoney("1000000000000000000000.00")}
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	for range rounds(t, 20000) {
+		c := Conversion{
+			ID: pick(texts), Customer: pick(texts), At: ats[rng.IntN(len(ats))],
+			Kind: kinds[rng.IntN(len(kinds))], StoreID: pick(texts), Value: values[rng.IntN(len(values))],
+		}
+		_, minorOK := c.Value.MinorUnits()
+		want, got := c.Validate(), c.validate(minorOK)
+		if fmt.Sprint(want) != fmt.Sprint(got) || errors.Is(got, o2o.ErrInvalid) != errors.Is(want, o2o.ErrInvalid) {
+			t.Fatalf("%+v: validate %v, Validate %v", c, got, want)
+		}
+	}
+}
