@@ -203,7 +203,9 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 // Speed trick: a kind's first fewCampaigns campaigns are found by
 // scanning a short list, which for the handful of campaigns a kind
 // usually has is several times faster than hashing the string into a map;
-// campaigns past those go in a map per kind. Either way a campaign gets
+// campaigns past those go in a map per kind. The list compares each
+// campaign's length and first eight bytes, read as one word, and the
+// strings themselves only past eight bytes. Either way a campaign gets
 // the index it would get from one map of Sources (TestPathSourcesMatchMap).
 type pathSources struct {
 	few       [7]campaignList
@@ -221,6 +223,7 @@ const fewCampaigns = 8
 type campaignList struct {
 	n    int
 	name [fewCampaigns]string
+	word [fewCampaigns]uint64 // loadTail of name: its first eight bytes
 	id   [fewCampaigns]int32
 }
 
@@ -238,8 +241,9 @@ func (ps *pathSources) add(s Source) bool {
 // touchKindIndex(s.Kind), at least 0.
 func (ps *pathSources) addKind(k int, s Source) {
 	l := &ps.few[k]
+	w := loadTail(s.Campaign)
 	for i := range l.n {
-		if l.name[i] == s.Campaign {
+		if l.word[i] == w && len(l.name[i]) == len(s.Campaign) && (len(s.Campaign) <= 8 || l.name[i] == s.Campaign) {
 			ps.ids = append(ps.ids, l.id[i])
 			return
 		}
@@ -250,7 +254,7 @@ func (ps *pathSources) addKind(k int, s Source) {
 		id = int32(len(ps.seen))
 		ps.seen = append(ps.seen, s)
 		if l.n < fewCampaigns {
-			l.name[l.n], l.id[l.n] = s.Campaign, id
+			l.name[l.n], l.word[l.n], l.id[l.n] = s.Campaign, w, id
 			l.n++
 		} else {
 			if m == nil {
