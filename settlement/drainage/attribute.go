@@ -342,6 +342,9 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 // lookback window, out of [from, to), one customer's touches.
 func (rn *run) window(from, to int, c *Conversion) (lo, hi int) {
 	start := c.At.Add(-rn.r.Window(c.Kind))
+	if from < to && !rn.tOrder.at(from).At.Before(start) && !rn.tOrder.at(to-1).At.After(c.At) {
+		return from, to // every touch is in the window: the usual case, no search
+	}
 	lo = rn.tOrder.search(from, to, func(t *Touch) bool { return !t.At.Before(start) })
 	hi = rn.tOrder.search(lo, to, func(t *Touch) bool { return t.At.After(c.At) })
 	return lo, hi
