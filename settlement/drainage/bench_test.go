@@ -30,13 +30,13 @@ import (
 // bare loop of the same runs:
 //
 //	                                    before                 after
-//	bare loop                           0.057 s                0.057 s
-//	first + last + linear, Prepare      1.10 s (19×), 248 MB   0.71 s (12.5×), 208 MB
-//	AttributePaths, first touch         0.140 s (2.5×)         0.135 s (2.4×)
-//	AttributePaths, last touch          0.140 s (2.5×)         0.135 s (2.4×)
-//	AttributePaths, linear              0.146 s (2.6×)         0.141 s (2.5×)
-//	AttributePaths, markov              0.184 s (3.2×)         0.177 s (3.1×)
-//	Attribute, markov over 100 sources  1.78 s, 337 MB         1.17 s, 299 MB
+//	bare loop                           0.057 s                0.058 s
+//	first + last + linear, Prepare      1.13 s (19.7×), 248 MB 0.71 s (12.3×), 208 MB
+//	AttributePaths, first touch         0.144 s (2.5×)         0.136 s (2.4×)
+//	AttributePaths, last touch          0.144 s (2.5×)         0.133 s (2.3×)
+//	AttributePaths, linear              0.151 s (2.6×)         0.138 s (2.4×)
+//	AttributePaths, markov              0.190 s (3.3×)         0.173 s (3.0×)
+//	Attribute, markov over 100 sources  1.65 s, 337 MB         1.22 s, 299 MB
 //
 // The round before (other runs): first + last + linear 1.49 s (24×) and
 // 249 MB, then 1.20 s (19×) and 248 MB; grouped paths 0.17–0.21 s, then
