@@ -218,20 +218,7 @@ func BenchmarkHeuristics(b *testing.B) {
 		rules = append(rules, mustRules(b, Config{Model: m}))
 	}
 	b.Run("prepared_once", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuSeconds()
-		for b.Loop() {
-			p, err := Prepare(s.touches, s.conversions)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range rules {
-				if _, err := r.AttributePrepared(p); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		reportCPU(b, cpu)
+		benchPrepared(b, rules, s.touches, s.conversions)
 		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 	})
 	b.Run("attribute_each", func(b *testing.B) {
@@ -268,10 +255,16 @@ func BenchmarkPrepareShuffled(b *testing.B) {
 	for _, m := range []ModelName{ModelFirstTouch, ModelLastTouch, ModelLinear} {
 		rules = append(rules, mustRules(b, Config{Model: m}))
 	}
+	benchPrepared(b, rules, ts, cs)
+}
+
+// benchPrepared prepares touches and conversions once per op and
+// attributes them under each of rules, reporting CPU seconds per op.
+func benchPrepared(b *testing.B, rules []*Rules, touches []Touch, conversions []Conversion) {
 	b.ReportAllocs()
 	cpu := cpuSeconds()
 	for b.Loop() {
-		p, err := Prepare(ts, cs)
+		p, err := Prepare(touches, conversions)
 		if err != nil {
 			b.Fatal(err)
 		}
