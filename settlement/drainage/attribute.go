@@ -186,6 +186,8 @@ type sharedSums struct {
 	acc    *accumulator // summed by addShared only
 	refs   []journeyRef
 	cStore []int32
+	ranks  *rowRanks
+	rows   Result // acc's sharedRows, copied into each result
 }
 
 // sharedFor returns the sums of rn (p's run under some rules) that do not
@@ -200,6 +202,8 @@ func (p *Prepared) sharedFor(rn *run) *sharedSums {
 	a.currency = rn.currency
 	s := &sharedSums{acc: a}
 	s.refs, s.cStore = a.addShared(rn, rn.srcIdx)
+	s.ranks = a.rowRanks()
+	a.sharedRows(&s.rows, s.ranks)
 	if p.shared == nil {
 		p.shared = map[[3]int]*sharedSums{}
 	}
@@ -230,7 +234,16 @@ func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
 	s := p.sharedFor(&rn)
 	a := s.acc.forModel(r, effects)
 	a.addCredits(&rn, rn.srcIdx, s.refs, s.cStore)
-	return a.result(res)
+	if err := a.creditRows(res, s.ranks); err != nil {
+		return nil, err
+	}
+	// The rows that do not depend on the model, sorted once per windows;
+	// each result gets its own copy.
+	res.Unattributed = slices.Clone(s.rows.Unattributed)
+	res.Traffic = slices.Clone(s.rows.Traffic)
+	res.Drawn = slices.Clone(s.rows.Drawn)
+	res.Reach = slices.Clone(s.rows.Reach)
+	return res, nil
 }
 
 func (r *Rules) attribute(rn *run) (*Result, error) {
@@ -857,42 +870,56 @@ func (a *accumulator) addValue(hi, lo uint64) {
 // result writes the sums into res, rows sorted by source (not by the order
 // sources were interned in), conversion kind and store.
 func (a *accumulator) result(res *Result) (*Result, error) {
-	rank := make([]int32, len(a.sources))
-	order := make([]int32, len(a.sources))
-	for i := range order {
-		order[i] = int32(i)
+	rr := a.rowRanks()
+	if err := a.creditRows(res, rr); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(order, func(x, y int32) int { return compareSources(a.sources[x], a.sources[y]) })
-	for r, i := range order {
-		rank[i] = int32(r)
-	}
+	a.sharedRows(res, rr)
+	return res, nil
+}
+
+// rowRanks ranks an accumulator's sources and stores, so that rows sort
+// on integers: keys are sorted with the source and store replaced by their
+// ranks, then the ranks mapped back.
+type rowRanks struct {
+	rank, order       []int32 // source index → rank, rank → source index
+	storeRank, byName []int32 // likewise for stores, by id
+}
+
+func (a *accumulator) rowRanks() *rowRanks {
+	rr := &rowRanks{order: sortedIndex(len(a.sources), func(x, y int32) int { return compareSources(a.sources[x], a.sources[y]) })}
+	rr.rank = ranks(rr.order)
+	rr.byName = sortedIndex(len(a.stores), func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
+	rr.storeRank = ranks(rr.byName)
+	return rr
+}
+
+// ranked packs a key with its source and store replaced by their ranks.
+func (rr *rowRanks) ranked(src, mid, store int32) uint64 {
+	return creditKey{src: rr.rank[src], kind: int8(mid), store: rr.storeRank[store]}.pack()
+}
+
+// unranked maps a ranked traffic key back to indices.
+func (rr *rowRanks) unranked(v uint64) trafficKey {
+	k := unpackTraffic(v)
+	return trafficKey{src: rr.order[k.src], channel: k.channel, store: rr.byName[k.store]}
+}
+
+// creditRows writes the credits (of one model) and the attributed count
+// into res.
+func (a *accumulator) creditRows(res *Result, rr *rowRanks) error {
 	res.Attributed = a.attributed
-	// Rank stores by id once, so rows sort on integers.
-	storeRank := make([]int32, len(a.stores))
-	byName := make([]int32, len(a.stores))
-	for i := range byName {
-		byName[i] = int32(i)
-	}
-	slices.SortFunc(byName, func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
-	for r, i := range byName {
-		storeRank[i] = int32(r)
-	}
-	// Sort keys with the source and store replaced by their ranks, as
-	// integers, then map the ranks back.
-	ranked := func(src, mid, store int32) uint64 {
-		return creditKey{src: rank[src], kind: int8(mid), store: storeRank[store]}.pack()
-	}
 	rk := make([]uint64, 0, len(a.cells))
 	for v := range a.cells {
 		k := unpackCredit(v)
-		rk = append(rk, ranked(k.src, int32(k.kind), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.kind), k.store))
 	}
 	slices.Sort(rk)
 	res.Credits = make([]Credit, len(rk))
 	weights := make([][2]uint64, len(rk))
 	for i, v := range rk {
 		k := unpackCredit(v)
-		k = creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]}
+		k = creditKey{src: rr.order[k.src], kind: k.kind, store: rr.byName[k.store]}
 		cell := &a.cellData[a.cells[k.pack()]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
@@ -903,12 +930,18 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	if a.value != [2]uint64{} {
 		parts, err := allocateMinor(a.value, weights, a.currency)
 		if err != nil {
-			return nil, fmt.Errorf("allocate attributed value: %w", err)
+			return fmt.Errorf("allocate attributed value: %w", err)
 		}
 		for i, p := range parts {
 			res.Credits[i].Value = p
 		}
 	}
+	return nil
+}
+
+// sharedRows writes the rows that do not depend on the model into res:
+// unattributed conversions, traffic, drawn traffic and reach.
+func (a *accumulator) sharedRows(res *Result, rr *rowRanks) {
 	res.Unattributed = make([]Unattributed, 0, len(a.unattributed))
 	for _, u := range a.unattributed {
 		res.Unattributed = append(res.Unattributed, *u)
@@ -919,32 +952,29 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		}
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
-	rk = rk[:0]
+	rk := make([]uint64, 0, max(len(a.traffic), len(a.drawn)))
 	for v := range a.traffic {
 		k := unpackTraffic(v)
-		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.channel), k.store))
 	}
 	slices.Sort(rk)
 	res.Traffic = make([]Traffic, len(rk))
 	for i, v := range rk {
-		k := unpackTraffic(v)
-		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
+		k := rr.unranked(v)
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
 	}
 	rk = rk[:0]
 	for v := range a.drawn {
 		k := unpackTraffic(v)
-		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.channel), k.store))
 	}
 	slices.Sort(rk)
 	res.Drawn = make([]Drawn, len(rk))
 	for i, v := range rk {
-		k := unpackTraffic(v)
-		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
+		k := rr.unranked(v)
 		res.Drawn[i] = Drawn{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Units: a.drawn[k.pack()]}
 	}
 	res.Reach = a.rs.rows(a.sources, a.stores)
-	return res, nil
 }
 
 // allocateMinor splits total minor units of currency over 128-bit weights
