@@ -30,13 +30,13 @@ import (
 // bare loop of the same runs:
 //
 //	                                    before                 after
-//	bare loop                           0.057 s                0.058 s
-//	first + last + linear, Prepare      1.13 s (19.7×), 248 MB 0.71 s (12.3×), 208 MB
-//	AttributePaths, first touch         0.144 s (2.5×)         0.136 s (2.4×)
-//	AttributePaths, last touch          0.144 s (2.5×)         0.133 s (2.3×)
-//	AttributePaths, linear              0.151 s (2.6×)         0.138 s (2.4×)
-//	AttributePaths, markov              0.190 s (3.3×)         0.173 s (3.0×)
-//	Attribute, markov over 100 sources  1.65 s, 337 MB         1.22 s, 299 MB
+//	bare loop                           0.057 s                0.055 s
+//	first + last + linear, Prepare      1.10 s (19.6×), 248 MB 0.65 s (11.9×), 212 MB
+//	AttributePaths, first touch         0.139 s (2.5×)         0.129 s (2.4×)
+//	AttributePaths, last touch          0.139 s (2.5×)         0.129 s (2.4×)
+//	AttributePaths, linear              0.144 s (2.5×)         0.132 s (2.4×)
+//	AttributePaths, markov              0.182 s (3.2×)         0.168 s (3.1×)
+//	Attribute, markov over 100 sources  1.62 s, 337 MB         1.19 s, 301 MB
 //
 // The round before (other runs): first + last + linear 1.49 s (24×) and
 // 249 MB, then 1.20 s (19×) and 248 MB; grouped paths 0.17–0.21 s, then
@@ -44,7 +44,7 @@ import (
 // busier machine): first + last + linear 3.86 s and 329 MB, then 1.68 s;
 // grouped paths 0.26–0.50 s, then 0.17–0.22 s. Earlier, before Prepare and
 // AttributePaths existed: Attribute linear 6.0 s and 1.06 GB, first + last
-// + linear by Attribute 16.1 s, 3.18 GB. Of the 0.71 s, Prepare
+// + linear by Attribute 16.1 s, 3.18 GB. Of the 0.65 s, Prepare
 // (validating, hashing, checking the order, numbering customers and
 // sources) takes about half, the sums every model shares (reach, traffic,
 // drawn traffic) about a quarter, the three models' credits and results
@@ -55,7 +55,7 @@ import (
 // cache misses) and was dropped. The benchmark journeys come in order (by
 // customer, then time), which Prepare no longer sorts; the same data
 // shuffled (BenchmarkPrepareShuffled, sorted in Prepare, three runs each):
-// 7.1 s and 247 MB before, 5.9 s and 226 MB after.
+// 7.5 s and 248 MB before, 6.1 s and 230 MB after.
 
 // benchJourneys is the benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.
