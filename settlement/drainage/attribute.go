@@ -122,7 +122,7 @@ type run struct {
 	r        *Rules
 	touches  []Touch
 	conv     []Conversion
-	tOrder   []*Touch // by (customer, at, seq, id)
+	tOrder   touchOrder // by (customer, at, seq, id)
 	cOrder   []*Conversion
 	srcIdx   []int32 // parallel to tOrder
 	tCust    []int32 // parallel to tOrder: the customer's rank among the run's customers
@@ -186,6 +186,8 @@ type sharedSums struct {
 	acc    *accumulator // summed by addShared only
 	refs   []journeyRef
 	cStore []int32
+	ranks  *rowRanks
+	rows   Result // acc's sharedRows, copied into each result
 }
 
 // sharedFor returns the sums of rn (p's run under some rules) that do not
@@ -200,6 +202,8 @@ func (p *Prepared) sharedFor(rn *run) *sharedSums {
 	a.currency = rn.currency
 	s := &sharedSums{acc: a}
 	s.refs, s.cStore = a.addShared(rn, rn.srcIdx)
+	s.ranks = a.rowRanks()
+	a.sharedRows(&s.rows, s.ranks)
 	if p.shared == nil {
 		p.shared = map[[3]int]*sharedSums{}
 	}
@@ -230,7 +234,16 @@ func (r *Rules) AttributePrepared(p *Prepared) (*Result, error) {
 	s := p.sharedFor(&rn)
 	a := s.acc.forModel(r, effects)
 	a.addCredits(&rn, rn.srcIdx, s.refs, s.cStore)
-	return a.result(res)
+	if err := a.creditRows(res, s.ranks); err != nil {
+		return nil, err
+	}
+	// The rows that do not depend on the model, sorted once per windows;
+	// each result gets its own copy.
+	res.Unattributed = slices.Clone(s.rows.Unattributed)
+	res.Traffic = slices.Clone(s.rows.Traffic)
+	res.Drawn = slices.Clone(s.rows.Drawn)
+	res.Reach = slices.Clone(s.rows.Reach)
+	return res, nil
 }
 
 func (r *Rules) attribute(rn *run) (*Result, error) {
@@ -256,89 +269,6 @@ func (r *Rules) fit(rn *run) (*Result, []uint64, error) {
 	return res, effects, nil
 }
 
-func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
-	// The ids are hashed in the validating pass, for noDuplicates.
-	hashes := make([]uint64, max(len(touches), len(conversions)))
-	for i := range touches {
-		if err := touches[i].validate(); err != nil {
-			return nil, o2o.Prefix(indexPath("touches", i), err)
-		}
-		hashes[i] = fnv1a(touches[i].ID)
-	}
-	if err := noDuplicates(hashes, "touches", len(touches), func(i int) string { return touches[i].ID }); err != nil {
-		return nil, err
-	}
-	currency := o2o.CNY
-	for i := range conversions {
-		c := &conversions[i]
-		if err := c.validate(); err != nil {
-			return nil, o2o.Prefix(indexPath("conversions", i), err)
-		}
-		if i == 0 {
-			currency = c.Value.Currency()
-		} else if c.Value.Currency() != currency {
-			return nil, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, currency, c.Value.Currency())
-		}
-		if m, ok := c.Value.MinorUnits(); (!ok || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
-			return nil, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
-		}
-		hashes[i] = fnv1a(c.ID)
-	}
-	if err := noDuplicates(hashes, "conversions", len(conversions), func(i int) string { return conversions[i].ID }); err != nil {
-		return nil, err
-	}
-	rn := &run{r: r, touches: touches, conv: conversions, currency: currency}
-	rn.tOrder = make([]*Touch, len(touches))
-	for i := range touches {
-		rn.tOrder[i] = &touches[i]
-	}
-	slices.SortFunc(rn.tOrder, func(a, b *Touch) int {
-		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-			return c
-		}
-		return compareTouches(a, b)
-	})
-	rn.cOrder = make([]*Conversion, len(conversions))
-	for i := range conversions {
-		rn.cOrder[i] = &conversions[i]
-	}
-	slices.SortFunc(rn.cOrder, func(a, b *Conversion) int {
-		if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-			return c
-		}
-		return compareConversions(a, b)
-	})
-	// Rank the customers, so journeys and distinct counts compare integers,
-	// and intern sources in the same pass over the ordered touches.
-	in := pathSources{ids: make([]int32, 0, len(rn.tOrder))}
-	rn.tCust = make([]int32, len(rn.tOrder))
-	rn.cCust = make([]int32, len(rn.cOrder))
-	for ti, ci, n := 0, 0, int32(0); ti < len(rn.tOrder) || ci < len(rn.cOrder); n++ {
-		var cust string
-		switch {
-		case ti == len(rn.tOrder):
-			cust = rn.cOrder[ci].Customer
-		case ci == len(rn.cOrder):
-			cust = rn.tOrder[ti].Customer
-		default:
-			cust = min(rn.tOrder[ti].Customer, rn.cOrder[ci].Customer)
-		}
-		for ; ti < len(rn.tOrder) && rn.tOrder[ti].Customer == cust; ti++ {
-			rn.tCust[ti] = n
-			t := rn.tOrder[ti]
-			in.add(Source{Kind: t.Kind, Campaign: t.Campaign}) // kinds were validated above
-		}
-		for ; ci < len(rn.cOrder) && rn.cOrder[ci].Customer == cust; ci++ {
-			rn.cCust[ci] = n
-		}
-		rn.nCust = int(n) + 1
-	}
-	// Number sources in sorted order, so indices do not depend on input
-	// order.
-	rn.sources, rn.srcIdx = in.sorted()
-	return rn, nil
-}
-
 // maxMinor returns maxValue in minor units of currency c.
 func maxMinor(c o2o.Currency) int64 {
 	m := int64(1e15)
@@ -352,7 +282,7 @@ func maxMinor(c o2o.Currency) int64 {
 var maxValue = decimal.New(1, 15)
 
 // noDuplicates reports the first id repeated in ids (o2o.ErrDuplicate).
-// buf[:n] holds the ids' fnv1a hashes (reordered here); only when two
+// buf[:n] holds the ids' hashes (hashID) (reordered here); only when two
 // hashes are equal does it compare the ids themselves, sorted, to name the
 // repeat.
 func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
@@ -378,16 +308,6 @@ func noDuplicates(buf []uint64, name string, n int, id func(int) string) error {
 	return nil
 }
 
-// fnv1a returns the 64-bit FNV-1a hash of s.
-func fnv1a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
 // journeyFunc receives one journey: its conversion (nil for a customer's
 // touches that no conversion counted) and the range [lo, hi) of tOrder.
 type journeyFunc func(c *Conversion, lo, hi int)
@@ -402,37 +322,24 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	var used []bool
 	var rest []int
 	for cust := range int32(rn.nCust) {
-		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
-			tEnd++
-		}
-		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
-			cEnd++
-		}
-		ts := rn.tOrder[ti:tEnd]
+		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
 		if nullFn != nil {
-			used = grow(used, len(ts))
+			used = grow(used, tEnd-ti)
 			clear(used)
 		}
 		for _, c := range rn.cOrder[ci:cEnd] {
-			from := c.At.Add(-rn.r.Window(c.Kind))
-			lo, _ := slices.BinarySearchFunc(ts, from, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-			hi, found := slices.BinarySearchFunc(ts, c.At, func(t *Touch, at time.Time) int { return t.At.Compare(at) })
-			for found && hi < len(ts) && ts[hi].At.Equal(c.At) {
-				hi++
-			}
-			fn(c, ti+lo, ti+hi)
+			lo, hi := rn.window(ti, tEnd, c)
+			fn(c, lo, hi)
 			if nullFn != nil {
 				for i := lo; i < hi; i++ {
-					used[i] = true
+					used[i-ti] = true
 				}
 			}
 		}
 		if nullFn != nil {
 			rest = rest[:0]
-			for i := range ts {
-				if !used[i] {
+			for i, u := range used {
+				if !u {
 					rest = append(rest, ti+i)
 				}
 			}
@@ -442,6 +349,18 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 		}
 		ti, ci = tEnd, cEnd
 	}
+}
+
+// window returns the range [lo, hi) of the ordered touches inside c's
+// lookback window, out of [from, to), one customer's touches.
+func (rn *run) window(from, to int, c *Conversion) (lo, hi int) {
+	start := c.At.Add(-rn.r.Window(c.Kind))
+	if from < to && !rn.tOrder.at(from).At.Before(start) && !rn.tOrder.at(to-1).At.After(c.At) {
+		return from, to // every touch is in the window: the usual case, no search
+	}
+	lo = rn.tOrder.search(from, to, func(t *Touch) bool { return !t.At.Before(start) })
+	hi = rn.tOrder.search(lo, to, func(t *Touch) bool { return t.At.After(c.At) })
+	return lo, hi
 }
 
 type creditKey struct {
@@ -584,25 +503,32 @@ func (a *accumulator) intern(s Source) int32 {
 }
 
 // journeyRef is one attributed journey, for the credit pass: its
-// conversion, its touches tOrder[lo:hi] and its value in minor units,
-// split in two 32-bit halves so that a ref takes 20 bytes, not 24 (a
-// million journeys' refs are kept while several models run). The
-// conversion's interned store is in the cStore that addShared returns
-// beside the refs.
+// conversion, its touches tOrder[lo:hi], its value in minor units and the
+// conversion's kind, the value split in two 32-bit halves with the kind in
+// the top bits of the high one, so that a ref takes 20 bytes (a million
+// journeys' refs are kept while several models run) and the credit pass
+// need not read the conversion. The conversion's interned store is in the
+// cStore that addShared returns beside the refs.
 type journeyRef struct {
-	conv             int32 // index in cOrder
-	lo, hi           int32
-	minorLo, minorHi uint32
+	conv    int32 // index in cOrder
+	lo, hi  int32
+	minorLo uint32
+	hiKind  uint32 // the value's bits 32 to 61, then the kind at bit 30
 }
 
-// newJourneyRef returns the ref of conversion conv over tOrder[lo:hi]
-// with value minor (at most 10^17: maxValue in minor units).
-func newJourneyRef(conv, lo, hi int, minor int64) journeyRef {
-	return journeyRef{conv: int32(conv), lo: int32(lo), hi: int32(hi), minorLo: uint32(minor), minorHi: uint32(uint64(minor) >> 32)}
+// newJourneyRef returns the ref of conversion conv of kind index kind
+// (conversionIndex) over tOrder[lo:hi] with value minor (at most 10^18 <
+// 2^62: maxValue in minor units of a currency of up to three minor
+// digits).
+func newJourneyRef(conv, lo, hi int, minor int64, kind int) journeyRef {
+	return journeyRef{conv: int32(conv), lo: int32(lo), hi: int32(hi), minorLo: uint32(minor), hiKind: uint32(uint64(minor)>>32) | uint32(kind)<<30}
 }
 
 // minor returns the journey's value in minor units.
-func (j journeyRef) minor() int64 { return int64(j.minorHi)<<32 | int64(j.minorLo) }
+func (j journeyRef) minor() int64 { return int64(j.hiKind&(1<<30-1))<<32 | int64(j.minorLo) }
+
+// kind returns the conversion's kind index (conversionIndex).
+func (j journeyRef) kind() int8 { return int8(j.hiKind >> 30) }
 
 // add sums a prepared run. global maps the run's source indices to the
 // accumulator's; nil means they are the same.
@@ -622,7 +548,8 @@ func (a *accumulator) add(rn *run, global []int32) {
 // unattributed conversions, traffic, drawn traffic, the attributed value)
 // and returns the attributed journeys and each conversion's interned store
 // (by cOrder index) for addCredits. src holds the touches' sources in the
-// accumulator's indices.
+// accumulator's indices. It reads the run one customer at a time, every
+// sum from the customer's touches while they are at hand.
 func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	a.conversions += int64(len(rn.conv))
 	// Customers are numbered across every run added, for distinct counts:
@@ -630,69 +557,126 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	// A customer's touches and conversions mostly name one store:
-	// remember the last.
-	prevID, prevIdx := "", a.internStore("")
-	storeID := func(id string) int32 {
-		if id != prevID {
-			prevID, prevIdx = id, a.internStore(id)
-		}
-		return prevIdx
-	}
-	storeOf := func(t *Touch) int32 { return storeID(t.StoreID) }
-	digits := a.currency.MinorDigits()
+	// A customer's touches mostly name one store, and their conversions
+	// one store: remember the last of each.
+	tStores, cStores := a.lastStore(), a.lastStore()
 	refs := make([]journeyRef, 0, len(rn.conv))
-	// journeys gives the conversions in cOrder's order; cStore holds each
-	// one's interned store, for draw.
-	ci := -1
-	cStore := make([]int32, len(rn.cOrder))
-	rn.journeys(func(c *Conversion, lo, hi int) {
-		ci++
-		cStore[ci] = storeID(c.StoreID)
-		minor, ok := c.Value.MinorUnits()
-		if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
-			minor = c.Value.Amount().Shift(digits).IntPart()
+	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
+	var st []int32                          // the interned stores of one customer's touches
+	var d drawScratch
+	traffic := a.newTrafficTable(rn.tOrder.len())
+	ti, ci := 0, 0
+	for cust := range int32(rn.nCust) {
+		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
+		customer := base + int64(cust)
+		st = grow(st, tEnd-ti)
+		for i := ti; i < tEnd; i++ {
+			t := rn.tOrder.at(i)
+			s := tStores.intern(a, t.StoreID)
+			st[i-ti] = s
+			a.rs.touch(0, t, customer, src[i], s, true)
+			traffic.add(a, trafficKey{src: src[i], channel: channelIndex(t.Channel), store: s})
 		}
-		if lo == hi {
-			k := unKey{c.Kind, c.StoreID}
-			u := a.unattributed[k]
-			if u == nil {
-				u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(a.currency)}
-				a.unattributed[k] = u
+		for k := ci; k < cEnd; k++ {
+			c := rn.cOrder[k]
+			if c.StoreID == tStores.id { // usually the store of the customer's touches
+				cStore[k] = tStores.idx
+			} else {
+				cStore[k] = cStores.intern(a, c.StoreID)
 			}
-			u.Conversions++
-			u.Value, _ = u.Value.Add(c.Value)
-			return
+			lo, hi := rn.window(ti, tEnd, c)
+			if lo == hi {
+				a.unattribute(c)
+				continue
+			}
+			minor := a.minorUnits(c)
+			a.attributed++
+			a.addValue(0, uint64(minor))
+			slot, anyStore := 1+conversionIndex(c.Kind), c.Kind == ConversionOnlinePayment
+			for i := lo; i < hi; i++ {
+				s := st[i-ti]
+				a.rs.touch(slot, rn.tOrder.at(i), customer, src[i], s, anyStore || s == cStore[k])
+			}
+			refs = append(refs, newJourneyRef(k, lo, hi, minor, slot-1))
 		}
-		a.attributed++
-		a.addValue(0, uint64(minor))
-		cst := cStore[ci]
-		for i := lo; i < hi; i++ {
-			t := rn.tOrder[i]
-			st := storeOf(t)
-			a.rs.touch(1+conversionIndex(c.Kind), t, base+int64(rn.tCust[i]), src[i], st, c.Kind == ConversionOnlinePayment || st == cst)
+		if cEnd > ci {
+			a.drawCustomer(&d, &rn.tOrder, ti, tEnd, src, rn.cOrder[ci:cEnd], cStore[ci:cEnd])
 		}
-		refs = append(refs, newJourneyRef(ci, lo, hi, minor))
-	}, nil)
-	for i, t := range rn.tOrder {
-		st := storeOf(t)
-		a.rs.touch(0, t, base+int64(rn.tCust[i]), src[i], st, true)
-		a.traffic[trafficKey{src: src[i], channel: channelIndex(t.Channel), store: st}.pack()]++
+		ti, ci = tEnd, cEnd
 	}
-	a.draw(rn, src, cStore)
+	traffic.flush(a)
 	return refs, cStore
+}
+
+// runEnd returns the index past the run of cust starting at nums[i].
+func runEnd(nums []int32, i int, cust int32) int {
+	for i < len(nums) && nums[i] == cust {
+		i++
+	}
+	return i
+}
+
+// lastStoreMemo interns store ids into an accumulator, remembering the last
+// id it was given: consecutive touches (or conversions) mostly name one
+// store, and comparing with the last id is cheaper than a map lookup.
+type lastStoreMemo struct {
+	id  string
+	idx int32
+}
+
+// lastStore returns a memo starting from the empty store id.
+func (a *accumulator) lastStore() lastStoreMemo {
+	return lastStoreMemo{idx: a.internStore("")}
+}
+
+// intern returns a's index of store id, adding it if new.
+func (m *lastStoreMemo) intern(a *accumulator, id string) int32 {
+	if id != m.id {
+		m.id, m.idx = id, a.internStore(id)
+	}
+	return m.idx
+}
+
+// unattribute counts conversion c, which had no touch in its window.
+func (a *accumulator) unattribute(c *Conversion) {
+	k := unKey{c.Kind, c.StoreID}
+	u := a.unattributed[k]
+	if u == nil {
+		u = &Unattributed{Conversion: c.Kind, StoreID: c.StoreID, Value: zeroIn(a.currency)}
+		a.unattributed[k] = u
+	}
+	u.Conversions++
+	u.Value, _ = u.Value.Add(c.Value)
+}
+
+// minorUnits returns c's value in minor units of a's currency.
+func (a *accumulator) minorUnits(c *Conversion) int64 {
+	minor, ok := c.Value.MinorUnits()
+	if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
+		minor = c.Value.Amount().Shift(a.currency.MinorDigits()).IntPart()
+	}
+	return minor
 }
 
 // addCredits runs the model over the attributed journeys and sums each
 // source's credit units and value × units per conversion kind and store.
 func (a *accumulator) addCredits(rn *run, src []int32, refs []journeyRef, cStore []int32) {
-	cells := a.newCellTable(len(rn.tOrder))
+	cells := a.newCellTable(rn.tOrder.len())
+	var ts []*Touch
 	a.w.directSources(a.sources)
+	// Only time decay reads the touches: the others weigh by position and
+	// source index alone (direct visits by their source, directSources),
+	// so a journey needs as many (nil) places, no touches looked up.
+	decay := a.w.r.model == ModelTimeDecay
 	for _, j := range refs {
-		c := rn.cOrder[j.conv]
 		a.w.srcIdx = src[j.lo:j.hi]
-		units := a.w.weigh(c.At, rn.tOrder[j.lo:j.hi])
-		kind := int8(conversionIndex(c.Kind))
+		if decay {
+			ts = rn.tOrder.appendPtrs(ts[:0], int(j.lo), int(j.hi))
+		} else {
+			ts = grow(ts, int(j.hi-j.lo))
+		}
+		units := a.w.weigh(ts)
+		kind := j.kind()
 		store, minor := cStore[j.conv], uint64(j.minor())
 		for i, u := range units {
 			if u == 0 {
@@ -734,84 +718,94 @@ type placeCount struct {
 	n     int64
 }
 
-// draw splits each unattached O2O campaign touch over the places its
+// drawCustomer splits each unattached O2O campaign touch over the places its
 // customer converted with the touch inside the conversion's window (touch
 // ≤ conversion ≤ touch + window), by the number of such conversions at
 // each: Scale units per touch, the units left by largest remainder, equal
 // remainders to the earlier place (stores by id, then B2C). It works one
 // customer at a time and counts conversions by binary search, so its
 // memory grows with one customer's conversions, never with touches ×
-// conversions. cStore holds the interned store of each conversion of
-// cOrder.
-func (a *accumulator) draw(rn *run, src, cStore []int32) {
-	ti, ci := 0, 0
-	var groups []convGroup
-	var counts []placeCount
-	type groupKey struct {
-		place  trafficKey
-		window time.Duration
+// conversions.
+//
+// drawCustomer does it for one customer: their touches are o's [from, to),
+// src holds the sources of o's touches, convs are the customer's
+// conversions in order and cStore the conversions' interned stores. d
+// holds scratch space reused from customer to customer.
+func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, src []int32, convs []*Conversion, cStore []int32) {
+	if !o.anyUnattached(from, to) {
+		return // the usual case, and nothing to split
 	}
-	index := map[groupKey]int{}
-	for cust := range int32(rn.nCust) {
-		tEnd := ti
-		for tEnd < len(rn.tOrder) && rn.tCust[tEnd] == cust {
-			tEnd++
-		}
-		cEnd := ci
-		for cEnd < len(rn.cOrder) && rn.cCust[cEnd] == cust {
-			cEnd++
-		}
-		if cEnd > ci {
-			groups = groups[:0]
-			clear(index)
-			for i, c := range rn.cOrder[ci:cEnd] {
-				place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[ci+i]}
-				w := rn.r.Window(c.Kind)
-				k, ok := index[groupKey{place, w}]
-				if !ok {
-					k = len(groups)
-					if k < cap(groups) { // reuse the earlier customers' slices
-						groups = groups[:k+1]
-						groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
-					} else {
-						groups = append(groups, convGroup{place: place, window: w})
-					}
-					index[groupKey{place, w}] = k
-				}
-				groups[k].at = append(groups[k].at, c.At) // cOrder is in time order
+	if d.index == nil {
+		d.index = map[drawGroupKey]int{}
+	}
+	groups := d.groups[:0]
+	clear(d.index)
+	for i, c := range convs {
+		place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[i]}
+		w := a.w.r.Window(c.Kind)
+		k, ok := d.index[drawGroupKey{place, w}]
+		if !ok {
+			k = len(groups)
+			if k < cap(groups) { // reuse the earlier customers' slices
+				groups = groups[:k+1]
+				groups[k].place, groups[k].window, groups[k].at = place, w, groups[k].at[:0]
+			} else {
+				groups = append(groups, convGroup{place: place, window: w})
 			}
-			slices.SortFunc(groups, func(x, y convGroup) int {
-				if c := a.comparePlaces(x.place, y.place); c != 0 {
-					return c
-				}
-				return cmp.Compare(x.window, y.window)
-			})
-			for i := ti; i < tEnd; i++ {
-				t := rn.tOrder[i]
-				if t.Channel != o2o.ChannelO2O || t.StoreID != "" || t.Campaign == "" {
-					continue
-				}
-				counts = counts[:0]
-				for _, g := range groups {
-					lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
-					hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
-					for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
-						hi++
-					}
-					if hi <= lo {
-						continue
-					}
-					if n := len(counts); n > 0 && counts[n-1].place == g.place {
-						counts[n-1].n += int64(hi - lo)
-					} else {
-						counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
-					}
-				}
-				a.split(src[i], counts)
+			d.index[drawGroupKey{place, w}] = k
+		}
+		groups[k].at = append(groups[k].at, c.At) // convs are in time order
+	}
+	d.groups = groups
+	slices.SortFunc(groups, func(x, y convGroup) int {
+		if c := a.comparePlaces(x.place, y.place); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.window, y.window)
+	})
+	for i := from; i < to; i++ {
+		t := o.at(i)
+		if !unattached(t) {
+			continue
+		}
+		counts := d.counts[:0]
+		for _, g := range groups {
+			lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
+			hi, found := slices.BinarySearchFunc(g.at, t.At.Add(g.window), func(x, at time.Time) int { return x.Compare(at) })
+			for found && hi < len(g.at) && g.at[hi].Equal(t.At.Add(g.window)) {
+				hi++
+			}
+			if hi <= lo {
+				continue
+			}
+			if n := len(counts); n > 0 && counts[n-1].place == g.place {
+				counts[n-1].n += int64(hi - lo)
+			} else {
+				counts = append(counts, placeCount{place: g.place, n: int64(hi - lo)})
 			}
 		}
-		ti, ci = tEnd, cEnd
+		d.counts = counts
+		a.split(src[i], counts)
 	}
+}
+
+// unattached reports whether t is drawn traffic: an O2O campaign touch
+// that bound its customer to no store.
+func unattached(t *Touch) bool {
+	return t.Channel == o2o.ChannelO2O && t.StoreID == "" && t.Campaign != ""
+}
+
+// drawScratch is drawCustomer's scratch space, reused across customers.
+type drawScratch struct {
+	groups []convGroup
+	counts []placeCount
+	index  map[drawGroupKey]int
+}
+
+// drawGroupKey is what drawCustomer groups a customer's conversions by.
+type drawGroupKey struct {
+	place  trafficKey
+	window time.Duration
 }
 
 // split adds Scale units of one touch of source src over counts, by number.
@@ -876,45 +870,56 @@ func (a *accumulator) addValue(hi, lo uint64) {
 // result writes the sums into res, rows sorted by source (not by the order
 // sources were interned in), conversion kind and store.
 func (a *accumulator) result(res *Result) (*Result, error) {
-	rank := make([]int32, len(a.sources))
-	order := make([]int32, len(a.sources))
-	for i := range order {
-		order[i] = int32(i)
+	rr := a.rowRanks()
+	if err := a.creditRows(res, rr); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(order, func(x, y int32) int { return compareSources(a.sources[x], a.sources[y]) })
-	for r, i := range order {
-		rank[i] = int32(r)
-	}
+	a.sharedRows(res, rr)
+	return res, nil
+}
+
+// rowRanks ranks an accumulator's sources and stores, so that rows sort
+// on integers: keys are sorted with the source and store replaced by their
+// ranks, then the ranks mapped back.
+type rowRanks struct {
+	rank, order       []int32 // source index → rank, rank → source index
+	storeRank, byName []int32 // likewise for stores, by id
+}
+
+func (a *accumulator) rowRanks() *rowRanks {
+	rr := &rowRanks{order: sortedIndex(len(a.sources), func(x, y int32) int { return compareSources(a.sources[x], a.sources[y]) })}
+	rr.rank = ranks(rr.order)
+	rr.byName = sortedIndex(len(a.stores), func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
+	rr.storeRank = ranks(rr.byName)
+	return rr
+}
+
+// ranked packs a key with its source and store replaced by their ranks.
+func (rr *rowRanks) ranked(src, mid, store int32) uint64 {
+	return creditKey{src: rr.rank[src], kind: int8(mid), store: rr.storeRank[store]}.pack()
+}
+
+// unranked maps a ranked traffic key back to indices.
+func (rr *rowRanks) unranked(v uint64) trafficKey {
+	k := unpackTraffic(v)
+	return trafficKey{src: rr.order[k.src], channel: k.channel, store: rr.byName[k.store]}
+}
+
+// creditRows writes the credits (of one model) and the attributed count
+// into res.
+func (a *accumulator) creditRows(res *Result, rr *rowRanks) error {
 	res.Attributed = a.attributed
-	// Rank stores by id once, so rows sort on integers.
-	storeRank := make([]int32, len(a.stores))
-	byName := make([]int32, len(a.stores))
-	for i := range byName {
-		byName[i] = int32(i)
-	}
-	slices.SortFunc(byName, func(x, y int32) int { return cmp.Compare(a.stores[x], a.stores[y]) })
-	for r, i := range byName {
-		storeRank[i] = int32(r)
-	}
-	// Sort keys with the source and store replaced by their ranks, as
-	// integers, then map the ranks back.
-	ranked := func(src, mid, store int32) uint64 {
-		return creditKey{src: rank[src], kind: int8(mid), store: storeRank[store]}.pack()
-	}
-	keys := make([]creditKey, 0, len(a.cells))
 	rk := make([]uint64, 0, len(a.cells))
 	for v := range a.cells {
 		k := unpackCredit(v)
-		rk = append(rk, ranked(k.src, int32(k.kind), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.kind), k.store))
 	}
 	slices.Sort(rk)
-	for _, v := range rk {
+	res.Credits = make([]Credit, len(rk))
+	weights := make([][2]uint64, len(rk))
+	for i, v := range rk {
 		k := unpackCredit(v)
-		keys = append(keys, creditKey{src: order[k.src], kind: k.kind, store: byName[k.store]})
-	}
-	res.Credits = make([]Credit, len(keys))
-	weights := make([][2]uint64, len(keys))
-	for i, k := range keys {
+		k = creditKey{src: rr.order[k.src], kind: k.kind, store: rr.byName[k.store]}
 		cell := &a.cellData[a.cells[k.pack()]]
 		res.Credits[i] = Credit{
 			Source: a.sources[k.src], Conversion: ConversionKinds()[k.kind], StoreID: a.stores[k.store],
@@ -925,12 +930,18 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 	if a.value != [2]uint64{} {
 		parts, err := allocateMinor(a.value, weights, a.currency)
 		if err != nil {
-			return nil, fmt.Errorf("allocate attributed value: %w", err)
+			return fmt.Errorf("allocate attributed value: %w", err)
 		}
 		for i, p := range parts {
 			res.Credits[i].Value = p
 		}
 	}
+	return nil
+}
+
+// sharedRows writes the rows that do not depend on the model into res:
+// unattributed conversions, traffic, drawn traffic and reach.
+func (a *accumulator) sharedRows(res *Result, rr *rowRanks) {
 	res.Unattributed = make([]Unattributed, 0, len(a.unattributed))
 	for _, u := range a.unattributed {
 		res.Unattributed = append(res.Unattributed, *u)
@@ -941,35 +952,29 @@ func (a *accumulator) result(res *Result) (*Result, error) {
 		}
 		return cmp.Compare(x.StoreID, y.StoreID)
 	})
-	tkeys := make([]trafficKey, 0, len(a.traffic))
-	rk = rk[:0]
+	rk := make([]uint64, 0, max(len(a.traffic), len(a.drawn)))
 	for v := range a.traffic {
 		k := unpackTraffic(v)
-		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.channel), k.store))
 	}
 	slices.Sort(rk)
-	for _, v := range rk {
-		k := unpackTraffic(v)
-		tkeys = append(tkeys, trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]})
-	}
-	res.Traffic = make([]Traffic, len(tkeys))
-	for i, k := range tkeys {
+	res.Traffic = make([]Traffic, len(rk))
+	for i, v := range rk {
+		k := rr.unranked(v)
 		res.Traffic[i] = Traffic{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Touches: a.traffic[k.pack()]}
 	}
 	rk = rk[:0]
 	for v := range a.drawn {
 		k := unpackTraffic(v)
-		rk = append(rk, ranked(k.src, int32(k.channel), k.store))
+		rk = append(rk, rr.ranked(k.src, int32(k.channel), k.store))
 	}
 	slices.Sort(rk)
 	res.Drawn = make([]Drawn, len(rk))
 	for i, v := range rk {
-		k := unpackTraffic(v)
-		k = trafficKey{src: order[k.src], channel: k.channel, store: byName[k.store]}
+		k := rr.unranked(v)
 		res.Drawn[i] = Drawn{Source: a.sources[k.src], Channel: channels[k.channel], StoreID: a.stores[k.store], Units: a.drawn[k.pack()]}
 	}
 	res.Reach = a.rs.rows(a.sources, a.stores)
-	return res, nil
 }
 
 // allocateMinor splits total minor units of currency over 128-bit weights

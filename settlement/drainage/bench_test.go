@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -24,26 +25,37 @@ import (
 // over 1,000,000 journeys (4.5 M touches, 20 sources, 3,000 stores; the
 // same journeys form 592,262 distinct paths). Medians of ten runs (two of
 // the command above) of the code before and after the last round of
-// work, measured side by side; ratios are to the bare loop of the same
-// runs:
+// work, measured side by side in one session, before and after runs
+// alternating, while another job shared the machine; ratios are to the
+// bare loop of the same runs:
 //
 //	                                    before                 after
-//	bare loop                           0.063 s                0.064 s
-//	first + last + linear, Prepare      1.49 s (24×), 249 MB   1.20 s (19×), 248 MB
-//	AttributePaths, first touch         0.170 s (2.7×)         0.153 s (2.4×)
-//	AttributePaths, last touch          0.169 s (2.7×)         0.144 s (2.3×)
-//	AttributePaths, linear              0.176 s (2.8×)         0.153 s (2.4×)
-//	AttributePaths, markov              0.211 s (3.4×)         0.193 s (3.0×)
-//	Attribute, markov over 100 sources  2.17 s, 337 MB         1.83 s, 337 MB
+//	bare loop                           0.057 s                0.055 s
+//	first + last + linear, Prepare      1.10 s (19.6×), 248 MB 0.65 s (11.9×), 212 MB
+//	AttributePaths, first touch         0.139 s (2.5×)         0.129 s (2.4×)
+//	AttributePaths, last touch          0.139 s (2.5×)         0.129 s (2.4×)
+//	AttributePaths, linear              0.144 s (2.5×)         0.132 s (2.4×)
+//	AttributePaths, markov              0.182 s (3.2×)         0.168 s (3.1×)
+//	Attribute, markov over 100 sources  1.62 s, 337 MB         1.19 s, 301 MB
 //
-// The round before (other runs, a busier machine): first + last + linear
-// 3.86 s and 329 MB, then 1.68 s; grouped paths 0.26–0.50 s, then
-// 0.17–0.22 s. Earlier, before Prepare and AttributePaths existed:
-// Attribute linear 6.0 s and 1.06 GB, first + last + linear by Attribute
-// 16.1 s, 3.18 GB. Of the 1.20 s, Prepare (validating, hashing and
-// ordering every touch) takes a little under half, the sums every model shares
-// (reach, traffic, drawn traffic) about a third; each pass over the 4.5 M
-// touches costs about one bare loop in memory traffic alone.
+// The round before (other runs): first + last + linear 1.49 s (24×) and
+// 249 MB, then 1.20 s (19×) and 248 MB; grouped paths 0.17–0.21 s, then
+// 0.14–0.19 s; Markov over 100 sources 2.17 s, then 1.83 s. Before that (a
+// busier machine): first + last + linear 3.86 s and 329 MB, then 1.68 s;
+// grouped paths 0.26–0.50 s, then 0.17–0.22 s. Earlier, before Prepare and
+// AttributePaths existed: Attribute linear 6.0 s and 1.06 GB, first + last
+// + linear by Attribute 16.1 s, 3.18 GB. Of the 0.65 s, Prepare
+// (validating, hashing, checking the order, numbering customers and
+// sources) takes about half, the sums every model shares (reach, traffic,
+// drawn traffic) about a quarter, the three models' credits and results
+// the rest. The touches (128 bytes each, their strings apart) are read
+// twice, validating and summing, each pass costing about a bare loop in
+// memory traffic or more; a column of interned stores per touch, so that
+// summing would not read them, was slower (the window search then met the
+// cache misses) and was dropped. The benchmark journeys come in order (by
+// customer, then time), which Prepare no longer sorts; the same data
+// shuffled (BenchmarkPrepareShuffled, sorted in Prepare, three runs each):
+// 7.5 s and 248 MB before, 6.1 s and 230 MB after.
 
 // benchJourneys is the benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.
@@ -163,7 +175,7 @@ func BenchmarkModel(b *testing.B) {
 				for j := 0; j+1 < len(s.bounds); j++ {
 					lo, hi := s.bounds[j], s.bounds[j+1]
 					w.srcIdx = s.src[lo:hi]
-					for i, u := range w.weigh(s.conversions[j].At, s.ptrs[lo:hi]) {
+					for i, u := range w.weigh(s.ptrs[lo:hi]) {
 						acc[s.src[lo+i]] += u
 					}
 				}
@@ -206,20 +218,7 @@ func BenchmarkHeuristics(b *testing.B) {
 		rules = append(rules, mustRules(b, Config{Model: m}))
 	}
 	b.Run("prepared_once", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuSeconds()
-		for b.Loop() {
-			p, err := Prepare(s.touches, s.conversions)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range rules {
-				if _, err := r.AttributePrepared(p); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		reportCPU(b, cpu)
+		benchPrepared(b, rules, s.touches, s.conversions)
 		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 	})
 	b.Run("attribute_each", func(b *testing.B) {
@@ -235,6 +234,47 @@ func BenchmarkHeuristics(b *testing.B) {
 		reportCPU(b, cpu)
 		b.ReportMetric(float64(len(s.bounds)-1)*float64(b.N)/b.Elapsed().Seconds(), "journeys/s")
 	})
+}
+
+// benchShuffled is benchOnce's touches and conversions each shuffled.
+var benchShuffled = sync.OnceValues(func() ([]Touch, []Conversion) {
+	s := benchOnce()
+	ts, cs := slices.Clone(s.touches), slices.Clone(s.conversions)
+	rng := rand.New(rand.NewPCG(3, 3))
+	rng.Shuffle(len(ts), func(i, j int) { ts[i], ts[j] = ts[j], ts[i] })
+	rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+	return ts, cs
+})
+
+// BenchmarkPrepareShuffled is BenchmarkHeuristics/prepared_once over the
+// same data shuffled: Prepare sorts it, where the benchmark journeys come
+// in order (by customer, then time) and are not sorted.
+func BenchmarkPrepareShuffled(b *testing.B) {
+	ts, cs := benchShuffled()
+	var rules []*Rules
+	for _, m := range []ModelName{ModelFirstTouch, ModelLastTouch, ModelLinear} {
+		rules = append(rules, mustRules(b, Config{Model: m}))
+	}
+	benchPrepared(b, rules, ts, cs)
+}
+
+// benchPrepared prepares touches and conversions once per op and
+// attributes them under each of rules, reporting CPU seconds per op.
+func benchPrepared(b *testing.B, rules []*Rules, touches []Touch, conversions []Conversion) {
+	b.ReportAllocs()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		p, err := Prepare(touches, conversions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range rules {
+			if _, err := r.AttributePrepared(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkPaths attributes the same journeys grouped into distinct paths

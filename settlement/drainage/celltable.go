@@ -1,8 +1,8 @@
 package drainage
 
 // cellTable is a speed trick for addCredits, which looks a credit cell up
-// for every credited touch: a dense array indexed by (source, conversion
-// kind, store) in front of accumulator.cells, so most lookups index an
+// for every credited touch: a dense array indexed by (store, conversion
+// kind, source) in front of accumulator.cells, so most lookups index an
 // array instead of hashing into the map. It only caches what cellIndex
 // returns: the cells, their order in cellData and the map stay exactly
 // what accumulator.cell alone makes (TestCellTableMatchesMap). A nil table
@@ -35,11 +35,77 @@ func (t *cellTable) cell(a *accumulator, k creditKey) *creditCell {
 	if t == nil || int(k.store) >= t.stores || int(k.src) >= t.sources {
 		return a.cell(k)
 	}
-	p := (int(k.src)*numConversionKinds+int(k.kind))*t.stores + int(k.store)
+	// Store-major: one journey's credits (one store, one kind, a few
+	// sources) fall in a few neighbouring entries.
+	p := (int(k.store)*numConversionKinds+int(k.kind))*t.sources + int(k.src)
 	i := t.idx[p]
 	if i == 0 {
 		i = a.cellIndex(k) + 1
 		t.idx[p] = i
 	}
 	return &a.cellData[i-1]
+}
+
+// trafficTable is the same speed trick for addShared's traffic counts, one
+// per touch: counts in a dense array indexed by (store, source, sales
+// mode), added into accumulator.traffic by flush, in place of a map
+// increment per touch. The map ends up exactly as the increments alone
+// leave it (TestTrafficTableMatchesMap). Stores are interned while the
+// table fills, so it grows with the stores seen, a block of entries at a
+// time (no block is copied or dropped), up to limit entries; keys past
+// that, or of a source outside it, and every key of a nil table, go to the
+// map directly.
+type trafficTable struct {
+	blocks  [][]int64 // entry p is blocks[p/trafficBlock][p%trafficBlock]
+	sources int
+	limit   int
+}
+
+// trafficBlock is the number of entries in one block of a trafficTable.
+const trafficBlock = 1 << 12
+
+// newTrafficTable returns a table for a's sources, holding at most
+// touches + 4096 entries (and maxCellTable), or nil when a has no sources.
+func (a *accumulator) newTrafficTable(touches int) *trafficTable {
+	if len(a.sources) == 0 {
+		return nil
+	}
+	return &trafficTable{sources: len(a.sources), limit: min(maxCellTable, touches+4096)}
+}
+
+// add counts one touch of key k.
+func (t *trafficTable) add(a *accumulator, k trafficKey) {
+	if t == nil || int(k.src) >= t.sources {
+		a.traffic[k.pack()]++
+		return
+	}
+	p := (int(k.store)*t.sources+int(k.src))*2 + int(k.channel)
+	b := p / trafficBlock
+	if b >= len(t.blocks) {
+		if p >= t.limit {
+			a.traffic[k.pack()]++
+			return
+		}
+		for b >= len(t.blocks) {
+			t.blocks = append(t.blocks, make([]int64, trafficBlock))
+		}
+	}
+	t.blocks[b][p%trafficBlock]++
+}
+
+// flush adds the table's counts into a.traffic and empties the table.
+func (t *trafficTable) flush(a *accumulator) {
+	if t == nil {
+		return
+	}
+	for b, block := range t.blocks {
+		for i, n := range block {
+			if n != 0 {
+				p := b*trafficBlock + i
+				k := trafficKey{src: int32(p / 2 % t.sources), channel: int8(p % 2), store: int32(p / 2 / t.sources)}
+				a.traffic[k.pack()] += n
+			}
+		}
+		clear(block)
+	}
 }

@@ -58,3 +58,45 @@ func TestCellTableMatchesMap(t *testing.T) {
 		t.Fatalf("nil table: %+v", a.cellData)
 	}
 }
+
+// TestTrafficTableMatchesMap checks the trafficTable trick against its
+// plain reference, a map increment per touch: the same keys leave the same
+// map behind, with stores interned while the table fills, keys past its
+// limit and of sources outside it.
+func TestTrafficTableMatchesMap(t *testing.T) {
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		nSrc, nStore := 1+rng.IntN(6), 1+rng.IntN(1200) // several blocks
+		a := newAccumulator(&Rules{}, nil, nil)
+		for s := range nSrc {
+			a.intern(Source{Kind: KindSearchAd, Campaign: string(rune('a' + s))})
+		}
+		plain := map[uint64]int64{}
+		touches := rng.IntN(3000)
+		table := a.newTrafficTable(touches)
+		table.limit = min(table.limit, 1+rng.IntN(4*nSrc*nStore)) // some keys past it
+		for range touches {
+			k := trafficKey{src: int32(rng.IntN(nSrc + 1)), channel: int8(rng.IntN(2)), store: int32(rng.IntN(nStore))}
+			plain[k.pack()]++
+			table.add(a, k)
+		}
+		table.flush(a)
+		if diff := cmp.Diff(plain, a.traffic); diff != "" {
+			t.Fatalf("seed %d: traffic (-plain +table):\n%s", seed, diff)
+		}
+		table.flush(a) // flushed counts are not added twice
+		if diff := cmp.Diff(plain, a.traffic); diff != "" {
+			t.Fatalf("seed %d: traffic after a second flush (-plain +table):\n%s", seed, diff)
+		}
+	}
+	a := newAccumulator(&Rules{}, nil, nil)
+	if a.newTrafficTable(10) != nil {
+		t.Fatal("a table for no sources")
+	}
+	var nilTable *trafficTable
+	nilTable.add(a, trafficKey{store: 3})
+	nilTable.flush(a)
+	if len(a.traffic) != 1 || a.traffic[trafficKey{store: 3}.pack()] != 1 {
+		t.Fatalf("nil table: %v", a.traffic)
+	}
+}

@@ -80,14 +80,21 @@ func (t Touch) Validate() error {
 // validate is Validate without reflection on the common path: when the
 // required fields are set and every string is UTF-8 — all that
 // o2o.Validate checks on a Touch — only the rules are left to check;
-// otherwise Validate gives the error.
-func (t *Touch) validate() error {
-	if t.ID == "" || t.Customer == "" || t.At.IsZero() || t.Channel == "" || t.Kind == "" ||
-		!validText(t.ID) || !validText(t.Customer) || !validText(string(t.Channel)) ||
-		!validText(string(t.Kind)) || !validText(t.Campaign) || !validText(t.StoreID) {
+// otherwise Validate gives the error. A known sales mode and kind are set,
+// UTF-8 and past check's first two rules, so on the common path they are
+// only compared with the known values; an unknown one goes to Validate,
+// which gives the error check would.
+func (t *Touch) validate() error { return t.validateKind(touchKindIndex(t.Kind), false) }
+
+// validateKind is validate given k, touchKindIndex(t.Kind); knownCustomer
+// says the customer is a valid touch's, checked already.
+func (t *Touch) validateKind(k int, knownCustomer bool) error {
+	if t.ID == "" || t.Customer == "" || t.At.IsZero() ||
+		(t.Channel != o2o.ChannelB2C && t.Channel != o2o.ChannelO2O) || k < 0 ||
+		!validText(t.ID) || (!knownCustomer && !validText(t.Customer)) || !validText(t.Campaign) || !validText(t.StoreID) {
 		return t.Validate()
 	}
-	return t.check()
+	return t.checkStore()
 }
 
 // check checks the touch's rules beyond the required fields.
@@ -97,6 +104,14 @@ func (t *Touch) check() error {
 		return o2o.Invalidf("channel", "must be b2c or o2o, got %q", string(t.Channel))
 	case !t.Kind.Valid():
 		return o2o.Invalidf("kind", "unknown touch kind %q", string(t.Kind))
+	}
+	return t.checkStore()
+}
+
+// checkStore checks check's rules past the sales mode and kind: the store
+// binding and the instant.
+func (t *Touch) checkStore() error {
+	switch {
 	case (t.Kind == KindStoreCoupon || t.Kind == KindStoreVisit) && t.StoreID == "":
 		return o2o.Invalidf("storeId", "is required for a %s: it binds the customer to a store", t.Kind)
 	case t.StoreID != "" && t.Channel != o2o.ChannelO2O:
@@ -110,11 +125,18 @@ func (t *Touch) check() error {
 
 // validText reports whether s is valid UTF-8, as utf8.ValidString does
 // (TestValidText). Speed trick: ids are nearly always short ASCII, which a
-// byte loop inlined here checks faster than a call per string; from the
-// first byte that is not ASCII (a rune boundary) utf8.ValidString checks
-// the rest.
+// loop here checks faster than a call per string, eight bytes at a time (a
+// word with no top bit set is ASCII), then byte by byte; from the first
+// word or byte that is not all ASCII (a rune boundary: every byte before
+// it is ASCII) utf8.ValidString checks the rest.
 func validText(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load8(s[i:])&0x8080808080808080 != 0 {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return utf8.ValidString(s[i:])
 		}
@@ -163,17 +185,23 @@ func (c Conversion) Validate() error {
 }
 
 // validate is Validate without reflection on the common path (see
-// Touch.validate).
-func (c *Conversion) validate() error {
+// Touch.validate). minorOK is the ok of c.Value.MinorUnits, which the
+// caller needs too: with it, whether the value is whole is known without
+// working out the minor units again.
+func (c *Conversion) validate(minorOK bool) error {
 	if c.ID == "" || c.Customer == "" || c.At.IsZero() || c.Kind == "" ||
 		!validText(c.ID) || !validText(c.Customer) || !validText(string(c.Kind)) || !validText(c.StoreID) {
 		return c.Validate()
 	}
-	return c.check()
+	return c.checkWhole(minorOK || c.Value.IsWhole()) // as whole does
 }
 
 // check checks the conversion's rules beyond the required fields.
-func (c *Conversion) check() error {
+func (c *Conversion) check() error { return c.checkWhole(c.whole()) }
+
+// checkWhole is check given whole, whether the value is a whole number of
+// minor units.
+func (c *Conversion) checkWhole(whole bool) error {
 	switch {
 	case !c.Kind.Valid():
 		return o2o.Invalidf("kind", "unknown conversion kind %q", string(c.Kind))
@@ -183,7 +211,7 @@ func (c *Conversion) check() error {
 		return o2o.Invalid("storeId", "must be empty for an online payment (B2C)")
 	case c.Value.IsNegative():
 		return o2o.Invalidf("value", "must not be negative, got %s", c.Value)
-	case !c.whole():
+	case !whole:
 		return o2o.Invalidf("value", "%s is not a whole number of minor units", c.Value)
 	}
 	if err := instant.Check(c.At); err != nil {

@@ -83,7 +83,7 @@ func (r *Rules) Weigh(at time.Time, touches []Touch) ([]int64, error) {
 	if r.model == ModelShapley {
 		w.internLocal(ts)
 	}
-	sorted := w.weigh(at, ts)
+	sorted := w.weigh(ts)
 	out := make([]int64, len(touches))
 	for i, j := range order {
 		out[j] = sorted[i]
@@ -105,10 +105,10 @@ func (w *weigher) internLocal(ts []*Touch) {
 	}
 }
 
-// weigh returns the weights of the ordered touches ts for a conversion at
-// at; w.srcIdx must hold their interned sources for Shapley and Markov. The
+// weigh returns the weights of the ordered touches ts of one journey;
+// w.srcIdx must hold their interned sources for Shapley and Markov. The
 // result aliases w's scratch buffer.
-func (w *weigher) weigh(at time.Time, ts []*Touch) []int64 {
+func (w *weigher) weigh(ts []*Touch) []int64 {
 	n := len(ts)
 	w.units = grow(w.units, n)
 	if n == 0 {

@@ -3,6 +3,7 @@ package drainage
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -60,8 +61,13 @@ func TestPathSourcesMatchMap(t *testing.T) {
 		var wantIDs []int32
 		for range 500 {
 			s := Source{Kind: kinds[rng.IntN(len(kinds))], Campaign: fmt.Sprint("c", rng.IntN(perKind))}
-			if rng.IntN(10) == 0 {
+			switch rng.IntN(10) {
+			case 0:
 				s.Campaign = ""
+			case 1: // past eight bytes, the first eight alike
+				s.Campaign = fmt.Sprint("campaign", rng.IntN(perKind))
+			case 2: // zero bytes, which loadTail pads with
+				s.Campaign = strings.Repeat("\x00", rng.IntN(10))
 			}
 			if !in.add(s) {
 				t.Fatalf("seed %d: %v refused", seed, s)

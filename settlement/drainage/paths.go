@@ -3,7 +3,6 @@ package drainage
 import (
 	"fmt"
 	"math/bits"
-	"time"
 
 	"github.com/o2okit/o2okit/o2o"
 )
@@ -165,7 +164,7 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 		lo, c := bits.Add64(total[1], uint64(minors[i]), 0)
 		total = [2]uint64{total[0] + c, lo}
 		// The instant matters to time decay only, refused above.
-		for j, u := range w.weigh(time.Time{}, ts) {
+		for j, u := range w.weigh(ts) {
 			if u == 0 {
 				continue
 			}
@@ -204,7 +203,9 @@ func (r *Rules) AttributePaths(paths []Path) (*PathResult, error) {
 // Speed trick: a kind's first fewCampaigns campaigns are found by
 // scanning a short list, which for the handful of campaigns a kind
 // usually has is several times faster than hashing the string into a map;
-// campaigns past those go in a map per kind. Either way a campaign gets
+// campaigns past those go in a map per kind. The list compares each
+// campaign's length and first eight bytes, read as one word, and the
+// strings themselves only past eight bytes. Either way a campaign gets
 // the index it would get from one map of Sources (TestPathSourcesMatchMap).
 type pathSources struct {
 	few       [7]campaignList
@@ -222,6 +223,7 @@ const fewCampaigns = 8
 type campaignList struct {
 	n    int
 	name [fewCampaigns]string
+	word [fewCampaigns]uint64 // loadTail of name: its first eight bytes
 	id   [fewCampaigns]int32
 }
 
@@ -231,11 +233,19 @@ func (ps *pathSources) add(s Source) bool {
 	if k < 0 {
 		return false
 	}
+	ps.addKind(k, s)
+	return true
+}
+
+// addKind is add for a source whose kind is known: k is
+// touchKindIndex(s.Kind), at least 0.
+func (ps *pathSources) addKind(k int, s Source) {
 	l := &ps.few[k]
+	w := loadTail(s.Campaign)
 	for i := range l.n {
-		if l.name[i] == s.Campaign {
+		if l.word[i] == w && len(l.name[i]) == len(s.Campaign) && (len(s.Campaign) <= 8 || l.name[i] == s.Campaign) {
 			ps.ids = append(ps.ids, l.id[i])
-			return true
+			return
 		}
 	}
 	m := ps.campaigns[k]
@@ -244,7 +254,7 @@ func (ps *pathSources) add(s Source) bool {
 		id = int32(len(ps.seen))
 		ps.seen = append(ps.seen, s)
 		if l.n < fewCampaigns {
-			l.name[l.n], l.id[l.n] = s.Campaign, id
+			l.name[l.n], l.word[l.n], l.id[l.n] = s.Campaign, w, id
 			l.n++
 		} else {
 			if m == nil {
@@ -255,7 +265,6 @@ func (ps *pathSources) add(s Source) bool {
 		}
 	}
 	ps.ids = append(ps.ids, id)
-	return true
 }
 
 // sorted returns the sources sorted by kind, then campaign, and ids
