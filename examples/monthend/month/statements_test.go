@@ -1,6 +1,7 @@
 package month
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -147,6 +148,36 @@ func TestSumStatementsOfLedgers(t *testing.T) {
 			return a.Account == b.Account && a.Lines == b.Lines && a.Closing.Equal(b.Closing) && a.SHA256 == b.SHA256
 		}) {
 			t.Fatalf("trial %d, %d parts: the sums differ from the merged ledger's:\n%v\n%v", trial, n, got, want)
+		}
+	}
+}
+
+// TestAppendHead writes statement heads as encoding/json does, for plain
+// accounts and accounts to escape, sums of every sign and size, and
+// periods open at either end.
+func TestAppendHead(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 23))
+	march := settlement.Month(2026, time.March, o2o.China())
+	periods := []settlement.Period{march, {To: march.To}, {From: march.From}, {}}
+	for _, period := range periods {
+		periodJSON, err := json.Marshal(period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &summer{period: period, periodJSON: periodJSON}
+		for _, account := range []string{"headquarters", "c11-00001", "", `a"b`, "南山", "<x>"} {
+			for range 200 {
+				var sums [4]int64
+				for i := range sums {
+					sums[i] = []int64{0, r.Int64N(1000) - 500, r.Int64N(2*maxPlainUnits) - maxPlainUnits, r.Int64()}[r.IntN(4)]
+				}
+				want, werr := marshalHead(settlement.Statement{Account: account, Period: period, Opening: money(sums[0], o2o.CNY),
+					Credits: money(sums[1], o2o.CNY), Debits: money(sums[2], o2o.CNY), Closing: money(sums[3], o2o.CNY)})
+				got, gerr := s.appendHead([]byte("x"), account, o2o.CNY, sums)
+				if (werr == nil) != (gerr == nil) || (werr == nil && string(got) != "x"+string(want)) {
+					t.Fatalf("%q %v:\n got %s (%v)\nwant x%s (%v)", account, sums, got, gerr, want, werr)
+				}
+			}
 		}
 	}
 }
