@@ -27,3 +27,24 @@ func ExampleRun() {
 	// orders: 998 refused: 5 postings: 5691
 	// differences on three workers: 0
 }
+
+// The steps of a close, reported as each ends: a program times them with
+// its own clock (the monthend command prints them).
+func ExampleRunStages() {
+	m, err := month.Generate(month.Small())
+	if err != nil {
+		panic(err)
+	}
+	c, err := month.RunStages(m, 2, func(s month.Stage) { fmt.Println("done:", s) })
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("statements:", len(c.Statements))
+	// Output:
+	// done: partition
+	// done: settle and attribute
+	// done: merge
+	// done: statements
+	// done: finish
+	// statements: 809
+}
