@@ -130,7 +130,7 @@ type run struct {
 	// has the touch at hand (touchPlaces), instead of reading the touches
 	// again; TestRunPlacesMatchTouches checks them against the touches.
 	tPlace   []int32     // parallel to tOrder: the touch's place (placeFirst)
-	cPlace   []int32     // parallel to cOrder: the conversion's store index
+	cPlace   []int32     // parallel to cOrder: the store's index << 1, placeFirst for a customer's first
 	stores   []string    // the touches' and conversions' stores, "" first
 	cMinor   []int64     // parallel to cOrder: the value in minor units
 	tStart   []int32     // customer n's touches are tOrder[tStart[n]:tStart[n+1]]
@@ -598,7 +598,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 		}
 		for k := ci; k < cEnd; k++ {
 			c := rn.cOrder[k]
-			cStore[k] = intern(rn.cPlace[k])
+			cStore[k] = intern(rn.cPlace[k] >> 1)
 			lo, hi := rn.window(cust, ti, tEnd, c)
 			if lo == hi {
 				a.unattribute(c)

@@ -19,19 +19,18 @@ import (
 // Speed trick, for the millions of touches Prepare and Attribute read:
 // data usually comes already in that order (as a query ordered by
 // customer and time gives it). The validating pass, which reads every
-// touch anyway, checks the order as it goes and, while it holds, numbers
+// touch anyway, checks the order as it goes and, while it holds, marks
 // the customers and interns the sources and places too (scanTouches), so
 // the sort and a second pass over the touches are left out. At the first
 // touch out of order it stops, and the plain way takes over: sort, then
-// number and intern over the sorted touches (internTouches). Both give the
+// mark and intern over the sorted touches (internTouches). Both give the
 // same run (TestPrepareInOrderMatchesSorted); conversions likewise.
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
 	// The ids are hashed in the validating pass, for noDuplicates.
 	hashes := make([]uint64, max(len(touches), len(conversions)))
 	rn := &run{r: r, touches: touches, conv: conversions, currency: o2o.CNY}
 	rn.tPlace = make([]int32, len(touches))
-	// A customer's span for each conversion, as a guess of the customers'
-	// number.
+	// Room for a span per conversion: a guess at the number of customers.
 	tc := &touchCols{
 		in: pathSources{ids: make([]int32, 0, len(touches))}, places: newTouchPlaces(), place: rn.tPlace,
 		spans: make([]touchSpan, 0, min(len(touches), len(conversions)+1)),
@@ -45,7 +44,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	}
 	rn.cMinor = make([]int64, len(conversions))
 	rn.cPlace = make([]int32, len(conversions))
-	cFirst, cInOrder, err := rn.scanConversions(hashes, &tc.places)
+	cInOrder, err := rn.scanConversions(hashes, &tc.places)
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +81,15 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 			}
 			return compareConversions(a, b)
 		})
-		cFirst = cFirst[:0]
 		for i, c := range rn.cOrder {
-			if i == 0 || c.Customer != rn.cOrder[i-1].Customer {
-				cFirst = append(cFirst, int32(i))
-			}
 			rn.cMinor[i] = minorOf(c)
-			rn.cPlace[i] = tc.places.store(c.StoreID)
+			rn.cPlace[i] = tc.places.store(c.StoreID) << 1
+			if i == 0 || c.Customer != rn.cOrder[i-1].Customer {
+				rn.cPlace[i] |= placeFirst
+			}
 		}
 	}
-	rn.rankCustomers(cFirst, tc.spans)
+	rn.rankCustomers(tc.spans)
 	rn.stores = tc.places.names
 	// Number sources in sorted order, so indices do not depend on input
 	// order.
@@ -271,26 +269,24 @@ func (p *touchPlaces) next(t, prev *Touch, prevPlace int32) int32 {
 // currency (rn.currency), hashes their ids into hashes and keeps their
 // minor units in rn.cMinor. While they are in order (customer, then
 // compareConversions) it also interns their stores into places and
-// rn.cPlace and lists the index of each customer's first conversion; it
-// reports whether all were in order (else first and rn.cPlace are
-// partial).
-func (rn *run) scanConversions(hashes []uint64, places *touchPlaces) (first []int32, inOrder bool, err error) {
+// rn.cPlace, marking each customer's first conversion; it reports whether
+// all were in order (else rn.cPlace is partial).
+func (rn *run) scanConversions(hashes []uint64, places *touchPlaces) (bool, error) {
 	conversions := rn.conv
-	inOrder = true
-	first = make([]int32, 0, len(conversions))
+	inOrder := true
 	for i := range conversions {
 		c := &conversions[i]
 		m, minorOK := c.Value.MinorUnits()
 		if err := c.validate(minorOK); err != nil {
-			return nil, false, o2o.Prefix(indexPath("conversions", i), err)
+			return false, o2o.Prefix(indexPath("conversions", i), err)
 		}
 		if i == 0 {
 			rn.currency = c.Value.Currency()
 		} else if c.Value.Currency() != rn.currency {
-			return nil, false, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, rn.currency, c.Value.Currency())
+			return false, fmt.Errorf("%s.value: %w: %s and %s", indexPath("conversions", i), o2o.ErrCurrencyMismatch, rn.currency, c.Value.Currency())
 		}
 		if (!minorOK || m > maxMinor(c.Value.Currency())) && c.Value.Amount().Cmp(maxValue) > 0 {
-			return nil, false, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
+			return false, o2o.Invalidf(indexPath("conversions", i)+".value", "must be at most %s", o2o.FormatDecimal(maxValue))
 		}
 		if !minorOK { // cannot happen: a value past int64 minor units is past maxValue
 			m = minorOf(c)
@@ -300,6 +296,7 @@ func (rn *run) scanConversions(hashes []uint64, places *touchPlaces) (first []in
 		if !inOrder {
 			continue
 		}
+		flag := int32(placeFirst)
 		if i > 0 {
 			p := &conversions[i-1]
 			if c.Customer != p.Customer {
@@ -307,17 +304,16 @@ func (rn *run) scanConversions(hashes []uint64, places *touchPlaces) (first []in
 					inOrder = false
 					continue
 				}
-				first = append(first, int32(i))
 			} else if compareConversions(p, c) > 0 {
 				inOrder = false
 				continue
+			} else {
+				flag = 0
 			}
-		} else {
-			first = append(first, 0)
 		}
-		rn.cPlace[i] = places.store(c.StoreID)
+		rn.cPlace[i] = places.store(c.StoreID)<<1 | flag
 	}
-	return first, inOrder, nil
+	return inOrder, nil
 }
 
 // minorOf returns c's value (validated: whole, at most maxValue) in minor
@@ -332,29 +328,29 @@ func minorOf(c *Conversion) int64 {
 
 // rankCustomers ranks the customers of rn's ordered touches (their first
 // touches marked placeFirst in rn.tPlace, spans their touches' spans) and
-// conversions (cFirst: the index of each customer's first) among both:
+// conversions (their first marked placeFirst in rn.cPlace) among both:
 // customer n's touches are tOrder[tStart[n]:tStart[n+1]], spanning
 // tSpan[n], and conversions cOrder[cStart[n]:cStart[n+1]] (either may be
 // empty). It compares one customer of each slice at a time, not every
 // touch's.
-func (rn *run) rankCustomers(cFirst []int32, spans []touchSpan) {
-	n := max(len(cFirst), len(spans)) + 1
+func (rn *run) rankCustomers(spans []touchSpan) {
+	n := len(spans) + 1 // usually every customer with a conversion was touched
 	rn.tStart, rn.cStart = make([]int32, 0, n), make([]int32, 0, n)
 	var bySpan []int32 // rank of each touch customer, when some have no touches
-	nt := rn.tOrder.len()
-	ti, ci := nextFirst(rn.tPlace, 0), 0
-	for ti < nt || ci < len(cFirst) {
+	nt, nc := rn.tOrder.len(), len(rn.cOrder)
+	ti, ci := nextFirst(rn.tPlace, 0), nextFirst(rn.cPlace, 0)
+	for ti < nt || ci < nc {
 		var c int
 		switch {
 		case ti == nt:
 			c = 1
-		case ci == len(cFirst):
+		case ci == nc:
 			c = -1
 		default:
-			c = cmp.Compare(rn.tOrder.at(ti).Customer, rn.cOrder[cFirst[ci]].Customer)
+			c = cmp.Compare(rn.tOrder.at(ti).Customer, rn.cOrder[ci].Customer)
 		}
 		rn.tStart = append(rn.tStart, int32(ti))
-		rn.cStart = append(rn.cStart, firstAt(cFirst, ci, len(rn.cOrder)))
+		rn.cStart = append(rn.cStart, int32(ci))
 		if c <= 0 {
 			if bySpan != nil {
 				bySpan = append(bySpan, int32(len(rn.tStart)-1))
@@ -367,7 +363,7 @@ func (rn *run) rankCustomers(cFirst []int32, spans []touchSpan) {
 			}
 		}
 		if c >= 0 {
-			ci++
+			ci = nextFirst(rn.cPlace, ci+1)
 		}
 	}
 	rn.tStart, rn.cStart = append(rn.tStart, int32(nt)), append(rn.cStart, int32(len(rn.cOrder)))
@@ -381,21 +377,13 @@ func (rn *run) rankCustomers(cFirst []int32, spans []touchSpan) {
 	}
 }
 
-// nextFirst returns the index of the first touch at or after i marked
-// placeFirst in place, or len(place).
+// nextFirst returns the index of the first touch (or conversion) at or
+// after i marked placeFirst in place, or len(place).
 func nextFirst(place []int32, i int) int {
 	for i < len(place) && place[i]&placeFirst == 0 {
 		i++
 	}
 	return i
-}
-
-// firstAt returns first[i], or n past the end of first.
-func firstAt(first []int32, i, n int) int32 {
-	if i < len(first) {
-		return first[i]
-	}
-	return int32(n)
 }
 
 // touchSpan bounds the instants of one customer's touches in whole

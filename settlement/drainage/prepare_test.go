@@ -56,7 +56,7 @@ func viewRun(rn *run) runView {
 		v.TPlaces = append(v.TPlaces, fmt.Sprintf("%s %d %d", rn.stores[p>>2], p>>1&1, p&placeFirst))
 	}
 	for _, p := range rn.cPlace {
-		v.CPlaces = append(v.CPlaces, rn.stores[p])
+		v.CPlaces = append(v.CPlaces, fmt.Sprintf("%s %d", rn.stores[p>>1], p&placeFirst))
 	}
 	for i := range rn.tOrder.len() {
 		v.Touches = append(v.Touches, rn.tOrder.at(i).ID)
@@ -244,8 +244,11 @@ func TestRunPlacesMatchTouches(t *testing.T) {
 			if m, _ := c.Value.MinorUnits(); rn.cMinor[k] != m {
 				t.Fatalf("round %d, conversion %s: minor %d, want %d", round, c.ID, rn.cMinor[k], m)
 			}
-			if got := rn.stores[rn.cPlace[k]]; got != c.StoreID {
+			if got := rn.stores[rn.cPlace[k]>>1]; got != c.StoreID {
 				t.Fatalf("round %d, conversion %s: store %q, want %q", round, c.ID, got, c.StoreID)
+			}
+			if first := k == 0 || rn.cOrder[k-1].Customer != c.Customer; first != (rn.cPlace[k]&placeFirst != 0) {
+				t.Fatalf("round %d, conversion %s: place %d, first of its customer %v", round, c.ID, rn.cPlace[k], first)
 			}
 		}
 		if len(rn.tStart) != rn.nCust+1 || len(rn.cStart) != rn.nCust+1 ||
