@@ -123,8 +123,8 @@ type run struct {
 	touches []Touch
 	conv    []Conversion
 	tOrder  touchOrder // by (customer, at, seq, id)
-	cOrder  []*Conversion
-	srcIdx  []int32 // parallel to tOrder
+	cOrder  convOrder  // by (customer, at, id)
+	srcIdx  []int32    // parallel to tOrder
 	// Speed trick: the sums over a run (addShared) read each touch's store
 	// and sales mode from tPlace, packed by the validating pass while it
 	// has the touch at hand (touchPlaces), instead of reading the touches
@@ -336,7 +336,8 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 			used = grow(used, tEnd-ti)
 			clear(used)
 		}
-		for _, c := range rn.cOrder[ci:cEnd] {
+		for k := ci; k < cEnd; k++ {
+			c := rn.cOrder.at(k)
 			lo, hi := rn.window(cust, ti, tEnd, c)
 			fn(c, lo, hi)
 			if nullFn != nil {
@@ -583,7 +584,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 		return storeOf[s]
 	}
 	refs := make([]journeyRef, 0, len(rn.conv))
-	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
+	cStore := make([]int32, rn.cOrder.len()) // each conversion's interned store
 	var d drawScratch
 	traffic := a.newTrafficTable(rn.tOrder.len())
 	ti, ci := 0, 0
@@ -597,7 +598,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 			traffic.add(a, trafficKey{src: src[i], channel: int8(p >> 1 & 1), store: s})
 		}
 		for k := ci; k < cEnd; k++ {
-			c := rn.cOrder[k]
+			c := rn.cOrder.at(k)
 			cStore[k] = intern(rn.cPlace[k] >> 1)
 			lo, hi := rn.window(cust, ti, tEnd, c)
 			if lo == hi {
@@ -616,7 +617,7 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 			refs = append(refs, newJourneyRef(k, lo, hi, minor, slot-1))
 		}
 		if cEnd > ci {
-			a.drawCustomer(&d, rn, ti, tEnd, src, rn.cOrder[ci:cEnd], cStore[ci:cEnd])
+			a.drawCustomer(&d, rn, ti, tEnd, src, ci, cEnd, cStore)
 		}
 		ti, ci = tEnd, cEnd
 	}
@@ -706,10 +707,11 @@ type placeCount struct {
 // conversions.
 //
 // drawCustomer does it for one customer: their touches are rn's tOrder
-// [from, to), src holds the sources of rn's touches, convs are the
-// customer's conversions in order and cStore the conversions' interned
-// stores. d holds scratch space reused from customer to customer.
-func (a *accumulator) drawCustomer(d *drawScratch, rn *run, from, to int, src []int32, convs []*Conversion, cStore []int32) {
+// [from, to), src holds the sources of rn's touches, its conversions are
+// rn's cOrder [cFrom, cTo) and cStore holds the conversions' interned
+// stores (by cOrder index). d holds scratch space reused from customer to
+// customer.
+func (a *accumulator) drawCustomer(d *drawScratch, rn *run, from, to int, src []int32, cFrom, cTo int, cStore []int32) {
 	if !a.anyUnattached(rn.tPlace[from:to], src[from:to]) {
 		return // the usual case, and nothing to split
 	}
@@ -718,7 +720,8 @@ func (a *accumulator) drawCustomer(d *drawScratch, rn *run, from, to int, src []
 	}
 	groups := d.groups[:0]
 	clear(d.index)
-	for i, c := range convs {
+	for i := cFrom; i < cTo; i++ {
+		c := rn.cOrder.at(i)
 		place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[i]}
 		w := a.w.r.Window(c.Kind)
 		k, ok := d.index[drawGroupKey{place, w}]
@@ -732,7 +735,7 @@ func (a *accumulator) drawCustomer(d *drawScratch, rn *run, from, to int, src []
 			}
 			d.index[drawGroupKey{place, w}] = k
 		}
-		groups[k].at = append(groups[k].at, c.At) // convs are in time order
+		groups[k].at = append(groups[k].at, c.At) // conversions are in time order
 	}
 	d.groups = groups
 	slices.SortFunc(groups, func(x, y convGroup) int {

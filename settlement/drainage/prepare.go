@@ -70,21 +70,25 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		// tc.places keeps the stores met so far: rn.cPlace may name them.
 		internTouches(&rn.tOrder, tc)
 	}
-	rn.cOrder = make([]*Conversion, len(conversions))
-	for i := range conversions {
-		rn.cOrder[i] = &conversions[i]
-	}
+	rn.cOrder = convOrder{conv: conversions}
 	if !cInOrder {
-		slices.SortFunc(rn.cOrder, func(a, b *Conversion) int {
+		perm := make([]int32, len(conversions))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(i, j int32) int {
+			a, b := &conversions[i], &conversions[j]
 			if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
 				return c
 			}
 			return compareConversions(a, b)
 		})
-		for i, c := range rn.cOrder {
+		rn.cOrder.perm = perm
+		for i := range perm {
+			c := rn.cOrder.at(i)
 			rn.cMinor[i] = minorOf(c)
 			rn.cPlace[i] = tc.places.store(c.StoreID) << 1
-			if i == 0 || c.Customer != rn.cOrder[i-1].Customer {
+			if i == 0 || c.Customer != rn.cOrder.at(i-1).Customer {
 				rn.cPlace[i] |= placeFirst
 			}
 		}
@@ -330,14 +334,14 @@ func minorOf(c *Conversion) int64 {
 // touches marked placeFirst in rn.tPlace, spans their touches' spans) and
 // conversions (their first marked placeFirst in rn.cPlace) among both:
 // customer n's touches are tOrder[tStart[n]:tStart[n+1]], spanning
-// tSpan[n], and conversions cOrder[cStart[n]:cStart[n+1]] (either may be
+// tSpan[n], and conversions cOrder's [cStart[n], cStart[n+1]) (either may be
 // empty). It compares one customer of each slice at a time, not every
 // touch's.
 func (rn *run) rankCustomers(spans []touchSpan) {
 	n := len(spans) + 1 // usually every customer with a conversion was touched
 	rn.tStart, rn.cStart = make([]int32, 0, n), make([]int32, 0, n)
 	var bySpan []int32 // rank of each touch customer, when some have no touches
-	nt, nc := rn.tOrder.len(), len(rn.cOrder)
+	nt, nc := rn.tOrder.len(), rn.cOrder.len()
 	ti, ci := nextFirst(rn.tPlace, 0), nextFirst(rn.cPlace, 0)
 	for ti < nt || ci < nc {
 		var c int
@@ -347,7 +351,7 @@ func (rn *run) rankCustomers(spans []touchSpan) {
 		case ci == nc:
 			c = -1
 		default:
-			c = cmp.Compare(rn.tOrder.at(ti).Customer, rn.cOrder[ci].Customer)
+			c = cmp.Compare(rn.tOrder.at(ti).Customer, rn.cOrder.at(ci).Customer)
 		}
 		rn.tStart = append(rn.tStart, int32(ti))
 		rn.cStart = append(rn.cStart, int32(ci))
@@ -366,7 +370,7 @@ func (rn *run) rankCustomers(spans []touchSpan) {
 			ci = nextFirst(rn.cPlace, ci+1)
 		}
 	}
-	rn.tStart, rn.cStart = append(rn.tStart, int32(nt)), append(rn.cStart, int32(len(rn.cOrder)))
+	rn.tStart, rn.cStart = append(rn.tStart, int32(nt)), append(rn.cStart, int32(nc))
 	rn.nCust = len(rn.tStart) - 1
 	rn.tSpan = spans
 	if bySpan != nil { // customers without touches: spans by rank
@@ -475,6 +479,25 @@ type touchOrder struct {
 	touches []Touch
 	perm    []int32
 }
+
+// convOrder is a run's conversions in order (customer, At, ID):
+// conv[perm[i]], or conv[i] when perm is nil, the conversions having come
+// in that order.
+type convOrder struct {
+	conv []Conversion
+	perm []int32
+}
+
+// at returns the i-th conversion in order.
+func (o *convOrder) at(i int) *Conversion {
+	if o.perm == nil {
+		return &o.conv[i]
+	}
+	return &o.conv[o.perm[i]]
+}
+
+// len returns the number of conversions.
+func (o *convOrder) len() int { return len(o.conv) }
 
 // at returns the i-th touch in order.
 func (o *touchOrder) at(i int) *Touch {

@@ -61,8 +61,8 @@ func viewRun(rn *run) runView {
 	for i := range rn.tOrder.len() {
 		v.Touches = append(v.Touches, rn.tOrder.at(i).ID)
 	}
-	for _, c := range rn.cOrder {
-		v.Conversions = append(v.Conversions, c.ID)
+	for i := range rn.cOrder.len() {
+		v.Conversions = append(v.Conversions, rn.cOrder.at(i).ID)
 	}
 	return v
 }
@@ -240,14 +240,15 @@ func TestRunPlacesMatchTouches(t *testing.T) {
 		if rn.stores[0] != "" {
 			t.Fatalf("round %d: store 0 is %q, want none", round, rn.stores[0])
 		}
-		for k, c := range rn.cOrder {
+		for k := range rn.cOrder.len() {
+			c := rn.cOrder.at(k)
 			if m, _ := c.Value.MinorUnits(); rn.cMinor[k] != m {
 				t.Fatalf("round %d, conversion %s: minor %d, want %d", round, c.ID, rn.cMinor[k], m)
 			}
 			if got := rn.stores[rn.cPlace[k]>>1]; got != c.StoreID {
 				t.Fatalf("round %d, conversion %s: store %q, want %q", round, c.ID, got, c.StoreID)
 			}
-			if first := k == 0 || rn.cOrder[k-1].Customer != c.Customer; first != (rn.cPlace[k]&placeFirst != 0) {
+			if first := k == 0 || rn.cOrder.at(k-1).Customer != c.Customer; first != (rn.cPlace[k]&placeFirst != 0) {
 				t.Fatalf("round %d, conversion %s: place %d, first of its customer %v", round, c.ID, rn.cPlace[k], first)
 			}
 		}
@@ -261,8 +262,8 @@ func TestRunPlacesMatchTouches(t *testing.T) {
 			for i := rn.tStart[n]; i < rn.tStart[n+1]; i++ {
 				names = append(names, rn.tOrder.at(int(i)).Customer)
 			}
-			for _, c := range rn.cOrder[rn.cStart[n]:rn.cStart[n+1]] {
-				names = append(names, c.Customer)
+			for i := rn.cStart[n]; i < rn.cStart[n+1]; i++ {
+				names = append(names, rn.cOrder.at(int(i)).Customer)
 			}
 			if len(names) == 0 || names[0] <= prev || slices.ContainsFunc(names, func(s string) bool { return s != names[0] }) {
 				t.Fatalf("round %d: customer %d holds %q after %q", round, n, names, prev)
