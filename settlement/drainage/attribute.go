@@ -119,15 +119,24 @@ func (r *Result) Sources() []SourceTotal {
 
 // run holds one attribution's interned, ordered data.
 type run struct {
-	r        *Rules
-	touches  []Touch
-	conv     []Conversion
-	tOrder   touchOrder // by (customer, at, seq, id)
-	cOrder   []*Conversion
-	srcIdx   []int32 // parallel to tOrder
-	tCust    []int32 // parallel to tOrder: the customer's rank among the run's customers
-	cCust    []int32 // parallel to cOrder: likewise
-	nCust    int     // distinct customers
+	r       *Rules
+	touches []Touch
+	conv    []Conversion
+	tOrder  touchOrder // by (customer, at, seq, id)
+	cOrder  convOrder  // by (customer, at, id)
+	srcIdx  []int32    // parallel to tOrder
+	// Speed trick: the sums over a run (addShared) read each touch's store
+	// and sales mode from tPlace, packed by the validating pass while it
+	// has the touch at hand (touchPlaces), instead of reading the touches
+	// again; TestRunPlacesMatchTouches checks them against the touches.
+	tPlace   []int32     // parallel to tOrder: the touch's place (placeFirst)
+	cPlace   []int32     // parallel to cOrder: the store's index << 1, placeFirst for a customer's first
+	stores   []string    // the touches' and conversions' stores, "" first
+	cMinor   []int64     // parallel to cOrder: the value in minor units
+	tStart   []int32     // customer n's touches are tOrder[tStart[n]:tStart[n+1]]
+	cStart   []int32     // and conversions cOrder[cStart[n]:cStart[n+1]]
+	tSpan    []touchSpan // customer n's touches' instants
+	nCust    int         // distinct customers
 	sources  []Source
 	currency o2o.Currency
 }
@@ -321,14 +330,15 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 	ti, ci := 0, 0
 	var used []bool
 	var rest []int
-	for cust := range int32(rn.nCust) {
-		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
+	for cust := range rn.nCust {
+		tEnd, cEnd := int(rn.tStart[cust+1]), int(rn.cStart[cust+1])
 		if nullFn != nil {
 			used = grow(used, tEnd-ti)
 			clear(used)
 		}
-		for _, c := range rn.cOrder[ci:cEnd] {
-			lo, hi := rn.window(ti, tEnd, c)
+		for k := ci; k < cEnd; k++ {
+			c := rn.cOrder.at(k)
+			lo, hi := rn.window(cust, ti, tEnd, c)
 			fn(c, lo, hi)
 			if nullFn != nil {
 				for i := lo; i < hi; i++ {
@@ -352,9 +362,12 @@ func (rn *run) journeys(fn journeyFunc, nullFn func(idx []int)) {
 }
 
 // window returns the range [lo, hi) of the ordered touches inside c's
-// lookback window, out of [from, to), one customer's touches.
-func (rn *run) window(from, to int, c *Conversion) (lo, hi int) {
+// lookback window, out of [from, to), customer cust's touches.
+func (rn *run) window(cust, from, to int, c *Conversion) (lo, hi int) {
 	start := c.At.Add(-rn.r.Window(c.Kind))
+	if from < to && rn.tSpan[cust].within(start, c.At) {
+		return from, to // every touch is in the window, known without reading them
+	}
 	if from < to && !rn.tOrder.at(from).At.Before(start) && !rn.tOrder.at(to-1).At.After(c.At) {
 		return from, to // every touch is in the window: the usual case, no search
 	}
@@ -557,84 +570,59 @@ func (a *accumulator) addShared(rn *run, src []int32) ([]journeyRef, []int32) {
 	// promise it).
 	base := a.customers
 	a.customers += int64(rn.nCust)
-	// A customer's touches mostly name one store, and their conversions
-	// one store: remember the last of each.
-	tStores, cStores := a.lastStore(), a.lastStore()
+	// The run's stores, interned into a as first met (run order): storeOf
+	// maps the run's store indices to a's.
+	storeOf := make([]int32, len(rn.stores))
+	for i := range storeOf {
+		storeOf[i] = -1
+	}
+	storeOf[0] = a.internStore("") // rn.stores[0]
+	intern := func(s int32) int32 {
+		if storeOf[s] < 0 {
+			storeOf[s] = a.internStore(rn.stores[s])
+		}
+		return storeOf[s]
+	}
 	refs := make([]journeyRef, 0, len(rn.conv))
-	cStore := make([]int32, len(rn.cOrder)) // each conversion's interned store
-	var st []int32                          // the interned stores of one customer's touches
+	cStore := make([]int32, rn.cOrder.len()) // each conversion's interned store
 	var d drawScratch
 	traffic := a.newTrafficTable(rn.tOrder.len())
 	ti, ci := 0, 0
-	for cust := range int32(rn.nCust) {
-		tEnd, cEnd := runEnd(rn.tCust, ti, cust), runEnd(rn.cCust, ci, cust)
+	for cust := range rn.nCust {
+		tEnd, cEnd := int(rn.tStart[cust+1]), int(rn.cStart[cust+1])
 		customer := base + int64(cust)
-		st = grow(st, tEnd-ti)
 		for i := ti; i < tEnd; i++ {
-			t := rn.tOrder.at(i)
-			s := tStores.intern(a, t.StoreID)
-			st[i-ti] = s
-			a.rs.touch(0, t, customer, src[i], s, true)
-			traffic.add(a, trafficKey{src: src[i], channel: channelIndex(t.Channel), store: s})
+			p := rn.tPlace[i]
+			s := intern(p >> 2)
+			a.rs.touch(0, p, customer, src[i], s, true)
+			traffic.add(a, trafficKey{src: src[i], channel: int8(p >> 1 & 1), store: s})
 		}
 		for k := ci; k < cEnd; k++ {
-			c := rn.cOrder[k]
-			if c.StoreID == tStores.id { // usually the store of the customer's touches
-				cStore[k] = tStores.idx
-			} else {
-				cStore[k] = cStores.intern(a, c.StoreID)
-			}
-			lo, hi := rn.window(ti, tEnd, c)
+			c := rn.cOrder.at(k)
+			cStore[k] = intern(rn.cPlace[k] >> 1)
+			lo, hi := rn.window(cust, ti, tEnd, c)
 			if lo == hi {
 				a.unattribute(c)
 				continue
 			}
-			minor := a.minorUnits(c)
+			minor := rn.cMinor[k]
 			a.attributed++
 			a.addValue(0, uint64(minor))
 			slot, anyStore := 1+conversionIndex(c.Kind), c.Kind == ConversionOnlinePayment
 			for i := lo; i < hi; i++ {
-				s := st[i-ti]
-				a.rs.touch(slot, rn.tOrder.at(i), customer, src[i], s, anyStore || s == cStore[k])
+				p := rn.tPlace[i]
+				s := storeOf[p>>2]
+				a.rs.touch(slot, p, customer, src[i], s, anyStore || s == cStore[k])
 			}
 			refs = append(refs, newJourneyRef(k, lo, hi, minor, slot-1))
 		}
 		if cEnd > ci {
-			a.drawCustomer(&d, &rn.tOrder, ti, tEnd, src, rn.cOrder[ci:cEnd], cStore[ci:cEnd])
+			a.drawCustomer(&d, rn, ti, tEnd, src, ci, cEnd, cStore)
 		}
 		ti, ci = tEnd, cEnd
 	}
 	traffic.flush(a)
 	return refs, cStore
-}
-
-// runEnd returns the index past the run of cust starting at nums[i].
-func runEnd(nums []int32, i int, cust int32) int {
-	for i < len(nums) && nums[i] == cust {
-		i++
-	}
-	return i
-}
-
-// lastStoreMemo interns store ids into an accumulator, remembering the last
-// id it was given: consecutive touches (or conversions) mostly name one
-// store, and comparing with the last id is cheaper than a map lookup.
-type lastStoreMemo struct {
-	id  string
-	idx int32
-}
-
-// lastStore returns a memo starting from the empty store id.
-func (a *accumulator) lastStore() lastStoreMemo {
-	return lastStoreMemo{idx: a.internStore("")}
-}
-
-// intern returns a's index of store id, adding it if new.
-func (m *lastStoreMemo) intern(a *accumulator, id string) int32 {
-	if id != m.id {
-		m.id, m.idx = id, a.internStore(id)
-	}
-	return m.idx
 }
 
 // unattribute counts conversion c, which had no touch in its window.
@@ -647,15 +635,6 @@ func (a *accumulator) unattribute(c *Conversion) {
 	}
 	u.Conversions++
 	u.Value, _ = u.Value.Add(c.Value)
-}
-
-// minorUnits returns c's value in minor units of a's currency.
-func (a *accumulator) minorUnits(c *Conversion) int64 {
-	minor, ok := c.Value.MinorUnits()
-	if !ok { // cannot happen: prepare checked the value is whole and at most maxValue
-		minor = c.Value.Amount().Shift(a.currency.MinorDigits()).IntPart()
-	}
-	return minor
 }
 
 // addCredits runs the model over the attributed journeys and sums each
@@ -727,12 +706,13 @@ type placeCount struct {
 // memory grows with one customer's conversions, never with touches ×
 // conversions.
 //
-// drawCustomer does it for one customer: their touches are o's [from, to),
-// src holds the sources of o's touches, convs are the customer's
-// conversions in order and cStore the conversions' interned stores. d
-// holds scratch space reused from customer to customer.
-func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, src []int32, convs []*Conversion, cStore []int32) {
-	if !o.anyUnattached(from, to) {
+// drawCustomer does it for one customer: their touches are rn's tOrder
+// [from, to), src holds the sources of rn's touches, its conversions are
+// rn's cOrder [cFrom, cTo) and cStore holds the conversions' interned
+// stores (by cOrder index). d holds scratch space reused from customer to
+// customer.
+func (a *accumulator) drawCustomer(d *drawScratch, rn *run, from, to int, src []int32, cFrom, cTo int, cStore []int32) {
+	if !a.anyUnattached(rn.tPlace[from:to], src[from:to]) {
 		return // the usual case, and nothing to split
 	}
 	if d.index == nil {
@@ -740,7 +720,8 @@ func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, 
 	}
 	groups := d.groups[:0]
 	clear(d.index)
-	for i, c := range convs {
+	for i := cFrom; i < cTo; i++ {
+		c := rn.cOrder.at(i)
 		place := trafficKey{channel: channelIndex(c.Kind.Channel()), store: cStore[i]}
 		w := a.w.r.Window(c.Kind)
 		k, ok := d.index[drawGroupKey{place, w}]
@@ -754,7 +735,7 @@ func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, 
 			}
 			d.index[drawGroupKey{place, w}] = k
 		}
-		groups[k].at = append(groups[k].at, c.At) // convs are in time order
+		groups[k].at = append(groups[k].at, c.At) // conversions are in time order
 	}
 	d.groups = groups
 	slices.SortFunc(groups, func(x, y convGroup) int {
@@ -764,10 +745,10 @@ func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, 
 		return cmp.Compare(x.window, y.window)
 	})
 	for i := from; i < to; i++ {
-		t := o.at(i)
-		if !unattached(t) {
+		if !a.unattachedAt(rn.tPlace[i], src[i]) {
 			continue
 		}
+		t := rn.tOrder.at(i)
 		counts := d.counts[:0]
 		for _, g := range groups {
 			lo, _ := slices.BinarySearchFunc(g.at, t.At, func(x, at time.Time) int { return x.Compare(at) })
@@ -793,6 +774,24 @@ func (a *accumulator) drawCustomer(d *drawScratch, o *touchOrder, from, to int, 
 // that bound its customer to no store.
 func unattached(t *Touch) bool {
 	return t.Channel == o2o.ChannelO2O && t.StoreID == "" && t.Campaign != ""
+}
+
+// unattachedAt is unattached for a touch of place p (run.tPlace) and
+// source src (a's index): O2O, no store, a campaign source
+// (TestRunPlacesMatchTouches).
+func (a *accumulator) unattachedAt(p, src int32) bool {
+	return p&^placeFirst == placeO2O && a.sources[src].Campaign != ""
+}
+
+// anyUnattached reports whether a touch of places and sources src
+// (parallel) is unattached (unattachedAt).
+func (a *accumulator) anyUnattached(places, src []int32) bool {
+	for i, p := range places {
+		if a.unattachedAt(p, src[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // drawScratch is drawCustomer's scratch space, reused across customers.

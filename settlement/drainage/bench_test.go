@@ -26,36 +26,43 @@ import (
 // same journeys form 592,262 distinct paths). Medians of ten runs (two of
 // the command above) of the code before and after the last round of
 // work, measured side by side in one session, before and after runs
-// alternating, while another job shared the machine; ratios are to the
+// alternating, while other jobs shared the machine; ratios are to the
 // bare loop of the same runs:
 //
 //	                                    before                 after
-//	bare loop                           0.057 s                0.055 s
-//	first + last + linear, Prepare      1.10 s (19.6×), 248 MB 0.65 s (11.9×), 212 MB
-//	AttributePaths, first touch         0.139 s (2.5×)         0.129 s (2.4×)
-//	AttributePaths, last touch          0.139 s (2.5×)         0.129 s (2.4×)
-//	AttributePaths, linear              0.144 s (2.5×)         0.132 s (2.4×)
-//	AttributePaths, markov              0.182 s (3.2×)         0.168 s (3.1×)
-//	Attribute, markov over 100 sources  1.62 s, 337 MB         1.19 s, 301 MB
+//	bare loop                           0.059 s                0.063 s
+//	first + last + linear, Prepare      0.71 s (11.9×), 212 MB 0.66 s (10.5×), 228 MB
+//	AttributePaths, first touch         0.139 s (2.4×)         0.143 s (2.3×)
+//	AttributePaths, last touch          0.138 s (2.3×)         0.141 s (2.3×)
+//	AttributePaths, linear              0.145 s (2.4×)         0.146 s (2.3×)
+//	AttributePaths, markov              0.184 s (3.1×)         0.188 s (3.0×)
+//	Attribute, markov over 100 sources  1.26 s, 301 MB         1.17 s, 317 MB
 //
-// The round before (other runs): first + last + linear 1.49 s (24×) and
-// 249 MB, then 1.20 s (19×) and 248 MB; grouped paths 0.17–0.21 s, then
-// 0.14–0.19 s; Markov over 100 sources 2.17 s, then 1.83 s. Before that (a
-// busier machine): first + last + linear 3.86 s and 329 MB, then 1.68 s;
-// grouped paths 0.26–0.50 s, then 0.17–0.22 s. Earlier, before Prepare and
-// AttributePaths existed: Attribute linear 6.0 s and 1.06 GB, first + last
-// + linear by Attribute 16.1 s, 3.18 GB. Of the 0.65 s, Prepare
-// (validating, hashing, checking the order, numbering customers and
-// sources) takes about half, the sums every model shares (reach, traffic,
-// drawn traffic) about a quarter, the three models' credits and results
-// the rest. The touches (128 bytes each, their strings apart) are read
-// twice, validating and summing, each pass costing about a bare loop in
-// memory traffic or more; a column of interned stores per touch, so that
-// summing would not read them, was slower (the window search then met the
-// cache misses) and was dropped. The benchmark journeys come in order (by
-// customer, then time), which Prepare no longer sorts; the same data
-// shuffled (BenchmarkPrepareShuffled, sorted in Prepare, three runs each):
-// 7.5 s and 248 MB before, 6.1 s and 230 MB after.
+// (The grouped paths' code did not change: their differences are the
+// machine's.) The rounds before (other runs): first + last + linear 1.10 s
+// (19.6×) and 248 MB, then 0.65 s (11.9×) and 212 MB; before that 1.49 s
+// (24×), then 1.20 s (19×); before that (a busier machine) 3.86 s and 329
+// MB, then 1.68 s. Markov over 100 sources 2.17 s, 1.83 s, 1.62 s, 1.19 s
+// (337 → 301 MB). Earlier, before Prepare and AttributePaths existed:
+// Attribute linear 6.0 s and 1.06 GB, first + last + linear by Attribute
+// 16.1 s, 3.18 GB.
+//
+// Where the time goes: the touches (128 bytes each, their strings apart)
+// are read once in order, validating (scanTouches); that pass also packs
+// what the sums need into columns — each touch's store and sales mode
+// (tPlace), each customer's first touch and the span of its touches' times
+// (tSpan), each conversion's store and value in minor units — so that the
+// sums every model shares (addShared) read no touch at all in the usual
+// case. Reading a touch again later costs a cache miss per customer, not
+// a stream: ranking customers against conversions still does (about 0.04
+// s), and fusing that into the conversions' pass was slower (0.15 s: the
+// misses no longer overlapped). Of the 0.66 s, Prepare takes about 0.37 s
+// (validating 0.22, duplicate ids 0.05, conversions 0.06, ranking 0.04),
+// the shared sums about 0.12 s, the three models' credits and results the
+// rest. The benchmark journeys come in order (by customer, then time),
+// which Prepare does not sort; the same data shuffled
+// (BenchmarkPrepareShuffled, sorted in Prepare, medians of four runs):
+// 6.65 s and 230 MB before, 6.3 s and 250 MB after.
 
 // benchJourneys is the benchmark data: journeys of 1 to 8 touches
 // across 20 sources and 3,000 stores, each ending in a conversion.

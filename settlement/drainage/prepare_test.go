@@ -38,19 +38,31 @@ func sortedInput(ts []Touch, cs []Conversion) ([]Touch, []Conversion) {
 // compare runs made from different slices.
 type runView struct {
 	Touches, Conversions []string
-	Src, TCust, CCust    []int32
+	Src, TStart, CStart  []int32
+	TPlaces, CPlaces     []string // store, then o2o and first as flags
+	Minor                []int64
+	Spans                []touchSpan
 	Customers            int
 	Sources              []Source
 	Currency             string
 }
 
 func viewRun(rn *run) runView {
-	v := runView{Src: rn.srcIdx, TCust: rn.tCust, CCust: rn.cCust, Customers: rn.nCust, Sources: rn.sources, Currency: string(rn.currency)}
+	v := runView{
+		Src: rn.srcIdx, TStart: rn.tStart, CStart: rn.cStart, Minor: rn.cMinor, Spans: rn.tSpan,
+		Customers: rn.nCust, Sources: rn.sources, Currency: string(rn.currency),
+	}
+	for _, p := range rn.tPlace {
+		v.TPlaces = append(v.TPlaces, fmt.Sprintf("%s %d %d", rn.stores[p>>2], p>>1&1, p&placeFirst))
+	}
+	for _, p := range rn.cPlace {
+		v.CPlaces = append(v.CPlaces, fmt.Sprintf("%s %d", rn.stores[p>>1], p&placeFirst))
+	}
 	for i := range rn.tOrder.len() {
 		v.Touches = append(v.Touches, rn.tOrder.at(i).ID)
 	}
-	for _, c := range rn.cOrder {
-		v.Conversions = append(v.Conversions, c.ID)
+	for i := range rn.cOrder.len() {
+		v.Conversions = append(v.Conversions, rn.cOrder.at(i).ID)
 	}
 	return v
 }
@@ -191,6 +203,155 @@ func TestConversionValidateMatchesValidate(t *testing.T) {
 		want, got := c.Validate(), c.validate(minorOK)
 		if fmt.Sprint(want) != fmt.Sprint(got) || errors.Is(got, o2o.ErrInvalid) != errors.Is(want, o2o.ErrInvalid) {
 			t.Fatalf("%+v: validate %v, Validate %v", c, got, want)
+		}
+	}
+}
+
+// TestRunPlacesMatchTouches checks the columns a run keeps for its sums
+// against the touches and conversions they stand for: each touch's place
+// (store and sales mode), whether it is unattached, each conversion's
+// minor units and the customers' ranges, on data in order and shuffled.
+func TestRunPlacesMatchTouches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 5))
+	r := mustRules(t, Config{Model: ModelLinear})
+	for round := range rounds(t, 200) {
+		ts, cs := gen(rng, 1+rng.IntN(30), 5, 1+rng.IntN(12), 1+rng.IntN(4))
+		if round%2 == 0 {
+			rng.Shuffle(len(ts), func(i, j int) { ts[i], ts[j] = ts[j], ts[i] })
+			rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+		}
+		rn, err := r.prepare(ts, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := newAccumulator(r, rn.sources, nil)
+		for i := range rn.tOrder.len() {
+			tc, p := rn.tOrder.at(i), rn.tPlace[i]
+			if got := rn.stores[p>>2]; got != tc.StoreID || p>>1&1 != int32(channelIndex(tc.Channel)) {
+				t.Fatalf("round %d, touch %s: place %d is %q, %d; want %q, %s", round, tc.ID, p, got, p>>1&1, tc.StoreID, tc.Channel)
+			}
+			if first := i == 0 || rn.tOrder.at(i-1).Customer != tc.Customer; first != (p&placeFirst != 0) {
+				t.Fatalf("round %d, touch %s: place %d, first of its customer %v", round, tc.ID, p, first)
+			}
+			if got, want := a.unattachedAt(p, rn.srcIdx[i]), unattached(tc); got != want {
+				t.Fatalf("round %d, touch %s: unattachedAt %v, unattached %v", round, tc.ID, got, want)
+			}
+		}
+		if rn.stores[0] != "" {
+			t.Fatalf("round %d: store 0 is %q, want none", round, rn.stores[0])
+		}
+		for k := range rn.cOrder.len() {
+			c := rn.cOrder.at(k)
+			if m, _ := c.Value.MinorUnits(); rn.cMinor[k] != m {
+				t.Fatalf("round %d, conversion %s: minor %d, want %d", round, c.ID, rn.cMinor[k], m)
+			}
+			if got := rn.stores[rn.cPlace[k]>>1]; got != c.StoreID {
+				t.Fatalf("round %d, conversion %s: store %q, want %q", round, c.ID, got, c.StoreID)
+			}
+			if first := k == 0 || rn.cOrder.at(k-1).Customer != c.Customer; first != (rn.cPlace[k]&placeFirst != 0) {
+				t.Fatalf("round %d, conversion %s: place %d, first of its customer %v", round, c.ID, rn.cPlace[k], first)
+			}
+		}
+		if len(rn.tStart) != rn.nCust+1 || len(rn.cStart) != rn.nCust+1 ||
+			rn.tStart[rn.nCust] != int32(len(ts)) || rn.cStart[rn.nCust] != int32(len(cs)) {
+			t.Fatalf("round %d: %d customers, starts %v and %v", round, rn.nCust, rn.tStart, rn.cStart)
+		}
+		prev := ""
+		for n := range rn.nCust {
+			var names []string
+			for i := rn.tStart[n]; i < rn.tStart[n+1]; i++ {
+				names = append(names, rn.tOrder.at(int(i)).Customer)
+			}
+			for i := rn.cStart[n]; i < rn.cStart[n+1]; i++ {
+				names = append(names, rn.cOrder.at(int(i)).Customer)
+			}
+			if len(names) == 0 || names[0] <= prev || slices.ContainsFunc(names, func(s string) bool { return s != names[0] }) {
+				t.Fatalf("round %d: customer %d holds %q after %q", round, n, names, prev)
+			}
+			prev = names[0]
+			lo, hi := int(rn.tStart[n]), int(rn.tStart[n+1])
+			if lo == hi {
+				continue
+			}
+			first, last := rn.tOrder.at(lo).At, rn.tOrder.at(hi-1).At
+			for _, w := range []time.Duration{0, time.Nanosecond, time.Second, 24 * time.Hour} {
+				for _, span := range [][2]time.Time{{first, last}, {first.Add(-w), last}, {first, last.Add(w)}, {first.Add(w), last}, {first, last.Add(-w)}} {
+					got := rn.tSpan[n].within(span[0], span[1])
+					if exact := !first.Before(span[0]) && !last.After(span[1]); got && !exact {
+						t.Fatalf("round %d, customer %d: touches %v to %v within %v to %v", round, n, first, last, span[0], span[1])
+					}
+				}
+			}
+			if first.Nanosecond() == 0 && last.Nanosecond() == 0 && !rn.tSpan[n].within(first, last) {
+				t.Fatalf("round %d, customer %d: touches %v to %v not within themselves", round, n, first, last)
+			}
+		}
+	}
+}
+
+// TestTouchSpanWithin checks touchSpan.within against the instants it
+// stands for: never true unless every instant from first to last is within
+// the bounds, and true for whole seconds well inside them, across the
+// range of instants, with nanoseconds and with spans past spanUnknown.
+func TestTouchSpanWithin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 9))
+	lo, hi := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 11, 30, 0, 0, 0, 0, time.UTC)
+	spans := []time.Duration{0, time.Nanosecond, time.Second, time.Hour, 400 * 24 * time.Hour, spanUnknown * time.Second}
+	for range rounds(t, 20000) {
+		first := lo.Add(time.Duration(rng.Int64N(int64(hi.Sub(lo)))))
+		if rng.IntN(2) == 0 {
+			first = first.Truncate(time.Second)
+		}
+		if rng.IntN(8) == 0 {
+			first = []time.Time{lo, hi}[rng.IntN(2)]
+		}
+		last := first.Add(spans[rng.IntN(len(spans))] + time.Duration(rng.IntN(3))*time.Nanosecond)
+		s := newTouchSpan(first, last)
+		for range 8 {
+			d := []time.Duration{0, time.Nanosecond, time.Second, time.Hour}
+			start := first.Add(d[rng.IntN(len(d))] * time.Duration(rng.IntN(3)-1))
+			end := last.Add(d[rng.IntN(len(d))] * time.Duration(rng.IntN(3)-1))
+			exact := !first.Before(start) && !last.After(end)
+			if got := s.within(start, end); got && !exact {
+				t.Fatalf("span %v to %v: within %v to %v, but it is not", first, last, start, end)
+			}
+		}
+		if last.Sub(first) < 300*24*time.Hour {
+			if start, end := first.Add(-time.Second), last.Add(time.Second); !s.within(start, end) {
+				t.Fatalf("span %v to %v: not within %v to %v", first, last, start, end)
+			}
+		}
+	}
+}
+
+// TestTouchPlacesMatchMap checks touchPlaces' table against the plain way,
+// a map from id to its index in order of first sight, over ids alike,
+// empty, long and repeated, past several growths of the table.
+func TestTouchPlacesMatchMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 4))
+	for range rounds(t, 50) {
+		p := newTouchPlaces()
+		want := map[string]int32{"": 0}
+		n := 1 + rng.IntN(3000)
+		for range 4 * n {
+			id := fmt.Sprintf("s%d", rng.IntN(n))
+			switch rng.IntN(8) {
+			case 0:
+				id = ""
+			case 1:
+				id = "门店-" + id + "-0123456789abcdef"
+			}
+			w, ok := want[id]
+			if !ok {
+				w = int32(len(want))
+				want[id] = w
+			}
+			if got := p.store(id); got != w || p.names[got] != id {
+				t.Fatalf("store(%q) = %d (%q), want %d", id, got, p.names[got], w)
+			}
+		}
+		if len(p.names) != len(want) {
+			t.Fatalf("%d names, want %d", len(p.names), len(want))
 		}
 	}
 }

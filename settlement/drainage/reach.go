@@ -104,21 +104,18 @@ func (rs *reachSet) addSource(s Source) {
 	rs.campIdx = append(rs.campIdx, j)
 }
 
-// touch counts customer (t's, numbered) in slot for every group touch t (of interned source
-// src, its store interned as store) belongs to. For slots of store
-// conversions, storeOK says whether the conversion happened at the touch's
-// store.
-func (rs *reachSet) touch(slot int, t *Touch, customer int64, src, store int32, storeOK bool) {
+// touch counts customer (numbered) in slot for every group a touch belongs
+// to: of place p (run.tPlace: its sales mode, and whether it names a
+// store), of interned source src, its store interned as store. For slots
+// of store conversions, storeOK says whether the conversion happened at
+// the touch's store.
+func (rs *reachSet) touch(slot int, p int32, customer int64, src, store int32, storeOK bool) {
 	rs.sources[src].count(slot, customer)
 	if c := rs.campIdx[src]; c >= 0 {
 		rs.campaigns[c].count(slot, customer)
 	}
-	ch := 0
-	if t.Channel == o2o.ChannelO2O {
-		ch = 1
-	}
-	rs.channels[ch].count(slot, customer)
-	if t.StoreID != "" && storeOK {
+	rs.channels[p>>1&1].count(slot, customer) // placeO2O
+	if p>>2 != 0 && storeOK {                 // store 0 is none
 		rs.stores[store].count(slot, customer)
 	}
 }
