@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math/bits"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +22,7 @@ import (
 // the customers and interns the sources and places too (scanTouches), so
 // the sort and a second pass over the touches are left out. At the first
 // touch out of order it stops, and the plain way takes over: sort, then
-// mark and intern over the sorted touches (internTouches). Both give the
+// mark and intern over the sorted touches (internCustomer). Both give the
 // same run (TestPrepareInOrderMatchesSorted); conversions likewise.
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
 	// The ids are hashed in the validating pass, for noDuplicates.
@@ -52,38 +51,39 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 		return nil, err
 	}
 	rn.tOrder = touchOrder{touches: touches}
-	if !tInOrder {
-		perm := make([]int32, len(touches))
-		for i := range perm {
-			perm[i] = int32(i)
-		}
-		slices.SortFunc(perm, func(i, j int32) int {
-			a, b := &touches[i], &touches[j]
-			if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-				return c
-			}
-			return compareTouches(a, b)
-		})
-		rn.tOrder.perm = perm
-		tc.in = pathSources{ids: tc.in.ids[:0]}
-		tc.spans = tc.spans[:0]
-		// tc.places keeps the stores met so far: rn.cPlace may name them.
-		internTouches(&rn.tOrder, tc)
-	}
 	rn.cOrder = convOrder{conv: conversions}
 	if !cInOrder {
-		perm := make([]int32, len(conversions))
-		for i := range perm {
-			perm[i] = int32(i)
+		// Ordered first, while tc.in's room is free for scratch if the
+		// touches are out of order too (their sources are gathered again).
+		var narrow []int32
+		if !tInOrder {
+			narrow = tc.in.ids[:0]
 		}
-		slices.SortFunc(perm, func(i, j int32) int {
-			a, b := &conversions[i], &conversions[j]
-			if c := cmp.Compare(a.Customer, b.Customer); c != 0 {
-				return c
+		rn.cOrder.perm = customerOrder(customerItems{
+			n: len(conversions), customer: func(i int) string { return conversions[i].Customer },
+			compare: func(i, j int32) int { return compareConversions(&conversions[i], &conversions[j]) }, hash: hashID,
+		}, rn.cPlace, hashes, narrow, nil)
+	}
+	if !tInOrder {
+		ids := tc.in.ids[:0]
+		var prev *Touch
+		rn.tOrder.perm = customerOrder(customerItems{
+			n: len(touches), customer: func(i int) string { return touches[i].Customer },
+			compare: func(i, j int32) int { return compareTouches(&touches[i], &touches[j]) }, hash: hashID,
+		}, rn.tPlace, hashes, ids, func(from int, items []int32) {
+			if from == 0 {
+				// tc.places keeps the stores met so far: rn.cPlace may
+				// name them.
+				tc.in = pathSources{ids: ids}
+				tc.spans = tc.spans[:0]
+				prev = nil
 			}
-			return compareConversions(a, b)
+			prev = internCustomer(tc, touches, from, items, prev)
 		})
-		rn.cOrder.perm = perm
+		tc.end(prev)
+	}
+	if !cInOrder {
+		perm := rn.cOrder.perm
 		for i := range perm {
 			c := rn.cOrder.at(i)
 			rn.cMinor[i] = minorOf(c)
@@ -101,7 +101,7 @@ func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error)
 	return rn, nil
 }
 
-// touchCols is what the validating pass (or internTouches) gathers from
+// touchCols is what the validating pass (or internCustomer) gathers from
 // the ordered touches: their sources, their places (run.tPlace) and the
 // span of each customer's touches, by the customers' order among the
 // touches.
@@ -141,7 +141,7 @@ func (tc *touchCols) end(last *Touch) {
 
 // scanTouches validates touches and hashes their ids into hashes. While
 // they are in order (customer, then compareTouches) it also gathers tc, as
-// internTouches does over sorted touches; it reports whether all were in
+// internCustomer does over sorted touches; it reports whether all were in
 // order (else tc is partial).
 func scanTouches(touches []Touch, hashes []uint64, tc *touchCols) (bool, error) {
 	inOrder := true
@@ -174,15 +174,18 @@ func scanTouches(touches []Touch, hashes []uint64, tc *touchCols) (bool, error) 
 	return inOrder, nil
 }
 
-// internTouches gathers tc from ordered touches.
-func internTouches(o *touchOrder, tc *touchCols) {
-	var prev *Touch
-	for i := range o.len() {
-		t := o.at(i)
-		tc.add(i, t, prev, touchKindIndex(t.Kind), prev != nil && t.Customer == prev.Customer)
+// internCustomer gathers into tc one customer's touches, touches[items[k]]
+// the from+k-th in order, given prev, the touch before (nil for the
+// first), and returns the last: tc over all the customers' touches in
+// turn, then tc.end, is what the validating pass gathers from touches in
+// order.
+func internCustomer(tc *touchCols, touches []Touch, from int, items []int32, prev *Touch) *Touch {
+	for k, i := range items {
+		t := &touches[i]
+		tc.add(from+k, t, prev, touchKindIndex(t.Kind), k > 0)
 		prev = t
 	}
-	tc.end(prev)
+	return prev
 }
 
 // A touch's place (run.tPlace) packs its store, its sales mode and whether
