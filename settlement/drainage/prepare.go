@@ -21,9 +21,12 @@ import (
 // touch anyway, checks the order as it goes and, while it holds, marks
 // the customers and interns the sources and places too (scanTouches), so
 // the sort and a second pass over the touches are left out. At the first
-// touch out of order it stops, and the plain way takes over: sort, then
-// mark and intern over the sorted touches (internCustomer). Both give the
-// same run (TestPrepareInOrderMatchesSorted); conversions likewise.
+// touch out of order it stops, and the plain way takes over: order
+// (customerOrder, with the id hashes and the run's columns not yet filled
+// as scratch), then mark and intern each customer's touches as they come
+// in order (internCustomer). Both give the same run
+// (TestPrepareInOrderMatchesSorted, TestPrepareShuffledMatchesSorted);
+// conversions likewise.
 func (r *Rules) prepare(touches []Touch, conversions []Conversion) (*run, error) {
 	// The ids are hashed in the validating pass, for noDuplicates.
 	hashes := make([]uint64, max(len(touches), len(conversions)))
