@@ -33,7 +33,8 @@ type customerItems struct {
 // their customer's rank with a count per customer, and each customer's
 // few items sorted by compare and checked to have one text. Two customers
 // hashed alike (never met but on purpose) would fail that check: the plain
-// way then starts over. cust must hold n entries, wide and narrow are
+// way then starts over; so it does when customers crowd one place of the
+// table (a lookup reading more than maxProbes slots). cust must hold n entries, wide and narrow are
 // scratch (their contents are lost); each is replaced by a new slice when
 // too short.
 func customerOrder(it customerItems, cust []int32, wide []uint64, narrow []int32, group func(from int, items []int32)) []int32 {
@@ -43,7 +44,10 @@ func customerOrder(it customerItems, cust []int32, wide []uint64, narrow []int32
 		return perm
 	}
 	cust = scratch(cust, n)
-	reps := numberCustomers(it, cust, wide, narrow[:0])
+	reps, ok := numberCustomers(it, cust, wide, narrow[:0])
+	if !ok {
+		return plainOrder(it, perm, group)
+	}
 	d := len(reps)
 	// Keys in wide, twice: both halves of the radix sort.
 	wide = scratch(wide, 2*d)
@@ -133,8 +137,9 @@ func scratch[E any](s []E, n int) []E {
 // so one rep may stand for two customers hashed alike, never two reps for
 // one. The hash table is laid out in table (or a new slice, when table is
 // too short for a light load): slot = the customer's hash, its low 32 bits
-// cleared, | 1 + its rep.
-func numberCustomers(it customerItems, cust []int32, table []uint64, reps []int32) []int32 {
+// cleared, | 1 + its rep. It gives up (false) when a lookup takes more
+// than maxProbes slots, as only customers picked to hash alike make it.
+func numberCustomers(it customerItems, cust []int32, table []uint64, reps []int32) ([]int32, bool) {
 	n := it.n
 	size := 64
 	for size < len(table) && size*2 <= len(table) {
@@ -143,8 +148,9 @@ func numberCustomers(it customerItems, cust []int32, table []uint64, reps []int3
 	for {
 		slots := scratch(table, size)
 		clear(slots)
-		if out, ok := numberInto(it, cust, slots, reps); ok {
-			return out
+		out, full, ok := numberInto(it, cust, slots, reps)
+		if !full {
+			return out, ok
 		}
 		// Too full: a table with room for every item as its own customer.
 		for size < 2*n {
@@ -154,20 +160,24 @@ func numberCustomers(it customerItems, cust []int32, table []uint64, reps []int3
 	}
 }
 
+// maxProbes bounds the slots a lookup in numberCustomers' table reads.
+const maxProbes = 64
+
 // numberInto is numberCustomers over slots, a power of two long; it gives
-// up (false) when they are more than half full.
-func numberInto(it customerItems, cust []int32, slots []uint64, reps []int32) ([]int32, bool) {
+// up (full) when they are more than half full, or (not ok) when a lookup
+// reads more than maxProbes slots.
+func numberInto(it customerItems, cust []int32, slots []uint64, reps []int32) (out []int32, full, ok bool) {
 	mask := uint64(len(slots) - 1)
 	limit := len(slots) / 2
 	for i := range it.n {
 		h := it.hash(it.customer(i))
 		tag := h &^ (1<<32 - 1)
 		j := h & mask
-		for {
+		for probes := 0; ; {
 			s := slots[j]
 			if s == 0 {
 				if len(reps) == limit {
-					return reps, false
+					return reps, true, false
 				}
 				slots[j] = tag | uint64(i+1)
 				cust[i] = int32(i)
@@ -178,10 +188,13 @@ func numberInto(it customerItems, cust []int32, slots []uint64, reps []int32) ([
 				cust[i] = int32(s&(1<<32-1)) - 1
 				break
 			}
+			if probes++; probes == maxProbes {
+				return reps, false, false
+			}
 			j = (j + 1) & mask
 		}
 	}
-	return reps, true
+	return reps, false, true
 }
 
 // sortByText sorts reps by their customers' text and returns them (in

@@ -81,7 +81,8 @@ func hardTouches(rng *rand.Rand, n, customers int, shuffle string) []Touch {
 // alike in their first eight bytes, given scratch room enough, none, or a
 // hash table too small to hold the customers (numbered again in a larger
 // one), and customers hashed by hashID, alike in their high bits (some
-// then taken for one another) or by their length only: the same order, and
+// then taken for one another), by their length only, or in one place
+// of the table (probed too far): the same order, and
 // the groups it gives, after its last start from 0, are the customers'.
 func TestCustomerOrderMatchesSort(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 9))
@@ -89,6 +90,7 @@ func TestCustomerOrderMatchesSort(t *testing.T) {
 		"hashID":    hashID,
 		"high bits": func(s string) uint64 { return hashID(s)&(1<<32-1) | 7<<40 },
 		"length":    func(s string) uint64 { return uint64(len(s)) },
+		"one place": func(s string) uint64 { return hashID(s) &^ (1<<32 - 1) },
 	}
 	for round := range rounds(t, 300) {
 		n := rng.IntN(400)
@@ -213,6 +215,25 @@ func TestPrepareShuffledMatchesSorted(t *testing.T) {
 			if b, _ := json.Marshal(res); string(b) != string(wantJSON) {
 				t.Fatalf("round %d, %s: result\n%s\nwant\n%s", round, how, b, wantJSON)
 			}
+		}
+	}
+}
+
+// TestNumberCustomersBoundsProbes checks that numberCustomers gives up
+// (and customerOrder sorts the plain way) when customers are picked to
+// fall in one place of the table, rather than probe ever further: reading
+// at most maxProbes slots a lookup.
+func TestNumberCustomersBoundsProbes(t *testing.T) {
+	for _, n := range []int{maxProbes - 1, maxProbes + 1, 1000} {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprint("customer-", i)
+		}
+		it := customerItems{n: n, customer: func(i int) string { return names[i] },
+			hash: func(s string) uint64 { return hashID(s) &^ (1<<32 - 1) }}
+		_, ok := numberCustomers(it, make([]int32, n), make([]uint64, 4*n), nil)
+		if want := n < maxProbes; ok != want {
+			t.Errorf("%d customers in one place: ok %v, want %v", n, ok, want)
 		}
 	}
 }
