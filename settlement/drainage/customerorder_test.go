@@ -2,7 +2,6 @@ package drainage
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -172,15 +171,7 @@ func TestPrepareShuffledMatchesSorted(t *testing.T) {
 			}
 		}
 		ordered, orderedC := sortedInput(ts, cs)
-		want, err := r.prepare(ordered, orderedC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantRes, err := r.Attribute(ordered, orderedC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantJSON, _ := json.Marshal(wantRes)
+		want := preparedOf(t, r, ordered, orderedC)
 		for _, how := range []string{"shuffled", "partly shuffled", "touches only", "conversions only"} {
 			ts, cs := slices.Clone(ordered), slices.Clone(orderedC)
 			switch how {
@@ -201,20 +192,7 @@ func TestPrepareShuffledMatchesSorted(t *testing.T) {
 			case "conversions only":
 				rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
 			}
-			got, err := r.prepare(ts, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := gocmp.Diff(viewRun(want), viewRun(got)); diff != "" {
-				t.Fatalf("round %d, %s (-sorted first +%s):\n%s", round, how, how, diff)
-			}
-			res, err := r.Attribute(ts, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b, _ := json.Marshal(res); string(b) != string(wantJSON) {
-				t.Fatalf("round %d, %s: result\n%s\nwant\n%s", round, how, b, wantJSON)
-			}
+			want.check(t, fmt.Sprintf("round %d, %s against sorted", round, how), ts, cs)
 		}
 	}
 }

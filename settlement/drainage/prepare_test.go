@@ -93,31 +93,9 @@ func TestPrepareInOrderMatchesSorted(t *testing.T) {
 			i := rng.IntN(n - 1)
 			swappedC[i], swappedC[i+1] = swappedC[i+1], swappedC[i]
 		}
-		want, err := r.prepare(shuffled, shuffledC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantRes, err := r.Attribute(shuffled, shuffledC)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantJSON, _ := json.Marshal(wantRes)
+		want := preparedOf(t, r, shuffled, shuffledC)
 		for name, in := range map[string][2]any{"in order": {ordered, orderedC}, "one pair swapped": {swapped, swappedC}} {
-			ts, cs := in[0].([]Touch), in[1].([]Conversion)
-			got, err := r.prepare(ts, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := gocmp.Diff(viewRun(want), viewRun(got)); diff != "" {
-				t.Fatalf("round %d, %s (-shuffled +%s):\n%s", round, name, name, diff)
-			}
-			res, err := r.Attribute(ts, cs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if b, _ := json.Marshal(res); string(b) != string(wantJSON) {
-				t.Fatalf("round %d, %s: result\n%s\nwant\n%s", round, name, b, wantJSON)
-			}
+			want.check(t, fmt.Sprintf("round %d, %s against shuffled", round, name), in[0].([]Touch), in[1].([]Conversion))
 		}
 	}
 }
@@ -353,5 +331,44 @@ func TestTouchPlacesMatchMap(t *testing.T) {
 		if len(p.names) != len(want) {
 			t.Fatalf("%d names, want %d", len(p.names), len(want))
 		}
+	}
+}
+
+// prepared is what prepare and Attribute give for some input, for
+// comparing with other orders of the same input.
+type prepared struct {
+	r    *Rules
+	run  runView
+	json []byte
+}
+
+// preparedOf prepares and attributes ts and cs under r.
+func preparedOf(t *testing.T, r *Rules, ts []Touch, cs []Conversion) prepared {
+	t.Helper()
+	rn, err := r.prepare(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Attribute(ts, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prepared{r: r, run: viewRun(rn), json: data}
+}
+
+// check fails the test unless ts and cs prepare to the same run and
+// attribute to the same result's JSON as p.
+func (p prepared) check(t *testing.T, what string, ts []Touch, cs []Conversion) {
+	t.Helper()
+	got := preparedOf(t, p.r, ts, cs)
+	if diff := gocmp.Diff(p.run, got.run); diff != "" {
+		t.Fatalf("%s: prepared run (-want +got):\n%s", what, diff)
+	}
+	if string(got.json) != string(p.json) {
+		t.Fatalf("%s: result\n%s\nwant\n%s", what, got.json, p.json)
 	}
 }
